@@ -1,0 +1,33 @@
+/**
+ * Bulk writes that run unchanged on PGlite and PostgreSQL: rows travel as one
+ * JSON parameter and `jsonb_to_recordset` turns them into a relation, so a
+ * chunk of thousands of rows is one statement and one round trip.
+ */
+import type { Queryable } from './db';
+
+/** Column name → SQL type, in insert order. */
+export type ColumnTypes = Record<string, string>;
+
+export interface TableSpec<RowT> {
+  table: string;
+  columns: ColumnTypes;
+  /** Phantom field so a spec carries the row type it accepts. */
+  readonly row?: RowT;
+}
+
+export function tableSpec<RowT>(table: string, columns: { [K in keyof RowT]-?: string }): TableSpec<RowT> {
+  return { table, columns: columns as ColumnTypes };
+}
+
+const CHUNK_ROWS = 5000;
+
+/** Inserts rows in chunks; returns how many were inserted. Run inside a transaction for all-or-nothing. */
+export async function insertRows<RowT>(q: Queryable, spec: TableSpec<RowT>, rows: readonly RowT[]): Promise<number> {
+  const names = Object.keys(spec.columns);
+  const recordType = names.map((name) => `${name} ${spec.columns[name]}`).join(', ');
+  const sql = `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${recordType})`;
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    await q.query(sql, [JSON.stringify(rows.slice(start, start + CHUNK_ROWS))]);
+  }
+  return rows.length;
+}

@@ -1,0 +1,22 @@
+/**
+ * GraphQL errors with the `extensions.code` values of the public contract
+ * (API.md). Resolvers throw these; both Mercurius and Apollo Server keep the
+ * extensions when they serialise the error.
+ */
+import { GraphQLError } from 'graphql';
+import { validateSubjectCode, type InvalidCodeReason } from './identifiers';
+
+export function badUserInput(message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extra } });
+}
+
+export function invalidCode(code: string, reason: InvalidCodeReason, message: string): GraphQLError {
+  return badUserInput(`invalid subject code '${code}': ${message}`, { reason, code });
+}
+
+/** Normalises a subject code or throws BAD_USER_INPUT with the reason. */
+export function requireSubjectCode(input: string): string {
+  const result = validateSubjectCode(input);
+  if (!result.valid) throw invalidCode(input, result.reason, result.message);
+  return result.code;
+}

@@ -1,0 +1,56 @@
+/**
+ * Prometheus metrics shared by the gateway and the subgraphs. Each process
+ * has its own registry so tests can start several services in one process.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface ServiceMetrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  operations: Counter<'operation'>;
+  operationDuration: Histogram<'operation'>;
+  errors: Counter<'code'>;
+}
+
+export function createServiceMetrics(service: string): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by method, route and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    operations: new Counter({
+      name: 'graphql_operations_total',
+      help: 'GraphQL operations executed, by operation name',
+      labelNames: ['operation'],
+      registers: [registry],
+    }),
+    operationDuration: new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'GraphQL operation latency, by operation name',
+      labelNames: ['operation'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'graphql_errors_total',
+      help: 'GraphQL errors returned to callers, by extensions.code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+  };
+}
+
+export { LATENCY_BUCKETS };
+
+/** Operation label: the operation name, or "anonymous"; bounded length keeps label cardinality sane. */
+export function operationLabel(name: string | null | undefined): string {
+  return (name || 'anonymous').slice(0, 64);
+}

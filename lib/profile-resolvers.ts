@@ -1,0 +1,33 @@
+/**
+ * The resolver shape every department subgraph shares: it extends `Subject`
+ * with one profile field (`market`, `tax`, ...) whose fields each read one
+ * DataLoader keyed by the subject code. A department names its fields; the
+ * wiring is here once.
+ */
+import type DataLoader from 'dataloader';
+import type { ResolverMap, SubgraphContext } from './subgraph';
+
+interface SubjectRef {
+  code: string;
+}
+
+type LoaderMap = Record<string, DataLoader<string, unknown>>;
+
+export function departmentProfileResolvers<Loaders extends LoaderMap>(
+  profileField: string,
+  profileType: string,
+  loaderFields: readonly (keyof Loaders & string)[],
+): ResolverMap {
+  const profile: Record<string, (parent: SubjectRef, args: unknown, context: SubgraphContext<Loaders>) => Promise<unknown>> = {};
+  for (const field of loaderFields) {
+    profile[field] = (parent, _args, context) => context.loaders[field]!.load(parent.code);
+  }
+  return {
+    Subject: {
+      __resolveReference: (reference: SubjectRef) => ({ code: reference.code }),
+      // Always an object: "holds nothing" is empty lists, and null is kept for "did not answer".
+      [profileField]: (subject: SubjectRef) => ({ code: subject.code }),
+    },
+    [profileType]: profile,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The plumbing every department subgraph shares: a Federation 2 schema from
+ * `schema/<name>.graphql` served by Mercurius on Fastify, the department's
+ * own database with its migrations, per-request DataLoaders, operations
+ * endpoints, metrics and graceful shutdown. A department supplies only its
+ * resolvers, loaders and migrations.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { createHttpServer } from './http';
+import mercurius from 'mercurius';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import closeWithGrace from 'close-with-grace';
+import { openDatabase, type Database } from './db';
+import { migrate, readMigrations } from './migrate';
+import { createLogger, type Logger } from './logger';
+import { createServiceMetrics, operationLabel, type ServiceMetrics } from './metrics';
+import { operationsPlugin } from './operations';
+import { ROOT_DIR, subgraphConfig, type SubgraphConfig } from './config';
+import type { SubgraphName } from './departments';
+
+/** Type name → field name → resolver; resolvers type their own parent, args and context. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResolverMap = Record<string, Record<string, (...args: any[]) => unknown>>;
+
+export interface SubgraphContext<Loaders> {
+  db: Database;
+  loaders: Loaders;
+  requestId: string;
+  log: FastifyBaseLogger;
+}
+
+export interface SubgraphDefinition<Loaders> {
+  name: SubgraphName;
+  /** Directory of `NNN_name.sql` migrations. */
+  migrationsDir: string;
+  resolvers: ResolverMap;
+  /** Fresh loaders per request: DataLoader caches must not outlive one request. */
+  createLoaders(db: Database): Loaders;
+}
+
+export function schemaPath(name: SubgraphName): string {
+  return path.join(ROOT_DIR, 'schema', `${name}.graphql`);
+}
+
+export function readSubgraphSdl(name: SubgraphName): string {
+  return fs.readFileSync(schemaPath(name), 'utf8');
+}
+
+/** Opens the department's database and brings its schema up to date. */
+export async function openSubgraphDatabase(
+  definition: Pick<SubgraphDefinition<unknown>, 'name' | 'migrationsDir'>,
+  config: Pick<SubgraphConfig, 'databaseUrl' | 'dataDir'>,
+): Promise<Database> {
+  const db = await openDatabase({ schema: definition.name, url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(db, readMigrations(definition.migrationsDir));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+export interface BuiltSubgraph {
+  app: FastifyInstance;
+  metrics: ServiceMetrics;
+}
+
+/** Builds the Fastify app of a subgraph over an open database (not listening yet). */
+export async function buildSubgraph<Loaders>(
+  definition: SubgraphDefinition<Loaders>,
+  db: Database,
+  logger: Logger = createLogger(`subgraph-${definition.name}`),
+): Promise<BuiltSubgraph> {
+  const metrics = createServiceMetrics(`subgraph-${definition.name}`);
+  const app = createHttpServer(logger);
+  await app.register(operationsPlugin, {
+    metrics,
+    readiness: async () => {
+      await db.ping();
+      return { ready: true, details: { database: db.engine } };
+    },
+  });
+
+  const schema = buildSubgraphSchema([
+    { typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as GraphQLResolverMap<unknown> },
+  ]);
+  await app.register(mercurius, {
+    schema,
+    path: '/graphql',
+    graphiql: false,
+    jit: 1,
+    context: (request): SubgraphContext<Loaders> => ({
+      db,
+      loaders: definition.createLoaders(db),
+      requestId: request.id,
+      log: request.log,
+    }),
+  });
+
+  app.graphql.addHook('preExecution', async (_schema, document, context) => {
+    (context as unknown as { startedAt: bigint }).startedAt = process.hrtime.bigint();
+    const operation = document.definitions.find((d) => d.kind === 'OperationDefinition');
+    (context as unknown as { operation: string }).operation = operationLabel(
+      operation && 'name' in operation ? operation.name?.value : undefined,
+    );
+  });
+  app.graphql.addHook('onResolution', async (execution, context) => {
+    const { startedAt, operation } = context as unknown as { startedAt?: bigint; operation?: string };
+    if (startedAt === undefined || operation === undefined) return;
+    metrics.operations.inc({ operation });
+    metrics.operationDuration.observe({ operation }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    for (const error of execution.errors ?? []) {
+      metrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+    }
+  });
+
+  return { app, metrics };
+}
+
+/**
+ * Entry point of a subgraph process: configuration from the environment,
+ * database, HTTP listener, and a graceful stop on SIGTERM/SIGINT (in-flight
+ * requests finish, then the database closes).
+ */
+export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>): Promise<void> {
+  const config = subgraphConfig(definition.name);
+  const logger = createLogger(`subgraph-${definition.name}`, config.logLevel);
+  const db = await openSubgraphDatabase(definition, config);
+  const { app } = await buildSubgraph(definition, db, logger);
+
+  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'stopping after an error');
+    else logger.info({ signal }, 'draining requests and stopping');
+    await app.close();
+    await db.close();
+  });
+
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ port: config.port, database: db.engine }, `subgraph ${definition.name} listening`);
+}

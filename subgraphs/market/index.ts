@@ -1,0 +1,35 @@
+/** Market supervision (市场监管) subgraph. */
+import path from 'node:path';
+import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { departmentProfileResolvers } from '../../lib/profile-resolvers';
+import { maskedPerson } from '../../lib/personal-data';
+import { createMarketLoaders, type MarketLoaders } from './store';
+
+type Context = SubgraphContext<MarketLoaders>;
+
+const profile = departmentProfileResolvers<MarketLoaders>('market', 'MarketProfile', [
+  'registration',
+  'licences',
+  'penalties',
+  'abnormalOperations',
+  'seriousViolations',
+  'spotChecks',
+]);
+
+export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
+  name: 'market',
+  migrationsDir: path.join(__dirname, 'migrations'),
+  createLoaders: createMarketLoaders,
+  resolvers: {
+    ...profile,
+    Subject: {
+      ...profile.Subject,
+      name: async (subject: { code: string }, _args: unknown, context: Context) =>
+        (await context.loaders.registration.load(subject.code))?.name ?? null,
+    },
+    Registration: {
+      legalRepresentative: (row: { legal_rep_name: string; legal_rep_id: string }) =>
+        maskedPerson(row.legal_rep_name, row.legal_rep_id),
+    },
+  },
+};

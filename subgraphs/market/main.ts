@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../lib/subgraph';
+import { marketSubgraph } from './index';
+
+void runSubgraph(marketSubgraph);
