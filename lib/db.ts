@@ -15,7 +15,7 @@ import { Pool, type PoolClient } from 'pg';
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -52,7 +52,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(url: string, schema: string, max: number): Promise<Database> {
   const pool = new Pool({ connectionString: url, max, options: `-c search_path=${schema}` });
-  const run = async <T extends Row>(client: Pool | PoolClient, sql: string, params?: readonly unknown[]) =>
+  const run = async <T>(client: Pool | PoolClient, sql: string, params?: readonly unknown[]) =>
     (await client.query(sql, params as unknown[] | undefined)).rows as T[];
   // The schema must exist before search_path can resolve anything in it.
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -95,7 +95,7 @@ async function openPGlite(dataDir: string, schema: string): Promise<Database> {
   const db = await PGlite.create(dataDir, { relaxedDurability: false });
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   const wrap = (target: Pick<PGlite | Transaction, 'query' | 'exec'>): Queryable => ({
-    query: async <T extends Row>(sql: string, params?: readonly unknown[]) =>
+    query: async <T>(sql: string, params?: readonly unknown[]) =>
       (await target.query<T>(sql, params as unknown[] | undefined)).rows,
     exec: async (sql: string) => {
       await target.exec(sql);

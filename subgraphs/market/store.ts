@@ -163,7 +163,7 @@ export function writeMarketRecords(db: Database, records: MarketRecords): Promis
 // Reads alias columns to the GraphQL field names; dates leave the database as ISO text.
 export function createMarketLoaders(db: Queryable) {
   return {
-    registration: rowBySubject(
+    registration: rowBySubject<{ name: string; legal_rep_name: string; legal_rep_id: string }>(
       db,
       `SELECT subject_code, name, entity_type AS "entityType", legal_rep_name, legal_rep_id,
               registered_capital::float8 AS "registeredCapital", established_on::text AS "establishedOn", status, address,

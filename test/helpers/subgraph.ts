@@ -67,10 +67,10 @@ export async function startSubgraph<L>(definition: SubgraphDefinition<L>, engine
 export async function countQueries<T>(db: Database, fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
   const statements: string[] = [];
   const original = db.query;
-  db.query = (sql: string, params?: readonly unknown[]) => {
+  db.query = (<R>(sql: string, params?: readonly unknown[]) => {
     statements.push(sql);
-    return original.call(db, sql, params);
-  };
+    return original.call(db, sql, params) as Promise<R[]>;
+  }) as Database['query'];
   try {
     return { result: await fn(), statements };
   } finally {

@@ -1,0 +1,85 @@
+/**
+ * The credit office (信用办) subgraph: the public credit platform's root
+ * fields, subject-code validation, and the red, black and key-attention lists.
+ */
+import path from 'node:path';
+import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { badUserInput, requireSubjectCode } from '../../lib/errors';
+import { validateSubjectCode } from '../../lib/identifiers';
+import { todayInChina } from '../../lib/clock';
+import { createCreditLoaders, listEntriesInForce, type CreditLoaders, type ListKind, type ListPosition } from './store';
+
+type Context = SubgraphContext<CreditLoaders>;
+
+/** Largest batch of codes one request may name (a bidding round of 1,000 bidders fits). */
+export const MAX_BATCH = 1000;
+export const MAX_PAGE = 100;
+
+interface SubjectRef {
+  code: string;
+}
+
+function encodeCursor(position: ListPosition): string {
+  return Buffer.from(`${position.since}|${position.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): ListPosition {
+  const [since, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!since || !/^\d{4}-\d{2}-\d{2}$/.test(since) || !id || !/^\d+$/.test(id)) {
+    throw badUserInput(`'after' is not a cursor returned by listEntries: ${cursor}`);
+  }
+  return { since, id };
+}
+
+export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
+  name: 'credit',
+  migrationsDir: path.join(__dirname, 'migrations'),
+  createLoaders: createCreditLoaders,
+  resolvers: {
+    Query: {
+      subject: (_root: unknown, args: { code: string }): SubjectRef => ({ code: requireSubjectCode(args.code) }),
+      subjects: (_root: unknown, args: { codes: string[] }): SubjectRef[] => {
+        if (args.codes.length > MAX_BATCH) {
+          throw badUserInput(`a batch may name at most ${MAX_BATCH} codes, got ${args.codes.length}`, { limit: MAX_BATCH });
+        }
+        return args.codes.map((code, index) => {
+          const result = validateSubjectCode(code);
+          if (!result.valid) {
+            throw badUserInput(`invalid subject code '${code}' at codes[${index}]: ${result.message}`, {
+              reason: result.reason,
+              code,
+              index,
+            });
+          }
+          return { code: result.code };
+        });
+      },
+      listEntries: async (
+        _root: unknown,
+        args: { kind: ListKind; first: number; after?: string | null },
+        context: Context,
+      ) => {
+        if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
+          throw badUserInput(`'first' must be between 1 and ${MAX_PAGE}, got ${args.first}`);
+        }
+        const after = args.after ? decodeCursor(args.after) : null;
+        const rows = await listEntriesInForce(context.db, args.kind, todayInChina(), args.first + 1, after);
+        const nodes = rows.slice(0, args.first);
+        const last = nodes[nodes.length - 1];
+        return {
+          nodes,
+          endCursor: last ? encodeCursor({ since: last.since, id: last.id }) : null,
+          hasNextPage: rows.length > args.first,
+        };
+      },
+    },
+    Subject: {
+      __resolveReference: (reference: SubjectRef): SubjectRef => ({ code: reference.code }),
+      kind: (subject: SubjectRef) => {
+        const result = validateSubjectCode(subject.code);
+        return result.valid ? result.kind : 'ORGANISATION';
+      },
+      lists: (subject: SubjectRef, _args: unknown, context: Context) => context.loaders.lists.load(subject.code),
+    },
+  },
+};

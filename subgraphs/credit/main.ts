@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../lib/subgraph';
+import { creditSubgraph } from './index';
+
+void runSubgraph(creditSubgraph);

@@ -1,0 +1,97 @@
+/**
+ * The credit office's database layer: list entries published by the
+ * departments' determinations, and the reads behind `Subject.lists` and the
+ * public `listEntries` pages.
+ */
+import type { Database, Queryable } from '../../lib/db';
+import { insertRows, tableSpec } from '../../lib/bulk';
+import { rowsBySubject } from '../../lib/loaders';
+
+export type ListKind = 'RED' | 'BLACK' | 'KEY_ATTENTION';
+
+export interface ListEntryRow {
+  subject_code: string;
+  kind: ListKind;
+  reason: string;
+  department: string;
+  source_record: string;
+  since: string;
+  until: string | null;
+}
+
+export const listEntries = tableSpec<ListEntryRow>('list_entry', {
+  subject_code: 'text',
+  kind: 'text',
+  reason: 'text',
+  department: 'text',
+  source_record: 'text',
+  since: 'date',
+  until: 'date',
+});
+
+export interface CreditRecords {
+  listEntries: ListEntryRow[];
+}
+
+export function writeCreditRecords(db: Database, records: CreditRecords): Promise<void> {
+  return db.transaction(async (tx) => {
+    await insertRows(tx, listEntries, records.listEntries);
+  });
+}
+
+const LIST_ENTRY_FIELDS = `subject_code, subject_code AS code, kind, reason, department, source_record AS "sourceRecord",
+  since::text AS since, until::text AS until`;
+
+export interface ListEntryView {
+  id: string;
+  code: string;
+  kind: ListKind;
+  reason: string;
+  department: string;
+  sourceRecord: string;
+  since: string;
+  until: string | null;
+}
+
+export interface ListPosition {
+  since: string;
+  id: string;
+}
+
+/**
+ * One page of the entries of a kind in force on `today`, newest first. Keyset
+ * paging on (since, id) keeps pages stable while entries are added.
+ */
+export async function listEntriesInForce(
+  q: Queryable,
+  kind: ListKind,
+  today: string,
+  limit: number,
+  after: ListPosition | null,
+): Promise<ListEntryView[]> {
+  const params: unknown[] = [kind, today, limit];
+  let keyset = '';
+  if (after) {
+    params.push(after.since, after.id);
+    keyset = 'AND (since, id) < ($4::date, $5::bigint)';
+  }
+  return q.query<ListEntryView & { subject_code: string }>(
+    `SELECT id::text AS id, ${LIST_ENTRY_FIELDS}
+       FROM list_entry
+      WHERE kind = $1 AND since <= $2::date AND (until IS NULL OR until > $2::date) ${keyset}
+      ORDER BY since DESC, id DESC
+      LIMIT $3`,
+    params,
+  );
+}
+
+export function createCreditLoaders(db: Queryable) {
+  return {
+    lists: rowsBySubject<ListEntryView>(
+      db,
+      `SELECT id::text AS id, ${LIST_ENTRY_FIELDS} FROM list_entry WHERE subject_code = ANY($1::text[]) ORDER BY since DESC, id DESC`,
+    ),
+  };
+}
+
+export type CreditLoaders = ReturnType<typeof createCreditLoaders>;
