@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../lib/subgraph';
+import { taxSubgraph } from './index';
+
+void runSubgraph(taxSubgraph);
