@@ -3,7 +3,7 @@
  * here, so docker-compose.yml and the README can be checked against one list.
  */
 import path from 'node:path';
-import { departmentOf, GATEWAY_PORT, type SubgraphName } from './departments';
+import { departmentOf, DEPARTMENTS, GATEWAY_PORT, type SubgraphName } from './departments';
 
 type Env = Record<string, string | undefined>;
 
@@ -71,3 +71,122 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }
+
+/** A process of the deployment: the gateway or one department subgraph. */
+export type ServiceName = 'gateway' | SubgraphName;
+
+export interface EnvironmentVariable {
+  name: string;
+  /** The processes that read it; setting it on any other process is dead configuration. */
+  services: ServiceName[];
+  /**
+   * What the code uses when the variable is unset, as text for people; an
+   * empty string means "unset" is itself the default and the description
+   * says what that does (embedded database, in-process cache, ...).
+   */
+  default: string;
+  description: string;
+  /**
+   * Whether docker-compose.yml must set it on every service listed. True
+   * where the default is wrong or merely implicit inside a container network:
+   * listen addresses and ports (127.0.0.1 is unreachable from the other
+   * containers, and the ports are checked against lib/departments.ts), the
+   * per-department PostgreSQL URLs (the embedded default would keep data in
+   * the container's writable layer), the subgraph URLs (the supergraph
+   * records 127.0.0.1) and Redis (replicas of the gateway must share one
+   * cache for invalidation to reach them all). Tuning knobs stay optional.
+   */
+  requiredInCompose: boolean;
+}
+
+/**
+ * Every environment variable any service reads, with who reads it and its
+ * default. test/config.test.ts scans lib/, gateway/ and subgraphs/ so a
+ * variable cannot be read without being listed here, and
+ * test/docker-compose.test.ts checks docker-compose.yml against this list.
+ */
+export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
+  {
+    name: 'HOST',
+    services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
+    default: '127.0.0.1',
+    description: 'Address the HTTP server listens on; 0.0.0.0 in containers.',
+    requiredInCompose: true,
+  },
+  {
+    name: 'LOG_LEVEL',
+    services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
+    default: 'info',
+    description: 'pino log level (trace, debug, info, warn, error, fatal, silent).',
+    requiredInCompose: false,
+  },
+  {
+    name: 'DATA_DIR',
+    services: DEPARTMENTS.map((d) => d.name),
+    default: '<repository>/data',
+    description: 'Directory of the embedded PGlite databases, one sub-directory per subgraph; unused with a PostgreSQL URL.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'DATABASE_URL',
+    services: DEPARTMENTS.map((d) => d.name),
+    default: '',
+    description:
+      'postgres:// URL shared by every subgraph that has no <DEPT>_DATABASE_URL of its own; unset means embedded PGlite under DATA_DIR.',
+    requiredInCompose: false,
+  },
+  ...DEPARTMENTS.flatMap((d): EnvironmentVariable[] => [
+    {
+      name: `${upper(d.name)}_DATABASE_URL`,
+      services: [d.name],
+      default: '',
+      description: `postgres:// URL of the ${d.title} subgraph's own database; falls back to DATABASE_URL, then to embedded PGlite.`,
+      requiredInCompose: true,
+    },
+    {
+      name: `${upper(d.name)}_PORT`,
+      services: [d.name],
+      default: String(d.port),
+      description: `Port the ${d.title} subgraph listens on.`,
+      requiredInCompose: true,
+    },
+  ]),
+  {
+    name: 'GATEWAY_PORT',
+    services: ['gateway'],
+    default: String(GATEWAY_PORT),
+    description: 'Port the gateway listens on (the --port flag wins).',
+    requiredInCompose: true,
+  },
+  {
+    name: 'SUPERGRAPH',
+    services: ['gateway'],
+    default: '<repository>/schema/supergraph.graphql',
+    description: 'Path of the composed supergraph SDL the gateway serves (the --supergraph flag wins).',
+    requiredInCompose: false,
+  },
+  ...DEPARTMENTS.map(
+    (d): EnvironmentVariable => ({
+      name: `${upper(d.name)}_SUBGRAPH_URL`,
+      services: ['gateway'],
+      default: '',
+      description: `GraphQL URL of the ${d.title} subgraph; unset means the URL recorded in the supergraph (http://127.0.0.1:${d.port}/graphql).`,
+      requiredInCompose: true,
+    }),
+  ),
+  {
+    name: 'SUBGRAPH_TIMEOUT_MS',
+    services: ['gateway'],
+    default: '3000',
+    description: 'How long the gateway waits for a subgraph before reporting it as a missing source.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'REDIS_URL',
+    services: ['gateway'],
+    default: '',
+    description:
+      'redis:// URL of the entity cache shared by all gateway replicas (ioredis); unset means an in-process cache, correct only for a single replica.',
+    requiredInCompose: true,
+  },
+];
