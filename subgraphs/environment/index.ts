@@ -1,0 +1,28 @@
+/** Ecology and environment (生态环境) subgraph. */
+import path from 'node:path';
+import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { departmentProfileResolvers } from '../../lib/profile-resolvers';
+import { createEnvironmentLoaders, type EnvironmentLoaders } from './store';
+
+type Context = SubgraphContext<EnvironmentLoaders>;
+
+const profile = departmentProfileResolvers<EnvironmentLoaders>('environment', 'EnvironmentProfile', [
+  'creditRatings',
+  'penalties',
+  'dischargePermits',
+]);
+
+export const environmentSubgraph: SubgraphDefinition<EnvironmentLoaders> = {
+  name: 'environment',
+  migrationsDir: path.join(__dirname, 'migrations'),
+  createLoaders: createEnvironmentLoaders,
+  resolvers: {
+    ...profile,
+    EnvironmentProfile: {
+      ...profile.EnvironmentProfile,
+      // Ratings arrive newest year first, so the latest is the head of the list the ratings loader already fetched.
+      latestRating: async (parent: { code: string }, _args: unknown, context: Context) =>
+        (await context.loaders.creditRatings.load(parent.code))[0] ?? null,
+    },
+  },
+};

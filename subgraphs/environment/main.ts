@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../lib/subgraph';
+import { environmentSubgraph } from './index';
+
+void runSubgraph(environmentSubgraph);
