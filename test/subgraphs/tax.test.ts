@@ -110,14 +110,14 @@ describe.each(ENGINES)('tax subgraph on %s', (engine) => {
     const fresh = code(5000);
     const batch = records([fresh]);
     batch.majorViolations = [{ ...records(codes).majorViolations[0]!, subject_code: fresh }]; // case number already taken
-    await expect(writeTaxRecords(subgraph.db, batch)).rejects.toThrow();
+    await expect(writeTaxRecords(subgraph.db, batch)).rejects.toThrow(/duplicate key/);
     const [subject] = await subgraph.entities([fresh], 'tax { creditRatings { year } arrears { noticeNumber } }');
     expect(subject.tax).toEqual({ creditRatings: [], arrears: [] });
   });
 
   it('refuses a level outside the rating scale', async () => {
     const batch: TaxRecords = { creditRatings: [{ ...records(codes).creditRatings[0]!, subject_code: code(6000), level: 'AA' }], majorViolations: [], arrears: [] };
-    await expect(writeTaxRecords(subgraph.db, batch)).rejects.toThrow();
+    await expect(writeTaxRecords(subgraph.db, batch)).rejects.toThrow(/check constraint/);
   });
 
   it('publishes its SDL for composition', async () => {
