@@ -75,7 +75,8 @@ describe('docker-compose.yml', () => {
     for (const name of APP_SERVICES) {
       expect(services[name]?.build).toBeDefined();
       const entry = name === 'gateway' ? 'gateway/main.ts' : `subgraphs/${name}/main.ts`;
-      expect(commandText(name)).toBe(`npx tsx ${entry}`);
+      // One node process with the tsx loader, not `npx tsx`, which drops SIGTERM (see Dockerfile).
+      expect(commandText(name)).toBe(`node --import tsx ${entry}`);
     }
   });
 
