@@ -45,8 +45,11 @@ export interface GatewayConfig {
   host: string;
   port: number;
   supergraphPath: string;
-  /** Per-subgraph URL overrides; otherwise the URLs in the supergraph file. */
-  subgraphUrls: Partial<Record<SubgraphName, string>>;
+  /**
+   * Per-subgraph URL overrides (subgraph name → URL), from `<NAME>_SUBGRAPH_URL`
+   * variables and `--subgraph name=url` flags; otherwise the supergraph file's URLs.
+   */
+  subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
   logLevel: string;
 }
@@ -57,11 +60,17 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const portFlag = flag('port');
-  const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
-  for (const name of ['market', 'tax', 'courts', 'environment', 'credit'] as const) {
-    const url = env[`${upper(name)}_SUBGRAPH_URL`];
-    if (url) subgraphUrls[name] = url;
+  // Any supergraph may be served, so overrides are keyed by whatever subgraph names it has.
+  const subgraphUrls: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^([A-Z0-9_]+)_SUBGRAPH_URL$/.exec(name);
+    if (match && value) subgraphUrls[match[1]!.toLowerCase()] = value;
   }
+  argv.forEach((arg, at) => {
+    const value = arg === '--subgraph' ? argv[at + 1] : undefined;
+    const [name, url] = value?.split(/=(.*)/) ?? [];
+    if (name && url) subgraphUrls[name] = url;
+  });
   return {
     host: env.HOST ?? '127.0.0.1',
     port: portFlag !== undefined ? intFrom({ port: portFlag }, 'port', GATEWAY_PORT) : intFrom(env, 'GATEWAY_PORT', GATEWAY_PORT),

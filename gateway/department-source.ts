@@ -1,0 +1,103 @@
+/**
+ * How the gateway talks to one department subgraph: a keep-alive HTTP pool
+ * (the default fetcher opens a connection per request and was the gateway's
+ * main cost), a per-subgraph timeout, the request id passed on, latency and
+ * failures measured — and a department that does not answer turned into a
+ * `DEPARTMENT_UNAVAILABLE` error so the rest of the graph still answers.
+ */
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { DEPARTMENTS } from '../lib/departments';
+import { LATENCY_BUCKETS } from '../lib/metrics';
+import { REQUEST_ID_HEADER } from '../lib/logger';
+import type { GatewayContext } from './context';
+
+export interface SubgraphMetrics {
+  duration: Histogram<'subgraph'>;
+  failures: Counter<'subgraph' | 'reason'>;
+}
+
+export function createSubgraphMetrics(registry: Registry): SubgraphMetrics {
+  return {
+    duration: new Histogram({
+      name: 'subgraph_request_duration_seconds',
+      help: 'Latency of gateway requests to each subgraph',
+      labelNames: ['subgraph'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    failures: new Counter({
+      name: 'subgraph_failures_total',
+      help: 'Subgraph requests that got no usable answer (timeout, refused, HTTP error)',
+      labelNames: ['subgraph', 'reason'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** The `Department` enum value for a subgraph; a subgraph of another supergraph is named as it is. */
+export function departmentName(subgraph: string): string {
+  return DEPARTMENTS.find((d) => d.name === subgraph)?.department ?? subgraph.toUpperCase();
+}
+
+/** One connection pool for all subgraphs of a gateway process. */
+export function createKeepAliveFetcher(timeoutMs: number): { fetcher: Fetcher; close(): Promise<void> } {
+  const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 64 });
+  const fetcher = ((url: string, init?: Record<string, unknown>) =>
+    undiciFetch(url, { ...(init as object), dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+  return { fetcher, close: () => agent.close() };
+}
+
+export interface DepartmentSourceOptions {
+  name: string;
+  url: string;
+  fetcher: Fetcher;
+  timeoutMs: number;
+  metrics: SubgraphMetrics;
+}
+
+function failureReason(error: unknown): string {
+  const name = (error as { name?: string })?.name;
+  const cause = (error as { cause?: { code?: string; name?: string } })?.cause;
+  if (name === 'TimeoutError' || cause?.name === 'TimeoutError') return 'timeout';
+  if (cause?.code) return cause.code.toLowerCase();
+  return 'error';
+}
+
+export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly subgraph: string;
+  private readonly timeoutMs: number;
+  private readonly metrics: SubgraphMetrics;
+
+  constructor(options: DepartmentSourceOptions) {
+    super({ url: options.url, fetcher: options.fetcher });
+    this.subgraph = options.name;
+    this.timeoutMs = options.timeoutMs;
+    this.metrics = options.metrics;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (context?.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const stopTimer = this.metrics.duration.startTimer({ subgraph: this.subgraph });
+    try {
+      return await super.process(options);
+    } catch (error) {
+      const reason = failureReason(error);
+      this.metrics.failures.inc({ subgraph: this.subgraph, reason });
+      const department = departmentName(this.subgraph);
+      const detail = reason === 'timeout' ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
+      throw new GraphQLError(`department ${department} did not answer: ${detail}`, {
+        extensions: { code: 'DEPARTMENT_UNAVAILABLE', department, subgraph: this.subgraph, reason },
+      });
+    } finally {
+      stopTimer();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The gateway: Apollo Server running @apollo/gateway over a supergraph file,
+ * on Fastify, with the operations endpoints and the offline playground.
+ * Cross-cutting concerns are Apollo Server plugins around the one pipeline.
+ */
+import fs from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway } from '@apollo/gateway';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer } from '../lib/http';
+import { createLogger, type Logger } from '../lib/logger';
+import { createServiceMetrics } from '../lib/metrics';
+import { operationsPlugin } from '../lib/operations';
+import type { GatewayConfig } from '../lib/config';
+import { createKeepAliveFetcher, createSubgraphMetrics, DepartmentSource } from './department-source';
+import { metricsPlugin } from './plugins/metrics';
+import { playgroundPlugin } from './playground';
+import type { GatewayContext } from './context';
+import { subgraphsOf } from './supergraph';
+
+export interface GatewayServer {
+  app: FastifyInstance;
+  /** Subgraph name → the URL this gateway calls. */
+  subgraphUrls: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_QUERY = `# Welcome to credit-graph. Send X-Api-Key or Authorization in the headers pane.
+query SubjectProfile($code: ID!) {
+  subject(code: $code) {
+    code
+    name
+    kind
+    lists { kind reason department since until }
+    market { registration { entityType status establishedOn } penalties { decisionNumber decidedOn } }
+    tax { latestRating { year level } majorViolations { caseNumber nature } }
+    courts { dishonestDebtors { caseNumber court performanceStatus listedOn removedOn } }
+    environment { latestRating { year level } }
+  }
+}`;
+
+export async function buildGatewayServer(config: GatewayConfig, logger: Logger = createLogger('gateway', config.logLevel)): Promise<GatewayServer> {
+  const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
+  const subgraphUrls = Object.fromEntries(
+    subgraphsOf(supergraphSdl).map(({ name, url }) => [name, config.subgraphUrls[name] ?? url]),
+  );
+
+  const metrics = createServiceMetrics('gateway');
+  const subgraphMetrics = createSubgraphMetrics(metrics.registry);
+  const pool = createKeepAliveFetcher(config.subgraphTimeoutMs);
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger,
+    buildService: ({ name }) =>
+      new DepartmentSource({
+        name,
+        url: subgraphUrls[name]!,
+        fetcher: pool.fetcher,
+        timeoutMs: config.subgraphTimeoutMs,
+        metrics: subgraphMetrics,
+      }),
+  });
+
+  const app = createHttpServer(logger);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), metricsPlugin(metrics)],
+  });
+  await apollo.start();
+
+  await app.register(operationsPlugin, {
+    metrics,
+    readiness: async () => {
+      const checks = await Promise.all(
+        Object.entries(subgraphUrls).map(async ([name, url]) => {
+          try {
+            const response = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(config.subgraphTimeoutMs) });
+            return [name, response.ok ? 'ready' : `HTTP ${response.status}`] as const;
+          } catch (error) {
+            return [name, `unreachable: ${(error as Error).message}`] as const;
+          }
+        }),
+      );
+      return { ready: checks.every(([, state]) => state === 'ready'), details: { supergraph: 'loaded', subgraphs: Object.fromEntries(checks) } };
+    },
+  });
+  await app.register(playgroundPlugin, { endpoint: '/graphql', title: 'credit-graph', defaultQuery: DEFAULT_QUERY });
+  app.route({
+    url: '/graphql',
+    method: ['POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, { context: async (request) => ({ requestId: request.id }) }),
+  });
+
+  return {
+    app,
+    subgraphUrls,
+    async close() {
+      await app.close();
+      await apollo.stop();
+      await pool.close();
+    },
+  };
+}
