@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../lib/subgraph';
+import { courtsSubgraph } from './index';
+
+void runSubgraph(courtsSubgraph);
