@@ -6,12 +6,13 @@
 import { GraphQLError } from 'graphql';
 import { validateSubjectCode, type InvalidCodeReason } from './identifiers';
 
+/** `extra` adds detail; it can never replace `code`, which clients branch on. */
 export function badUserInput(message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extra } });
+  return new GraphQLError(message, { extensions: { ...extra, code: 'BAD_USER_INPUT' } });
 }
 
 export function invalidCode(code: string, reason: InvalidCodeReason, message: string): GraphQLError {
-  return badUserInput(`invalid subject code '${code}': ${message}`, { reason, code });
+  return badUserInput(`invalid subject code '${code}': ${message}`, { reason, input: code });
 }
 
 /** Normalises a subject code or throws BAD_USER_INPUT with the reason. */

@@ -47,7 +47,7 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
           if (!result.valid) {
             throw badUserInput(`invalid subject code '${code}' at codes[${index}]: ${result.message}`, {
               reason: result.reason,
-              code,
+              input: code,
               index,
             });
           }
