@@ -12,17 +12,41 @@ import { ROOT_DIR } from '../lib/config';
 
 export const SUPERGRAPH_PATH = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
 
-/** Composes the five subgraphs; the URLs recorded are the default local ports (overridable at run time). */
-export function composeSupergraph(): string {
-  const result = composeServices(
-    DEPARTMENTS.map((department) => ({
-      name: department.name,
-      url: `http://127.0.0.1:${department.port}/graphql`,
-      typeDefs: parse(fs.readFileSync(path.join(ROOT_DIR, 'schema', `${department.name}.graphql`), 'utf8')),
-    })),
-  );
+export interface SubgraphSdl {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+/** The five subgraphs' SDL as checked in under schema/, with the default local ports as URLs (overridable at run time). */
+export function readSubgraphSdl(): SubgraphSdl[] {
+  return DEPARTMENTS.map((department) => ({
+    name: department.name,
+    url: `http://127.0.0.1:${department.port}/graphql`,
+    sdl: fs.readFileSync(path.join(ROOT_DIR, 'schema', `${department.name}.graphql`), 'utf8'),
+  }));
+}
+
+/**
+ * Composes the given subgraphs into supergraph SDL. Throws on SDL that does not
+ * parse or does not compose, naming the subgraph and every composition error.
+ */
+export function composeSupergraphFrom(subgraphs: readonly SubgraphSdl[]): string {
+  const services = subgraphs.map((subgraph) => {
+    try {
+      return { name: subgraph.name, url: subgraph.url, typeDefs: parse(subgraph.sdl) };
+    } catch (error) {
+      throw new Error(`composition failed:\n- [${subgraph.name}] ${(error as Error).message}`);
+    }
+  });
+  const result = composeServices(services);
   if (result.errors) {
     throw new Error(`composition failed:\n${result.errors.map((error) => `- ${error.message}`).join('\n')}`);
   }
   return result.supergraphSdl;
+}
+
+/** Composes the five subgraphs from schema/*.graphql. */
+export function composeSupergraph(): string {
+  return composeSupergraphFrom(readSubgraphSdl());
 }
