@@ -46,21 +46,33 @@ export function residentIdCheckCharacter(first17: string): string {
   return ID_CHECK[sum % 11]!;
 }
 
-/** Validates a USCC; lower case is accepted and normalised. */
+/**
+ * Splits trimmed input into characters (code points, so one emoji is one
+ * character) and upper-cases each on its own: upper-casing the whole string
+ * could change its length ('ß' → 'SS') and turn a character error into a
+ * length error, or the other way round.
+ */
+function characters(input: string): { original: string[]; upper: string[] } {
+  const original = Array.from(input.trim());
+  return { original, upper: original.map((char) => char.toUpperCase()) };
+}
+
+/** Validates a USCC; lower case is accepted and normalised. Length is judged first, then characters, then the check character. */
 export function validateUscc(input: string): CodeValidation {
-  const code = input.trim().toUpperCase();
-  if (code.length !== 18) {
-    return { valid: false, reason: 'LENGTH', message: `a unified social credit code has 18 characters, got ${code.length}` };
+  const { original, upper } = characters(input);
+  if (original.length !== 18) {
+    return { valid: false, reason: 'LENGTH', message: `a unified social credit code has 18 characters, got ${original.length}` };
   }
   for (let i = 0; i < 18; i++) {
-    if (!USCC_ALPHABET.includes(code[i]!)) {
+    if (!USCC_ALPHABET.includes(upper[i]!)) {
       return {
         valid: false,
         reason: 'CHARSET',
-        message: `character '${code[i]}' at position ${i + 1} is not allowed in a unified social credit code (allowed: ${USCC_ALPHABET})`,
+        message: `character '${original[i]}' at position ${i + 1} is not allowed in a unified social credit code (allowed: ${USCC_ALPHABET})`,
       };
     }
   }
+  const code = upper.join('');
   const expected = usccCheckCharacter(code.slice(0, 17));
   if (code[17] !== expected) {
     return { valid: false, reason: 'CHECKSUM', message: `check character is '${code[17]}', expected '${expected}'` };
@@ -70,11 +82,12 @@ export function validateUscc(input: string): CodeValidation {
 
 /** Validates an 18-digit resident identity number; a lower-case 'x' check is normalised. */
 export function validateResidentId(input: string): CodeValidation {
-  const code = input.trim().toUpperCase();
-  if (code.length !== 18) {
-    return { valid: false, reason: 'LENGTH', message: `a resident identity number has 18 characters, got ${code.length}` };
+  const { original, upper } = characters(input);
+  if (original.length !== 18) {
+    return { valid: false, reason: 'LENGTH', message: `a resident identity number has 18 characters, got ${original.length}` };
   }
-  if (!/^\d{17}[\dX]$/.test(code)) {
+  const code = upper.join('');
+  if (!/^[0-9]{17}[0-9X]$/.test(code)) {
     return { valid: false, reason: 'CHARSET', message: 'a resident identity number is 17 digits followed by a digit or X' };
   }
   const expected = residentIdCheckCharacter(code.slice(0, 17));
@@ -84,15 +97,30 @@ export function validateResidentId(input: string): CodeValidation {
   return { valid: true, code, kind: 'NATURAL_PERSON' };
 }
 
+/** Whether positions 7–14 of an 18-character identity number are a real calendar date (YYYYMMDD, years 1800–2099). */
+export function hasRealBirthDate(id: string): boolean {
+  const match = /^[0-9]{6}(18|19|20)([0-9]{2})([0-9]{2})([0-9]{2})/.exec(id);
+  if (!match) return false;
+  const year = Number(match[1]! + match[2]!);
+  const month = Number(match[3]);
+  const day = Number(match[4]);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /**
  * Validates the key of a credit subject: a USCC, or a resident identity number
- * for a natural person. A string that is a valid identity number is a person;
- * otherwise the USCC rules decide the reason for refusal.
+ * for a natural person. A string that is a valid identity number is a person,
+ * unless it is also a valid USCC and carries no real birth date; otherwise the
+ * USCC rules decide the reason for refusal.
  */
 export function validateSubjectCode(input: string): CodeValidation {
   const asPerson = validateResidentId(input);
-  if (asPerson.valid) return asPerson;
-  return validateUscc(input);
+  const asOrganisation = validateUscc(input);
+  // An all-digit USCC passes the identity-number checksum about one time in eleven; only a string
+  // whose positions 7–14 are a real birth date is taken for a person when it is a valid USCC too.
+  if (asPerson.valid && (!asOrganisation.valid || hasRealBirthDate(asPerson.code))) return asPerson;
+  return asOrganisation;
 }
 
 /** Masks a resident identity number for callers not entitled to see it: 110101********123X. */
@@ -120,6 +148,17 @@ export interface UsccParts {
 
 /** Builds a valid USCC from its parts, computing both check characters. */
 export function buildUscc(parts: UsccParts): string {
+  const fixed = [
+    ['authority', parts.authority, 1],
+    ['entityType', parts.entityType, 1],
+    ['division', parts.division, 6],
+    ['organisationBody', parts.organisationBody, 8],
+  ] as const;
+  for (const [name, value, length] of fixed) {
+    if (value.length !== length || [...value].some((char) => !USCC_ALPHABET.includes(char))) {
+      throw new RangeError(`${name} must be ${length} character(s) from ${USCC_ALPHABET}, got '${value}'`);
+    }
+  }
   const orgCheck = organisationCodeCheckCharacter(parts.organisationBody);
   const first17 = parts.authority + parts.entityType + parts.division + parts.organisationBody + orgCheck;
   return first17 + usccCheckCharacter(first17);
@@ -127,6 +166,9 @@ export function buildUscc(parts: UsccParts): string {
 
 /** Builds a valid resident identity number from division, birth date (YYYYMMDD) and sequence (3 digits). */
 export function buildResidentId(division: string, birthDate: string, sequence: string): string {
+  if (!/^[0-9]{6}$/.test(division) || !/^[0-9]{8}$/.test(birthDate) || !/^[0-9]{3}$/.test(sequence)) {
+    throw new RangeError(`a resident identity number is built from 6 division digits, an 8-digit birth date and 3 sequence digits, got '${division}', '${birthDate}', '${sequence}'`);
+  }
   const first17 = division + birthDate + sequence;
   return first17 + residentIdCheckCharacter(first17);
 }
