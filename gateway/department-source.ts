@@ -49,7 +49,9 @@ export function createKeepAliveFetcher(timeoutMs: number): { fetcher: Fetcher; c
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 64 });
   const fetcher = ((url: string, init?: Record<string, unknown>) =>
     undiciFetch(url, { ...(init as object), dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
-  return { fetcher, close: () => agent.close() };
+  // Called once the HTTP server has drained, so nothing is in flight: sockets
+  // left to a hung subgraph must not hold the process open (close() would wait on them).
+  return { fetcher, close: () => agent.destroy() };
 }
 
 export interface DepartmentSourceOptions {

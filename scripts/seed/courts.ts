@@ -1,8 +1,8 @@
 /** Court rows: the dishonest judgment debtor list, consumption restriction orders, enforcement cases. */
 import type { CourtRecords } from '../../subgraphs/courts/store';
-import { addYears, yearOf } from './dates';
+import { yearOf } from './dates';
 import type { SeedPlan, SubjectPlan } from './plan';
-import { authorities, BuildContext, enforcementCaseNumber, iso, isoOrNull, period, type Window } from './records';
+import { authorities, BuildContext, enforcementCaseNumber, iso, isoOrNull, period } from './records';
 import { DISHONEST_CONDUCTS, OBLIGATIONS } from './vocabulary';
 
 const YEAR = 365;
@@ -20,20 +20,10 @@ export function createCourtsBuilder(plan: SeedPlan): (subjects: readonly Subject
   };
 }
 
-/**
- * A natural person's plan has no founding date (it is the reference date), so
- * the shared window would squeeze their records into the last two months; an
- * adult's cases can fall anywhere in the six years the records cover.
- */
-function courtWindow(context: BuildContext, subject: SubjectPlan): Window {
-  if (subject.kind === 'NATURAL_PERSON') return { earliest: addYears(context.reference, -6), latest: context.latest };
-  return context.window(subject);
-}
-
 function buildSubject(context: BuildContext, subject: SubjectPlan, records: CourtRecords): void {
   const { random } = context;
   const { code, division, courts } = subject;
-  const window = courtWindow(context, subject);
+  const window = context.window(subject);
   const court = authorities.court(division);
   const person = subject.kind === 'NATURAL_PERSON';
   const amountOwed = () => (person ? random.amount(5_000, 800_000, 100) : random.amount(20_000, 10_000_000, 100));

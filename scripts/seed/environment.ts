@@ -9,11 +9,7 @@ const SERIOUS_VIOLATIONS = ENVIRONMENT_VIOLATIONS.filter((v) => v.serious);
 const ORDINARY_VIOLATIONS = ENVIRONMENT_VIOLATIONS.filter((v) => !v.serious);
 /** A discharge permit is valid for five years. */
 const PERMIT_YEARS = 5;
-/**
- * The plan can give a permit to an industry without a pollutant list (the
- * environmental showcase is any enterprise); a permit always names what it
- * allows, so those discharge the usual wastewater pollutants.
- */
+/** A permit always names what it allows; an industry without a pollutant list discharges the usual wastewater pollutants. */
 const DEFAULT_POLLUTANTS = ['化学需氧量', '氨氮'] as const;
 
 export function createEnvironmentBuilder(plan: SeedPlan): (subjects: readonly SubjectPlan[]) => EnvironmentRecords {
@@ -53,7 +49,7 @@ function buildSubject(context: BuildContext, subject: SubjectPlan, records: Envi
       amount,
       decided_on: iso(dates.decided),
       // Seven working days after a decision late in the window can reach the reference date itself.
-      published_on: iso(Math.min(dates.published, context.latest)),
+      published_on: iso(dates.published),
       // A publication still running ends after the reference date.
       publication_ends_on: iso(dates.publicationEnds),
     });

@@ -1,0 +1,142 @@
+/**
+ * Starts the whole graph as it runs in production: every department subgraph
+ * and the gateway as separate processes, each subgraph with its own database.
+ * Used by the demo (`npm start`) and by the end-to-end tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEPARTMENTS, GATEWAY_PORT, type SubgraphName } from '../lib/departments';
+import { ROOT_DIR } from '../lib/config';
+
+export type ServiceName = SubgraphName | 'gateway';
+
+export interface GraphOptions {
+  /** Environment for every process (DATA_DIR, database URLs, ...), on top of this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** Port per service; defaults to API.md's ports. */
+  ports?: Partial<Record<ServiceName, number>>;
+  /** Directory for one log file per service. */
+  logDir: string;
+  /** How long to wait for every service to be ready. */
+  readyTimeoutMs?: number;
+}
+
+export interface RunningGraph {
+  gatewayUrl: string;
+  ports: Record<ServiceName, number>;
+  processes: Map<ServiceName, ChildProcess>;
+  /** SIGTERM one service and wait for it to exit. */
+  stopService(name: ServiceName): Promise<void>;
+  /** Stops every service; resolves when all have exited. */
+  stop(): Promise<void>;
+}
+
+const ENTRY_POINTS: Record<ServiceName, string> = {
+  market: 'subgraphs/market/main.ts',
+  tax: 'subgraphs/tax/main.ts',
+  courts: 'subgraphs/courts/main.ts',
+  environment: 'subgraphs/environment/main.ts',
+  credit: 'subgraphs/credit/main.ts',
+  gateway: 'gateway/main.ts',
+};
+
+function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
+  fs.mkdirSync(logDir, { recursive: true });
+  const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY_POINTS[name]], {
+    cwd: ROOT_DIR,
+    env,
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGCONT'); // a paused process cannot handle SIGTERM
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+function logTail(logDir: string, name: ServiceName): string {
+  try {
+    return fs.readFileSync(path.join(logDir, `${name}.log`), 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Polls `GET /readyz` until it answers 200; fails early if the process exits. */
+export async function waitUntilReady(url: string, child: ChildProcess | undefined, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new Error(`process exited (${child.exitCode ?? child.signalCode}) before ${url} was ready`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+}
+
+export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
+  const ports = Object.fromEntries([
+    ...DEPARTMENTS.map((d) => [d.name, options.ports?.[d.name] ?? d.port]),
+    ['gateway', options.ports?.gateway ?? GATEWAY_PORT],
+  ]) as Record<ServiceName, number>;
+  const { NODE_OPTIONS: _inheritedNodeOptions, ...parentEnv } = process.env;
+  const env: NodeJS.ProcessEnv = { ...parentEnv, ...options.env };
+  for (const d of DEPARTMENTS) {
+    env[`${d.name.toUpperCase()}_PORT`] = String(ports[d.name]);
+    env[`${d.name.toUpperCase()}_SUBGRAPH_URL`] = `http://127.0.0.1:${ports[d.name]}/graphql`;
+  }
+  env.GATEWAY_PORT = String(ports.gateway);
+
+  const processes = new Map<ServiceName, ChildProcess>();
+  const stop = async () => {
+    await Promise.all([...processes.values()].map((child) => stopChild(child)));
+  };
+  const timeout = options.readyTimeoutMs ?? 60_000;
+  const ready = async (name: ServiceName) => {
+    try {
+      await waitUntilReady(`http://127.0.0.1:${ports[name]}/readyz`, processes.get(name), timeout);
+    } catch (error) {
+      throw new Error(`${name}: ${(error as Error).message}\n--- ${name}.log ---\n${logTail(options.logDir, name)}`);
+    }
+  };
+
+  try {
+    for (const d of DEPARTMENTS) processes.set(d.name, spawnService(d.name, env, options.logDir));
+    await Promise.all(DEPARTMENTS.map((d) => ready(d.name)));
+    processes.set('gateway', spawnService('gateway', env, options.logDir));
+    await ready('gateway');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    ports,
+    processes,
+    stopService: async (name) => {
+      const child = processes.get(name);
+      if (child) await stopChild(child);
+    },
+    stop,
+  };
+}

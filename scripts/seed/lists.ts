@@ -1,0 +1,188 @@
+/**
+ * The "initiate" step of the seed: each department publishes its
+ * determinations to the credit office, which keeps them as list entries.
+ * An entry names the department and the record it stands on, and runs from
+ * the determination until the department removes the record (or a newer
+ * rating supersedes it), so the lists and the departments' records never
+ * disagree about what is in force.
+ *
+ * Which records reach which list follows DESIGN.md: red list for tax rating A
+ * and environmental GREEN; black list for dishonest judgment debtors, major tax
+ * violations, the serious illegal and dishonest list, environmental BLACK and
+ * serious penalties in the areas the rules name; key attention for dishonest
+ * conduct below that threshold (abnormal operations, unpaid tax arrears,
+ * environmental RED).
+ */
+import type { ListEntryRow } from '../../subgraphs/credit/store';
+import type { CourtRecords } from '../../subgraphs/courts/store';
+import type { EnvironmentRecords } from '../../subgraphs/environment/store';
+import type { MarketRecords } from '../../subgraphs/market/store';
+import type { TaxRecords } from '../../subgraphs/tax/store';
+
+/** Market penalty areas whose serious penalties put a subject on the black list (food and drug; special equipment is work safety). */
+const BLACK_LIST_PENALTY_AREAS = new Set(['FOOD_AND_DRUG', 'SPECIAL_EQUIPMENT']);
+
+type Entry = ListEntryRow;
+
+export function marketListEntries(records: MarketRecords): Entry[] {
+  const entries: Entry[] = [];
+  for (const row of records.seriousViolations) {
+    entries.push({
+      subject_code: row.subject_code,
+      kind: 'BLACK',
+      reason: `列入严重违法失信名单：${row.reason}`,
+      department: 'MARKET',
+      source_record: `serious_violation_entry/${row.subject_code}/${row.listed_on}`,
+      since: row.listed_on,
+      until: row.removed_on,
+    });
+  }
+  for (const row of records.penalties) {
+    if (!row.serious || !BLACK_LIST_PENALTY_AREAS.has(row.area) || row.published_on === null) continue;
+    entries.push({
+      subject_code: row.subject_code,
+      kind: 'BLACK',
+      reason: `严重违法行为受到较重行政处罚：${row.violation}（${row.decision_number}）`,
+      department: 'MARKET',
+      source_record: `administrative_penalty/${row.decision_number}`,
+      since: row.published_on,
+      until: row.publication_ends_on,
+    });
+  }
+  for (const row of records.abnormalOperations) {
+    entries.push({
+      subject_code: row.subject_code,
+      kind: 'KEY_ATTENTION',
+      reason: `列入经营异常名录：${row.reason}`,
+      department: 'MARKET',
+      source_record: `abnormal_operations_entry/${row.subject_code}/${row.listed_on}`,
+      since: row.listed_on,
+      until: row.removed_on,
+    });
+  }
+  return entries;
+}
+
+export function taxListEntries(records: TaxRecords): Entry[] {
+  const entries: Entry[] = ratingEntries(records.creditRatings, {
+    level: 'A',
+    kind: 'RED',
+    department: 'TAX',
+    table: 'tax_credit_rating',
+    reason: (year) => `${year}年度纳税信用A级纳税人`,
+  });
+  for (const row of records.majorViolations) {
+    entries.push({
+      subject_code: row.subject_code,
+      kind: 'BLACK',
+      reason: `重大税收违法失信主体（${row.case_number}）`,
+      department: 'TAX',
+      source_record: `major_tax_violation/${row.subject_code}/${row.case_number}`,
+      since: row.published_on,
+      until: row.removed_on,
+    });
+  }
+  // One notice lists several taxes; the subject is of concern from the notice until the last of them is paid.
+  const notices = new Map<string, { row: TaxRecords['arrears'][number]; settled: string | null }>();
+  for (const row of records.arrears) {
+    const key = `${row.subject_code}/${row.notice_number}`;
+    const seen = notices.get(key);
+    const settled = seen === undefined ? row.settled_on : latestOrOpen(seen.settled, row.settled_on);
+    notices.set(key, { row: seen?.row ?? row, settled });
+  }
+  for (const [key, { row, settled }] of notices) {
+    entries.push({
+      subject_code: row.subject_code,
+      kind: 'KEY_ATTENTION',
+      reason: `欠税公告（${row.notice_number}）`,
+      department: 'TAX',
+      source_record: `tax_arrears_notice/${key}`,
+      since: row.announced_on,
+      until: settled,
+    });
+  }
+  return entries;
+}
+
+export function courtListEntries(records: CourtRecords): Entry[] {
+  return records.dishonestDebtors.map((row) => ({
+    subject_code: row.subject_code,
+    kind: 'BLACK',
+    reason: `失信被执行人：${row.dishonest_conduct}（${row.case_number}）`,
+    department: 'COURTS',
+    source_record: `dishonest_debtor/${row.subject_code}/${row.case_number}`,
+    since: row.listed_on,
+    until: row.removed_on,
+  }));
+}
+
+export function environmentListEntries(records: EnvironmentRecords): Entry[] {
+  const rating = (level: string, kind: Entry['kind'], label: string) =>
+    ratingEntries(records.creditRatings, {
+      level,
+      kind,
+      department: 'ENVIRONMENT',
+      table: 'environmental_credit_rating',
+      reason: (year) => `${year}年度企业环境信用评价为${label}`,
+    });
+  const entries = [...rating('GREEN', 'RED', '环保诚信企业（绿牌）'), ...rating('BLACK', 'BLACK', '环保严重失信企业（黑牌）'), ...rating('RED', 'KEY_ATTENTION', '环保不良企业（红牌）')];
+  for (const row of records.penalties) {
+    if (!row.serious || row.published_on === null) continue;
+    entries.push({
+      subject_code: row.subject_code,
+      kind: 'BLACK',
+      reason: `严重环境违法行为：${row.violation}（${row.decision_number}）`,
+      department: 'ENVIRONMENT',
+      source_record: `environmental_penalty/${row.decision_number}`,
+      since: row.published_on,
+      until: row.publication_ends_on,
+    });
+  }
+  return entries;
+}
+
+interface RatingRow {
+  subject_code: string;
+  year: number;
+  level: string;
+  assessed_on: string;
+}
+
+/**
+ * A rating stands from its publication until the next year's rating of the
+ * same subject supersedes it; the latest one has no end yet.
+ */
+function ratingEntries(
+  rows: readonly RatingRow[],
+  rule: { level: string; kind: Entry['kind']; department: Entry['department']; table: string; reason: (year: number) => string },
+): Entry[] {
+  const bySubject = new Map<string, RatingRow[]>();
+  for (const row of rows) {
+    const list = bySubject.get(row.subject_code);
+    if (list) list.push(row);
+    else bySubject.set(row.subject_code, [row]);
+  }
+  const entries: Entry[] = [];
+  for (const ratings of bySubject.values()) {
+    ratings.sort((a, b) => a.year - b.year);
+    ratings.forEach((row, i) => {
+      if (row.level !== rule.level) return;
+      entries.push({
+        subject_code: row.subject_code,
+        kind: rule.kind,
+        reason: rule.reason(row.year),
+        department: rule.department,
+        source_record: `${rule.table}/${row.subject_code}/${row.year}`,
+        since: row.assessed_on,
+        until: ratings[i + 1]?.assessed_on ?? null,
+      });
+    });
+  }
+  return entries;
+}
+
+/** The later of two end dates, where null means "not ended". */
+function latestOrOpen(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return null;
+  return a > b ? a : b;
+}

@@ -1,0 +1,58 @@
+/**
+ * The whole graph for end-to-end tests: every subgraph and the gateway as
+ * real processes, on free ports, over a freshly seeded dataset on embedded
+ * PGlite or on the real PostgreSQL server.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startGraph, type RunningGraph, type ServiceName } from '../../scripts/graph-processes';
+import { seed, type SeedSummary } from '../../scripts/seed/index';
+import { createTestDatabase } from './postgres';
+import { freePorts } from './ports';
+
+export interface TestGraph {
+  url: string;
+  graph: RunningGraph;
+  seeded: SeedSummary;
+  logDir: string;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] }; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export async function startTestGraph(options: { engine: 'pglite' | 'postgres'; subjects: number; env?: NodeJS.ProcessEnv }): Promise<TestGraph> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-e2e-'));
+  const env: NodeJS.ProcessEnv = { DATA_DIR: path.join(workDir, 'data'), LOG_LEVEL: 'info', ...options.env };
+  let dropDatabase = async () => {};
+  if (options.engine === 'postgres') {
+    const database = await createTestDatabase('e2e');
+    env.DATABASE_URL = database.url;
+    dropDatabase = database.drop;
+  }
+  const seeded = await seed({ subjects: options.subjects, seed: 7, env: { ...process.env, ...env } });
+  const [gateway, market, tax, courts, environment, credit] = await freePorts(6);
+  const logDir = path.join(workDir, 'logs');
+  const graph = await startGraph({ env, logDir, ports: { gateway, market, tax, courts, environment, credit } });
+  const url = graph.gatewayUrl;
+  return {
+    url,
+    graph,
+    seeded,
+    logDir,
+    async graphql(query, variables, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: await response.json(), headers: response.headers };
+    },
+    async close() {
+      await graph.stop();
+      await dropDatabase();
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type { ServiceName };
