@@ -23,11 +23,21 @@ function encodeCursor(position: ListPosition): string {
   return Buffer.from(`${position.since}|${position.id}`).toString('base64url');
 }
 
+const MAX_BIGINT = 9223372036854775807n;
+
+/**
+ * Reads a cursor back, refusing anything `encodeCursor` could not have made:
+ * the database must never see an impossible date or an id beyond bigint,
+ * which it would answer with an internal error instead of BAD_USER_INPUT.
+ */
 function decodeCursor(cursor: string): ListPosition {
-  const [since, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!since || !/^\d{4}-\d{2}-\d{2}$/.test(since) || !id || !/^\d+$/.test(id)) {
-    throw badUserInput(`'after' is not a cursor returned by listEntries: ${cursor}`);
-  }
+  const refuse = () => badUserInput(`'after' is not a cursor returned by listEntries: ${cursor}`, { input: cursor });
+  const match = /^(\d{4}-\d{2}-\d{2})\|(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw refuse();
+  const [, since, id] = match as unknown as [string, string, string];
+  const date = new Date(`${since}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== since) throw refuse();
+  if (BigInt(id) > MAX_BIGINT) throw refuse();
   return { since, id };
 }
 

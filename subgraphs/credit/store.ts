@@ -39,6 +39,12 @@ export function writeCreditRecords(db: Database, records: CreditRecords): Promis
   });
 }
 
+/**
+ * The columns a list entry is read with. `id` and `since` come out as text, so
+ * an ORDER BY must name the table's columns (`list_entry.id`): a bare `id`
+ * would sort the text output column, '9' after '10', and disagree with the
+ * bigint keyset comparison that pages on it.
+ */
 const LIST_ENTRY_FIELDS = `subject_code, subject_code AS code, kind, reason, department, source_record AS "sourceRecord",
   since::text AS since, until::text AS until`;
 
@@ -79,7 +85,7 @@ export async function listEntriesInForce(
     `SELECT id::text AS id, ${LIST_ENTRY_FIELDS}
        FROM list_entry
       WHERE kind = $1 AND since <= $2::date AND (until IS NULL OR until > $2::date) ${keyset}
-      ORDER BY since DESC, id DESC
+      ORDER BY list_entry.since DESC, list_entry.id DESC
       LIMIT $3`,
     params,
   );
@@ -89,7 +95,8 @@ export function createCreditLoaders(db: Queryable) {
   return {
     lists: rowsBySubject<ListEntryView>(
       db,
-      `SELECT id::text AS id, ${LIST_ENTRY_FIELDS} FROM list_entry WHERE subject_code = ANY($1::text[]) ORDER BY since DESC, id DESC`,
+      `SELECT id::text AS id, ${LIST_ENTRY_FIELDS} FROM list_entry WHERE subject_code = ANY($1::text[])
+        ORDER BY list_entry.since DESC, list_entry.id DESC`,
     ),
   };
 }
