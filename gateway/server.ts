@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
-import { createHttpServer } from '../lib/http';
+import { closeGracefully, createHttpServer } from '../lib/http';
 import { createLogger, type Logger } from '../lib/logger';
 import { createServiceMetrics } from '../lib/metrics';
 import { operationsPlugin } from '../lib/operations';
@@ -69,7 +69,11 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     gateway,
     logger,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), metricsPlugin(metrics)],
+    // The process's own close-with-grace handler owns SIGTERM and calls close() below;
+    // Apollo's handler would stop the gateway under in-flight requests and re-raise the signal.
+    stopOnTerminationSignals: false,
+    // No fastifyApolloDrainPlugin: close() drains Fastify itself before stopping Apollo.
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics)],
   });
   await apollo.start();
 
@@ -100,7 +104,8 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     app,
     subgraphUrls,
     async close() {
-      await app.close();
+      // HTTP first (in-flight requests finish through the still-running gateway), then the gateway, then the sockets.
+      await closeGracefully(app);
       await apollo.stop();
       await pool.close();
     },

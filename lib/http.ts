@@ -14,3 +14,19 @@ export function createHttpServer(logger: Logger, options: { bodyLimit?: number }
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
   });
 }
+
+/**
+ * Stops accepting connections and waits for in-flight requests to finish.
+ * Node closes the keep-alive connections that are idle when closing starts,
+ * but one that turns idle afterwards (its last response just sent) would hold
+ * the server open until its keep-alive timeout; sweeping idle connections
+ * while the close is pending ends each as soon as its request is done.
+ */
+export async function closeGracefully(app: { close(): Promise<unknown>; server: { closeIdleConnections(): void } }): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+  }
+}

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { createHttpServer } from './http';
+import { closeGracefully, createHttpServer } from './http';
 import mercurius from 'mercurius';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -136,7 +136,7 @@ export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loader
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'stopping after an error');
     else logger.info({ signal }, 'draining requests and stopping');
-    await app.close();
+    await closeGracefully(app);
     await db.close();
   });
 
