@@ -7,11 +7,12 @@
  *
  *   npm start [-- --subjects N] [-- --seed S]
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT_DIR } from '../lib/config';
 import { startGraph, type RunningGraph } from './graph-processes';
-import { seed, type SeedSummary } from './seed/index';
+import type { SeedSummary } from './seed/index';
 
 const DEFAULT_DEMO_SUBJECTS = 20_000;
 
@@ -39,7 +40,35 @@ function residentMegabytes(pids: number[]): number {
   return Math.round(kilobytes / 1024);
 }
 
-function printWelcome(graph: RunningGraph, demo: SeedSummary, startedAt: number): void {
+/**
+ * Seeds in a child process: the embedded databases it creates cost hundreds
+ * of megabytes that a process does not hand back when they close, and this
+ * one stays up for as long as the demo runs.
+ */
+function seedInChildProcess(subjects: number, seed: number, dataDir: string): Promise<SeedSummary> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT_DIR, 'scripts', 'seed.ts'), '--subjects', String(subjects), '--seed', String(seed), '--reset'],
+      { cwd: ROOT_DIR, env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`seeding failed (exit ${code}); see the messages above`));
+      else resolve(JSON.parse(output) as SeedSummary);
+    });
+  });
+}
+
+/** Relative to where the user is when that is shorter, else absolute. */
+function displayPath(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return relative === '' ? '.' : relative.startsWith('..') ? target : relative;
+}
+
+function printWelcome(graph: RunningGraph, demo: SeedSummary, startedAt: number, logDir: string): void {
   const url = `${graph.gatewayUrl}/graphql`;
   const e = demo.examples;
   const pids = [...graph.processes.values()].map((child) => child.pid ?? 0);
@@ -54,7 +83,7 @@ credit-graph is ready in ${seconds} s (${pids.length} processes, ${residentMegab
     .filter(([name]) => name !== 'gateway')
     .map(([name, port]) => `${name} :${port}`)
     .join('  ')}
-  Logs         ${path.relative(process.cwd(), path.join(ROOT_DIR, 'data', 'logs'))}/<service>.log
+  Logs         ${displayPath(logDir)}/<service>.log
 
 Example subjects (${demo.subjects.toLocaleString('en')} seeded):
   clean                               ${e.clean}
@@ -91,12 +120,13 @@ async function main(): Promise<void> {
     const subjects = flag('subjects', DEFAULT_DEMO_SUBJECTS);
     console.log(`First start: seeding ${subjects.toLocaleString('en')} subjects into ${dataDir} (one department at a time).`);
     // A half-finished earlier seed leaves databases without demo.json: start them over.
-    demo = await seed({ subjects, seed: flag('seed', 1), env: { ...process.env, DATA_DIR: dataDir }, reset: true });
+    demo = await seedInChildProcess(subjects, flag('seed', 1), dataDir);
     fs.writeFileSync(demoFile, JSON.stringify(demo, null, 2));
   }
 
   console.log('Starting the five department subgraphs and the gateway...');
-  const graph = await startGraph({ env: { DATA_DIR: dataDir }, logDir: path.join(dataDir, 'logs'), readyTimeoutMs: 90_000 });
+  const logDir = path.join(dataDir, 'logs');
+  const graph = await startGraph({ env: { DATA_DIR: dataDir }, logDir, readyTimeoutMs: 90_000 });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -110,10 +140,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   for (const [name, child] of graph.processes) {
     child.once('exit', (code, signal) => {
-      if (!stopping) console.error(`${name} exited unexpectedly (${code ?? signal}); see data/logs/${name}.log`);
+      if (!stopping) console.error(`${name} exited unexpectedly (${code ?? signal}); see ${path.join(logDir, `${name}.log`)}`);
     });
   }
-  printWelcome(graph, demo, startedAt);
+  printWelcome(graph, demo, startedAt, logDir);
 }
 
 main().catch((error) => {
