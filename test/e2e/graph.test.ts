@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildUscc } from '../../lib/identifiers';
 import { createPlan } from '../../scripts/seed/plan';
+import { runQueryInPlayground } from '../helpers/browser';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 
 const SUBJECTS = 2000;
@@ -121,6 +122,20 @@ describe.each(['pglite', 'postgres'] as const)('the federated graph on %s', (eng
     const bad = await graph.graphql(query, { after: 'not-a-cursor' });
     expect(bad.body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
   });
+
+  it('runs a federated query from the playground in a browser, with nothing fetched from off the host', async () => {
+    const code = graph.seeded.examples.dishonestDebtor;
+    const run = await runQueryInPlayground(
+      `${graph.url}/graphql`,
+      `{ subject(code: "${code}") { code name courts { dishonestDebtors { caseNumber } } tax { latestRating { level } } } }`,
+    );
+    const answer = JSON.parse(run.resultText);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.subject.code).toBe(code);
+    expect(answer.data.subject.courts.dishonestDebtors.length).toBeGreaterThan(0);
+    expect(run.offHostRequests).toEqual([]);
+    expect(run.pageErrors).toEqual([]);
+  }, 30_000);
 
   it('serves health, readiness and Prometheus metrics on the gateway and the subgraphs', async () => {
     for (const port of [graph.graph.ports.gateway, graph.graph.ports.market]) {

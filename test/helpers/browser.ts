@@ -139,6 +139,10 @@ export async function runQueryInPlayground(
       await setEditor(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror', options.variables);
     }
     await setEditor(page, '.graphiql-query-editor .CodeMirror', query);
+    // GraphiQL re-parses the query (and with it the operation name it sends) on a
+    // debounce after each edit; clicking sooner than a person could would send the
+    // previous query's operation name.
+    await page.waitForTimeout(400);
     await page.click('.graphiql-execute-button');
 
     // The result pane is a read-only CodeMirror; it holds the pretty-printed JSON once the answer arrives.
