@@ -3,7 +3,7 @@
  * JSON parameter and `jsonb_to_recordset` turns them into a relation, so a
  * chunk of thousands of rows is one statement and one round trip.
  */
-import type { Queryable } from './db';
+import type { Database, Queryable } from './db';
 
 /** Column name → SQL type, in insert order. */
 export type ColumnTypes = Record<string, string>;
@@ -30,4 +30,18 @@ export async function insertRows<RowT>(q: Queryable, spec: TableSpec<RowT>, rows
     await q.query(sql, [JSON.stringify(rows.slice(start, start + CHUNK_ROWS))]);
   }
   return rows.length;
+}
+
+/**
+ * The writer of a department's batch: every table's rows in one transaction,
+ * in the order the specs are listed, so a batch lands whole or not at all.
+ */
+export function batchWriter<R extends { [K in keyof R]: readonly unknown[] }>(
+  specs: { [K in keyof R]: TableSpec<R[K][number]> },
+): (db: Database, records: R) => Promise<void> {
+  const tables = Object.keys(specs) as (keyof R)[];
+  return (db, records) =>
+    db.transaction(async (tx) => {
+      for (const table of tables) await insertRows(tx, specs[table], records[table]);
+    });
 }

@@ -3,8 +3,8 @@
  * subgraph makes. Writers are used by the seed and by the department's own
  * data feeds; readers back the per-request loaders.
  */
-import type { Database, Queryable } from '../../lib/db';
-import { insertRows, tableSpec } from '../../lib/bulk';
+import type { Queryable } from '../../lib/db';
+import { batchWriter, tableSpec } from '../../lib/bulk';
 import { rowsBySubject } from '../../lib/loaders';
 
 export interface DishonestDebtorRow {
@@ -81,14 +81,8 @@ export interface CourtRecords {
   enforcementCases: EnforcementCaseRow[];
 }
 
-/** Writes a batch of court records in one transaction. */
-export function writeCourtRecords(db: Database, records: CourtRecords): Promise<void> {
-  return db.transaction(async (tx) => {
-    await insertRows(tx, dishonestDebtors, records.dishonestDebtors);
-    await insertRows(tx, consumptionRestrictions, records.consumptionRestrictions);
-    await insertRows(tx, enforcementCases, records.enforcementCases);
-  });
-}
+/** Writes a batch of courts records in one transaction. */
+export const writeCourtRecords = batchWriter<CourtRecords>({ dishonestDebtors, consumptionRestrictions, enforcementCases });
 
 /** Raw columns the `restrictedPerson` resolver masks on the way out. */
 export interface RestrictedPersonColumns {

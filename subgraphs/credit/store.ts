@@ -3,8 +3,8 @@
  * departments' determinations, and the reads behind `Subject.lists` and the
  * public `listEntries` pages.
  */
-import type { Database, Queryable } from '../../lib/db';
-import { insertRows, tableSpec } from '../../lib/bulk';
+import type { Queryable } from '../../lib/db';
+import { batchWriter, tableSpec } from '../../lib/bulk';
 import { rowsBySubject } from '../../lib/loaders';
 
 export type ListKind = 'RED' | 'BLACK' | 'KEY_ATTENTION';
@@ -33,11 +33,8 @@ export interface CreditRecords {
   listEntries: ListEntryRow[];
 }
 
-export function writeCreditRecords(db: Database, records: CreditRecords): Promise<void> {
-  return db.transaction(async (tx) => {
-    await insertRows(tx, listEntries, records.listEntries);
-  });
-}
+/** Writes a batch of list entries in one transaction. */
+export const writeCreditRecords = batchWriter<CreditRecords>({ listEntries });
 
 /**
  * The columns a list entry is read with. `id` and `since` come out as text, so

@@ -3,8 +3,8 @@
  * reads the subgraph makes. Writers are used by the seed and by the
  * department's own data feeds; readers back the per-request loaders.
  */
-import type { Database, Queryable } from '../../lib/db';
-import { insertRows, tableSpec } from '../../lib/bulk';
+import type { Queryable } from '../../lib/db';
+import { batchWriter, tableSpec } from '../../lib/bulk';
 import { rowsBySubject } from '../../lib/loaders';
 
 export interface EnvironmentalCreditRatingRow {
@@ -78,13 +78,7 @@ export interface EnvironmentRecords {
 }
 
 /** Writes a batch of environment records in one transaction. */
-export function writeEnvironmentRecords(db: Database, records: EnvironmentRecords): Promise<void> {
-  return db.transaction(async (tx) => {
-    await insertRows(tx, creditRatings, records.creditRatings);
-    await insertRows(tx, penalties, records.penalties);
-    await insertRows(tx, dischargePermits, records.dischargePermits);
-  });
-}
+export const writeEnvironmentRecords = batchWriter<EnvironmentRecords>({ creditRatings, penalties, dischargePermits });
 
 // Reads alias columns to the GraphQL field names; dates leave the database as ISO text.
 export function createEnvironmentLoaders(db: Queryable) {

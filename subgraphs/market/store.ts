@@ -3,8 +3,8 @@
  * subgraph makes. Writers are used by the seed and by the department's own
  * data feeds; readers back the per-request loaders.
  */
-import type { Database, Queryable } from '../../lib/db';
-import { insertRows, tableSpec } from '../../lib/bulk';
+import type { Queryable } from '../../lib/db';
+import { batchWriter, tableSpec } from '../../lib/bulk';
 import { rowBySubject, rowsBySubject } from '../../lib/loaders';
 
 export interface RegistrationRow {
@@ -149,16 +149,7 @@ export interface MarketRecords {
 }
 
 /** Writes a batch of market records in one transaction. */
-export function writeMarketRecords(db: Database, records: MarketRecords): Promise<void> {
-  return db.transaction(async (tx) => {
-    await insertRows(tx, registrations, records.registrations);
-    await insertRows(tx, licences, records.licences);
-    await insertRows(tx, penalties, records.penalties);
-    await insertRows(tx, abnormalOperations, records.abnormalOperations);
-    await insertRows(tx, seriousViolations, records.seriousViolations);
-    await insertRows(tx, spotChecks, records.spotChecks);
-  });
-}
+export const writeMarketRecords = batchWriter<MarketRecords>({ registrations, licences, penalties, abnormalOperations, seriousViolations, spotChecks });
 
 // Reads alias columns to the GraphQL field names; dates leave the database as ISO text.
 export function createMarketLoaders(db: Queryable) {

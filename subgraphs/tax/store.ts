@@ -3,8 +3,8 @@
  * subgraph makes. Writers are used by the seed and by the department's own
  * data feeds; readers back the per-request loaders.
  */
-import type { Database, Queryable } from '../../lib/db';
-import { insertRows, tableSpec } from '../../lib/bulk';
+import type { Queryable } from '../../lib/db';
+import { batchWriter, tableSpec } from '../../lib/bulk';
 import { rowsBySubject } from '../../lib/loaders';
 
 export interface TaxCreditRatingRow {
@@ -76,13 +76,7 @@ export interface TaxRecords {
 }
 
 /** Writes a batch of tax records in one transaction. */
-export function writeTaxRecords(db: Database, records: TaxRecords): Promise<void> {
-  return db.transaction(async (tx) => {
-    await insertRows(tx, creditRatings, records.creditRatings);
-    await insertRows(tx, majorViolations, records.majorViolations);
-    await insertRows(tx, arrears, records.arrears);
-  });
-}
+export const writeTaxRecords = batchWriter<TaxRecords>({ creditRatings, majorViolations, arrears });
 
 // Reads alias columns to the GraphQL field names; dates leave the database as ISO text.
 export function createTaxLoaders(db: Queryable) {
