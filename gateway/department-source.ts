@@ -3,7 +3,8 @@
  * (the default fetcher opens a connection per request and was the gateway's
  * main cost), a per-subgraph timeout, the request id passed on, latency and
  * failures measured — and a department that does not answer turned into a
- * `DEPARTMENT_UNAVAILABLE` error so the rest of the graph still answers.
+ * `DEPARTMENT_UNAVAILABLE` error (and, for entity fetches, null fields: see
+ * unanswered-entities.ts) so the rest of the graph still answers.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
@@ -15,6 +16,7 @@ import { DEPARTMENTS } from '../lib/departments';
 import { LATENCY_BUCKETS } from '../lib/metrics';
 import { REQUEST_ID_HEADER } from '../lib/logger';
 import type { GatewayContext } from './context';
+import { unansweredEntities } from './unanswered-entities';
 
 export interface SubgraphMetrics {
   duration: Histogram<'subgraph'>;
@@ -95,9 +97,12 @@ export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
       this.metrics.failures.inc({ subgraph: this.subgraph, reason });
       const department = departmentName(this.subgraph);
       const detail = reason === 'timeout' ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
-      throw new GraphQLError(`department ${department} did not answer: ${detail}`, {
+      const unavailable = new GraphQLError(`department ${department} did not answer: ${detail}`, {
         extensions: { code: 'DEPARTMENT_UNAVAILABLE', department, subgraph: this.subgraph, reason },
       });
+      const entities = unansweredEntities(options.request.query ?? '', options.request.variables);
+      if (!entities) throw unavailable;
+      return { data: { _entities: entities }, errors: [unavailable] };
     } finally {
       stopTimer();
     }
