@@ -3,7 +3,8 @@
  * fields, subject-code validation, and the red, black and key-attention lists.
  */
 import path from 'node:path';
-import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import type { ResolverMap, SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { mergeResolverMaps } from '../../lib/resolvers';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
@@ -41,55 +42,59 @@ function decodeCursor(cursor: string): ListPosition {
   return { since, id };
 }
 
+/** Subjects, code validation and the lists. */
+const subjectAndListResolvers: ResolverMap = {
+  Query: {
+    subject: (_root: unknown, args: { code: string }): SubjectRef => ({ code: requireSubjectCode(args.code) }),
+    subjects: (_root: unknown, args: { codes: string[] }): SubjectRef[] => {
+      if (args.codes.length > MAX_BATCH) {
+        throw badUserInput(`a batch may name at most ${MAX_BATCH} codes, got ${args.codes.length}`, { limit: MAX_BATCH });
+      }
+      return args.codes.map((code, index) => {
+        const result = validateSubjectCode(code);
+        if (!result.valid) {
+          throw badUserInput(`invalid subject code '${code}' at codes[${index}]: ${result.message}`, {
+            reason: result.reason,
+            input: code,
+            index,
+          });
+        }
+        return { code: result.code };
+      });
+    },
+    listEntries: async (
+      _root: unknown,
+      args: { kind: ListKind; first: number; after?: string | null },
+      context: Context,
+    ) => {
+      if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
+        throw badUserInput(`'first' must be between 1 and ${MAX_PAGE}, got ${args.first}`);
+      }
+      const after = args.after ? decodeCursor(args.after) : null;
+      const rows = await listEntriesInForce(context.db, args.kind, todayInChina(), args.first + 1, after);
+      const nodes = rows.slice(0, args.first);
+      const last = nodes[nodes.length - 1];
+      return {
+        nodes,
+        endCursor: last ? encodeCursor({ since: last.since, id: last.id }) : null,
+        hasNextPage: rows.length > args.first,
+      };
+    },
+  },
+  Subject: {
+    __resolveReference: (reference: SubjectRef): SubjectRef => ({ code: reference.code }),
+    kind: (subject: SubjectRef) => {
+      const result = validateSubjectCode(subject.code);
+      return result.valid ? result.kind : 'ORGANISATION';
+    },
+    lists: (subject: SubjectRef, _args: unknown, context: Context) => context.loaders.lists.load(subject.code),
+  },
+};
+
 export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   name: 'credit',
   migrationsDir: path.join(__dirname, 'migrations'),
   createLoaders: createCreditLoaders,
-  resolvers: {
-    Query: {
-      subject: (_root: unknown, args: { code: string }): SubjectRef => ({ code: requireSubjectCode(args.code) }),
-      subjects: (_root: unknown, args: { codes: string[] }): SubjectRef[] => {
-        if (args.codes.length > MAX_BATCH) {
-          throw badUserInput(`a batch may name at most ${MAX_BATCH} codes, got ${args.codes.length}`, { limit: MAX_BATCH });
-        }
-        return args.codes.map((code, index) => {
-          const result = validateSubjectCode(code);
-          if (!result.valid) {
-            throw badUserInput(`invalid subject code '${code}' at codes[${index}]: ${result.message}`, {
-              reason: result.reason,
-              input: code,
-              index,
-            });
-          }
-          return { code: result.code };
-        });
-      },
-      listEntries: async (
-        _root: unknown,
-        args: { kind: ListKind; first: number; after?: string | null },
-        context: Context,
-      ) => {
-        if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
-          throw badUserInput(`'first' must be between 1 and ${MAX_PAGE}, got ${args.first}`);
-        }
-        const after = args.after ? decodeCursor(args.after) : null;
-        const rows = await listEntriesInForce(context.db, args.kind, todayInChina(), args.first + 1, after);
-        const nodes = rows.slice(0, args.first);
-        const last = nodes[nodes.length - 1];
-        return {
-          nodes,
-          endCursor: last ? encodeCursor({ since: last.since, id: last.id }) : null,
-          hasNextPage: rows.length > args.first,
-        };
-      },
-    },
-    Subject: {
-      __resolveReference: (reference: SubjectRef): SubjectRef => ({ code: reference.code }),
-      kind: (subject: SubjectRef) => {
-        const result = validateSubjectCode(subject.code);
-        return result.valid ? result.kind : 'ORGANISATION';
-      },
-      lists: (subject: SubjectRef, _args: unknown, context: Context) => context.loaders.lists.load(subject.code),
-    },
-  },
+  // One resolver map per concern of the credit office, merged (a field defined twice is an error).
+  resolvers: mergeResolverMaps(subjectAndListResolvers),
 };
