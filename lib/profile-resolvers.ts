@@ -1,6 +1,6 @@
 /**
  * The resolver shape every department subgraph shares: it extends `Subject`
- * with one profile field (`market`, `tax`, ...) whose fields each read one
+ * (and `CreditCheck`, as evidence) with one profile field (`market`, `tax`, ...) whose fields each read one
  * DataLoader keyed by the subject code. A department names its fields; the
  * wiring is here once.
  */
@@ -22,12 +22,12 @@ export function departmentProfileResolvers<Loaders extends LoaderMap>(
   for (const field of loaderFields) {
     profile[field] = (parent, _args, context) => context.loaders[field]!.load(parent.code);
   }
-  return {
-    Subject: {
-      __resolveReference: (reference: SubjectRef) => ({ code: reference.code }),
-      // Always an object: "holds nothing" is empty lists, and null is kept for "did not answer".
-      [profileField]: (subject: SubjectRef) => ({ code: subject.code }),
-    },
-    [profileType]: profile,
+  // Always an object: "holds nothing" is empty lists, and null is kept for "did not answer"
+  // (the credit office's checks fail closed on that null).
+  const entity = {
+    __resolveReference: (reference: SubjectRef) => ({ code: reference.code }),
+    [profileField]: (subject: SubjectRef) => ({ code: subject.code }),
   };
+  // The department's profile of a subject, and the same profile as evidence for a credit check of it.
+  return { Subject: entity, CreditCheck: { ...entity }, [profileType]: profile };
 }

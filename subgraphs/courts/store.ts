@@ -95,7 +95,7 @@ export function createCourtLoaders(db: Queryable) {
   return {
     dishonestDebtors: rowsBySubject(
       db,
-      `SELECT subject_code, case_number AS "caseNumber", court, basis_document AS "basisDocument", obligation,
+      `SELECT subject_code, 'dishonest_debtor/' || subject_code || '/' || case_number AS "recordId", case_number AS "caseNumber", court, basis_document AS "basisDocument", obligation,
               performance_status AS "performanceStatus", dishonest_conduct AS "dishonestConduct",
               listed_on::text AS "listedOn", removed_on::text AS "removedOn"
          FROM dishonest_debtor WHERE subject_code = ANY($1::text[]) ORDER BY listed_on DESC, id`,
@@ -106,7 +106,8 @@ export function createCourtLoaders(db: Queryable) {
     // person that binds that same person matches the first branch only.
     consumptionRestrictions: rowsBySubject<RestrictedPersonColumns>(
       db,
-      `SELECT matched.subject_code, o.subject_code AS "restrictedSubjectCode", o.case_number AS "caseNumber", o.court,
+      `SELECT matched.subject_code, 'consumption_restriction_order/' || o.subject_code || '/' || o.case_number AS "recordId",
+              o.subject_code AS "restrictedSubjectCode", o.case_number AS "caseNumber", o.court,
               o.restricted_person_name, o.restricted_person_id, o.restrictions,
               o.issued_on::text AS "issuedOn", o.lifted_on::text AS "liftedOn"
          FROM (SELECT id, subject_code FROM consumption_restriction_order

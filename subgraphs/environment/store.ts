@@ -85,12 +85,12 @@ export function createEnvironmentLoaders(db: Queryable) {
   return {
     creditRatings: rowsBySubject(
       db,
-      `SELECT subject_code, year, level, authority, assessed_on::text AS "assessedOn"
+      `SELECT subject_code, 'environmental_credit_rating/' || subject_code || '/' || year AS "recordId", year, level, authority, assessed_on::text AS "assessedOn"
          FROM environmental_credit_rating WHERE subject_code = ANY($1::text[]) ORDER BY year DESC`,
     ),
     penalties: rowsBySubject(
       db,
-      `SELECT subject_code, decision_number AS "decisionNumber", violation, content, basis, authority, serious,
+      `SELECT subject_code, 'environmental_penalty/' || decision_number AS "recordId", decision_number AS "decisionNumber", violation, content, basis, authority, serious,
               amount::float8 AS amount, decided_on::text AS "decidedOn", published_on::text AS "publishedOn",
               publication_ends_on::text AS "publicationEndsOn"
          FROM environmental_penalty WHERE subject_code = ANY($1::text[]) ORDER BY decided_on DESC, id`,

@@ -14,6 +14,7 @@ const profile = departmentProfileResolvers<MarketLoaders>('market', 'MarketProfi
   'abnormalOperations',
   'seriousViolations',
   'spotChecks',
+  'representedEntities',
 ]);
 
 export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {

@@ -170,21 +170,28 @@ export function createMarketLoaders(db: Queryable) {
     ),
     penalties: rowsBySubject(
       db,
-      `SELECT subject_code, decision_number AS "decisionNumber", violation, content, basis, authority, area, serious,
+      `SELECT subject_code, 'administrative_penalty/' || decision_number AS "recordId", decision_number AS "decisionNumber", violation, content, basis, authority, area, serious,
               amount::float8 AS amount, decided_on::text AS "decidedOn", published_on::text AS "publishedOn",
               publication_ends_on::text AS "publicationEndsOn"
          FROM administrative_penalty WHERE subject_code = ANY($1::text[]) ORDER BY decided_on DESC, id`,
     ),
     abnormalOperations: rowsBySubject(
       db,
-      `SELECT subject_code, reason, authority, listed_on::text AS "listedOn", removed_on::text AS "removedOn",
-              removal_reason AS "removalReason"
+      `SELECT subject_code, 'abnormal_operations_entry/' || subject_code || '/' || listed_on::text AS "recordId", reason, authority,
+              listed_on::text AS "listedOn", removed_on::text AS "removedOn", removal_reason AS "removalReason"
          FROM abnormal_operations_entry WHERE subject_code = ANY($1::text[]) ORDER BY listed_on DESC, id`,
     ),
     seriousViolations: rowsBySubject(
       db,
-      `SELECT subject_code, reason, authority, listed_on::text AS "listedOn", removed_on::text AS "removedOn"
+      `SELECT subject_code, 'serious_violation_entry/' || subject_code || '/' || listed_on::text AS "recordId", reason, authority,
+              listed_on::text AS "listedOn", removed_on::text AS "removedOn"
          FROM serious_violation_entry WHERE subject_code = ANY($1::text[]) ORDER BY listed_on DESC, id`,
+    ),
+    // Keyed by the person: the entities whose registered legal representative they are.
+    representedEntities: rowsBySubject(
+      db,
+      `SELECT legal_rep_id AS subject_code, subject_code AS code, name, status
+         FROM registration WHERE legal_rep_id = ANY($1::text[]) ORDER BY subject_code`,
     ),
     spotChecks: rowsBySubject(
       db,

@@ -83,20 +83,20 @@ export function createTaxLoaders(db: Queryable) {
   return {
     creditRatings: rowsBySubject(
       db,
-      `SELECT subject_code, year, level, score::float8 AS score, assessed_on::text AS "assessedOn",
+      `SELECT subject_code, 'tax_credit_rating/' || subject_code || '/' || year AS "recordId", year, level, score::float8 AS score, assessed_on::text AS "assessedOn",
               tax_authority AS "taxAuthority"
          FROM tax_credit_rating WHERE subject_code = ANY($1::text[]) ORDER BY year DESC`,
     ),
     majorViolations: rowsBySubject(
       db,
-      `SELECT subject_code, case_number AS "caseNumber", nature, amount::float8 AS amount, facts,
+      `SELECT subject_code, 'major_tax_violation/' || subject_code || '/' || case_number AS "recordId", case_number AS "caseNumber", nature, amount::float8 AS amount, facts,
               tax_authority AS "taxAuthority", decided_on::text AS "decidedOn", published_on::text AS "publishedOn",
               removed_on::text AS "removedOn"
          FROM major_tax_violation WHERE subject_code = ANY($1::text[]) ORDER BY decided_on DESC, id`,
     ),
     arrears: rowsBySubject(
       db,
-      `SELECT subject_code, notice_number AS "noticeNumber", tax_type AS "taxType", amount::float8 AS amount,
+      `SELECT subject_code, 'tax_arrears_notice/' || subject_code || '/' || notice_number AS "recordId", notice_number AS "noticeNumber", tax_type AS "taxType", amount::float8 AS amount,
               tax_authority AS "taxAuthority", announced_on::text AS "announcedOn", settled_on::text AS "settledOn"
          FROM tax_arrears_notice WHERE subject_code = ANY($1::text[]) ORDER BY announced_on DESC, id`,
     ),
