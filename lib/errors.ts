@@ -15,6 +15,21 @@ export function invalidCode(code: string, reason: InvalidCodeReason, message: st
   return badUserInput(`invalid subject code '${code}': ${message}`, { reason, input: code });
 }
 
+/**
+ * Normalises a batch of subject codes (same order), or throws BAD_USER_INPUT
+ * for a batch over `limit` or the first invalid code, naming its index.
+ */
+export function requireSubjectCodes(codes: readonly string[], limit: number): string[] {
+  if (codes.length > limit) throw badUserInput(`a batch may name at most ${limit} codes, got ${codes.length}`, { limit });
+  return codes.map((code, index) => {
+    const result = validateSubjectCode(code);
+    if (!result.valid) {
+      throw badUserInput(`invalid subject code '${code}' at codes[${index}]: ${result.message}`, { reason: result.reason, input: code, index });
+    }
+    return result.code;
+  });
+}
+
 /** Normalises a subject code or throws BAD_USER_INPUT with the reason. */
 export function requireSubjectCode(input: string): string {
   const result = validateSubjectCode(input);

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { ResolverMap, SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
 import { mergeResolverMaps } from '../../lib/resolvers';
-import { badUserInput, requireSubjectCode } from '../../lib/errors';
+import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { createCreditLoaders, listEntriesInForce, type CreditLoaders, type ListKind, type ListPosition } from './store';
@@ -46,22 +46,8 @@ function decodeCursor(cursor: string): ListPosition {
 const subjectAndListResolvers: ResolverMap = {
   Query: {
     subject: (_root: unknown, args: { code: string }): SubjectRef => ({ code: requireSubjectCode(args.code) }),
-    subjects: (_root: unknown, args: { codes: string[] }): SubjectRef[] => {
-      if (args.codes.length > MAX_BATCH) {
-        throw badUserInput(`a batch may name at most ${MAX_BATCH} codes, got ${args.codes.length}`, { limit: MAX_BATCH });
-      }
-      return args.codes.map((code, index) => {
-        const result = validateSubjectCode(code);
-        if (!result.valid) {
-          throw badUserInput(`invalid subject code '${code}' at codes[${index}]: ${result.message}`, {
-            reason: result.reason,
-            input: code,
-            index,
-          });
-        }
-        return { code: result.code };
-      });
-    },
+    subjects: (_root: unknown, args: { codes: string[] }): SubjectRef[] =>
+      requireSubjectCodes(args.codes, MAX_BATCH).map((code) => ({ code })),
     listEntries: async (
       _root: unknown,
       args: { kind: ListKind; first: number; after?: string | null },
