@@ -90,7 +90,7 @@ export const MARKET_VIOLATIONS = [
   { area: 'ADVERTISING', violation: '发布虚假广告', basis: '《中华人民共和国广告法》第五十五条' },
   { area: 'PRICE', violation: '不按规定明码标价', basis: '《中华人民共和国价格法》第四十二条' },
   { area: 'SPECIAL_EQUIPMENT', violation: '使用未经定期检验的特种设备', basis: '《中华人民共和国特种设备安全法》第八十四条' },
-  { area: 'COMPETITION', violation: '实施虚假宣传的不正当竞争行为', basis: '《中华人民共和国反不正当竞争法》第二十条' },
+  { area: 'UNFAIR_COMPETITION', violation: '实施虚假宣传的不正当竞争行为', basis: '《中华人民共和国反不正当竞争法》第二十条' },
 ];
 
 export const ABNORMAL_REASONS = ['未按规定期限公示年度报告', '通过登记的住所或者经营场所无法联系', '公示企业信息隐瞒真实情况、弄虚作假', '未在责令的期限内公示有关企业信息'];
