@@ -1,0 +1,190 @@
+/**
+ * The verdict rules of a credit check, as a pure function: triggers found in
+ * the departments' records, measures per scenario, disputed and repaired
+ * records, person-level measures, and failing closed.
+ */
+import { buildResidentId, buildUscc } from '../lib/identifiers';
+import type { Measure } from '../subgraphs/credit/catalogue';
+import { decide, type CheckInput } from '../subgraphs/credit/checks/decide';
+import type { Evidence } from '../subgraphs/credit/checks/evidence';
+import { recordKey } from '../subgraphs/credit/vocabulary';
+
+const TODAY = '2026-11-24';
+const ENTITY = buildUscc({ authority: '9', entityType: '1', division: '110105', organisationBody: 'MA01AB23' });
+const PERSON = buildResidentId('110105', '19800101', '123');
+
+function measure(overrides: Partial<Measure> & Pick<Measure, 'code' | 'kind' | 'effect' | 'triggers' | 'scenarios'>): Measure {
+  return {
+    name: overrides.code,
+    description: '',
+    mandatory: overrides.kind === 'PUNISHMENT',
+    channel: 'ADMINISTRATIVE',
+    initiatingDepartments: [],
+    implementingDepartments: ['发展改革部门'],
+    personLevel: false,
+    legalBasis: `basis of ${overrides.code}`,
+    periodMonths: null,
+    ...overrides,
+  } as Measure;
+}
+
+const CATALOGUE: Measure[] = [
+  measure({ code: 'BAR_BIDDING', kind: 'PUNISHMENT', effect: 'PROHIBIT', triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'MAJOR_TAX_VIOLATION', 'COMMITMENT_BREACH'], scenarios: ['PUBLIC_RESOURCE_TRADING'] }),
+  measure({ code: 'STRICT_REVIEW', kind: 'PUNISHMENT', effect: 'RESTRICT', triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'ABNORMAL_OPERATIONS', 'ADMINISTRATIVE_PENALTY'], scenarios: ['ADMINISTRATIVE_LICENSING', 'PUBLIC_RESOURCE_TRADING'] }),
+  measure({ code: 'HIGH_CONSUMPTION', kind: 'PUNISHMENT', effect: 'RESTRICT', personLevel: true, triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'CONSUMPTION_RESTRICTION', 'REPRESENTS_BLACKLISTED_ENTITY'], scenarios: ['ADMINISTRATIVE_LICENSING', 'PUBLIC_RESOURCE_TRADING'] }),
+  measure({ code: 'GREEN_CHANNEL', kind: 'INCENTIVE', effect: 'FACILITATE', triggers: ['TAX_RATING_A', 'NO_ADVERSE_RECORD_3_YEARS'], scenarios: ['ADMINISTRATIVE_LICENSING'] }),
+  measure({ code: 'PUBLICITY_PERIOD', kind: 'PUNISHMENT', effect: 'RESTRICT', periodMonths: 6, triggers: ['ADMINISTRATIVE_PENALTY'], scenarios: ['ADMINISTRATIVE_LICENSING'] }),
+];
+
+const empty = (): Evidence => ({
+  market: { registration: { establishedOn: '2010-01-01', legalRepresentative: { name: '张*', residentId: '110105********123X' } }, penalties: [], abnormalOperations: [], seriousViolations: [], representedEntities: [] },
+  tax: { creditRatings: [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'B', assessedOn: '2026-04-15' }], majorViolations: [], arrears: [] },
+  courts: { dishonestDebtors: [], consumptionRestrictions: [] },
+  environment: { creditRatings: [], penalties: [] },
+});
+
+function input(overrides: Partial<CheckInput> = {}): CheckInput {
+  return {
+    code: ENTITY,
+    scenario: 'PUBLIC_RESOURCE_TRADING',
+    evidence: empty(),
+    today: TODAY,
+    measures: CATALOGUE,
+    disputed: new Set(),
+    inactive: new Set(),
+    breachedCommitments: [],
+    representedBlacklisted: [],
+    ...overrides,
+  };
+}
+
+const debtor = (removedOn: string | null = null): Evidence => {
+  const evidence = empty();
+  evidence.courts!.dishonestDebtors.push({ recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号`, listedOn: '2025-06-01', removedOn });
+  return evidence;
+};
+
+describe('credit check verdicts', () => {
+  it('is CLEAR when nothing applies in the scenario', () => {
+    expect(decide(input())).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [] });
+  });
+
+  it('prohibits a dishonest debtor from bidding, naming the trigger record, department, basis and end', () => {
+    const decision = decide(input({ evidence: debtor() }));
+    expect(decision.verdict).toBe('PROHIBITED');
+    expect(decision.measures.map((m) => [m.measure.code, m.appliesTo])).toEqual([
+      ['BAR_BIDDING', 'SUBJECT'],
+      ['STRICT_REVIEW', 'SUBJECT'],
+      ['HIGH_CONSUMPTION', 'LEGAL_REPRESENTATIVE'],
+    ]);
+    expect(decision.measures[0]).toEqual(
+      expect.objectContaining({
+        trigger: 'DISHONEST_JUDGMENT_DEBTOR',
+        initiatingDepartment: 'COURTS',
+        recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号`,
+        recordSubjectCode: ENTITY,
+        until: null,
+        suspended: false,
+      }),
+    );
+  });
+
+  it('only restricts the same debtor in licensing, where no measure bars it', () => {
+    expect(decide(input({ evidence: debtor(), scenario: 'ADMINISTRATIVE_LICENSING' })).verdict).toBe('RESTRICTED');
+  });
+
+  it('ignores records the department has removed, and records repaired or revoked at the credit office', () => {
+    expect(decide(input({ evidence: debtor('2026-01-10') })).verdict).toBe('CLEAR');
+    const key = recordKey({ department: 'COURTS', recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号` });
+    expect(decide(input({ evidence: debtor(), inactive: new Set([key]) }))).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [] });
+  });
+
+  it('suspends the punishments of a disputed record but keeps them visible', () => {
+    const key = recordKey({ department: 'COURTS', recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号` });
+    const decision = decide(input({ evidence: debtor(), disputed: new Set([key]) }));
+    expect(decision.verdict).toBe('CLEAR');
+    expect(decision.measures).toHaveLength(3);
+    expect(decision.measures.every((m) => m.suspended)).toBe(true);
+  });
+
+  it('rewards tax rating A with the green channel, but not while an adverse record is in force', () => {
+    const red = empty();
+    red.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'A', assessedOn: '2026-04-15' }];
+    red.market!.registration!.establishedOn = '2025-01-01'; // too young for the three-year rule: the rating alone
+    const decision = decide(input({ evidence: red, scenario: 'ADMINISTRATIVE_LICENSING' }));
+    expect(decision.verdict).toBe('INCENTIVE');
+    expect(decision.measures.map((m) => [m.measure.code, m.trigger])).toEqual([['GREEN_CHANNEL', 'TAX_RATING_A']]);
+
+    red.market!.abnormalOperations.push({ recordId: `abnormal_operations_entry/${ENTITY}/2026-02-01`, listedOn: '2026-02-01', removedOn: null });
+    const listed = decide(input({ evidence: red, scenario: 'ADMINISTRATIVE_LICENSING' }));
+    expect(listed.verdict).toBe('RESTRICTED');
+    expect(listed.measures.map((m) => m.measure.code)).toEqual(['STRICT_REVIEW']);
+  });
+
+  it('grants the green channel after three years without adverse records in any department', () => {
+    const clean = decide(input({ scenario: 'ADMINISTRATIVE_LICENSING' }));
+    expect(clean.verdict).toBe('INCENTIVE');
+    expect(clean.measures[0]).toEqual(expect.objectContaining({ trigger: 'NO_ADVERSE_RECORD_3_YEARS', initiatingDepartment: 'CREDIT_OFFICE' }));
+
+    const lately = empty();
+    lately.courts!.dishonestDebtors.push({ recordId: 'dishonest_debtor/x/y', listedOn: '2023-01-01', removedOn: '2024-05-01' });
+    expect(decide(input({ evidence: lately, scenario: 'ADMINISTRATIVE_LICENSING' })).verdict).toBe('CLEAR');
+  });
+
+  it('ends a penalty measure with its publication, or with its own period if sooner', () => {
+    const fined = empty();
+    fined.market!.penalties.push({
+      recordId: 'administrative_penalty/京朝市监罚〔2026〕1号',
+      area: 'PRICE',
+      serious: false,
+      decidedOn: '2026-05-01',
+      publishedOn: '2026-05-08',
+      publicationEndsOn: '2027-11-08',
+    });
+    const decision = decide(input({ evidence: fined, scenario: 'ADMINISTRATIVE_LICENSING' }));
+    expect(decision.measures.map((m) => [m.measure.code, m.until])).toEqual([
+      ['STRICT_REVIEW', '2027-11-08'],
+      ['PUBLICITY_PERIOD', '2027-05-24'],
+    ]);
+  });
+
+  it('puts a breached commitment and a represented black-listed entity on the checked subject', () => {
+    expect(decide(input({ breachedCommitments: [{ id: '7', since: '2026-10-01' }] })).measures[0]).toEqual(
+      expect.objectContaining({ trigger: 'COMMITMENT_BREACH', initiatingDepartment: 'CREDIT_OFFICE', recordId: 'credit_commitment/7' }),
+    );
+    const person = decide(
+      input({
+        code: PERSON,
+        evidence: { ...empty(), market: { ...empty().market!, registration: null } },
+        representedBlacklisted: [{ code: ENTITY, department: 'COURTS', sourceRecord: `dishonest_debtor/${ENTITY}/c` }],
+      }),
+    );
+    expect(person.verdict).toBe('RESTRICTED');
+    expect(person.measures).toEqual([
+      expect.objectContaining({ trigger: 'REPRESENTS_BLACKLISTED_ENTITY', recordSubjectCode: ENTITY, appliesTo: 'SUBJECT', initiatingDepartment: 'COURTS' }),
+    ]);
+  });
+
+  describe('fails closed', () => {
+    it('is INCONCLUSIVE, never CLEAR, when a department did not answer', () => {
+      const decision = decide(input({ evidence: { ...empty(), courts: null } }));
+      expect(decision).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['COURTS'] });
+    });
+
+    it('stays PROHIBITED when what is missing could not make it worse', () => {
+      const evidence = debtor();
+      evidence.tax = null;
+      expect(decide(input({ evidence }))).toEqual(expect.objectContaining({ verdict: 'PROHIBITED', missingSources: ['TAX'] }));
+    });
+
+    it('turns RESTRICTED into INCONCLUSIVE when the missing department could prohibit', () => {
+      const evidence = empty();
+      evidence.market!.abnormalOperations.push({ recordId: 'abnormal_operations_entry/x/2026-01-01', listedOn: '2026-01-01', removedOn: null });
+      evidence.tax = null; // MAJOR_TAX_VIOLATION bars bidding
+      expect(decide(input({ evidence })).verdict).toBe('INCONCLUSIVE');
+      evidence.tax = empty().tax;
+      evidence.environment = null; // nothing environmental bars bidding in this catalogue
+      expect(decide(input({ evidence }))).toEqual(expect.objectContaining({ verdict: 'RESTRICTED', missingSources: ['ENVIRONMENT'] }));
+    });
+  });
+});
