@@ -3,7 +3,8 @@
  * departments' determinations, and the reads behind `Subject.lists` and the
  * public `listEntries` pages.
  */
-import type { Queryable } from '../../lib/db';
+import type { Database, Queryable } from '../../lib/db';
+import { createCheckDecisionLoader } from './checks/resolvers';
 import { batchWriter, tableSpec } from '../../lib/bulk';
 import { rowsBySubject } from '../../lib/loaders';
 
@@ -88,8 +89,10 @@ export async function listEntriesInForce(
   );
 }
 
-export function createCreditLoaders(db: Queryable) {
+export function createCreditLoaders(db: Database) {
   return {
+    // Decides every check the gateway hands back in one request as one batch.
+    checkDecisions: createCheckDecisionLoader(db),
     lists: rowsBySubject<ListEntryView>(
       db,
       `SELECT id::text AS id, ${LIST_ENTRY_FIELDS} FROM list_entry WHERE subject_code = ANY($1::text[])

@@ -16,6 +16,8 @@ export interface TestGraph {
   graph: RunningGraph;
   seeded: SeedSummary;
   logDir: string;
+  /** The PostgreSQL database every department uses (its own schema each), on the postgres engine. */
+  databaseUrl: string | undefined;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] }; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startTestGraph(options: { engine: 'pglite' | 'postgres'; s
     graph,
     seeded,
     logDir,
+    databaseUrl: env.DATABASE_URL,
     async graphql(query, variables, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

@@ -1,0 +1,114 @@
+/**
+ * The "initiate" step: departments publish their determinations to the
+ * credit office, which keeps them as list entries (docs/architecture.md,
+ * "how a department's determination reaches the lists"). A department's
+ * feed retries, so publishing is idempotent on (kind, department, record),
+ * and ending an entry is a conditional update that never moves an end
+ * already recorded.
+ */
+import type { Database } from '../../lib/db';
+import { badUserInput, requireSubjectCode } from '../../lib/errors';
+import type { ResolverMap } from '../../lib/subgraph';
+import type { ListEntryView, ListKind } from './store';
+import type { Department } from './vocabulary';
+
+interface PublishInput {
+  code: string;
+  kind: ListKind;
+  department: Department;
+  sourceRecord: string;
+  reason: string;
+  since: string;
+  until?: string | null;
+}
+
+interface EndInput {
+  kind: ListKind;
+  department: Department;
+  sourceRecord: string;
+  until: string;
+}
+
+const ENTRY_FIELDS = `id::text AS id, subject_code, subject_code AS code, kind, reason, department, source_record AS "sourceRecord",
+  since::text AS since, until::text AS until`;
+
+function isoDate(value: string, field: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw badUserInput(`${field} must be an ISO-8601 date (YYYY-MM-DD), got '${value}'`, { field });
+  }
+  return value;
+}
+
+function nonEmpty(value: string, field: string): string {
+  if (value.trim() === '') throw badUserInput(`${field} must not be empty`, { field });
+  return value.trim();
+}
+
+export async function publishListEntry(db: Database, input: PublishInput): Promise<ListEntryView> {
+  const entry = {
+    code: requireSubjectCode(input.code),
+    kind: input.kind,
+    department: input.department,
+    sourceRecord: nonEmpty(input.sourceRecord, 'sourceRecord'),
+    reason: nonEmpty(input.reason, 'reason'),
+    since: isoDate(input.since, 'since'),
+    until: input.until == null ? null : isoDate(input.until, 'until'),
+  };
+  if (entry.until !== null && entry.until < entry.since) throw badUserInput(`until (${entry.until}) is before since (${entry.since})`, { field: 'until' });
+  return db.transaction(async (tx) => {
+    const [inserted] = await tx.query<ListEntryView>(
+      `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since, until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (kind, department, source_record) DO NOTHING
+       RETURNING ${ENTRY_FIELDS}`,
+      [entry.code, entry.kind, entry.reason, entry.department, entry.sourceRecord, entry.since, entry.until],
+    );
+    if (inserted) return inserted;
+    const [existing] = await tx.query<ListEntryView>(
+      `SELECT ${ENTRY_FIELDS} FROM list_entry WHERE kind = $1 AND department = $2 AND source_record = $3`,
+      [entry.kind, entry.department, entry.sourceRecord],
+    );
+    const same =
+      existing &&
+      existing.code === entry.code &&
+      existing.reason === entry.reason &&
+      existing.since === entry.since &&
+      existing.until === entry.until;
+    if (!same) {
+      throw badUserInput(
+        `${entry.department} already published ${entry.sourceRecord} to the ${entry.kind} list with different content; end that entry instead of publishing it again`,
+        { reason: 'IDEMPOTENCY_CONFLICT' },
+      );
+    }
+    return existing;
+  });
+}
+
+export async function endListEntry(db: Database, input: EndInput): Promise<ListEntryView> {
+  const until = isoDate(input.until, 'until');
+  const [ended] = await db.query<ListEntryView>(
+    `UPDATE list_entry SET until = $4
+      WHERE kind = $1 AND department = $2 AND source_record = $3 AND since <= $4::date AND (until IS NULL OR until = $4::date)
+      RETURNING ${ENTRY_FIELDS}`,
+    [input.kind, input.department, input.sourceRecord, until],
+  );
+  if (ended) return ended;
+  const [existing] = await db.query<ListEntryView>(`SELECT ${ENTRY_FIELDS} FROM list_entry WHERE kind = $1 AND department = $2 AND source_record = $3`, [
+    input.kind,
+    input.department,
+    input.sourceRecord,
+  ]);
+  if (!existing) {
+    throw badUserInput(`no ${input.kind} list entry of ${input.department} for ${input.sourceRecord}`, { reason: 'NOT_FOUND' });
+  }
+  if (until < existing.since) throw badUserInput(`until (${until}) is before the entry began (${existing.since})`, { field: 'until' });
+  throw badUserInput(`the entry already ended on ${existing.until}`, { reason: 'INVALID_TRANSITION' });
+}
+
+export const publicationResolvers: ResolverMap = {
+  Mutation: {
+    publishListEntry: (_root: unknown, args: { input: PublishInput }, context: { db: Database }) => publishListEntry(context.db, args.input),
+    endListEntry: (_root: unknown, args: { input: EndInput }, context: { db: Database }) => endListEntry(context.db, args.input),
+  },
+};

@@ -1,0 +1,126 @@
+/**
+ * Credit checks end to end: every subgraph a real process on the real
+ * PostgreSQL server, the verdict decided from the departments' live records
+ * through the gateway, recorded with its checkId, and failing closed when a
+ * department process is stopped.
+ */
+import { Client } from 'pg';
+import { createPlan } from '../../scripts/seed/plan';
+import { startTestGraph, type TestGraph } from '../helpers/graph';
+
+const SUBJECTS = 2000;
+const PLANNED_CODES = createPlan({ subjects: SUBJECTS, seed: 7 }).subjects.map((subject) => subject.code);
+
+const CHECK = `query Check($code: ID!, $scenario: Scenario!) {
+  creditCheck(code: $code, scenario: $scenario) {
+    checkId code scenario verdict missingSources checkedAt catalogueVersion
+    legalRepresentative { name residentId }
+    measures { code kind effect appliesTo trigger initiatingDepartment recordId recordSubjectCode basis until suspended }
+  }
+}`;
+
+describe('credit checks through the gateway', () => {
+  let graph: TestGraph;
+  let db: Client;
+
+  beforeAll(async () => {
+    graph = await startTestGraph({ engine: 'postgres', subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500' } });
+    db = new Client({ connectionString: graph.databaseUrl });
+    await db.connect();
+  }, 180_000);
+  afterAll(async () => {
+    await db?.end();
+    await graph?.close();
+  });
+
+  const check = async (code: string, scenario: string) => {
+    const { body } = await graph.graphql(CHECK, { code, scenario });
+    return body;
+  };
+
+  it('bars a dishonest judgment debtor from bidding, citing the court record, and records the check', async () => {
+    const code = graph.seeded.examples.dishonestDebtor;
+    const body = await check(code, 'PUBLIC_RESOURCE_TRADING');
+    expect(body.errors).toBeUndefined();
+    const result = body.data.creditCheck;
+    expect(result).toEqual(expect.objectContaining({ code, scenario: 'PUBLIC_RESOURCE_TRADING', verdict: 'PROHIBITED', missingSources: [] }));
+    const profile = await graph.graphql('query($c: ID!) { subject(code: $c) { courts { dishonestDebtors { recordId removedOn } } } }', { c: code });
+    const courtRecord = profile.body.data.subject.courts.dishonestDebtors.find((r: { removedOn: string | null }) => r.removedOn === null).recordId;
+    expect(result.measures).toContainEqual(
+      expect.objectContaining({ kind: 'PUNISHMENT', effect: 'PROHIBIT', trigger: 'DISHONEST_JUDGMENT_DEBTOR', initiatingDepartment: 'COURTS', recordId: courtRecord, suspended: false }),
+    );
+    expect(result.measures.every((m: { basis: string }) => m.basis.length > 0)).toBe(true);
+    // The legal representative carries the person-level measures, masked.
+    expect(result.legalRepresentative.residentId).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    expect(result.measures.some((m: { appliesTo: string }) => m.appliesTo === 'LEGAL_REPRESENTATIVE')).toBe(true);
+
+    const recorded = await db.query('SELECT verdict, scenario, catalogue_version FROM credit.credit_check WHERE check_id = $1', [result.checkId]);
+    expect(recorded.rows).toEqual([{ verdict: 'PROHIBITED', scenario: 'PUBLIC_RESOURCE_TRADING', catalogue_version: result.catalogueVersion }]);
+    const measures = await db.query('SELECT count(*)::int AS n FROM credit.applied_measure WHERE check_id = $1', [result.checkId]);
+    expect(measures.rows[0].n).toBe(result.measures.length);
+  });
+
+  it('gives a subject with nothing adverse no punishment, and records each check separately', async () => {
+    const first = (await check(graph.seeded.examples.clean, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+    const second = (await check(graph.seeded.examples.clean, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+    expect(['CLEAR', 'INCENTIVE']).toContain(first.verdict);
+    expect(first.measures.filter((m: { kind: string }) => m.kind === 'PUNISHMENT')).toEqual([]);
+    expect(second.checkId).not.toBe(first.checkId);
+  });
+
+  it('rewards the red-list example with an incentive in licensing', async () => {
+    const result = (await check(graph.seeded.examples.redList, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+    expect(result.verdict).toBe('INCENTIVE');
+    expect(result.measures).toContainEqual(expect.objectContaining({ kind: 'INCENTIVE', trigger: 'TAX_RATING_A', initiatingDepartment: 'TAX' }));
+  });
+
+  it("returns a dishonest person's person-level measures on a check of the person", async () => {
+    const result = (await check(graph.seeded.examples.dishonestPerson, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+    expect(result.measures).toContainEqual(expect.objectContaining({ trigger: 'CONSUMPTION_RESTRICTION', appliesTo: 'SUBJECT', initiatingDepartment: 'COURTS' }));
+    expect(result.legalRepresentative).toBeNull();
+  });
+
+  it('checks 1,000 bidders in one round trip, in the order asked', async () => {
+    const codes = PLANNED_CODES.slice(0, 1000).reverse();
+    const { body } = await graph.graphql(
+      'query($codes: [ID!]!) { creditChecks(codes: $codes, scenario: PUBLIC_RESOURCE_TRADING) { checkId code verdict missingSources } }',
+      { codes },
+    );
+    expect(body.errors).toBeUndefined();
+    const results = body.data.creditChecks;
+    expect(results.map((r: { code: string }) => r.code)).toEqual(codes);
+    expect(new Set(results.map((r: { checkId: string }) => r.checkId)).size).toBe(1000);
+    expect(results.every((r: { verdict: string; missingSources: string[] }) => r.verdict !== 'INCONCLUSIVE' && r.missingSources.length === 0)).toBe(true);
+    // Most bidders are clean; some are barred.
+    const verdicts = results.map((r: { verdict: string }) => r.verdict);
+    expect(verdicts.filter((v: string) => v === 'CLEAR').length).toBeGreaterThan(700);
+    expect(verdicts).toContain('PROHIBITED');
+    const decided = await db.query('SELECT count(*)::int AS n FROM credit.credit_check WHERE check_id = ANY($1::uuid[]) AND verdict IS NOT NULL', [
+      results.map((r: { checkId: string }) => r.checkId),
+    ]);
+    expect(decided.rows[0].n).toBe(1000);
+  });
+
+  it('refuses an invalid code in a batch, naming it, and records nothing', async () => {
+    const before = (await db.query('SELECT count(*)::int AS n FROM credit.credit_check')).rows[0].n;
+    const codes = [PLANNED_CODES[0], 'NOT-A-CODE'];
+    const { body } = await graph.graphql('query($codes: [ID!]!) { creditChecks(codes: $codes, scenario: FISCAL_SUPPORT) { checkId } }', { codes });
+    expect(body.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', index: 1 }));
+    expect((await db.query('SELECT count(*)::int AS n FROM credit.credit_check')).rows[0].n).toBe(before);
+  });
+
+  it('fails closed when a department process is stopped: INCONCLUSIVE, naming the department', async () => {
+    await graph.graph.stopService('courts');
+    const { body } = await graph.graphql(CHECK, { code: graph.seeded.examples.clean, scenario: 'PUBLIC_RESOURCE_TRADING' });
+    const result = body.data.creditCheck;
+    expect(result.verdict).toBe('INCONCLUSIVE');
+    expect(result.missingSources).toEqual(['COURTS']);
+    expect(body.errors).toContainEqual(expect.objectContaining({ extensions: expect.objectContaining({ code: 'DEPARTMENT_UNAVAILABLE', department: 'COURTS' }) }));
+    const recorded = await db.query('SELECT verdict, missing_sources FROM credit.credit_check WHERE check_id = $1', [result.checkId]);
+    expect(recorded.rows).toEqual([{ verdict: 'INCONCLUSIVE', missing_sources: ['COURTS'] }]);
+
+    // A subject already barred by another department's record stays barred: nothing missing could make it worse.
+    const barred = (await graph.graphql(CHECK, { code: graph.seeded.examples.majorTaxViolation, scenario: 'PUBLIC_RESOURCE_TRADING' })).body.data.creditCheck;
+    expect(barred).toEqual(expect.objectContaining({ verdict: 'PROHIBITED', missingSources: ['COURTS'] }));
+  });
+});
