@@ -89,7 +89,7 @@ export async function endListEntry(db: Database, input: EndInput): Promise<ListE
   const until = isoDate(input.until, 'until');
   const [ended] = await db.query<ListEntryView>(
     `UPDATE list_entry SET until = $4
-      WHERE kind = $1 AND department = $2 AND source_record = $3 AND since <= $4::date AND (until IS NULL OR until = $4::date)
+      WHERE kind = $1 AND department = $2 AND source_record = $3 AND since <= $4::date AND (until IS NULL OR until >= $4::date)
       RETURNING ${ENTRY_FIELDS}`,
     [input.kind, input.department, input.sourceRecord, until],
   );
@@ -103,7 +103,7 @@ export async function endListEntry(db: Database, input: EndInput): Promise<ListE
     throw badUserInput(`no ${input.kind} list entry of ${input.department} for ${input.sourceRecord}`, { reason: 'NOT_FOUND' });
   }
   if (until < existing.since) throw badUserInput(`until (${until}) is before the entry began (${existing.since})`, { field: 'until' });
-  throw badUserInput(`the entry already ended on ${existing.until}`, { reason: 'INVALID_TRANSITION' });
+  throw badUserInput(`the entry already ends on ${existing.until}; an end cannot be moved later`, { reason: 'INVALID_TRANSITION' });
 }
 
 export const publicationResolvers: ResolverMap = {

@@ -1,0 +1,90 @@
+/**
+ * The initiate step: a department publishes a determination to the credit
+ * office and later ends it. Retries are idempotent, conflicting republication
+ * and invalid ends are refused, and nothing half-applies.
+ */
+import { creditSubgraph } from '../../subgraphs/credit';
+import { buildUscc } from '../../lib/identifiers';
+import { todayInChina } from '../../lib/clock';
+import { ENGINES, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+
+const CODE = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: 'MA5F3K2Q' });
+const PUBLISH = `mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { code kind department sourceRecord reason since until } }`;
+const END = `mutation($input: EndListEntryInput!) { endListEntry(input: $input) { code kind sourceRecord since until } }`;
+const LISTS = `query($code: ID!) { subject(code: $code) { lists { kind department sourceRecord since until } } }`;
+
+const determination = (overrides: Record<string, unknown> = {}) => ({
+  code: CODE.toLowerCase(),
+  kind: 'BLACK',
+  department: 'COURTS',
+  sourceRecord: `dishonest_debtor/${CODE}/（2026）粤0305执88号`,
+  reason: '失信被执行人：有履行能力而拒不履行生效法律文书确定义务',
+  since: '2026-03-02',
+  ...overrides,
+});
+
+describe.each(ENGINES)('list publication on %s', (engine) => {
+  let subgraph: SubgraphUnderTest;
+  beforeAll(async () => {
+    subgraph = await startSubgraph(creditSubgraph, engine);
+  });
+  afterAll(() => subgraph?.close());
+
+  const count = async () => (await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM list_entry'))[0]!.n;
+
+  it('puts the subject on the list, and a retried publication is the same entry', async () => {
+    const first = await subgraph.graphql(PUBLISH, { input: determination() });
+    expect(first.errors).toBeUndefined();
+    expect(first.data.publishListEntry).toEqual({
+      code: CODE,
+      kind: 'BLACK',
+      department: 'COURTS',
+      sourceRecord: `dishonest_debtor/${CODE}/（2026）粤0305执88号`,
+      reason: '失信被执行人：有履行能力而拒不履行生效法律文书确定义务',
+      since: '2026-03-02',
+      until: null,
+    });
+    const again = await subgraph.graphql(PUBLISH, { input: determination() });
+    expect(again.data.publishListEntry).toEqual(first.data.publishListEntry);
+    expect(await count()).toBe(1);
+    const lists = await subgraph.graphql(LISTS, { code: CODE });
+    expect(lists.data.subject.lists).toHaveLength(1);
+  });
+
+  it('refuses the same record republished with different content, changing nothing', async () => {
+    const { errors } = await subgraph.graphql(PUBLISH, { input: determination({ since: '2026-04-01' }) });
+    expect(errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_CONFLICT' }));
+    expect(errors![0].message).toMatch(/already published .* with different content/);
+    expect(await count()).toBe(1);
+  });
+
+  it('refuses bad input with what is wrong', async () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ code: 'X1' }, /invalid subject code/],
+      [{ since: '2026-02-30' }, /since must be an ISO-8601 date/],
+      [{ until: '2026-01-01' }, /until \(2026-01-01\) is before since \(2026-03-02\)/],
+      [{ reason: '  ' }, /reason must not be empty/],
+    ];
+    for (const [overrides, message] of cases) {
+      const { errors } = await subgraph.graphql(PUBLISH, { input: determination({ sourceRecord: 'other/1', ...overrides }) });
+      expect(errors![0].message).toMatch(message);
+    }
+    expect(await count()).toBe(1);
+  });
+
+  it('ends the entry when the court removes the debtor, once', async () => {
+    const input = { kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${CODE}/（2026）粤0305执88号`, until: '2026-09-30' };
+    const ended = await subgraph.graphql(END, { input });
+    expect(ended.data.endListEntry).toEqual(expect.objectContaining({ until: '2026-09-30' }));
+    // A retry of the same end is the same answer; a different end is refused.
+    expect((await subgraph.graphql(END, { input })).data.endListEntry.until).toBe('2026-09-30');
+    const moved = await subgraph.graphql(END, { input: { ...input, until: '2026-10-31' } });
+    expect(moved.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'INVALID_TRANSITION' }));
+    const early = await subgraph.graphql(END, { input: { ...input, sourceRecord: 'nothing/here' } });
+    expect(early.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'NOT_FOUND' }));
+    // Ended in the past: no longer disclosed on the public list.
+    const disclosed = await subgraph.graphql('{ listEntries(kind: BLACK) { nodes { code } } }');
+    expect(todayInChina() > '2026-09-30').toBe(true);
+    expect(disclosed.data.listEntries.nodes).toEqual([]);
+  });
+});
