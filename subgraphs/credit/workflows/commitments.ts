@@ -1,0 +1,160 @@
+/**
+ * Credit commitments (信用承诺): a subject applying for a service commits
+ * to the conditions it could not yet prove. A reported breach puts it on the
+ * black list: a list entry of kind BLACK by the CREDIT_OFFICE standing on
+ * the record `credit_commitment/<id>`, from the day the breach is reported.
+ *
+ *   KEPT → BREACHED   (once: a second breach report is refused)
+ */
+import type { Database, Queryable } from '../../../lib/db';
+import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
+import { requireSubjectCode } from '../../../lib/errors';
+import { todayInChina } from '../../../lib/clock';
+import { rowsBySubject } from '../../../lib/loaders';
+import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
+import {
+  createOnce,
+  isoTimestamp,
+  notFound,
+  parseRowId,
+  perRequest,
+  refuse,
+  requireDate,
+  requireDepartment,
+  requireIdempotencyKey,
+  requireText,
+} from './common';
+
+export type CommitmentStatus = 'KEPT' | 'BREACHED';
+
+export interface Commitment {
+  id: string;
+  subjectCode: string;
+  scenario: Scenario;
+  content: string;
+  madeOn: string;
+  recordedAt: string;
+  status: CommitmentStatus;
+  breachedOn: string | null;
+  breachReportedBy: Department | null;
+  breachNote: string | null;
+}
+
+export interface RecordCommitmentInput {
+  subjectCode: string;
+  scenario: string;
+  content: string;
+  madeOn?: string | null;
+  idempotencyKey: string;
+}
+
+/** The record a breach's black-list entry stands on. */
+export const commitmentRecordId = (id: string) => `credit_commitment/${id}`;
+
+const COMMITMENT_FIELDS = `credit_commitment.id::text AS id, subject_code AS "subjectCode", scenario, content, made_on::text AS "madeOn",
+  ${isoTimestamp('recorded_at')} AS "recordedAt", status, breached_on::text AS "breachedOn", breach_department AS "breachReportedBy",
+  breach_note AS "breachNote"`;
+
+export async function readCommitment(q: Queryable, id: string): Promise<Commitment | null> {
+  const [row] = await q.query<Commitment>(`SELECT ${COMMITMENT_FIELDS} FROM credit_commitment WHERE id = $1::bigint`, [id]);
+  return row ?? null;
+}
+
+/** Records a commitment (idempotent per key), made on `madeOn` or today. */
+export async function recordCommitment(db: Database, input: RecordCommitmentInput, today: string = todayInChina()): Promise<Commitment> {
+  if (!(SCENARIOS as readonly string[]).includes(input.scenario)) {
+    throw refuse('INVALID_INPUT', `unknown scenario '${input.scenario}'`, { field: 'scenario' });
+  }
+  const madeOn = input.madeOn ? requireDate('madeOn', input.madeOn) : null;
+  if (madeOn && madeOn > today) throw refuse('INVALID_INPUT', `'madeOn' ${madeOn} is in the future`, { field: 'madeOn' });
+  // The payload as given (madeOn absent stays absent), so a retry on a later day is still the same request.
+  const payload = {
+    subjectCode: requireSubjectCode(input.subjectCode),
+    scenario: input.scenario,
+    content: requireText('content', input.content),
+    madeOn,
+  };
+  const key = requireIdempotencyKey(input.idempotencyKey);
+  return createOnce(db, {
+    table: 'credit_commitment',
+    mutation: 'recordCommitment',
+    key,
+    payload,
+    read: readCommitment,
+    async create(tx, requestFingerprint) {
+      const [row] = await tx.query<{ id: string }>(
+        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on)
+         VALUES ($1, $2, $3, $4, $5, $6::date) RETURNING id::text AS id`,
+        [key, requestFingerprint, payload.subjectCode, payload.scenario, payload.content, madeOn ?? today],
+      );
+      return row!.id;
+    },
+  });
+}
+
+export interface ReportBreachInput {
+  id: string;
+  department: string;
+  note: string;
+}
+
+/**
+ * Records a breach reported by a department and puts the subject on the
+ * black list from today. A commitment is breached once: a second report is
+ * refused with INVALID_TRANSITION and changes nothing.
+ */
+export async function reportCommitmentBreach(db: Database, input: ReportBreachInput): Promise<Commitment> {
+  const id = parseRowId(input.id);
+  if (!id) throw notFound('credit commitment', input.id);
+  const department = requireDepartment(input.department);
+  const note = requireText('note', input.note);
+  const today = todayInChina();
+  await db.transaction(async (tx) => {
+    const [updated] = await tx.query<{ subject_code: string }>(
+      `UPDATE credit_commitment SET status = 'BREACHED', breached_on = $2::date, breach_department = $3, breach_note = $4
+        WHERE id = $1::bigint AND status = 'KEPT'
+        RETURNING subject_code`,
+      [id, today, department, note],
+    );
+    if (!updated) {
+      const current = await readCommitment(tx, id);
+      if (!current) throw notFound('credit commitment', input.id);
+      throw refuse('INVALID_TRANSITION', `credit commitment ${id} was already reported breached on ${current.breachedOn}`, {
+        status: current.status,
+      });
+    }
+    await tx.query(
+      `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since)
+       VALUES ($1, 'BLACK', $2, 'CREDIT_OFFICE', $3, $4::date)
+       ON CONFLICT (kind, department, source_record) DO NOTHING`,
+      [updated.subject_code, `违反信用承诺（breach of a credit commitment）: ${note}`, commitmentRecordId(id), today],
+    );
+  });
+  return (await readCommitment(db, id))!;
+}
+
+const commitmentsOfSubject = perRequest((db) =>
+  rowsBySubject<Commitment>(
+    db,
+    `SELECT subject_code, ${COMMITMENT_FIELDS} FROM credit_commitment WHERE subject_code = ANY($1::text[]) ORDER BY credit_commitment.id`,
+  ),
+);
+
+type Context = SubgraphContext<unknown>;
+
+export const commitmentResolvers: ResolverMap = {
+  Query: {
+    commitment: async (_root: unknown, args: { id: string }, context: Context) => {
+      const id = parseRowId(args.id);
+      return id ? readCommitment(context.db, id) : null;
+    },
+  },
+  Mutation: {
+    recordCommitment: (_root: unknown, args: { input: RecordCommitmentInput }, context: Context) =>
+      recordCommitment(context.db, args.input),
+    reportCommitmentBreach: (_root: unknown, args: ReportBreachInput, context: Context) => reportCommitmentBreach(context.db, args),
+  },
+  Subject: {
+    commitments: (subject: { code: string }, _args: unknown, context: Context) => commitmentsOfSubject(context).load(subject.code),
+  },
+};

@@ -1,0 +1,253 @@
+/**
+ * What the credit office's workflows share: the refusals they answer with
+ * (BAD_USER_INPUT with an `extensions.reason`), input checks, China calendar
+ * arithmetic, idempotent creation, paging cursors and per-request loaders.
+ */
+import crypto from 'node:crypto';
+import DataLoader from 'dataloader';
+import type { GraphQLError } from 'graphql';
+import type { Database, Queryable } from '../../../lib/db';
+import { badUserInput } from '../../../lib/errors';
+import { DEPARTMENTS, type Department } from '../vocabulary';
+
+/** Why a workflow request was refused (`extensions.reason`). */
+export type WorkflowRefusal =
+  | 'INVALID_TRANSITION'
+  | 'NOT_ELIGIBLE_YET'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'NOT_FOUND'
+  | 'MEASURE_NOT_APPLIED'
+  | 'INVALID_INPUT';
+
+export function refuse(reason: WorkflowRefusal, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return badUserInput(message, { ...extra, reason });
+}
+
+// ---------------------------------------------------------------- input
+
+const MAX_TEXT = 4000;
+
+/** A required, non-blank text of at most `max` characters, trimmed. */
+export function requireText(field: string, value: string, max = MAX_TEXT): string {
+  const text = value.trim();
+  if (text.length === 0) throw refuse('INVALID_INPUT', `'${field}' must not be empty`, { field });
+  if (text.length > max) throw refuse('INVALID_INPUT', `'${field}' is longer than ${max} characters`, { field });
+  return text;
+}
+
+export function optionalText(field: string, value: string | null | undefined, max = MAX_TEXT): string | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  return requireText(field, value, max);
+}
+
+export function requireIdempotencyKey(value: string): string {
+  return requireText('idempotencyKey', value, 200);
+}
+
+export function requireDepartment(value: string): Department {
+  if (!(DEPARTMENTS as readonly string[]).includes(value)) {
+    throw refuse('INVALID_INPUT', `unknown department '${value}'`, { field: 'department' });
+  }
+  return value as Department;
+}
+
+/** A department's record id, `<table>/<natural key>` (the form of list_entry.source_record). */
+const RECORD_ID = /^[a-z][a-z0-9_]*\/\S/;
+
+export function requireRecordId(value: string): string {
+  const recordId = requireText('recordId', value, 500);
+  if (!RECORD_ID.test(recordId)) {
+    throw refuse('INVALID_INPUT', `'recordId' must be '<table>/<natural key>' as the department publishes it, got '${recordId}'`, {
+      field: 'recordId',
+    });
+  }
+  return recordId;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date YYYY-MM-DD that exists. */
+export function requireDate(field: string, value: string): string {
+  const date = new Date(`${value}T00:00:00Z`);
+  if (!ISO_DATE.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw refuse('INVALID_INPUT', `'${field}' must be a date YYYY-MM-DD, got '${value}'`, { field });
+  }
+  return value;
+}
+
+/**
+ * Workflow rows are numbered by the credit office (bigserial). An id that
+ * could not be one is reported as not found, never handed to the database.
+ */
+export function parseRowId(id: string): string | null {
+  return /^[1-9]\d{0,17}$/.test(id) ? id : null;
+}
+
+export function notFound(kind: string, id: string): GraphQLError {
+  return refuse('NOT_FOUND', `no ${kind} with id '${id}'`, { id });
+}
+
+// ---------------------------------------------------------------- dates (China calendar dates, YYYY-MM-DD)
+
+function utc(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = utc(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Calendar months later; a day the target month lacks becomes its last day (Nov 30 + 3 months = Feb 28/29). */
+export function addMonths(date: string, months: number): string {
+  const d = utc(date);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, lastDay));
+  return d.toISOString().slice(0, 10);
+}
+
+/** An ISO-8601 UTC timestamp of a timestamptz column, the same text on both engines. */
+export const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+// ---------------------------------------------------------------- idempotent creation
+
+/** A stable digest of a normalised payload (keys sorted), to tell a retry from a different request. */
+export function fingerprint(payload: Record<string, unknown>): string {
+  const canonical = JSON.stringify(
+    Object.keys(payload)
+      .sort()
+      .map((key) => [key, payload[key] ?? null]),
+  );
+  return crypto.createHash('sha256').update(canonical).digest('hex');
+}
+
+interface DatabaseError {
+  code?: string;
+  constraint?: string;
+}
+
+export function uniqueViolation(error: unknown): string | null {
+  const e = error as DatabaseError;
+  return e && e.code === '23505' ? (e.constraint ?? '') : null;
+}
+
+export interface IdempotentCreate<T> {
+  /** Table whose `idempotency_key` and `request_fingerprint` columns record the request. */
+  table: string;
+  /** Name of the request in messages, e.g. 'fileObjection'. */
+  mutation: string;
+  key: string;
+  payload: Record<string, unknown>;
+  /** Reads a created row by id. */
+  read(q: Queryable, id: string): Promise<T | null>;
+  /**
+   * Validates and inserts within the transaction, returning the new row's
+   * id; it receives the fingerprint to store. Throwing rolls everything back.
+   */
+  create(tx: Queryable, requestFingerprint: string): Promise<string>;
+}
+
+/**
+ * Runs a creating mutation exactly once per idempotency key: the first call
+ * creates the row; a retry with the same key and payload returns that row
+ * (also when the two calls race: the loser's insert fails on the key and it
+ * reads the winner's row); the same key with another payload is refused
+ * with IDEMPOTENCY_CONFLICT.
+ */
+export async function createOnce<T>(db: Database, spec: IdempotentCreate<T>): Promise<T> {
+  const requestFingerprint = fingerprint(spec.payload);
+  const previous = async (q: Queryable): Promise<T | null> => {
+    const [row] = await q.query<{ id: string; request_fingerprint: string }>(
+      `SELECT id::text AS id, request_fingerprint FROM ${spec.table} WHERE idempotency_key = $1`,
+      [spec.key],
+    );
+    if (!row) return null;
+    if (row.request_fingerprint !== requestFingerprint) {
+      throw refuse(
+        'IDEMPOTENCY_CONFLICT',
+        `idempotencyKey '${spec.key}' was already used by ${spec.mutation} with a different request; use a new key for a new request`,
+        { idempotencyKey: spec.key },
+      );
+    }
+    return spec.read(q, row.id);
+  };
+  try {
+    const outcome = await db.transaction(async (tx): Promise<{ existing: T } | { created: string }> => {
+      const existing = await previous(tx);
+      if (existing) return { existing };
+      return { created: await spec.create(tx, requestFingerprint) };
+    });
+    if ('existing' in outcome) return outcome.existing;
+    const row = await spec.read(db, outcome.created);
+    if (!row) throw new Error(`${spec.table} ${outcome.created} vanished after it was created`);
+    return row;
+  } catch (error) {
+    if (uniqueViolation(error) === `${spec.table}_idempotency_key`) {
+      const existing = await previous(db);
+      if (existing) return existing;
+    }
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------- list entries
+
+/**
+ * Ends, on `today`, the list entries that stand on a record (the credit
+ * office stops using it). An entry that has not started yet ends the day it
+ * would have started, so it is never in force.
+ */
+export async function endListEntries(tx: Queryable, department: string, recordId: string, today: string): Promise<number> {
+  const rows = await tx.query(
+    `UPDATE list_entry SET until = GREATEST(since, $3::date)
+      WHERE department = $1 AND source_record = $2 AND (until IS NULL OR until > $3::date)
+      RETURNING id`,
+    [department, recordId, today],
+  );
+  return rows.length;
+}
+
+// ---------------------------------------------------------------- paging
+
+export const MAX_WORKFLOW_PAGE = 100;
+
+export function requirePageSize(first: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_WORKFLOW_PAGE) {
+    throw badUserInput(`'first' must be between 1 and ${MAX_WORKFLOW_PAGE}, got ${first}`);
+  }
+  return first;
+}
+
+/** Cursors over a bigserial id: `<prefix>:<id>`, base64url. */
+export function encodeIdCursor(prefix: string, id: string): string {
+  return Buffer.from(`${prefix}:${id}`).toString('base64url');
+}
+
+export function decodeIdCursor(prefix: string, cursor: string, query: string): string {
+  const match = new RegExp(`^${prefix}:(\\d{1,18})$`).exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw badUserInput(`'after' is not a cursor returned by ${query}: ${cursor}`, { input: cursor });
+  return match[1]!;
+}
+
+// ---------------------------------------------------------------- per-request loaders
+
+/**
+ * A loader that lives as long as one request's context object, for the
+ * workflow fields of `Subject`: however many subjects a request resolves,
+ * each table is read once.
+ */
+export function perRequest<K, V>(create: (db: Queryable) => DataLoader<K, V>): (context: { db: Queryable }) => DataLoader<K, V> {
+  const loaders = new WeakMap<object, DataLoader<K, V>>();
+  return (context) => {
+    let loader = loaders.get(context);
+    if (!loader) {
+      loader = create(context.db);
+      loaders.set(context, loader);
+    }
+    return loader;
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The credit office's workflows (objections, credit repair, credit
+ * commitments, joint cases and feedback): their store functions, the status
+ * functions the credit-check engine reads, and one resolver map.
+ */
+import { mergeResolverMaps } from '../../../lib/resolvers';
+import { objectionResolvers } from './objections';
+import { repairResolvers } from './repairs';
+import { commitmentResolvers } from './commitments';
+import { feedbackResolvers } from './feedback';
+
+export * from './objections';
+export * from './repairs';
+export * from './commitments';
+export * from './feedback';
+export * from './status';
+
+export const workflowResolvers = mergeResolverMaps(objectionResolvers, repairResolvers, commitmentResolvers, feedbackResolvers);

@@ -1,0 +1,238 @@
+/**
+ * Objections (异议): a subject disputes a department's record. Filing marks
+ * the record disputed at once (the measures it triggers are suspended, see
+ * status.ts `disputedRecords`); the providing department verifies within 20
+ * calendar days; the objection ends
+ *   OPEN → UPHELD   the record was wrong, corrected or revoked: it triggers
+ *                   nothing any more and its list entries end today;
+ *   OPEN → REJECTED the record stands: the measures resume.
+ * Only one objection per record is open at a time.
+ */
+import type { Database, Queryable } from '../../../lib/db';
+import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
+import { requireSubjectCode } from '../../../lib/errors';
+import { todayInChina } from '../../../lib/clock';
+import { rowsBySubject } from '../../../lib/loaders';
+import type { Department } from '../vocabulary';
+import {
+  createOnce,
+  decodeIdCursor,
+  encodeIdCursor,
+  endListEntries,
+  isoTimestamp,
+  notFound,
+  optionalText,
+  parseRowId,
+  perRequest,
+  refuse,
+  requireDepartment,
+  requireIdempotencyKey,
+  requirePageSize,
+  requireRecordId,
+  requireText,
+  uniqueViolation,
+} from './common';
+
+export type ObjectionStatus = 'OPEN' | 'UPHELD' | 'REJECTED';
+export type ObjectionOutcome = 'UPHELD' | 'REJECTED';
+export type RecordCorrection = 'CORRECTED' | 'REVOKED';
+
+export interface Objection {
+  id: string;
+  subjectCode: string;
+  department: Department;
+  recordId: string;
+  reason: string;
+  contact: string | null;
+  status: ObjectionStatus;
+  filedAt: string;
+  verifyBy: string;
+  resolvedAt: string | null;
+  outcome: ObjectionOutcome | null;
+  correction: RecordCorrection | null;
+  resolutionNote: string | null;
+}
+
+export interface FileObjectionInput {
+  subjectCode: string;
+  department: string;
+  recordId: string;
+  reason: string;
+  contact?: string | null;
+  idempotencyKey: string;
+}
+
+const OBJECTION_FIELDS = `objection.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId", reason, contact, status,
+  ${isoTimestamp('filed_at')} AS "filedAt", verify_by::text AS "verifyBy", ${isoTimestamp('resolved_at')} AS "resolvedAt",
+  CASE WHEN status = 'OPEN' THEN NULL ELSE status END AS outcome, correction, resolution_note AS "resolutionNote"`;
+
+export async function readObjection(q: Queryable, id: string): Promise<Objection | null> {
+  const [row] = await q.query<Objection>(`SELECT ${OBJECTION_FIELDS} FROM objection WHERE id = $1::bigint`, [id]);
+  return row ?? null;
+}
+
+/** Overdue: still open after its verification deadline (a China date). */
+export const isOverdue = (objection: Pick<Objection, 'status' | 'verifyBy'>, today: string = todayInChina()): boolean =>
+  objection.status === 'OPEN' && objection.verifyBy < today;
+
+/** Files an objection (idempotent per key); refused while another objection to the record is open. */
+export async function fileObjection(db: Database, input: FileObjectionInput): Promise<Objection> {
+  const payload = {
+    subjectCode: requireSubjectCode(input.subjectCode),
+    department: requireDepartment(input.department),
+    recordId: requireRecordId(input.recordId),
+    reason: requireText('reason', input.reason),
+    contact: optionalText('contact', input.contact, 200),
+  };
+  const alreadyOpen = (id: string | null) =>
+    refuse(
+      'INVALID_TRANSITION',
+      `record ${payload.department} ${payload.recordId} is already disputed by open objection${id ? ` ${id}` : ''}; one objection per record is verified at a time`,
+      { objectionId: id },
+    );
+  const key = requireIdempotencyKey(input.idempotencyKey);
+  try {
+    return await createOnce(db, {
+      table: 'objection',
+      mutation: 'fileObjection',
+      key,
+      payload,
+      read: readObjection,
+      async create(tx, requestFingerprint) {
+        // Objections to one record are filed one at a time.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('objection:' || $1 || ':' || $2))`, [payload.department, payload.recordId]);
+        const [open] = await tx.query<{ id: string }>(
+          `SELECT id::text AS id FROM objection WHERE department = $1 AND record_id = $2 AND status = 'OPEN'`,
+          [payload.department, payload.recordId],
+        );
+        if (open) throw alreadyOpen(open.id);
+        const [row] = await tx.query<{ id: string }>(
+          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,
+          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact],
+        );
+        return row!.id;
+      },
+    });
+  } catch (error) {
+    // Two objections to one record filed at the same moment: the second loses on the index.
+    if (uniqueViolation(error) === 'objection_one_open_idx') throw alreadyOpen(null);
+    throw error;
+  }
+}
+
+export interface VerifyObjectionInput {
+  id: string;
+  outcome: ObjectionOutcome;
+  note: string;
+  correction?: RecordCorrection | null;
+}
+
+/**
+ * Records the department's verification: OPEN → UPHELD (with the correction
+ * made; the record's list entries end today) or OPEN → REJECTED. Anything
+ * but an open objection is refused and nothing changes.
+ */
+export async function verifyObjection(db: Database, input: VerifyObjectionInput): Promise<Objection> {
+  const id = parseRowId(input.id);
+  if (!id) throw notFound('objection', input.id);
+  const note = requireText('note', input.note);
+  if (input.outcome === 'UPHELD' && !input.correction) {
+    throw refuse('INVALID_INPUT', `an upheld objection must say how the record was put right: correction CORRECTED or REVOKED`, {
+      field: 'correction',
+    });
+  }
+  if (input.outcome === 'REJECTED' && input.correction) {
+    throw refuse('INVALID_INPUT', `a rejected objection leaves the record as it is: give no correction`, { field: 'correction' });
+  }
+  const today = todayInChina();
+  await db.transaction(async (tx) => {
+    const [updated] = await tx.query<{ department: string; record_id: string }>(
+      `UPDATE objection SET status = $2, correction = $3, resolution_note = $4, resolved_at = now()
+        WHERE id = $1::bigint AND status = 'OPEN'
+        RETURNING department, record_id`,
+      [id, input.outcome, input.correction ?? null, note],
+    );
+    if (!updated) {
+      const current = await readObjection(tx, id);
+      if (!current) throw notFound('objection', input.id);
+      throw refuse('INVALID_TRANSITION', `objection ${id} is ${current.status}, not OPEN: it was already verified`, {
+        status: current.status,
+      });
+    }
+    if (input.outcome === 'UPHELD') await endListEntries(tx, updated.department, updated.record_id, today);
+  });
+  return (await readObjection(db, id))!;
+}
+
+export interface ObjectionFilter {
+  status?: ObjectionStatus | null;
+  department?: Department | null;
+  overdue?: boolean | null;
+}
+
+/** One page of objections in the order they were filed, filtered; `limit` rows after the id `after`. */
+export async function listObjections(
+  q: Queryable,
+  filter: ObjectionFilter,
+  today: string,
+  limit: number,
+  after: string | null,
+): Promise<Objection[]> {
+  const params: unknown[] = [limit];
+  const where: string[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.status) where.push(`status = ${param(filter.status)}`);
+  if (filter.department) where.push(`department = ${param(filter.department)}`);
+  if (filter.overdue === true) where.push(`(status = 'OPEN' AND verify_by < ${param(today)}::date)`);
+  if (filter.overdue === false) where.push(`NOT (status = 'OPEN' AND verify_by < ${param(today)}::date)`);
+  if (after) where.push(`objection.id > ${param(after)}::bigint`);
+  return q.query<Objection>(
+    `SELECT ${OBJECTION_FIELDS} FROM objection ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY objection.id LIMIT $1`,
+    params,
+  );
+}
+
+const objectionsOfSubject = perRequest((db) =>
+  rowsBySubject<Objection>(
+    db,
+    `SELECT subject_code, ${OBJECTION_FIELDS} FROM objection WHERE subject_code = ANY($1::text[]) ORDER BY objection.id`,
+  ),
+);
+
+type Context = SubgraphContext<unknown>;
+
+export const objectionResolvers: ResolverMap = {
+  Query: {
+    objection: async (_root: unknown, args: { id: string }, context: Context) => {
+      const id = parseRowId(args.id);
+      return id ? readObjection(context.db, id) : null;
+    },
+    objections: async (
+      _root: unknown,
+      args: ObjectionFilter & { first: number; after?: string | null },
+      context: Context,
+    ) => {
+      const first = requirePageSize(args.first);
+      const after = args.after ? decodeIdCursor('objection', args.after, 'objections') : null;
+      const rows = await listObjections(context.db, args, todayInChina(), first + 1, after);
+      const nodes = rows.slice(0, first);
+      const last = nodes[nodes.length - 1];
+      return { nodes, endCursor: last ? encodeIdCursor('objection', last.id) : null, hasNextPage: rows.length > first };
+    },
+  },
+  Mutation: {
+    fileObjection: (_root: unknown, args: { input: FileObjectionInput }, context: Context) => fileObjection(context.db, args.input),
+    verifyObjection: (_root: unknown, args: VerifyObjectionInput, context: Context) => verifyObjection(context.db, args),
+  },
+  Objection: {
+    overdue: (objection: Objection) => isOverdue(objection),
+  },
+  Subject: {
+    objections: (subject: { code: string }, _args: unknown, context: Context) => objectionsOfSubject(context).load(subject.code),
+  },
+};

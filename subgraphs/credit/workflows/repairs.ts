@@ -1,0 +1,282 @@
+/**
+ * Credit repair (信用修复): after correcting its conduct (commitment,
+ * rectification, training, report, public-interest service) a subject
+ * applies to have a record repaired; once approved the record's publication
+ * stops and the joint measures end (it triggers nothing any more, see
+ * status.ts `inactiveRecords`, and its list entries end today).
+ *
+ *   PENDING → APPROVED | REJECTED   (a rejected record may be applied for again)
+ *
+ * Eligibility: an administrative penalty's publication may be repaired after
+ * a minimum period from its publication, 3 months, or 1 year in special
+ * equipment, work safety and fire safety. A record is repaired at most once,
+ * and one application per record is pending at a time.
+ *
+ * The credit office cannot read the department's record inside a mutation
+ * (the record lives in the department's own database behind the gateway), so
+ * the application states the record's kind, publication date and area and
+ * the credit office records them as stated; the providing department
+ * confirms them when it reviews the application, before it is decided.
+ */
+import type { Database, Queryable } from '../../../lib/db';
+import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
+import { requireSubjectCode } from '../../../lib/errors';
+import { todayInChina } from '../../../lib/clock';
+import { rowsBySubject } from '../../../lib/loaders';
+import { TRIGGERS, type Department } from '../vocabulary';
+import {
+  addMonths,
+  createOnce,
+  endListEntries,
+  isoTimestamp,
+  notFound,
+  parseRowId,
+  perRequest,
+  refuse,
+  requireDate,
+  requireDepartment,
+  requireIdempotencyKey,
+  requireRecordId,
+  requireText,
+  uniqueViolation,
+} from './common';
+
+export const REPAIRABLE_RECORD_KINDS = ['ADMINISTRATIVE_PENALTY', 'SERIOUS_PENALTY', 'ABNORMAL_OPERATIONS', 'SERIOUS_VIOLATION_LIST'] as const;
+export type RepairableRecordKind = (typeof REPAIRABLE_RECORD_KINDS)[number];
+
+export const REPAIR_AREAS = [
+  'FOOD_AND_DRUG',
+  'CONSTRUCTION',
+  'WORK_SAFETY',
+  'FIRE_SAFETY',
+  'SPECIAL_EQUIPMENT',
+  'PRODUCT_QUALITY',
+  'ADVERTISING',
+  'UNFAIR_COMPETITION',
+  'ENVIRONMENT',
+  'OTHER',
+] as const;
+export type RepairArea = (typeof REPAIR_AREAS)[number];
+
+export const RECTIFICATION_STEPS = ['COMMITMENT', 'RECTIFICATION', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] as const;
+export type RectificationStep = (typeof RECTIFICATION_STEPS)[number];
+
+export type RepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+/** Areas where a penalty's publication runs at least one year before it can be repaired. */
+const ONE_YEAR_AREAS: ReadonlySet<RepairArea> = new Set(['SPECIAL_EQUIPMENT', 'WORK_SAFETY', 'FIRE_SAFETY']);
+
+/**
+ * The minimum period, in months from publication, before a record can be
+ * repaired. Penalties (serious or not): 3 months, 12 in special equipment,
+ * work safety and fire safety. The serious illegal and dishonest list: one
+ * year on the list. The abnormal operations list: none (the subject is
+ * removed once it has corrected what put it there).
+ */
+export function minimumMonths(kind: RepairableRecordKind, area: RepairArea): number {
+  switch (kind) {
+    case 'ADMINISTRATIVE_PENALTY':
+    case 'SERIOUS_PENALTY':
+      return ONE_YEAR_AREAS.has(area) ? 12 : 3;
+    case 'SERIOUS_VIOLATION_LIST':
+      return 12;
+    case 'ABNORMAL_OPERATIONS':
+      return 0;
+  }
+}
+
+/** The first day a record published on `publishedOn` can be repaired. */
+export const eligibleFrom = (kind: RepairableRecordKind, area: RepairArea, publishedOn: string): string =>
+  addMonths(publishedOn, minimumMonths(kind, area));
+
+export interface RepairApplication {
+  id: string;
+  subjectCode: string;
+  department: Department;
+  recordId: string;
+  recordKind: RepairableRecordKind;
+  publishedOn: string;
+  area: RepairArea;
+  rectification: RectificationStep[];
+  eligibleFrom: string;
+  status: RepairStatus;
+  appliedAt: string;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export interface ApplyForRepairInput {
+  subjectCode: string;
+  department: string;
+  recordId: string;
+  recordKind: string;
+  publishedOn: string;
+  area?: string | null;
+  rectification: string[];
+  idempotencyKey: string;
+}
+
+const REPAIR_FIELDS = `repair_application.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId",
+  record_kind AS "recordKind", published_on::text AS "publishedOn", area, rectification, eligible_from::text AS "eligibleFrom", status,
+  ${isoTimestamp('applied_at')} AS "appliedAt", ${isoTimestamp('decided_at')} AS "decidedAt", decision_note AS "decisionNote"`;
+
+export async function readRepairApplication(q: Queryable, id: string): Promise<RepairApplication | null> {
+  const [row] = await q.query<RepairApplication>(`SELECT ${REPAIR_FIELDS} FROM repair_application WHERE id = $1::bigint`, [id]);
+  return row ?? null;
+}
+
+function oneOf<T extends string>(field: string, allowed: readonly T[], value: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw refuse('INVALID_INPUT', `'${field}' must be one of ${allowed.join(', ')}, got '${value}'`, { field });
+  }
+  return value as T;
+}
+
+/**
+ * Applies for repair (idempotent per key). Refused, changing nothing: before
+ * the record is eligible (NOT_ELIGIBLE_YET, saying from when), when the
+ * record was already repaired or has a pending application
+ * (INVALID_TRANSITION).
+ */
+export async function applyForRepair(db: Database, input: ApplyForRepairInput, today: string = todayInChina()): Promise<RepairApplication> {
+  const recordKind = oneOf('recordKind', REPAIRABLE_RECORD_KINDS, input.recordKind);
+  const department = requireDepartment(input.department);
+  const allowedDepartments: readonly Department[] = TRIGGERS[recordKind].departments;
+  if (!allowedDepartments.includes(department)) {
+    throw refuse('INVALID_INPUT', `a ${recordKind} record is published by ${allowedDepartments.join(' or ')}, not ${department}`, {
+      field: 'department',
+    });
+  }
+  const publishedOn = requireDate('publishedOn', input.publishedOn);
+  if (publishedOn > today) throw refuse('INVALID_INPUT', `'publishedOn' ${publishedOn} is in the future`, { field: 'publishedOn' });
+  if (input.rectification.length === 0) {
+    throw refuse('INVALID_INPUT', `'rectification' must name what the subject did to correct its conduct`, { field: 'rectification' });
+  }
+  const payload = {
+    subjectCode: requireSubjectCode(input.subjectCode),
+    department,
+    recordId: requireRecordId(input.recordId),
+    recordKind,
+    publishedOn,
+    area: oneOf('area', REPAIR_AREAS, input.area ?? 'OTHER'),
+    rectification: [...new Set(input.rectification.map((step) => oneOf('rectification', RECTIFICATION_STEPS, step)))],
+  };
+  const from = eligibleFrom(payload.recordKind, payload.area, payload.publishedOn);
+  const key = requireIdempotencyKey(input.idempotencyKey);
+  const record = `${payload.department} ${payload.recordId}`;
+  try {
+    return await createOnce(db, {
+      table: 'repair_application',
+      mutation: 'applyForRepair',
+      key,
+      payload,
+      read: readRepairApplication,
+      async create(tx, requestFingerprint) {
+        // Applications for one record are decided one at a time.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('repair_application:' || $1 || ':' || $2))`, [payload.department, payload.recordId]);
+        if (today < from) {
+          throw refuse(
+            'NOT_ELIGIBLE_YET',
+            `record ${record} published on ${payload.publishedOn} can be repaired from ${from} (${minimumMonths(payload.recordKind, payload.area)} months after publication), not before`,
+            { eligibleFrom: from },
+          );
+        }
+        const earlier = await tx.query<{ id: string; status: RepairStatus }>(
+          `SELECT id::text AS id, status FROM repair_application
+            WHERE department = $1 AND record_id = $2 AND status IN ('PENDING','APPROVED')`,
+          [payload.department, payload.recordId],
+        );
+        const approved = earlier.find((row) => row.status === 'APPROVED');
+        if (approved) {
+          throw refuse('INVALID_TRANSITION', `record ${record} was already repaired (application ${approved.id}); a record is repaired once`, {
+            repairId: approved.id,
+          });
+        }
+        const pending = earlier.find((row) => row.status === 'PENDING');
+        if (pending) {
+          throw refuse('INVALID_TRANSITION', `record ${record} already has pending repair application ${pending.id}`, { repairId: pending.id });
+        }
+        const [row] = await tx.query<{ id: string }>(
+          `INSERT INTO repair_application (idempotency_key, request_fingerprint, subject_code, department, record_id, record_kind,
+                                           published_on, area, rectification, eligible_from)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::text[], $10::date) RETURNING id::text AS id`,
+          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.recordKind, payload.publishedOn,
+            payload.area, payload.rectification, from],
+        );
+        return row!.id;
+      },
+    });
+  } catch (error) {
+    if (uniqueViolation(error) === 'repair_one_pending_idx') {
+      throw refuse('INVALID_TRANSITION', `record ${record} already has a pending repair application`);
+    }
+    throw error;
+  }
+}
+
+export interface DecideRepairInput {
+  id: string;
+  approve: boolean;
+  note: string;
+}
+
+/**
+ * Decides a pending application: approval ends the record's publication and
+ * measures (its list entries end today), rejection keeps them. Deciding
+ * twice is refused and changes nothing.
+ */
+export async function decideRepair(db: Database, input: DecideRepairInput): Promise<RepairApplication> {
+  const id = parseRowId(input.id);
+  if (!id) throw notFound('repair application', input.id);
+  const note = requireText('note', input.note);
+  const today = todayInChina();
+  try {
+    await db.transaction(async (tx) => {
+      const [updated] = await tx.query<{ department: string; record_id: string }>(
+        `UPDATE repair_application SET status = $2, decision_note = $3, decided_at = now()
+          WHERE id = $1::bigint AND status = 'PENDING'
+          RETURNING department, record_id`,
+        [id, input.approve ? 'APPROVED' : 'REJECTED', note],
+      );
+      if (!updated) {
+        const current = await readRepairApplication(tx, id);
+        if (!current) throw notFound('repair application', input.id);
+        throw refuse('INVALID_TRANSITION', `repair application ${id} is ${current.status}, not PENDING: it was already decided`, {
+          status: current.status,
+        });
+      }
+      if (input.approve) await endListEntries(tx, updated.department, updated.record_id, today);
+    });
+  } catch (error) {
+    if (uniqueViolation(error) === 'repair_one_approved_idx') {
+      throw refuse('INVALID_TRANSITION', `the record of repair application ${id} was already repaired; a record is repaired once`);
+    }
+    throw error;
+  }
+  return (await readRepairApplication(db, id))!;
+}
+
+const repairsOfSubject = perRequest((db) =>
+  rowsBySubject<RepairApplication>(
+    db,
+    `SELECT subject_code, ${REPAIR_FIELDS} FROM repair_application WHERE subject_code = ANY($1::text[]) ORDER BY repair_application.id`,
+  ),
+);
+
+type Context = SubgraphContext<unknown>;
+
+export const repairResolvers: ResolverMap = {
+  Query: {
+    repairApplication: async (_root: unknown, args: { id: string }, context: Context) => {
+      const id = parseRowId(args.id);
+      return id ? readRepairApplication(context.db, id) : null;
+    },
+  },
+  Mutation: {
+    applyForRepair: (_root: unknown, args: { input: ApplyForRepairInput }, context: Context) => applyForRepair(context.db, args.input),
+    decideRepair: (_root: unknown, args: DecideRepairInput, context: Context) => decideRepair(context.db, args),
+  },
+  Subject: {
+    repairApplications: (subject: { code: string }, _args: unknown, context: Context) => repairsOfSubject(context).load(subject.code),
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * What the workflows say about records and subjects, for the credit-check
+ * engine. Each function answers a whole batch (a bidding round of 1,000
+ * subjects) with one SQL statement, and none for an empty batch.
+ */
+import type { Queryable } from '../../../lib/db';
+import { recordKey, type Department, type RecordRef } from '../vocabulary';
+
+/** The refs as two parallel arrays, for `unnest($1::text[], $2::text[])`. */
+function refColumns(refs: RecordRef[]): [string[], string[]] {
+  return [refs.map((ref) => ref.department), refs.map((ref) => ref.recordId)];
+}
+
+const keys = (rows: { department: string; record_id: string }[]) =>
+  new Set(rows.map((row) => recordKey({ department: row.department as Department, recordId: row.record_id })));
+
+/**
+ * recordKey of the refs disputed now: an objection to the record is OPEN.
+ * A disputed record stays visible but the punishment measures it triggers
+ * are suspended until the objection is verified.
+ */
+export async function disputedRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  const rows = await q.query<{ department: string; record_id: string }>(
+    `SELECT DISTINCT o.department, o.record_id
+       FROM unnest($1::text[], $2::text[]) AS r(department, record_id)
+       JOIN objection o ON o.department = r.department AND o.record_id = r.record_id
+      WHERE o.status = 'OPEN'`,
+    refColumns(refs),
+  );
+  return keys(rows);
+}
+
+/**
+ * recordKey of the refs that trigger nothing any more: an objection to the
+ * record was UPHELD (corrected or revoked) or its repair was APPROVED.
+ */
+export async function inactiveRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  const rows = await q.query<{ department: string; record_id: string }>(
+    `WITH r AS (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS r(department, record_id))
+     SELECT r.department, r.record_id FROM r
+      WHERE EXISTS (SELECT 1 FROM objection o
+                     WHERE o.department = r.department AND o.record_id = r.record_id AND o.status = 'UPHELD')
+         OR EXISTS (SELECT 1 FROM repair_application a
+                     WHERE a.department = r.department AND a.record_id = r.record_id AND a.status = 'APPROVED')`,
+    refColumns(refs),
+  );
+  return keys(rows);
+}
+
+/**
+ * The breached credit commitments of each code (codes without one are
+ * absent): the commitment's id and the date the breach was reported, from
+ * which the subject is on the black list. Codes are compared as given
+ * (normalised subject codes).
+ */
+export async function breachedCommitments(q: Queryable, codes: string[]): Promise<Map<string, { id: string; since: string }[]>> {
+  const result = new Map<string, { id: string; since: string }[]>();
+  if (codes.length === 0) return result;
+  const rows = await q.query<{ subject_code: string; id: string; since: string }>(
+    `SELECT subject_code, id::text AS id, breached_on::text AS since
+       FROM credit_commitment
+      WHERE subject_code = ANY($1::text[]) AND status = 'BREACHED'
+      ORDER BY subject_code, breached_on, id`,
+    [codes],
+  );
+  for (const row of rows) {
+    const list = result.get(row.subject_code);
+    const breach = { id: row.id, since: row.since };
+    if (list) list.push(breach);
+    else result.set(row.subject_code, [breach]);
+  }
+  return result;
+}
