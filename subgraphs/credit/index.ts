@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ResolverMap, SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
 import { mergeResolverMaps } from '../../lib/resolvers';
 import { checkResolvers } from './checks/resolvers';
+import { catalogueResolvers } from './catalogue-resolvers';
 import { publicationResolvers } from './publication';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { validateSubjectCode } from '../../lib/identifiers';
@@ -84,5 +85,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   migrationsDir: path.join(__dirname, 'migrations'),
   createLoaders: createCreditLoaders,
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers),
 };
