@@ -151,11 +151,14 @@ async function openForSeeding(definition: DepartmentSeeder<unknown>['definition'
   return db;
 }
 
+/** Tables a migration fills itself (the credit office's measures catalogue, version 1): not seeded data. */
+const MIGRATION_FILLED_TABLES = ['schema_migrations', 'catalogue_version', 'measure'];
+
 async function tablesWithRows(db: Database): Promise<string[]> {
   const tables = await db.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables
-      WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name`,
-    [db.schema],
+      WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name <> ALL($2::text[]) ORDER BY table_name`,
+    [db.schema, MIGRATION_FILLED_TABLES],
   );
   const filled: string[] = [];
   for (const { table_name } of tables) {
