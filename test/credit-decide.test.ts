@@ -74,8 +74,8 @@ describe('credit check verdicts', () => {
     expect(decision.verdict).toBe('PROHIBITED');
     expect(decision.measures.map((m) => [m.measure.code, m.appliesTo])).toEqual([
       ['BAR_BIDDING', 'SUBJECT'],
-      ['STRICT_REVIEW', 'SUBJECT'],
       ['HIGH_CONSUMPTION', 'LEGAL_REPRESENTATIVE'],
+      ['STRICT_REVIEW', 'SUBJECT'],
     ]);
     expect(decision.measures[0]).toEqual(
       expect.objectContaining({
@@ -143,8 +143,8 @@ describe('credit check verdicts', () => {
     });
     const decision = decide(input({ evidence: fined, scenario: 'ADMINISTRATIVE_LICENSING' }));
     expect(decision.measures.map((m) => [m.measure.code, m.until])).toEqual([
-      ['STRICT_REVIEW', '2027-11-08'],
       ['PUBLICITY_PERIOD', '2027-05-24'],
+      ['STRICT_REVIEW', '2027-11-08'],
     ]);
   });
 

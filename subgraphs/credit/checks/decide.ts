@@ -14,7 +14,7 @@
  *   it is never CLEAR.
  */
 import { validateSubjectCode } from '../../../lib/identifiers';
-import type { Measure } from '../catalogue';
+import { measuresFor, type Measure } from '../catalogue';
 import { recordKey, TRIGGERS, type Department, type MeasureEffect, type Scenario, type Trigger } from '../vocabulary';
 import { cleanForThreeYears, EVIDENCE_DEPARTMENTS, findTriggers, type Evidence, type TriggerHit } from './evidence';
 
@@ -84,8 +84,7 @@ export function decide(input: CheckInput): Decision {
   const applied: AppliedMeasure[] = [];
   for (const hit of [...adverse, ...creditworthy]) {
     const disputed = input.disputed.has(recordKey({ department: hit.department, recordId: hit.recordId }));
-    for (const measure of input.measures) {
-      if (!measure.scenarios.includes(input.scenario) || !measure.triggers.includes(hit.trigger)) continue;
+    for (const measure of measuresFor(input, input.scenario, new Set([hit.trigger]))) {
       applied.push({
         measure,
         trigger: hit.trigger,
