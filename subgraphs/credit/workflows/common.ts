@@ -142,6 +142,12 @@ export interface IdempotentCreate<T> {
   mutation: string;
   key: string;
   payload: Record<string, unknown>;
+  /**
+   * Serialises requests that could conflict (a transaction-scoped advisory
+   * lock), taken before the key is looked up, so a retry racing its original
+   * finds the original's row instead of tripping over its effects.
+   */
+  lock?: string;
   /** Reads a created row by id. */
   read(q: Queryable, id: string): Promise<T | null>;
   /**
@@ -177,6 +183,7 @@ export async function createOnce<T>(db: Database, spec: IdempotentCreate<T>): Pr
   };
   try {
     const outcome = await db.transaction(async (tx): Promise<{ existing: T } | { created: string }> => {
+      if (spec.lock !== undefined) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [spec.lock]);
       const existing = await previous(tx);
       if (existing) return { existing };
       return { created: await spec.create(tx, requestFingerprint) };

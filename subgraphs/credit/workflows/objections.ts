@@ -97,10 +97,10 @@ export async function fileObjection(db: Database, input: FileObjectionInput): Pr
       mutation: 'fileObjection',
       key,
       payload,
+      // Objections to one record are filed one at a time.
+      lock: `objection:${payload.department}:${payload.recordId}`,
       read: readObjection,
       async create(tx, requestFingerprint) {
-        // Objections to one record are filed one at a time.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('objection:' || $1 || ':' || $2))`, [payload.department, payload.recordId]);
         const [open] = await tx.query<{ id: string }>(
           `SELECT id::text AS id FROM objection WHERE department = $1 AND record_id = $2 AND status = 'OPEN'`,
           [payload.department, payload.recordId],

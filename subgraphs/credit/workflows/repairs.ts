@@ -170,10 +170,10 @@ export async function applyForRepair(db: Database, input: ApplyForRepairInput, t
       mutation: 'applyForRepair',
       key,
       payload,
+      // Applications for one record are made one at a time.
+      lock: `repair_application:${payload.department}:${payload.recordId}`,
       read: readRepairApplication,
       async create(tx, requestFingerprint) {
-        // Applications for one record are decided one at a time.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('repair_application:' || $1 || ':' || $2))`, [payload.department, payload.recordId]);
         if (today < from) {
           throw refuse(
             'NOT_ELIGIBLE_YET',
