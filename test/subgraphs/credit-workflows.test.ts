@@ -1,0 +1,608 @@
+import crypto from 'node:crypto';
+import { creditSubgraph } from '../../subgraphs/credit';
+import { writeCreditRecords, type ListEntryRow } from '../../subgraphs/credit/store';
+import { breachedCommitments, disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflows/status';
+import { addMonths } from '../../subgraphs/credit/workflows/common';
+import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
+import { buildUscc } from '../../lib/identifiers';
+import { todayInChina } from '../../lib/clock';
+import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+
+const code = (n: number) =>
+  buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(50000000 + n).slice(0, 8) });
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+let keySequence = 0;
+const newKey = () => `key-${++keySequence}-${crypto.randomBytes(3).toString('hex')}`;
+
+const OBJECTION = 'id subjectCode department recordId reason contact status filedAt verifyBy resolvedAt outcome correction resolutionNote overdue';
+const FILE = `mutation($input: FileObjectionInput!) { fileObjection(input: $input) { ${OBJECTION} } }`;
+const VERIFY = `mutation($id: ID!, $outcome: ObjectionOutcome!, $note: String!, $correction: RecordCorrection) {
+  verifyObjection(id: $id, outcome: $outcome, note: $note, correction: $correction) { ${OBJECTION} } }`;
+const OBJECTIONS = `query($status: ObjectionStatus, $department: Department, $overdue: Boolean, $first: Int, $after: String) {
+  objections(status: $status, department: $department, overdue: $overdue, first: $first, after: $after) {
+    nodes { id recordId status verifyBy overdue } endCursor hasNextPage } }`;
+
+const REPAIR = 'id subjectCode department recordId recordKind publishedOn area rectification eligibleFrom status appliedAt decidedAt decisionNote';
+const APPLY = `mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { ${REPAIR} } }`;
+const DECIDE = `mutation($id: ID!, $approve: Boolean!, $note: String!) { decideRepair(id: $id, approve: $approve, note: $note) { ${REPAIR} } }`;
+
+const COMMITMENT = 'id subjectCode scenario content madeOn status breachedOn breachReportedBy breachNote';
+const RECORD_COMMITMENT = `mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { ${COMMITMENT} } }`;
+const BREACH = `mutation($id: ID!, $department: Department!, $note: String!) {
+  reportCommitmentBreach(id: $id, department: $department, note: $note) { ${COMMITMENT} } }`;
+
+const FEEDBACK = 'id checkId jointCaseId measureCode department action note submittedAt';
+const SUBMIT = `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { ${FEEDBACK} } }`;
+const OPEN_CASE = `mutation($input: OpenJointCaseInput!) { openJointCase(input: $input) { id subjectCode initiatingDepartment trigger recordId createdAt } }`;
+
+describe.each(ENGINES)('credit office workflows on %s', (engine) => {
+  let subgraph: SubgraphUnderTest;
+  const today = todayInChina();
+
+  beforeAll(async () => {
+    subgraph = await startSubgraph(creditSubgraph, engine);
+  });
+  afterAll(() => subgraph?.close());
+
+  /** Runs an operation that must succeed and returns its one root field. */
+  async function ok<T = any>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const result = await subgraph.graphql(query, variables);
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return Object.values(result.data as object)[0] as T;
+  }
+
+  /** Runs an operation that must be refused and returns the error's extensions (and message). */
+  async function refused(query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+    const result = await subgraph.graphql(query, variables);
+    expect(result.errors).toHaveLength(1);
+    expect(result.data).toBeNull();
+    return { ...result.errors![0].extensions, message: result.errors![0].message };
+  }
+
+  const count = async (table: string, where = 'true', params: unknown[] = []) =>
+    (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]!.n;
+
+  const listEntry = (subject: string, department: string, sourceRecord: string, overrides: Partial<ListEntryRow> = {}): ListEntryRow => ({
+    subject_code: subject,
+    kind: 'BLACK',
+    reason: '严重违法失信',
+    department,
+    source_record: sourceRecord,
+    since: addDays(today, -200),
+    until: null,
+    ...overrides,
+  });
+
+  const entriesOn = (sourceRecord: string) =>
+    subgraph.db.query<{ department: string; kind: string; since: string; until: string | null }>(
+      `SELECT department, kind, since::text AS since, until::text AS until FROM list_entry WHERE source_record = $1 ORDER BY id`,
+      [sourceRecord],
+    );
+
+  describe('objections', () => {
+    const subject = code(1);
+    const recordId = `dishonest_debtor/${subject}/（2025）粤0305执100号`;
+    const fileInput = (overrides: Record<string, unknown> = {}) => ({
+      subjectCode: subject.toLowerCase(),
+      department: 'COURTS',
+      recordId,
+      reason: '已全部履行判决义务',
+      contact: '0755-12345678',
+      idempotencyKey: newKey(),
+      ...overrides,
+    });
+
+    beforeAll(async () => {
+      await writeCreditRecords(subgraph.db, {
+        listEntries: [
+          listEntry(subject, 'COURTS', recordId),
+          listEntry(subject, 'COURTS', recordId, { kind: 'KEY_ATTENTION', since: addDays(today, 5) }), // not started yet
+          listEntry(subject, 'MARKET', recordId), // another department's record of the same id
+          listEntry(subject, 'COURTS', `dishonest_debtor/${subject}/other`),
+        ],
+      });
+    });
+
+    it('files an objection: open, disputed at once, verify by 20 days later, refused while open, retried once', async () => {
+      const key = newKey();
+      const filed = await ok(FILE, { input: fileInput({ idempotencyKey: key }) });
+      expect(filed).toEqual(
+        expect.objectContaining({
+          subjectCode: subject,
+          department: 'COURTS',
+          recordId,
+          status: 'OPEN',
+          verifyBy: addDays(today, 20),
+          resolvedAt: null,
+          outcome: null,
+          correction: null,
+          overdue: false,
+          contact: '0755-12345678',
+        }),
+      );
+      expect(Date.parse(filed.filedAt)).toBeGreaterThan(Date.now() - 60_000);
+      const ref = { department: 'COURTS', recordId } as const;
+      expect(await disputedRecords(subgraph.db, [ref])).toEqual(new Set([recordKey(ref)]));
+      expect(await inactiveRecords(subgraph.db, [ref])).toEqual(new Set());
+
+      // The same request again (a retry) returns the same objection; the same key with another reason is refused.
+      expect(await ok(FILE, { input: fileInput({ idempotencyKey: key }) })).toEqual(filed);
+      const conflict = await refused(FILE, { input: fileInput({ idempotencyKey: key, reason: '另一理由' }) });
+      expect(conflict).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_CONFLICT' }));
+
+      // Retries racing each other and the original's effects: all answer the one objection.
+      const racing = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(FILE, { input: fileInput({ idempotencyKey: key }) })));
+      expect(racing.map((r) => r.errors ?? r.data.fileObjection.id)).toEqual([filed.id, filed.id, filed.id, filed.id]);
+
+      // A second objection to the same record while the first is open.
+      const second = await refused(FILE, { input: fileInput() });
+      expect(second).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
+      expect(second.message).toContain(filed.id);
+      expect(await count('objection', 'record_id = $1', [recordId])).toBe(1);
+
+      const { subject: bySubject } = await subgraph.graphql('query($c: ID!) { subject(code: $c) { objections { id status } } }', { c: subject }).then((r) => r.data);
+      expect(bySubject.objections).toEqual([{ id: filed.id, status: 'OPEN' }]);
+    });
+
+    it('refuses an UPHELD verification without a correction, and a REJECTED one with a correction, changing nothing', async () => {
+      const [open] = await subgraph.db.query<{ id: string }>(`SELECT id::text AS id FROM objection WHERE record_id = $1 AND status = 'OPEN'`, [recordId]);
+      const missing = await refused(VERIFY, { id: open!.id, outcome: 'UPHELD', note: '核实有误' });
+      expect(missing).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', field: 'correction' }));
+      const extra = await refused(VERIFY, { id: open!.id, outcome: 'REJECTED', note: '核实无误', correction: 'REVOKED' });
+      expect(extra.reason).toBe('INVALID_INPUT');
+      expect(await count('objection', `id = $1 AND status = 'OPEN'`, [open!.id])).toBe(1);
+    });
+
+    it('OPEN → REJECTED: the record stands, measures resume, list entries unchanged; no second verification', async () => {
+      const [open] = await subgraph.db.query<{ id: string }>(`SELECT id::text AS id FROM objection WHERE record_id = $1 AND status = 'OPEN'`, [recordId]);
+      const before = await entriesOn(recordId);
+      const rejected = await ok(VERIFY, { id: open!.id, outcome: 'REJECTED', note: '经核实，判决义务未履行' });
+      expect(rejected).toEqual(
+        expect.objectContaining({ status: 'REJECTED', outcome: 'REJECTED', correction: null, resolutionNote: '经核实，判决义务未履行', overdue: false }),
+      );
+      expect(rejected.resolvedAt).not.toBeNull();
+      expect(await entriesOn(recordId)).toEqual(before);
+      const ref = { department: 'COURTS', recordId } as const;
+      expect(await disputedRecords(subgraph.db, [ref])).toEqual(new Set());
+      expect(await inactiveRecords(subgraph.db, [ref])).toEqual(new Set());
+
+      for (const outcome of ['UPHELD', 'REJECTED']) {
+        const again = await refused(VERIFY, { id: open!.id, outcome, note: '再次核实', correction: outcome === 'UPHELD' ? 'CORRECTED' : null });
+        expect(again).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION', status: 'REJECTED' }));
+      }
+      expect((await ok('query($id: ID!) { objection(id: $id) { status resolutionNote } }', { id: open!.id }))).toEqual({
+        status: 'REJECTED',
+        resolutionNote: '经核实，判决义务未履行',
+      });
+    });
+
+    it('OPEN → UPHELD after a rejected one: the record triggers nothing and its list entries end today; no second verification', async () => {
+      const filed = await ok(FILE, { input: fileInput({ reason: '案件已撤销' }) });
+      // Concurrent verifications of one objection: exactly one applies.
+      const results = await Promise.all([
+        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' }),
+        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '并发核实' }),
+      ]);
+      const succeeded = results.filter((r) => !r.errors);
+      expect(succeeded).toHaveLength(1);
+      expect(results.find((r) => r.errors)!.errors![0].extensions.reason).toBe('INVALID_TRANSITION');
+      if (succeeded[0]!.data.verifyObjection.status === 'REJECTED') {
+        // The rejection won the race: file again and uphold, so the rest of the test sees an upheld objection.
+        const again = await ok(FILE, { input: fileInput({ reason: '案件已撤销' }) });
+        await ok(VERIFY, { id: again.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' });
+      }
+      const upheld = (await subgraph.db.query<{ id: string }>(`SELECT id::text AS id FROM objection WHERE record_id = $1 AND status = 'UPHELD'`, [recordId]))[0]!;
+      expect(await ok('query($id: ID!) { objection(id: $id) { status outcome correction } }', { id: upheld.id })).toEqual({
+        status: 'UPHELD',
+        outcome: 'UPHELD',
+        correction: 'REVOKED',
+      });
+
+      expect(await entriesOn(recordId)).toEqual([
+        { department: 'COURTS', kind: 'BLACK', since: addDays(today, -200), until: today },
+        // Not started yet: ends the day it would have started, so it is never in force.
+        { department: 'COURTS', kind: 'KEY_ATTENTION', since: addDays(today, 5), until: addDays(today, 5) },
+        { department: 'MARKET', kind: 'BLACK', since: addDays(today, -200), until: null },
+      ]);
+      expect(await entriesOn(`dishonest_debtor/${subject}/other`)).toEqual([
+        { department: 'COURTS', kind: 'BLACK', since: addDays(today, -200), until: null },
+      ]);
+      const ref = { department: 'COURTS', recordId } as const;
+      expect(await inactiveRecords(subgraph.db, [ref, { department: 'MARKET', recordId }])).toEqual(new Set([recordKey(ref)]));
+      expect(await disputedRecords(subgraph.db, [ref])).toEqual(new Set());
+
+      const again = await refused(VERIFY, { id: upheld.id, outcome: 'REJECTED', note: '改判' });
+      expect(again).toEqual(expect.objectContaining({ reason: 'INVALID_TRANSITION', status: 'UPHELD' }));
+    });
+
+    it('refuses unknown objections with NOT_FOUND, and invalid input before touching the database', async () => {
+      for (const id of ['999999999', 'abc', '0', '-1']) {
+        expect((await refused(VERIFY, { id, outcome: 'REJECTED', note: 'x' })).reason).toBe('NOT_FOUND');
+      }
+      expect(await ok('query { objection(id: "abc") { id } }', {})).toBeNull();
+      expect((await refused(FILE, { input: fileInput({ subjectCode: '91350100M000100Y44' }) })).reason).toBe('CHECKSUM');
+      expect((await refused(FILE, { input: fileInput({ recordId: 'no table prefix' }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(FILE, { input: fileInput({ reason: '   ' }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(FILE, { input: fileInput({ idempotencyKey: '' }) })).reason).toBe('INVALID_INPUT');
+    });
+
+    it('shows overdue objections: open past their verification date (China calendar)', async () => {
+      const insert = (recordSuffix: string, filedAt: string, status = 'OPEN') =>
+        subgraph.db.query<{ id: string }>(
+          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, filed_at, status, resolved_at, correction)
+           VALUES ($1, 'direct', $2, 'TAX', $3, '逾期测试', $4::timestamptz, $5, CASE WHEN $5 = 'OPEN' THEN NULL ELSE now() END,
+                   CASE WHEN $5 = 'UPHELD' THEN 'CORRECTED' END)
+           RETURNING id::text AS id`,
+          [newKey(), subject, `tax_arrears_notice/${recordSuffix}`, filedAt, status],
+        );
+      // 16:00 UTC is midnight in Beijing: the China date of filing is the UTC date plus one day.
+      const [late] = await insert('late', `${addDays(today, -22)}T16:30:00Z`); // filed today-21 → verify by today-1: overdue
+      const [dueToday] = await insert('due-today', `${addDays(today, -21)}T16:30:00Z`); // filed today-20 → verify by today
+      const [lateButDone] = await insert('late-done', `${addDays(today, -40)}T02:00:00Z`, 'UPHELD');
+
+      const overdue = await ok(OBJECTIONS, { overdue: true, first: 100 });
+      expect(overdue.nodes.map((o: { id: string }) => o.id)).toEqual([late!.id]);
+      expect(overdue.nodes[0]).toEqual(expect.objectContaining({ verifyBy: addDays(today, -1), overdue: true, status: 'OPEN' }));
+
+      const open = await ok(OBJECTIONS, { status: 'OPEN', department: 'TAX', first: 100 });
+      expect(open.nodes).toEqual([
+        expect.objectContaining({ id: late!.id, overdue: true }),
+        expect.objectContaining({ id: dueToday!.id, verifyBy: today, overdue: false }),
+      ]);
+      const notOverdue = await ok(OBJECTIONS, { department: 'TAX', overdue: false, first: 100 });
+      expect(notOverdue.nodes.map((o: { id: string }) => o.id)).toEqual([dueToday!.id, lateButDone!.id]);
+      expect((await ok(OBJECTIONS, { status: 'UPHELD', department: 'TAX', first: 100 })).nodes).toEqual([
+        expect.objectContaining({ id: lateButDone!.id, overdue: false }),
+      ]);
+    });
+
+    it('pages through every objection exactly once', async () => {
+      const all = (await subgraph.db.query<{ id: string }>('SELECT id::text AS id FROM objection ORDER BY id')).map((r) => r.id);
+      expect(all.length).toBeGreaterThan(3);
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: any = await ok(OBJECTIONS, { first: 2, after });
+        seen.push(...page.nodes.map((o: { id: string }) => o.id));
+        if (!page.hasNextPage) break;
+        after = page.endCursor;
+      }
+      expect(seen).toEqual(all);
+      expect((await refused(OBJECTIONS, { first: 2, after: 'garbage' })).code).toBe('BAD_USER_INPUT');
+      expect((await refused(OBJECTIONS, { first: 101 })).code).toBe('BAD_USER_INPUT');
+    });
+  });
+
+  describe('credit repair', () => {
+    const subject = code(2);
+    let recordNumber = 0;
+    const newRecord = () => `administrative_penalty/深市监罚〔2025〕${++recordNumber}号`;
+    const applyInput = (overrides: Record<string, unknown> = {}) => ({
+      subjectCode: subject,
+      department: 'MARKET',
+      recordId: newRecord(),
+      recordKind: 'ADMINISTRATIVE_PENALTY',
+      publishedOn: addMonths(today, -6),
+      area: 'ADVERTISING',
+      rectification: ['COMMITMENT', 'RECTIFICATION', 'COMMITMENT'],
+      idempotencyKey: newKey(),
+      ...overrides,
+    });
+
+    it.each([
+      ['ADVERTISING', 3],
+      ['OTHER', 3],
+      ['SPECIAL_EQUIPMENT', 12],
+      ['WORK_SAFETY', 12],
+      ['FIRE_SAFETY', 12],
+    ])('an administrative penalty in %s is eligible %d months after publication, not a day earlier', async (area, months) => {
+      const onTheDay = addMonths(today, -months);
+      const accepted = await ok(APPLY, { input: applyInput({ area, publishedOn: onTheDay }) });
+      expect(accepted).toEqual(expect.objectContaining({ status: 'PENDING', eligibleFrom: addMonths(onTheDay, months), area }));
+      expect(accepted.eligibleFrom <= today).toBe(true);
+
+      const dayLater = addDays(onTheDay, 1);
+      const tooEarly = await refused(APPLY, { input: applyInput({ area, publishedOn: dayLater }) });
+      expect(tooEarly).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE_YET', eligibleFrom: addMonths(dayLater, months) }));
+      expect(tooEarly.eligibleFrom > today).toBe(true);
+      expect(tooEarly.message).toContain(`from ${tooEarly.eligibleFrom}`);
+    });
+
+    it('applies the penalty periods to serious penalties and the environment, one year to the serious violation list, none to the abnormal list', async () => {
+      const envTooEarly = await refused(APPLY, {
+        input: applyInput({ department: 'ENVIRONMENT', recordKind: 'SERIOUS_PENALTY', area: 'ENVIRONMENT', publishedOn: addDays(addMonths(today, -3), 1), recordId: 'environmental_penalty/深环罚〔2025〕1号' }),
+      });
+      expect(envTooEarly.reason).toBe('NOT_ELIGIBLE_YET');
+      const listTooEarly = await refused(APPLY, {
+        input: applyInput({ recordKind: 'SERIOUS_VIOLATION_LIST', area: null, publishedOn: addMonths(today, -11), recordId: `serious_violation_entry/${subject}/x` }),
+      });
+      expect(listTooEarly.eligibleFrom).toBe(addMonths(addMonths(today, -11), 12));
+      const abnormal = await ok(APPLY, {
+        input: applyInput({ recordKind: 'ABNORMAL_OPERATIONS', area: null, publishedOn: today, recordId: `abnormal_operations_entry/${subject}/${today}` }),
+      });
+      expect(abnormal).toEqual(expect.objectContaining({ area: 'OTHER', eligibleFrom: today, status: 'PENDING', rectification: ['COMMITMENT', 'RECTIFICATION'] }));
+    });
+
+    it('refuses a record kind the department does not publish, a future publication date, and no rectification', async () => {
+      expect((await refused(APPLY, { input: applyInput({ department: 'COURTS' }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(APPLY, { input: applyInput({ publishedOn: addDays(today, 1) }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(APPLY, { input: applyInput({ publishedOn: '2025-02-30' }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(APPLY, { input: applyInput({ rectification: [] }) })).reason).toBe('INVALID_INPUT');
+    });
+
+    it('PENDING → REJECTED keeps publication and measures; PENDING → APPROVED ends them; every other transition is refused', async () => {
+      const recordId = newRecord();
+      await writeCreditRecords(subgraph.db, {
+        listEntries: [listEntry(subject, 'MARKET', recordId, { kind: 'KEY_ATTENTION' }), listEntry(subject, 'ENVIRONMENT', recordId)],
+      });
+      const ref = { department: 'MARKET', recordId } as const;
+      const key = newKey();
+      const first = await ok(APPLY, { input: applyInput({ recordId, idempotencyKey: key }) });
+      expect(first.status).toBe('PENDING');
+      // One pending application per record.
+      expect((await refused(APPLY, { input: applyInput({ recordId }) })).reason).toBe('INVALID_TRANSITION');
+      expect(await inactiveRecords(subgraph.db, [ref])).toEqual(new Set());
+
+      const rejected = await ok(DECIDE, { id: first.id, approve: false, note: '整改材料不全' });
+      expect(rejected).toEqual(expect.objectContaining({ status: 'REJECTED', decisionNote: '整改材料不全' }));
+      expect(rejected.decidedAt).not.toBeNull();
+      expect((await entriesOn(recordId)).map((e) => e.until)).toEqual([null, null]);
+      expect(await inactiveRecords(subgraph.db, [ref])).toEqual(new Set());
+      for (const approve of [true, false]) {
+        expect(await refused(DECIDE, { id: first.id, approve, note: '再次决定' })).toEqual(
+          expect.objectContaining({ reason: 'INVALID_TRANSITION', status: 'REJECTED' }),
+        );
+      }
+
+      // Applying again after a rejection is allowed.
+      const second = await ok(APPLY, { input: applyInput({ recordId, rectification: ['COMMITMENT', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] }) });
+      const approved = await ok(DECIDE, { id: second.id, approve: true, note: '已整改到位' });
+      expect(approved).toEqual(expect.objectContaining({ status: 'APPROVED', rectification: ['COMMITMENT', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] }));
+      expect(await entriesOn(recordId)).toEqual([
+        { department: 'MARKET', kind: 'KEY_ATTENTION', since: addDays(today, -200), until: today },
+        { department: 'ENVIRONMENT', kind: 'BLACK', since: addDays(today, -200), until: null },
+      ]);
+      expect(await inactiveRecords(subgraph.db, [ref, { department: 'ENVIRONMENT', recordId }])).toEqual(new Set([recordKey(ref)]));
+      for (const approve of [true, false]) {
+        expect(await refused(DECIDE, { id: second.id, approve, note: '再次决定' })).toEqual(
+          expect.objectContaining({ reason: 'INVALID_TRANSITION', status: 'APPROVED' }),
+        );
+      }
+      // Repairing a record twice.
+      const twice = await refused(APPLY, { input: applyInput({ recordId }) });
+      expect(twice).toEqual(expect.objectContaining({ reason: 'INVALID_TRANSITION', repairId: second.id }));
+      expect(twice.message).toMatch(/already repaired/);
+      // A retry of the first application still answers what it created.
+      expect(await ok(APPLY, { input: applyInput({ recordId, idempotencyKey: key, publishedOn: first.publishedOn }) })).toEqual(
+        expect.objectContaining({ id: first.id, status: 'REJECTED' }),
+      );
+      expect((await refused(APPLY, { input: applyInput({ recordId, idempotencyKey: key, area: 'OTHER' }) })).reason).toBe('IDEMPOTENCY_CONFLICT');
+      expect(await count('repair_application', 'record_id = $1', [recordId])).toBe(2);
+
+      const bySubject = await ok('query($c: ID!) { subject(code: $c) { repairApplications { id status } } }', { c: subject });
+      expect(bySubject.repairApplications).toEqual(expect.arrayContaining([{ id: first.id, status: 'REJECTED' }, { id: second.id, status: 'APPROVED' }]));
+    });
+
+    it('answers racing retries of one application with the one application, and racing applications for one record once', async () => {
+      const input = applyInput();
+      const retries = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(APPLY, { input })));
+      expect(retries.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(new Set(retries.map((r) => r.data.applyForRepair.id)).size).toBe(1);
+      const others = await Promise.all(Array.from({ length: 3 }, () => subgraph.graphql(APPLY, { input: applyInput({ recordId: input.recordId }) })));
+      expect(others.map((r) => r.errors![0].extensions.reason)).toEqual(['INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION']);
+      expect(await count('repair_application', 'record_id = $1', [input.recordId])).toBe(1);
+    });
+
+    it('decides concurrent decisions once, and refuses unknown applications', async () => {
+      const application = await ok(APPLY, { input: applyInput() });
+      const results = await Promise.all([true, false, true].map((approve) => subgraph.graphql(DECIDE, { id: application.id, approve, note: '并发' })));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions.reason)).toEqual(['INVALID_TRANSITION', 'INVALID_TRANSITION']);
+      expect((await refused(DECIDE, { id: '123456789', approve: true, note: 'x' })).reason).toBe('NOT_FOUND');
+      expect((await refused(DECIDE, { id: 'x1', approve: true, note: 'x' })).reason).toBe('NOT_FOUND');
+      expect(await ok('query { repairApplication(id: "123456789") { id } }', {})).toBeNull();
+    });
+  });
+
+  describe('credit commitments', () => {
+    const subject = code(3);
+
+    it('records a commitment, and a breach puts the subject on the black list once', async () => {
+      const commitment = await ok(RECORD_COMMITMENT, {
+        input: { subjectCode: subject, scenario: 'ADMINISTRATIVE_LICENSING', content: '承诺三个月内补齐消防验收材料', idempotencyKey: newKey() },
+      });
+      expect(commitment).toEqual(
+        expect.objectContaining({ subjectCode: subject, status: 'KEPT', madeOn: today, breachedOn: null, breachReportedBy: null }),
+      );
+      expect(await breachedCommitments(subgraph.db, [subject])).toEqual(new Map());
+
+      const breached = await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '逾期未补齐材料' });
+      expect(breached).toEqual(expect.objectContaining({ status: 'BREACHED', breachedOn: today, breachReportedBy: 'MARKET', breachNote: '逾期未补齐材料' }));
+      const lists = await ok('query($c: ID!) { subject(code: $c) { lists { kind department sourceRecord since until reason } commitments { id status } } }', {
+        c: subject,
+      });
+      expect(lists.lists).toEqual([
+        { kind: 'BLACK', department: 'CREDIT_OFFICE', sourceRecord: `credit_commitment/${commitment.id}`, since: today, until: null, reason: expect.stringContaining('逾期未补齐材料') },
+      ]);
+      expect(lists.commitments).toEqual([{ id: commitment.id, status: 'BREACHED' }]);
+      const page = await ok('query { listEntries(kind: BLACK, first: 100) { nodes { code sourceRecord } } }', {});
+      expect(page.nodes).toContainEqual({ code: subject, sourceRecord: `credit_commitment/${commitment.id}` });
+      expect(await breachedCommitments(subgraph.db, [subject, code(4)])).toEqual(new Map([[subject, [{ id: commitment.id, since: today }]]]));
+
+      const twice = await refused(BREACH, { id: commitment.id, department: 'TAX', note: '再次违诺' });
+      expect(twice).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
+      expect(await count('list_entry', 'source_record = $1', [`credit_commitment/${commitment.id}`])).toBe(1);
+      expect((await ok('query($id: ID!) { commitment(id: $id) { breachReportedBy } }', { id: commitment.id })).breachReportedBy).toBe('MARKET');
+    });
+
+    it('is idempotent per key (a retry on a later day is the same request), and refuses bad input', async () => {
+      const input = { subjectCode: subject, scenario: 'FISCAL_SUPPORT', content: '如实申报', madeOn: addDays(today, -3), idempotencyKey: newKey() };
+      const first = await ok(RECORD_COMMITMENT, { input });
+      expect(first.madeOn).toBe(addDays(today, -3));
+      expect(await ok(RECORD_COMMITMENT, { input })).toEqual(first);
+      expect((await refused(RECORD_COMMITMENT, { input: { ...input, content: '另一承诺' } })).reason).toBe('IDEMPOTENCY_CONFLICT');
+      expect((await refused(RECORD_COMMITMENT, { input: { ...input, idempotencyKey: newKey(), madeOn: addDays(today, 1) } })).reason).toBe('INVALID_INPUT');
+      expect((await refused(BREACH, { id: '987654321', department: 'TAX', note: 'x' })).reason).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('joint cases and feedback', () => {
+    const subject = code(5);
+    const checkId = crypto.randomUUID();
+    const bareCheckId = crypto.randomUUID();
+    let jointCaseId: string;
+
+    beforeAll(async () => {
+      await subgraph.db.query(`INSERT INTO credit_check (check_id, subject_code, scenario) VALUES ($1, $2, 'PUBLIC_RESOURCE_TRADING'), ($3, $2, 'FINANCIAL_SERVICES')`, [
+        checkId,
+        subject,
+        bareCheckId,
+      ]);
+      await subgraph.db.query(
+        `INSERT INTO applied_measure (check_id, measure_code, trigger, initiating_department, record_id, record_subject_code)
+         VALUES ($1, 'P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', 'DISHONEST_JUDGMENT_DEBTOR', 'COURTS', $2, $3),
+                ($1, 'P_PUBLIC_DISCLOSURE', 'DISHONEST_JUDGMENT_DEBTOR', 'COURTS', $2, $3)`,
+        [checkId, `dishonest_debtor/${subject}/（2025）粤0305执9号`, subject],
+      );
+    });
+
+    const feedbackInput = (overrides: Record<string, unknown> = {}) => ({
+      checkId,
+      measureCode: 'P_BARRED_FROM_PUBLIC_RESOURCE_TRADING',
+      department: '深圳市公共资源交易中心',
+      action: 'APPLIED',
+      note: null,
+      idempotencyKey: newKey(),
+      ...overrides,
+    });
+
+    it('counts a retried submission once, also when the retries race, and refuses the key with another payload', async () => {
+      const key = newKey();
+      const first = await ok(SUBMIT, { input: feedbackInput({ idempotencyKey: key, checkId: checkId.toUpperCase() }) });
+      expect(first).toEqual(expect.objectContaining({ checkId, jointCaseId: null, action: 'APPLIED', department: '深圳市公共资源交易中心' }));
+      expect(await ok(SUBMIT, { input: feedbackInput({ idempotencyKey: key }) })).toEqual(first);
+      expect(await count('feedback', 'idempotency_key = $1', [key])).toBe(1);
+
+      const conflict = await refused(SUBMIT, { input: feedbackInput({ idempotencyKey: key, action: 'NOT_APPLIED', note: '未中标' }) });
+      expect(conflict).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_CONFLICT' }));
+      expect(conflict.message).toContain(key);
+
+      const racing = newKey();
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => subgraph.graphql(SUBMIT, { input: feedbackInput({ idempotencyKey: racing, measureCode: 'P_PUBLIC_DISCLOSURE' }) })),
+      );
+      expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+      expect(new Set(results.map((r) => r.data.submitFeedback.id)).size).toBe(1);
+      expect(await count('feedback', 'idempotency_key = $1', [racing])).toBe(1);
+
+      expect((await ok('query($c: ID!) { checkFeedback(checkId: $c) { id } }', { c: checkId })).map((f: { id: string }) => f.id)).toEqual([
+        first.id,
+        results[0]!.data.submitFeedback.id,
+      ]);
+    });
+
+    it('refuses a check that does not exist and a measure the check did not apply; accepts any measure of a check that applied none', async () => {
+      expect((await refused(SUBMIT, { input: feedbackInput({ checkId: crypto.randomUUID() }) })).reason).toBe('NOT_FOUND');
+      expect((await refused(SUBMIT, { input: feedbackInput({ checkId: 'not-a-uuid' }) })).reason).toBe('NOT_FOUND');
+      const notApplied = await refused(SUBMIT, { input: feedbackInput({ measureCode: 'P_NO_BOND_ISSUANCE' }) });
+      expect(notApplied).toEqual(
+        expect.objectContaining({ reason: 'MEASURE_NOT_APPLIED', appliedMeasures: ['P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', 'P_PUBLIC_DISCLOSURE'] }),
+      );
+      expect(notApplied.message).toContain('P_NO_BOND_ISSUANCE');
+      const bare = await ok(SUBMIT, { input: feedbackInput({ checkId: bareCheckId, measureCode: 'P_HIGHER_LOAN_RATES', action: 'PARTIALLY_APPLIED', note: '提高利率，未拒贷' }) });
+      expect(bare.checkId).toBe(bareCheckId);
+    });
+
+    it('refuses feedback naming both or neither target, and a measure not applied without a note', async () => {
+      expect((await refused(SUBMIT, { input: feedbackInput({ jointCaseId: '1' }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(SUBMIT, { input: feedbackInput({ checkId: null }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(SUBMIT, { input: feedbackInput({ action: 'NOT_APPLIED' }) })).reason).toBe('INVALID_INPUT');
+    });
+
+    it('opens a joint case (idempotent) and records feedback on it', async () => {
+      const input = {
+        subjectCode: subject,
+        initiatingDepartment: 'COURTS',
+        trigger: 'DISHONEST_JUDGMENT_DEBTOR',
+        recordId: `dishonest_debtor/${subject}/（2025）粤0305执9号`,
+        idempotencyKey: newKey(),
+      };
+      const opened = await ok(OPEN_CASE, { input });
+      jointCaseId = opened.id;
+      expect(opened).toEqual(expect.objectContaining({ subjectCode: subject, initiatingDepartment: 'COURTS', trigger: 'DISHONEST_JUDGMENT_DEBTOR' }));
+      expect(await ok(OPEN_CASE, { input })).toEqual(opened);
+      expect((await refused(OPEN_CASE, { input: { ...input, initiatingDepartment: 'TAX', idempotencyKey: newKey() } })).reason).toBe('INVALID_INPUT');
+
+      const feedback = await ok(SUBMIT, { input: feedbackInput({ checkId: null, jointCaseId, measureCode: 'P_RESTRICTED_HIGH_CONSUMPTION', department: '中国民用航空局' }) });
+      expect(feedback).toEqual(expect.objectContaining({ jointCaseId, checkId: null }));
+      expect((await refused(SUBMIT, { input: feedbackInput({ checkId: null, jointCaseId: '99999999' }) })).reason).toBe('NOT_FOUND');
+      const read = await ok('query($id: ID!) { jointCase(id: $id) { id feedback { id measureCode department } } }', { id: jointCaseId });
+      expect(read).toEqual({ id: jointCaseId, feedback: [{ id: feedback.id, measureCode: 'P_RESTRICTED_HIGH_CONSUMPTION', department: '中国民用航空局' }] });
+    });
+  });
+
+  describe('status functions for the credit-check engine', () => {
+    it('answer 1,000 subjects with one statement each, and none for an empty batch', async () => {
+      const codes = Array.from({ length: 1000 }, (_, i) => code(1000 + i));
+      const refs: RecordRef[] = codes.flatMap((c) => [
+        { department: 'COURTS', recordId: `dishonest_debtor/${c}/（2024）粤执1号` },
+        { department: 'MARKET', recordId: `administrative_penalty/${c}` },
+      ]);
+      // A few records of the batch have workflow state.
+      await subgraph.db.query(
+        `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, status, resolved_at, correction)
+         VALUES ($1, 'direct', $3, 'COURTS', $4, '争议', 'OPEN', NULL, NULL),
+                ($2, 'direct', $5, 'COURTS', $6, '争议', 'UPHELD', now(), 'CORRECTED')`,
+        [newKey(), newKey(), codes[10], refs[20]!.recordId, codes[11], refs[22]!.recordId],
+      );
+      await subgraph.db.query(
+        `INSERT INTO repair_application (idempotency_key, request_fingerprint, subject_code, department, record_id, record_kind, published_on, area,
+                                         rectification, eligible_from, status, decided_at)
+         VALUES ($1, 'direct', $2, 'MARKET', $3, 'ADMINISTRATIVE_PENALTY', '2024-01-01', 'OTHER', '{COMMITMENT}', '2024-04-01', 'APPROVED', now())`,
+        [newKey(), codes[12], refs[25]!.recordId],
+      );
+      await subgraph.db.query(
+        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, status, breached_on, breach_department)
+         VALUES ($1, 'direct', $2, 'FISCAL_SUPPORT', '承诺', '2025-01-01', 'BREACHED', '2025-06-01', 'TAX'),
+                ($3, 'direct', $2, 'FISCAL_SUPPORT', '承诺', '2025-02-01', 'BREACHED', '2025-07-01', 'TAX')`,
+        [newKey(), codes[999], newKey()],
+      );
+
+      const disputed = await countQueries(subgraph.db, () => disputedRecords(subgraph.db, refs));
+      expect(disputed.statements).toHaveLength(1);
+      expect(disputed.result).toEqual(new Set([recordKey(refs[20]!)]));
+
+      const inactive = await countQueries(subgraph.db, () => inactiveRecords(subgraph.db, [...refs, ...refs.slice(0, 30)]));
+      expect(inactive.statements).toHaveLength(1);
+      expect(inactive.result).toEqual(new Set([recordKey(refs[22]!), recordKey(refs[25]!)]));
+
+      const breaches = await countQueries(subgraph.db, () => breachedCommitments(subgraph.db, codes));
+      expect(breaches.statements).toHaveLength(1);
+      expect([...breaches.result.keys()]).toEqual([codes[999]]);
+      expect(breaches.result.get(codes[999]!)!.map((b) => b.since)).toEqual(['2025-06-01', '2025-07-01']);
+
+      const empty = await countQueries(subgraph.db, async () => [
+        await disputedRecords(subgraph.db, []),
+        await inactiveRecords(subgraph.db, []),
+        await breachedCommitments(subgraph.db, []),
+      ]);
+      expect(empty.statements).toHaveLength(0);
+      expect(empty.result.map((r) => r.size)).toEqual([0, 0, 0]);
+    });
+
+    it('resolves Subject workflow fields of many subjects with one statement per table', async () => {
+      const codes = Array.from({ length: 200 }, (_, i) => code(3000 + i));
+      const { result, statements } = await countQueries(subgraph.db, () =>
+        subgraph.entities(codes, 'code objections { id } repairApplications { id } commitments { id }'),
+      );
+      expect(result).toHaveLength(200);
+      expect(statements).toHaveLength(3);
+    });
+  });
+});
