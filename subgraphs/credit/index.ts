@@ -8,6 +8,7 @@ import { mergeResolverMaps } from '../../lib/resolvers';
 import { checkResolvers } from './checks/resolvers';
 import { catalogueResolvers } from './catalogue-resolvers';
 import { publicationResolvers } from './publication';
+import { supervisionResolvers } from './supervision';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
@@ -85,5 +86,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   migrationsDir: path.join(__dirname, 'migrations'),
   createLoaders: createCreditLoaders,
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, supervisionResolvers),
 };

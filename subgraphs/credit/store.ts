@@ -7,6 +7,7 @@ import type { Database, Queryable } from '../../lib/db';
 import { createCheckDecisionLoader } from './checks/resolvers';
 import { batchWriter, tableSpec } from '../../lib/bulk';
 import { rowsBySubject } from '../../lib/loaders';
+import { createCreditGradeLoader } from './supervision';
 
 export type ListKind = 'RED' | 'BLACK' | 'KEY_ATTENTION';
 
@@ -93,6 +94,8 @@ export function createCreditLoaders(db: Database) {
   return {
     // Decides every check the gateway hands back in one request as one batch.
     checkDecisions: createCheckDecisionLoader(db),
+    // Subject.creditGrade of every subject in one request: one statement.
+    creditGrade: createCreditGradeLoader(db),
     lists: rowsBySubject<ListEntryView>(
       db,
       `SELECT id::text AS id, ${LIST_ENTRY_FIELDS} FROM list_entry WHERE subject_code = ANY($1::text[])
