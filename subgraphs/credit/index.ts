@@ -7,6 +7,7 @@ import type { ResolverMap, SubgraphContext, SubgraphDefinition } from '../../lib
 import { mergeResolverMaps } from '../../lib/resolvers';
 import { checkResolvers } from './checks/resolvers';
 import { catalogueResolvers } from './catalogue-resolvers';
+import { workflowResolvers } from './workflows';
 import { publicationResolvers } from './publication';
 import { supervisionResolvers } from './supervision';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
@@ -86,5 +87,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   migrationsDir: path.join(__dirname, 'migrations'),
   createLoaders: createCreditLoaders,
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, supervisionResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers),
 };
