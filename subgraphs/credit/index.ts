@@ -10,6 +10,7 @@ import { catalogueResolvers } from './catalogue-resolvers';
 import { workflowResolvers } from './workflows';
 import { publicationResolvers } from './publication';
 import { supervisionResolvers } from './supervision';
+import { statisticsResolvers } from './statistics';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
@@ -87,5 +88,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   migrationsDir: path.join(__dirname, 'migrations'),
   createLoaders: createCreditLoaders,
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers),
 };
