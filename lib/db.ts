@@ -52,6 +52,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(url: string, schema: string, max: number): Promise<Database> {
   const pool = new Pool({ connectionString: url, max, options: `-c search_path=${schema}` });
+  // An idle connection the server ends (restart, failover, admin termination) is
+  // reported here; unhandled it would crash the process. The pool replaces it on
+  // the next query, and queries in flight fail on their own.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL connection of ${schema} closed by the server: ${error.message}`);
+  });
   const run = async <T>(client: Pool | PoolClient, sql: string, params?: readonly unknown[]) =>
     (await client.query(sql, params as unknown[] | undefined)).rows as T[];
   // The schema must exist before search_path can resolve anything in it.
