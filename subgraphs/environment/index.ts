@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
+import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
 import { createEnvironmentLoaders, type EnvironmentLoaders } from './store';
 
 type Context = SubgraphContext<EnvironmentLoaders>;
@@ -18,6 +19,9 @@ export const environmentSubgraph: SubgraphDefinition<EnvironmentLoaders> = {
   createLoaders: createEnvironmentLoaders,
   resolvers: {
     ...profile,
+    Query: {
+      environmentPublicationTimeliness: publicationTimelinessResolver({ penalties: 'environmental_penalty' }),
+    },
     EnvironmentProfile: {
       ...profile.EnvironmentProfile,
       // Ratings arrive newest year first, so the latest is the head of the list the ratings loader already fetched.

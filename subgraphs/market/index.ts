@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
+import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
 import { maskedPerson } from '../../lib/personal-data';
 import { createMarketLoaders, type MarketLoaders } from './store';
 
@@ -23,6 +24,9 @@ export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
   createLoaders: createMarketLoaders,
   resolvers: {
     ...profile,
+    Query: {
+      marketPublicationTimeliness: publicationTimelinessResolver({ licences: 'administrative_licence', penalties: 'administrative_penalty' }),
+    },
     Subject: {
       ...profile.Subject,
       name: async (subject: { code: string }, _args: unknown, context: Context) =>
