@@ -109,6 +109,105 @@ describe('credit checks through the gateway', () => {
     expect((await db.query('SELECT count(*)::int AS n FROM credit.credit_check')).rows[0].n).toBe(before);
   });
 
+  describe('workflows through the gateway', () => {
+    const gql = async (query: string, variables: Record<string, unknown>) => (await graph.graphql(query, variables)).body;
+    const FILE = 'mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id status verifyBy overdue } }';
+    const VERIFY = 'mutation($id: ID!, $outcome: ObjectionOutcome!, $correction: RecordCorrection) { verifyObjection(id: $id, outcome: $outcome, note: "checked with the court", correction: $correction) { id status outcome } }';
+    const debtorRecord = async (code: string) => {
+      const body = await gql('query($c: ID!) { subject(code: $c) { courts { dishonestDebtors { recordId removedOn } } } }', { c: code });
+      return body.data.subject.courts.dishonestDebtors.find((r: { removedOn: string | null }) => r.removedOn === null).recordId as string;
+    };
+    const courtMeasures = (result: { measures: { trigger: string; suspended: boolean }[] }) =>
+      result.measures.filter((m) => m.trigger === 'DISHONEST_JUDGMENT_DEBTOR');
+
+    it('suspends the punishments of a disputed record at once, resumes them when the objection is rejected, and ends them when upheld', async () => {
+      const code = graph.seeded.examples.dishonestDebtor;
+      const recordId = await debtorRecord(code);
+      const objection = { subjectCode: code, department: 'COURTS', recordId, reason: '已全部履行，申请核实', idempotencyKey: `e2e-objection-1-${code}` };
+
+      const filed = await gql(FILE, { input: objection });
+      expect(filed.errors).toBeUndefined();
+      expect(filed.data.fileObjection).toEqual(expect.objectContaining({ status: 'OPEN', overdue: false }));
+      const disputed = (await check(code, 'PUBLIC_RESOURCE_TRADING')).data.creditCheck;
+      expect(courtMeasures(disputed).length).toBeGreaterThan(0);
+      expect(courtMeasures(disputed).every((m) => m.suspended)).toBe(true);
+      expect(disputed.verdict).not.toBe('PROHIBITED');
+
+      const rejected = await gql(VERIFY, { id: filed.data.fileObjection.id, outcome: 'REJECTED' });
+      expect(rejected.data.verifyObjection.status).toBe('REJECTED');
+      // Resolving it again is not a valid transition, and changes nothing.
+      const twice = await gql(VERIFY, { id: filed.data.fileObjection.id, outcome: 'UPHELD', correction: 'REVOKED' });
+      expect(twice.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
+      const resumed = (await check(code, 'PUBLIC_RESOURCE_TRADING')).data.creditCheck;
+      expect(resumed.verdict).toBe('PROHIBITED');
+      expect(courtMeasures(resumed).every((m) => !m.suspended)).toBe(true);
+
+      const again = await gql(FILE, { input: { ...objection, idempotencyKey: `e2e-objection-2-${code}` } });
+      await gql(VERIFY, { id: again.data.fileObjection.id, outcome: 'UPHELD', correction: 'REVOKED' });
+      const revoked = (await check(code, 'PUBLIC_RESOURCE_TRADING')).data.creditCheck;
+      expect(courtMeasures(revoked)).toEqual([]);
+      const lists = await gql('query($c: ID!) { subject(code: $c) { lists { department sourceRecord until } } }', { c: code });
+      expect(lists.data.subject.lists.find((e: { sourceRecord: string }) => e.sourceRecord === recordId).until).not.toBeNull();
+    });
+
+    it('repairs a published penalty once: eligible after the minimum period, approved, then triggering nothing', async () => {
+      const { body } = await graph.graphql(
+        'query($codes: [ID!]!) { subjects(codes: $codes) { code market { penalties { recordId area serious publishedOn publicationEndsOn } } } }',
+        { codes: PLANNED_CODES.slice(0, 1000) },
+      );
+      const today = new Date().toISOString().slice(0, 10);
+      // Ordinary penalties may be repaired three months after publication (a year in special equipment, work and fire safety).
+      const fourMonthsAgo = new Date(Date.now() - 122 * 86_400_000).toISOString().slice(0, 10);
+      const special = ['SPECIAL_EQUIPMENT', 'WORK_SAFETY', 'FIRE_SAFETY'];
+      const candidates = body.data.subjects.flatMap((s: { code: string; market: { penalties: any[] } }) =>
+        s.market.penalties
+          .filter((p) => !p.serious && !special.includes(p.area) && p.publishedOn && p.publishedOn < fourMonthsAgo && p.publicationEndsOn > today)
+          .map((p) => ({ code: s.code, ...p })),
+      );
+      expect(candidates.length).toBeGreaterThan(0);
+      const penalty = candidates[0];
+      const before = (await check(penalty.code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+      expect(before.measures.some((m: { recordId: string }) => m.recordId === penalty.recordId)).toBe(true);
+
+      const APPLY = 'mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id status eligibleFrom } }';
+      const DECIDE = 'mutation($id: ID!) { decideRepair(id: $id, approve: true, note: "整改到位") { id status } }';
+      const input = {
+        subjectCode: penalty.code,
+        department: 'MARKET',
+        recordId: penalty.recordId,
+        recordKind: 'ADMINISTRATIVE_PENALTY',
+        publishedOn: penalty.publishedOn,
+        rectification: ['COMMITMENT', 'RECTIFICATION'],
+        idempotencyKey: `e2e-repair-${penalty.recordId}`,
+      };
+      const applied = await gql(APPLY, { input });
+      expect(applied.errors).toBeUndefined();
+      expect(applied.data.applyForRepair.status).toBe('PENDING');
+      const approved = await gql(DECIDE, { id: applied.data.applyForRepair.id });
+      expect(approved.data.decideRepair.status).toBe('APPROVED');
+      expect((await gql(DECIDE, { id: applied.data.applyForRepair.id })).errors![0].extensions.reason).toBe('INVALID_TRANSITION');
+      const twice = await gql(APPLY, { input: { ...input, idempotencyKey: `e2e-repair-again-${penalty.recordId}` } });
+      expect(twice.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
+
+      const after = (await check(penalty.code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+      expect(after.measures.some((m: { recordId: string }) => m.recordId === penalty.recordId)).toBe(false);
+    });
+
+    it('counts a retried feedback submission once', async () => {
+      const result = (await check(graph.seeded.examples.majorTaxViolation, 'PUBLIC_RESOURCE_TRADING')).data.creditCheck;
+      const measure = result.measures.find((m: { kind: string }) => m.kind === 'PUNISHMENT');
+      const SUBMIT = 'mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { id checkId measureCode action } }';
+      const input = { checkId: result.checkId, measureCode: measure.code, department: '市公共资源交易中心', action: 'APPLIED', idempotencyKey: `e2e-feedback-${result.checkId}` };
+      const [first, retry] = await Promise.all([gql(SUBMIT, { input }), gql(SUBMIT, { input })]);
+      expect(first.errors).toBeUndefined();
+      expect(retry.data.submitFeedback).toEqual(first.data.submitFeedback);
+      const feedback = await gql('query($id: ID!) { checkFeedback(checkId: $id) { id action } }', { id: result.checkId });
+      expect(feedback.data.checkFeedback).toHaveLength(1);
+      const stored = await db.query('SELECT count(*)::int AS n FROM credit.feedback WHERE idempotency_key = $1', [input.idempotencyKey]);
+      expect(stored.rows[0].n).toBe(1);
+    });
+  });
+
   it('fails closed when a department process is stopped: INCONCLUSIVE, naming the department', async () => {
     await graph.graph.stopService('courts');
     const { body } = await graph.graphql(CHECK, { code: graph.seeded.examples.clean, scenario: 'PUBLIC_RESOURCE_TRADING' });
