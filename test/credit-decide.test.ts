@@ -89,6 +89,16 @@ describe('credit check verdicts', () => {
     );
   });
 
+  it('restricts, not bars, an organisation whose only bar falls on its legal representative', () => {
+    const catalogue = [...CATALOGUE, measure({ code: 'NO_SENIOR_POST', kind: 'PUNISHMENT', effect: 'PROHIBIT', personLevel: true, triggers: ['DISHONEST_JUDGMENT_DEBTOR'], scenarios: ['ADMINISTRATIVE_LICENSING'] })];
+    const decision = decide(input({ evidence: debtor(), scenario: 'ADMINISTRATIVE_LICENSING', measures: catalogue }));
+    expect(decision.verdict).toBe('RESTRICTED');
+    expect(decision.measures).toContainEqual(expect.objectContaining({ measure: expect.objectContaining({ code: 'NO_SENIOR_POST' }), appliesTo: 'LEGAL_REPRESENTATIVE' }));
+    // The same bar on a person checked in their own right bars them.
+    const person = decide(input({ code: PERSON, evidence: debtor(), scenario: 'ADMINISTRATIVE_LICENSING', measures: catalogue }));
+    expect(person.verdict).toBe('PROHIBITED');
+  });
+
   it('only restricts the same debtor in licensing, where no measure bars it', () => {
     expect(decide(input({ evidence: debtor(), scenario: 'ADMINISTRATIVE_LICENSING' })).verdict).toBe('RESTRICTED');
   });

@@ -99,7 +99,10 @@ export function decide(input: CheckInput): Decision {
   }
 
   const active = applied.filter((m) => !m.suspended);
-  const worst = Math.max(-1, ...active.filter((m) => m.measure.kind === 'PUNISHMENT').map((m) => SEVERITY[m.measure.effect]));
+  // A bar on the legal representative (no post as director, no high consumption) binds the person, not the
+  // organisation's application: for the organisation's verdict it restricts at most.
+  const severity = (m: AppliedMeasure) => (m.appliesTo === 'LEGAL_REPRESENTATIVE' ? Math.min(SEVERITY[m.measure.effect], SEVERITY.RESTRICT) : SEVERITY[m.measure.effect]);
+  const worst = Math.max(-1, ...active.filter((m) => m.measure.kind === 'PUNISHMENT').map(severity));
   let verdict: Verdict =
     worst >= SEVERITY.PROHIBIT ? 'PROHIBITED' : worst >= SEVERITY.RESTRICT ? 'RESTRICTED' : active.some((m) => m.measure.kind === 'INCENTIVE') ? 'INCENTIVE' : 'CLEAR';
   if (missingSources.some((department) => couldChange(verdict, department, input))) verdict = 'INCONCLUSIVE';
