@@ -208,6 +208,96 @@ describe('credit checks through the gateway', () => {
     });
   });
 
+  describe('the credit office through the gateway', () => {
+    const gql = async (query: string, variables: Record<string, unknown> = {}) => (await graph.graphql(query, variables)).body;
+
+    it('serves the measures catalogue as versioned data, and checks record the version they used', async () => {
+      const body = await gql('{ measureCatalogue { version measures(scenario: PUBLIC_RESOURCE_TRADING, kind: PUNISHMENT) { code mandatory effect triggers legalBasis } } }');
+      expect(body.errors).toBeUndefined();
+      const catalogue = body.data.measureCatalogue;
+      expect(catalogue.measures.length).toBeGreaterThan(0);
+      expect(catalogue.measures).toContainEqual(expect.objectContaining({ effect: 'PROHIBIT', mandatory: true, triggers: expect.arrayContaining(['DISHONEST_JUDGMENT_DEBTOR']) }));
+      const result = (await check(graph.seeded.examples.clean, 'FISCAL_SUPPORT')).data.creditCheck;
+      expect(result.catalogueVersion).toBe(catalogue.version);
+    });
+
+    it('takes a department determination onto the black list and off it again, and the check follows', async () => {
+      const code = graph.seeded.examples.clean;
+      const sourceRecord = `dishonest_debtor/${code}/（2026）闽0102执900号`;
+      const published = await gql(
+        'mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { kind department since until } }',
+        { input: { code, kind: 'BLACK', department: 'COURTS', sourceRecord, reason: '失信被执行人', since: '2026-01-05' } },
+      );
+      expect(published.errors).toBeUndefined();
+      const lists = async () => (await gql('query($c: ID!) { subject(code: $c) { lists { sourceRecord until } } }', { c: code })).data.subject.lists;
+      expect(await lists()).toContainEqual({ sourceRecord, until: null });
+      const ended = await gql('mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }', {
+        input: { kind: 'BLACK', department: 'COURTS', sourceRecord, until: '2026-02-01' },
+      });
+      expect(ended.data.endListEntry.until).toBe('2026-02-01');
+      expect(await lists()).toContainEqual({ sourceRecord, until: '2026-02-01' });
+    });
+
+    it('puts a subject that breaks its credit commitment on the black list, and the next check bars it', async () => {
+      const code = PLANNED_CODES[5]!;
+      const made = await gql(
+        'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }',
+        { input: { subjectCode: code, scenario: 'PUBLIC_RESOURCE_TRADING', content: '承诺投标材料真实有效', idempotencyKey: `e2e-commitment-${code}` } },
+      );
+      expect(made.errors).toBeUndefined();
+      const breach = 'mutation($id: ID!) { reportCommitmentBreach(id: $id, department: CREDIT_OFFICE, note: "提供虚假业绩材料") { id status } }';
+      expect((await gql(breach, { id: made.data.recordCommitment.id })).data.reportCommitmentBreach.status).toBe('BREACHED');
+      expect((await gql(breach, { id: made.data.recordCommitment.id })).errors![0].extensions.reason).toBe('INVALID_TRANSITION');
+      const lists = (await gql('query($c: ID!) { subject(code: $c) { lists { kind department until } } }', { c: code })).data.subject.lists;
+      expect(lists).toContainEqual({ kind: 'BLACK', department: 'CREDIT_OFFICE', until: null });
+      const result = (await check(code, 'PUBLIC_RESOURCE_TRADING')).data.creditCheck;
+      expect(result.verdict).toBe('PROHIBITED');
+      expect(result.measures).toContainEqual(expect.objectContaining({ trigger: 'COMMITMENT_BREACH', initiatingDepartment: 'CREDIT_OFFICE' }));
+    });
+
+    it("gives a legal representative the person-level measures of the black-listed entity they represent", async () => {
+      // (The dishonest-debtor example's court record was revoked by the objection test above.)
+      const entity = graph.seeded.examples.majorTaxViolation;
+      const person = await db.query('SELECT legal_rep_id FROM market.registration WHERE subject_code = $1', [entity]);
+      // Registering as someone's legal representative is a licensing matter: the person is barred from the post.
+      const result = (await check(person.rows[0].legal_rep_id, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+      expect(result.measures).toContainEqual(
+        expect.objectContaining({ trigger: 'REPRESENTS_BLACKLISTED_ENTITY', recordSubjectCode: entity, initiatingDepartment: 'TAX', appliesTo: 'SUBJECT' }),
+      );
+      expect(result.verdict).toBe('PROHIBITED');
+    });
+
+    it('draws the same spot-check sample for the same seed, weighted to worse grades', async () => {
+      const query = 'query($p: [ID!]!, $seed: String!) { spotCheckSample(population: $p, size: 100, seed: $seed) { selected { code grade } byGrade { grade population selected } } }';
+      const population = PLANNED_CODES.slice(0, 2000);
+      const first = (await gql(query, { p: population, seed: '2026-Q4' })).data.spotCheckSample;
+      const again = (await gql(query, { p: [...population].reverse(), seed: '2026-Q4' })).data.spotCheckSample;
+      const other = (await gql(query, { p: population, seed: '2027-Q1' })).data.spotCheckSample;
+      expect(again.selected).toEqual(first.selected);
+      expect(other.selected).not.toEqual(first.selected);
+      const share = (grade: string) => {
+        const row = first.byGrade.find((g: { grade: string }) => g.grade === grade);
+        return row && row.population > 0 ? row.selected / row.population : 0;
+      };
+      expect(share('D')).toBeGreaterThan(share('B'));
+    });
+
+    it('counts checks, hits and applied measures per department for the period', async () => {
+      const year = new Date().toISOString().slice(0, 4);
+      const body = await gql('query($from: String!, $to: String!) { creditStatistics(from: $from, to: $to) { checksTotal hits byDepartment { department measuresApplied measuresFedBack } } }', {
+        from: `${year}-01-01`,
+        to: `${year}-12-31`,
+      });
+      expect(body.errors).toBeUndefined();
+      const stats = body.data.creditStatistics;
+      const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM credit.credit_check')).rows;
+      expect(stats.checksTotal).toBe(n);
+      expect(stats.hits).toBeGreaterThan(0);
+      expect(stats.byDepartment.find((d: { department: string }) => d.department === 'COURTS').measuresApplied).toBeGreaterThan(0);
+      expect(stats.byDepartment.some((d: { measuresFedBack: number }) => d.measuresFedBack > 0)).toBe(true);
+    });
+  });
+
   it('fails closed when a department process is stopped: INCONCLUSIVE, naming the department', async () => {
     await graph.graph.stopService('courts');
     const { body } = await graph.graphql(CHECK, { code: graph.seeded.examples.clean, scenario: 'PUBLIC_RESOURCE_TRADING' });
