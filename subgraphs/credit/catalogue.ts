@@ -69,22 +69,7 @@ export interface Catalogue {
 }
 
 /** A measure as published: like `Measure`, arrays in any order, periodMonths optional. */
-export interface MeasureInput {
-  code: string;
-  name: string;
-  description: string;
-  kind: MeasureKind;
-  mandatory: boolean;
-  channel: MeasureChannel;
-  effect: MeasureEffect;
-  triggers: readonly Trigger[];
-  scenarios: readonly Scenario[];
-  initiatingDepartments: readonly Department[];
-  implementingDepartments: readonly string[];
-  personLevel: boolean;
-  legalBasis: string;
-  periodMonths?: number | null;
-}
+export type MeasureInput = Omit<Measure, 'periodMonths'> & { periodMonths?: number | null };
 
 export interface PublishCatalogueInput {
   note: string;
