@@ -40,6 +40,8 @@ export interface SubgraphDefinition<Loaders> {
   resolvers: ResolverMap;
   /** Fresh loaders per request: DataLoader caches must not outlive one request. */
   createLoaders(db: Database): Loaders;
+  /** HTTP routes besides /graphql, e.g. the internal endpoints the gateway calls (registered as a Fastify plugin). */
+  routes?: (app: FastifyInstance, db: Database) => Promise<void>;
 }
 
 export function schemaPath(name: SubgraphName): string {
@@ -101,6 +103,11 @@ export async function buildSubgraph<Loaders>(
       log: request.log,
     }),
   });
+
+  if (definition.routes) {
+    const routes = definition.routes;
+    await app.register(async (scope) => routes(scope, db));
+  }
 
   app.graphql.addHook('preExecution', async (_schema, document, context) => {
     (context as unknown as { startedAt: bigint }).startedAt = process.hrtime.bigint();
