@@ -9,6 +9,7 @@ import { checkResolvers } from './checks/resolvers';
 import { catalogueResolvers } from './catalogue-resolvers';
 import { workflowResolvers } from './workflows';
 import { publicationResolvers } from './publication';
+import { authorisationResolvers } from './workflows/authorisations';
 import { supervisionResolvers } from './supervision';
 import { statisticsResolvers } from './statistics';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
@@ -88,5 +89,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   migrationsDir: path.join(__dirname, 'migrations'),
   createLoaders: createCreditLoaders,
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers),
 };
