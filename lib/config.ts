@@ -81,6 +81,23 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
   };
 }
 
+/** Shortest IDENTITY_SIGNING_KEY accepted: an HMAC-SHA256 key should carry at least 256 bits. */
+export const MIN_SIGNING_KEY_LENGTH = 32;
+
+/**
+ * The key the gateway signs forwarded identities with and the subgraphs verify
+ * them with (lib/auth/identity-header.ts); undefined when not configured. A
+ * key too short to resist guessing is refused rather than used.
+ */
+export function identitySigningKey(env: Env = process.env): string | undefined {
+  const key = env.IDENTITY_SIGNING_KEY;
+  if (key === undefined || key === '') return undefined;
+  if (key.length < MIN_SIGNING_KEY_LENGTH) {
+    throw new Error(`IDENTITY_SIGNING_KEY must be at least ${MIN_SIGNING_KEY_LENGTH} characters (e.g. openssl rand -base64 32)`);
+  }
+  return key;
+}
+
 /** A process of the deployment: the gateway or one department subgraph. */
 export type ServiceName = 'gateway' | SubgraphName;
 
@@ -196,6 +213,14 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     default: '',
     description:
       'redis:// URL of the entity cache shared by all gateway replicas (ioredis); unset means an in-process cache, correct only for a single replica.',
+    requiredInCompose: true,
+  },
+  {
+    name: 'IDENTITY_SIGNING_KEY',
+    services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
+    default: '',
+    description:
+      "HMAC key (at least 32 characters, the same on every service) with which the gateway signs the caller's identity for the subgraphs (header x-credit-graph-identity) and its own GATEWAY identity for internal calls; unset on the credit subgraph means its internal endpoints (the API-key lookup) are not served at all.",
     requiredInCompose: true,
   },
 ];

@@ -49,11 +49,27 @@ export function verifyIdentity(token: string | undefined, key: string, now: numb
   } catch {
     return { valid: false, reason: 'MALFORMED' };
   }
-  if (typeof payload.iat !== 'number' || typeof payload.role !== 'string' || !Array.isArray(payload.scopes)) return { valid: false, reason: 'MALFORMED' };
+  if (!isSignedPayload(payload)) return { valid: false, reason: 'MALFORMED' };
   const age = Math.floor(now / 1000) - payload.iat;
   if (age > MAX_AGE_SECONDS || age < -MAX_AGE_SECONDS) return { valid: false, reason: 'EXPIRED' };
   const { iat: _issued, ...identity } = payload;
   return { valid: true, identity };
+}
+
+/** Only reachable with the key, but a verifier must answer, not throw, whatever JSON it is given. */
+function isSignedPayload(value: unknown): value is SignedPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  const stringOrNull = (v: unknown) => v === null || typeof v === 'string';
+  return (
+    typeof p.iat === 'number' &&
+    typeof p.role === 'string' &&
+    Array.isArray(p.scopes) &&
+    p.scopes.every((s) => typeof s === 'string') &&
+    stringOrNull(p.clientId) &&
+    stringOrNull(p.purpose) &&
+    typeof p.requestId === 'string'
+  );
 }
 
 function mac(body: string, key: string): string {

@@ -16,6 +16,8 @@ import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib
 import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { createCreditLoaders, listEntriesInForce, type CreditLoaders, type ListKind, type ListPosition } from './store';
+import { internalRoutes } from './internal';
+import { identitySigningKey } from '../../lib/config';
 
 type Context = SubgraphContext<CreditLoaders>;
 
@@ -88,6 +90,8 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   name: 'credit',
   migrationsDir: path.join(__dirname, 'migrations'),
   createLoaders: createCreditLoaders,
+  // The gateway's internal endpoints (API-key lookup). The key is read when the app is built; without one nothing internal is served.
+  routes: (app, db) => internalRoutes({ signingKey: identitySigningKey() })(app, db),
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
   resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers),
 };

@@ -1,0 +1,60 @@
+/**
+ * The credit office's internal HTTP endpoints, for the gateway only:
+ *
+ *   POST /internal/credentials/api-key  { apiKey }
+ *     200 { clientId, name, role, expiresAt }   the key is valid
+ *     401 { refused: UNKNOWN | EXPIRED | REVOKED }
+ *
+ * The caller must present a fresh identity signed with IDENTITY_SIGNING_KEY
+ * (header x-credit-graph-identity) whose role is GATEWAY; anything else is
+ * 401 { error: 'CALLER_REFUSED', reason } — a different body from a refused
+ * key, so the gateway can tell "this key is bad" from "I am misconfigured".
+ * Without a signing key the routes are not registered at all (404), so an
+ * unconfigured deployment never has an open internal endpoint.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../../lib/db';
+import { IDENTITY_HEADER, verifyIdentity } from '../../lib/auth/identity-header';
+import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
+import { authenticateApiKey } from './clients';
+
+export const API_KEY_LOOKUP_PATH = '/internal/credentials/api-key';
+
+/** An API key is 47 characters; anything much larger is not a key. */
+const BODY_LIMIT = 4 * 1024;
+
+export interface InternalRoutesOptions {
+  /** IDENTITY_SIGNING_KEY; undefined registers nothing. */
+  signingKey: string | undefined;
+  now?: () => number;
+}
+
+export function internalRoutes(options: InternalRoutesOptions): (app: FastifyInstance, db: Database) => Promise<void> {
+  return async (app, db) => {
+    const { signingKey } = options;
+    if (!signingKey) {
+      app.log.info('IDENTITY_SIGNING_KEY is not set: the internal endpoints (API-key lookup) are not served');
+      return;
+    }
+    const now = options.now ?? Date.now;
+
+    /** Only the gateway, vouching for itself with the shared key, may call an internal endpoint. */
+    const requireGateway = async (request: FastifyRequest, reply: FastifyReply) => {
+      const header = request.headers[IDENTITY_HEADER];
+      const token = typeof header === 'string' ? header : undefined; // a repeated header is not one identity
+      const verified = verifyIdentity(token, signingKey, now());
+      if (!verified.valid) return reply.code(401).send({ error: 'CALLER_REFUSED', reason: verified.reason });
+      if (verified.identity.role !== GATEWAY_SERVICE_ROLE) return reply.code(401).send({ error: 'CALLER_REFUSED', reason: 'NOT_GATEWAY' });
+    };
+
+    app.post<{ Body: unknown }>(API_KEY_LOOKUP_PATH, { bodyLimit: BODY_LIMIT, onRequest: requireGateway }, async (request, reply) => {
+      const body = request.body as { apiKey?: unknown } | null | undefined;
+      if (typeof body !== 'object' || body === null || typeof body.apiKey !== 'string') {
+        return reply.code(400).send({ error: 'BAD_REQUEST', message: 'expected a JSON body { "apiKey": "<key>" }' });
+      }
+      const result = await authenticateApiKey(db, body.apiKey, new Date(now()));
+      if ('refused' in result) return reply.code(401).send({ refused: result.refused });
+      return reply.code(200).send(result);
+    });
+  };
+}
