@@ -17,6 +17,8 @@ import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { createCreditLoaders, listEntriesInForce, type CreditLoaders, type ListKind, type ListPosition } from './store';
 import { internalRoutes } from './internal';
+import { auditRoutes } from './audit-routes';
+import { auditResolvers } from './audit-resolvers';
 import { identitySigningKey } from '../../lib/config';
 
 type Context = SubgraphContext<CreditLoaders>;
@@ -90,8 +92,13 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   name: 'credit',
   migrationsDir: path.join(__dirname, 'migrations'),
   createLoaders: createCreditLoaders,
-  // The gateway's internal endpoints (API-key lookup). The key is read when the app is built; without one nothing internal is served.
-  routes: (app, db) => internalRoutes({ signingKey: identitySigningKey() })(app, db),
+  // The gateway's internal endpoints: the API-key lookup and the audit log's delivery
+  // (audit-routes.ts). The key is read when the app is built; without one nothing internal is served.
+  routes: async (app, db) => {
+    const signingKey = identitySigningKey();
+    await internalRoutes({ signingKey })(app, db);
+    await auditRoutes({ signingKey })(app, db);
+  },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers),
 };

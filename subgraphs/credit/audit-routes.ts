@@ -1,0 +1,52 @@
+/**
+ * `POST /internal/audit`: where the gateway delivers its audit entries
+ * (gateway/audit/writer.ts). Only the gateway may call it: the request must
+ * carry a valid signed identity header (lib/auth/identity-header.ts) naming
+ * the role GATEWAY, else 401. The body is `{ "entries": [ ... ] }`
+ * (lib/audit-entry.ts); a batch with any invalid entry is refused whole
+ * with 400 and every problem named, and nothing of it is stored. A stored
+ * batch answers 200 `{ stored, duplicates }`; delivering it again stores
+ * nothing and counts every entry as a duplicate.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../lib/db';
+import { IDENTITY_HEADER, verifyIdentity } from '../../lib/auth/identity-header';
+import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
+import { validateAuditBatch } from '../../lib/audit-entry';
+import { appendAuditEntries } from './audit';
+
+export const AUDIT_PATH = '/internal/audit';
+
+/** 1,000 entries naming many subjects each fit; the default 4 MB would not. */
+const BODY_LIMIT = 32 * 1024 * 1024;
+
+export async function registerAuditRoutes(app: FastifyInstance, db: Database, signingKey: string): Promise<void> {
+  app.post(AUDIT_PATH, { bodyLimit: BODY_LIMIT }, async (request, reply) => {
+    const header = request.headers[IDENTITY_HEADER];
+    const verification = verifyIdentity(typeof header === 'string' ? header : undefined, signingKey);
+    if (!verification.valid) {
+      return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: verification.reason, message: `a signed ${IDENTITY_HEADER} header of the gateway is required` });
+    }
+    if (verification.identity.role !== GATEWAY_SERVICE_ROLE) {
+      return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: 'NOT_GATEWAY', message: `only the gateway (role ${GATEWAY_SERVICE_ROLE}) delivers audit entries, not ${verification.identity.role}` });
+    }
+    const batch = validateAuditBatch(request.body);
+    if (!batch.valid) {
+      return reply.code(400).send({ error: 'BAD_REQUEST', message: `audit batch refused, nothing stored: ${batch.problems[0]}`, problems: batch.problems });
+    }
+    const result = await appendAuditEntries(db, batch.entries);
+    request.log.debug({ ...result, requestId: verification.identity.requestId }, 'audit entries appended');
+    return reply.code(200).send(result);
+  });
+}
+
+/**
+ * The credit subgraph's audit routes (a SubgraphDefinition `routes` hook).
+ * Without a signing key (IDENTITY_SIGNING_KEY, shared with the gateway)
+ * nobody could call the endpoint, so nothing is registered (404).
+ */
+export function auditRoutes(options: { signingKey: string | undefined }) {
+  return async (app: FastifyInstance, db: Database): Promise<void> => {
+    if (options.signingKey) await registerAuditRoutes(app, db, options.signingKey);
+  };
+}
