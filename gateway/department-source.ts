@@ -5,6 +5,12 @@
  * failures measured — and a department that does not answer turned into a
  * `DEPARTMENT_UNAVAILABLE` error (and, for entity fetches, null fields: see
  * unanswered-entities.ts) so the rest of the graph still answers.
+ *
+ * Around the fetch: the entity cache (cache/entity-cache.ts) answers what it
+ * can of an `_entities` fetch and sends the subgraph only the rest; identical
+ * requests in flight to one subgraph are merged into one; and a write's
+ * `extensions.invalidatedSubjects` is applied and broadcast before the
+ * gateway answers the client.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
@@ -17,6 +23,8 @@ import { LATENCY_BUCKETS } from '../lib/metrics';
 import { REQUEST_ID_HEADER } from '../lib/logger';
 import type { GatewayContext } from './context';
 import { unansweredEntities } from './unanswered-entities';
+import type { CachePolicy } from './cache/policy';
+import type { EntityCache } from './cache/entity-cache';
 
 export interface SubgraphMetrics {
   duration: Histogram<'subgraph'>;
@@ -62,6 +70,12 @@ export interface DepartmentSourceOptions {
   fetcher: Fetcher;
   timeoutMs: number;
   metrics: SubgraphMetrics;
+  /** Cache hints of the supergraph: which fetches may be merged and cached. */
+  policy?: CachePolicy;
+  /** The entity cache; absent when the cache is off. */
+  entityCache?: EntityCache;
+  /** Applies the subject codes a subgraph reports as changed by a write (bump and broadcast). */
+  invalidate?: (codes: string[]) => Promise<void>;
 }
 
 function failureReason(error: unknown): string {
@@ -76,12 +90,20 @@ export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly subgraph: string;
   private readonly timeoutMs: number;
   private readonly metrics: SubgraphMetrics;
+  private readonly policy: CachePolicy | undefined;
+  private readonly entityCache: EntityCache | undefined;
+  private readonly invalidate: ((codes: string[]) => Promise<void>) | undefined;
+  /** Identical requests in flight (same query, variables and scope) → the one fetch answering them all. */
+  private readonly inFlight = new Map<string, Promise<GatewayGraphQLResponse>>();
 
   constructor(options: DepartmentSourceOptions) {
     super({ url: options.url, fetcher: options.fetcher });
     this.subgraph = options.name;
     this.timeoutMs = options.timeoutMs;
     this.metrics = options.metrics;
+    this.policy = options.policy;
+    this.entityCache = options.entityCache;
+    this.invalidate = options.invalidate;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -89,9 +111,44 @@ export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const stopTimer = this.metrics.duration.startTimer({ subgraph: this.subgraph });
+    const { query, variables } = options.request;
+    const scope = options.context?.scope ?? 'PUBLIC';
+    if (this.entityCache && query) {
+      const cached = await this.entityCache.resolve(this.subgraph, query, variables, scope, (representations) =>
+        this.merged({ ...options, request: { ...options.request, variables: { ...variables, representations } } }),
+      );
+      if (cached) return cached;
+    }
+    return this.merged(options);
+  }
+
+  /**
+   * Merges identical in-flight requests: only reads the schema marks
+   * cacheable (TTL > 0), since those answer the same to everyone in the
+   * scope; never a mutation, nor a creditCheck (each records a check). Each
+   * caller gets its own copy, as the gateway merges answers into its result.
+   */
+  private async merged(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { query, variables } = options.request;
+    if (!this.policy || !query || this.policy.fetch(query).maxTtl <= 0) return this.fetchOnce(options);
+    const key = `${options.context?.scope ?? 'PUBLIC'}\u0000${query}\u0000${JSON.stringify(variables ?? {})}`;
+    const pending = this.inFlight.get(key);
+    if (pending) return structuredClone(await pending);
+    const fetching = this.fetchOnce(options);
+    this.inFlight.set(key, fetching);
     try {
-      return await super.process(options);
+      return structuredClone(await fetching);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** One request to the subgraph: timed, failures turned into DEPARTMENT_UNAVAILABLE, reported writes applied. */
+  private async fetchOnce(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const stopTimer = this.metrics.duration.startTimer({ subgraph: this.subgraph });
+    let response: GatewayGraphQLResponse;
+    try {
+      response = await super.process(options);
     } catch (error) {
       const reason = failureReason(error);
       this.metrics.failures.inc({ subgraph: this.subgraph, reason });
@@ -106,5 +163,11 @@ export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
     } finally {
       stopTimer();
     }
+    // A write's changed subjects: invalidated everywhere before the client hears the write succeeded.
+    const changed = response.extensions?.invalidatedSubjects;
+    if (this.invalidate && Array.isArray(changed) && changed.length > 0) {
+      await this.invalidate(changed.filter((code): code is string => typeof code === 'string'));
+    }
+    return response;
   }
 }

@@ -17,8 +17,13 @@ import type { GatewayConfig } from '../lib/config';
 import { createKeepAliveFetcher, createSubgraphMetrics, DepartmentSource } from './department-source';
 import { metricsPlugin } from './plugins/metrics';
 import { playgroundPlugin } from './playground';
-import type { GatewayContext } from './context';
+import { scopeOf, type GatewayContext } from './context';
 import { subgraphsOf } from './supergraph';
+import { CachePolicy } from './cache/policy';
+import { CacheStore, createCacheMetrics } from './cache/store';
+import { EntityCache } from './cache/entity-cache';
+import { createResponseCache } from './cache/response-cache';
+import { generationsToBump } from '../lib/invalidation';
 
 export interface GatewayServer {
   app: FastifyInstance;
@@ -51,6 +56,17 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   const subgraphMetrics = createSubgraphMetrics(metrics.registry);
   const pool = createKeepAliveFetcher(config.subgraphTimeoutMs);
 
+  // The cache (gateway/cache/): hints from the supergraph, an in-process store, Redis when configured.
+  const policy = new CachePolicy(supergraphSdl);
+  const store = config.cache ? new CacheStore({ redis: config.redis, metrics: createCacheMetrics(metrics.registry), logger }) : undefined;
+  const entityCache = store ? new EntityCache(store, policy) : undefined;
+  const responseCache = store ? createResponseCache(store, policy) : undefined;
+  const invalidate = store ? (codes: string[]) => store.invalidate(generationsToBump(codes)) : undefined;
+  logger.info(
+    { cache: config.cache ? (config.redis ? (config.redis.clusterNodes ? 'l1+redis-cluster' : 'l1+redis') : 'in-process') : 'off' },
+    'gateway cache',
+  );
+
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
@@ -61,6 +77,9 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
         fetcher: pool.fetcher,
         timeoutMs: config.subgraphTimeoutMs,
         metrics: subgraphMetrics,
+        policy,
+        entityCache,
+        invalidate,
       }),
   });
 
@@ -97,7 +116,8 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   app.route({
     url: '/graphql',
     method: ['POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, { context: async (request) => ({ requestId: request.id }) }),
+    ...(responseCache ? { preHandler: responseCache.preHandler, onSend: responseCache.onSend } : {}),
+    handler: fastifyApolloHandler(apollo, { context: async (request) => ({ requestId: request.id, scope: scopeOf(request) }) }),
   });
 
   return {
@@ -108,6 +128,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       await closeGracefully(app);
       await apollo.stop();
       await pool.close();
+      await store?.close();
     },
   };
 }

@@ -4,6 +4,7 @@
  * chunk of thousands of rows is one statement and one round trip.
  */
 import type { Database, Queryable } from './db';
+import { collectSubjectCodes, publishInvalidation } from './invalidation';
 
 /** Column name → SQL type, in insert order. */
 export type ColumnTypes = Record<string, string>;
@@ -35,13 +36,22 @@ export async function insertRows<RowT>(q: Queryable, spec: TableSpec<RowT>, rows
 /**
  * The writer of a department's batch: every table's rows in one transaction,
  * in the order the specs are listed, so a batch lands whole or not at all.
+ * Once committed, the subjects it touched (every subject code in its rows:
+ * the subject, and e.g. a legal representative's identity number) are
+ * invalidated in every gateway's cache when Redis is configured
+ * (lib/invalidation.ts publishInvalidation); these writers run outside the
+ * graph (seed, feeds), so no gateway sees the write go by.
  */
 export function batchWriter<R extends { [K in keyof R]: readonly unknown[] }>(
   specs: { [K in keyof R]: TableSpec<R[K][number]> },
 ): (db: Database, records: R) => Promise<void> {
   const tables = Object.keys(specs) as (keyof R)[];
-  return (db, records) =>
-    db.transaction(async (tx) => {
+  return async (db, records) => {
+    await db.transaction(async (tx) => {
       for (const table of tables) await insertRows(tx, specs[table], records[table]);
     });
+    const codes = new Set<string>();
+    for (const table of tables) collectSubjectCodes(records[table], codes);
+    if (codes.size > 0) await publishInvalidation(codes);
+  };
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { departmentOf, DEPARTMENTS, GATEWAY_PORT, type SubgraphName } from './departments';
+import { redisTargetFrom, type RedisTarget } from './redis';
 
 type Env = Record<string, string | undefined>;
 
@@ -52,6 +53,10 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
   logLevel: string;
+  /** Entity and whole-response caches on (default) or off (`CACHE=off`, for measuring the gateway without them). */
+  cache: boolean;
+  /** Where the shared cache lives; undefined: in-process only. */
+  redis: RedisTarget | undefined;
 }
 
 export function gatewayConfig(env: Env = process.env, argv: string[] = []): GatewayConfig {
@@ -78,7 +83,15 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     subgraphUrls,
     subgraphTimeoutMs: intFrom(env, 'SUBGRAPH_TIMEOUT_MS', 3000),
     logLevel: env.LOG_LEVEL ?? 'info',
+    cache: cacheSwitch(env.CACHE),
+    redis: redisTargetFrom(env),
   };
+}
+
+function cacheSwitch(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`CACHE must be 'on' or 'off', got '${raw}'`);
 }
 
 /** Shortest IDENTITY_SIGNING_KEY accepted: an HMAC-SHA256 key should carry at least 256 bits. */
@@ -212,8 +225,22 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway'],
     default: '',
     description:
-      'redis:// URL of the entity cache shared by all gateway replicas (ioredis); unset means an in-process cache, correct only for a single replica.',
+      'redis:// URL of the entity and response cache shared by all gateway replicas (ioredis), and of its invalidation channel; unset means an in-process cache, correct only for a single replica. The seed (lib/bulk.ts writers) also reads it to announce what it wrote.',
     requiredInCompose: true,
+  },
+  {
+    name: 'REDIS_CLUSTER_NODES',
+    services: ['gateway'],
+    default: '',
+    description: 'Comma-separated host:port seeds of a Redis Cluster for the shared cache; when set it is used instead of REDIS_URL.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'CACHE',
+    services: ['gateway'],
+    default: 'on',
+    description: "'off' turns the entity and whole-response caches off (in-flight request merging stays), to measure the gateway without them.",
+    requiredInCompose: false,
   },
   {
     name: 'IDENTITY_SIGNING_KEY',

@@ -21,6 +21,7 @@ import { createServiceMetrics, operationLabel, type ServiceMetrics } from './met
 import { operationsPlugin } from './operations';
 import { ROOT_DIR, subgraphConfig, type SubgraphConfig } from './config';
 import type { SubgraphName } from './departments';
+import { changedSubjects, withWriteInvalidation } from './invalidation';
 
 /** Type name → field name → resolver; resolvers type their own parent, args and context. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -89,7 +90,8 @@ export async function buildSubgraph<Loaders>(
   });
 
   const schema = buildSubgraphSchema([
-    { typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as GraphQLResolverMap<unknown> },
+    // Every write records the subjects it changed; they go back in extensions.invalidatedSubjects (below).
+    { typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: withWriteInvalidation(definition.resolvers) as GraphQLResolverMap<unknown> },
   ]);
   await app.register(mercurius, {
     schema,
@@ -117,6 +119,9 @@ export async function buildSubgraph<Loaders>(
     );
   });
   app.graphql.addHook('onResolution', async (execution, context) => {
+    // The gateway that carried a write invalidates these subjects in every gateway's cache (lib/invalidation.ts).
+    const changed = changedSubjects(context);
+    if (changed) execution.extensions = { ...execution.extensions, invalidatedSubjects: changed };
     const { startedAt, operation } = context as unknown as { startedAt?: bigint; operation?: string };
     if (startedAt === undefined || operation === undefined) return;
     metrics.operations.inc({ operation });
