@@ -20,6 +20,8 @@ export interface GraphOptions {
   logDir: string;
   /** How long to wait for every service to be ready. */
   readyTimeoutMs?: number;
+  /** Start the gateway too (default); false starts the subgraphs only, for a caller that runs its own gateways. */
+  gateway?: boolean;
 }
 
 export interface RunningGraph {
@@ -58,7 +60,7 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGCONT'); // a paused process cannot handle SIGTERM
   child.kill('SIGTERM');
@@ -122,8 +124,10 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   try {
     for (const d of DEPARTMENTS) processes.set(d.name, spawnService(d.name, env, options.logDir));
     await Promise.all(DEPARTMENTS.map((d) => ready(d.name)));
-    processes.set('gateway', spawnService('gateway', env, options.logDir));
-    await ready('gateway');
+    if (options.gateway !== false) {
+      processes.set('gateway', spawnService('gateway', env, options.logDir));
+      await ready('gateway');
+    }
   } catch (error) {
     await stop();
     throw error;
