@@ -19,6 +19,7 @@ import { metricsPlugin } from './plugins/metrics';
 import { playgroundPlugin } from './playground';
 import { scopeOf, type GatewayContext } from './context';
 import { subgraphsOf } from './supergraph';
+import { auditWriterFromEnvironment, type AuditWriter } from './audit/writer';
 import { CachePolicy } from './cache/policy';
 import { CacheStore, createCacheMetrics } from './cache/store';
 import { EntityCache } from './cache/entity-cache';
@@ -29,6 +30,8 @@ export interface GatewayServer {
   app: FastifyInstance;
   /** Subgraph name → the URL this gateway calls. */
   subgraphUrls: Record<string, string>;
+  /** The audit log's writer (gateway/audit/writer.ts): `audit.record(entry)` once per request; null without IDENTITY_SIGNING_KEY. */
+  audit: AuditWriter | null;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   const metrics = createServiceMetrics('gateway');
   const subgraphMetrics = createSubgraphMetrics(metrics.registry);
   const pool = createKeepAliveFetcher(config.subgraphTimeoutMs);
+  const audit = auditWriterFromEnvironment(subgraphUrls, logger);
 
   // The cache (gateway/cache/): hints from the supergraph, an in-process store, Redis when configured.
   const policy = new CachePolicy(supergraphSdl);
@@ -123,10 +127,13 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   return {
     app,
     subgraphUrls,
+    audit,
     async close() {
       // HTTP first (in-flight requests finish through the still-running gateway), then the gateway, then the sockets.
       await closeGracefully(app);
       await apollo.stop();
+      // Every request has recorded its entry by now: deliver them (or spool them) before the sockets go.
+      await audit?.close();
       await pool.close();
       await store?.close();
     },

@@ -161,9 +161,10 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   },
   {
     name: 'DATA_DIR',
-    services: DEPARTMENTS.map((d) => d.name),
+    services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
     default: '<repository>/data',
-    description: 'Directory of the embedded PGlite databases, one sub-directory per subgraph; unused with a PostgreSQL URL.',
+    description:
+      'Directory of the embedded PGlite databases, one sub-directory per subgraph (unused with a PostgreSQL URL); the gateway spools audit entries it could not deliver to its audit-spool/ sub-directory.',
     requiredInCompose: false,
   },
   {
@@ -247,7 +248,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
     default: '',
     description:
-      "HMAC key (at least 32 characters, the same on every service) with which the gateway signs the caller's identity for the subgraphs (header x-credit-graph-identity) and its own GATEWAY identity for internal calls; unset on the credit subgraph means its internal endpoints (the API-key lookup) are not served at all.",
+      "HMAC key (at least 32 characters, the same on every service) with which the gateway signs the caller's identity for the subgraphs (header x-credit-graph-identity) and its own GATEWAY identity for internal calls; unset on the credit subgraph means its internal endpoints (the API-key lookup, the audit log's delivery) are not served at all, and on the gateway that requests are not audited.",
     requiredInCompose: true,
   },
 ];

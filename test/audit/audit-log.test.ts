@@ -276,7 +276,7 @@ describe.each(ENGINES)('audit log on %s', (engine) => {
         [{ filter: { from: 'yesterday' } }, /'filter.from' must be an ISO-8601/],
         [{ filter: { to: '2026-02-30' } }, /'filter.to' is not a valid date/],
       ] as const) {
-        const result = await subgraph.graphql(AUDIT_LOG, { first: 10, ...variables });
+        const result = await subgraph.graphql(AUDIT_LOG, { ...{ first: 10 }, ...(variables as Record<string, unknown>) });
         expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } });
       }
     });
