@@ -251,4 +251,40 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
       "HMAC key (at least 32 characters, the same on every service) with which the gateway signs the caller's identity for the subgraphs (header x-credit-graph-identity) and its own GATEWAY identity for internal calls; unset on the credit subgraph means its internal endpoints (the API-key lookup, the audit log's delivery) are not served at all, and on the gateway that requests are not audited.",
     requiredInCompose: true,
   },
+  {
+    name: 'JWT_SECRET',
+    services: ['gateway'],
+    default: '',
+    description:
+      'Shared secret (at least 32 characters) of HS256 bearer tokens, for the demo; tokens signed with any other algorithm are refused. Set exactly one of JWT_SECRET, JWT_JWKS_FILE, JWT_JWKS_URL; none means bearer tokens are refused.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'JWT_JWKS_FILE',
+    services: ['gateway'],
+    default: '',
+    description: 'Path of a JWKS (JSON Web Key Set) file with the public keys of RS256/ES256 bearer tokens, for production; HS256 tokens are then refused.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'JWT_JWKS_URL',
+    services: ['gateway'],
+    default: '',
+    description: 'https:// URL of the identity provider\'s JWKS for RS256/ES256 bearer tokens (fetched and cached, refetched for an unknown key id); HS256 tokens are then refused.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'JWT_ISSUER',
+    services: ['gateway'],
+    default: '',
+    description: 'When set, a bearer token must carry exactly this `iss` claim.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'JWT_AUDIENCE',
+    services: ['gateway'],
+    default: '',
+    description: 'When set, a bearer token\'s `aud` claim must name this audience.',
+    requiredInCompose: false,
+  },
 ];

@@ -1,0 +1,219 @@
+/**
+ * Who is calling: the credential headers of a request (API.md) resolved to
+ * an identity with a role and its scopes, or a refusal.
+ *
+ *   no Authorization and no X-Api-Key  → PUBLIC
+ *   Authorization: Bearer <jwt>        → the JWT verifier (lib/auth/jwt.ts)
+ *   X-Api-Key: <key>                   → the credit office (its internal endpoint)
+ *   both                               → refused: which one speaks for the caller is ambiguous
+ *
+ * Anything wrong with a credential that was sent — empty, another scheme,
+ * expired, revoked, unknown, the lookup failing — is a refusal, which the
+ * gateway answers with UNAUTHENTICATED. It is never downgraded to PUBLIC:
+ * a client whose key broke must find out, not silently see less.
+ */
+import crypto from 'node:crypto';
+import { IDENTITY_HEADER, signIdentity } from './identity-header';
+import { GATEWAY_SERVICE_ROLE, isCredentialRole, ROLE_SCOPES, type CredentialRole, type Role, type Scope } from './roles';
+import type { JwtRefusal, JwtVerifier } from './jwt';
+
+export type CredentialKind = 'api-key' | 'jwt' | 'none';
+
+export interface CallerIdentity {
+  /** The API client id or the token's subject; null for PUBLIC. */
+  clientId: string | null;
+  name: string | null;
+  role: Role;
+  scopes: readonly Scope[];
+  via: CredentialKind;
+}
+
+export type ApiKeyRefusal = 'UNKNOWN' | 'EXPIRED' | 'REVOKED';
+
+export type CredentialRefusalReason =
+  /** Both Authorization and X-Api-Key. */
+  | 'AMBIGUOUS_CREDENTIALS'
+  /** Authorization with a scheme other than Bearer. */
+  | 'UNSUPPORTED_SCHEME'
+  /** A bearer token was sent but the deployment verifies none (no JWT_SECRET / JWKS configured). */
+  | 'JWT_NOT_ACCEPTED'
+  /** The credit office could not be asked about an API key (down, misconfigured): refused, not guessed. */
+  | 'CREDENTIAL_SERVICE_UNAVAILABLE'
+  | ApiKeyRefusal
+  | JwtRefusal;
+
+export interface CredentialRefusal {
+  refused: CredentialRefusalReason;
+  via: Exclude<CredentialKind, 'none'>;
+}
+
+export type CallerResolution = CallerIdentity | CredentialRefusal;
+
+/** What the credit office answers for a valid key. */
+export interface ApiKeyOwner {
+  clientId: string;
+  name: string;
+  role: CredentialRole;
+  expiresAt: string | null;
+}
+
+export type ApiKeyLookup = ApiKeyOwner | { refused: ApiKeyRefusal };
+/** Resolves an API key; throws when it cannot get an answer. */
+export type ApiKeyVerifier = (apiKey: string) => Promise<ApiKeyLookup>;
+
+export interface CredentialDependencies {
+  verifyApiKey: ApiKeyVerifier;
+  /** Undefined: the deployment accepts no bearer tokens, and one sent is refused. */
+  verifyJwt?: JwtVerifier;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+export const PUBLIC_IDENTITY: CallerIdentity = Object.freeze({
+  clientId: null,
+  name: null,
+  role: 'PUBLIC',
+  scopes: ROLE_SCOPES.PUBLIC,
+  via: 'none',
+});
+
+export function isRefusal(resolution: CallerResolution): resolution is CredentialRefusal {
+  return 'refused' in resolution;
+}
+
+/** A header's value; present-but-repeated counts as present (and is refused as malformed, not ignored). */
+function header(headers: Headers, name: string): string | undefined {
+  // Node gives lower-case names; a plain object built by hand may not.
+  const value = headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export async function resolveCaller(headers: Headers, deps: CredentialDependencies): Promise<CallerResolution> {
+  const authorization = header(headers, 'authorization');
+  const apiKey = header(headers, 'x-api-key');
+
+  if (authorization === undefined && apiKey === undefined) return PUBLIC_IDENTITY;
+  if (authorization !== undefined && apiKey !== undefined) return { refused: 'AMBIGUOUS_CREDENTIALS', via: 'jwt' };
+
+  if (authorization !== undefined) {
+    const match = /^Bearer +([^\s,]+)\s*$/i.exec(authorization);
+    if (!match) return { refused: /^Bearer\b/i.test(authorization) ? 'MALFORMED' : 'UNSUPPORTED_SCHEME', via: 'jwt' };
+    if (!deps.verifyJwt) return { refused: 'JWT_NOT_ACCEPTED', via: 'jwt' };
+    const verified = await deps.verifyJwt(match[1]!);
+    if ('refused' in verified) return { refused: verified.refused, via: 'jwt' };
+    return { clientId: verified.clientId, name: verified.name, role: verified.role, scopes: verified.scopes, via: 'jwt' };
+  }
+
+  const key = apiKey!.trim();
+  if (key === '') return { refused: 'MALFORMED', via: 'api-key' };
+  let owner: ApiKeyLookup;
+  try {
+    owner = await deps.verifyApiKey(key);
+  } catch {
+    return { refused: 'CREDENTIAL_SERVICE_UNAVAILABLE', via: 'api-key' };
+  }
+  if ('refused' in owner) return { refused: owner.refused, via: 'api-key' };
+  return { clientId: owner.clientId, name: owner.name, role: owner.role, scopes: ROLE_SCOPES[owner.role], via: 'api-key' };
+}
+
+export interface ApiKeyCacheOptions {
+  /** How long a successful lookup is reused. A key revoked meanwhile keeps working on this gateway for up to this long. */
+  ttlMs?: number;
+  /** Most keys remembered; the oldest entry is dropped first. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export const API_KEY_CACHE_TTL_MS = 30_000;
+const API_KEY_CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * Wraps an API-key verifier with a small in-process cache of successful
+ * lookups, so a client's every request does not cost a round trip to the
+ * credit office. The price: **a revocation takes effect on each gateway
+ * within `ttlMs` (30 s by default)**, not at once. An entry never outlives
+ * the key's own expiry. Refusals are not cached (a key created a moment ago
+ * works at once), and concurrent lookups of the same key share one request.
+ * Keys are held by their SHA-256, not in clear.
+ */
+export function cachedApiKeyVerifier(verify: ApiKeyVerifier, options: ApiKeyCacheOptions = {}): ApiKeyVerifier & { clear(): void; size(): number } {
+  const ttlMs = options.ttlMs ?? API_KEY_CACHE_TTL_MS;
+  const maxEntries = options.maxEntries ?? API_KEY_CACHE_MAX_ENTRIES;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { owner: ApiKeyOwner; until: number }>();
+  const inFlight = new Map<string, Promise<ApiKeyLookup>>();
+
+  const lookup = async (apiKey: string): Promise<ApiKeyLookup> => {
+    const id = crypto.createHash('sha256').update(apiKey).digest('hex');
+    const cached = entries.get(id);
+    if (cached) {
+      if (cached.until > now()) return cached.owner;
+      entries.delete(id);
+    }
+    const pending = inFlight.get(id);
+    if (pending) return pending;
+    const request = verify(apiKey)
+      .then((result) => {
+        if (!('refused' in result)) {
+          const expiry = result.expiresAt === null ? Infinity : Date.parse(result.expiresAt);
+          const until = Math.min(now() + ttlMs, expiry);
+          if (until > now()) {
+            entries.delete(id);
+            entries.set(id, { owner: result, until });
+            while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+          }
+        }
+        return result;
+      })
+      .finally(() => inFlight.delete(id));
+    inFlight.set(id, request);
+    return request;
+  };
+  return Object.assign(lookup, { clear: () => entries.clear(), size: () => entries.size });
+}
+
+export interface RemoteApiKeyVerifierOptions {
+  /** Base URL of the credit subgraph, e.g. http://127.0.0.1:4005 (a /graphql suffix is dropped). */
+  creditUrl: string;
+  /** IDENTITY_SIGNING_KEY: the gateway signs its own GATEWAY identity with it. */
+  signingKey: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const API_KEY_LOOKUP_PATH = '/internal/credentials/api-key';
+
+/**
+ * Asks the credit subgraph's internal endpoint who holds a key, as the
+ * gateway (a signed GATEWAY identity). Resolves with the owner or the
+ * refusal; throws when there is no usable answer (unreachable, timeout, the
+ * endpoint refusing the gateway itself, an unexpected reply).
+ */
+export function remoteApiKeyVerifier(options: RemoteApiKeyVerifierOptions): ApiKeyVerifier {
+  const base = options.creditUrl.replace(/\/graphql\/?$/, '').replace(/\/$/, '');
+  const url = `${base}${API_KEY_LOOKUP_PATH}`;
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 3000;
+  return async (apiKey) => {
+    const identity = signIdentity(
+      { clientId: null, role: GATEWAY_SERVICE_ROLE, scopes: [], purpose: 'api-key lookup', requestId: crypto.randomUUID() },
+      options.signingKey,
+    );
+    const response = await doFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
+      body: JSON.stringify({ apiKey }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+    if (response.status === 200 && body && typeof body.clientId === 'string' && typeof body.name === 'string' && isCredentialRole(body.role)) {
+      const expiresAt = typeof body.expiresAt === 'string' ? body.expiresAt : null;
+      return { clientId: body.clientId, name: body.name, role: body.role, expiresAt };
+    }
+    if (response.status === 401 && body && (body.refused === 'UNKNOWN' || body.refused === 'EXPIRED' || body.refused === 'REVOKED')) {
+      return { refused: body.refused };
+    }
+    throw new Error(`API-key lookup at ${url} answered ${response.status} ${JSON.stringify(body)}`);
+  };
+}
