@@ -86,6 +86,14 @@ function failureReason(error: unknown): string {
   return 'error';
 }
 
+/**
+ * A caller's own copy of a shared answer: the data deep-copied (the gateway merges into it), the
+ * errors shared (structuredClone would turn a GraphQLError into a plain Error without extensions).
+ */
+function copyOf(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  return { ...response, data: response.data ? structuredClone(response.data) : response.data };
+}
+
 export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly subgraph: string;
   private readonly timeoutMs: number;
@@ -133,11 +141,11 @@ export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!this.policy || !query || this.policy.fetch(query).maxTtl <= 0) return this.fetchOnce(options);
     const key = `${options.context?.scope ?? 'PUBLIC'}\u0000${query}\u0000${JSON.stringify(variables ?? {})}`;
     const pending = this.inFlight.get(key);
-    if (pending) return structuredClone(await pending);
+    if (pending) return copyOf(await pending);
     const fetching = this.fetchOnce(options);
     this.inFlight.set(key, fetching);
     try {
-      return structuredClone(await fetching);
+      return copyOf(await fetching);
     } finally {
       this.inFlight.delete(key);
     }

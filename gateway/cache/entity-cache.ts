@@ -45,7 +45,8 @@ export function entityKey(subgraph: string, representation: unknown, query: stri
 function remapErrors(errors: Errors | undefined, indexes: readonly number[]): Errors {
   return (errors ?? []).map((error) => {
     const path = (error as { path?: (string | number)[] }).path;
-    if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return error;
+    // A GraphQLError of our own (DEPARTMENT_UNAVAILABLE) has no path; a spread would drop its message.
+    if (error instanceof Error || !path || path[0] !== '_entities' || typeof path[1] !== 'number') return error;
     return { ...error, path: ['_entities', indexes[path[1]] ?? path[1], ...path.slice(2)] } as typeof error;
   });
 }
