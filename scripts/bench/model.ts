@@ -31,6 +31,8 @@ export interface Measurement {
   peakRssBytes: number;
   /** Share of the machine's CPU that processes outside the benchmark used during this measurement (0–1). */
   otherCpu: number;
+  /** The first answer with GraphQL errors during the measurement, if any. */
+  firstError?: string;
 }
 
 export interface ContenderResult {

@@ -17,7 +17,8 @@ const ORDER: ContenderKey[] = ['stock', 'hive', 'off', 'warm', 'bare'];
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const int = (n: number) => Math.round(n).toLocaleString('en');
 const ms = (n: number) => (n < 10 ? n.toFixed(1) : int(n));
-const ratio = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '—' : n >= 10 ? `${n.toFixed(0)}×` : `${n.toFixed(2)}×`);
+const ratio = (n: number | undefined) =>
+  n === undefined || !Number.isFinite(n) ? '—' : n >= 10 ? `${n.toFixed(0)}×` : n >= 0.1 ? `${n.toFixed(2)}×` : n === 0 ? '0×' : `${n.toPrecision(2)}×`;
 
 function find(results: BenchResults, contender: ContenderKey, caseKey: CaseKey): Measurement | undefined {
   return results.results.find((r) => r.contender === contender)?.measurements.find((m) => m.case === caseKey);
@@ -142,6 +143,14 @@ export function markdown(results: BenchResults): string {
     }
   }
   lines.push('');
+  const failures = results.results.flatMap((r) => r.measurements.filter((m) => m.firstError).map((m) => ({ r, m })));
+  if (failures.length > 0) {
+    lines.push('Failed requests (non-2xx, timeouts or GraphQL errors in the answer), with the first error answer seen:', '');
+    for (const { r, m } of failures) {
+      lines.push(`- ${CONTENDERS[r.contender].short}, ${CASES[m.case].label}: ${int(m.failed)} of ${int(m.requests)}: \`${m.firstError!.replace(/`/g, "'")}\``);
+    }
+    lines.push('');
+  }
 
   lines.push('The 1,000-bidder `creditChecks` batch, latency of one request at a time:', '');
   lines.push('| contender | cold (first after start) | × stock | warm p50 | warm p99 | × stock (p50) | peak RSS over the whole run MB | × stock |', '|---|--:|--:|--:|--:|--:|--:|--:|');
@@ -194,8 +203,9 @@ function panel(
   out: string[],
   { x0, width, top, bottom, title, unit }: { x0: number; width: number; top: number; bottom: number; title: string; unit: string },
   groups: Array<{ label: string; bars: Array<{ key: ContenderKey; value: number | undefined; pale?: boolean }> }>,
+  marks: Array<{ value: number; label: string }> = [],
 ): void {
-  const { y, decades } = logAxis(groups.flatMap((g) => g.bars.map((b) => b.value ?? 0)), top, bottom);
+  const { y, decades } = logAxis([...groups.flatMap((g) => g.bars.map((b) => b.value ?? 0)), ...marks.map((m) => m.value)], top, bottom);
   out.push(`<text x="${x0}" y="${top - 14}" font-size="13" font-weight="bold">${escapeXml(title)}</text>`);
   for (const d of decades) {
     out.push(`<line x1="${x0}" x2="${x0 + width}" y1="${y(d).toFixed(1)}" y2="${y(d).toFixed(1)}" stroke="#ddd"/>`);
@@ -223,6 +233,10 @@ function panel(
     });
     out.push(`<text x="${(x0 + (g + 0.5) * groupWidth).toFixed(1)}" y="${bottom + 16}" font-size="11" text-anchor="middle">${escapeXml(group.label)}</text>`);
   });
+  for (const mark of marks) {
+    out.push(`<line x1="${x0}" x2="${x0 + width}" y1="${y(mark.value).toFixed(1)}" y2="${y(mark.value).toFixed(1)}" stroke="#c0392b" stroke-dasharray="5,3"/>`);
+    out.push(`<text x="${x0 + width}" y="${(y(mark.value) - 3).toFixed(1)}" font-size="9" fill="#c0392b" text-anchor="end" paint-order="stroke" stroke="#fff" stroke-width="3">${escapeXml(mark.label)}</text>`);
+  }
   out.push(`<line x1="${x0}" x2="${x0 + width}" y1="${bottom}" y2="${bottom}" stroke="#333"/>`);
 }
 
@@ -252,10 +266,14 @@ export function svg(results: BenchResults): string {
   const gateways = contenders.filter((key) => key !== 'bare');
   panel(
     out,
-    { x0: 720, width: 260, top: 95, bottom: 420, title: '1,000-bidder batch latency (lower is better)', unit: 'ms' },
+    { x0: 720, width: 260, top: 95, bottom: 420, title: '1,000 bidders, ms (lower is better)', unit: 'ms' },
     [
       { label: 'cold (first)', bars: gateways.map((key) => ({ key, value: contender(results, key)?.batchColdMs, pale: true })) },
       { label: 'warm p50', bars: gateways.map((key) => ({ key, value: find(results, key, 'batch')?.p50Ms })) },
+    ],
+    [
+      { value: 1000, label: 'target cold 1 s' },
+      { value: 150, label: 'target warm 150 ms' },
     ],
   );
   out.push(`<text x="20" y="${H - 8}" font-size="10" fill="#666">${escapeXml(results.command)}: see docs/benchmarks.md for p50/p99, memory and the targets</text>`);
