@@ -1,16 +1,28 @@
 /** What the gateway knows about one incoming request, shared by its plugins and data sources. */
+import type { CallerIdentity } from '../lib/auth/credentials';
+
 export interface GatewayContext {
   requestId: string;
+  /** Who is calling (auth/pipeline.ts); forwarded, signed, to every subgraph. */
+  caller: CallerIdentity;
+  /** X-Purpose of the request. */
+  purpose: string | null;
   /**
    * The caller's authorisation scope: what it may see. Part of every cache
    * key (entities and whole responses), so a cached answer is only ever
-   * served to a caller with the same scope. "PUBLIC" until authentication
-   * lands; it will derive the scope from the credential in `scopeOf`.
+   * served to a caller with the same scope.
    */
   scope: string;
 }
 
-/** The one place a request's scope is decided (the response cache and the context both use it). */
-export function scopeOf(_request: { headers: Record<string, string | string[] | undefined> }): string {
-  return 'PUBLIC';
+/**
+ * The one place a request's cache scope is decided: the role and its scopes,
+ * plus the client itself for a bank, whose tax detail depends on which
+ * subjects authorised that bank (the response cache and the context both use it).
+ */
+export function scopeOf(request: { auth?: { caller: CallerIdentity } }): string {
+  const caller = request.auth?.caller;
+  if (!caller) return 'PUBLIC';
+  const scope = `${caller.role}:${[...caller.scopes].sort().join(',')}`;
+  return caller.role === 'FINANCIAL_INSTITUTION' ? `${scope}:${caller.clientId ?? ''}` : scope;
 }

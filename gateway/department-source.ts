@@ -23,6 +23,8 @@ import { LATENCY_BUCKETS } from '../lib/metrics';
 import { REQUEST_ID_HEADER } from '../lib/logger';
 import type { GatewayContext } from './context';
 import { unansweredEntities } from './unanswered-entities';
+import { IDENTITY_HEADER, signIdentity } from '../lib/auth/identity-header';
+import { PUBLIC_IDENTITY } from '../lib/auth/credentials';
 import type { CachePolicy } from './cache/policy';
 import type { EntityCache } from './cache/entity-cache';
 
@@ -76,6 +78,8 @@ export interface DepartmentSourceOptions {
   entityCache?: EntityCache;
   /** Applies the subject codes a subgraph reports as changed by a write (bump and broadcast). */
   invalidate?: (codes: string[]) => Promise<void>;
+  /** IDENTITY_SIGNING_KEY: every request carries the caller's identity, signed, for the subgraph to trust. */
+  signingKey: string;
 }
 
 function failureReason(error: unknown): string {
@@ -101,6 +105,7 @@ export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly policy: CachePolicy | undefined;
   private readonly entityCache: EntityCache | undefined;
   private readonly invalidate: ((codes: string[]) => Promise<void>) | undefined;
+  private readonly signingKey: string;
   /** Identical requests in flight (same query, variables and scope) → the one fetch answering them all. */
   private readonly inFlight = new Map<string, Promise<GatewayGraphQLResponse>>();
 
@@ -112,10 +117,19 @@ export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.policy = options.policy;
     this.entityCache = options.entityCache;
     this.invalidate = options.invalidate;
+    this.signingKey = options.signingKey;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (context?.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    const caller = context?.caller ?? PUBLIC_IDENTITY;
+    request.http?.headers.set(
+      IDENTITY_HEADER,
+      signIdentity(
+        { clientId: caller.clientId, role: caller.role, scopes: [...caller.scopes], purpose: context?.purpose ?? null, requestId: context?.requestId ?? '' },
+        this.signingKey,
+      ),
+    );
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

@@ -25,6 +25,14 @@ import { CacheStore, createCacheMetrics } from './cache/store';
 import { EntityCache } from './cache/entity-cache';
 import { createResponseCache } from './cache/response-cache';
 import { generationsToBump } from '../lib/invalidation';
+import type { GraphQLSchema } from 'graphql';
+import { identitySigningKey } from '../lib/config';
+import { cachedApiKeyVerifier, PUBLIC_IDENTITY, remoteApiKeyVerifier } from '../lib/auth/credentials';
+import { createJwtVerifier, jwtConfigFromEnv } from '../lib/auth/jwt';
+import { connectRedis, fastFailOptions } from '../lib/redis';
+import { accessPolicies } from './auth/field-access';
+import { createAuthPipeline, DEFAULT_LIMITS } from './auth/pipeline';
+import { remoteAuthorisationLookup } from './auth/credit-office';
 
 export interface GatewayServer {
   app: FastifyInstance;
@@ -50,6 +58,9 @@ query SubjectProfile($code: ID!) {
 }`;
 
 export async function buildGatewayServer(config: GatewayConfig, logger: Logger = createLogger('gateway', config.logLevel)): Promise<GatewayServer> {
+  // Subgraphs answer only requests carrying an identity the gateway signed: without the key there is no graph.
+  const signingKey = identitySigningKey();
+  if (!signingKey) throw new Error('IDENTITY_SIGNING_KEY is not set: the gateway signs every caller it forwards to the subgraphs with it');
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
   const subgraphUrls = Object.fromEntries(
     subgraphsOf(supergraphSdl).map(({ name, url }) => [name, config.subgraphUrls[name] ?? url]),
@@ -84,7 +95,29 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
         policy,
         entityCache,
         invalidate,
+        signingKey,
       }),
+  });
+  // The client-facing schema, for checking operations before they are planned.
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
+  const creditUrl = subgraphUrls.credit;
+  if (!creditUrl) throw new Error('the supergraph has no credit subgraph: it holds the API clients and authorisations the gateway checks');
+  const jwt = jwtConfigFromEnv();
+  const redisForLimits = config.redis ? connectRedis(config.redis, fastFailOptions(100)) : undefined;
+  const auth = createAuthPipeline({
+    schema: () => apiSchema,
+    policies: accessPolicies(supergraphSdl),
+    verifyApiKey: cachedApiKeyVerifier(remoteApiKeyVerifier({ creditUrl, signingKey })),
+    verifyJwt: jwt ? createJwtVerifier(jwt) : undefined,
+    authorisedSubjects: remoteAuthorisationLookup({ creditUrl, signingKey, logger }),
+    redis: redisForLimits,
+    production: config.production,
+    limits: { ...DEFAULT_LIMITS, requestsPerMinute: config.rateLimitPerMinute },
+    audit,
+    logger,
   });
 
   const app = createHttpServer(logger);
@@ -120,8 +153,18 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   app.route({
     url: '/graphql',
     method: ['POST', 'OPTIONS'],
-    ...(responseCache ? { preHandler: responseCache.preHandler, onSend: responseCache.onSend } : {}),
-    handler: fastifyApolloHandler(apollo, { context: async (request) => ({ requestId: request.id, scope: scopeOf(request) }) }),
+    // auth/pipeline.ts: who and why before the response cache (its key has the caller's scope), the operation checks after it (a hit skips them).
+    preHandler: [auth.authenticate, ...(responseCache ? [responseCache.preHandler] : []), auth.checkOperation],
+    onSend: [auth.fillForbiddenFields, ...(responseCache ? [responseCache.onSend] : [])],
+    onResponse: auth.recordAudit,
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) => ({
+        requestId: request.id,
+        caller: request.auth?.caller ?? PUBLIC_IDENTITY,
+        purpose: request.auth?.purpose ?? null,
+        scope: scopeOf(request),
+      }),
+    }),
   });
 
   return {
@@ -136,6 +179,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       await audit?.close();
       await pool.close();
       await store?.close();
+      redisForLimits?.disconnect();
     },
   };
 }

@@ -57,6 +57,10 @@ export interface GatewayConfig {
   cache: boolean;
   /** Where the shared cache lives; undefined: in-process only. */
   redis: RedisTarget | undefined;
+  /** Production mode (NODE_ENV=production): introspection and the playground only for DEVELOPER clients. */
+  production: boolean;
+  /** Requests per client per minute, shared by every gateway through Redis. */
+  rateLimitPerMinute: number;
 }
 
 export function gatewayConfig(env: Env = process.env, argv: string[] = []): GatewayConfig {
@@ -85,6 +89,8 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     logLevel: env.LOG_LEVEL ?? 'info',
     cache: cacheSwitch(env.CACHE),
     redis: redisTargetFrom(env),
+    production: env.NODE_ENV === 'production',
+    rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 600),
   };
 }
 
@@ -234,6 +240,20 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway'],
     default: '',
     description: 'Comma-separated host:port seeds of a Redis Cluster for the shared cache; when set it is used instead of REDIS_URL.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'NODE_ENV',
+    services: ['gateway'],
+    default: '',
+    description: "'production' limits introspection and the playground to DEVELOPER clients.",
+    requiredInCompose: true,
+  },
+  {
+    name: 'RATE_LIMIT_PER_MINUTE',
+    services: ['gateway'],
+    default: '600',
+    description: 'Requests each client (each address for PUBLIC) may make per minute, counted across all gateways in Redis (per gateway without it).',
     requiredInCompose: false,
   },
   {

@@ -117,7 +117,9 @@ export function planFieldAccess(schema: GraphQLSchema, document: DocumentNode, p
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type ResponsePath = (string | number)[];
+export type ResponsePath = (string | number)[];
+/** The caller's scopes, or scopes that depend on where in the answer a field is (a bank's per-subject authorisation). */
+export type ScopesAt = ReadonlySet<string> | ((path: ResponsePath) => ReadonlySet<string>);
 
 /**
  * Puts the forbidden fields back into the answer: null, with a FORBIDDEN
@@ -129,9 +131,10 @@ export function fillForbidden(
   document: DocumentNode,
   operationName: string | null | undefined,
   policies: AccessPolicies,
-  scopes: ReadonlySet<string>,
+  scopes: ScopesAt,
   data: { [key: string]: Json } | null,
 ): { data: { [key: string]: Json } | null; errors: GraphQLError[] } {
+  const scopesAt = typeof scopes === 'function' ? scopes : () => scopes;
   const errors: GraphQLError[] = [];
   if (!data) return { data, errors };
   const operation = document.definitions.find(
@@ -164,7 +167,7 @@ export function fillForbidden(
       if (isIntrospection(node.name.value)) continue;
       const field: GraphQLField<unknown, unknown> | undefined = type.getFields()[node.name.value];
       if (!field) continue;
-      if (!allowed(policies, type.name, node.name.value, scopes)) {
+      if (!allowed(policies, type.name, node.name.value, scopesAt(path))) {
         const required = requiredScopes(policies, type.name, node.name.value) ?? [];
         errors.push(
           new GraphQLError(`not allowed to read ${type.name}.${node.name.value}${required.length ? ` (needs one of: ${required.join(', ')})` : ''}`, {

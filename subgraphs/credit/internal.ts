@@ -5,6 +5,9 @@
  *     200 { clientId, name, role, expiresAt }   the key is valid
  *     401 { refused: UNKNOWN | EXPIRED | REVOKED }
  *
+ *   POST /internal/financial-authorisations  { clientId, codes }
+ *     200 { authorised: [codes with an authorisation in force for that client] }
+ *
  * The caller must present a fresh identity signed with IDENTITY_SIGNING_KEY
  * (header x-credit-graph-identity) whose role is GATEWAY; anything else is
  * 401 { error: 'CALLER_REFUSED', reason } — a different body from a refused
@@ -17,8 +20,12 @@ import type { Database } from '../../lib/db';
 import { IDENTITY_HEADER, verifyIdentity } from '../../lib/auth/identity-header';
 import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
 import { authenticateApiKey } from './clients';
+import { authorisedSubjects } from './workflows/authorisations';
 
 export const API_KEY_LOOKUP_PATH = '/internal/credentials/api-key';
+export const AUTHORISATION_LOOKUP_PATH = '/internal/financial-authorisations';
+/** As many subjects as one request may name (a 1,000-code batch). */
+const MAX_AUTHORISATION_CODES = 1000;
 
 /** An API key is 47 characters; anything much larger is not a key. */
 const BODY_LIMIT = 4 * 1024;
@@ -55,6 +62,15 @@ export function internalRoutes(options: InternalRoutesOptions): (app: FastifyIns
       const result = await authenticateApiKey(db, body.apiKey, new Date(now()));
       if ('refused' in result) return reply.code(401).send({ refused: result.refused });
       return reply.code(200).send(result);
+    });
+
+    app.post<{ Body: unknown }>(AUTHORISATION_LOOKUP_PATH, { onRequest: requireGateway }, async (request, reply) => {
+      const body = request.body as { clientId?: unknown; codes?: unknown } | null | undefined;
+      const codes = body && Array.isArray(body.codes) && body.codes.every((code) => typeof code === 'string') ? (body.codes as string[]) : null;
+      if (!body || typeof body.clientId !== 'string' || !codes || codes.length > MAX_AUTHORISATION_CODES) {
+        return reply.code(400).send({ error: 'BAD_REQUEST', message: `expected a JSON body { "clientId": "<id>", "codes": [at most ${MAX_AUTHORISATION_CODES} codes] }` });
+      }
+      return reply.code(200).send({ authorised: [...(await authorisedSubjects(db, body.clientId, codes))] });
     });
   };
 }

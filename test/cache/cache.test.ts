@@ -245,7 +245,10 @@ describe('the gateway cache', () => {
 
 describe('the authorisation scope', () => {
   it('is part of every cache key', () => {
-    expect(scopeOf({ headers: {} })).toBe('PUBLIC');
+    expect(scopeOf({})).toBe('PUBLIC');
+    const bank = (clientId: string) => ({ auth: { caller: { clientId, name: 'bank', role: 'FINANCIAL_INSTITUTION' as const, scopes: ['public', 'checks', 'tax:detail'] as const, via: 'api-key' as const } } });
+    // A bank's answers depend on which subjects authorised that bank: its client is part of the scope.
+    expect(scopeOf(bank('cli_a'))).not.toBe(scopeOf(bank('cli_b')));
     const representation = { __typename: 'Subject', code: '91110105MA0000YY08' };
     const query = 'query X__market__1($representations:[_Any!]!){_entities(representations:$representations){...on Subject{name}}}';
     expect(entityKey('market', representation, query, 'PUBLIC')).not.toBe(entityKey('market', representation, query, 'CREDIT_OFFICE'));
