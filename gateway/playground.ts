@@ -28,6 +28,8 @@ export interface PlaygroundOptions {
   defaultQuery?: string;
   /** JSON text for the variables pane of that first tab, for a default query that takes variables. */
   defaultVariables?: string;
+  /** Runs before the page is served; may refuse (production: DEVELOPER clients only). */
+  allow?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 /** Fixed, not configurable: the routes are an allow-list and tests import them. */
@@ -226,7 +228,7 @@ export const playgroundPlugin = fp<PlaygroundOptions>(
     const relativePrefix = path.posix.relative(endpointDir, PLAYGROUND_ASSET_PREFIX);
     const page = renderPlaygroundPage(options, (file) => `${relativePrefix}/${file}?v=${assets.get(file)!.version}`);
 
-    app.get(options.endpoint, async (_request, reply) => {
+    app.get(options.endpoint, { preHandler: options.allow }, async (_request, reply) => {
       return reply
         .header('content-type', 'text/html; charset=utf-8')
         // The page is tiny and names the hashed assets; revalidating it is what picks up an upgrade.

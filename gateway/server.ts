@@ -33,6 +33,7 @@ import { connectRedis, fastFailOptions } from '../lib/redis';
 import { accessPolicies } from './auth/field-access';
 import { createAuthPipeline, DEFAULT_LIMITS } from './auth/pipeline';
 import { remoteAuthorisationLookup } from './auth/credit-office';
+import { maskInternalErrors } from './auth/errors';
 
 export interface GatewayServer {
   app: FastifyInstance;
@@ -130,6 +131,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     stopOnTerminationSignals: false,
     // No fastifyApolloDrainPlugin: close() drains Fastify itself before stopping Apollo.
     plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics)],
+    formatError: maskInternalErrors(logger),
   });
   await apollo.start();
 
@@ -149,7 +151,13 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       return { ready: checks.every(([, state]) => state === 'ready'), details: { supergraph: 'loaded', subgraphs: Object.fromEntries(checks) } };
     },
   });
-  await app.register(playgroundPlugin, { endpoint: '/graphql', title: 'credit-graph', defaultQuery: DEFAULT_QUERY });
+  await app.register(playgroundPlugin, {
+    endpoint: '/graphql',
+    title: 'credit-graph',
+    defaultQuery: DEFAULT_QUERY,
+    // In production the playground (and introspection, see auth/pipeline.ts) is for DEVELOPER clients only.
+    allow: config.production ? auth.requireDeveloper : undefined,
+  });
   app.route({
     url: '/graphql',
     method: ['POST', 'OPTIONS'],

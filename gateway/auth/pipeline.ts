@@ -224,7 +224,16 @@ export function createAuthPipeline(options: AuthPipelineOptions) {
     }
   }
 
-  return { authenticate, checkOperation, fillForbiddenFields, recordAudit };
+  /** The playground in production: DEVELOPER clients only (credentials in the request's headers). */
+  async function requireDeveloper(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const caller = await resolveCaller(request.headers, { verifyApiKey: options.verifyApiKey, verifyJwt: options.verifyJwt });
+    if (isRefusal(caller) || !caller.scopes.includes('introspection')) {
+      return reply.code(403).type('text/plain; charset=utf-8').send('The playground is for DEVELOPER clients in production: send a DEVELOPER X-Api-Key.');
+    }
+    return undefined;
+  }
+
+  return { authenticate, checkOperation, fillForbiddenFields, recordAudit, requireDeveloper };
 }
 
 function selectsIntrospection(document: DocumentNode): boolean {
