@@ -217,7 +217,7 @@ async function runLoad(url: string, load: Load, seconds: number | { amount: numb
     // Any GraphQL error under load counts as a mismatch (a gateway timing out a subgraph still answers 200).
     verifyBody: (text) => {
       if (!text.includes('"errors":')) return true;
-      firstError ??= text.slice(0, 400);
+      firstError ??= text.trim().slice(0, 400);
       return false;
     },
   });

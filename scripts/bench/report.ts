@@ -147,7 +147,7 @@ export function markdown(results: BenchResults): string {
   if (failures.length > 0) {
     lines.push('Failed requests (non-2xx, timeouts or GraphQL errors in the answer), with the first error answer seen:', '');
     for (const { r, m } of failures) {
-      lines.push(`- ${CONTENDERS[r.contender].short}, ${CASES[m.case].label}: ${int(m.failed)} of ${int(m.requests)}: \`${m.firstError!.replace(/`/g, "'")}\``);
+      lines.push(`- ${CONTENDERS[r.contender].short}, ${CASES[m.case].label}: ${int(m.failed)} of ${int(m.requests)}: \`${m.firstError!.trim().replace(/`/g, "'")}\``);
     }
     lines.push('');
   }
