@@ -19,7 +19,8 @@ import { migrate, readMigrations } from './migrate';
 import { createLogger, type Logger } from './logger';
 import { createServiceMetrics, operationLabel, type ServiceMetrics } from './metrics';
 import { operationsPlugin } from './operations';
-import { ROOT_DIR, subgraphConfig, type SubgraphConfig } from './config';
+import { identitySigningKey, ROOT_DIR, subgraphConfig, type SubgraphConfig } from './config';
+import { IDENTITY_HEADER, verifyIdentity, type ForwardedIdentity } from './auth/identity-header';
 import type { SubgraphName } from './departments';
 import { changedSubjects, withWriteInvalidation } from './invalidation';
 
@@ -32,6 +33,8 @@ export interface SubgraphContext<Loaders> {
   loaders: Loaders;
   requestId: string;
   log: FastifyBaseLogger;
+  /** Who the gateway says is asking, verified (signed with IDENTITY_SIGNING_KEY): what they may see is decided from its scopes. */
+  caller: ForwardedIdentity;
 }
 
 export interface SubgraphDefinition<Loaders> {
@@ -68,6 +71,16 @@ export async function openSubgraphDatabase(
   return db;
 }
 
+export interface SubgraphSecurity {
+  /** IDENTITY_SIGNING_KEY: every GraphQL request must carry an identity the gateway signed with it. */
+  identityKey: string;
+  /** Clock of the freshness check (tests). */
+  now?: () => number;
+}
+
+/** The GraphQL endpoint: the only route that needs the gateway's signature (operations and internal routes have their own rules). */
+const GRAPHQL_PATH = '/graphql';
+
 export interface BuiltSubgraph {
   app: FastifyInstance;
   metrics: ServiceMetrics;
@@ -78,9 +91,38 @@ export async function buildSubgraph<Loaders>(
   definition: SubgraphDefinition<Loaders>,
   db: Database,
   logger: Logger = createLogger(`subgraph-${definition.name}`),
+  security: SubgraphSecurity,
 ): Promise<BuiltSubgraph> {
+  if (!security?.identityKey) throw new Error(`subgraph ${definition.name}: an identityKey (IDENTITY_SIGNING_KEY) is required`);
+  const { identityKey } = security;
+  const now = security.now ?? Date.now;
   const metrics = createServiceMetrics(`subgraph-${definition.name}`);
   const app = createHttpServer(logger);
+
+  // Only the gateway may ask: a GraphQL request (any method) without a fresh identity signed with
+  // the shared key is refused before it is parsed, in a body a GraphQL client understands.
+  const callers = new WeakMap<object, ForwardedIdentity>();
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url !== GRAPHQL_PATH) return;
+    const header = request.headers[IDENTITY_HEADER];
+    const verified = verifyIdentity(typeof header === 'string' ? header : undefined, identityKey, now()); // a repeated header is not one identity
+    if (verified.valid) {
+      callers.set(request, verified.identity);
+      return;
+    }
+    request.log.warn({ reason: verified.reason }, 'GraphQL request without a valid gateway identity refused');
+    return reply
+      .code(401)
+      .type('application/json; charset=utf-8')
+      .send({
+        errors: [
+          {
+            message: `a fresh ${IDENTITY_HEADER} header signed by the gateway is required (${verified.reason})`,
+            extensions: { code: 'UNAUTHENTICATED', reason: verified.reason },
+          },
+        ],
+      });
+  });
   await app.register(operationsPlugin, {
     metrics,
     readiness: async () => {
@@ -98,12 +140,12 @@ export async function buildSubgraph<Loaders>(
     path: '/graphql',
     graphiql: false,
     jit: 1,
-    context: (request): SubgraphContext<Loaders> => ({
-      db,
-      loaders: definition.createLoaders(db),
-      requestId: request.id,
-      log: request.log,
-    }),
+    context: (request): SubgraphContext<Loaders> => {
+      const caller = callers.get(request);
+      // The onRequest hook refused the request otherwise; never answer without a verified caller.
+      if (!caller) throw new Error('GraphQL request reached the resolvers without a verified caller');
+      return { db, loaders: definition.createLoaders(db), requestId: request.id, log: request.log, caller };
+    },
   });
 
   if (definition.routes) {
@@ -142,8 +184,15 @@ export async function buildSubgraph<Loaders>(
 export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>): Promise<void> {
   const config = subgraphConfig(definition.name);
   const logger = createLogger(`subgraph-${definition.name}`, config.logLevel);
+  // Checked before the database opens: a subgraph without the key could only refuse every request.
+  const identityKey = identitySigningKey();
+  if (!identityKey) {
+    throw new Error(
+      `IDENTITY_SIGNING_KEY is not set: subgraph ${definition.name} answers only requests the gateway signed with it; set the same key (e.g. openssl rand -base64 32) on the gateway and every subgraph`,
+    );
+  }
   const db = await openSubgraphDatabase(definition, config);
-  const { app } = await buildSubgraph(definition, db, logger);
+  const { app } = await buildSubgraph(definition, db, logger, { identityKey });
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'stopping after an error');

@@ -281,7 +281,7 @@ describe('the credit subgraph without IDENTITY_SIGNING_KEY', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-credit-shortkey-'));
     const db = await openSubgraphDatabase(creditSubgraph, { databaseUrl: undefined, dataDir: dir });
     try {
-      await expect(buildSubgraph(creditSubgraph, db, createLogger('test-credit', 'silent'))).rejects.toThrow(/IDENTITY_SIGNING_KEY must be at least 32/);
+      await expect(buildSubgraph(creditSubgraph, db, createLogger('test-credit', 'silent'), { identityKey: SIGNING_KEY })).rejects.toThrow(/IDENTITY_SIGNING_KEY must be at least 32/);
     } finally {
       if (saved === undefined) delete process.env.IDENTITY_SIGNING_KEY;
       else process.env.IDENTITY_SIGNING_KEY = saved;

@@ -1,7 +1,13 @@
 /**
  * Runs a department subgraph in-process against a real database engine, for
  * the per-subgraph suites: once on embedded PGlite, once on PostgreSQL.
+ *
+ * A subgraph answers only requests the gateway signed (lib/subgraph.ts), so
+ * the helper plays the gateway: a random IDENTITY_SIGNING_KEY per subgraph,
+ * and every request it sends signed as an APPROVAL_SYSTEM caller unless the
+ * test asks as someone else (`{ as: { role: 'PUBLIC' } }`).
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,21 +16,62 @@ import { buildSubgraph, openSubgraphDatabase, type SubgraphDefinition } from '..
 import { createLogger } from '../../lib/logger';
 import { createTestDatabase } from './postgres';
 import type { FastifyInstance } from 'fastify';
+import { IDENTITY_HEADER, signIdentity, type ForwardedIdentity } from '../../lib/auth/identity-header';
+import { ROLE_SCOPES, type Role } from '../../lib/auth/roles';
 
 export type Engine = 'pglite' | 'postgres';
 export const ENGINES: Engine[] = ['pglite', 'postgres'];
 
+/**
+ * Who a request is sent as: a role (its scopes from lib/auth/roles.ts unless
+ * given) and optionally the rest of the forwarded identity.
+ */
+export type CallerOverride = { role: Role | (string & {}) } & Partial<Omit<ForwardedIdentity, 'role'>>;
+
+export interface RequestOptions {
+  /** The caller the request is signed as; default DEFAULT_CALLER (APPROVAL_SYSTEM). */
+  as?: CallerOverride;
+  /** Extra headers, sent last: e.g. `{ [IDENTITY_HEADER]: 'forged' }` replaces the signed identity. */
+  headers?: Record<string, string>;
+  /** false: no identity header at all (a direct call around the gateway). */
+  signed?: boolean;
+}
+
+/** The caller every helper request is signed as by default: an approval system (records, no personal data). */
+export const DEFAULT_CALLER: CallerOverride = { role: 'APPROVAL_SYSTEM' };
+
+/** The full forwarded identity of a caller override: scopes default to its role's. */
+export function forwardedIdentity(as: CallerOverride = DEFAULT_CALLER): ForwardedIdentity {
+  const roleScopes = (ROLE_SCOPES as Record<string, readonly string[] | undefined>)[as.role] ?? [];
+  return {
+    clientId: as.clientId !== undefined ? as.clientId : as.role === 'PUBLIC' ? null : `test-${as.role.toLowerCase()}`,
+    role: as.role,
+    scopes: as.scopes ?? [...roleScopes],
+    purpose: as.purpose !== undefined ? as.purpose : as.role === 'PUBLIC' ? null : 'test',
+    requestId: as.requestId ?? 'test-request',
+  };
+}
+
 export interface SubgraphUnderTest {
   db: Database;
   app: FastifyInstance;
-  /** POSTs a GraphQL request and returns the parsed body. */
-  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: any[] }>;
+  /** The IDENTITY_SIGNING_KEY this subgraph verifies callers with (random per subgraph unless given). */
+  identityKey: string;
+  /** A signed identity header value for the caller (default DEFAULT_CALLER), as the gateway would send it. */
+  sign(as?: CallerOverride, at?: number): string;
+  /** POSTs a GraphQL request signed as `options.as` (default APPROVAL_SYSTEM) and returns the parsed body. */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<{ data?: T; errors?: any[] }>;
   /** Resolves `Subject` representations through `_entities`, as the gateway does. */
-  entities<T = any>(codes: string[], selection: string): Promise<T[]>;
+  entities<T = any>(codes: string[], selection: string, options?: RequestOptions): Promise<T[]>;
   close(): Promise<void>;
 }
 
-export async function startSubgraph<L>(definition: SubgraphDefinition<L>, engine: Engine): Promise<SubgraphUnderTest> {
+export interface StartSubgraphOptions {
+  /** IDENTITY_SIGNING_KEY of the subgraph; default a fresh random one. */
+  identityKey?: string;
+}
+
+export async function startSubgraph<L>(definition: SubgraphDefinition<L>, engine: Engine, options: StartSubgraphOptions = {}): Promise<SubgraphUnderTest> {
   let cleanup: () => Promise<void>;
   let config: { databaseUrl: string | undefined; dataDir: string };
   if (engine === 'postgres') {
@@ -37,20 +84,26 @@ export async function startSubgraph<L>(definition: SubgraphDefinition<L>, engine
     cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
   }
   const db = await openSubgraphDatabase(definition, config);
-  const { app } = await buildSubgraph(definition, db, createLogger(`test-${definition.name}`, 'warn'));
+  const identityKey = options.identityKey ?? crypto.randomBytes(32).toString('base64url');
+  const { app } = await buildSubgraph(definition, db, createLogger(`test-${definition.name}`, 'warn'), { identityKey });
   await app.ready();
-  const graphql = async (query: string, variables?: Record<string, unknown>) => {
-    const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables } });
+  const sign = (as?: CallerOverride, at?: number) => signIdentity(forwardedIdentity(as), identityKey, at);
+  const graphql = async (query: string, variables?: Record<string, unknown>, request: RequestOptions = {}) => {
+    const headers: Record<string, string> = request.signed === false ? {} : { [IDENTITY_HEADER]: sign(request.as) };
+    const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables }, headers: { ...headers, ...request.headers } });
     return response.json();
   };
   return {
     db,
     app,
+    identityKey,
+    sign,
     graphql,
-    async entities(codes, selection) {
+    async entities(codes, selection, request) {
       const result = await graphql(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${selection} } } }`,
         { r: codes.map((code) => ({ __typename: 'Subject', code })) },
+        request,
       );
       if (result.errors) throw new Error(JSON.stringify(result.errors));
       return result.data._entities;
