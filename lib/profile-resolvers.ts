@@ -6,9 +6,19 @@
  */
 import type DataLoader from 'dataloader';
 import type { ResolverMap, SubgraphContext } from './subgraph';
+import { disclosedTo, type DisclosureRule } from './disclosure';
 
 interface SubjectRef {
   code: string;
+}
+
+/**
+ * A profile's parent: the subject's code, and whether the profile is the
+ * credit office's evidence for a check (reached through `CreditCheck`, a field
+ * @inaccessible to clients) rather than what a caller reads of `Subject`.
+ */
+interface ProfileRef extends SubjectRef {
+  evidence?: true;
 }
 
 type LoaderMap = Record<string, DataLoader<string, unknown>>;
@@ -17,17 +27,31 @@ export function departmentProfileResolvers<Loaders extends LoaderMap>(
   profileField: string,
   profileType: string,
   loaderFields: readonly (keyof Loaders & string)[],
+  /**
+   * Fields whose rows a caller without the `records` scope sees only as the
+   * rule publishes them (lib/disclosure.ts). The credit office's evidence for
+   * a check is never filtered: a verdict must not depend on who asked for it,
+   * and it reaches the client only as the measures the check derives.
+   */
+  disclosure: Partial<Record<keyof Loaders & string, DisclosureRule>> = {},
 ): ResolverMap {
-  const profile: Record<string, (parent: SubjectRef, args: unknown, context: SubgraphContext<Loaders>) => Promise<unknown>> = {};
+  const profile: Record<string, (parent: ProfileRef, args: unknown, context: SubgraphContext<Loaders>) => Promise<unknown>> = {};
   for (const field of loaderFields) {
-    profile[field] = (parent, _args, context) => context.loaders[field]!.load(parent.code);
+    const rule = disclosure[field];
+    profile[field] = rule
+      ? async (parent, _args, context) => {
+          const rows = (await context.loaders[field]!.load(parent.code)) as Parameters<typeof disclosedTo>[2];
+          return parent.evidence ? rows : disclosedTo(context.caller, rule, rows);
+        }
+      : (parent, _args, context) => context.loaders[field]!.load(parent.code);
   }
   // Always an object: "holds nothing" is empty lists, and null is kept for "did not answer"
   // (the credit office's checks fail closed on that null).
-  const entity = {
-    __resolveReference: (reference: SubjectRef) => ({ code: reference.code }),
-    [profileField]: (subject: SubjectRef) => ({ code: subject.code }),
-  };
+  const reference = { __resolveReference: (reference: SubjectRef) => ({ code: reference.code }) };
   // The department's profile of a subject, and the same profile as evidence for a credit check of it.
-  return { Subject: entity, CreditCheck: { ...entity }, [profileType]: profile };
+  return {
+    Subject: { ...reference, [profileField]: (subject: SubjectRef): ProfileRef => ({ code: subject.code }) },
+    CreditCheck: { ...reference, [profileField]: (check: SubjectRef): ProfileRef => ({ code: check.code, evidence: true }) },
+    [profileType]: profile,
+  };
 }

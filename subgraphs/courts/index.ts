@@ -1,15 +1,23 @@
 /** People's courts (法院) subgraph. */
 import path from 'node:path';
-import type { SubgraphDefinition } from '../../lib/subgraph';
+import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
-import { maskedPerson } from '../../lib/personal-data';
+import { personFor } from '../../lib/personal-data';
 import { createCourtLoaders, type CourtLoaders, type RestrictedPersonColumns } from './store';
 
-const profile = departmentProfileResolvers<CourtLoaders>('courts', 'CourtProfile', [
-  'dishonestDebtors',
-  'consumptionRestrictions',
-  'enforcementCases',
-]);
+const profile = departmentProfileResolvers<CourtLoaders>(
+  'courts',
+  'CourtProfile',
+  [
+    'dishonestDebtors',
+    'consumptionRestrictions',
+    'enforcementCases',
+  ],
+  {
+    // The list of dishonest judgment debtors is published until an entry is removed.
+    dishonestDebtors: 'dishonestDebtor',
+  },
+);
 
 export const courtsSubgraph: SubgraphDefinition<CourtLoaders> = {
   name: 'courts',
@@ -18,9 +26,9 @@ export const courtsSubgraph: SubgraphDefinition<CourtLoaders> = {
   resolvers: {
     ...profile,
     ConsumptionRestrictionOrder: {
-      restrictedPerson: (row: RestrictedPersonColumns) =>
+      restrictedPerson: (row: RestrictedPersonColumns, _args: unknown, context: SubgraphContext<CourtLoaders>) =>
         row.restricted_person_name !== null && row.restricted_person_id !== null
-          ? maskedPerson(row.restricted_person_name, row.restricted_person_id)
+          ? personFor(context.caller, row.restricted_person_name, row.restricted_person_id)
           : null,
     },
   },

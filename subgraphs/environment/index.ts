@@ -7,11 +7,19 @@ import { createEnvironmentLoaders, type EnvironmentLoaders } from './store';
 
 type Context = SubgraphContext<EnvironmentLoaders>;
 
-const profile = departmentProfileResolvers<EnvironmentLoaders>('environment', 'EnvironmentProfile', [
-  'creditRatings',
-  'penalties',
-  'dischargePermits',
-]);
+const profile = departmentProfileResolvers<EnvironmentLoaders>(
+  'environment',
+  'EnvironmentProfile',
+  [
+    'creditRatings',
+    'penalties',
+    'dischargePermits',
+  ],
+  {
+    // Environmental penalties are published like every administrative penalty.
+    penalties: 'penalty',
+  },
+);
 
 export const environmentSubgraph: SubgraphDefinition<EnvironmentLoaders> = {
   name: 'environment',

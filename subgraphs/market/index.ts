@@ -3,20 +3,31 @@ import path from 'node:path';
 import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
 import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
-import { maskedPerson } from '../../lib/personal-data';
+import { personFor } from '../../lib/personal-data';
 import { createMarketLoaders, type MarketLoaders } from './store';
 
 type Context = SubgraphContext<MarketLoaders>;
 
-const profile = departmentProfileResolvers<MarketLoaders>('market', 'MarketProfile', [
-  'registration',
-  'licences',
-  'penalties',
-  'abnormalOperations',
-  'seriousViolations',
-  'spotChecks',
-  'representedEntities',
-]);
+const profile = departmentProfileResolvers<MarketLoaders>(
+  'market',
+  'MarketProfile',
+  [
+    'registration',
+    'licences',
+    'penalties',
+    'abnormalOperations',
+    'seriousViolations',
+    'spotChecks',
+    'representedEntities',
+  ],
+  {
+    // What PUBLIC and the other callers without `records` see: what double publicity publishes.
+    licences: 'licence',
+    penalties: 'penalty',
+    abnormalOperations: 'listEntry',
+    seriousViolations: 'listEntry',
+  },
+);
 
 export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
   name: 'market',
@@ -33,8 +44,8 @@ export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
         (await context.loaders.registration.load(subject.code))?.name ?? null,
     },
     Registration: {
-      legalRepresentative: (row: { legal_rep_name: string; legal_rep_id: string }) =>
-        maskedPerson(row.legal_rep_name, row.legal_rep_id),
+      legalRepresentative: (row: { legal_rep_name: string; legal_rep_id: string }, _args: unknown, context: Context) =>
+        personFor(context.caller, row.legal_rep_name, row.legal_rep_id),
     },
   },
 };
