@@ -18,11 +18,13 @@
  * the raw numbers go to .bench/results.json.
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { SignJWT } from 'jose';
 import { ROOT_DIR } from '../../lib/config';
 import { DEPARTMENTS, type SubgraphName } from '../../lib/departments';
 import { startGraph } from '../graph-processes';
@@ -83,6 +85,9 @@ const CHECK_QUERY = `query Check($code: ID!) {
 const BATCH_QUERY = `query Bidders($codes: [ID!]!) {
   creditChecks(codes: $codes, scenario: PUBLIC_RESOURCE_TRADING) { code verdict missingSources measures { code effect trigger initiatingDepartment } }
 }`;
+
+/** Credentials every request carries (only our gateway reads them). */
+let authHeaders: Record<string, string> = {};
 
 const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
 
@@ -169,7 +174,7 @@ async function post(url: string, caseKey: string, payload: string): Promise<{ te
   const started = performance.now();
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-bench-case': caseKey },
+    headers: { 'content-type': 'application/json', 'x-bench-case': caseKey, ...authHeaders },
     body: payload,
     signal: AbortSignal.timeout(60_000),
   });
@@ -209,7 +214,7 @@ async function runLoad(url: string, load: Load, seconds: number | { amount: numb
       {
         method: 'POST',
         path: '/graphql',
-        headers: { 'content-type': 'application/json', 'x-bench-case': load.caseKey },
+        headers: { 'content-type': 'application/json', 'x-bench-case': load.caseKey, ...authHeaders },
         body: bodies[0]!,
         setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }),
       },
@@ -241,7 +246,18 @@ async function main(): Promise<void> {
   const usesPostgres = process.env.DATABASE_URL !== undefined || DEPARTMENTS.some((d) => process.env[`${d.name.toUpperCase()}_DATABASE_URL`]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-graph-bench-'));
   onExit(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...parentEnv, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  // The gateway signs each caller's identity for the subgraphs (IDENTITY_SIGNING_KEY on every service).
+  const env: NodeJS.ProcessEnv = {
+    ...parentEnv,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    IDENTITY_SIGNING_KEY: process.env.IDENTITY_SIGNING_KEY ?? crypto.randomBytes(32).toString('base64url'),
+  };
+  const jwtSecret = crypto.randomBytes(32).toString('base64url');
+  authHeaders = {
+    authorization: `Bearer ${await new SignJWT({ role: 'CREDIT_OFFICE' }).setProtectedHeader({ alg: 'HS256' }).setSubject('benchmark').setExpirationTime('3h').sign(Buffer.from(jwtSecret))}`,
+    'x-purpose': 'benchmark',
+  };
 
   // 1. Data, once.
   console.log(`Seeding ${opts.subjects.toLocaleString('en')} subjects (seed ${opts.seed}) into ${usesPostgres ? 'PostgreSQL (DATABASE_URL)' : dataDir}...`);
@@ -274,6 +290,9 @@ async function main(): Promise<void> {
   // 3. The contenders.
   const node = process.execPath;
   const contenderEnv = { ...env, NODE_ENV: 'production' };
+  // Our gateway authorises every request; the benchmark calls it as the credit office (a JWT that
+  // every contender receives and only ours reads), without a rate limit.
+  const ourGatewayEnv = { JWT_SECRET: jwtSecret, RATE_LIMIT_PER_MINUTE: '1000000000' };
   const ours = (cache: 'on' | 'off') => (port: number, logFile: string) =>
     spawnLogged(
       node,
@@ -281,7 +300,7 @@ async function main(): Promise<void> {
         '--import', 'tsx', 'gateway/main.ts', '--supergraph', supergraphFile, '--port', String(port),
         ...DEPARTMENTS.flatMap((d) => ['--subgraph', `${d.name}=${subgraphUrl(d.name)}`]),
       ],
-      cache === 'off' ? { ...contenderEnv, CACHE: 'off' } : contenderEnv,
+      { ...contenderEnv, ...ourGatewayEnv, ...(cache === 'off' ? { CACHE: 'off' } : {}) },
       logFile,
     );
   const bodiesFile = path.join(BENCH_DIR, 'bare-bodies.json');
