@@ -4,6 +4,7 @@
  * Used by the demo (`npm start`) and by the end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEPARTMENTS, GATEWAY_PORT, type SubgraphName } from '../lib/departments';
@@ -26,6 +27,8 @@ export interface GraphOptions {
 
 export interface RunningGraph {
   gatewayUrl: string;
+  /** The IDENTITY_SIGNING_KEY every process of this graph shares (configured or generated for it). */
+  identitySigningKey: string;
   ports: Record<ServiceName, number>;
   processes: Map<ServiceName, ChildProcess>;
   /** SIGTERM one service and wait for it to exit. */
@@ -95,6 +98,11 @@ export async function waitUntilReady(url: string, child: ChildProcess | undefine
   throw new Error(`${url} not ready within ${timeoutMs} ms`);
 }
 
+/** A random IDENTITY_SIGNING_KEY: 256 bits, base64url (43 characters, above the 32 lib/config.ts requires). */
+export function newIdentitySigningKey(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
 export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const ports = Object.fromEntries([
     ...DEPARTMENTS.map((d) => [d.name, options.ports?.[d.name] ?? d.port]),
@@ -102,6 +110,9 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   ]) as Record<ServiceName, number>;
   const { NODE_OPTIONS: _inheritedNodeOptions, ...parentEnv } = process.env;
   const env: NodeJS.ProcessEnv = { ...parentEnv, ...options.env };
+  // The gateway signs every caller it forwards with this key and the subgraphs answer nothing
+  // else: the one configured, or a fresh one shared by this graph's processes only.
+  if (!env.IDENTITY_SIGNING_KEY) env.IDENTITY_SIGNING_KEY = newIdentitySigningKey();
   for (const d of DEPARTMENTS) {
     env[`${d.name.toUpperCase()}_PORT`] = String(ports[d.name]);
     env[`${d.name.toUpperCase()}_SUBGRAPH_URL`] = `http://127.0.0.1:${ports[d.name]}/graphql`;
@@ -135,6 +146,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
 
   return {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    identitySigningKey: env.IDENTITY_SIGNING_KEY,
     ports,
     processes,
     stopService: async (name) => {
