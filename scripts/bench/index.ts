@@ -311,7 +311,11 @@ async function main(): Promise<void> {
       start: (port, log) =>
         spawnLogged(
           node,
-          [path.join(ROOT_DIR, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', supergraphFile, '--host', '127.0.0.1', '--port', String(port)],
+          [
+            '--import', 'tsx', path.join(ROOT_DIR, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'),
+            'supergraph', supergraphFile, '--config-path', path.join(ROOT_DIR, 'scripts', 'bench', 'hive-gateway.config.ts'),
+            '--host', '127.0.0.1', '--port', String(port),
+          ],
           contenderEnv,
           log,
         ),
