@@ -1,9 +1,11 @@
 /**
  * `npm start`: the whole graph on one machine with embedded defaults. Seeds a
  * demo dataset on first start (one department database at a time, to keep
- * the peak memory down), then starts the five subgraphs and the gateway as
- * separate processes, waits until the gateway is ready and prints where to
- * go. Ctrl-C stops every process; a second start reuses the data.
+ * the peak memory down) and creates one API client per credential role
+ * (data/demo-credentials.json), then starts the five subgraphs and the
+ * gateway as separate processes, waits until the gateway is ready and prints
+ * where to go and a working credential per role. Ctrl-C stops every process;
+ * a second start reuses the data and the credentials.
  *
  *   npm start [-- --subjects N] [-- --seed S]
  */
@@ -13,6 +15,8 @@ import path from 'node:path';
 import { ROOT_DIR } from '../lib/config';
 import { startGraph, type RunningGraph } from './graph-processes';
 import type { SeedSummary } from './seed/index';
+import { DEMO_CREDENTIALS_FILE, isComplete, readDemoCredentials, type DemoCredentials } from './demo-credentials';
+import { CREDENTIAL_ROLES } from '../lib/auth/roles';
 
 const DEFAULT_DEMO_SUBJECTS = 20_000;
 
@@ -62,14 +66,43 @@ function seedInChildProcess(subjects: number, seed: number, dataDir: string): Pr
   });
 }
 
+/**
+ * The demo's API clients (scripts/demo-credentials.ts), created in a short
+ * child process for the same reason as the seed: opening the credit office's
+ * database would stay in this process's memory for the whole demo.
+ */
+function demoCredentialsInChildProcess(dataDir: string): Promise<DemoCredentials> {
+  const file = path.join(dataDir, DEMO_CREDENTIALS_FILE);
+  const existing = readDemoCredentials(file);
+  if (isComplete(existing)) return Promise.resolve(existing);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'scripts', 'demo-credentials.ts')], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, DATA_DIR: dataDir },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const credentials = readDemoCredentials(file);
+      if (code === 0 && isComplete(credentials)) resolve(credentials);
+      else reject(new Error(`creating the demo credentials failed (exit ${code}); see the messages above`));
+    });
+  });
+}
+
 /** Relative to where the user is when that is shorter, else absolute. */
 function displayPath(target: string): string {
   const relative = path.relative(process.cwd(), target);
   return relative === '' ? '.' : relative.startsWith('..') ? target : relative;
 }
 
-function printWelcome(graph: RunningGraph, demo: SeedSummary, startedAt: number, logDir: string): void {
+function printWelcome(graph: RunningGraph, demo: SeedSummary, credentials: DemoCredentials, credentialsFile: string, startedAt: number, logDir: string): void {
   const url = `${graph.gatewayUrl}/graphql`;
+  const width = Math.max(...CREDENTIAL_ROLES.map((role) => role.length)) + 2;
+  const credentialLines = [
+    ...CREDENTIAL_ROLES.map((role) => `  ${role.padEnd(width)}X-Api-Key: ${credentials[role].apiKey}`),
+    `  ${'PUBLIC'.padEnd(width)}(no credential: publicly disclosed information only)`,
+  ].join('\n');
   const e = demo.examples;
   const pids = [...graph.processes.values()].map((child) => child.pid ?? 0);
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
@@ -96,7 +129,15 @@ Example subjects (${demo.subjects.toLocaleString('en')} seeded):
   environmental credit BLACK          ${e.environmentalBlack}
   formerly listed (record removed)    ${e.formerlyListed}
 
+Demo credentials, one per role (also in ${displayPath(credentialsFile)}, readable by you only).
+Non-public roles send X-Purpose with each request (e.g. the licence application number); it goes into the audit log.
+${credentialLines}
+
 Try:
+  curl -s ${url} -H 'content-type: application/json' \\
+    -H 'X-Api-Key: ${credentials.APPROVAL_SYSTEM.apiKey}' -H 'X-Purpose: licence application 2026-0001' \\
+    -d '{"query":"{ creditCheck(code: \\"${e.dishonestDebtor}\\", scenario: ADMINISTRATIVE_LICENSING) { verdict measures { name basis until } missingSources } }"}'
+
   curl -s ${url} -H 'content-type: application/json' \\
     -d '{"query":"{ subject(code: \\"${e.dishonestDebtor}\\") { name lists { kind department reason } courts { dishonestDebtors { caseNumber court listedOn } } tax { latestRating { level } } } }"}'
 
@@ -120,9 +161,12 @@ async function main(): Promise<void> {
     const subjects = flag('subjects', DEFAULT_DEMO_SUBJECTS);
     console.log(`First start: seeding ${subjects.toLocaleString('en')} subjects into ${dataDir} (one department at a time).`);
     // A half-finished earlier seed leaves databases without demo.json: start them over.
+    // New databases: keys written for the old ones would name clients that no longer exist.
+    fs.rmSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), { force: true });
     demo = await seedInChildProcess(subjects, flag('seed', 1), dataDir);
     fs.writeFileSync(demoFile, JSON.stringify(demo, null, 2));
   }
+  const credentials = await demoCredentialsInChildProcess(dataDir);
 
   console.log('Starting the five department subgraphs and the gateway...');
   const logDir = path.join(dataDir, 'logs');
@@ -143,7 +187,7 @@ async function main(): Promise<void> {
       if (!stopping) console.error(`${name} exited unexpectedly (${code ?? signal}); see ${path.join(logDir, `${name}.log`)}`);
     });
   }
-  printWelcome(graph, demo, startedAt, logDir);
+  printWelcome(graph, demo, credentials, path.join(dataDir, DEMO_CREDENTIALS_FILE), startedAt, logDir);
 }
 
 main().catch((error) => {

@@ -1,0 +1,127 @@
+/**
+ * The demo's credentials (API.md): one API client per credential role (every
+ * role but PUBLIC, which is what no credential means) in the credit office's
+ * register, their keys written to `<DATA_DIR>/demo-credentials.json` as
+ *
+ *   { "<ROLE>": { "apiKey": "cgk_...", "clientId": "cli_..." }, ... }
+ *
+ * readable by the owner only (0600): the register keeps only each key's
+ * hash, so this file is the one place the demo keys exist. A second run
+ * reuses the file and creates only what a role lacks.
+ *
+ * `npm start` runs this file as a short child process after seeding, so the
+ * long-lived start process never opens the credit office's database:
+ *
+ *   node --import tsx scripts/demo-credentials.ts      (DATA_DIR, CREDIT_DATABASE_URL / DATABASE_URL as the subgraph)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CREDENTIAL_ROLES, type CredentialRole } from '../lib/auth/roles';
+import { ROOT_DIR, subgraphConfig } from '../lib/config';
+import { openSubgraphDatabase } from '../lib/subgraph';
+import { creditSubgraph } from '../subgraphs/credit';
+import { createClient } from '../subgraphs/credit/clients';
+
+export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
+
+export interface DemoCredential {
+  apiKey: string;
+  clientId: string;
+}
+
+export type DemoCredentials = Record<CredentialRole, DemoCredential>;
+
+type Env = Record<string, string | undefined>;
+
+/** Names the demo clients carry in the register (`npm run client -- list`). */
+const DEMO_CLIENT_NAMES: Record<CredentialRole, string> = {
+  APPROVAL_SYSTEM: 'Demo approval system',
+  TRADING_PLATFORM: 'Demo public resource trading platform',
+  FINANCIAL_INSTITUTION: 'Demo bank',
+  DEPARTMENT: 'Demo department',
+  CREDIT_OFFICE: 'Demo credit office',
+  DEVELOPER: 'Demo developer',
+};
+
+export function dataDirOf(env: Env = process.env): string {
+  return path.resolve(env.DATA_DIR ?? path.join(ROOT_DIR, 'data'));
+}
+
+export function demoCredentialsPath(dataDir: string): string {
+  return path.join(dataDir, DEMO_CREDENTIALS_FILE);
+}
+
+const isCredential = (value: unknown): value is DemoCredential =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as DemoCredential).apiKey === 'string' &&
+  typeof (value as DemoCredential).clientId === 'string';
+
+/** What the file holds for each role (roles with no usable entry left out); empty when there is no file. */
+export function readDemoCredentials(file: string): Partial<DemoCredentials> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+  const found: Partial<DemoCredentials> = {};
+  if (typeof parsed !== 'object' || parsed === null) return found;
+  for (const role of CREDENTIAL_ROLES) {
+    const entry = (parsed as Record<string, unknown>)[role];
+    if (isCredential(entry)) found[role] = { apiKey: entry.apiKey, clientId: entry.clientId };
+  }
+  return found;
+}
+
+export function isComplete(credentials: Partial<DemoCredentials>): credentials is DemoCredentials {
+  return CREDENTIAL_ROLES.every((role) => credentials[role] !== undefined);
+}
+
+/** Writes the file whole or not at all, owner-only from the first byte. */
+function writeOwnerOnly(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, content, { mode: 0o600 });
+  fs.chmodSync(partial, 0o600); // whatever the umask
+  fs.renameSync(partial, file);
+}
+
+/**
+ * The demo credentials of the deployment `env` describes (DATA_DIR and the
+ * credit office's database, as the subgraph reads them): the file's when it
+ * names every role, else the missing roles' clients created and the file
+ * (re)written.
+ */
+export async function ensureDemoCredentials(env: Env = process.env): Promise<{ credentials: DemoCredentials; file: string; created: CredentialRole[] }> {
+  const file = demoCredentialsPath(dataDirOf(env));
+  const credentials = readDemoCredentials(file);
+  if (isComplete(credentials)) return { credentials, file, created: [] };
+
+  const created: CredentialRole[] = [];
+  const db = await openSubgraphDatabase(creditSubgraph, subgraphConfig('credit', env));
+  try {
+    for (const role of CREDENTIAL_ROLES) {
+      if (credentials[role]) continue;
+      const { client, apiKey } = await createClient(db, { name: DEMO_CLIENT_NAMES[role], role });
+      credentials[role] = { apiKey, clientId: client.id };
+      created.push(role);
+    }
+  } finally {
+    await db.close();
+  }
+  if (!isComplete(credentials)) throw new Error('demo credentials incomplete after creating them'); // unreachable: every role was filled above
+  writeOwnerOnly(file, `${JSON.stringify(credentials, null, 2)}\n`);
+  return { credentials, file, created };
+}
+
+if (require.main === module) {
+  ensureDemoCredentials()
+    .then(({ file, created }) => {
+      console.log(JSON.stringify({ file, created }));
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}
