@@ -268,7 +268,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
     default: '',
     description:
-      "HMAC key (at least 32 characters, the same on every service) with which the gateway signs the caller's identity for the subgraphs (header x-credit-graph-identity) and its own GATEWAY identity for internal calls; unset on the credit subgraph means its internal endpoints (the API-key lookup, the audit log's delivery) are not served at all, and on the gateway that requests are not audited.",
+      "HMAC key (at least 32 characters, the same on every service) with which the gateway signs the caller's identity for the subgraphs (header x-credit-graph-identity) and its own GATEWAY identity for internal calls (the API-key lookup, the audit log's delivery). Required: the gateway and every subgraph refuse to start without it, and a subgraph answers no GraphQL request the gateway did not sign.",
     requiredInCompose: true,
   },
   {
