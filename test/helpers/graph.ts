@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startGraph, type RunningGraph, type ServiceName } from '../../scripts/graph-processes';
 import { seed, type SeedSummary } from '../../scripts/seed/index';
+import { ensureDemoCredentials, type DemoCredentials } from '../../scripts/demo-credentials';
+import type { CredentialRole } from '../../lib/auth/roles';
 import { createTestDatabase } from './postgres';
 import { freePorts } from './ports';
 
@@ -18,6 +20,10 @@ export interface TestGraph {
   logDir: string;
   /** The PostgreSQL database every department uses (its own schema each), on the postgres engine. */
   databaseUrl: string | undefined;
+  /** One API client per credential role, registered as `npm start` registers the demo's (scripts/demo-credentials.ts). */
+  credentials: DemoCredentials;
+  /** Headers of a request as `role`: its API key and an X-Purpose (non-public roles must send one). */
+  as(role: CredentialRole, purpose?: string): Record<string, string>;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] }; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -32,6 +38,7 @@ export async function startTestGraph(options: { engine: 'pglite' | 'postgres'; s
     dropDatabase = database.drop;
   }
   const seeded = await seed({ subjects: options.subjects, seed: 7, env: { ...process.env, ...env } });
+  const { credentials } = await ensureDemoCredentials({ ...process.env, ...env });
   const [gateway, market, tax, courts, environment, credit] = await freePorts(6);
   const logDir = path.join(workDir, 'logs');
   const graph = await startGraph({ env, logDir, ports: { gateway, market, tax, courts, environment, credit } });
@@ -42,6 +49,8 @@ export async function startTestGraph(options: { engine: 'pglite' | 'postgres'; s
     seeded,
     logDir,
     databaseUrl: env.DATABASE_URL,
+    credentials,
+    as: (role, purpose = 'e2e test') => ({ 'x-api-key': credentials[role].apiKey, 'x-purpose': purpose }),
     async graphql(query, variables, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
