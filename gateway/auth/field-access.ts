@@ -113,7 +113,26 @@ export function planFieldAccess(schema: GraphQLSchema, document: DocumentNode, p
       },
     },
   });
-  return { document: withTypename, forbidden: [...forbidden] };
+  return { document: withoutUnusedVariables(withTypename), forbidden: [...forbidden] };
+}
+
+/**
+ * A variable only a forbidden field used would make the operation invalid
+ * ("variable is never used"): its definition goes too (values sent for it are ignored).
+ */
+function withoutUnusedVariables(document: DocumentNode): DocumentNode {
+  const used = new Set<string>();
+  visit(document, {
+    VariableDefinition: () => false, // the definition itself is not a use
+    Variable(node) {
+      used.add(node.name.value);
+    },
+  });
+  return visit(document, {
+    VariableDefinition(node) {
+      return used.has(node.variable.name.value) ? undefined : null;
+    },
+  });
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -90,6 +90,14 @@ describe('field access', () => {
     expect(errors[0]!.extensions).toEqual({ code: 'FORBIDDEN', field: 'Subject.strictTax', requiredScopes: ['records'] });
   });
 
+  it('drops the variables only a forbidden field used, so the operation stays valid', () => {
+    const query = 'query($c: ID!, $d: ID!) { subject(code: $c) { code } secretRoot2: secretRoot other: subject(code: $d) { strictTax { level } } }';
+    const plan = planFieldAccess(schema, parse(query), policies, PUBLIC);
+    expect(print(plan.document)).toBe('query ($c: ID!, $d: ID!) {\n  subject(code: $c) {\n    code\n  }\n  other: subject(code: $d) {\n    __cgForbiddenPlaceholder: __typename\n  }\n}');
+    const check = planFieldAccess(schema, parse('query($c: ID!) { secretRoot x: secretRoot }'), policies, PUBLIC);
+    expect(print(check.document)).not.toMatch(/\$c/);
+  });
+
   it('denies a field no policy covers, to every caller', () => {
     const { data, errors } = run('{ secretRoot }', new Set(['public', 'records', 'tax:detail']), () => ({}));
     expect(data).toEqual({ secretRoot: null });
