@@ -51,7 +51,7 @@ async function startGateway(graph: TestGraph, env: NodeJS.ProcessEnv, name: stri
   for (const d of DEPARTMENTS) args.push('--subgraph', `${d.name}=http://127.0.0.1:${graph.graph.ports[d.name]}/graphql`);
   const { NODE_OPTIONS: _n, ...parentEnv } = process.env;
   const log = fs.openSync(path.join(graph.logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, args, { cwd: ROOT_DIR, env: { ...parentEnv, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, args, { cwd: ROOT_DIR, env: { ...parentEnv, LOG_LEVEL: 'info', IDENTITY_SIGNING_KEY: graph.graph.identitySigningKey, ...env }, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   await waitUntilReady(`http://127.0.0.1:${port}/readyz`, child, 60_000);
   return {
