@@ -66,8 +66,11 @@ async function startGateway(graph: TestGraph, env: NodeJS.ProcessEnv, name: stri
   };
 }
 
+/** Who the suite asks as: the credit office (checks and list publication need it), set once the graph is up. */
+let callerHeaders: Record<string, string> = {};
+
 async function post(url: string, query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...callerHeaders }, body: JSON.stringify({ query, variables }) });
   const text = await response.text();
   return { status: response.status, text, body: JSON.parse(text), cache: response.headers.get('x-cache') };
 }
@@ -93,6 +96,7 @@ describe('the gateway cache', () => {
   beforeAll(async () => {
     await redis.flushdb();
     graph = await startTestGraph({ engine: 'pglite', subjects: SUBJECTS, env: { REDIS_URL } });
+    callerHeaders = graph.as('CREDIT_OFFICE');
     other = await startGateway(graph, { REDIS_URL }, 'gateway-b');
   }, 180_000);
   afterAll(async () => {

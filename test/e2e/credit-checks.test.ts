@@ -24,7 +24,8 @@ describe('credit checks through the gateway', () => {
   let db: Client;
 
   beforeAll(async () => {
-    graph = await startTestGraph({ engine: 'postgres', subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500' } });
+    // The credit office runs checks, workflows, lists and statistics; a bidding check is asked as a trading platform.
+    graph = await startTestGraph({ engine: 'postgres', subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500' }, caller: 'CREDIT_OFFICE' });
     db = new Client({ connectionString: graph.databaseUrl });
     await db.connect();
   }, 180_000);
@@ -33,14 +34,14 @@ describe('credit checks through the gateway', () => {
     await graph?.close();
   });
 
-  const check = async (code: string, scenario: string) => {
-    const { body } = await graph.graphql(CHECK, { code, scenario });
+  const check = async (code: string, scenario: string, headers?: Record<string, string>) => {
+    const { body } = await graph.graphql(CHECK, { code, scenario }, headers);
     return body;
   };
 
   it('bars a dishonest judgment debtor from bidding, citing the court record, and records the check', async () => {
     const code = graph.seeded.examples.dishonestDebtor;
-    const body = await check(code, 'PUBLIC_RESOURCE_TRADING');
+    const body = await check(code, 'PUBLIC_RESOURCE_TRADING', graph.as('TRADING_PLATFORM', 'bidding round 2026-07'));
     expect(body.errors).toBeUndefined();
     const result = body.data.creditCheck;
     expect(result).toEqual(expect.objectContaining({ code, scenario: 'PUBLIC_RESOURCE_TRADING', verdict: 'PROHIBITED', missingSources: [] }));

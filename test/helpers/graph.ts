@@ -24,11 +24,20 @@ export interface TestGraph {
   credentials: DemoCredentials;
   /** Headers of a request as `role`: its API key and an X-Purpose (non-public roles must send one). */
   as(role: CredentialRole, purpose?: string): Record<string, string>;
+  /** POSTs to the gateway as the graph's `caller` (see TestGraphOptions) unless `headers` carry a credential. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] }; headers: Headers }>;
   close(): Promise<void>;
 }
 
-export async function startTestGraph(options: { engine: 'pglite' | 'postgres'; subjects: number; env?: NodeJS.ProcessEnv }): Promise<TestGraph> {
+export interface TestGraphOptions {
+  engine: 'pglite' | 'postgres';
+  subjects: number;
+  env?: NodeJS.ProcessEnv;
+  /** The role graphql() calls as when its headers carry no credential of their own; default none (PUBLIC). */
+  caller?: CredentialRole;
+}
+
+export async function startTestGraph(options: TestGraphOptions): Promise<TestGraph> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-e2e-'));
   const env: NodeJS.ProcessEnv = { DATA_DIR: path.join(workDir, 'data'), LOG_LEVEL: 'info', ...options.env };
   let dropDatabase = async () => {};
@@ -43,6 +52,7 @@ export async function startTestGraph(options: { engine: 'pglite' | 'postgres'; s
   const logDir = path.join(workDir, 'logs');
   const graph = await startGraph({ env, logDir, ports: { gateway, market, tax, courts, environment, credit } });
   const url = graph.gatewayUrl;
+  const as = (role: CredentialRole, purpose = 'e2e test') => ({ 'x-api-key': credentials[role].apiKey, 'x-purpose': purpose });
   return {
     url,
     graph,
@@ -50,11 +60,13 @@ export async function startTestGraph(options: { engine: 'pglite' | 'postgres'; s
     logDir,
     databaseUrl: env.DATABASE_URL,
     credentials,
-    as: (role, purpose = 'e2e test') => ({ 'x-api-key': credentials[role].apiKey, 'x-purpose': purpose }),
+    as,
     async graphql(query, variables, headers = {}) {
+      const named = Object.keys(headers).map((name) => name.toLowerCase());
+      const credential = options.caller && !named.includes('x-api-key') && !named.includes('authorization') ? as(options.caller) : {};
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...credential, ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: await response.json(), headers: response.headers };
