@@ -18,7 +18,7 @@
  *   recorded after the response went out, so it never slows a request.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError, Kind, parse, print, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, parse, print, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -103,10 +103,12 @@ export function createAuthPipeline(options: AuthPipelineOptions) {
         insuranceLimiter: new RateLimiterMemory({ points: limits.requestsPerMinute, duration: 60 }),
       })
     : new RateLimiterMemory({ points: limits.requestsPerMinute, duration: 60 });
+  // graphql-armor throws on the first violation by default; reported instead, they come back as validation errors.
+  const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
   const complexityRules = [
-    maxDepthRule({ n: limits.maxDepth, flattenFragments: true }),
-    costLimitRule({ maxCost: limits.maxCost }),
-    maxAliasesRule({ n: limits.maxAliases }),
+    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }),
+    costLimitRule({ maxCost: limits.maxCost, ...report }),
+    maxAliasesRule({ n: limits.maxAliases, ...report }),
   ];
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
@@ -150,7 +152,7 @@ export function createAuthPipeline(options: AuthPipelineOptions) {
     const complexity = validate(schema, document, complexityRules);
     if (complexity.length > 0) {
       auth.outcome = 'QUERY_TOO_COMPLEX';
-      return refuse(reply, 400, 'QUERY_TOO_COMPLEX', complexity.map((e) => e.message).join('; '));
+      return refuse(reply, 400, 'QUERY_TOO_COMPLEX', complexity.map((e) => e.message.replace(/^Syntax Error: /, '')).join('; '));
     }
     const scopes = new Set(auth.caller.scopes);
     if (options.production && !scopes.has('introspection') && selectsIntrospection(document)) {
