@@ -121,7 +121,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     logger,
   });
 
-  const app = createHttpServer(logger);
+  const app = createHttpServer(logger, { bodyLimit: config.maxBodyBytes });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger,

@@ -61,6 +61,8 @@ export interface GatewayConfig {
   production: boolean;
   /** Requests per client per minute, shared by every gateway through Redis. */
   rateLimitPerMinute: number;
+  /** Largest request body accepted (413 above it). */
+  maxBodyBytes: number;
 }
 
 export function gatewayConfig(env: Env = process.env, argv: string[] = []): GatewayConfig {
@@ -91,6 +93,8 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     redis: redisTargetFrom(env),
     production: env.NODE_ENV === 'production',
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 600),
+    // A 1,000-code batch is ~25 KB; a megabyte leaves room for any honest query and none for a flood.
+    maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024),
   };
 }
 
@@ -248,6 +252,13 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     default: '',
     description: "'production' limits introspection and the playground to DEVELOPER clients.",
     requiredInCompose: true,
+  },
+  {
+    name: 'MAX_BODY_BYTES',
+    services: ['gateway'],
+    default: '1048576',
+    description: 'Largest request body the gateway accepts; larger ones are refused with 413.',
+    requiredInCompose: false,
   },
   {
     name: 'RATE_LIMIT_PER_MINUTE',
