@@ -116,7 +116,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     authorisedSubjects: remoteAuthorisationLookup({ creditUrl, signingKey, logger }),
     redis: redisForLimits,
     production: config.production,
-    limits: { ...DEFAULT_LIMITS, requestsPerMinute: config.rateLimitPerMinute },
+    limits: { ...DEFAULT_LIMITS, requestsPerMinute: config.rateLimitPerMinute, maxDepth: config.maxQueryDepth },
     audit,
     logger,
   });

@@ -63,6 +63,8 @@ export interface GatewayConfig {
   rateLimitPerMinute: number;
   /** Largest request body accepted (413 above it). */
   maxBodyBytes: number;
+  /** Deepest selection an operation may nest (QUERY_TOO_COMPLEX above it). */
+  maxQueryDepth: number;
 }
 
 export function gatewayConfig(env: Env = process.env, argv: string[] = []): GatewayConfig {
@@ -95,6 +97,8 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 600),
     // A 1,000-code batch is ~25 KB; a megabyte leaves room for any honest query and none for a flood.
     maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024),
+    // The schema has no cycles (its deepest path is 6); a deeper operation is not a real client's.
+    maxQueryDepth: intFrom(env, 'MAX_QUERY_DEPTH', 10),
   };
 }
 
@@ -252,6 +256,13 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     default: '',
     description: "'production' limits introspection and the playground to DEVELOPER clients.",
     requiredInCompose: true,
+  },
+  {
+    name: 'MAX_QUERY_DEPTH',
+    services: ['gateway'],
+    default: '10',
+    description: 'Deepest selection an operation may nest; deeper ones are refused with QUERY_TOO_COMPLEX (introspection is not counted).',
+    requiredInCompose: false,
   },
   {
     name: 'MAX_BODY_BYTES',

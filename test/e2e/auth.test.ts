@@ -206,6 +206,16 @@ describe('the authorised API', () => {
       const tooMany = await gql('PUBLIC', amplified);
       expect(tooMany.status).toBe(400);
       expect(codes(tooMany.body)).toEqual(['QUERY_TOO_COMPLEX']);
+      // The schema is shallow (its deepest path is 6), so the second gateway runs with MAX_QUERY_DEPTH=3.
+      const deep = await fetch(`${second.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ subject(code: "${graph.seeded.examples.clean}") { market { registration { legalRepresentative { name } } } } }` }),
+      });
+      expect(deep.status).toBe(400);
+      const deepBody = await deep.json();
+      expect(codes(deepBody)).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(deepBody.errors[0].message).toMatch(/depth/i);
       // The gateway answers 413 as soon as the declared length is over its limit and may close while the
       // client still writes: read the status from the response, not from the upload's outcome.
       const body = JSON.stringify({ query: `{ subject(code: "x") { code } } # ${'x'.repeat(100 * 1024)}` }); // limit set to 64 KiB above
@@ -270,7 +280,7 @@ async function startSecondGateway(graph: TestGraph): Promise<{ url: string; chil
   const log = fs.openSync(path.join(graph.logDir, 'gateway-b.log'), 'a');
   const child = spawn(process.execPath, args, {
     cwd: ROOT_DIR,
-    env: { ...parentEnv, REDIS_URL, JWT_SECRET, IDENTITY_SIGNING_KEY: SIGNING_KEY, RATE_LIMIT_PER_MINUTE: String(RATE), CACHE: 'off' },
+    env: { ...parentEnv, REDIS_URL, JWT_SECRET, IDENTITY_SIGNING_KEY: SIGNING_KEY, RATE_LIMIT_PER_MINUTE: String(RATE), CACHE: 'off', MAX_QUERY_DEPTH: '3' },
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
