@@ -41,8 +41,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fetch } from 'undici';
 import type { Logger } from '../../lib/logger';
-import { IDENTITY_HEADER, signIdentity } from '../../lib/auth/identity-header';
-import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
+import { IDENTITY_HEADER, signGatewayIdentity } from '../../lib/auth/identity-header';
 import { REQUEST_ID_HEADER } from '../../lib/logger';
 import { identitySigningKey, ROOT_DIR } from '../../lib/config';
 import { auditEntryProblems, MAX_AUDIT_BATCH, type AuditEntry } from '../../lib/audit-entry';
@@ -187,7 +186,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
 
   async function deliver(entries: AuditEntry[], timeoutMs = requestTimeoutMs): Promise<void> {
     const requestId = `audit-${crypto.randomUUID()}`;
-    const identity = signIdentity({ clientId: 'gateway', role: GATEWAY_SERVICE_ROLE, scopes: [], purpose: null, requestId }, options.signingKey);
+    const identity = signGatewayIdentity(options.signingKey, null, requestId);
     let response;
     try {
       response = await fetch(options.url, {

@@ -5,9 +5,7 @@
  * No usable answer means no authorisation: the bank gets FORBIDDEN for the
  * detail rather than data it may not be entitled to (fail closed).
  */
-import crypto from 'node:crypto';
-import { IDENTITY_HEADER, signIdentity } from '../../lib/auth/identity-header';
-import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
+import { IDENTITY_HEADER, signGatewayIdentity } from '../../lib/auth/identity-header';
 import type { Logger } from '../../lib/logger';
 
 const AUTHORISATION_LOOKUP_PATH = '/internal/financial-authorisations';
@@ -15,10 +13,7 @@ const AUTHORISATION_LOOKUP_PATH = '/internal/financial-authorisations';
 export function remoteAuthorisationLookup(options: { creditUrl: string; signingKey: string; logger: Logger; timeoutMs?: number }) {
   const base = options.creditUrl.replace(/\/graphql\/?$/, '').replace(/\/$/, '');
   return async (clientId: string, codes: string[]): Promise<Set<string>> => {
-    const identity = signIdentity(
-      { clientId: null, role: GATEWAY_SERVICE_ROLE, scopes: [], purpose: 'financial authorisation lookup', requestId: crypto.randomUUID() },
-      options.signingKey,
-    );
+    const identity = signGatewayIdentity(options.signingKey, 'financial authorisation lookup');
     try {
       const response = await fetch(`${base}${AUTHORISATION_LOOKUP_PATH}`, {
         method: 'POST',

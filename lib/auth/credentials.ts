@@ -13,8 +13,8 @@
  * a client whose key broke must find out, not silently see less.
  */
 import crypto from 'node:crypto';
-import { IDENTITY_HEADER, signIdentity } from './identity-header';
-import { GATEWAY_SERVICE_ROLE, isCredentialRole, ROLE_SCOPES, type CredentialRole, type Role, type Scope } from './roles';
+import { IDENTITY_HEADER, signGatewayIdentity } from './identity-header';
+import { isCredentialRole, ROLE_SCOPES, type CredentialRole, type Role, type Scope } from './roles';
 import type { JwtRefusal, JwtVerifier } from './jwt';
 
 export type CredentialKind = 'api-key' | 'jwt' | 'none';
@@ -196,10 +196,7 @@ export function remoteApiKeyVerifier(options: RemoteApiKeyVerifierOptions): ApiK
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 3000;
   return async (apiKey) => {
-    const identity = signIdentity(
-      { clientId: null, role: GATEWAY_SERVICE_ROLE, scopes: [], purpose: 'api-key lookup', requestId: crypto.randomUUID() },
-      options.signingKey,
-    );
+    const identity = signGatewayIdentity(options.signingKey, 'api-key lookup');
     const response = await doFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },

@@ -7,6 +7,7 @@
  * can reach a department's data around the gateway's authorisation.
  */
 import crypto from 'node:crypto';
+import { GATEWAY_SERVICE_ROLE } from './roles';
 
 export const IDENTITY_HEADER = 'x-credit-graph-identity';
 
@@ -74,4 +75,23 @@ function isSignedPayload(value: unknown): value is SignedPayload {
 
 function mac(body: string, key: string): string {
   return crypto.createHmac('sha256', key).update(body).digest('base64url');
+}
+
+/**
+ * The gateway vouching for itself (role GATEWAY) on its internal calls to the
+ * credit office: API-key lookups, authorisation lookups, audit deliveries.
+ */
+export function signGatewayIdentity(key: string, purpose: string | null, requestId: string = crypto.randomUUID()): string {
+  return signIdentity({ clientId: null, role: GATEWAY_SERVICE_ROLE, scopes: [], purpose, requestId }, key);
+}
+
+export type GatewayCallerVerification = { valid: true; identity: ForwardedIdentity } | { valid: false; reason: Exclude<IdentityVerification, { valid: true }>['reason'] | 'NOT_GATEWAY' };
+
+/** The check of every internal endpoint: a single, fresh identity the gateway signed for itself. */
+export function verifyGatewayCaller(header: string | string[] | undefined, key: string, now: number = Date.now()): GatewayCallerVerification {
+  // A repeated header is not one identity.
+  const verified = verifyIdentity(typeof header === 'string' ? header : undefined, key, now);
+  if (!verified.valid) return verified;
+  if (verified.identity.role !== GATEWAY_SERVICE_ROLE) return { valid: false, reason: 'NOT_GATEWAY' };
+  return verified;
 }

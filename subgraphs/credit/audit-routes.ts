@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../lib/db';
-import { IDENTITY_HEADER, verifyIdentity } from '../../lib/auth/identity-header';
+import { IDENTITY_HEADER, verifyGatewayCaller } from '../../lib/auth/identity-header';
 import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
 import { validateAuditBatch } from '../../lib/audit-entry';
 import { appendAuditEntries } from './audit';
@@ -22,13 +22,13 @@ const BODY_LIMIT = 32 * 1024 * 1024;
 
 export async function registerAuditRoutes(app: FastifyInstance, db: Database, signingKey: string): Promise<void> {
   app.post(AUDIT_PATH, { bodyLimit: BODY_LIMIT }, async (request, reply) => {
-    const header = request.headers[IDENTITY_HEADER];
-    const verification = verifyIdentity(typeof header === 'string' ? header : undefined, signingKey);
+    const verification = verifyGatewayCaller(request.headers[IDENTITY_HEADER], signingKey);
     if (!verification.valid) {
-      return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: verification.reason, message: `a signed ${IDENTITY_HEADER} header of the gateway is required` });
-    }
-    if (verification.identity.role !== GATEWAY_SERVICE_ROLE) {
-      return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: 'NOT_GATEWAY', message: `only the gateway (role ${GATEWAY_SERVICE_ROLE}) delivers audit entries, not ${verification.identity.role}` });
+      const message =
+        verification.reason === 'NOT_GATEWAY'
+          ? `only the gateway (role ${GATEWAY_SERVICE_ROLE}) delivers audit entries`
+          : `a signed ${IDENTITY_HEADER} header of the gateway is required`;
+      return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: verification.reason, message });
     }
     const batch = validateAuditBatch(request.body);
     if (!batch.valid) {

@@ -17,8 +17,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../lib/db';
-import { IDENTITY_HEADER, verifyIdentity } from '../../lib/auth/identity-header';
-import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
+import { IDENTITY_HEADER, verifyGatewayCaller } from '../../lib/auth/identity-header';
 import { authenticateApiKey } from './clients';
 import { authorisedSubjects } from './workflows/authorisations';
 
@@ -47,11 +46,8 @@ export function internalRoutes(options: InternalRoutesOptions): (app: FastifyIns
 
     /** Only the gateway, vouching for itself with the shared key, may call an internal endpoint. */
     const requireGateway = async (request: FastifyRequest, reply: FastifyReply) => {
-      const header = request.headers[IDENTITY_HEADER];
-      const token = typeof header === 'string' ? header : undefined; // a repeated header is not one identity
-      const verified = verifyIdentity(token, signingKey, now());
+      const verified = verifyGatewayCaller(request.headers[IDENTITY_HEADER], signingKey, now());
       if (!verified.valid) return reply.code(401).send({ error: 'CALLER_REFUSED', reason: verified.reason });
-      if (verified.identity.role !== GATEWAY_SERVICE_ROLE) return reply.code(401).send({ error: 'CALLER_REFUSED', reason: 'NOT_GATEWAY' });
     };
 
     app.post<{ Body: unknown }>(API_KEY_LOOKUP_PATH, { bodyLimit: BODY_LIMIT, onRequest: requireGateway }, async (request, reply) => {
