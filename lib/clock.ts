@@ -8,3 +8,10 @@ const DATE_IN_CHINA = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shangha
 export function todayInChina(now: Date = new Date()): string {
   return DATE_IN_CHINA.format(now);
 }
+
+/** Whether `value` is a calendar date written YYYY-MM-DD that exists (no 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}

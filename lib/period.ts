@@ -3,6 +3,7 @@
  * statistics fields take it: valid ISO dates, `from` not after `to`, and at
  * most `maxYears` long so one request cannot scan a department's whole history.
  */
+import { isCalendarDate } from './clock';
 import { badUserInput } from './errors';
 
 export interface Period {
@@ -10,14 +11,11 @@ export interface Period {
   to: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 function requireDate(field: string, value: string): Date {
-  const date = new Date(`${value}T00:00:00Z`);
-  if (!ISO_DATE.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+  if (!isCalendarDate(value)) {
     throw badUserInput(`'${field}' must be an ISO-8601 date (YYYY-MM-DD), got '${value}'`, { field, input: value });
   }
-  return date;
+  return new Date(`${value}T00:00:00Z`);
 }
 
 /** Validates a period or throws BAD_USER_INPUT naming the field. */

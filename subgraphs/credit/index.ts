@@ -14,7 +14,7 @@ import { supervisionResolvers } from './supervision';
 import { statisticsResolvers } from './statistics';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { validateSubjectCode } from '../../lib/identifiers';
-import { todayInChina } from '../../lib/clock';
+import { isCalendarDate, todayInChina } from '../../lib/clock';
 import { createCreditLoaders, listEntriesInForce, type CreditLoaders, type ListKind, type ListPosition } from './store';
 import { internalRoutes } from './internal';
 import { auditRoutes } from './audit-routes';
@@ -47,8 +47,7 @@ function decodeCursor(cursor: string): ListPosition {
   const match = /^(\d{4}-\d{2}-\d{2})\|(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw refuse();
   const [, since, id] = match as unknown as [string, string, string];
-  const date = new Date(`${since}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== since) throw refuse();
+  if (!isCalendarDate(since)) throw refuse();
   if (BigInt(id) > MAX_BIGINT) throw refuse();
   return { since, id };
 }

@@ -7,6 +7,7 @@
  * already recorded.
  */
 import type { Database } from '../../lib/db';
+import { isCalendarDate } from '../../lib/clock';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import type { ResolverMap } from '../../lib/subgraph';
 import type { ListEntryView, ListKind } from './store';
@@ -33,8 +34,7 @@ const ENTRY_FIELDS = `id::text AS id, subject_code, subject_code AS code, kind, 
   since::text AS since, until::text AS until`;
 
 function isoDate(value: string, field: string): string {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
-  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+  if (!isCalendarDate(value)) {
     throw badUserInput(`${field} must be an ISO-8601 date (YYYY-MM-DD), got '${value}'`, { field });
   }
   return value;

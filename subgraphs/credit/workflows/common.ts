@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { Database, Queryable } from '../../../lib/db';
+import { isCalendarDate } from '../../../lib/clock';
 import { badUserInput } from '../../../lib/errors';
 import { DEPARTMENTS, type Department } from '../vocabulary';
 
@@ -64,12 +65,10 @@ export function requireRecordId(value: string): string {
   return recordId;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A calendar date YYYY-MM-DD that exists. */
 export function requireDate(field: string, value: string): string {
-  const date = new Date(`${value}T00:00:00Z`);
-  if (!ISO_DATE.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+  if (!isCalendarDate(value)) {
     throw refuse('INVALID_INPUT', `'${field}' must be a date YYYY-MM-DD, got '${value}'`, { field });
   }
   return value;
