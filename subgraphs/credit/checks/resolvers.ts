@@ -90,7 +90,8 @@ async function decideBatch(db: Database, representations: readonly CheckRepresen
     decided.flatMap((d) => (d ? [{ checkId: d.check.checkId, decision: d.decision, catalogueVersion: catalogue.version }] : [])),
   );
   // A check decided earlier (asked twice) answers with what was stored then.
-  const stored = await checksById(db, decided.flatMap((d) => (d && !decidedAt.has(d.check.checkId) ? [d.check.checkId] : [])));
+  const alreadyDecided = decided.flatMap((d) => (d && !decidedAt.has(d.check.checkId) ? [d.check.checkId] : []));
+  const stored = alreadyDecided.length > 0 ? await checksById(db, alreadyDecided) : new Map<string, CheckRow>();
   return decided.map((d, i) => {
     if (!d) return new Error(`no credit check ${representations[i]!.checkId}`);
     const first = stored.get(d.check.checkId);
