@@ -15,6 +15,7 @@ import path from 'node:path';
 import { ROOT_DIR } from '../lib/config';
 import { startGraph, type RunningGraph } from './graph-processes';
 import type { SeedSummary } from './seed/index';
+import { seedInChildProcess } from './seed/child-process';
 import { DEMO_CREDENTIALS_FILE, isComplete, readDemoCredentials, type DemoCredentials } from './demo-credentials';
 import { CREDENTIAL_ROLES } from '../lib/auth/roles';
 
@@ -42,28 +43,6 @@ function residentMegabytes(pids: number[]): number {
     }
   }
   return Math.round(kilobytes / 1024);
-}
-
-/**
- * Seeds in a child process: the embedded databases it creates cost hundreds
- * of megabytes that a process does not hand back when they close, and this
- * one stays up for as long as the demo runs.
- */
-function seedInChildProcess(subjects: number, seed: number, dataDir: string): Promise<SeedSummary> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT_DIR, 'scripts', 'seed.ts'), '--subjects', String(subjects), '--seed', String(seed), '--reset'],
-      { cwd: ROOT_DIR, env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`seeding failed (exit ${code}); see the messages above`));
-      else resolve(JSON.parse(output) as SeedSummary);
-    });
-  });
 }
 
 /**
@@ -163,7 +142,7 @@ async function main(): Promise<void> {
     // A half-finished earlier seed leaves databases without demo.json: start them over.
     // New databases: keys written for the old ones would name clients that no longer exist.
     fs.rmSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), { force: true });
-    demo = await seedInChildProcess(subjects, flag('seed', 1), dataDir);
+    demo = await seedInChildProcess(subjects, flag('seed', 1), { ...process.env, DATA_DIR: dataDir });
     fs.writeFileSync(demoFile, JSON.stringify(demo, null, 2));
   }
   const credentials = await demoCredentialsInChildProcess(dataDir);

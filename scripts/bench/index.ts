@@ -17,7 +17,6 @@
  * "Gateways side by side" section of docs/benchmarks.md and docs/benchmarks.svg;
  * the raw numbers go to .bench/results.json.
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,7 +27,7 @@ import { SignJWT } from 'jose';
 import { ROOT_DIR } from '../../lib/config';
 import { DEPARTMENTS, type SubgraphName } from '../../lib/departments';
 import { startGraph } from '../graph-processes';
-import type { SeedSummary } from '../seed/index';
+import { seedInChildProcess } from '../seed/child-process';
 import { createPlan } from '../seed/plan';
 import {
   cleanUp,
@@ -130,23 +129,6 @@ function options(): Options {
     rotation: number('rotation', 10),
     only: only as ContenderKey[],
   };
-}
-
-function seedInChildProcess(subjects: number, seed: number, env: NodeJS.ProcessEnv): Promise<SeedSummary> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT_DIR, 'scripts', 'seed.ts'), '--subjects', String(subjects), '--seed', String(seed), '--reset'],
-      { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`seeding failed (exit ${code}); see the messages above`));
-      else resolve(JSON.parse(output) as SeedSummary);
-    });
-  });
 }
 
 /** `checkId` is new on every credit check: everything else must be the same bytes of meaning. */
