@@ -9,4 +9,7 @@ module.exports = {
   // Suites start real processes and databases; two workers match the two cores CI has.
   maxWorkers: 2,
   testTimeout: 60000,
+  // One embedded PostgreSQL server for the run (or TEST_DATABASE_URL's); every suite makes its own databases on it.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
 };

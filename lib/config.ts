@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { departmentOf, DEPARTMENTS, GATEWAY_PORT, type SubgraphName } from './departments';
+import { localDepartmentUrl } from './local-cluster';
 import { redisTargetFrom, type RedisTarget } from './redis';
 
 type Env = Record<string, string | undefined>;
@@ -24,10 +25,18 @@ export interface SubgraphConfig {
   name: SubgraphName;
   host: string;
   port: number;
-  /** postgres:// URL, or undefined for the embedded database. */
+  /**
+   * postgres:// URL of the department's database: its own variable, the
+   * shared one, else its database in the embedded cluster under DATA_DIR
+   * (lib/local-cluster.ts); undefined when none of them exists.
+   */
   databaseUrl: string | undefined;
-  dataDir: string;
   logLevel: string;
+}
+
+/** DATA_DIR: the embedded cluster, the demo's files, the gateway's audit spool. */
+export function dataDirFrom(env: Env = process.env): string {
+  return path.resolve(env.DATA_DIR ?? path.join(ROOT_DIR, 'data'));
 }
 
 export function subgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
@@ -36,8 +45,7 @@ export function subgraphConfig(name: SubgraphName, env: Env = process.env): Subg
     name,
     host: env.HOST ?? '127.0.0.1',
     port: intFrom(env, `${upper(name)}_PORT`, dept.port),
-    databaseUrl: env[`${upper(name)}_DATABASE_URL`] || env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.DATA_DIR ?? path.join(ROOT_DIR, 'data'), name),
+    databaseUrl: env[`${upper(name)}_DATABASE_URL`] || env.DATABASE_URL || localDepartmentUrl(dataDirFrom(env), name),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }
@@ -125,8 +133,19 @@ export function identitySigningKey(env: Env = process.env): string | undefined {
   return key;
 }
 
-/** A process of the deployment: the gateway or one department subgraph. */
-export type ServiceName = 'gateway' | SubgraphName;
+/**
+ * A process of the deployment: the gateway, one department subgraph, or the
+ * launcher (`npm start`, and the tools that start the embedded PostgreSQL
+ * when nothing runs it: the seed, the client CLI).
+ */
+export type ServiceName = 'gateway' | SubgraphName | 'launcher';
+
+/** The embedded PostgreSQL server's port: not 5432, which a machine's own server may hold. */
+export const DEFAULT_POSTGRES_PORT = 54320;
+
+export function postgresPort(env: Env = process.env): number {
+  return intFrom(env, 'POSTGRES_PORT', DEFAULT_POSTGRES_PORT);
+}
 
 export interface EnvironmentVariable {
   name: string;
@@ -178,7 +197,15 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
     default: '<repository>/data',
     description:
-      'Directory of the embedded PGlite databases, one sub-directory per subgraph (unused with a PostgreSQL URL); the gateway spools audit entries it could not deliver to its audit-spool/ sub-directory.',
+      'Directory of the embedded PostgreSQL cluster (postgres/, and its connection file postgres.json with one login role and database per department; unused with PostgreSQL URLs) and the demo\'s files; the gateway spools audit entries it could not deliver to its audit-spool/ sub-directory.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'POSTGRES_PORT',
+    services: ['launcher'],
+    default: '54320',
+    description:
+      'Port of the embedded PostgreSQL server that `npm start` runs under DATA_DIR/postgres when no DATABASE_URL is set (listening on 127.0.0.1 only).',
     requiredInCompose: false,
   },
   {
@@ -186,7 +213,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: DEPARTMENTS.map((d) => d.name),
     default: '',
     description:
-      'postgres:// URL shared by every subgraph that has no <DEPT>_DATABASE_URL of its own; unset means embedded PGlite under DATA_DIR.',
+      'postgres:// URL shared by every subgraph that has no <DEPT>_DATABASE_URL of its own (each department in a schema of its own); unset means the embedded PostgreSQL under DATA_DIR.',
     requiredInCompose: false,
   },
   ...DEPARTMENTS.flatMap((d): EnvironmentVariable[] => [
@@ -194,7 +221,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
       name: `${upper(d.name)}_DATABASE_URL`,
       services: [d.name],
       default: '',
-      description: `postgres:// URL of the ${d.title} subgraph's own database; falls back to DATABASE_URL, then to embedded PGlite.`,
+      description: `postgres:// URL of the ${d.title} subgraph's own database; falls back to DATABASE_URL, then to the department's own database and login role in the embedded PostgreSQL under DATA_DIR.`,
       requiredInCompose: true,
     },
     {

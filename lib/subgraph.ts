@@ -59,9 +59,14 @@ export function readSubgraphSdl(name: SubgraphName): string {
 /** Opens the department's database and brings its schema up to date. */
 export async function openSubgraphDatabase(
   definition: Pick<SubgraphDefinition<unknown>, 'name' | 'migrationsDir'>,
-  config: Pick<SubgraphConfig, 'databaseUrl' | 'dataDir'>,
+  config: Pick<SubgraphConfig, 'databaseUrl'>,
 ): Promise<Database> {
-  const db = await openDatabase({ schema: definition.name, url: config.databaseUrl, dataDir: config.dataDir });
+  if (!config.databaseUrl) {
+    throw new Error(
+      `no database for the ${definition.name} subgraph: set ${definition.name.toUpperCase()}_DATABASE_URL or DATABASE_URL, or run it under \`npm start\`, which starts the embedded PostgreSQL in DATA_DIR/postgres`,
+    );
+  }
+  const db = await openDatabase({ schema: definition.name, url: config.databaseUrl });
   try {
     await migrate(db, readMigrations(definition.migrationsDir));
   } catch (error) {
@@ -127,7 +132,7 @@ export async function buildSubgraph<Loaders>(
     metrics,
     readiness: async () => {
       await db.ping();
-      return { ready: true, details: { database: db.engine } };
+      return { ready: true, details: { database: 'postgres' } };
     },
   });
 
@@ -202,5 +207,5 @@ export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loader
   });
 
   await app.listen({ host: config.host, port: config.port });
-  logger.info({ port: config.port, database: db.engine }, `subgraph ${definition.name} listening`);
+  logger.info({ port: config.port }, `subgraph ${definition.name} listening`);
 }

@@ -82,32 +82,36 @@ async function main(argv: string[]): Promise<void> {
   // Loaded only now: the subgraph definition pulls in the whole GraphQL stack, which a refused command line does not need.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { openSubgraphDatabase } = require('../lib/subgraph') as typeof import('../lib/subgraph');
-  const { subgraphConfig } = require('../lib/config') as typeof import('../lib/config');
+  const { dataDirFrom, subgraphConfig } = require('../lib/config') as typeof import('../lib/config');
   const { creditSubgraph } = require('../subgraphs/credit') as typeof import('../subgraphs/credit');
+  const { withLocalCluster } = require('./postgres/cluster') as typeof import('./postgres/cluster');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const db = await openSubgraphDatabase(creditSubgraph, subgraphConfig('credit'));
-  try {
-    if (command === 'create') {
-      const { client, apiKey } = await createClient(db, { name: values.name!, role: values.role!, expiresAt });
-      if (values.json) {
-        console.log(JSON.stringify({ ...client, apiKey }, null, 2));
+  // Through the running graph's database server when there is one, so the change is there at once.
+  await withLocalCluster(process.env, dataDirFrom(), async () => {
+    const db = await openSubgraphDatabase(creditSubgraph, subgraphConfig('credit'));
+    try {
+      if (command === 'create') {
+        const { client, apiKey } = await createClient(db, { name: values.name!, role: values.role!, expiresAt });
+        if (values.json) {
+          console.log(JSON.stringify({ ...client, apiKey }, null, 2));
+        } else {
+          console.log(`created ${client.id} (${client.role}, "${client.name}"), expires ${client.expiresAt ?? 'never'}`);
+          console.log(`\n  API key: ${apiKey}\n`);
+          console.log('Store it now: it is shown only this once (the credit office keeps only its hash).');
+          console.log('Send it as the X-Api-Key header. A lost key cannot be recovered: revoke it and create another.');
+        }
+      } else if (command === 'list') {
+        const clients = await listClients(db);
+        if (values.json) console.log(JSON.stringify(clients, null, 2));
+        else console.log(clients.length === 0 ? 'no clients' : table(clients, new Date()));
       } else {
-        console.log(`created ${client.id} (${client.role}, "${client.name}"), expires ${client.expiresAt ?? 'never'}`);
-        console.log(`\n  API key: ${apiKey}\n`);
-        console.log('Store it now: it is shown only this once (the credit office keeps only its hash).');
-        console.log('Send it as the X-Api-Key header. A lost key cannot be recovered: revoke it and create another.');
+        const client = await revokeClient(db, values.id!);
+        console.log(`revoked ${client.id} (${client.role}, "${client.name}") at ${client.revokedAt}`);
       }
-    } else if (command === 'list') {
-      const clients = await listClients(db);
-      if (values.json) console.log(JSON.stringify(clients, null, 2));
-      else console.log(clients.length === 0 ? 'no clients' : table(clients, new Date()));
-    } else {
-      const client = await revokeClient(db, values.id!);
-      console.log(`revoked ${client.id} (${client.role}, "${client.name}") at ${client.revokedAt}`);
+    } finally {
+      await db.close();
     }
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -9,15 +9,16 @@
  * hash, so this file is the one place the demo keys exist. A second run
  * reuses the file and creates only what a role lacks.
  *
- * `npm start` runs this file as a short child process after seeding, so the
- * long-lived start process never opens the credit office's database:
+ * `npm start` calls it after seeding; run by hand it uses the embedded
+ * PostgreSQL under DATA_DIR (or CREDIT_DATABASE_URL / DATABASE_URL, as the subgraph):
  *
- *   node --import tsx scripts/demo-credentials.ts      (DATA_DIR, CREDIT_DATABASE_URL / DATABASE_URL as the subgraph)
+ *   node --import tsx scripts/demo-credentials.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { CREDENTIAL_ROLES, type CredentialRole } from '../lib/auth/roles';
-import { ROOT_DIR, subgraphConfig } from '../lib/config';
+import { dataDirFrom, subgraphConfig } from '../lib/config';
+import { writeOwnerOnly } from '../lib/local-cluster';
 import { openSubgraphDatabase } from '../lib/subgraph';
 import { creditSubgraph } from '../subgraphs/credit';
 import { createClient } from '../subgraphs/credit/clients';
@@ -42,10 +43,6 @@ const DEMO_CLIENT_NAMES: Record<CredentialRole, string> = {
   CREDIT_OFFICE: 'Demo credit office',
   DEVELOPER: 'Demo developer',
 };
-
-export function dataDirOf(env: Env = process.env): string {
-  return path.resolve(env.DATA_DIR ?? path.join(ROOT_DIR, 'data'));
-}
 
 export function demoCredentialsPath(dataDir: string): string {
   return path.join(dataDir, DEMO_CREDENTIALS_FILE);
@@ -78,15 +75,6 @@ export function isComplete(credentials: Partial<DemoCredentials>): credentials i
   return CREDENTIAL_ROLES.every((role) => credentials[role] !== undefined);
 }
 
-/** Writes the file whole or not at all, owner-only from the first byte. */
-function writeOwnerOnly(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(partial, content, { mode: 0o600 });
-  fs.chmodSync(partial, 0o600); // whatever the umask
-  fs.renameSync(partial, file);
-}
-
 /**
  * The demo credentials of the deployment `env` describes (DATA_DIR and the
  * credit office's database, as the subgraph reads them): the file's when it
@@ -94,7 +82,7 @@ function writeOwnerOnly(file: string, content: string): void {
  * (re)written.
  */
 export async function ensureDemoCredentials(env: Env = process.env): Promise<{ credentials: DemoCredentials; file: string; created: CredentialRole[] }> {
-  const file = demoCredentialsPath(dataDirOf(env));
+  const file = demoCredentialsPath(dataDirFrom(env));
   const credentials = readDemoCredentials(file);
   if (isComplete(credentials)) return { credentials, file, created: [] };
 
@@ -116,7 +104,9 @@ export async function ensureDemoCredentials(env: Env = process.env): Promise<{ c
 }
 
 if (require.main === module) {
-  ensureDemoCredentials()
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { withLocalCluster } = require('./postgres/cluster') as typeof import('./postgres/cluster');
+  withLocalCluster(process.env, dataDirFrom(), () => ensureDemoCredentials())
     .then(({ file, created }) => {
       console.log(JSON.stringify({ file, created }));
     })

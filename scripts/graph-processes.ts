@@ -7,15 +7,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEPARTMENTS, GATEWAY_PORT, type SubgraphName } from '../lib/departments';
-import { ROOT_DIR } from '../lib/config';
+import { DEPARTMENTS, type SubgraphName } from '../lib/departments';
+import { gatewayConfig, ROOT_DIR, subgraphConfig } from '../lib/config';
 
 export type ServiceName = SubgraphName | 'gateway';
 
 export interface GraphOptions {
   /** Environment for every process (DATA_DIR, database URLs, ...), on top of this process's. */
   env?: NodeJS.ProcessEnv;
-  /** Port per service; defaults to API.md's ports. */
+  /** Port per service; defaults to the configured ones (GATEWAY_PORT, MARKET_PORT, ...; API.md's by default). */
   ports?: Partial<Record<ServiceName, number>>;
   /** Directory for one log file per service. */
   logDir: string;
@@ -33,6 +33,8 @@ export interface RunningGraph {
   processes: Map<ServiceName, ChildProcess>;
   /** SIGTERM one service and wait for it to exit. */
   stopService(name: ServiceName): Promise<void>;
+  /** Starts a service that exited again, and waits until it is ready; `processes` then holds the new process. */
+  restartService(name: ServiceName): Promise<void>;
   /** Stops every service; resolves when all have exited. */
   stop(): Promise<void>;
 }
@@ -104,12 +106,13 @@ export function newIdentitySigningKey(): string {
 }
 
 export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
-  const ports = Object.fromEntries([
-    ...DEPARTMENTS.map((d) => [d.name, options.ports?.[d.name] ?? d.port]),
-    ['gateway', options.ports?.gateway ?? GATEWAY_PORT],
-  ]) as Record<ServiceName, number>;
   const { NODE_OPTIONS: _inheritedNodeOptions, ...parentEnv } = process.env;
   const env: NodeJS.ProcessEnv = { ...parentEnv, ...options.env };
+  // The ports README documents (GATEWAY_PORT, MARKET_PORT, ...) unless the caller picks its own.
+  const ports = Object.fromEntries([
+    ...DEPARTMENTS.map((d) => [d.name, options.ports?.[d.name] ?? subgraphConfig(d.name, env).port]),
+    ['gateway', options.ports?.gateway ?? gatewayConfig(env).port],
+  ]) as Record<ServiceName, number>;
   // The gateway signs every caller it forwards with this key and the subgraphs answer nothing
   // else: the one configured, or a fresh one shared by this graph's processes only.
   if (!env.IDENTITY_SIGNING_KEY) env.IDENTITY_SIGNING_KEY = newIdentitySigningKey();
@@ -152,6 +155,12 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     stopService: async (name) => {
       const child = processes.get(name);
       if (child) await stopChild(child);
+    },
+    restartService: async (name) => {
+      const previous = processes.get(name);
+      if (previous) await stopChild(previous);
+      processes.set(name, spawnService(name, env, options.logDir));
+      await ready(name);
     },
     stop,
   };

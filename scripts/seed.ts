@@ -1,10 +1,14 @@
 /**
  * `npm run seed -- --subjects N [--seed S] [--reset] [--reference-date YYYY-MM-DD]`
  *
- * Writes one synthetic dataset into every department's database (embedded
- * under DATA_DIR, or the servers named by *_DATABASE_URL / DATABASE_URL).
+ * Writes one synthetic dataset into every department's database: the
+ * embedded PostgreSQL under DATA_DIR (through the running graph's server, or
+ * one started for the seed), or the servers named by *_DATABASE_URL /
+ * DATABASE_URL.
  */
 import { parseArgs } from 'node:util';
+import { dataDirFrom } from '../lib/config';
+import { withLocalCluster } from './postgres/cluster';
 import { seed } from './seed/index';
 import { MIN_SUBJECTS } from './seed/plan';
 
@@ -31,12 +35,12 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const summary = await seed({
+  const summary = await withLocalCluster(process.env, dataDirFrom(), () => seed({
     subjects: wholeNumber('subjects', values.subjects, 10_000, MIN_SUBJECTS),
     seed: wholeNumber('seed', values.seed, 1, 0),
     reset: values.reset,
     referenceDate: values['reference-date'],
-  });
+  }));
   console.log(JSON.stringify(summary, null, 2));
 }
 

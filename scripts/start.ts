@@ -1,22 +1,23 @@
 /**
- * `npm start`: the whole graph on one machine with embedded defaults. Seeds a
- * demo dataset on first start (one department database at a time, to keep
- * the peak memory down) and creates one API client per credential role
+ * `npm start`: the whole graph on one machine with embedded defaults. Starts
+ * the embedded PostgreSQL server (DATA_DIR/postgres: one database and login
+ * role per department; none with DATABASE_URL), seeds a demo dataset on first
+ * start and creates one API client per credential role
  * (data/demo-credentials.json), then starts the five subgraphs and the
  * gateway as separate processes, waits until the gateway is ready and prints
- * where to go and a working credential per role. Ctrl-C stops every process;
- * a second start reuses the data and the credentials.
+ * where to go and a working credential per role. A process that dies is
+ * started again, with backoff. Ctrl-C stops every service, then the database
+ * server; a second start reuses the data and the credentials.
  *
  *   npm start [-- --subjects N] [-- --seed S]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR } from '../lib/config';
-import { startGraph, type RunningGraph } from './graph-processes';
-import type { SeedSummary } from './seed/index';
-import { seedInChildProcess } from './seed/child-process';
-import { DEMO_CREDENTIALS_FILE, isComplete, readDemoCredentials, type DemoCredentials } from './demo-credentials';
+import { dataDirFrom, postgresPort } from '../lib/config';
+import { startGraph, type RunningGraph, type ServiceName } from './graph-processes';
+import { seed, type SeedSummary } from './seed/index';
+import { DEMO_CREDENTIALS_FILE, ensureDemoCredentials, type DemoCredentials } from './demo-credentials';
+import { openLocalCluster, usesExternalDatabases, type RunningCluster } from './postgres/cluster';
 import { CREDENTIAL_ROLES } from '../lib/auth/roles';
 
 const DEFAULT_DEMO_SUBJECTS = 20_000;
@@ -32,6 +33,23 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
+/** The embedded PostgreSQL server's processes: the postmaster this process started, and its backends. */
+function databaseServerPids(): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc', { withFileTypes: true })) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry.name}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (command === 'postgres' && (parent === process.pid || found.includes(parent))) found.push(Number(entry.name));
+    } catch {
+      // gone, or not Linux
+    }
+  }
+  return found;
+}
+
 function residentMegabytes(pids: number[]): number {
   let kilobytes = 0;
   for (const pid of pids) {
@@ -45,37 +63,19 @@ function residentMegabytes(pids: number[]): number {
   return Math.round(kilobytes / 1024);
 }
 
-/**
- * The demo's API clients (scripts/demo-credentials.ts), created in a short
- * child process for the same reason as the seed: opening the credit office's
- * database would stay in this process's memory for the whole demo.
- */
-function demoCredentialsInChildProcess(dataDir: string): Promise<DemoCredentials> {
-  const file = path.join(dataDir, DEMO_CREDENTIALS_FILE);
-  const existing = readDemoCredentials(file);
-  if (isComplete(existing)) return Promise.resolve(existing);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'scripts', 'demo-credentials.ts')], {
-      cwd: ROOT_DIR,
-      env: { ...process.env, DATA_DIR: dataDir },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const credentials = readDemoCredentials(file);
-      if (code === 0 && isComplete(credentials)) resolve(credentials);
-      else reject(new Error(`creating the demo credentials failed (exit ${code}); see the messages above`));
-    });
-  });
-}
-
 /** Relative to where the user is when that is shorter, else absolute. */
 function displayPath(target: string): string {
   const relative = path.relative(process.cwd(), target);
   return relative === '' ? '.' : relative.startsWith('..') ? target : relative;
 }
 
-function printWelcome(graph: RunningGraph, demo: SeedSummary, credentials: DemoCredentials, credentialsFile: string, startedAt: number, logDir: string): void {
+/** Where the departments' databases are, for the welcome text. */
+function databaseLine(cluster: RunningCluster | undefined, dataDir: string): string {
+  if (!cluster) return 'PostgreSQL from DATABASE_URL / <DEPT>_DATABASE_URL';
+  return `PostgreSQL 16 (embedded) on 127.0.0.1:${cluster.cluster.port}, data in ${displayPath(path.join(dataDir, 'postgres'))}, one database and login role per department (${displayPath(path.join(dataDir, 'postgres.json'))})`;
+}
+
+function printWelcome(graph: RunningGraph, database: string, demo: SeedSummary, credentials: DemoCredentials, credentialsFile: string, startedAt: number, logDir: string): void {
   const url = `${graph.gatewayUrl}/graphql`;
   const width = Math.max(...CREDENTIAL_ROLES.map((role) => role.length)) + 2;
   const credentialLines = [
@@ -83,10 +83,10 @@ function printWelcome(graph: RunningGraph, demo: SeedSummary, credentials: DemoC
     `  ${'PUBLIC'.padEnd(width)}(no credential: publicly disclosed information only)`,
   ].join('\n');
   const e = demo.examples;
-  const pids = [...graph.processes.values()].map((child) => child.pid ?? 0);
+  const pids = [process.pid, ...[...graph.processes.values()].map((child) => child.pid ?? 0), ...databaseServerPids()];
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   console.log(`
-credit-graph is ready in ${seconds} s (${pids.length} processes, ${residentMegabytes(pids)} MB resident).
+credit-graph is ready in ${seconds} s (${residentMegabytes(pids)} MB resident, this launcher, the six services and the database server).
 
   Playground   ${url}   (open it in a browser; works offline)
   GraphQL      POST ${url}
@@ -95,6 +95,7 @@ credit-graph is ready in ${seconds} s (${pids.length} processes, ${residentMegab
     .filter(([name]) => name !== 'gateway')
     .map(([name, port]) => `${name} :${port}`)
     .join('  ')}
+  Database     ${database}
   Logs         ${displayPath(logDir)}/<service>.log
 
 Example subjects (${demo.subjects.toLocaleString('en')} seeded):
@@ -126,11 +127,70 @@ Try:
 Press Ctrl-C to stop.`);
 }
 
+const RESTART_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** A service that stayed up this long is healthy again: its next crash starts the backoff over. */
+const HEALTHY_AFTER_MS = 60_000;
+
+/**
+ * Keeps a process up: the listener it returns, called on an exit nobody asked
+ * for, runs `restart` after a growing delay (said on the console), again after
+ * each failed attempt, until `isStopping()`.
+ */
+function superviseRestarts(name: string, isStopping: () => boolean, restart: () => Promise<void>, logHint: string) {
+  let attempt = 0;
+  let lastStart = Date.now();
+  const retryLater = (what: string) => {
+    if (isStopping()) return;
+    if (Date.now() - lastStart > HEALTHY_AFTER_MS) attempt = 0;
+    const delay = RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)]!;
+    attempt += 1;
+    console.error(`${name} ${what}; starting it again in ${delay / 1000} s (attempt ${attempt}; ${logHint})`);
+    setTimeout(() => {
+      if (isStopping()) return;
+      lastStart = Date.now();
+      restart().then(
+        () => console.error(`${name} is back.`),
+        (error: Error) => retryLater(`did not come back (${error.message.split('\n')[0]})`),
+      );
+    }, delay);
+  };
+  return (code: number | null, signal: NodeJS.Signals | null) => retryLater(`exited unexpectedly (${signal ?? `code ${code}`})`);
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(ROOT_DIR, 'data'));
+  const dataDir = dataDirFrom();
   const demoFile = path.join(dataDir, 'demo.json');
-  fs.mkdirSync(dataDir, { recursive: true });
+  const logDir = path.join(dataDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+
+  let stopping = false;
+  let graph: RunningGraph | undefined;
+  let cluster: RunningCluster | undefined;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping every process...`);
+    // The services first, so in-flight requests finish against a live database; the database last.
+    await graph?.stop();
+    await cluster?.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  if (!usesExternalDatabases(process.env)) {
+    const serverLog = fs.createWriteStream(path.join(logDir, 'postgres.log'), { flags: 'a' });
+    cluster = await openLocalCluster({ dataDir, port: postgresPort(), log: (line) => serverLog.write(`${line}\n`) });
+    if (!cluster.owned) {
+      throw new Error(
+        `another process (pid ${cluster.cluster.ownerPid}) runs the embedded PostgreSQL of ${dataDir}: is npm start already running there? Stop it, or set DATA_DIR to another directory`,
+      );
+    }
+    const owned = cluster;
+    owned.onUnexpectedExit(superviseRestarts('PostgreSQL', () => stopping, () => owned.restart(), `see ${displayPath(path.join(logDir, 'postgres.log'))}`));
+  }
 
   let demo: SeedSummary;
   if (fs.existsSync(demoFile)) {
@@ -138,35 +198,32 @@ async function main(): Promise<void> {
     console.log(`Reusing the demo data in ${dataDir} (delete it to seed again).`);
   } else {
     const subjects = flag('subjects', DEFAULT_DEMO_SUBJECTS);
-    console.log(`First start: seeding ${subjects.toLocaleString('en')} subjects into ${dataDir} (one department at a time).`);
+    console.log(`First start: seeding ${subjects.toLocaleString('en')} subjects into ${dataDir}.`);
     // A half-finished earlier seed leaves databases without demo.json: start them over.
     // New databases: keys written for the old ones would name clients that no longer exist.
     fs.rmSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), { force: true });
-    demo = await seedInChildProcess(subjects, flag('seed', 1), { ...process.env, DATA_DIR: dataDir });
+    demo = await seed({ subjects, seed: flag('seed', 1), reset: true });
     fs.writeFileSync(demoFile, JSON.stringify(demo, null, 2));
   }
-  const credentials = await demoCredentialsInChildProcess(dataDir);
+  const { credentials } = await ensureDemoCredentials();
 
   console.log('Starting the five department subgraphs and the gateway...');
-  const logDir = path.join(dataDir, 'logs');
-  const graph = await startGraph({ env: { DATA_DIR: dataDir }, logDir, readyTimeoutMs: 90_000 });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping every process...`);
-    await graph.stop();
-    console.log('stopped.');
-    process.exit(0);
+  const running = await startGraph({ env: { DATA_DIR: dataDir }, logDir, readyTimeoutMs: 90_000 });
+  graph = running;
+  const watch = (name: ServiceName) => {
+    const onExit = superviseRestarts(
+      name,
+      () => stopping,
+      async () => {
+        await running.restartService(name);
+        running.processes.get(name)!.once('exit', onExit);
+      },
+      `see ${displayPath(path.join(logDir, `${name}.log`))}`,
+    );
+    running.processes.get(name)!.once('exit', onExit);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  for (const [name, child] of graph.processes) {
-    child.once('exit', (code, signal) => {
-      if (!stopping) console.error(`${name} exited unexpectedly (${code ?? signal}); see ${path.join(logDir, `${name}.log`)}`);
-    });
-  }
-  printWelcome(graph, demo, credentials, path.join(dataDir, DEMO_CREDENTIALS_FILE), startedAt, logDir);
+  for (const name of running.processes.keys()) watch(name);
+  printWelcome(running, databaseLine(cluster, dataDir), demo, credentials, path.join(dataDir, DEMO_CREDENTIALS_FILE), startedAt, logDir);
 }
 
 main().catch((error) => {

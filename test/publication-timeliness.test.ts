@@ -3,7 +3,7 @@ import { environmentSubgraph } from '../subgraphs/environment';
 import { workingDaysBetweenSql } from '../lib/publication-timeliness';
 import { buildUscc } from '../lib/identifiers';
 import { todayInChina } from '../lib/clock';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from './helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from './helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '310115', organisationBody: String(60000000 + n).slice(0, 8) });
@@ -51,13 +51,13 @@ async function insertPenalties(subgraph: SubgraphUnderTest, table: 'administrati
   }
 }
 
-describe.each(ENGINES)('publication timeliness on %s', (engine) => {
+describe('publication timeliness', () => {
   const today = todayInChina();
 
   describe('market', () => {
     let market: SubgraphUnderTest;
     beforeAll(async () => {
-      market = await startSubgraph(marketSubgraph, engine);
+      market = await startSubgraph(marketSubgraph);
       await insertLicences(market, [
         ['2025-06-02', '2025-06-02'], // the same day: on time
         ['2025-06-02', '2025-06-11'], // Monday → Wednesday after next: exactly 7 working days, on time
@@ -132,7 +132,7 @@ describe.each(ENGINES)('publication timeliness on %s', (engine) => {
   describe('environment', () => {
     let environment: SubgraphUnderTest;
     beforeAll(async () => {
-      environment = await startSubgraph(environmentSubgraph, engine);
+      environment = await startSubgraph(environmentSubgraph);
       await insertPenalties(environment, 'environmental_penalty', [
         ['2025-06-04', '2025-06-13'], // 7 across a weekend: on time
         ['2025-06-04', '2025-06-16'], // 8: late

@@ -315,7 +315,6 @@ describe('seed row builders (tax, courts, environment)', () => {
   });
 });
 
-// One PGlite at a time: each costs hundreds of megabytes, so every block opens its own and closes it before the next.
 describe('seed rows satisfy the department schemas', () => {
   const plan = createPlan({ subjects: 2000, seed: 11 });
 
@@ -328,7 +327,7 @@ describe('seed rows satisfy the department schemas', () => {
     let subgraph: SubgraphUnderTest;
     const rows: TaxRecords = buildAll(plan, createTaxBuilder, 1000);
     beforeAll(async () => {
-      subgraph = await startSubgraph(taxSubgraph, 'pglite');
+      subgraph = await startSubgraph(taxSubgraph);
     });
     afterAll(() => subgraph?.close());
 
@@ -344,7 +343,7 @@ describe('seed rows satisfy the department schemas', () => {
     let subgraph: SubgraphUnderTest;
     const rows: CourtRecords = buildAll(plan, createCourtsBuilder, 1000);
     beforeAll(async () => {
-      subgraph = await startSubgraph(courtsSubgraph, 'pglite');
+      subgraph = await startSubgraph(courtsSubgraph);
     });
     afterAll(() => subgraph?.close());
 
@@ -360,7 +359,7 @@ describe('seed rows satisfy the department schemas', () => {
     let subgraph: SubgraphUnderTest;
     const rows: EnvironmentRecords = buildAll(plan, createEnvironmentBuilder, 1000);
     beforeAll(async () => {
-      subgraph = await startSubgraph(environmentSubgraph, 'pglite');
+      subgraph = await startSubgraph(environmentSubgraph);
     });
     afterAll(() => subgraph?.close());
 

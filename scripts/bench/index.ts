@@ -27,7 +27,8 @@ import { SignJWT } from 'jose';
 import { ROOT_DIR } from '../../lib/config';
 import { DEPARTMENTS, type SubgraphName } from '../../lib/departments';
 import { startGraph } from '../graph-processes';
-import { seedInChildProcess } from '../seed/child-process';
+import { seed } from '../seed/index';
+import { openLocalCluster, usesExternalDatabases } from '../postgres/cluster';
 import { createPlan } from '../seed/plan';
 import {
   cleanUp,
@@ -225,8 +226,9 @@ async function main(): Promise<void> {
   const logDir = path.join(BENCH_DIR, 'logs');
   fs.rmSync(logDir, { recursive: true, force: true });
   const { NODE_OPTIONS: _nodeOptions, REDIS_URL: _redis, ...parentEnv } = process.env;
-  const usesPostgres = process.env.DATABASE_URL !== undefined || DEPARTMENTS.some((d) => process.env[`${d.name.toUpperCase()}_DATABASE_URL`]);
+  const usesPostgres = usesExternalDatabases(process.env);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-graph-bench-'));
+  fs.chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user when the benchmark runs as root
   onExit(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
   // The gateway signs each caller's identity for the subgraphs (IDENTITY_SIGNING_KEY on every service).
   const env: NodeJS.ProcessEnv = {
@@ -242,9 +244,13 @@ async function main(): Promise<void> {
   };
 
   // 1. Data, once.
-  console.log(`Seeding ${opts.subjects.toLocaleString('en')} subjects (seed ${opts.seed}) into ${usesPostgres ? 'PostgreSQL (DATABASE_URL)' : dataDir}...`);
+  if (!usesPostgres) {
+    const cluster = await openLocalCluster({ dataDir, port: await freePort() });
+    onExit(() => cluster.stop());
+  }
+  console.log(`Seeding ${opts.subjects.toLocaleString('en')} subjects (seed ${opts.seed}) into ${usesPostgres ? 'PostgreSQL (DATABASE_URL)' : `the embedded PostgreSQL in ${dataDir}`}...`);
   const seedStarted = performance.now();
-  const summary = await seedInChildProcess(opts.subjects, opts.seed, env);
+  const summary = await seed({ subjects: opts.subjects, seed: opts.seed, env, reset: true });
   console.log(`  seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
   const plan = createPlan({ subjects: opts.subjects, seed: opts.seed, referenceDate: summary.referenceDate });
   const codes = plan.subjects.map((subject) => subject.code);
@@ -436,7 +442,7 @@ async function main(): Promise<void> {
       node: process.version,
       os: `${os.type()} ${os.release()}`,
     },
-    settings: { ...opts, database: usesPostgres ? 'PostgreSQL' : 'embedded PGlite', seconds: Math.round((Date.now() - startedAt.getTime()) / 1000) },
+    settings: { ...opts, database: usesPostgres ? 'PostgreSQL (DATABASE_URL)' : 'embedded PostgreSQL 16', seconds: Math.round((Date.now() - startedAt.getTime()) / 1000) },
     cases: CASES,
     results,
   };

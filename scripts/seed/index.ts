@@ -8,7 +8,6 @@
  * What the departments publish to the credit office is collected on the way
  * and written to the credit office's database last.
  */
-import fs from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { subgraphConfig } from '../../lib/config';
 import type { Database } from '../../lib/db';
@@ -135,9 +134,8 @@ export async function seed(options: SeedOptions): Promise<SeedSummary> {
  */
 async function openForSeeding(definition: DepartmentSeeder<unknown>['definition'], env: NodeJS.ProcessEnv, reset: boolean): Promise<Database> {
   const config = subgraphConfig(definition.name, env);
-  if (reset && config.databaseUrl === undefined) fs.rmSync(config.dataDir, { recursive: true, force: true });
   let db = await openSubgraphDatabase(definition, config);
-  if (reset && config.databaseUrl !== undefined) {
+  if (reset) {
     await db.exec(`DROP SCHEMA ${db.schema} CASCADE`);
     await db.close();
     db = await openSubgraphDatabase(definition, config);
@@ -145,7 +143,7 @@ async function openForSeeding(definition: DepartmentSeeder<unknown>['definition'
   const filled = await tablesWithRows(db);
   if (filled.length > 0) {
     await db.close();
-    const where = config.databaseUrl !== undefined ? `schema ${db.schema} of ${redactPassword(config.databaseUrl)}` : config.dataDir;
+    const where = `schema ${db.schema} of ${redactPassword(config.databaseUrl ?? '')}`;
     throw new Error(`the ${definition.name} database (${where}) already holds data (${filled.join(', ')}); seed with --reset to replace it`);
   }
   return db;

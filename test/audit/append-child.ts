@@ -2,7 +2,7 @@
  * Child process of the crash test: appends batches of audit entries to the
  * credit database forever, printing `committed <total>` after each commit,
  * until the test kills it with SIGKILL in the middle of a batch.
- *   node --import tsx test/audit/append-child.ts <databaseUrl|-> <dataDir|-> <batchSize>
+ *   node --import tsx test/audit/append-child.ts <databaseUrl> <batchSize>
  */
 import path from 'node:path';
 import { openSubgraphDatabase } from '../../lib/subgraph';
@@ -10,10 +10,10 @@ import { appendAuditEntries } from '../../subgraphs/credit/audit';
 import { auditEntries } from './fixtures';
 
 async function main(): Promise<void> {
-  const [url, dataDir, size] = process.argv.slice(2);
+  const [url, size] = process.argv.slice(2);
   const db = await openSubgraphDatabase(
     { name: 'credit', migrationsDir: path.join(__dirname, '../../subgraphs/credit/migrations') },
-    { databaseUrl: url === '-' ? undefined : url, dataDir: dataDir === '-' ? '' : dataDir! },
+    { databaseUrl: url },
   );
   let total = 0;
   for (;;) {

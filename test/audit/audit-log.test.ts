@@ -1,5 +1,5 @@
 /**
- * The audit log in the credit office's database, on PGlite and PostgreSQL:
+ * The audit log in the credit office's database:
  * the hash chain after many appends, tampering detected at the right entry,
  * re-delivery stored once, the internal endpoint over real HTTP (who may
  * call it, what it refuses), and the GraphQL queries.
@@ -9,19 +9,19 @@ import { creditSubgraph } from '../../subgraphs/credit';
 import { appendAuditEntries, auditEntryHash, verifyAuditChain } from '../../subgraphs/credit/audit';
 import { AUDIT_PATH } from '../../subgraphs/credit/audit-routes';
 import { IDENTITY_HEADER, signIdentity, type ForwardedIdentity } from '../../lib/auth/identity-header';
-import { ENGINES, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 import { auditEntries, auditEntry, SIGNING_KEY, subjectCode } from './fixtures';
 
 process.env.IDENTITY_SIGNING_KEY = SIGNING_KEY;
 
 const GATEWAY: ForwardedIdentity = { clientId: 'gateway', role: 'GATEWAY', scopes: [], purpose: null, requestId: 'r-1' };
 
-describe.each(ENGINES)('audit log on %s', (engine) => {
+describe('audit log', () => {
   let subgraph: SubgraphUnderTest;
   let url: string;
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
     await subgraph.app.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(subgraph.app.server.address() as AddressInfo).port}${AUDIT_PATH}`;
   });
@@ -207,7 +207,7 @@ describe.each(ENGINES)('audit log on %s', (engine) => {
     it('is not served without a signing key', async () => {
       const key = process.env.IDENTITY_SIGNING_KEY;
       delete process.env.IDENTITY_SIGNING_KEY;
-      const bare = await startSubgraph(creditSubgraph, 'pglite');
+      const bare = await startSubgraph(creditSubgraph);
       try {
         const response = await bare.app.inject({ method: 'POST', url: AUDIT_PATH, payload: { entries: [] } });
         expect(response.statusCode).toBe(404);

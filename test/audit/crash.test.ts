@@ -4,8 +4,7 @@
  * it or none of it, and the chain intact.
  *
  * 1. A child process appends batches to the credit database in a loop and is
- *    SIGKILLed in the middle of a batch (both engines; PGlite recovers its
- *    files on the next open).
+ *    SIGKILLed in the middle of a batch.
  * 2. The credit subgraph itself, as a real process, is SIGKILLed while it
  *    holds the append lock for a delivered batch; the batch is not there,
  *    and delivering it again after a restart stores it whole, once.
@@ -22,7 +21,6 @@ import { appendAuditEntries, verifyAuditChain } from '../../subgraphs/credit/aud
 import { IDENTITY_HEADER, signIdentity } from '../../lib/auth/identity-header';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { freePorts } from '../helpers/ports';
-import { ENGINES } from '../helpers/subgraph';
 import { auditEntries, SIGNING_KEY, subjectCode } from './fixtures';
 
 jest.setTimeout(120_000);
@@ -41,22 +39,19 @@ async function count(db: Database): Promise<number> {
   return row!.n;
 }
 
-describe.each(ENGINES)('a process killed mid-batch on %s', (engine) => {
-  let database: TestDatabase | undefined;
-  let dataDir = '';
+describe('a process killed mid-batch', () => {
+  let database: TestDatabase;
 
   beforeAll(async () => {
-    if (engine === 'postgres') database = await createTestDatabase('audit_crash');
-    else dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-audit-crash-'));
+    database = await createTestDatabase('audit_crash');
   });
   afterAll(async () => {
-    await database?.drop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('leaves whole batches only, and a chain that verifies and keeps growing', async () => {
     const BATCH = 1500;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'append-child.ts'), database?.url ?? '-', dataDir || '-', String(BATCH)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'append-child.ts'), database.url, String(BATCH)], {
       cwd: ROOT_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -90,7 +85,7 @@ describe.each(ENGINES)('a process killed mid-batch on %s', (engine) => {
     });
     await exited(child);
 
-    const db = await openSubgraphDatabase(CREDIT, { databaseUrl: database?.url, dataDir });
+    const db = await openSubgraphDatabase(CREDIT, { databaseUrl: database.url });
     try {
       const stored = await count(db);
       // Whole batches: the one in flight is there entirely (it committed just before the kill) or not at all.
@@ -189,7 +184,7 @@ describe('the credit subgraph killed while it appends a delivered batch', () => 
       await admin.end();
     }
 
-    const db = await openSubgraphDatabase(CREDIT, { databaseUrl: database.url, dataDir: '' });
+    const db = await openSubgraphDatabase(CREDIT, { databaseUrl: database.url });
     try {
       expect(await count(db)).toBe(200);
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 200 });

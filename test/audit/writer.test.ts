@@ -52,7 +52,7 @@ describe('the audit writer', () => {
 
   /** The credit subgraph on its fixed port (a restart keeps the database: the same db handle is reused only within one start). */
   async function officeUp(): Promise<SubgraphUnderTest> {
-    office = await startSubgraph(creditSubgraph, 'postgres');
+    office = await startSubgraph(creditSubgraph);
     await office.app.listen({ host: '127.0.0.1', port });
     return office;
   }

@@ -1,6 +1,5 @@
 /**
- * The credit office's client register (subgraphs/credit/clients.ts) on both
- * engines, and its internal API-key endpoint over real HTTP, called the way
+ * The credit office's client register (subgraphs/credit/clients.ts), and its internal API-key endpoint over real HTTP, called the way
  * the gateway calls it (lib/auth/credentials.ts remoteApiKeyVerifier).
  */
 import fs from 'node:fs';
@@ -8,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraph, openSubgraphDatabase } from '../../lib/subgraph';
+import { createTestDatabase } from '../helpers/postgres';
 import { createLogger } from '../../lib/logger';
 import { identitySigningKey } from '../../lib/config';
 import { creditSubgraph } from '../../subgraphs/credit';
@@ -23,15 +23,15 @@ import { API_KEY_LOOKUP_PATH } from '../../subgraphs/credit/internal';
 import { IDENTITY_HEADER, signIdentity } from '../../lib/auth/identity-header';
 import { remoteApiKeyVerifier, resolveCaller } from '../../lib/auth/credentials';
 import { ROLE_SCOPES } from '../../lib/auth/roles';
-import { ENGINES, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const SIGNING_KEY = 'test-identity-signing-key-0123456789abcdef';
 const DAY = 86_400_000;
 
-describe.each(ENGINES)('client register on %s', (engine) => {
+describe('client register', () => {
   let subgraph: SubgraphUnderTest;
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
   });
   afterAll(async () => {
     await subgraph?.close();
@@ -135,7 +135,7 @@ async function listeningCredit(signingKey: string | undefined) {
   if (signingKey === undefined) delete process.env.IDENTITY_SIGNING_KEY;
   else process.env.IDENTITY_SIGNING_KEY = signingKey;
   try {
-    const subgraph = await startSubgraph(creditSubgraph, 'postgres');
+    const subgraph = await startSubgraph(creditSubgraph);
     await subgraph.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = subgraph.app.server.address() as AddressInfo;
     return { subgraph, base: `http://127.0.0.1:${port}` };
@@ -278,15 +278,15 @@ describe('the credit subgraph without IDENTITY_SIGNING_KEY', () => {
     expect(identitySigningKey({ IDENTITY_SIGNING_KEY: '' })).toBeUndefined();
     const saved = process.env.IDENTITY_SIGNING_KEY;
     process.env.IDENTITY_SIGNING_KEY = 'short';
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-credit-shortkey-'));
-    const db = await openSubgraphDatabase(creditSubgraph, { databaseUrl: undefined, dataDir: dir });
+    const database = await createTestDatabase('credit_shortkey');
+    const db = await openSubgraphDatabase(creditSubgraph, { databaseUrl: database.url });
     try {
       await expect(buildSubgraph(creditSubgraph, db, createLogger('test-credit', 'silent'), { identityKey: SIGNING_KEY })).rejects.toThrow(/IDENTITY_SIGNING_KEY must be at least 32/);
     } finally {
       if (saved === undefined) delete process.env.IDENTITY_SIGNING_KEY;
       else process.env.IDENTITY_SIGNING_KEY = saved;
       await db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 });

@@ -3,11 +3,9 @@
  * sent and wrong ever becomes PUBLIC. API keys are checked against the real
  * credit office store (embedded database), tokens are real jose tokens.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { SignJWT } from 'jose';
 import type { Database } from '../../lib/db';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { openSubgraphDatabase } from '../../lib/subgraph';
 import { creditSubgraph } from '../../subgraphs/credit';
 import { authenticateApiKey, createClient, revokeClient } from '../../subgraphs/credit/clients';
@@ -26,7 +24,7 @@ const SECRET = 'demo-jwt-secret-0123456789abcdef0123456789';
 const bearer = (claims: Record<string, unknown>, exp: string | number = '5m') =>
   new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
 
-let dir: string;
+let database: TestDatabase;
 let db: Database;
 let lookups = 0;
 let deps: CredentialDependencies;
@@ -34,8 +32,8 @@ let approvalKey: string;
 let approvalId: string;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-credentials-'));
-  db = await openSubgraphDatabase(creditSubgraph, { databaseUrl: undefined, dataDir: dir });
+  database = await createTestDatabase('credentials');
+  db = await openSubgraphDatabase(creditSubgraph, { databaseUrl: database.url });
   const made = await createClient(db, { name: '市场监管局审批系统', role: 'APPROVAL_SYSTEM' });
   approvalKey = made.apiKey;
   approvalId = made.client.id;
@@ -49,7 +47,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await database.drop();
 });
 
 describe('resolveCaller', () => {

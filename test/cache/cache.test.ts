@@ -95,7 +95,7 @@ describe('the gateway cache', () => {
 
   beforeAll(async () => {
     await redis.flushdb();
-    graph = await startTestGraph({ engine: 'pglite', subjects: SUBJECTS, env: { REDIS_URL } });
+    graph = await startTestGraph({ subjects: SUBJECTS, env: { REDIS_URL } });
     callerHeaders = graph.as('CREDIT_OFFICE');
     other = await startGateway(graph, { REDIS_URL }, 'gateway-b');
   }, 180_000);

@@ -35,11 +35,10 @@ describe('the authorised API', () => {
 
   beforeAll(async () => {
     graph = await startTestGraph({
-      engine: 'postgres',
       subjects: 2000,
       env: { REDIS_URL, JWT_SECRET, IDENTITY_SIGNING_KEY: SIGNING_KEY, RATE_LIMIT_PER_MINUTE: String(RATE), CACHE: 'off', MAX_BODY_BYTES: '65536' },
     });
-    credit = await openSubgraphDatabase(creditSubgraph, { databaseUrl: graph.databaseUrl, dataDir: '' });
+    credit = await openSubgraphDatabase(creditSubgraph, { databaseUrl: graph.databaseUrl });
     for (const role of ['APPROVAL_SYSTEM', 'TRADING_PLATFORM', 'FINANCIAL_INSTITUTION', 'DEPARTMENT', 'CREDIT_OFFICE', 'DEVELOPER'] as Role[]) {
       const { client, apiKey } = await createClient(credit, { name: `e2e ${role}`, role });
       keys[role] = { apiKey, clientId: client.id };

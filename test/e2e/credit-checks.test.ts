@@ -25,7 +25,7 @@ describe('credit checks through the gateway', () => {
 
   beforeAll(async () => {
     // The credit office runs checks, workflows, lists and statistics; a bidding check is asked as a trading platform.
-    graph = await startTestGraph({ engine: 'postgres', subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500' }, caller: 'CREDIT_OFFICE' });
+    graph = await startTestGraph({ subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500' }, caller: 'CREDIT_OFFICE' });
     db = new Client({ connectionString: graph.databaseUrl });
     await db.connect();
   }, 180_000);

@@ -27,14 +27,14 @@ const PROFILE = `query Profile($code: ID!) {
   }
 }`;
 
-describe.each(['pglite', 'postgres'] as const)('the federated graph on %s', (engine) => {
+describe('the federated graph', () => {
   let graph: TestGraph;
 
   beforeAll(async () => {
     // Cache off: these tests take departments down and time them out, which answers cached from an
     // earlier test would hide (serving a cached answer while a department is down is the cache's
     // job); test/cache covers the cache itself.
-    graph = await startTestGraph({ engine, subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500', CACHE: 'off' } });
+    graph = await startTestGraph({ subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500', CACHE: 'off' } });
   }, 180_000);
   afterAll(() => graph?.close());
 
@@ -154,7 +154,7 @@ describe.each(['pglite', 'postgres'] as const)('the federated graph on %s', (eng
   });
 
   it('passes the request id on to the subgraphs', async () => {
-    const requestId = `e2e-${engine}-${Date.now()}`;
+    const requestId = `e2e-${Date.now()}`;
     const { headers } = await graph.graphql('query($c: ID!) { subject(code: $c) { code } }', { c: 'too-short' }, { 'x-request-id': requestId });
     expect(headers.get('x-request-id')).toBe(requestId);
     // The credit subgraph logs the refused input with the id the gateway passed on.

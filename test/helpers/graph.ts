@@ -1,7 +1,8 @@
 /**
  * The whole graph for end-to-end tests: every subgraph and the gateway as
- * real processes, on free ports, over a freshly seeded dataset on embedded
- * PGlite or on the real PostgreSQL server.
+ * real processes, on free ports, over a freshly seeded dataset in a database
+ * of its own on the test run's PostgreSQL server (each department in its own
+ * schema, through the shared DATABASE_URL).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,8 +19,8 @@ export interface TestGraph {
   graph: RunningGraph;
   seeded: SeedSummary;
   logDir: string;
-  /** The PostgreSQL database every department uses (its own schema each), on the postgres engine. */
-  databaseUrl: string | undefined;
+  /** The PostgreSQL database every department uses (its own schema each). */
+  databaseUrl: string;
   /** One API client per credential role, registered as `npm start` registers the demo's (scripts/demo-credentials.ts). */
   credentials: DemoCredentials;
   /** Headers of a request as `role`: its API key and an X-Purpose (non-public roles must send one). */
@@ -30,7 +31,6 @@ export interface TestGraph {
 }
 
 export interface TestGraphOptions {
-  engine: 'pglite' | 'postgres';
   subjects: number;
   env?: NodeJS.ProcessEnv;
   /** The role graphql() calls as when its headers carry no credential of their own; default none (PUBLIC). */
@@ -40,12 +40,8 @@ export interface TestGraphOptions {
 export async function startTestGraph(options: TestGraphOptions): Promise<TestGraph> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-e2e-'));
   const env: NodeJS.ProcessEnv = { DATA_DIR: path.join(workDir, 'data'), LOG_LEVEL: 'info', ...options.env };
-  let dropDatabase = async () => {};
-  if (options.engine === 'postgres') {
-    const database = await createTestDatabase('e2e');
-    env.DATABASE_URL = database.url;
-    dropDatabase = database.drop;
-  }
+  const database = await createTestDatabase('e2e');
+  env.DATABASE_URL = database.url;
   const seeded = await seed({ subjects: options.subjects, seed: 7, env: { ...process.env, ...env } });
   const { credentials } = await ensureDemoCredentials({ ...process.env, ...env });
   const [gateway, market, tax, courts, environment, credit] = await freePorts(6);
@@ -58,7 +54,7 @@ export async function startTestGraph(options: TestGraphOptions): Promise<TestGra
     graph,
     seeded,
     logDir,
-    databaseUrl: env.DATABASE_URL,
+    databaseUrl: database.url,
     credentials,
     as,
     async graphql(query, variables, headers = {}) {
@@ -73,7 +69,7 @@ export async function startTestGraph(options: TestGraphOptions): Promise<TestGra
     },
     async close() {
       await graph.stop();
-      await dropDatabase();
+      await database.drop();
       fs.rmSync(workDir, { recursive: true, force: true });
     },
   };

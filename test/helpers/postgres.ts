@@ -1,12 +1,18 @@
 /**
  * Real PostgreSQL for tests: each suite gets a database of its own on the
- * server CI starts (127.0.0.1:5432), dropped when the suite ends, so suites
- * running in parallel never see each other's rows.
+ * run's server (test/global-setup.ts: the embedded one, or TEST_DATABASE_URL),
+ * dropped when the suite ends, so suites running in parallel never see each
+ * other's rows.
  */
 import crypto from 'node:crypto';
 import { Client } from 'pg';
 
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Superuser URL of the run's server, set by jest's global set-up before any suite runs. */
+export function adminUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (its global set-up starts PostgreSQL)');
+  return url;
+}
 
 export interface TestDatabase {
   url: string;
@@ -21,7 +27,7 @@ function withDatabase(url: string, database: string): string {
 
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const name = `cg_${label}_${crypto.randomBytes(4).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const admin = new Client({ connectionString: ADMIN_URL });
+  const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
@@ -29,9 +35,9 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     await admin.end();
   }
   return {
-    url: withDatabase(ADMIN_URL, name),
+    url: withDatabase(adminUrl(), name),
     async drop() {
-      const client = new Client({ connectionString: ADMIN_URL });
+      const client = new Client({ connectionString: adminUrl() });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

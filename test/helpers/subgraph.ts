@@ -1,6 +1,6 @@
 /**
- * Runs a department subgraph in-process against a real database engine, for
- * the per-subgraph suites: once on embedded PGlite, once on PostgreSQL.
+ * Runs a department subgraph in-process against a database of its own on the
+ * test run's PostgreSQL server, for the per-subgraph suites.
  *
  * A subgraph answers only requests the gateway signed (lib/subgraph.ts), so
  * the helper plays the gateway: a random IDENTITY_SIGNING_KEY per subgraph,
@@ -8,9 +8,6 @@
  * test asks as someone else (`{ as: { role: 'PUBLIC' } }`).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Database } from '../../lib/db';
 import { buildSubgraph, openSubgraphDatabase, type SubgraphDefinition } from '../../lib/subgraph';
 import { createLogger } from '../../lib/logger';
@@ -18,9 +15,6 @@ import { createTestDatabase } from './postgres';
 import type { FastifyInstance } from 'fastify';
 import { IDENTITY_HEADER, signIdentity, type ForwardedIdentity } from '../../lib/auth/identity-header';
 import { ROLE_SCOPES, type Role } from '../../lib/auth/roles';
-
-export type Engine = 'pglite' | 'postgres';
-export const ENGINES: Engine[] = ['pglite', 'postgres'];
 
 /**
  * Who a request is sent as: a role (its scopes from lib/auth/roles.ts unless
@@ -71,19 +65,9 @@ export interface StartSubgraphOptions {
   identityKey?: string;
 }
 
-export async function startSubgraph<L>(definition: SubgraphDefinition<L>, engine: Engine, options: StartSubgraphOptions = {}): Promise<SubgraphUnderTest> {
-  let cleanup: () => Promise<void>;
-  let config: { databaseUrl: string | undefined; dataDir: string };
-  if (engine === 'postgres') {
-    const database = await createTestDatabase(definition.name);
-    config = { databaseUrl: database.url, dataDir: '' };
-    cleanup = database.drop;
-  } else {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cg-${definition.name}-`));
-    config = { databaseUrl: undefined, dataDir: dir };
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-  }
-  const db = await openSubgraphDatabase(definition, config);
+export async function startSubgraph<L>(definition: SubgraphDefinition<L>, options: StartSubgraphOptions = {}): Promise<SubgraphUnderTest> {
+  const database = await createTestDatabase(definition.name);
+  const db = await openSubgraphDatabase(definition, { databaseUrl: database.url });
   const identityKey = options.identityKey ?? crypto.randomBytes(32).toString('base64url');
   const { app } = await buildSubgraph(definition, db, createLogger(`test-${definition.name}`, 'warn'), { identityKey });
   await app.ready();
@@ -111,7 +95,7 @@ export async function startSubgraph<L>(definition: SubgraphDefinition<L>, engine
     async close() {
       await app.close();
       await db.close();
-      await cleanup();
+      await database.drop();
     },
   };
 }

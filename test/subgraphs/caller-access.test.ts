@@ -16,7 +16,7 @@ import { todayInChina } from '../../lib/clock';
 import { disclosedTo, isDisclosed } from '../../lib/disclosure';
 import { personFor } from '../../lib/personal-data';
 import { IDENTITY_HEADER, signIdentity } from '../../lib/auth/identity-header';
-import { countQueries, ENGINES, forwardedIdentity, startSubgraph, type CallerOverride, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, forwardedIdentity, startSubgraph, type CallerOverride, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '110105', organisationBody: String(70000000 + n).slice(0, 8) });
@@ -75,7 +75,7 @@ describe('the disclosure rules (lib/disclosure.ts)', () => {
 describe('a subgraph answers only the gateway', () => {
   let subgraph: SubgraphUnderTest;
   beforeAll(async () => {
-    subgraph = await startSubgraph(marketSubgraph, 'pglite');
+    subgraph = await startSubgraph(marketSubgraph);
   });
   afterAll(() => subgraph?.close());
 
@@ -129,7 +129,7 @@ describe('a subgraph answers only the gateway', () => {
   });
 });
 
-describe.each(ENGINES)('what each caller sees on %s', (engine) => {
+describe('what each caller sees', () => {
   let market: SubgraphUnderTest;
   let courts: SubgraphUnderTest;
   let environment: SubgraphUnderTest;
@@ -150,9 +150,9 @@ describe.each(ENGINES)('what each caller sees on %s', (engine) => {
 
   beforeAll(async () => {
     [market, courts, environment] = await Promise.all([
-      startSubgraph(marketSubgraph, engine),
-      startSubgraph(courtsSubgraph, engine),
-      startSubgraph(environmentSubgraph, engine),
+      startSubgraph(marketSubgraph),
+      startSubgraph(courtsSubgraph),
+      startSubgraph(environmentSubgraph),
     ]);
     await writeMarketRecords(market.db, {
       registrations: [subject, other].map((c) => ({

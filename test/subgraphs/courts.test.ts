@@ -1,7 +1,7 @@
 import { courtsSubgraph } from '../../subgraphs/courts';
 import { writeCourtRecords, type CourtRecords } from '../../subgraphs/courts/store';
 import { buildResidentId, buildUscc } from '../../lib/identifiers';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '330106', organisationBody: String(40000000 + n).slice(0, 8) });
@@ -108,7 +108,7 @@ function records(codes: string[]): CourtRecords {
 const ORDER_FIELDS = 'caseNumber court restrictedSubjectCode restrictedPerson { name residentId } restrictions issuedOn liftedOn';
 const PROFILE = `courts { dishonestDebtors { caseNumber } consumptionRestrictions { caseNumber } enforcementCases { caseNumber } }`;
 
-describe.each(ENGINES)('courts subgraph on %s', (engine) => {
+describe('courts subgraph', () => {
   let subgraph: SubgraphUnderTest;
   const codes = Array.from({ length: 1000 }, (_, i) => code(i));
 
@@ -122,7 +122,7 @@ describe.each(ENGINES)('courts subgraph on %s', (engine) => {
   }
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(courtsSubgraph, engine);
+    subgraph = await startSubgraph(courtsSubgraph);
     await writeCourtRecords(subgraph.db, records(codes));
   });
   afterAll(() => subgraph?.close());

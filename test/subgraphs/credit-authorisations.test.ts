@@ -7,17 +7,17 @@ import { creditSubgraph } from '../../subgraphs/credit';
 import { authorisedSubjects } from '../../subgraphs/credit/workflows/authorisations';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { countQueries, ENGINES, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) => buildUscc({ authority: '9', entityType: '1', division: '320583', organisationBody: String(30000000 + n) });
 const GRANT = `mutation($input: GrantFinancialAuthorisationInput!) { grantFinancialAuthorisation(input: $input) { id subjectCode clientId validUntil status } }`;
 const REVOKE = `mutation($id: ID!) { revokeFinancialAuthorisation(id: $id, note: "subject withdrew it") { id status revokedAt } }`;
 const nextYear = `${Number(todayInChina().slice(0, 4)) + 1}${todayInChina().slice(4)}`;
 
-describe.each(ENGINES)('financial authorisations on %s', (engine) => {
+describe('financial authorisations', () => {
   let subgraph: SubgraphUnderTest;
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
   });
   afterAll(() => subgraph?.close());
 

@@ -9,7 +9,7 @@ import {
   type MeasureInput,
 } from '../../subgraphs/credit/catalogue';
 import { DEPARTMENTS, SCENARIOS, TRIGGERS, TRIGGER_NAMES, type Department, type Scenario, type Trigger } from '../../subgraphs/credit/vocabulary';
-import { ENGINES, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 /** The black list (DESIGN.md): dishonest judgment debtors, major tax violations, the serious list, serious penalties, environmental BLACK, commitment breach. */
 const BLACK_LIST_TRIGGERS: Trigger[] = [
@@ -47,7 +47,7 @@ const departmentsOf = (triggers: readonly Trigger[]): Department[] =>
 
 const sortedCodes = (measures: readonly { code: string }[]) => measures.map((m) => m.code);
 
-describe.each(ENGINES)('measures catalogue on %s', (engine) => {
+describe('measures catalogue', () => {
   let subgraph: SubgraphUnderTest;
   let v1: CatalogueView;
 
@@ -64,7 +64,7 @@ describe.each(ENGINES)('measures catalogue on %s', (engine) => {
     )[0]!;
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
     v1 = await read();
   });
   afterAll(() => subgraph?.close());

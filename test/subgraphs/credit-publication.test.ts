@@ -6,7 +6,7 @@
 import { creditSubgraph } from '../../subgraphs/credit';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { ENGINES, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const CODE = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: 'MA5F3K2Q' });
 const PUBLISH = `mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { code kind department sourceRecord reason since until } }`;
@@ -23,10 +23,10 @@ const determination = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-describe.each(ENGINES)('list publication on %s', (engine) => {
+describe('list publication', () => {
   let subgraph: SubgraphUnderTest;
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
   });
   afterAll(() => subgraph?.close());
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { creditSubgraph } from '../../subgraphs/credit';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(50000000 + n).slice(0, 8) });
@@ -17,7 +17,7 @@ const STATISTICS = `query($from: String!, $to: String!) {
 
 const ZERO = { measuresApplied: 0, measuresFedBack: 0, feedbackReports: 0, objectionsFiled: 0, objectionsOpen: 0, objectionsOverdue: 0 };
 
-describe.each(ENGINES)('credit statistics on %s', (engine) => {
+describe('credit statistics', () => {
   let subgraph: SubgraphUnderTest;
   const today = todayInChina();
   const ids: Record<string, string> = {};
@@ -57,7 +57,7 @@ describe.each(ENGINES)('credit statistics on %s', (engine) => {
   }
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
     // March 2025 (China dates). The first and last check fall on the period's edges in China but outside it in UTC.
     await check('c1', 'ADMINISTRATIVE_LICENSING', 'PROHIBITED', '2025-03-01T00:30:00+08:00');
     await check('c2', 'ADMINISTRATIVE_LICENSING', 'CLEAR', '2025-03-15T10:00:00+08:00');

@@ -3,7 +3,7 @@ import { writeCreditRecords, type ListEntryRow, type ListKind } from '../../subg
 import { SAMPLING_RATES, creditGrades, drawFor } from '../../subgraphs/credit/supervision';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '320102', organisationBody: String(40000000 + n).slice(0, 8) });
@@ -34,7 +34,7 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-describe.each(ENGINES)('graded supervision on %s', (engine) => {
+describe('graded supervision', () => {
   let subgraph: SubgraphUnderTest;
   const today = todayInChina();
   const codes = Array.from({ length: 2000 }, (_, i) => code(i));
@@ -78,7 +78,7 @@ describe.each(ENGINES)('graded supervision on %s', (engine) => {
   });
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
     await writeCreditRecords(subgraph.db, { listEntries: [...cases.flatMap((c) => c.entries), ...populationEntries] });
   });
   afterAll(() => subgraph?.close());

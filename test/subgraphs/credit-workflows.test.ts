@@ -6,7 +6,7 @@ import { addMonths } from '../../subgraphs/credit/workflows/common';
 import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(50000000 + n).slice(0, 8) });
@@ -41,12 +41,12 @@ const FEEDBACK = 'id checkId jointCaseId measureCode department action note subm
 const SUBMIT = `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { ${FEEDBACK} } }`;
 const OPEN_CASE = `mutation($input: OpenJointCaseInput!) { openJointCase(input: $input) { id subjectCode initiatingDepartment trigger recordId createdAt } }`;
 
-describe.each(ENGINES)('credit office workflows on %s', (engine) => {
+describe('credit office workflows', () => {
   let subgraph: SubgraphUnderTest;
   const today = todayInChina();
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
   });
   afterAll(() => subgraph?.close());
 

@@ -2,7 +2,7 @@ import { creditSubgraph } from '../../subgraphs/credit';
 import { writeCreditRecords, type ListEntryRow, type ListKind } from '../../subgraphs/credit/store';
 import { buildResidentId, buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '330106', organisationBody: String(30000000 + n).slice(0, 8) });
@@ -38,7 +38,7 @@ const LIST_PAGE = `query($kind: ListKind!, $first: Int, $after: String) {
 
 const SUBJECT = 'query($code: ID!) { subject(code: $code) { code kind } }';
 
-describe.each(ENGINES)('credit subgraph on %s', (engine) => {
+describe('credit subgraph', () => {
   let subgraph: SubgraphUnderTest;
   const today = todayInChina();
   const codes = Array.from({ length: 1000 }, (_, i) => code(i));
@@ -101,7 +101,7 @@ describe.each(ENGINES)('credit subgraph on %s', (engine) => {
   }));
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph, engine);
+    subgraph = await startSubgraph(creditSubgraph);
     // Ids are handed out in write order: the same-day entries get 1-6 and 13-18, six key-attention entries 7-12,
     // so ordering ids as text instead of numbers would show in both.
     await writeCreditRecords(subgraph.db, { listEntries: [...sameDay.slice(0, 6), ...inForce.slice(0, 6), ...sameDay.slice(6)] });

@@ -1,7 +1,7 @@
 import { environmentSubgraph } from '../../subgraphs/environment';
 import { writeEnvironmentRecords, type EnvironmentRecords } from '../../subgraphs/environment/store';
 import { buildUscc } from '../../lib/identifiers';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '320506', organisationBody: String(30000000 + n).slice(0, 8) });
@@ -58,12 +58,12 @@ function records(codes: string[]): EnvironmentRecords {
   };
 }
 
-describe.each(ENGINES)('environment subgraph on %s', (engine) => {
+describe('environment subgraph', () => {
   let subgraph: SubgraphUnderTest;
   const codes = Array.from({ length: 1000 }, (_, i) => code(i));
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(environmentSubgraph, engine);
+    subgraph = await startSubgraph(environmentSubgraph);
     await writeEnvironmentRecords(subgraph.db, records(codes));
   });
   afterAll(() => subgraph?.close());

@@ -1,7 +1,7 @@
 import { marketSubgraph } from '../../subgraphs/market';
 import { writeMarketRecords, type MarketRecords } from '../../subgraphs/market/store';
 import { buildUscc } from '../../lib/identifiers';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '110105', organisationBody: String(10000000 + n).slice(0, 8) });
@@ -46,12 +46,12 @@ function records(codes: string[]): MarketRecords {
   };
 }
 
-describe.each(ENGINES)('market subgraph on %s', (engine) => {
+describe('market subgraph', () => {
   let subgraph: SubgraphUnderTest;
   const codes = Array.from({ length: 1000 }, (_, i) => code(i));
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(marketSubgraph, engine);
+    subgraph = await startSubgraph(marketSubgraph);
     await writeMarketRecords(subgraph.db, records(codes));
   });
   afterAll(() => subgraph?.close());

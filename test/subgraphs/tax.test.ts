@@ -1,7 +1,7 @@
 import { taxSubgraph } from '../../subgraphs/tax';
 import { writeTaxRecords, type TaxRecords } from '../../subgraphs/tax/store';
 import { buildUscc } from '../../lib/identifiers';
-import { ENGINES, countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '310115', organisationBody: String(20000000 + n).slice(0, 8) });
@@ -35,12 +35,12 @@ function records(codes: string[]): TaxRecords {
   };
 }
 
-describe.each(ENGINES)('tax subgraph on %s', (engine) => {
+describe('tax subgraph', () => {
   let subgraph: SubgraphUnderTest;
   const codes = Array.from({ length: 1000 }, (_, i) => code(i));
 
   beforeAll(async () => {
-    subgraph = await startSubgraph(taxSubgraph, engine);
+    subgraph = await startSubgraph(taxSubgraph);
     await writeTaxRecords(subgraph.db, records(codes));
   });
   afterAll(() => subgraph?.close());
