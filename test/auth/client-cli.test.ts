@@ -1,25 +1,32 @@
 /**
- * `npm run client -- create | list | revoke` as a child process against an
- * embedded credit database in a temporary DATA_DIR: the key is printed once,
- * works against the store, lists without the key, and stops working once
- * revoked; bad roles and durations are refused before anything is written.
+ * `npm run client -- create | list | revoke` as a child process against the
+ * embedded PostgreSQL of a temporary DATA_DIR: with nothing running it starts
+ * the server for itself and stops it again; beside a running server
+ * (`npm run postgres`, as under `npm start`) it goes through that server and
+ * its writes are there at once. The key is printed once, works against the
+ * store, lists without the key, and stops working once revoked; bad roles and
+ * durations are refused before anything is written.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR, subgraphConfig } from '../../lib/config';
+import { readLocalCluster } from '../../lib/local-cluster';
+import { freePorts } from '../helpers/ports';
 import { openSubgraphDatabase } from '../../lib/subgraph';
 import { creditSubgraph } from '../../subgraphs/credit';
 import { authenticateApiKey } from '../../subgraphs/credit/clients';
 
 let dataDir: string;
+let postgresPort: string;
+let server: ChildProcess | undefined;
 
 // Each command is a process that opens the embedded database (a few seconds on a busy machine).
 jest.setTimeout(240_000);
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, POSTGRES_PORT: postgresPort, LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
   delete env.CREDIT_DATABASE_URL;
   delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not the CLI's business
@@ -39,17 +46,54 @@ async function withStore<T>(fn: (db: Awaited<ReturnType<typeof openSubgraphDatab
   }
 }
 
-beforeAll(() => {
+/** `npm run postgres` in DATA_DIR, as a graph would run it; resolves once it says it is ready. */
+function startServer(): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, POSTGRES_PORT: postgresPort };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'scripts/postgres.ts')], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('PostgreSQL ready')) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm run postgres exited (${code}): ${output}`)));
+  });
+}
+
+beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-client-cli-'));
+  fs.chmodSync(dataDir, 0o755); // the server runs as the postgres user when the tests run as root
+  postgresPort = String((await freePorts(1))[0]);
 });
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server!.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('with no server running, starts the embedded PostgreSQL for the command and stops it again', async () => {
+  const listed = await cli(['list']);
+  expect(listed.stderr).toBe('');
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toMatch(/no clients/);
+  expect(readLocalCluster(dataDir)?.ownerPid).toBeNull();
+  expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  server = await startServer();
+  expect(readLocalCluster(dataDir)?.ownerPid).toBe(server.pid);
+});
 
 it('is the npm script "client"', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8'));
   expect(pkg.scripts.client).toBe('tsx scripts/client.ts');
 });
 
-it('creates, lists and revokes a client', async () => {
+it('beside a running server, creates, lists and revokes a client through it, in effect at once', async () => {
   const created = await cli(['create', '--role', 'APPROVAL_SYSTEM', '--name', '市政务服务中心', '--expires-in', '90d']);
   expect(created.stderr).toBe('');
   expect(created.code).toBe(0);
