@@ -14,16 +14,21 @@ import { subgraphConfig, ROOT_DIR } from '../lib/config';
 import { creditSubgraph } from '../subgraphs/credit';
 import { authenticateApiKey, listClients } from '../subgraphs/credit/clients';
 import { DEMO_CREDENTIALS_FILE, ensureDemoCredentials, readDemoCredentials } from '../scripts/demo-credentials';
+import { createTestDatabase, type TestDatabase } from './helpers/postgres';
+import { freePorts } from './helpers/ports';
 
 describe('demo credentials', () => {
   let dataDir: string;
-  // Only DATA_DIR: the embedded database under it, whatever DATABASE_URL the test run has.
-  const env = () => ({ DATA_DIR: dataDir });
+  let database: TestDatabase;
+  const env = () => ({ DATA_DIR: dataDir, CREDIT_DATABASE_URL: database.url });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-demo-credentials-'));
+    fs.chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user when the tests run as root
+    database = await createTestDatabase('demo_credentials');
   });
-  afterEach(() => {
+  afterEach(async () => {
+    await database.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -77,11 +82,12 @@ describe('demo credentials', () => {
     }
   });
 
-  it('runs as the short child process npm start uses', () => {
+  it('runs on its own, on the embedded PostgreSQL of DATA_DIR it starts and stops', async () => {
     const { NODE_OPTIONS: _jest, DATABASE_URL: _a, CREDIT_DATABASE_URL: _b, ...parentEnv } = process.env;
+    const [port] = await freePorts(1);
     const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'scripts', 'demo-credentials.ts')], {
       cwd: ROOT_DIR,
-      env: { ...parentEnv, DATA_DIR: dataDir },
+      env: { ...parentEnv, DATA_DIR: dataDir, POSTGRES_PORT: String(port) },
       encoding: 'utf8',
     });
     expect([result.status, result.status === 0 ? '' : result.stderr]).toEqual([0, '']);
