@@ -2,6 +2,7 @@
  * Configuration from the environment. Every variable the code reads is named
  * here, so docker-compose.yml and the README can be checked against one list.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { departmentOf, DEPARTMENTS, GATEWAY_PORT, type SubgraphName } from './departments';
 import { localDepartmentUrl } from './local-cluster';
@@ -9,7 +10,17 @@ import { redisTargetFrom, type RedisTarget } from './redis';
 
 type Env = Record<string, string | undefined>;
 
-export const ROOT_DIR = path.resolve(__dirname, '..');
+/**
+ * The repository: the nearest directory above this file with a package.json
+ * (this file runs from lib/ under tsx and from .build/<hash>/lib/ when built,
+ * scripts/build.ts).
+ */
+export const ROOT_DIR = ((): string => {
+  for (let dir = path.resolve(__dirname, '..'); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (dir === path.dirname(dir)) return path.resolve(__dirname, '..');
+  }
+})();
 
 function intFrom(env: Env, name: string, fallback: number): number {
   const raw = env[name];

@@ -8,6 +8,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from './db';
+import { ROOT_DIR } from './config';
+import type { SubgraphName } from './departments';
 
 export interface Migration {
   version: number;
@@ -73,4 +75,9 @@ export async function migrate(db: Database, migrations: Migration[]): Promise<nu
     });
   }
   return appliedNow;
+}
+
+/** A department's `NNN_name.sql` migrations, beside its code (found from the repository, so built JavaScript finds them too). */
+export function migrationsDirOf(name: SubgraphName): string {
+  return path.join(ROOT_DIR, 'subgraphs', name, 'migrations');
 }

@@ -19,9 +19,6 @@ import path from 'node:path';
 import { CREDENTIAL_ROLES, type CredentialRole } from '../lib/auth/roles';
 import { dataDirFrom, subgraphConfig } from '../lib/config';
 import { writeOwnerOnly } from '../lib/local-cluster';
-import { openSubgraphDatabase } from '../lib/subgraph';
-import { creditSubgraph } from '../subgraphs/credit';
-import { createClient } from '../subgraphs/credit/clients';
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 
@@ -87,6 +84,12 @@ export async function ensureDemoCredentials(env: Env = process.env): Promise<{ c
   if (isComplete(credentials)) return { credentials, file, created: [] };
 
   const created: CredentialRole[] = [];
+  // Loaded only now: the launcher reads the file through this module and must not carry the GraphQL stack.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { openSubgraphDatabase } = require('../lib/subgraph') as typeof import('../lib/subgraph');
+  const { creditSubgraph } = require('../subgraphs/credit') as typeof import('../subgraphs/credit');
+  const { createClient } = require('../subgraphs/credit/clients') as typeof import('../subgraphs/credit/clients');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const db = await openSubgraphDatabase(creditSubgraph, subgraphConfig('credit', env));
   try {
     for (const role of CREDENTIAL_ROLES) {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEPARTMENTS, type SubgraphName } from '../lib/departments';
 import { gatewayConfig, ROOT_DIR, subgraphConfig } from '../lib/config';
+import { buildServices } from './build';
 
 export type ServiceName = SubgraphName | 'gateway';
 
@@ -48,10 +49,11 @@ const ENTRY_POINTS: Record<ServiceName, string> = {
   gateway: 'gateway/main.ts',
 };
 
-function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
+/** Runs a service from its built JavaScript (scripts/build.ts). */
+function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, logDir: string, buildDir: string): ChildProcess {
   fs.mkdirSync(logDir, { recursive: true });
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY_POINTS[name]], {
+  const child = spawn(process.execPath, [path.join(buildDir, ENTRY_POINTS[name].replace(/\.ts$/, '.js'))], {
     cwd: ROOT_DIR,
     env,
     stdio: ['ignore', log, log],
@@ -122,6 +124,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   }
   env.GATEWAY_PORT = String(ports.gateway);
 
+  const buildDir = await buildServices();
   const processes = new Map<ServiceName, ChildProcess>();
   const stop = async () => {
     await Promise.all([...processes.values()].map((child) => stopChild(child)));
@@ -136,12 +139,10 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   };
 
   try {
-    for (const d of DEPARTMENTS) processes.set(d.name, spawnService(d.name, env, options.logDir));
-    await Promise.all(DEPARTMENTS.map((d) => ready(d.name)));
-    if (options.gateway !== false) {
-      processes.set('gateway', spawnService('gateway', env, options.logDir));
-      await ready('gateway');
-    }
+    // All at once: the gateway reads its supergraph from a file and is ready once every subgraph is.
+    const names: ServiceName[] = [...DEPARTMENTS.map((d) => d.name), ...(options.gateway === false ? [] : ['gateway' as const])];
+    for (const name of names) processes.set(name, spawnService(name, env, options.logDir, buildDir));
+    await Promise.all(names.map((name) => ready(name)));
   } catch (error) {
     await stop();
     throw error;
@@ -159,7 +160,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     restartService: async (name) => {
       const previous = processes.get(name);
       if (previous) await stopChild(previous);
-      processes.set(name, spawnService(name, env, options.logDir));
+      processes.set(name, spawnService(name, env, options.logDir, buildDir));
       await ready(name);
     },
     stop,

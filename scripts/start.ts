@@ -11,12 +11,13 @@
  *
  *   npm start [-- --subjects N] [-- --seed S]
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dataDirFrom, postgresPort } from '../lib/config';
+import { dataDirFrom, postgresPort, ROOT_DIR } from '../lib/config';
 import { startGraph, type RunningGraph, type ServiceName } from './graph-processes';
-import { seed, type SeedSummary } from './seed/index';
-import { DEMO_CREDENTIALS_FILE, ensureDemoCredentials, type DemoCredentials } from './demo-credentials';
+import type { SeedSummary } from './seed/index';
+import { DEMO_CREDENTIALS_FILE, isComplete, readDemoCredentials, type DemoCredentials } from './demo-credentials';
 import { openLocalCluster, usesExternalDatabases, type RunningCluster } from './postgres/cluster';
 import { CREDENTIAL_ROLES } from '../lib/auth/roles';
 
@@ -127,6 +128,25 @@ Try:
 Press Ctrl-C to stop.`);
 }
 
+/**
+ * Runs one of the repository's own commands (the seed, the demo credentials)
+ * as a child process through the database server this process runs, and
+ * returns what it printed. A child, so the memory the seed needs goes back to
+ * the system when it is done instead of staying with this long-lived launcher.
+ */
+function runScript(script: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'scripts', script), ...args], {
+      cwd: ROOT_DIR,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`scripts/${script} failed (exit ${code}); see the messages above`))));
+  });
+}
+
 const RESTART_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 /** A service that stayed up this long is healthy again: its next crash starts the backoff over. */
 const HEALTHY_AFTER_MS = 60_000;
@@ -202,10 +222,12 @@ async function main(): Promise<void> {
     // A half-finished earlier seed leaves databases without demo.json: start them over.
     // New databases: keys written for the old ones would name clients that no longer exist.
     fs.rmSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), { force: true });
-    demo = await seed({ subjects, seed: flag('seed', 1), reset: true });
+    demo = JSON.parse(await runScript('seed.ts', ['--subjects', String(subjects), '--seed', String(flag('seed', 1)), '--reset'])) as SeedSummary;
     fs.writeFileSync(demoFile, JSON.stringify(demo, null, 2));
   }
-  const { credentials } = await ensureDemoCredentials();
+  const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
+  if (!isComplete(readDemoCredentials(credentialsFile))) await runScript('demo-credentials.ts', []);
+  const credentials = readDemoCredentials(credentialsFile) as DemoCredentials;
 
   console.log('Starting the five department subgraphs and the gateway...');
   const running = await startGraph({ env: { DATA_DIR: dataDir }, logDir, readyTimeoutMs: 90_000 });
@@ -223,7 +245,7 @@ async function main(): Promise<void> {
     running.processes.get(name)!.once('exit', onExit);
   };
   for (const name of running.processes.keys()) watch(name);
-  printWelcome(running, databaseLine(cluster, dataDir), demo, credentials, path.join(dataDir, DEMO_CREDENTIALS_FILE), startedAt, logDir);
+  printWelcome(running, databaseLine(cluster, dataDir), demo, credentials, credentialsFile, startedAt, logDir);
 }
 
 main().catch((error) => {

@@ -1,6 +1,6 @@
 /** People's courts (法院) subgraph. */
-import path from 'node:path';
 import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { migrationsDirOf } from '../../lib/migrate';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
 import { personFor } from '../../lib/personal-data';
 import { createCourtLoaders, type CourtLoaders, type RestrictedPersonColumns } from './store';
@@ -21,7 +21,7 @@ const profile = departmentProfileResolvers<CourtLoaders>(
 
 export const courtsSubgraph: SubgraphDefinition<CourtLoaders> = {
   name: 'courts',
-  migrationsDir: path.join(__dirname, 'migrations'),
+  migrationsDir: migrationsDirOf('courts'),
   createLoaders: createCourtLoaders,
   resolvers: {
     ...profile,

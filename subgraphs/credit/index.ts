@@ -2,8 +2,8 @@
  * The credit office (信用办) subgraph: the public credit platform's root
  * fields, subject-code validation, and the red, black and key-attention lists.
  */
-import path from 'node:path';
 import type { ResolverMap, SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { migrationsDirOf } from '../../lib/migrate';
 import { mergeResolverMaps } from '../../lib/resolvers';
 import { checkResolvers } from './checks/resolvers';
 import { catalogueResolvers } from './catalogue-resolvers';
@@ -89,7 +89,7 @@ const subjectAndListResolvers: ResolverMap = {
 
 export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   name: 'credit',
-  migrationsDir: path.join(__dirname, 'migrations'),
+  migrationsDir: migrationsDirOf('credit'),
   createLoaders: createCreditLoaders,
   // The gateway's internal endpoints: the API-key lookup and the audit log's delivery
   // (audit-routes.ts). The key is read when the app is built; without one nothing internal is served.

@@ -1,6 +1,6 @@
 /** Ecology and environment (生态环境) subgraph. */
-import path from 'node:path';
 import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { migrationsDirOf } from '../../lib/migrate';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
 import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
 import { createEnvironmentLoaders, type EnvironmentLoaders } from './store';
@@ -23,7 +23,7 @@ const profile = departmentProfileResolvers<EnvironmentLoaders>(
 
 export const environmentSubgraph: SubgraphDefinition<EnvironmentLoaders> = {
   name: 'environment',
-  migrationsDir: path.join(__dirname, 'migrations'),
+  migrationsDir: migrationsDirOf('environment'),
   createLoaders: createEnvironmentLoaders,
   resolvers: {
     ...profile,

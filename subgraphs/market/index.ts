@@ -1,6 +1,6 @@
 /** Market supervision (市场监管) subgraph. */
-import path from 'node:path';
 import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { migrationsDirOf } from '../../lib/migrate';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
 import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
 import { personFor } from '../../lib/personal-data';
@@ -31,7 +31,7 @@ const profile = departmentProfileResolvers<MarketLoaders>(
 
 export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
   name: 'market',
-  migrationsDir: path.join(__dirname, 'migrations'),
+  migrationsDir: migrationsDirOf('market'),
   createLoaders: createMarketLoaders,
   resolvers: {
     ...profile,

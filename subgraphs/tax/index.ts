@@ -1,6 +1,6 @@
 /** Tax (税务) subgraph. */
-import path from 'node:path';
 import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import { migrationsDirOf } from '../../lib/migrate';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
 import { createTaxLoaders, type TaxLoaders } from './store';
 
@@ -10,7 +10,7 @@ const profile = departmentProfileResolvers<TaxLoaders>('tax', 'TaxProfile', ['cr
 
 export const taxSubgraph: SubgraphDefinition<TaxLoaders> = {
   name: 'tax',
-  migrationsDir: path.join(__dirname, 'migrations'),
+  migrationsDir: migrationsDirOf('tax'),
   createLoaders: createTaxLoaders,
   resolvers: {
     ...profile,
