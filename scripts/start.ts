@@ -147,6 +147,60 @@ function runScript(script: string, args: string[]): Promise<string> {
   });
 }
 
+/** `<DATA_DIR>/launcher.json`: this launcher's pid and its services', so a start after a crash can find what the crashed one left running. */
+const LAUNCHER_FILE = 'launcher.json';
+
+interface LauncherRecord {
+  pid: number;
+  services: Record<string, number>;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `pid` is still one of our services (and not a process that got its number since). */
+function isServiceProcess(pid: number): boolean {
+  try {
+    return /\.build\/[0-9a-f]+\/(gateway|subgraphs\/[a-z]+)\/main\.js/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A launcher killed with SIGKILL leaves its services running, holding their
+ * ports: they are stopped (SIGTERM, they drain) before this one starts its own.
+ */
+async function stopLeftoverServices(dataDir: string): Promise<void> {
+  let record: LauncherRecord;
+  try {
+    record = JSON.parse(fs.readFileSync(path.join(dataDir, LAUNCHER_FILE), 'utf8')) as LauncherRecord;
+  } catch {
+    return;
+  }
+  if (record.pid !== process.pid && alive(record.pid)) {
+    throw new Error(`npm start already runs on ${dataDir} (pid ${record.pid}): stop it, or set DATA_DIR to another directory`);
+  }
+  const leftovers = Object.entries(record.services).filter(([, pid]) => isServiceProcess(pid));
+  if (leftovers.length === 0) return;
+  console.log(`A crashed launcher left ${leftovers.map(([name]) => name).join(', ')} running: stopping them first.`);
+  for (const [, pid] of leftovers) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (leftovers.some(([, pid]) => alive(pid)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const [, pid] of leftovers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function recordLauncher(dataDir: string, graph: RunningGraph | undefined): void {
+  const services = Object.fromEntries([...(graph?.processes ?? new Map())].map(([name, child]) => [name, child.pid ?? 0]));
+  fs.writeFileSync(path.join(dataDir, LAUNCHER_FILE), `${JSON.stringify({ pid: process.pid, services } satisfies LauncherRecord)}\n`);
+}
+
 const RESTART_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 /** A service that stayed up this long is healthy again: its next crash starts the backoff over. */
 const HEALTHY_AFTER_MS = 60_000;
@@ -194,11 +248,14 @@ async function main(): Promise<void> {
     // The services first, so in-flight requests finish against a live database; the database last.
     await graph?.stop();
     await cluster?.stop();
+    fs.rmSync(path.join(dataDir, LAUNCHER_FILE), { force: true });
     console.log('stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  await stopLeftoverServices(dataDir);
+  recordLauncher(dataDir, undefined);
 
   if (!usesExternalDatabases(process.env)) {
     const serverLog = fs.createWriteStream(path.join(logDir, 'postgres.log'), { flags: 'a' });
@@ -238,6 +295,7 @@ async function main(): Promise<void> {
       () => stopping,
       async () => {
         await running.restartService(name);
+        recordLauncher(dataDir, running);
         running.processes.get(name)!.once('exit', onExit);
       },
       `see ${displayPath(path.join(logDir, `${name}.log`))}`,
@@ -245,6 +303,7 @@ async function main(): Promise<void> {
     running.processes.get(name)!.once('exit', onExit);
   };
   for (const name of running.processes.keys()) watch(name);
+  recordLauncher(dataDir, running);
   printWelcome(running, databaseLine(cluster, dataDir), demo, credentials, credentialsFile, startedAt, logDir);
 }
 
