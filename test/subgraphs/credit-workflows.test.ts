@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { creditSubgraph } from '../../subgraphs/credit';
 import { writeCreditRecords, type ListEntryRow } from '../../subgraphs/credit/store';
-import { breachedCommitments, disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflows/status';
-import { addMonths } from '../../subgraphs/credit/workflows/common';
+import { disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflows/status';
+import { addMonths, addYears } from '../../subgraphs/credit/policy/calendar';
 import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
@@ -420,7 +420,7 @@ describe.each(ENGINES)('credit office workflows on %s', (engine) => {
       expect(commitment).toEqual(
         expect.objectContaining({ subjectCode: subject, status: 'KEPT', madeOn: today, breachedOn: null, breachReportedBy: null }),
       );
-      expect(await breachedCommitments(subgraph.db, [subject])).toEqual(new Map());
+      expect(await count('list_entry', 'subject_code = $1', [subject])).toBe(0);
 
       const breached = await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '逾期未补齐材料' });
       expect(breached).toEqual(expect.objectContaining({ status: 'BREACHED', breachedOn: today, breachReportedBy: 'MARKET', breachNote: '逾期未补齐材料' }));
@@ -428,12 +428,12 @@ describe.each(ENGINES)('credit office workflows on %s', (engine) => {
         c: subject,
       });
       expect(lists.lists).toEqual([
-        { kind: 'BLACK', department: 'CREDIT_OFFICE', sourceRecord: `credit_commitment/${commitment.id}`, since: today, until: null, reason: expect.stringContaining('逾期未补齐材料') },
+        // Every punishment has an exit: the breach's entry ends after the list rule's three years (policy/lists.ts).
+        { kind: 'BLACK', department: 'CREDIT_OFFICE', sourceRecord: `credit_commitment/${commitment.id}`, since: today, until: addYears(today, 3), reason: expect.stringContaining('逾期未补齐材料') },
       ]);
       expect(lists.commitments).toEqual([{ id: commitment.id, status: 'BREACHED' }]);
       const page = await ok('query { listEntries(kind: BLACK, first: 100) { nodes { code sourceRecord } } }', {});
       expect(page.nodes).toContainEqual({ code: subject, sourceRecord: `credit_commitment/${commitment.id}` });
-      expect(await breachedCommitments(subgraph.db, [subject, code(4)])).toEqual(new Map([[subject, [{ id: commitment.id, since: today }]]]));
 
       const twice = await refused(BREACH, { id: commitment.id, department: 'TAX', note: '再次违诺' });
       expect(twice).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
@@ -567,12 +567,6 @@ describe.each(ENGINES)('credit office workflows on %s', (engine) => {
          VALUES ($1, 'direct', $2, 'MARKET', $3, 'ADMINISTRATIVE_PENALTY', '2024-01-01', 'OTHER', '{COMMITMENT}', '2024-04-01', 'APPROVED', now())`,
         [newKey(), codes[12], refs[25]!.recordId],
       );
-      await subgraph.db.query(
-        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, status, breached_on, breach_department)
-         VALUES ($1, 'direct', $2, 'FISCAL_SUPPORT', '承诺', '2025-01-01', 'BREACHED', '2025-06-01', 'TAX'),
-                ($3, 'direct', $2, 'FISCAL_SUPPORT', '承诺', '2025-02-01', 'BREACHED', '2025-07-01', 'TAX')`,
-        [newKey(), codes[999], newKey()],
-      );
 
       const disputed = await countQueries(subgraph.db, () => disputedRecords(subgraph.db, refs));
       expect(disputed.statements).toHaveLength(1);
@@ -582,18 +576,12 @@ describe.each(ENGINES)('credit office workflows on %s', (engine) => {
       expect(inactive.statements).toHaveLength(1);
       expect(inactive.result).toEqual(new Set([recordKey(refs[22]!), recordKey(refs[25]!)]));
 
-      const breaches = await countQueries(subgraph.db, () => breachedCommitments(subgraph.db, codes));
-      expect(breaches.statements).toHaveLength(1);
-      expect([...breaches.result.keys()]).toEqual([codes[999]]);
-      expect(breaches.result.get(codes[999]!)!.map((b) => b.since)).toEqual(['2025-06-01', '2025-07-01']);
-
       const empty = await countQueries(subgraph.db, async () => [
         await disputedRecords(subgraph.db, []),
         await inactiveRecords(subgraph.db, []),
-        await breachedCommitments(subgraph.db, []),
       ]);
       expect(empty.statements).toHaveLength(0);
-      expect(empty.result.map((r) => r.size)).toEqual([0, 0, 0]);
+      expect(empty.result.map((r) => r.size)).toEqual([0, 0]);
     });
 
     it('resolves Subject workflow fields of many subjects with one statement per table', async () => {
