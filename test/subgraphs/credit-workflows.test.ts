@@ -3,6 +3,7 @@ import { creditSubgraph } from '../../subgraphs/credit';
 import { writeCreditRecords, type ListEntryRow } from '../../subgraphs/credit/store';
 import { disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflows/status';
 import { addMonths, addYears } from '../../subgraphs/credit/policy/calendar';
+import { verifyBy } from '../../subgraphs/credit/policy/objection';
 import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
@@ -235,11 +236,12 @@ describe.each(ENGINES)('credit office workflows on %s', (engine) => {
     it('shows overdue objections: open past their verification date (China calendar)', async () => {
       const insert = (recordSuffix: string, filedAt: string, status = 'OPEN') =>
         subgraph.db.query<{ id: string }>(
-          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, filed_at, status, resolved_at, correction)
+          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, filed_at, status, resolved_at, correction, verify_by)
            VALUES ($1, 'direct', $2, 'TAX', $3, '逾期测试', $4::timestamptz, $5, CASE WHEN $5 = 'OPEN' THEN NULL ELSE now() END,
-                   CASE WHEN $5 = 'UPHELD' THEN 'CORRECTED' END)
+                   CASE WHEN $5 = 'UPHELD' THEN 'CORRECTED' END, $6::date)
            RETURNING id::text AS id`,
-          [newKey(), subject, `tax_arrears_notice/${recordSuffix}`, filedAt, status],
+          // The deadline as fileObjection writes it: the policy's, from the China date of filing.
+          [newKey(), subject, `tax_arrears_notice/${recordSuffix}`, filedAt, status, verifyBy(todayInChina(new Date(filedAt)))],
         );
       // 16:00 UTC is midnight in Beijing: the China date of filing is the UTC date plus one day.
       const [late] = await insert('late', `${addDays(today, -22)}T16:30:00Z`); // filed today-21 → verify by today-1: overdue
@@ -556,9 +558,9 @@ describe.each(ENGINES)('credit office workflows on %s', (engine) => {
       ]);
       // A few records of the batch have workflow state.
       await subgraph.db.query(
-        `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, status, resolved_at, correction)
-         VALUES ($1, 'direct', $3, 'COURTS', $4, '争议', 'OPEN', NULL, NULL),
-                ($2, 'direct', $5, 'COURTS', $6, '争议', 'UPHELD', now(), 'CORRECTED')`,
+        `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, status, resolved_at, correction, verify_by)
+         VALUES ($1, 'direct', $3, 'COURTS', $4, '争议', 'OPEN', NULL, NULL, current_date + 20),
+                ($2, 'direct', $5, 'COURTS', $6, '争议', 'UPHELD', now(), 'CORRECTED', current_date + 20)`,
         [newKey(), newKey(), codes[10], refs[20]!.recordId, codes[11], refs[22]!.recordId],
       );
       await subgraph.db.query(

@@ -140,6 +140,7 @@ export const checkResolvers: ResolverMap = {
     effect: (m: AppliedMeasure) => m.measure.effect,
     channel: (m: AppliedMeasure) => m.measure.channel,
     implementingDepartments: (m: AppliedMeasure) => m.measure.implementingDepartments,
+    triggers: (m: AppliedMeasure) => m.triggers,
     basis: (m: AppliedMeasure) => m.measure.legalBasis,
   },
 };
