@@ -80,7 +80,8 @@ const subjectAndListResolvers: ResolverMap = {
     },
   },
   Subject: {
-    __resolveReference: (reference: SubjectRef): SubjectRef => ({ code: reference.code }),
+    // The market's represented entities come along when a field @requires them (representedEntityEntries).
+    __resolveReference: (reference: SubjectRef & { market?: unknown }): SubjectRef => ('market' in reference ? { code: reference.code, market: reference.market } : { code: reference.code }) as SubjectRef,
     kind: (subject: SubjectRef) => {
       const result = validateSubjectCode(subject.code);
       return result.valid ? result.kind : 'ORGANISATION';

@@ -23,7 +23,9 @@ import type { Measure } from '../catalogue';
 import { recordKey, type Department, type Scenario, type Trigger } from '../vocabulary';
 import {
   addMonths,
+  cleanWindowStart,
   entryInForce,
+  notEnded,
   entryTrigger,
   heldBy,
   isAdverse,
@@ -139,7 +141,11 @@ export function decide(input: CheckInput): Decision {
   // No incentive without a record, and none while an adverse record is in force.
   const rewarded = registered && adverse.length === 0;
   const creditworthy = rewarded ? live.filter((hit) => !isAdverse(hit.trigger)) : [];
-  if (rewarded && cleanForThreeYears(evidence, today)) {
+  // The credit office's own adverse determinations (a commitment breach) count in the three years too, unless revoked or repaired.
+  const listedWithinWindow = input.listEntries.some(
+    (entry) => entry.kind !== 'RED' && entry.since <= today && notEnded(entry.until, cleanWindowStart(today)) && !input.inactive.has(keyOf({ department: entry.department, recordId: entry.sourceRecord })),
+  );
+  if (rewarded && !listedWithinWindow && cleanForThreeYears(evidence, today)) {
     creditworthy.push({ trigger: 'NO_ADVERSE_RECORD_3_YEARS', department: 'CREDIT_OFFICE', recordId: `no_adverse_record/${input.code}/${today}`, recordSubjectCode: input.code, until: null });
   }
 
