@@ -25,6 +25,6 @@ describe('verdict rules', () => {
 
   it('ranks verdicts from best to worst for the subject', () => {
     const order = Object.entries(VERDICT_RANK).sort((a, b) => a[1] - b[1]).map(([v]) => v);
-    expect(order).toEqual(['INCENTIVE', 'CLEAR', 'RESTRICTED', 'PROHIBITED', 'INCONCLUSIVE']);
+    expect(order).toEqual(['INCENTIVE', 'CLEAR', 'INCONCLUSIVE', 'RESTRICTED', 'PROHIBITED']);
   });
 });

@@ -40,5 +40,9 @@ export function verdictOf(measures: readonly VerdictMeasure[]): Exclude<Verdict,
   return active.some((m) => m.kind === 'INCENTIVE') ? 'INCENTIVE' : 'CLEAR';
 }
 
-/** Rank of a verdict from best to worst for the subject (INCONCLUSIVE decides nothing: ranked worst). */
-export const VERDICT_RANK: Readonly<Record<Verdict, number>> = { INCENTIVE: 0, CLEAR: 1, RESTRICTED: 2, PROHIBITED: 3, INCONCLUSIVE: 4 };
+/**
+ * Rank of a verdict from best to worst for the subject. INCONCLUSIVE grants
+ * nothing (no clearance, no incentive) but punishes nothing either: it lies
+ * between CLEAR and RESTRICTED.
+ */
+export const VERDICT_RANK: Readonly<Record<Verdict, number>> = { INCENTIVE: 0, CLEAR: 1, INCONCLUSIVE: 2, RESTRICTED: 3, PROHIBITED: 4 };
