@@ -2,9 +2,9 @@
  * Calendar dates as day numbers (days since 1970-01-01, UTC). Record dates
  * have no time of day, and whole-day arithmetic on integers cannot drift over
  * daylight saving or time zones; they become 'YYYY-MM-DD' only in the rows.
- * Periods (months, years, working days) are the credit policy's calendar.
+ * Periods (years, working days) are the one calendar's (lib/calendar.ts).
  */
-import * as calendar from '../../subgraphs/credit/policy/calendar';
+import * as calendar from '../../lib/calendar';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -30,8 +30,8 @@ export function yearOf(day: Day): number {
   return new Date(day * MS_PER_DAY).getUTCFullYear();
 }
 
-/** `years` later on the credit policy's calendar (Feb 29 falls to Feb 28). */
+/** `years` later on the one calendar (Feb 29 falls to Feb 28). */
 export const addYears = (day: Day, years: number): Day => toDay(calendar.addYears(isoDate(day), years));
 
-/** The `workingDays`-th working day after `day` (the credit policy's working days). */
+/** The `workingDays`-th working day after `day` (the one calendar's working days). */
 export const addWorkingDays = (day: Day, workingDays: number): Day => toDay(calendar.addWorkingDays(isoDate(day), workingDays));

@@ -19,7 +19,7 @@
  *   it is never CLEAR.
  */
 import { validateSubjectCode } from '../../../lib/identifiers';
-import type { Measure } from '../catalogue';
+import { measuresFor, type Measure } from '../catalogue';
 import { recordKey, type Department, type Scenario, type Trigger } from '../vocabulary';
 import {
   addMonths,
@@ -153,8 +153,7 @@ export function decide(input: CheckInput): Decision {
   const byCode = new Map<string, { measure: Measure; triggers: MeasureTrigger[] }>();
   for (const hit of [...adverse, ...creditworthy]) {
     const disputed = input.disputed.has(keyOf(hit));
-    for (const measure of input.measures) {
-      if (!measure.scenarios.includes(input.scenario) || !measure.triggers.includes(hit.trigger)) continue;
+    for (const measure of measuresFor(input, input.scenario, new Set([hit.trigger]))) {
       if (hit.personLevelOnly && !measure.personLevel) continue;
       const applied = byCode.get(measure.code) ?? { measure, triggers: [] };
       byCode.set(measure.code, applied);
