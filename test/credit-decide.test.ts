@@ -187,6 +187,50 @@ describe('credit check verdicts', () => {
     ]);
   });
 
+  describe('list entries (the credit office\'s determinations)', () => {
+    const entry = (overrides: Partial<import('../subgraphs/credit/checks/decide').CheckListEntry> = {}) => ({
+      code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: `dishonest_debtor/${ENTITY}/（2025）京0105执1号`, since: '2025-06-01', until: null, ...overrides,
+    });
+
+    it('applies an entry in force as its rule\'s trigger, and with its department record as one measure set', () => {
+      const listed = decide(input({ listEntries: [entry()] }));
+      expect(listed.verdict).toBe('PROHIBITED');
+      const both = decide(input({ evidence: debtor(), listEntries: [entry()] }));
+      expect(both.measures).toEqual(decide(input({ evidence: debtor() })).measures);
+      expect(both.measures.every((m) => m.triggers.length === 1)).toBe(true);
+    });
+
+    it('applies nothing for an entry ended or not begun, revoked or repaired; suspends a disputed one', () => {
+      expect(decide(input({ listEntries: [entry({ until: TODAY })] })).verdict).toBe('CLEAR');
+      expect(decide(input({ listEntries: [entry({ since: '2026-11-25' })] })).verdict).toBe('CLEAR');
+      const key = recordKey({ department: 'COURTS', recordId: entry().sourceRecord });
+      expect(decide(input({ listEntries: [entry()], inactive: new Set([key]) })).verdict).toBe('CLEAR');
+      const disputed = decide(input({ listEntries: [entry()], disputed: new Set([key]) }));
+      expect(disputed.verdict).toBe('CLEAR');
+      expect(disputed.measures.every((m) => m.suspended)).toBe(true);
+    });
+
+    it('rewards a red-list entry, but only a registered subject, and never beside an adverse one', () => {
+      const red = entry({ kind: 'RED', department: 'TAX', sourceRecord: `tax_credit_rating/${ENTITY}/2025` });
+      const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+      expect(decide(input({ ...licensing, listEntries: [red] })).verdict).toBe('INCENTIVE');
+      const nobody: Evidence = { market: { ...empty().market!, registration: null }, tax: { creditRatings: [], majorViolations: [], arrears: [] }, courts: empty().courts, environment: empty().environment };
+      expect(decide(input({ ...licensing, evidence: nobody }))).toEqual(expect.objectContaining({ verdict: 'CLEAR', registered: false }));
+      expect(decide(input({ ...licensing, evidence: nobody, knownToCreditOffice: true, listEntries: [red] })).verdict).toBe('INCENTIVE');
+      expect(decide(input({ ...licensing, listEntries: [red, entry({ kind: 'KEY_ATTENTION', department: 'MARKET', sourceRecord: `abnormal_operations_entry/${ENTITY}/2025-01-01` })] })).verdict).toBe('RESTRICTED');
+    });
+
+    it('gives no three-clean-years incentive after an adverse determination within three years', () => {
+      const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+      expect(decide(input(licensing)).measures.map((m) => m.trigger)).toEqual(['NO_ADVERSE_RECORD_3_YEARS']);
+      const ended = entry({ department: 'CREDIT_OFFICE', sourceRecord: 'credit_commitment/1', since: '2024-01-01', until: '2025-01-01' });
+      expect(decide(input({ ...licensing, listEntries: [ended] })).verdict).toBe('CLEAR');
+      expect(decide(input({ ...licensing, listEntries: [{ ...ended, since: '2020-01-01', until: '2023-01-01' }] })).verdict).toBe('INCENTIVE');
+      const revoked = recordKey({ department: 'CREDIT_OFFICE', recordId: 'credit_commitment/1' });
+      expect(decide(input({ ...licensing, listEntries: [ended], inactive: new Set([revoked]) })).verdict).toBe('INCENTIVE');
+    });
+  });
+
   describe('fails closed', () => {
     it('is INCONCLUSIVE, never CLEAR, when a department did not answer', () => {
       const decision = decide(input({ evidence: { ...empty(), courts: null } }));

@@ -109,11 +109,11 @@ function triggersOf(input: CheckInput, isPerson: boolean): Hit[] {
   for (const entry of input.listEntries) {
     if (!entryInForce(entry, input.today)) continue;
     const trigger = entryTrigger(entry);
-    const hit = { trigger, department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entry.code, until: entry.until };
+    const key = keyOf({ department: entry.department, recordId: entry.sourceRecord });
     // The entry and the department record it stands on are one determination: one measure set.
-    if (trigger === null || seen.has(keyOf(hit))) continue;
-    seen.add(keyOf(hit));
-    hits.push(hit as Hit);
+    if (trigger === null || seen.has(key)) continue;
+    seen.add(key);
+    hits.push({ trigger, department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entry.code, until: entry.until });
   }
   if (isPerson) {
     for (const entry of input.representedEntries) {
