@@ -191,6 +191,25 @@ describe('credit policy conformance (credit office and departments on PostgreSQL
       });
       await gql('mutation($id: ID!) { verifyObjection(id: $id, outcome: UPHELD, note: "核实", correction: REVOKED) { status } }', { id: objection.data.fileObjection.id });
       expect(await office.check(code, 'ADMINISTRATIVE_LICENSING')).toEqual(expect.objectContaining({ verdict: 'CLEAR', measures: [] }));
+      // A breach four months old, repaired: the subject applies three months after the breach, the credit office approves.
+      const repaired = newCode();
+      await market({ registrations: [registration(repaired, addYears(today, -2))] });
+      const breachedOn = addMonths(today, -4);
+      const [row] = await office.credit.db.query<{ id: string }>(
+        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, status, breached_on, breach_department)
+         VALUES ($1, 'direct', $2, 'ADMINISTRATIVE_LICENSING', '承诺', $3::date, 'BREACHED', $3::date, 'MARKET') RETURNING id::text AS id`,
+        [`m2-${repaired}`, repaired, breachedOn],
+      );
+      const sourceRecord = `credit_commitment/${row!.id}`;
+      const entry = await publish({ code: repaired, kind: 'BLACK', department: 'CREDIT_OFFICE', sourceRecord, since: breachedOn });
+      expect(entry.data.publishListEntry.until).toBe(addYears(breachedOn, 3));
+      expect((await office.check(repaired, 'ADMINISTRATIVE_LICENSING')).verdict).toBe('PROHIBITED');
+      const repair = await gql('mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id eligibleFrom } }', {
+        input: { subjectCode: repaired, department: 'CREDIT_OFFICE', recordId: sourceRecord, recordKind: 'COMMITMENT_BREACH', publishedOn: breachedOn, rectification: ['COMMITMENT', 'RECTIFICATION'], idempotencyKey: `r-${repaired}` },
+      });
+      expect(repair.data.applyForRepair.eligibleFrom).toBe(addMonths(breachedOn, 3));
+      await gql('mutation($id: ID!) { decideRepair(id: $id, approve: true, note: "已履行承诺") { status } }', { id: repair.data.applyForRepair.id });
+      expect(await office.check(repaired, 'ADMINISTRATIVE_LICENSING')).toEqual(expect.objectContaining({ verdict: 'CLEAR', measures: [] }));
       // A breach whose three years are over: its entry ended by its period.
       const old = newCode();
       await market({ registrations: [registration(old, addYears(today, -5))] });
