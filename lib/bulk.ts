@@ -1,5 +1,5 @@
 /**
- * Bulk writes that run unchanged on PGlite and PostgreSQL: rows travel as one
+ * Bulk writes: rows travel as one
  * JSON parameter and `jsonb_to_recordset` turns them into a relation, so a
  * chunk of thousands of rows is one statement and one round trip.
  */

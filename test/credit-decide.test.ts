@@ -52,8 +52,9 @@ function input(overrides: Partial<CheckInput> = {}): CheckInput {
     measures: CATALOGUE,
     disputed: new Set(),
     inactive: new Set(),
-    breachedCommitments: [],
-    representedBlacklisted: [],
+    listEntries: [],
+    representedEntries: [],
+    knownToCreditOffice: false,
     ...overrides,
   };
 }
@@ -66,7 +67,7 @@ const debtor = (removedOn: string | null = null): Evidence => {
 
 describe('credit check verdicts', () => {
   it('is CLEAR when nothing applies in the scenario', () => {
-    expect(decide(input())).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [] });
+    expect(decide(input())).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [], registered: true });
   });
 
   it('prohibits a dishonest debtor from bidding, naming the trigger record, department, basis and end', () => {
@@ -106,7 +107,7 @@ describe('credit check verdicts', () => {
   it('ignores records the department has removed, and records repaired or revoked at the credit office', () => {
     expect(decide(input({ evidence: debtor('2026-01-10') })).verdict).toBe('CLEAR');
     const key = recordKey({ department: 'COURTS', recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号` });
-    expect(decide(input({ evidence: debtor(), inactive: new Set([key]) }))).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [] });
+    expect(decide(input({ evidence: debtor(), inactive: new Set([key]) }))).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [], registered: true });
   });
 
   it('suspends the punishments of a disputed record but keeps them visible', () => {
@@ -158,27 +159,82 @@ describe('credit check verdicts', () => {
     ]);
   });
 
-  it('puts a breached commitment and a represented black-listed entity on the checked subject', () => {
-    expect(decide(input({ breachedCommitments: [{ id: '7', since: '2026-10-01' }] })).measures[0]).toEqual(
-      expect.objectContaining({ trigger: 'COMMITMENT_BREACH', initiatingDepartment: 'CREDIT_OFFICE', recordId: 'credit_commitment/7' }),
+  it('puts a breached commitment (its black-list entry) and a represented black-listed entity on the checked subject', () => {
+    const breach = { code: ENTITY, kind: 'BLACK' as const, department: 'CREDIT_OFFICE' as const, sourceRecord: 'credit_commitment/7', since: '2026-10-01', until: '2029-10-01' };
+    expect(decide(input({ listEntries: [breach] })).measures[0]).toEqual(
+      expect.objectContaining({ trigger: 'COMMITMENT_BREACH', initiatingDepartment: 'CREDIT_OFFICE', recordId: 'credit_commitment/7', until: '2029-10-01' }),
     );
+    // Ended by its period (or a repair or an upheld objection, which end it today): nothing.
+    expect(decide(input({ listEntries: [{ ...breach, until: TODAY }] })).verdict).toBe('CLEAR');
     const person = decide(
       input({
         code: PERSON,
-        evidence: { ...empty(), market: { ...empty().market!, registration: null } },
-        representedBlacklisted: [{ code: ENTITY, department: 'COURTS', sourceRecord: `dishonest_debtor/${ENTITY}/c` }],
+        evidence: { ...empty(), market: { ...empty().market!, registration: null, representedEntities: [{ code: ENTITY }] } },
+        representedEntries: [{ code: ENTITY, kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${ENTITY}/c`, since: '2025-01-01', until: null }],
       }),
     );
     expect(person.verdict).toBe('RESTRICTED');
+    // HIGH_CONSUMPTION is person-level: it reaches the person through the entity's record, once, with both triggers.
     expect(person.measures).toEqual([
-      expect.objectContaining({ trigger: 'REPRESENTS_BLACKLISTED_ENTITY', recordSubjectCode: ENTITY, appliesTo: 'SUBJECT', initiatingDepartment: 'COURTS' }),
+      expect.objectContaining({
+        measure: expect.objectContaining({ code: 'HIGH_CONSUMPTION' }),
+        trigger: 'REPRESENTS_BLACKLISTED_ENTITY',
+        recordSubjectCode: ENTITY,
+        appliesTo: 'SUBJECT',
+        initiatingDepartment: 'COURTS',
+        triggers: [expect.objectContaining({ trigger: 'REPRESENTS_BLACKLISTED_ENTITY' }), expect.objectContaining({ trigger: 'DISHONEST_JUDGMENT_DEBTOR' })],
+      }),
     ]);
+  });
+
+  describe('list entries (the credit office\'s determinations)', () => {
+    const entry = (overrides: Partial<import('../subgraphs/credit/checks/decide').CheckListEntry> = {}) => ({
+      code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: `dishonest_debtor/${ENTITY}/（2025）京0105执1号`, since: '2025-06-01', until: null, ...overrides,
+    });
+
+    it('applies an entry in force as its rule\'s trigger, and with its department record as one measure set', () => {
+      const listed = decide(input({ listEntries: [entry()] }));
+      expect(listed.verdict).toBe('PROHIBITED');
+      const both = decide(input({ evidence: debtor(), listEntries: [entry()] }));
+      expect(both.measures).toEqual(decide(input({ evidence: debtor() })).measures);
+      expect(both.measures.every((m) => m.triggers.length === 1)).toBe(true);
+    });
+
+    it('applies nothing for an entry ended or not begun, revoked or repaired; suspends a disputed one', () => {
+      expect(decide(input({ listEntries: [entry({ until: TODAY })] })).verdict).toBe('CLEAR');
+      expect(decide(input({ listEntries: [entry({ since: '2026-11-25' })] })).verdict).toBe('CLEAR');
+      const key = recordKey({ department: 'COURTS', recordId: entry().sourceRecord });
+      expect(decide(input({ listEntries: [entry()], inactive: new Set([key]) })).verdict).toBe('CLEAR');
+      const disputed = decide(input({ listEntries: [entry()], disputed: new Set([key]) }));
+      expect(disputed.verdict).toBe('CLEAR');
+      expect(disputed.measures.every((m) => m.suspended)).toBe(true);
+    });
+
+    it('rewards a red-list entry, but only a registered subject, and never beside an adverse one', () => {
+      const red = entry({ kind: 'RED', department: 'TAX', sourceRecord: `tax_credit_rating/${ENTITY}/2025` });
+      const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+      expect(decide(input({ ...licensing, listEntries: [red] })).verdict).toBe('INCENTIVE');
+      const nobody: Evidence = { market: { ...empty().market!, registration: null }, tax: { creditRatings: [], majorViolations: [], arrears: [] }, courts: empty().courts, environment: empty().environment };
+      expect(decide(input({ ...licensing, evidence: nobody }))).toEqual(expect.objectContaining({ verdict: 'CLEAR', registered: false }));
+      expect(decide(input({ ...licensing, evidence: nobody, knownToCreditOffice: true, listEntries: [red] })).verdict).toBe('INCENTIVE');
+      expect(decide(input({ ...licensing, listEntries: [red, entry({ kind: 'KEY_ATTENTION', department: 'MARKET', sourceRecord: `abnormal_operations_entry/${ENTITY}/2025-01-01` })] })).verdict).toBe('RESTRICTED');
+    });
+
+    it('gives no three-clean-years incentive after an adverse determination within three years', () => {
+      const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+      expect(decide(input(licensing)).measures.map((m) => m.trigger)).toEqual(['NO_ADVERSE_RECORD_3_YEARS']);
+      const ended = entry({ department: 'CREDIT_OFFICE', sourceRecord: 'credit_commitment/1', since: '2024-01-01', until: '2025-01-01' });
+      expect(decide(input({ ...licensing, listEntries: [ended] })).verdict).toBe('CLEAR');
+      expect(decide(input({ ...licensing, listEntries: [{ ...ended, since: '2020-01-01', until: '2023-01-01' }] })).verdict).toBe('INCENTIVE');
+      const revoked = recordKey({ department: 'CREDIT_OFFICE', recordId: 'credit_commitment/1' });
+      expect(decide(input({ ...licensing, listEntries: [ended], inactive: new Set([revoked]) })).verdict).toBe('INCENTIVE');
+    });
   });
 
   describe('fails closed', () => {
     it('is INCONCLUSIVE, never CLEAR, when a department did not answer', () => {
       const decision = decide(input({ evidence: { ...empty(), courts: null } }));
-      expect(decision).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['COURTS'] });
+      expect(decision).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['COURTS'], registered: true });
     });
 
     it('stays PROHIBITED when what is missing could not make it worse', () => {

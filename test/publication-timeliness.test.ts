@@ -1,6 +1,7 @@
 import { marketSubgraph } from '../subgraphs/market';
 import { environmentSubgraph } from '../subgraphs/environment';
 import { workingDaysBetweenSql } from '../lib/publication-timeliness';
+import { publishedLate } from '../subgraphs/credit/policy/publicity';
 import { buildUscc } from '../lib/identifiers';
 import { todayInChina } from '../lib/clock';
 import { countQueries, startSubgraph, type SubgraphUnderTest } from './helpers/subgraph';
@@ -115,6 +116,8 @@ describe('publication timeliness', () => {
       expect(rows).toHaveLength(14 * 22);
       // Compared with the decision and publication days in view, so a failure names them.
       for (const row of rows) expect(row).toEqual({ ...row, late: isLate(row.decided, row.published) });
+      // The credit policy's deadline (lib/calendar.ts working days) is the same rule as the departments' SQL.
+      for (const row of rows) expect({ ...row, late: publishedLate(row.decided, row.published) }).toEqual(row);
     });
 
     it.each([

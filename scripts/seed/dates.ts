@@ -2,7 +2,10 @@
  * Calendar dates as day numbers (days since 1970-01-01, UTC). Record dates
  * have no time of day, and whole-day arithmetic on integers cannot drift over
  * daylight saving or time zones; they become 'YYYY-MM-DD' only in the rows.
+ * Periods (years, working days) are the one calendar's (lib/calendar.ts).
  */
+import * as calendar from '../../lib/calendar';
+
 const MS_PER_DAY = 86_400_000;
 
 export type Day = number;
@@ -27,25 +30,8 @@ export function yearOf(day: Day): number {
   return new Date(day * MS_PER_DAY).getUTCFullYear();
 }
 
-/** Same month and day `years` later (29 February falls to 1 March). */
-export function addYears(day: Day, years: number): Day {
-  const date = new Date(day * MS_PER_DAY);
-  return Date.UTC(date.getUTCFullYear() + years, date.getUTCMonth(), date.getUTCDate()) / MS_PER_DAY;
-}
+/** `years` later on the one calendar (Feb 29 falls to Feb 28). */
+export const addYears = (day: Day, years: number): Day => toDay(calendar.addYears(isoDate(day), years));
 
-export function addMonths(day: Day, months: number): Day {
-  const date = new Date(day * MS_PER_DAY);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, date.getUTCDate()) / MS_PER_DAY;
-}
-
-/** Adds working days (Monday to Friday; public holidays are not modelled). */
-export function addWorkingDays(day: Day, workingDays: number): Day {
-  let result = day;
-  let left = workingDays;
-  while (left > 0) {
-    result += 1;
-    const weekday = new Date(result * MS_PER_DAY).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) left -= 1;
-  }
-  return result;
-}
+/** The `workingDays`-th working day after `day` (the one calendar's working days). */
+export const addWorkingDays = (day: Day, workingDays: number): Day => toDay(calendar.addWorkingDays(isoDate(day), workingDays));

@@ -6,21 +6,17 @@
  * rating supersedes it), so the lists and the departments' records never
  * disagree about what is in force.
  *
- * Which records reach which list follows DESIGN.md: red list for tax rating A
- * and environmental GREEN; black list for dishonest judgment debtors, major tax
- * violations, the serious illegal and dishonest list, environmental BLACK and
- * serious penalties in the areas the rules name; key attention for dishonest
- * conduct below that threshold (abnormal operations, unpaid tax arrears,
- * environmental RED).
+ * Which records reach which list, and for how long, is the credit policy's
+ * list rules (subgraphs/credit/policy/lists.ts): the seed asks the same
+ * functions `publishListEntry` checks against, so a seeded entry is one the
+ * credit office would accept.
  */
 import type { ListEntryRow } from '../../subgraphs/credit/store';
 import type { CourtRecords } from '../../subgraphs/courts/store';
 import type { EnvironmentRecords } from '../../subgraphs/environment/store';
 import type { MarketRecords } from '../../subgraphs/market/store';
 import type { TaxRecords } from '../../subgraphs/tax/store';
-
-/** Market penalty areas whose serious penalties put a subject on the black list (food and drug; special equipment is work safety). */
-const BLACK_LIST_PENALTY_AREAS = new Set(['FOOD_AND_DRUG', 'SPECIAL_EQUIPMENT']);
+import { laterEnd, listRuleFor, penaltyListKind, ratingEnds, ratingListKind, type ListKind } from '../../subgraphs/credit/policy/lists';
 
 type Entry = ListEntryRow;
 
@@ -38,7 +34,7 @@ export function marketListEntries(records: MarketRecords): Entry[] {
     });
   }
   for (const row of records.penalties) {
-    if (!row.serious || !BLACK_LIST_PENALTY_AREAS.has(row.area) || row.published_on === null) continue;
+    if (row.published_on === null || penaltyListKind('MARKET', { serious: row.serious, area: row.area, publishedOn: row.published_on }) === null) continue;
     entries.push({
       subject_code: row.subject_code,
       kind: 'BLACK',
@@ -64,13 +60,7 @@ export function marketListEntries(records: MarketRecords): Entry[] {
 }
 
 export function taxListEntries(records: TaxRecords): Entry[] {
-  const entries: Entry[] = ratingEntries(records.creditRatings, {
-    level: 'A',
-    kind: 'RED',
-    department: 'TAX',
-    table: 'tax_credit_rating',
-    reason: (year) => `${year}年度纳税信用A级纳税人`,
-  });
+  const entries: Entry[] = ratingEntries(records.creditRatings, 'TAX', 'tax_credit_rating', (year) => `${year}年度纳税信用A级纳税人`);
   for (const row of records.majorViolations) {
     entries.push({
       subject_code: row.subject_code,
@@ -87,7 +77,7 @@ export function taxListEntries(records: TaxRecords): Entry[] {
   for (const row of records.arrears) {
     const key = `${row.subject_code}/${row.notice_number}`;
     const seen = notices.get(key);
-    const settled = seen === undefined ? row.settled_on : latestOrOpen(seen.settled, row.settled_on);
+    const settled = seen === undefined ? row.settled_on : laterEnd(seen.settled, row.settled_on);
     notices.set(key, { row: seen?.row ?? row, settled });
   }
   for (const [key, { row, settled }] of notices) {
@@ -117,17 +107,10 @@ export function courtListEntries(records: CourtRecords): Entry[] {
 }
 
 export function environmentListEntries(records: EnvironmentRecords): Entry[] {
-  const rating = (level: string, kind: Entry['kind'], label: string) =>
-    ratingEntries(records.creditRatings, {
-      level,
-      kind,
-      department: 'ENVIRONMENT',
-      table: 'environmental_credit_rating',
-      reason: (year) => `${year}年度企业环境信用评价为${label}`,
-    });
-  const entries = [...rating('GREEN', 'RED', '环保诚信企业（绿牌）'), ...rating('BLACK', 'BLACK', '环保严重失信企业（黑牌）'), ...rating('RED', 'KEY_ATTENTION', '环保不良企业（红牌）')];
+  const labels: Record<ListKind, string> = { RED: '环保诚信企业（绿牌）', BLACK: '环保严重失信企业（黑牌）', KEY_ATTENTION: '环保不良企业（红牌）' };
+  const entries = ratingEntries(records.creditRatings, 'ENVIRONMENT', 'environmental_credit_rating', (year, kind) => `${year}年度企业环境信用评价为${labels[kind]}`);
   for (const row of records.penalties) {
-    if (!row.serious || row.published_on === null) continue;
+    if (row.published_on === null || penaltyListKind('ENVIRONMENT', { serious: row.serious, publishedOn: row.published_on }) === null) continue;
     entries.push({
       subject_code: row.subject_code,
       kind: 'BLACK',
@@ -149,12 +132,15 @@ interface RatingRow {
 }
 
 /**
- * A rating stands from its publication until the next year's rating of the
- * same subject supersedes it; the latest one has no end yet.
+ * The entries of a department's ratings: each rating the policy lists
+ * (ratingListKind), from its assessment until the subject's next rating
+ * supersedes it (ratingEnds).
  */
 function ratingEntries(
   rows: readonly RatingRow[],
-  rule: { level: string; kind: Entry['kind']; department: Entry['department']; table: string; reason: (year: number) => string },
+  department: 'TAX' | 'ENVIRONMENT',
+  table: string,
+  reason: (year: number, kind: ListKind) => string,
 ): Entry[] {
   const bySubject = new Map<string, RatingRow[]>();
   for (const row of rows) {
@@ -164,25 +150,13 @@ function ratingEntries(
   }
   const entries: Entry[] = [];
   for (const ratings of bySubject.values()) {
-    ratings.sort((a, b) => a.year - b.year);
-    ratings.forEach((row, i) => {
-      if (row.level !== rule.level) return;
-      entries.push({
-        subject_code: row.subject_code,
-        kind: rule.kind,
-        reason: rule.reason(row.year),
-        department: rule.department,
-        source_record: `${rule.table}/${row.subject_code}/${row.year}`,
-        since: row.assessed_on,
-        until: ratings[i + 1]?.assessed_on ?? null,
-      });
-    });
+    const ends = ratingEnds(ratings.map((row) => ({ row, year: row.year, assessedOn: row.assessed_on })));
+    for (const [{ row }, until] of ends) {
+      const kind = ratingListKind(department, row.level);
+      const sourceRecord = `${table}/${row.subject_code}/${row.year}`;
+      if (kind === null || listRuleFor(kind, department, sourceRecord) === null) continue;
+      entries.push({ subject_code: row.subject_code, kind, reason: reason(row.year, kind), department, source_record: sourceRecord, since: row.assessed_on, until });
+    }
   }
   return entries;
-}
-
-/** The later of two end dates, where null means "not ended". */
-function latestOrOpen(a: string | null, b: string | null): string | null {
-  if (a === null || b === null) return null;
-  return a > b ? a : b;
 }

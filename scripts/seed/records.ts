@@ -6,6 +6,7 @@
  * here, the same way for every department.
  */
 import { addWorkingDays, addYears, dayOf, isoDate, type Day } from './dates';
+import { penaltyPublicationYears } from '../../subgraphs/credit/policy/penalties';
 import { Random } from './random';
 import type { SeedPlan, Status, StreamName, SubjectPlan } from './plan';
 import { DIVISIONS, type Division } from './vocabulary';
@@ -82,12 +83,12 @@ const LATE_PUBLICATION = 0.03;
 const REPAIRED_EARLY = 0.3;
 
 /**
- * Dates of a published administrative penalty. Publication runs one year for
- * an ordinary penalty and three for a serious one; CURRENT means it still
+ * Dates of a published administrative penalty. Publication runs for the
+ * policy's period (one year for an ordinary penalty, three for a serious one); CURRENT means it still
  * runs on the reference date, PAST that it has ended.
  */
 export function penaltyPublication(random: Random, window: Window, status: Exclude<Status, 'NONE'>, serious: boolean): Publication {
-  const years = serious ? 3 : 1;
+  const years = penaltyPublicationYears(serious);
   // Seven working days can span eleven calendar days: a publication is never dated after the window.
   const publish = (decided: Day): Day => {
     const late = random.chance(LATE_PUBLICATION) && decided + 30 < window.latest;

@@ -6,6 +6,8 @@ import type { ResolverMap, SubgraphContext, SubgraphDefinition } from '../../lib
 import { migrationsDirOf } from '../../lib/migrate';
 import { mergeResolverMaps } from '../../lib/resolvers';
 import { checkResolvers } from './checks/resolvers';
+import { historyResolvers } from './checks/history';
+import { entryInForce } from './policy';
 import { catalogueResolvers } from './catalogue-resolvers';
 import { workflowResolvers } from './workflows';
 import { publicationResolvers } from './publication';
@@ -78,12 +80,23 @@ const subjectAndListResolvers: ResolverMap = {
     },
   },
   Subject: {
-    __resolveReference: (reference: SubjectRef): SubjectRef => ({ code: reference.code }),
+    // The market's represented entities come along when a field @requires them (representedEntityEntries).
+    __resolveReference: (reference: SubjectRef & { market?: unknown }): SubjectRef => ('market' in reference ? { code: reference.code, market: reference.market } : { code: reference.code }) as SubjectRef,
     kind: (subject: SubjectRef) => {
       const result = validateSubjectCode(subject.code);
       return result.valid ? result.kind : 'ORGANISATION';
     },
     lists: (subject: SubjectRef, _args: unknown, context: Context) => context.loaders.lists.load(subject.code),
+    // Why a person carries an entity's person-level measures: the black-list entries in force of the entities they represent.
+    representedEntityEntries: async (subject: SubjectRef & { market?: { representedEntities?: { code: string }[] | null } | null }, _args: unknown, context: Context) => {
+      const today = todayInChina();
+      const entities = subject.market?.representedEntities ?? [];
+      const entries = await context.loaders.lists.loadMany(entities.map((entity) => entity.code));
+      return entries.flatMap((list) => {
+        if (list instanceof Error) throw list;
+        return list;
+      }).filter((entry) => entry.kind === 'BLACK' && entryInForce(entry, today));
+    },
   },
 };
 
@@ -99,5 +112,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
     await auditRoutes({ signingKey })(app, db);
   },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers),
 };

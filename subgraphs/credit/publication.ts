@@ -5,6 +5,15 @@
  * feed retries, so publishing is idempotent on (kind, department, record),
  * and ending an entry is a conditional update that never moves an end
  * already recorded.
+ *
+ * A published entry must follow the list rules (policy/lists.ts): a rule for
+ * its kind, department and record table, and a record of that subject in
+ * that department which the rule puts on that list — read from the
+ * department itself (departments.ts), or for a breached commitment from the
+ * credit office's own register. Anything else is refused with
+ * BAD_USER_INPUT and extensions.reason NO_LIST_RULE, RECORD_NOT_FOUND or
+ * NOT_LISTED_BY_RULE, and nothing is stored. Without `until`, the entry
+ * runs as long as the rule says (the record's own end).
  */
 import type { Database } from '../../lib/db';
 import { isCalendarDate } from '../../lib/clock';
@@ -12,6 +21,9 @@ import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import type { ResolverMap } from '../../lib/subgraph';
 import type { ListEntryView, ListKind } from './store';
 import type { Department } from './vocabulary';
+import { commitmentBreachPeriod, listableTables, listDeterminations, listRuleFor, type Determination } from './policy';
+import { departmentRecords, type RecordDepartment } from './departments';
+import { EVIDENCE_DEPARTMENTS, type Evidence } from './checks/evidence';
 
 interface PublishInput {
   code: string;
@@ -45,6 +57,50 @@ function nonEmpty(value: string, field: string): string {
   return value.trim();
 }
 
+/** Every record id in a department's answer. */
+function recordIdsOf(records: object): Set<string> {
+  const ids = new Set<string>();
+  for (const rows of Object.values(records)) {
+    if (!Array.isArray(rows)) continue;
+    for (const row of rows) if (row && typeof row.recordId === 'string') ids.add(row.recordId);
+  }
+  return ids;
+}
+
+/** The determination the list rules derive for the entry's record, or a refusal saying why there is none. */
+async function determinationFor(db: Database, entry: { code: string; kind: ListKind; department: Department; sourceRecord: string }): Promise<Determination> {
+  const { code, kind, department, sourceRecord } = entry;
+  const rule = listRuleFor(kind, department, sourceRecord);
+  if (!rule) {
+    const tables = listableTables(kind, department);
+    throw badUserInput(
+      `no list rule puts a ${department} record '${sourceRecord}' on the ${kind} list; ${department} puts ${tables.length ? tables.map((t) => `${t}/…`).join(', ') : 'no record'} on it`,
+      { reason: 'NO_LIST_RULE', field: 'sourceRecord' },
+    );
+  }
+  const notFound = () =>
+    badUserInput(`${department} holds no record '${sourceRecord}' of subject ${code}`, { reason: 'RECORD_NOT_FOUND', field: 'sourceRecord' });
+  const notListed = () =>
+    badUserInput(`record '${sourceRecord}' does not put ${code} on the ${kind} list: the rule lists ${rule.runs}`, { reason: 'NOT_LISTED_BY_RULE', field: 'kind' });
+  if (department === 'CREDIT_OFFICE') {
+    const id = /^credit_commitment\/([1-9]\d{0,17})$/.exec(sourceRecord)?.[1];
+    const [commitment] = id
+      ? await db.query<{ subject_code: string; breached_on: string | null }>(
+          'SELECT subject_code, breached_on::text AS breached_on FROM credit_commitment WHERE id = $1::bigint',
+          [id],
+        )
+      : [];
+    if (!commitment || commitment.subject_code !== code) throw notFound();
+    if (commitment.breached_on === null) throw notListed();
+    return { kind, department, sourceRecord, trigger: rule.trigger, ...commitmentBreachPeriod(commitment.breached_on) };
+  }
+  const records = await departmentRecords(department as RecordDepartment, code, `publishListEntry ${kind} ${sourceRecord}`);
+  const field = (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]).find((f) => EVIDENCE_DEPARTMENTS[f] === department)!;
+  const determination = listDeterminations({ [field]: records }).find((d) => d.sourceRecord === sourceRecord && d.kind === kind);
+  if (determination) return determination;
+  throw recordIdsOf(records).has(sourceRecord) ? notListed() : notFound();
+}
+
 export async function publishListEntry(db: Database, input: PublishInput): Promise<ListEntryView> {
   const entry = {
     code: requireSubjectCode(input.code),
@@ -56,6 +112,9 @@ export async function publishListEntry(db: Database, input: PublishInput): Promi
     until: input.until == null ? null : isoDate(input.until, 'until'),
   };
   if (entry.until !== null && entry.until < entry.since) throw badUserInput(`until (${entry.until}) is before since (${entry.since})`, { field: 'until' });
+  const determination = await determinationFor(db, entry);
+  // For how long: as the rule says, unless the department states the end.
+  if (input.until == null) entry.until = determination.until !== null && determination.until >= entry.since ? determination.until : null;
   return db.transaction(async (tx) => {
     const [inserted] = await tx.query<ListEntryView>(
       `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since, until)

@@ -9,7 +9,8 @@ import { batchWriter, tableSpec } from '../../lib/bulk';
 import { rowsBySubject } from '../../lib/loaders';
 import { createCreditGradeLoader } from './supervision';
 
-export type ListKind = 'RED' | 'BLACK' | 'KEY_ATTENTION';
+export type { ListKind } from './policy';
+import type { ListKind } from './policy';
 
 export interface ListEntryRow {
   subject_code: string;

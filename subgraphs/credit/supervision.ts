@@ -16,48 +16,31 @@ import type { Database, Queryable } from '../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import { badUserInput, requireSubjectCodes } from '../../lib/errors';
 import { todayInChina } from '../../lib/clock';
+import { gradeOf, GRADES, SAMPLING_RATES, type Grade, type ListKind } from './policy';
 
-/** A: good (red list), B: normal, C: attention (key-attention list), D: bad (black list). */
-export type Grade = 'A' | 'B' | 'C' | 'D';
-export const GRADES: readonly Grade[] = ['A', 'B', 'C', 'D'];
-
-/**
- * The share of each grade's subjects a spot-check plan aims to inspect.
- * B is the normal ratio of a routine double-random plan (5%). Good credit (A,
- * red list) is inspected less — "fewer inspections" is one of the joint
- * incentives — at 2%, but never 0, so no subject is exempt from random checks.
- * Key attention (C) is checked three times as often (15%) and the black list (D)
- * six times (30%): "more frequent inspection" is a joint punishment, while the
- * sample stays random within every grade. The rates are also the weights of
- * the weighted draw: a D subject is 15 times as likely to be drawn as an A one.
- */
-export const SAMPLING_RATES: Readonly<Record<Grade, number>> = { A: 0.02, B: 0.05, C: 0.15, D: 0.3 };
+// The grades and their sampling ratios are credit policy (policy/supervision.ts).
+export { GRADES, SAMPLING_RATES, type Grade };
 
 /** Largest population one sample may be drawn from. */
 export const MAX_POPULATION = 10_000;
 
 /**
- * The grade of each code (normalised codes) from the entries in force on
- * `today` (an entry ending on `today` no longer counts, as in the lists):
- * any BLACK → D; else any KEY_ATTENTION → C; else any RED → A; else B.
- * One statement for the whole batch.
+ * The grade of each code (normalised codes) from the kinds of its entries in
+ * force on `today` (an entry ending on `today` no longer counts, as in the
+ * lists), by the policy's gradeOf. One statement for the whole batch.
  */
 export async function creditGrades(q: Queryable, codes: string[], today: string): Promise<Map<string, Grade>> {
   const grades = new Map<string, Grade>();
   if (codes.length === 0) return grades;
-  const rows = await q.query<{ code: string; grade: Grade }>(
-    `SELECT c.code,
-            CASE WHEN bool_or(e.kind = 'BLACK') THEN 'D'
-                 WHEN bool_or(e.kind = 'KEY_ATTENTION') THEN 'C'
-                 WHEN bool_or(e.kind = 'RED') THEN 'A'
-                 ELSE 'B' END AS grade
+  const rows = await q.query<{ code: string; kinds: (ListKind | null)[] }>(
+    `SELECT c.code, array_agg(DISTINCT e.kind) AS kinds
        FROM (SELECT DISTINCT unnest($1::text[]) AS code) AS c
        LEFT JOIN list_entry e
          ON e.subject_code = c.code AND e.since <= $2::date AND (e.until IS NULL OR e.until > $2::date)
       GROUP BY c.code`,
     [codes, today],
   );
-  for (const row of rows) grades.set(row.code, row.grade);
+  for (const row of rows) grades.set(row.code, gradeOf(row.kinds.filter((kind): kind is ListKind => kind !== null)));
   return grades;
 }
 

@@ -7,15 +7,17 @@
 import { Client } from 'pg';
 import { createPlan } from '../../scripts/seed/plan';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
+import { addYears } from '../../subgraphs/credit/policy/calendar';
 
 const SUBJECTS = 2000;
 const PLANNED_CODES = createPlan({ subjects: SUBJECTS, seed: 7 }).subjects.map((subject) => subject.code);
 
 const CHECK = `query Check($code: ID!, $scenario: Scenario!) {
   creditCheck(code: $code, scenario: $scenario) {
-    checkId code scenario verdict missingSources checkedAt catalogueVersion
+    checkId code scenario verdict registered missingSources checkedAt catalogueVersion
     legalRepresentative { name residentId }
-    measures { code kind effect appliesTo trigger initiatingDepartment recordId recordSubjectCode basis until suspended }
+    measures { code kind effect appliesTo trigger initiatingDepartment recordId recordSubjectCode basis until suspended
+               triggers { trigger initiatingDepartment recordId recordSubjectCode } }
   }
 }`;
 
@@ -57,8 +59,10 @@ describe('credit checks through the gateway', () => {
 
     const recorded = await db.query('SELECT verdict, scenario, catalogue_version FROM credit.credit_check WHERE check_id = $1', [result.checkId]);
     expect(recorded.rows).toEqual([{ verdict: 'PROHIBITED', scenario: 'PUBLIC_RESOURCE_TRADING', catalogue_version: result.catalogueVersion }]);
-    const measures = await db.query('SELECT count(*)::int AS n FROM credit.applied_measure WHERE check_id = $1', [result.checkId]);
-    expect(measures.rows[0].n).toBe(result.measures.length);
+    // One row per record that applies a measure; each measure once in the answer.
+    const measures = await db.query('SELECT count(*)::int AS n, count(DISTINCT measure_code)::int AS codes FROM credit.applied_measure WHERE check_id = $1', [result.checkId]);
+    expect(measures.rows[0]).toEqual({ n: result.measures.reduce((sum: number, m: { triggers: unknown[] }) => sum + m.triggers.length, 0), codes: result.measures.length });
+    expect(new Set(result.measures.map((m: { code: string }) => m.code)).size).toBe(result.measures.length);
   });
 
   it('gives a subject with nothing adverse no punishment, and records each check separately', async () => {
@@ -77,7 +81,9 @@ describe('credit checks through the gateway', () => {
 
   it("returns a dishonest person's person-level measures on a check of the person", async () => {
     const result = (await check(graph.seeded.examples.dishonestPerson, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
-    expect(result.measures).toContainEqual(expect.objectContaining({ trigger: 'CONSUMPTION_RESTRICTION', appliesTo: 'SUBJECT', initiatingDepartment: 'COURTS' }));
+    const restricted = result.measures.find((m: { code: string }) => m.code === 'P_RESTRICTED_HIGH_CONSUMPTION');
+    expect(restricted.appliesTo).toBe('SUBJECT');
+    expect(restricted.triggers).toContainEqual(expect.objectContaining({ trigger: 'CONSUMPTION_RESTRICTION', initiatingDepartment: 'COURTS' }));
     expect(result.legalRepresentative).toBeNull();
   });
 
@@ -168,7 +174,8 @@ describe('credit checks through the gateway', () => {
       expect(candidates.length).toBeGreaterThan(0);
       const penalty = candidates[0];
       const before = (await check(penalty.code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
-      expect(before.measures.some((m: { recordId: string }) => m.recordId === penalty.recordId)).toBe(true);
+      const appliedFor = (result: { measures: { triggers: { recordId: string }[] }[] }) => result.measures.some((m) => m.triggers.some((t) => t.recordId === penalty.recordId));
+      expect(appliedFor(before)).toBe(true);
 
       const APPLY = 'mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id status eligibleFrom } }';
       const DECIDE = 'mutation($id: ID!) { decideRepair(id: $id, approve: true, note: "整改到位") { id status } }';
@@ -191,7 +198,7 @@ describe('credit checks through the gateway', () => {
       expect(twice.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
 
       const after = (await check(penalty.code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
-      expect(after.measures.some((m: { recordId: string }) => m.recordId === penalty.recordId)).toBe(false);
+      expect(appliedFor(after)).toBe(false);
     });
 
     it('counts a retried feedback submission once', async () => {
@@ -222,21 +229,67 @@ describe('credit checks through the gateway', () => {
       expect(result.catalogueVersion).toBe(catalogue.version);
     });
 
-    it('takes a department determination onto the black list and off it again, and the check follows', async () => {
+    it('takes a court determination onto the black list after a clean check, bars the next check, and ends it again', async () => {
       const code = graph.seeded.examples.clean;
-      const sourceRecord = `dishonest_debtor/${code}/（2026）闽0102执900号`;
-      const published = await gql(
-        'mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { kind department since until } }',
-        { input: { code, kind: 'BLACK', department: 'COURTS', sourceRecord, reason: '失信被执行人', since: '2026-01-05' } },
+      const caseNumber = '（2026）闽0102执900号';
+      const sourceRecord = `dishonest_debtor/${code}/${caseNumber}`;
+      const PUBLISH = 'mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { kind department since until } }';
+      const bidding = async () => (await check(code, 'PUBLIC_RESOURCE_TRADING', graph.as('TRADING_PLATFORM', 'bidding round 2026-12'))).data.creditCheck;
+      expect(['CLEAR', 'INCENTIVE']).toContain((await bidding()).verdict);
+      // A determination the court does not hold is refused, and changes nothing.
+      const forged = await gql(PUBLISH, { input: { code, kind: 'BLACK', department: 'COURTS', sourceRecord, reason: '失信被执行人', since: '2026-01-05' } });
+      expect(forged.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_NOT_FOUND' }));
+      const wrongList = await gql(PUBLISH, { input: { code, kind: 'RED', department: 'COURTS', sourceRecord, reason: '失信被执行人', since: '2026-01-05' } });
+      expect(wrongList.errors![0].extensions.reason).toBe('NO_LIST_RULE');
+      // The court lists the subject; its determination reaches the list; the next check bars the bidder, once per measure.
+      await db.query(
+        `INSERT INTO courts.dishonest_debtor (subject_code, case_number, court, basis_document, obligation, performance_status, dishonest_conduct, listed_on, removed_on)
+         VALUES ($1, $2, '福州市鼓楼区人民法院', '（2025）闽0102民初1号判决书', '支付货款', 'NOT_PERFORMED', '有履行能力而拒不履行', '2026-01-05', NULL)`,
+        [code, caseNumber],
       );
+      const published = await gql(PUBLISH, { input: { code, kind: 'BLACK', department: 'COURTS', sourceRecord, reason: '失信被执行人', since: '2026-01-05' } });
       expect(published.errors).toBeUndefined();
-      const lists = async () => (await gql('query($c: ID!) { subject(code: $c) { lists { sourceRecord until } } }', { c: code })).data.subject.lists;
-      expect(await lists()).toContainEqual({ sourceRecord, until: null });
+      const lists = async () => (await gql('query($c: ID!) { subject(code: $c) { lists { sourceRecord until } creditGrade } }', { c: code })).data.subject;
+      expect(await lists()).toEqual({ lists: expect.arrayContaining([{ sourceRecord, until: null }]), creditGrade: 'D' });
+      const barred = await bidding();
+      expect(barred.verdict).toBe('PROHIBITED');
+      const bar = barred.measures.filter((m: { code: string }) => m.code === 'P_BARRED_FROM_PUBLIC_RESOURCE_TRADING');
+      expect(bar).toHaveLength(1);
+      expect(bar[0]).toEqual(expect.objectContaining({ trigger: 'DISHONEST_JUDGMENT_DEBTOR', initiatingDepartment: 'COURTS', recordId: sourceRecord }));
+      const licensing = (await check(code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+      expect(licensing.verdict).toBe('PROHIBITED');
+      expect(licensing.measures.filter((m: { kind: string }) => m.kind === 'INCENTIVE')).toEqual([]);
+      // The court removes the debtor and ends the entry: the check follows at once.
+      await db.query(`UPDATE courts.dishonest_debtor SET removed_on = '2026-02-01' WHERE subject_code = $1 AND case_number = $2`, [code, caseNumber]);
       const ended = await gql('mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }', {
         input: { kind: 'BLACK', department: 'COURTS', sourceRecord, until: '2026-02-01' },
       });
       expect(ended.data.endListEntry.until).toBe('2026-02-01');
-      expect(await lists()).toContainEqual({ sourceRecord, until: '2026-02-01' });
+      expect((await lists()).lists).toContainEqual({ sourceRecord, until: '2026-02-01' });
+      expect(['CLEAR', 'INCENTIVE']).toContain((await bidding()).verdict);
+    });
+
+    it('gives a checksum-valid code nobody registered no incentive, and says it is not registered', async () => {
+      const unknown = '91350100M000100Y43';
+      expect(PLANNED_CODES).not.toContain(unknown);
+      const result = (await check(unknown, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
+      expect(result).toEqual(expect.objectContaining({ verdict: 'CLEAR', registered: false, measures: [] }));
+    });
+
+    it('reads a past check back by its id: inputs, catalogue version, verdict and measures', async () => {
+      const result = (await check(graph.seeded.examples.majorTaxViolation, 'FISCAL_SUPPORT', graph.as('CREDIT_OFFICE', 'review 2026-77'))).data.creditCheck;
+      const { body } = await graph.graphql(
+        'query($id: ID!) { creditCheckRecord(checkId: $id) { checkId code scenario requesterRole purpose verdict catalogueVersion measures { code triggers { trigger } } } }',
+        { id: result.checkId },
+      );
+      expect(body.errors).toBeUndefined();
+      expect(body.data.creditCheckRecord).toEqual(
+        expect.objectContaining({ checkId: result.checkId, code: result.code, scenario: 'FISCAL_SUPPORT', requesterRole: 'CREDIT_OFFICE', purpose: 'review 2026-77', verdict: result.verdict, catalogueVersion: result.catalogueVersion }),
+      );
+      expect(body.data.creditCheckRecord.measures.map((m: { code: string }) => m.code)).toEqual(result.measures.map((m: { code: string }) => m.code));
+      // Another client does not read it.
+      const other = await graph.graphql('query($id: ID!) { creditCheckRecord(checkId: $id) { checkId } }', { id: result.checkId }, graph.as('TRADING_PLATFORM'));
+      expect(other.body.data.creditCheckRecord).toBeNull();
     });
 
     it('puts a subject that breaks its credit commitment on the black list, and the next check bars it', async () => {
@@ -246,11 +299,13 @@ describe('credit checks through the gateway', () => {
         { input: { subjectCode: code, scenario: 'PUBLIC_RESOURCE_TRADING', content: '承诺投标材料真实有效', idempotencyKey: `e2e-commitment-${code}` } },
       );
       expect(made.errors).toBeUndefined();
-      const breach = 'mutation($id: ID!) { reportCommitmentBreach(id: $id, department: CREDIT_OFFICE, note: "提供虚假业绩材料") { id status } }';
-      expect((await gql(breach, { id: made.data.recordCommitment.id })).data.reportCommitmentBreach.status).toBe('BREACHED');
+      const breach = 'mutation($id: ID!) { reportCommitmentBreach(id: $id, department: CREDIT_OFFICE, note: "提供虚假业绩材料") { id status breachedOn } }';
+      const breached = (await gql(breach, { id: made.data.recordCommitment.id })).data.reportCommitmentBreach;
+      expect(breached.status).toBe('BREACHED');
       expect((await gql(breach, { id: made.data.recordCommitment.id })).errors![0].extensions.reason).toBe('INVALID_TRANSITION');
       const lists = (await gql('query($c: ID!) { subject(code: $c) { lists { kind department until } } }', { c: code })).data.subject.lists;
-      expect(lists).toContainEqual({ kind: 'BLACK', department: 'CREDIT_OFFICE', until: null });
+      // Every punishment has an exit: three years from the breach unless repaired or revoked first.
+      expect(lists).toContainEqual({ kind: 'BLACK', department: 'CREDIT_OFFICE', until: addYears(breached.breachedOn, 3) });
       const result = (await check(code, 'PUBLIC_RESOURCE_TRADING')).data.creditCheck;
       expect(result.verdict).toBe('PROHIBITED');
       expect(result.measures).toContainEqual(expect.objectContaining({ trigger: 'COMMITMENT_BREACH', initiatingDepartment: 'CREDIT_OFFICE' }));
@@ -266,6 +321,12 @@ describe('credit checks through the gateway', () => {
         expect.objectContaining({ trigger: 'REPRESENTS_BLACKLISTED_ENTITY', recordSubjectCode: entity, initiatingDepartment: 'TAX', appliesTo: 'SUBJECT' }),
       );
       expect(result.verdict).toBe('PROHIBITED');
+      // In every scenario the catalogue names a person-level measure for, and the person's subject shows why.
+      expect((await check(person.rows[0].legal_rep_id, 'HONORS_AND_AWARDS')).data.creditCheck).toEqual(
+        expect.objectContaining({ verdict: 'PROHIBITED', measures: [expect.objectContaining({ code: 'P_RESPONSIBLE_PERSONS_HONOURS_DISQUALIFIED', recordSubjectCode: entity })] }),
+      );
+      const why = await gql('query($c: ID!) { subject(code: $c) { representedEntityEntries { code kind department } } }', { c: person.rows[0].legal_rep_id });
+      expect(why.data.subject.representedEntityEntries).toContainEqual({ code: entity, kind: 'BLACK', department: 'TAX' });
     });
 
     it('draws the same spot-check sample for the same seed, weighted to worse grades', async () => {

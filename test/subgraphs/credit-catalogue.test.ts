@@ -50,6 +50,8 @@ const sortedCodes = (measures: readonly { code: string }[]) => measures.map((m) 
 describe('measures catalogue', () => {
   let subgraph: SubgraphUnderTest;
   let v1: CatalogueView;
+  /** The version migration 008 adds: version 1 and the responsible persons' honours measure. */
+  let v2: CatalogueView;
 
   const read = async (variables: Record<string, unknown> = {}): Promise<CatalogueView> => {
     const result = await subgraph.graphql(CATALOGUE, variables);
@@ -65,12 +67,22 @@ describe('measures catalogue', () => {
 
   beforeAll(async () => {
     subgraph = await startSubgraph(creditSubgraph);
-    v1 = await read();
+    v1 = await read({ version: 1 });
+    v2 = await read();
   });
   afterAll(() => subgraph?.close());
 
   describe('version 1 (inserted by the migration)', () => {
-    it('is the latest on a new database, ordered by code', () => {
+    it('is followed on a new database by version 2 (migration 008): the same measures and the responsible persons\' honours disqualification', () => {
+      expect(v2.version).toBe(2);
+      expect(sortedCodes(v2.measures)).toEqual([...sortedCodes(v1.measures), 'P_RESPONSIBLE_PERSONS_HONOURS_DISQUALIFIED'].sort());
+      const persons = v2.measures.find((m) => m.code === 'P_RESPONSIBLE_PERSONS_HONOURS_DISQUALIFIED')!;
+      expect(persons).toEqual(expect.objectContaining({ kind: 'PUNISHMENT', effect: 'PROHIBIT', personLevel: true, scenarios: ['HONORS_AND_AWARDS'] }));
+      expect(persons.triggers).toContain('REPRESENTS_BLACKLISTED_ENTITY');
+      for (const measure of v1.measures) expect(v2.measures.find((m) => m.code === measure.code)).toEqual(measure);
+    });
+
+    it('is version 1, ordered by code', () => {
       expect(v1.version).toBe(1);
       expect(new Date(v1.publishedAt).toISOString()).toBe(v1.publishedAt);
       expect(v1.note).not.toBe('');
@@ -291,8 +303,8 @@ describe('measures catalogue', () => {
     });
 
     it('publishes version 2 as the latest while version 1 stays readable unchanged', async () => {
-      // Warm the in-process cache of the latest version first: it must not hide version 2.
-      expect((await catalogueVersion(subgraph.db)).version).toBe(1);
+      // Warm the in-process cache of the latest version first: it must not hide version 3.
+      expect((await catalogueVersion(subgraph.db)).version).toBe(2);
 
       const measures = valid().filter((m) => m.code !== 'P_INDUSTRY_DISCIPLINE');
       measures.push({
@@ -314,11 +326,11 @@ describe('measures catalogue', () => {
       });
       const result = await subgraph.graphql(PUBLISH, { input: { note: '新增安全生产许可限制；行业惩戒移出', measures } });
       expect(result.errors).toBeUndefined();
-      const v2: CatalogueView = result.data.publishMeasureCatalogue;
-      expect(v2.version).toBe(2);
-      expect(Date.parse(v2.publishedAt)).toBeGreaterThanOrEqual(Date.parse(v1.publishedAt));
-      expect(sortedCodes(v2.measures)).toEqual(sortedCodes(measures).sort());
-      expect(v2.measures.find((m) => m.code === 'P_WORK_SAFETY_PERMIT_SUSPENSION')).toEqual(
+      const v3: CatalogueView = result.data.publishMeasureCatalogue;
+      expect(v3.version).toBe(3);
+      expect(Date.parse(v3.publishedAt)).toBeGreaterThanOrEqual(Date.parse(v1.publishedAt));
+      expect(sortedCodes(v3.measures)).toEqual(sortedCodes(measures).sort());
+      expect(v3.measures.find((m) => m.code === 'P_WORK_SAFETY_PERMIT_SUSPENSION')).toEqual(
         expect.objectContaining({
           triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'SERIOUS_PENALTY'],
           initiatingDepartments: ['MARKET', 'COURTS', 'ENVIRONMENT'],
@@ -326,12 +338,12 @@ describe('measures catalogue', () => {
         }),
       );
 
-      expect(await read()).toEqual(v2);
-      expect((await catalogueVersion(subgraph.db)).version).toBe(2);
+      expect(await read()).toEqual(v3);
+      expect((await catalogueVersion(subgraph.db)).version).toBe(3);
       // A check decided with version 1 is explained with version 1 as it was.
       expect(await read({ version: 1 })).toEqual(v1);
       expect((await catalogueVersion(subgraph.db, 1)).measures.map((m) => m.code)).toContain('P_INDUSTRY_DISCIPLINE');
-      expect(await counts()).toEqual({ versions: 2, measures: v1.measures.length + measures.length });
+      expect(await counts()).toEqual({ versions: 3, measures: v1.measures.length + v2.measures.length + measures.length });
     });
 
     it('numbers publications made at the same time one after another', async () => {

@@ -3,10 +3,11 @@
  * office and later ends it. Retries are idempotent, conflicting republication
  * and invalid ends are refused, and nothing half-applies.
  */
-import { creditSubgraph } from '../../subgraphs/credit';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { type SubgraphUnderTest } from '../helpers/subgraph';
+import { startCreditOffice, type CreditOffice } from '../helpers/credit-office';
+import { writeCourtRecords } from '../../subgraphs/courts/store';
 
 const CODE = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: 'MA5F3K2Q' });
 const PUBLISH = `mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { code kind department sourceRecord reason since until } }`;
@@ -24,11 +25,19 @@ const determination = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('list publication', () => {
+  let office: CreditOffice;
   let subgraph: SubgraphUnderTest;
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph);
-  });
-  afterAll(() => subgraph?.close());
+    // The list rules read the court's own record (subgraphs/credit/departments.ts): the court holds the debtor.
+    office = await startCreditOffice();
+    subgraph = office.credit;
+    await writeCourtRecords(office.departments.courts.db, {
+      dishonestDebtors: [{ subject_code: CODE, case_number: '（2026）粤0305执88号', court: '深圳市南山区人民法院', basis_document: '判决书', obligation: '付款', performance_status: 'NOT_PERFORMED', dishonest_conduct: '拒不履行', listed_on: '2026-03-02', removed_on: null }],
+      consumptionRestrictions: [],
+      enforcementCases: [],
+    });
+  }, 120_000);
+  afterAll(() => office?.close());
 
   const count = async () => (await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM list_entry'))[0]!.n;
 

@@ -3,6 +3,7 @@ import { creditSubgraph } from '../../subgraphs/credit';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { verifyBy } from '../../subgraphs/credit/policy/objection';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(50000000 + n).slice(0, 8) });
@@ -49,10 +50,11 @@ describe('credit statistics', () => {
   async function objection(department: string, status: 'OPEN' | 'UPHELD' | 'REJECTED', filedAt: string) {
     const key = objectionKey++;
     await subgraph.db.query(
-      `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, status, filed_at, resolved_at, correction)
+      `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, status, filed_at, resolved_at, correction, verify_by)
        VALUES ($1, 'f', $2, $3, $4, 'wrong', $5, $6::timestamptz,
-               CASE WHEN $5 = 'OPEN' THEN NULL ELSE $6::timestamptz END, CASE WHEN $5 = 'UPHELD' THEN 'REVOKED' END)`,
-      [`ob-${key}`, code(100 + key), department, `test/objection/${key}`, status, filedAt],
+               CASE WHEN $5 = 'OPEN' THEN NULL ELSE $6::timestamptz END, CASE WHEN $5 = 'UPHELD' THEN 'REVOKED' END, $7::date)`,
+      // The deadline as fileObjection writes it (policy/objection.ts), from the China date of filing.
+      [`ob-${key}`, code(100 + key), department, `test/objection/${key}`, status, filedAt, verifyBy(todayInChina(new Date(filedAt)))],
     );
   }
 

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { creditSubgraph } from '../../subgraphs/credit';
 import { writeCreditRecords, type ListEntryRow } from '../../subgraphs/credit/store';
-import { breachedCommitments, disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflows/status';
-import { addMonths } from '../../subgraphs/credit/workflows/common';
+import { disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflows/status';
+import { addMonths, addYears } from '../../subgraphs/credit/policy/calendar';
+import { verifyBy } from '../../subgraphs/credit/policy/objection';
 import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
@@ -235,11 +236,12 @@ describe('credit office workflows', () => {
     it('shows overdue objections: open past their verification date (China calendar)', async () => {
       const insert = (recordSuffix: string, filedAt: string, status = 'OPEN') =>
         subgraph.db.query<{ id: string }>(
-          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, filed_at, status, resolved_at, correction)
+          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, filed_at, status, resolved_at, correction, verify_by)
            VALUES ($1, 'direct', $2, 'TAX', $3, '逾期测试', $4::timestamptz, $5, CASE WHEN $5 = 'OPEN' THEN NULL ELSE now() END,
-                   CASE WHEN $5 = 'UPHELD' THEN 'CORRECTED' END)
+                   CASE WHEN $5 = 'UPHELD' THEN 'CORRECTED' END, $6::date)
            RETURNING id::text AS id`,
-          [newKey(), subject, `tax_arrears_notice/${recordSuffix}`, filedAt, status],
+          // The deadline as fileObjection writes it: the policy's, from the China date of filing.
+          [newKey(), subject, `tax_arrears_notice/${recordSuffix}`, filedAt, status, verifyBy(todayInChina(new Date(filedAt)))],
         );
       // 16:00 UTC is midnight in Beijing: the China date of filing is the UTC date plus one day.
       const [late] = await insert('late', `${addDays(today, -22)}T16:30:00Z`); // filed today-21 → verify by today-1: overdue
@@ -420,7 +422,7 @@ describe('credit office workflows', () => {
       expect(commitment).toEqual(
         expect.objectContaining({ subjectCode: subject, status: 'KEPT', madeOn: today, breachedOn: null, breachReportedBy: null }),
       );
-      expect(await breachedCommitments(subgraph.db, [subject])).toEqual(new Map());
+      expect(await count('list_entry', 'subject_code = $1', [subject])).toBe(0);
 
       const breached = await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '逾期未补齐材料' });
       expect(breached).toEqual(expect.objectContaining({ status: 'BREACHED', breachedOn: today, breachReportedBy: 'MARKET', breachNote: '逾期未补齐材料' }));
@@ -428,12 +430,12 @@ describe('credit office workflows', () => {
         c: subject,
       });
       expect(lists.lists).toEqual([
-        { kind: 'BLACK', department: 'CREDIT_OFFICE', sourceRecord: `credit_commitment/${commitment.id}`, since: today, until: null, reason: expect.stringContaining('逾期未补齐材料') },
+        // Every punishment has an exit: the breach's entry ends after the list rule's three years (policy/lists.ts).
+        { kind: 'BLACK', department: 'CREDIT_OFFICE', sourceRecord: `credit_commitment/${commitment.id}`, since: today, until: addYears(today, 3), reason: expect.stringContaining('逾期未补齐材料') },
       ]);
       expect(lists.commitments).toEqual([{ id: commitment.id, status: 'BREACHED' }]);
       const page = await ok('query { listEntries(kind: BLACK, first: 100) { nodes { code sourceRecord } } }', {});
       expect(page.nodes).toContainEqual({ code: subject, sourceRecord: `credit_commitment/${commitment.id}` });
-      expect(await breachedCommitments(subgraph.db, [subject, code(4)])).toEqual(new Map([[subject, [{ id: commitment.id, since: today }]]]));
 
       const twice = await refused(BREACH, { id: commitment.id, department: 'TAX', note: '再次违诺' });
       expect(twice).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
@@ -556,9 +558,9 @@ describe('credit office workflows', () => {
       ]);
       // A few records of the batch have workflow state.
       await subgraph.db.query(
-        `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, status, resolved_at, correction)
-         VALUES ($1, 'direct', $3, 'COURTS', $4, '争议', 'OPEN', NULL, NULL),
-                ($2, 'direct', $5, 'COURTS', $6, '争议', 'UPHELD', now(), 'CORRECTED')`,
+        `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, status, resolved_at, correction, verify_by)
+         VALUES ($1, 'direct', $3, 'COURTS', $4, '争议', 'OPEN', NULL, NULL, current_date + 20),
+                ($2, 'direct', $5, 'COURTS', $6, '争议', 'UPHELD', now(), 'CORRECTED', current_date + 20)`,
         [newKey(), newKey(), codes[10], refs[20]!.recordId, codes[11], refs[22]!.recordId],
       );
       await subgraph.db.query(
@@ -566,12 +568,6 @@ describe('credit office workflows', () => {
                                          rectification, eligible_from, status, decided_at)
          VALUES ($1, 'direct', $2, 'MARKET', $3, 'ADMINISTRATIVE_PENALTY', '2024-01-01', 'OTHER', '{COMMITMENT}', '2024-04-01', 'APPROVED', now())`,
         [newKey(), codes[12], refs[25]!.recordId],
-      );
-      await subgraph.db.query(
-        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, status, breached_on, breach_department)
-         VALUES ($1, 'direct', $2, 'FISCAL_SUPPORT', '承诺', '2025-01-01', 'BREACHED', '2025-06-01', 'TAX'),
-                ($3, 'direct', $2, 'FISCAL_SUPPORT', '承诺', '2025-02-01', 'BREACHED', '2025-07-01', 'TAX')`,
-        [newKey(), codes[999], newKey()],
       );
 
       const disputed = await countQueries(subgraph.db, () => disputedRecords(subgraph.db, refs));
@@ -582,18 +578,12 @@ describe('credit office workflows', () => {
       expect(inactive.statements).toHaveLength(1);
       expect(inactive.result).toEqual(new Set([recordKey(refs[22]!), recordKey(refs[25]!)]));
 
-      const breaches = await countQueries(subgraph.db, () => breachedCommitments(subgraph.db, codes));
-      expect(breaches.statements).toHaveLength(1);
-      expect([...breaches.result.keys()]).toEqual([codes[999]]);
-      expect(breaches.result.get(codes[999]!)!.map((b) => b.since)).toEqual(['2025-06-01', '2025-07-01']);
-
       const empty = await countQueries(subgraph.db, async () => [
         await disputedRecords(subgraph.db, []),
         await inactiveRecords(subgraph.db, []),
-        await breachedCommitments(subgraph.db, []),
       ]);
       expect(empty.statements).toHaveLength(0);
-      expect(empty.result.map((r) => r.size)).toEqual([0, 0, 0]);
+      expect(empty.result.map((r) => r.size)).toEqual([0, 0]);
     });
 
     it('resolves Subject workflow fields of many subjects with one statement per table', async () => {

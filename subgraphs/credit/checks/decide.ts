@@ -1,37 +1,71 @@
 /**
  * The verdict of a credit check, as a pure function of what the departments
- * answered, the credit office's own records (objections, repairs,
- * commitments, lists) and the measures catalogue in force.
- *
- * Rules (DESIGN.md "Decisions the graph must get right"):
- * - every applied measure names its trigger record, initiating department,
- *   basis and end date;
+ * answered, the credit office's own records (list entries, objections,
+ * repairs) and the measures catalogue in force. The rules it applies live in
+ * the credit policy (subgraphs/credit/policy/, docs/policy.md):
+ * - triggers: the departments' records in force, and every list entry in
+ *   force as the trigger its list rule names (its department initiating, its
+ *   record the trigger); an entry and the department record it stands on are
+ *   one trigger, so one measure set;
+ * - a natural person who represents a black-listed entity carries that
+ *   entity's person-level measures, and those of REPRESENTS_BLACKLISTED_ENTITY;
  * - repaired and revoked records trigger nothing; disputed records stay
  *   visible but suspend the punishment measures they trigger;
- * - creditworthy triggers only reward a subject with no adverse record in force;
+ * - creditworthy triggers only reward a registered subject with no adverse
+ *   record in force;
+ * - each measure once, with every trigger that applies it;
  * - fail closed: when a department did not answer, the verdict is
  *   INCONCLUSIVE unless nothing that department could hold would change it;
  *   it is never CLEAR.
  */
 import { validateSubjectCode } from '../../../lib/identifiers';
 import { measuresFor, type Measure } from '../catalogue';
-import { recordKey, TRIGGERS, type Department, type MeasureEffect, type Scenario, type Trigger } from '../vocabulary';
-import { cleanForThreeYears, EVIDENCE_DEPARTMENTS, findTriggers, type Evidence, type TriggerHit } from './evidence';
+import { recordKey, type Department, type Scenario, type Trigger } from '../vocabulary';
+import {
+  addMonths,
+  cleanWindowStart,
+  entryInForce,
+  notEnded,
+  entryTrigger,
+  heldBy,
+  isAdverse,
+  SEVERITY,
+  verdictOf,
+  type ListKind,
+  type Verdict,
+} from '../policy';
+import { cleanForThreeYears, EVIDENCE_DEPARTMENTS, findTriggers, hasDepartmentRecord, type Evidence, type TriggerHit } from './evidence';
 
-export type Verdict = 'CLEAR' | 'INCENTIVE' | 'RESTRICTED' | 'PROHIBITED' | 'INCONCLUSIVE';
+export type { Verdict };
 
-export interface AppliedMeasure {
-  measure: Measure;
+/** One record that applies a measure, as the check names it. */
+export interface MeasureTrigger {
   trigger: Trigger;
   initiatingDepartment: Department;
   recordId: string;
   recordSubjectCode: string;
-  /** When the measure ends: the record's end, capped by the measure's period; null while the record is in force. */
+  /** When the measure ends for this record: the record's end, capped by the measure's period; null while the record is in force. */
   until: string | null;
-  /** The triggering record is disputed: the punishment is suspended until the objection is resolved. */
+  /** The record is disputed: the punishment is suspended for it until the objection is resolved. */
   suspended: boolean;
+}
+
+export interface AppliedMeasure extends MeasureTrigger {
+  measure: Measure;
   /** Who carries it: person-level measures on an organisation fall on its legal representative. */
   appliesTo: 'SUBJECT' | 'LEGAL_REPRESENTATIVE';
+  /** Every record that applies it, the one named above (the first in force) first. */
+  triggers: MeasureTrigger[];
+}
+
+/** A list entry as the check reads it. */
+export interface CheckListEntry {
+  code: string;
+  kind: ListKind;
+  department: Department;
+  sourceRecord: string;
+  since: string;
+  until: string | null;
 }
 
 export interface CheckInput {
@@ -45,68 +79,122 @@ export interface CheckInput {
   disputed: ReadonlySet<string>;
   /** recordKey()s that trigger nothing any more (objection upheld, repair approved). */
   inactive: ReadonlySet<string>;
-  /** Breached credit commitments of the subject. */
-  breachedCommitments: readonly { id: string; since: string }[];
-  /** For a natural person: black-list entries in force of the entities they represent. */
-  representedBlacklisted: readonly { code: string; department: Department; sourceRecord: string }[];
+  /** The subject's list entries; those in force on `today` apply. */
+  listEntries: readonly CheckListEntry[];
+  /** For a natural person: list entries of the entities they represent; the BLACK ones in force apply. */
+  representedEntries: readonly CheckListEntry[];
+  /** The credit office itself holds records of the subject (commitments, objections, repairs, list entries). */
+  knownToCreditOffice: boolean;
 }
 
 export interface Decision {
   verdict: Verdict;
   measures: AppliedMeasure[];
   missingSources: Department[];
+  /** Some department or the credit office knows the subject; an unregistered subject gets no incentive. */
+  registered: boolean;
 }
 
-const SEVERITY: Record<MeasureEffect, number> = { FACILITATE: 0, RESTRICT: 1, PROHIBIT: 2 };
+interface Hit extends TriggerHit {
+  /** Applies only the person-level measures of its trigger (a represented entity's black-list entry). */
+  personLevelOnly?: true;
+}
+
+const keyOf = (hit: { department: Department; recordId: string }) => recordKey({ department: hit.department, recordId: hit.recordId });
+
+/** The triggers of a check: department records in force, list entries in force, represented entities' black-list entries. */
+function triggersOf(input: CheckInput, isPerson: boolean): Hit[] {
+  const hits: Hit[] = findTriggers(input.code, input.evidence, input.today);
+  const seen = new Set(hits.map(keyOf));
+  for (const entry of input.listEntries) {
+    if (!entryInForce(entry, input.today)) continue;
+    const trigger = entryTrigger(entry);
+    const key = keyOf({ department: entry.department, recordId: entry.sourceRecord });
+    // The entry and the department record it stands on are one determination: one measure set.
+    if (trigger === null || seen.has(key)) continue;
+    seen.add(key);
+    hits.push({ trigger, department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entry.code, until: entry.until });
+  }
+  if (isPerson) {
+    for (const entry of input.representedEntries) {
+      if (entry.kind !== 'BLACK' || !entryInForce(entry, input.today)) continue;
+      const base = { department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entry.code, until: entry.until };
+      hits.push({ ...base, trigger: 'REPRESENTS_BLACKLISTED_ENTITY' });
+      const trigger = entryTrigger(entry);
+      if (trigger !== null) hits.push({ ...base, trigger, personLevelOnly: true });
+    }
+  }
+  return hits;
+}
 
 export function decide(input: CheckInput): Decision {
   const { evidence, today } = input;
   const missingSources = (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[])
     .filter((field) => evidence[field] === null)
     .map((field) => EVIDENCE_DEPARTMENTS[field]);
+  const validated = validateSubjectCode(input.code);
+  const isPerson = validated.valid && validated.kind === 'NATURAL_PERSON';
+  const registered = input.knownToCreditOffice || hasDepartmentRecord(evidence);
 
-  const hits = findTriggers(input.code, evidence, today);
-  for (const commitment of input.breachedCommitments) {
-    hits.push({ trigger: 'COMMITMENT_BREACH', department: 'CREDIT_OFFICE', recordId: `credit_commitment/${commitment.id}`, recordSubjectCode: input.code, until: null });
-  }
-  for (const entry of input.representedBlacklisted) {
-    hits.push({ trigger: 'REPRESENTS_BLACKLISTED_ENTITY', department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entry.code, until: null });
-  }
-  const live = hits.filter((hit) => !input.inactive.has(recordKey({ department: hit.department, recordId: hit.recordId })));
-  const adverse = live.filter((hit) => TRIGGERS[hit.trigger].polarity === 'ADVERSE');
-  const creditworthy = adverse.length > 0 ? [] : live.filter((hit) => TRIGGERS[hit.trigger].polarity === 'CREDITWORTHY');
-  if (adverse.length === 0 && cleanForThreeYears(evidence, today)) {
+  const live = triggersOf(input, isPerson).filter((hit) => !input.inactive.has(keyOf(hit)));
+  const adverse = live.filter((hit) => isAdverse(hit.trigger));
+  // No incentive without a record, and none while an adverse record is in force.
+  const rewarded = registered && adverse.length === 0;
+  const creditworthy = rewarded ? live.filter((hit) => !isAdverse(hit.trigger)) : [];
+  // The credit office's own adverse determinations (a commitment breach) count in the three years too, unless revoked or repaired.
+  const listedWithinWindow = input.listEntries.some(
+    (entry) => entry.kind !== 'RED' && entry.since <= today && notEnded(entry.until, cleanWindowStart(today)) && !input.inactive.has(keyOf({ department: entry.department, recordId: entry.sourceRecord })),
+  );
+  if (rewarded && !listedWithinWindow && cleanForThreeYears(evidence, today)) {
     creditworthy.push({ trigger: 'NO_ADVERSE_RECORD_3_YEARS', department: 'CREDIT_OFFICE', recordId: `no_adverse_record/${input.code}/${today}`, recordSubjectCode: input.code, until: null });
   }
 
-  const validated = validateSubjectCode(input.code);
-  const isPerson = validated.valid && validated.kind === 'NATURAL_PERSON';
-  const applied: AppliedMeasure[] = [];
+  // Each measure once, with every record that applies it.
+  const byCode = new Map<string, { measure: Measure; triggers: MeasureTrigger[] }>();
   for (const hit of [...adverse, ...creditworthy]) {
-    const disputed = input.disputed.has(recordKey({ department: hit.department, recordId: hit.recordId }));
+    const disputed = input.disputed.has(keyOf(hit));
     for (const measure of measuresFor(input, input.scenario, new Set([hit.trigger]))) {
-      applied.push({
-        measure,
+      if (hit.personLevelOnly && !measure.personLevel) continue;
+      const applied = byCode.get(measure.code) ?? { measure, triggers: [] };
+      byCode.set(measure.code, applied);
+      if (applied.triggers.some((t) => t.trigger === hit.trigger && t.initiatingDepartment === hit.department && t.recordId === hit.recordId)) continue;
+      applied.triggers.push({
         trigger: hit.trigger,
         initiatingDepartment: hit.department,
         recordId: hit.recordId,
         recordSubjectCode: hit.recordSubjectCode,
         until: measureEnd(hit.until, measure.periodMonths, today),
         suspended: disputed && measure.kind === 'PUNISHMENT',
-        appliesTo: measure.personLevel && !isPerson ? 'LEGAL_REPRESENTATIVE' : 'SUBJECT',
       });
     }
   }
+  const measures = [...byCode.values()].map(({ measure, triggers }) => appliedMeasure(measure, triggers, isPerson));
+  measures.sort((a, b) => (a.measure.kind === b.measure.kind ? (a.measure.code < b.measure.code ? -1 : 1) : a.measure.kind === 'PUNISHMENT' ? -1 : 1));
 
-  const active = applied.filter((m) => !m.suspended);
-  // A bar on the legal representative (no post as director, no high consumption) binds the person, not the
-  // organisation's application: for the organisation's verdict it restricts at most.
-  const severity = (m: AppliedMeasure) => (m.appliesTo === 'LEGAL_REPRESENTATIVE' ? Math.min(SEVERITY[m.measure.effect], SEVERITY.RESTRICT) : SEVERITY[m.measure.effect]);
-  const worst = Math.max(-1, ...active.filter((m) => m.measure.kind === 'PUNISHMENT').map(severity));
-  let verdict: Verdict =
-    worst >= SEVERITY.PROHIBIT ? 'PROHIBITED' : worst >= SEVERITY.RESTRICT ? 'RESTRICTED' : active.some((m) => m.measure.kind === 'INCENTIVE') ? 'INCENTIVE' : 'CLEAR';
+  let verdict: Verdict = verdictOf(
+    measures.map((m) => ({ kind: m.measure.kind, effect: m.measure.effect, suspended: m.suspended, onLegalRepresentative: m.appliesTo === 'LEGAL_REPRESENTATIVE' })),
+  );
   if (missingSources.some((department) => couldChange(verdict, department, input))) verdict = 'INCONCLUSIVE';
-  return { verdict, measures: applied, missingSources };
+  return { verdict, measures, missingSources, registered };
+}
+
+/**
+ * One applied measure from the records that apply it: suspended only when
+ * every one of them is disputed; it ends when the last record in force ends
+ * (null while one is open-ended); the first record in force is the one named.
+ */
+export function appliedMeasure(measure: Measure, triggers: MeasureTrigger[], isPerson: boolean): AppliedMeasure {
+  const ordered = [...triggers.filter((t) => !t.suspended), ...triggers.filter((t) => t.suspended)];
+  const counted = ordered[0]!.suspended ? ordered : ordered.filter((t) => !t.suspended);
+  const until = counted.some((t) => t.until === null) ? null : counted.map((t) => t.until!).reduce((a, b) => (a > b ? a : b));
+  return {
+    ...ordered[0]!,
+    until,
+    suspended: ordered[0]!.suspended,
+    measure,
+    appliesTo: measure.personLevel && !isPerson ? 'LEGAL_REPRESENTATIVE' : 'SUBJECT',
+    triggers: ordered,
+  };
 }
 
 /**
@@ -124,15 +212,13 @@ function couldChange(verdict: Verdict, department: Department, input: CheckInput
       measure.kind === 'PUNISHMENT' &&
       SEVERITY[measure.effect] > current &&
       measure.scenarios.includes(input.scenario) &&
-      measure.triggers.some((trigger) => (TRIGGERS[trigger].departments as readonly Department[]).includes(department)),
+      measure.triggers.some((trigger) => heldBy(trigger, department)),
   );
 }
 
 /** A measure with a period runs from today for that many months, and never past its record's own end. */
 function measureEnd(recordEnd: string | null, periodMonths: number | null, today: string): string | null {
   if (periodMonths === null) return recordEnd;
-  const date = new Date(`${today}T00:00:00Z`);
-  date.setUTCMonth(date.getUTCMonth() + periodMonths);
-  const periodEnd = date.toISOString().slice(0, 10);
+  const periodEnd = addMonths(today, periodMonths);
   return recordEnd !== null && recordEnd < periodEnd ? recordEnd : periodEnd;
 }

@@ -4,6 +4,7 @@
  * not answer is null here; one that holds nothing is an empty profile.
  */
 import type { Department, Trigger } from '../vocabulary';
+import { BAD_ENVIRONMENT_LEVELS, BAD_TAX_LEVELS, cleanForThreeYears as cleanRecordForThreeYears, notEnded, penaltyTrigger } from '../policy';
 
 export interface MarketEvidence {
   registration: { establishedOn: string; legalRepresentative: { name: string; residentId: string } } | null;
@@ -36,8 +37,15 @@ export interface Evidence {
   environment: EnvironmentEvidence | null;
 }
 
-/** The selection the verdict @requires, kept next to the types it fills (schema/credit.graphql repeats it). */
-export const EVIDENCE_SELECTION = `market { registration { establishedOn legalRepresentative { name residentId } } penalties { recordId area serious decidedOn publishedOn publicationEndsOn } abnormalOperations { recordId listedOn removedOn } seriousViolations { recordId listedOn removedOn } representedEntities { code } } tax { creditRatings { recordId year level assessedOn } majorViolations { recordId publishedOn removedOn } arrears { recordId announcedOn settledOn } } courts { dishonestDebtors { recordId listedOn removedOn } consumptionRestrictions { recordId restrictedSubjectCode issuedOn liftedOn } } environment { creditRatings { recordId year level assessedOn } penalties { recordId serious decidedOn publishedOn publicationEndsOn } }`;
+/** Each department's part of the selection the verdict @requires, kept next to the types it fills (schema/credit.graphql repeats it). */
+export const EVIDENCE_FIELDS = {
+  market: `registration { establishedOn legalRepresentative { name residentId } } penalties { recordId area serious decidedOn publishedOn publicationEndsOn } abnormalOperations { recordId listedOn removedOn } seriousViolations { recordId listedOn removedOn } representedEntities { code }`,
+  tax: `creditRatings { recordId year level assessedOn } majorViolations { recordId publishedOn removedOn } arrears { recordId announcedOn settledOn }`,
+  courts: `dishonestDebtors { recordId listedOn removedOn } consumptionRestrictions { recordId restrictedSubjectCode issuedOn liftedOn }`,
+  environment: `creditRatings { recordId year level assessedOn } penalties { recordId serious decidedOn publishedOn publicationEndsOn }`,
+} as const satisfies Record<keyof Evidence, string>;
+
+export const EVIDENCE_SELECTION = (Object.keys(EVIDENCE_FIELDS) as (keyof Evidence)[]).map((field) => `${field} { ${EVIDENCE_FIELDS[field]} }`).join(' ');
 
 export const EVIDENCE_DEPARTMENTS = { market: 'MARKET', tax: 'TAX', courts: 'COURTS', environment: 'ENVIRONMENT' } as const satisfies Record<
   keyof Evidence,
@@ -55,10 +63,7 @@ export interface TriggerHit {
   until: string | null;
 }
 
-/** Penalty areas whose serious penalties put a subject on the black list (DESIGN.md: food/drug, environment, construction, work safety, fire). */
-const BLACK_LIST_AREAS = new Set(['FOOD_AND_DRUG', 'SPECIAL_EQUIPMENT', 'CONSTRUCTION', 'WORK_SAFETY', 'FIRE_SAFETY']);
-
-const inForce = (end: string | null, today: string) => end === null || end > today;
+const inForce = notEnded;
 
 /** Adverse and creditworthy records in force today, from the departments that answered. */
 export function findTriggers(code: string, evidence: Evidence, today: string): TriggerHit[] {
@@ -85,14 +90,13 @@ export function findTriggers(code: string, evidence: Evidence, today: string): T
     for (const r of market.abnormalOperations) if (inForce(r.removedOn, today)) hit('ABNORMAL_OPERATIONS', 'MARKET', r.recordId, null);
     for (const r of market.penalties) {
       if (r.publishedOn === null || !inForce(r.publicationEndsOn, today)) continue;
-      hit(r.serious && BLACK_LIST_AREAS.has(r.area) ? 'SERIOUS_PENALTY' : 'ADMINISTRATIVE_PENALTY', 'MARKET', r.recordId, r.publicationEndsOn);
+      hit(penaltyTrigger('MARKET', r), 'MARKET', r.recordId, r.publicationEndsOn);
     }
   }
   if (environment) {
     for (const r of environment.penalties) {
       if (r.publishedOn === null || !inForce(r.publicationEndsOn, today)) continue;
-      // Every serious environmental penalty is in a black-list area (environment).
-      hit(r.serious ? 'SERIOUS_PENALTY' : 'ADMINISTRATIVE_PENALTY', 'ENVIRONMENT', r.recordId, r.publicationEndsOn);
+      hit(penaltyTrigger('ENVIRONMENT', r), 'ENVIRONMENT', r.recordId, r.publicationEndsOn);
     }
     const latest = latestRating(environment.creditRatings);
     if (latest?.level === 'BLACK') hit('ENVIRONMENTAL_RATING_BLACK', 'ENVIRONMENT', latest.recordId, null);
@@ -109,28 +113,50 @@ function latestRating<R extends { year: number }>(ratings: readonly R[]): R | un
 }
 
 /**
- * "No adverse record for three consecutive years": every department answered,
- * and none holds an adverse record that was in force at any time in the last
- * three years (an organisation must also have existed that long).
+ * Whether someone knows the subject: a registration, or any record in a
+ * department that answered. (The credit office's own records are added by
+ * the engine.) No incentive without a record (DESIGN.md «Decisions»).
+ */
+export function hasDepartmentRecord(evidence: Evidence): boolean {
+  const { market, tax, courts, environment } = evidence;
+  const lists: (readonly unknown[] | null | undefined)[] = [
+    market?.penalties, market?.abnormalOperations, market?.seriousViolations, market?.representedEntities,
+    tax?.creditRatings, tax?.majorViolations, tax?.arrears,
+    courts?.dishonestDebtors, courts?.consumptionRestrictions,
+    environment?.creditRatings, environment?.penalties,
+  ];
+  return !!market?.registration || lists.some((rows) => (rows?.length ?? 0) > 0);
+}
+
+/**
+ * "No adverse record for three consecutive years" (policy/three-years.ts)
+ * on the evidence: every department answered, the subject is registered for
+ * three years, and none holds an adverse record that was in force at any
+ * time in the last three years, nor a bad rating assessed in them.
  */
 export function cleanForThreeYears(evidence: Evidence, today: string): boolean {
   const { market, tax, courts, environment } = evidence;
   if (!market || !tax || !courts || !environment) return false;
-  const threeYearsAgo = `${Number(today.slice(0, 4)) - 3}${today.slice(4)}`;
-  const recent = (end: string | null) => end === null || end > threeYearsAgo;
-  if (market.registration && market.registration.establishedOn > threeYearsAgo) return false;
-  const adverseEnds: (string | null)[] = [
-    ...courts.dishonestDebtors.map((r) => r.removedOn),
-    ...courts.consumptionRestrictions.map((r) => r.liftedOn),
-    ...tax.majorViolations.map((r) => r.removedOn),
-    ...tax.arrears.map((r) => r.settledOn),
-    ...market.seriousViolations.map((r) => r.removedOn),
-    ...market.abnormalOperations.map((r) => r.removedOn),
-    ...market.penalties.map((r) => (r.publishedOn === null ? r.decidedOn : r.publicationEndsOn)),
-    ...environment.penalties.map((r) => (r.publishedOn === null ? r.decidedOn : r.publicationEndsOn)),
-  ];
-  if (adverseEnds.some(recent)) return false;
-  const badRating = (ratings: { level: string; assessedOn: string }[], levels: string[]) =>
-    ratings.some((r) => levels.includes(r.level) && r.assessedOn > threeYearsAgo);
-  return !badRating(tax.creditRatings, ['C', 'D']) && !badRating(environment.creditRatings, ['YELLOW', 'RED', 'BLACK']);
+  const publicationEnd = (r: { decidedOn: string; publishedOn: string | null; publicationEndsOn: string | null }) =>
+    r.publishedOn === null ? r.decidedOn : r.publicationEndsOn;
+  return cleanRecordForThreeYears(
+    {
+      establishedOn: market.registration?.establishedOn ?? null,
+      adverseEnds: [
+        ...courts.dishonestDebtors.map((r) => r.removedOn),
+        ...courts.consumptionRestrictions.map((r) => r.liftedOn),
+        ...tax.majorViolations.map((r) => r.removedOn),
+        ...tax.arrears.map((r) => r.settledOn),
+        ...market.seriousViolations.map((r) => r.removedOn),
+        ...market.abnormalOperations.map((r) => r.removedOn),
+        ...market.penalties.map(publicationEnd),
+        ...environment.penalties.map(publicationEnd),
+      ],
+      badRatingsAssessedOn: [
+        ...tax.creditRatings.filter((r) => BAD_TAX_LEVELS.has(r.level)).map((r) => r.assessedOn),
+        ...environment.creditRatings.filter((r) => BAD_ENVIRONMENT_LEVELS.has(r.level)).map((r) => r.assessedOn),
+      ],
+    },
+    today,
+  );
 }

@@ -11,11 +11,12 @@ import { requireSubjectCode, requireSubjectCodes } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import type { ResolverMap } from '../../../lib/subgraph';
 import { catalogueVersion } from '../catalogue';
-import { breachedCommitments, disputedRecords, inactiveRecords } from '../workflows/status';
+import { disputedRecords, inactiveRecords } from '../workflows/status';
 import type { RecordRef, Scenario } from '../vocabulary';
 import { decide, type AppliedMeasure, type Decision } from './decide';
 import { findTriggers, type Evidence } from './evidence';
-import { blacklistedEntities, checksById, recordRequestedChecks, saveDecisions, type CheckRow } from './store';
+import { checksById, knownToCreditOffice, listEntriesOf, recordRequestedChecks, saveDecisions, type CheckRow } from './store';
+import type { SubgraphContext } from '../../../lib/subgraph';
 
 /** Largest batch of codes one check request may name (a bidding round of 1,000 bidders fits). */
 export const MAX_CHECK_BATCH = 1000;
@@ -52,22 +53,24 @@ async function decideBatch(db: Database, representations: readonly CheckRepresen
   // Everything the credit office itself holds on these subjects, one statement per table.
   const refs: RecordRef[] = [];
   const represented = new Set<string>();
+  const codes = new Set<string>();
   for (const r of representations) {
     const check = checks.get(r.checkId);
     if (!check) continue;
+    codes.add(check.code);
     const evidence = evidenceOf(r);
     for (const hit of findTriggers(check.code, evidence, today)) refs.push({ department: hit.department, recordId: hit.recordId });
     // Only a natural person represents entities; for an organisation the list is empty.
     for (const entity of evidence.market?.representedEntities ?? []) represented.add(entity.code);
   }
-  const codes = [...new Set([...checks.values()].map((c) => c.code))];
-  const [catalogue, disputed, inactive, breaches, blacklisted] = await Promise.all([
+  const [catalogue, entries, known] = await Promise.all([
     catalogueVersion(db),
-    disputedRecords(db, refs),
-    inactiveRecords(db, refs),
-    breachedCommitments(db, codes),
-    blacklistedEntities(db, [...represented], today),
+    listEntriesOf(db, [...new Set([...codes, ...represented])]),
+    knownToCreditOffice(db, [...codes]),
   ]);
+  // The records the list entries stand on can be disputed or repaired too.
+  for (const list of entries.values()) for (const entry of list) refs.push({ department: entry.department, recordId: entry.sourceRecord });
+  const [disputed, inactive] = await Promise.all([disputedRecords(db, refs), inactiveRecords(db, refs)]);
   const decided = representations.map((r) => {
     const check = checks.get(r.checkId);
     if (!check) return null;
@@ -80,8 +83,9 @@ async function decideBatch(db: Database, representations: readonly CheckRepresen
       measures: catalogue.measures,
       disputed,
       inactive,
-      breachedCommitments: breaches.get(check.code) ?? [],
-      representedBlacklisted: (evidence.market?.representedEntities ?? []).flatMap((entity) => blacklisted.get(entity.code) ?? []),
+      listEntries: entries.get(check.code) ?? [],
+      representedEntries: (evidence.market?.representedEntities ?? []).flatMap((entity) => entries.get(entity.code) ?? []),
+      knownToCreditOffice: known.has(check.code),
     });
     return { check, evidence, decision };
   });
@@ -95,13 +99,16 @@ async function decideBatch(db: Database, representations: readonly CheckRepresen
   return decided.map((d, i) => {
     if (!d) return new Error(`no credit check ${representations[i]!.checkId}`);
     const first = stored.get(d.check.checkId);
-    const decision: Decision = first ? { ...d.decision, verdict: first.verdict!, missingSources: first.missingSources } : d.decision;
+    const decision: Decision = first
+      ? { ...d.decision, verdict: first.verdict!, missingSources: first.missingSources, registered: first.registered ?? d.decision.registered }
+      : d.decision;
     return {
       ...d.check,
       decidedAt: decidedAt.get(d.check.checkId) ?? first?.decidedAt ?? null,
       verdict: decision.verdict,
       missingSources: decision.missingSources,
       catalogueVersion: catalogue.version,
+      registered: decision.registered,
       decision,
       evidence: d.evidence,
     };
@@ -112,12 +119,12 @@ const asCheck = (row: CheckRow) => row;
 
 export const checkResolvers: ResolverMap = {
   Query: {
-    creditCheck: async (_root: unknown, args: { code: string; scenario: Scenario }, context: { db: Database }) => {
-      const [check] = await recordRequestedChecks(context.db, [requireSubjectCode(args.code)], args.scenario);
+    creditCheck: async (_root: unknown, args: { code: string; scenario: Scenario }, context: SubgraphContext<unknown>) => {
+      const [check] = await recordRequestedChecks(context.db, [requireSubjectCode(args.code)], args.scenario, context.caller);
       return asCheck(check!);
     },
-    creditChecks: async (_root: unknown, args: { codes: string[]; scenario: Scenario }, context: { db: Database }) =>
-      (await recordRequestedChecks(context.db, requireSubjectCodes(args.codes, MAX_CHECK_BATCH), args.scenario)).map(asCheck),
+    creditChecks: async (_root: unknown, args: { codes: string[]; scenario: Scenario }, context: SubgraphContext<unknown>) =>
+      (await recordRequestedChecks(context.db, requireSubjectCodes(args.codes, MAX_CHECK_BATCH), args.scenario, context.caller)).map(asCheck),
   },
   CreditCheck: {
     __resolveReference: (representation: CheckRepresentation, context: { loaders: Loaders }) => context.loaders.checkDecisions.load(representation),
@@ -133,6 +140,7 @@ export const checkResolvers: ResolverMap = {
     effect: (m: AppliedMeasure) => m.measure.effect,
     channel: (m: AppliedMeasure) => m.measure.channel,
     implementingDepartments: (m: AppliedMeasure) => m.measure.implementingDepartments,
+    triggers: (m: AppliedMeasure) => m.triggers,
     basis: (m: AppliedMeasure) => m.measure.legalBasis,
   },
 };

@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import type { Database, Queryable } from '../../../lib/db';
 import type { Department, Scenario } from '../vocabulary';
-import type { Decision, Verdict } from './decide';
+import type { CheckListEntry, Decision, Verdict } from './decide';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 
 export interface CheckRow {
   checkId: string;
@@ -17,19 +18,31 @@ export interface CheckRow {
   verdict: Verdict | null;
   missingSources: Department[];
   catalogueVersion: number | null;
+  /** The client that asked (null for an unauthenticated caller), its role and the purpose it gave. */
+  requestedBy: string | null;
+  requesterRole: string | null;
+  purpose: string | null;
+  /** Whether anyone knew the subject when it was decided; null while undecided. */
+  registered: boolean | null;
 }
 
 const CHECK_COLUMNS = `check_id::text AS "checkId", subject_code AS code, scenario, requested_at AS "requestedAt", decided_at AS "decidedAt",
-  verdict, missing_sources AS "missingSources", catalogue_version AS "catalogueVersion"`;
+  verdict, missing_sources AS "missingSources", catalogue_version AS "catalogueVersion", requested_by AS "requestedBy",
+  requester_role AS "requesterRole", purpose, registered`;
 
-/** Records one check per code (same order), each with a new checkId. */
-export async function recordRequestedChecks(q: Queryable, codes: readonly string[], scenario: Scenario): Promise<CheckRow[]> {
+/** Records one check per code (same order), each with a new checkId, with who asked and why. */
+export async function recordRequestedChecks(
+  q: Queryable,
+  codes: readonly string[],
+  scenario: Scenario,
+  caller: Pick<ForwardedIdentity, 'clientId' | 'role' | 'purpose'>,
+): Promise<CheckRow[]> {
   const rows = codes.map((code) => ({ check_id: crypto.randomUUID(), subject_code: code }));
   const inserted = await q.query<CheckRow>(
-    `INSERT INTO credit_check (check_id, subject_code, scenario)
-     SELECT r.check_id, r.subject_code, $2 FROM jsonb_to_recordset($1::jsonb) AS r(check_id uuid, subject_code text)
+    `INSERT INTO credit_check (check_id, subject_code, scenario, requested_by, requester_role, purpose)
+     SELECT r.check_id, r.subject_code, $2, $3, $4, $5 FROM jsonb_to_recordset($1::jsonb) AS r(check_id uuid, subject_code text)
      RETURNING ${CHECK_COLUMNS}`,
-    [JSON.stringify(rows), scenario],
+    [JSON.stringify(rows), scenario, caller.clientId, caller.role, caller.purpose],
   );
   const byId = new Map(inserted.map((row) => [row.checkId, row]));
   return rows.map((row) => normalise(byId.get(row.check_id)!));
@@ -55,8 +68,9 @@ export interface DecidedCheck {
 export async function saveDecisions(db: Database, decided: readonly DecidedCheck[]): Promise<Map<string, string>> {
   return db.transaction(async (tx) => {
     const updated = await tx.query<{ checkId: string; decidedAt: string }>(
-      `UPDATE credit_check c SET verdict = d.verdict, missing_sources = d.missing_sources, catalogue_version = d.catalogue_version, decided_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS d(check_id uuid, verdict text, missing_sources text[], catalogue_version int)
+      `UPDATE credit_check c SET verdict = d.verdict, missing_sources = d.missing_sources, catalogue_version = d.catalogue_version,
+              registered = d.registered, decided_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS d(check_id uuid, verdict text, missing_sources text[], catalogue_version int, registered boolean)
         WHERE c.check_id = d.check_id AND c.decided_at IS NULL
         RETURNING c.check_id::text AS "checkId", c.decided_at AS "decidedAt"`,
       [
@@ -66,6 +80,7 @@ export async function saveDecisions(db: Database, decided: readonly DecidedCheck
             verdict: d.decision.verdict,
             missing_sources: d.decision.missingSources,
             catalogue_version: d.catalogueVersion,
+            registered: d.decision.registered,
           })),
         ),
       ],
@@ -73,17 +88,20 @@ export async function saveDecisions(db: Database, decided: readonly DecidedCheck
     const fresh = new Set(updated.map((row) => row.checkId));
     const measures = decided
       .filter((d) => fresh.has(d.checkId))
+      // One row per record that applies a measure; a measure's rows read back as one measure (checkMeasures).
       .flatMap((d) =>
-        d.decision.measures.map((m) => ({
-          check_id: d.checkId,
-          measure_code: m.measure.code,
-          trigger: m.trigger,
-          initiating_department: m.initiatingDepartment,
-          record_id: m.recordId,
-          record_subject_code: m.recordSubjectCode,
-          until: m.until,
-          suspended: m.suspended,
-        })),
+        d.decision.measures.flatMap((m) =>
+          m.triggers.map((t) => ({
+            check_id: d.checkId,
+            measure_code: m.measure.code,
+            trigger: t.trigger,
+            initiating_department: t.initiatingDepartment,
+            record_id: t.recordId,
+            record_subject_code: t.recordSubjectCode,
+            until: t.until,
+            suspended: t.suspended,
+          })),
+        ),
       );
     if (measures.length > 0) {
       await tx.query(
@@ -99,33 +117,42 @@ export async function saveDecisions(db: Database, decided: readonly DecidedCheck
   });
 }
 
-/** Black-list entries in force of the given entities (the ones a person represents), in one statement. */
-export async function blacklistedEntities(
-  q: Queryable,
-  codes: readonly string[],
-  today: string,
-): Promise<Map<string, { code: string; department: Department; sourceRecord: string }[]>> {
-  const byCode = new Map<string, { code: string; department: Department; sourceRecord: string }[]>();
+/** Every list entry (current and ended) of each code, in one statement; codes without one are absent. */
+export async function listEntriesOf(q: Queryable, codes: readonly string[]): Promise<Map<string, CheckListEntry[]>> {
+  const byCode = new Map<string, CheckListEntry[]>();
   if (codes.length === 0) return byCode;
-  const rows = await q.query<{ code: string; department: Department; sourceRecord: string }>(
-    `SELECT subject_code AS code, department, source_record AS "sourceRecord" FROM list_entry
-      WHERE subject_code = ANY($1::text[]) AND kind = 'BLACK' AND since <= $2::date AND (until IS NULL OR until > $2::date)
-      ORDER BY subject_code, id`,
-    [codes, today],
+  const rows = await q.query<CheckListEntry>(
+    `SELECT subject_code AS code, kind, department, source_record AS "sourceRecord", since::text AS since, until::text AS until
+       FROM list_entry WHERE subject_code = ANY($1::text[]) ORDER BY subject_code, since, id`,
+    [codes],
   );
   for (const row of rows) {
-    const list = byCode.get(row.code) ?? [];
-    list.push(row);
-    byCode.set(row.code, list);
+    const list = byCode.get(row.code);
+    if (list) list.push(row);
+    else byCode.set(row.code, [row]);
   }
   return byCode;
+}
+
+/** The codes the credit office itself holds a record of (a list entry, commitment, objection or repair), in one statement. */
+export async function knownToCreditOffice(q: Queryable, codes: readonly string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await q.query<{ code: string }>(
+    `SELECT c.code FROM unnest($1::text[]) AS c(code)
+      WHERE EXISTS (SELECT 1 FROM list_entry e WHERE e.subject_code = c.code)
+         OR EXISTS (SELECT 1 FROM credit_commitment m WHERE m.subject_code = c.code)
+         OR EXISTS (SELECT 1 FROM objection o WHERE o.subject_code = c.code)
+         OR EXISTS (SELECT 1 FROM repair_application a WHERE a.subject_code = c.code)`,
+    [codes],
+  );
+  return new Set(rows.map((row) => row.code));
 }
 
 function normalise(row: CheckRow): CheckRow {
   return { ...row, requestedAt: toIso(row.requestedAt), decidedAt: row.decidedAt === null ? null : toIso(row.decidedAt) };
 }
 
-/** PGlite answers timestamptz as Date, pg as Date too; the API speaks ISO-8601. */
+/** pg answers timestamptz as Date; the API speaks ISO-8601. */
 function toIso(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
 }

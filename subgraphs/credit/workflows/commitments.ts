@@ -1,8 +1,12 @@
 /**
- * Credit commitments (信用承诺): a subject applying for a service commits
- * to the conditions it could not yet prove. A reported breach puts it on the
- * black list: a list entry of kind BLACK by the CREDIT_OFFICE standing on
- * the record `credit_commitment/<id>`, from the day the breach is reported.
+ * Credit commitments (信用承诺, 凌源 一(一), 二(一)): a subject applying for a
+ * service commits to the conditions it could not yet prove. A reported breach
+ * puts it on the black list: a list entry of kind BLACK by the CREDIT_OFFICE
+ * standing on the record `credit_commitment/<id>`, for the period of the list
+ * rule (policy/lists.ts) from the day the breach is reported. Every
+ * punishment has an exit: the entry ends by that period, by an approved
+ * repair of the record or an upheld objection to it, and the check follows
+ * the entry (checks/decide.ts).
  *
  *   KEPT → BREACHED   (once: a second breach report is refused)
  */
@@ -12,6 +16,7 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
+import { commitmentBreachPeriod } from '../policy';
 import {
   createOnce,
   isoTimestamp,
@@ -123,11 +128,12 @@ export async function reportCommitmentBreach(db: Database, input: ReportBreachIn
         status: current.status,
       });
     }
+    const period = commitmentBreachPeriod(today);
     await tx.query(
-      `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since)
-       VALUES ($1, 'BLACK', $2, 'CREDIT_OFFICE', $3, $4::date)
+      `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since, until)
+       VALUES ($1, 'BLACK', $2, 'CREDIT_OFFICE', $3, $4::date, $5::date)
        ON CONFLICT (kind, department, source_record) DO NOTHING`,
-      [updated.subject_code, `违反信用承诺（breach of a credit commitment）: ${note}`, commitmentRecordId(id), today],
+      [updated.subject_code, `违反信用承诺（breach of a credit commitment）: ${note}`, commitmentRecordId(id), period.since, period.until],
     );
   });
   return (await readCommitment(db, id))!;

@@ -1,7 +1,7 @@
 /**
  * What the credit office's workflows share: the refusals they answer with
- * (BAD_USER_INPUT with an `extensions.reason`), input checks, China calendar
- * arithmetic, idempotent creation, paging cursors and per-request loaders.
+ * (BAD_USER_INPUT with an `extensions.reason`), input checks, idempotent
+ * creation, paging cursors and per-request loaders.
  */
 import crypto from 'node:crypto';
 import DataLoader from 'dataloader';
@@ -84,29 +84,6 @@ export function parseRowId(id: string): string | null {
 
 export function notFound(kind: string, id: string): GraphQLError {
   return refuse('NOT_FOUND', `no ${kind} with id '${id}'`, { id });
-}
-
-// ---------------------------------------------------------------- dates (China calendar dates, YYYY-MM-DD)
-
-function utc(date: string): Date {
-  return new Date(`${date}T00:00:00Z`);
-}
-
-export function addDays(date: string, days: number): string {
-  const d = utc(date);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Calendar months later; a day the target month lacks becomes its last day (Nov 30 + 3 months = Feb 28/29). */
-export function addMonths(date: string, months: number): string {
-  const d = utc(date);
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, lastDay));
-  return d.toISOString().slice(0, 10);
 }
 
 /** An ISO-8601 UTC timestamp of a timestamptz column, the same text on both engines. */

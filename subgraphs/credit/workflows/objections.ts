@@ -2,7 +2,7 @@
  * Objections (异议): a subject disputes a department's record. Filing marks
  * the record disputed at once (the measures it triggers are suspended, see
  * status.ts `disputedRecords`); the providing department verifies within 20
- * calendar days; the objection ends
+ * calendar days (policy/objection.ts); the objection ends
  *   OPEN → UPHELD   the record was wrong, corrected or revoked: it triggers
  *                   nothing any more and its list entries end today;
  *   OPEN → REJECTED the record stands: the measures resume.
@@ -14,6 +14,7 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
+import { isOverdue, verifyBy } from '../policy';
 import {
   createOnce,
   decodeIdCursor,
@@ -71,9 +72,6 @@ export async function readObjection(q: Queryable, id: string): Promise<Objection
   return row ?? null;
 }
 
-/** Overdue: still open after its verification deadline (a China date). */
-export const isOverdue = (objection: Pick<Objection, 'status' | 'verifyBy'>, today: string = todayInChina()): boolean =>
-  objection.status === 'OPEN' && objection.verifyBy < today;
 
 /** Files an objection (idempotent per key); refused while another objection to the record is open. */
 export async function fileObjection(db: Database, input: FileObjectionInput): Promise<Objection> {
@@ -107,9 +105,9 @@ export async function fileObjection(db: Database, input: FileObjectionInput): Pr
         );
         if (open) throw alreadyOpen(open.id);
         const [row] = await tx.query<{ id: string }>(
-          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,
-          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact],
+          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact, verify_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date) RETURNING id::text AS id`,
+          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina())],
         );
         return row!.id;
       },
@@ -230,7 +228,7 @@ export const objectionResolvers: ResolverMap = {
     verifyObjection: (_root: unknown, args: VerifyObjectionInput, context: Context) => verifyObjection(context.db, args),
   },
   Objection: {
-    overdue: (objection: Objection) => isOverdue(objection),
+    overdue: (objection: Objection) => isOverdue(objection, todayInChina()),
   },
   Subject: {
     objections: (subject: { code: string }, _args: unknown, context: Context) => objectionsOfSubject(context).load(subject.code),

@@ -7,10 +7,11 @@
  *
  *   PENDING → APPROVED | REJECTED   (a rejected record may be applied for again)
  *
- * Eligibility: an administrative penalty's publication may be repaired after
- * a minimum period from its publication, 3 months, or 1 year in special
- * equipment, work safety and fire safety. A record is repaired at most once,
- * and one application per record is pending at a time.
+ * Eligibility is the policy's (policy/repair.ts): a minimum period from the
+ * record's publication (or breach). A record is repaired at most once, and
+ * one application per record is pending at a time. A breached commitment
+ * (CREDIT_OFFICE, `credit_commitment/<id>`) is repairable too: every
+ * punishment has an exit.
  *
  * The credit office cannot read the department's record inside a mutation
  * (the record lives in the department's own database behind the gateway), so
@@ -24,8 +25,10 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { TRIGGERS, type Department } from '../vocabulary';
+import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
+
+export { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea };
 import {
-  addMonths,
   createOnce,
   endListEntries,
   isoTimestamp,
@@ -41,53 +44,10 @@ import {
   uniqueViolation,
 } from './common';
 
-export const REPAIRABLE_RECORD_KINDS = ['ADMINISTRATIVE_PENALTY', 'SERIOUS_PENALTY', 'ABNORMAL_OPERATIONS', 'SERIOUS_VIOLATION_LIST'] as const;
-export type RepairableRecordKind = (typeof REPAIRABLE_RECORD_KINDS)[number];
-
-export const REPAIR_AREAS = [
-  'FOOD_AND_DRUG',
-  'CONSTRUCTION',
-  'WORK_SAFETY',
-  'FIRE_SAFETY',
-  'SPECIAL_EQUIPMENT',
-  'PRODUCT_QUALITY',
-  'ADVERTISING',
-  'UNFAIR_COMPETITION',
-  'ENVIRONMENT',
-  'OTHER',
-] as const;
-export type RepairArea = (typeof REPAIR_AREAS)[number];
-
 export const RECTIFICATION_STEPS = ['COMMITMENT', 'RECTIFICATION', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] as const;
 export type RectificationStep = (typeof RECTIFICATION_STEPS)[number];
 
 export type RepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
-
-/** Areas where a penalty's publication runs at least one year before it can be repaired. */
-const ONE_YEAR_AREAS: ReadonlySet<RepairArea> = new Set(['SPECIAL_EQUIPMENT', 'WORK_SAFETY', 'FIRE_SAFETY']);
-
-/**
- * The minimum period, in months from publication, before a record can be
- * repaired. Penalties (serious or not): 3 months, 12 in special equipment,
- * work safety and fire safety. The serious illegal and dishonest list: one
- * year on the list. The abnormal operations list: none (the subject is
- * removed once it has corrected what put it there).
- */
-export function minimumMonths(kind: RepairableRecordKind, area: RepairArea): number {
-  switch (kind) {
-    case 'ADMINISTRATIVE_PENALTY':
-    case 'SERIOUS_PENALTY':
-      return ONE_YEAR_AREAS.has(area) ? 12 : 3;
-    case 'SERIOUS_VIOLATION_LIST':
-      return 12;
-    case 'ABNORMAL_OPERATIONS':
-      return 0;
-  }
-}
-
-/** The first day a record published on `publishedOn` can be repaired. */
-export const eligibleFrom = (kind: RepairableRecordKind, area: RepairArea, publishedOn: string): string =>
-  addMonths(publishedOn, minimumMonths(kind, area));
 
 export interface RepairApplication {
   id: string;

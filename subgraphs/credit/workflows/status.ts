@@ -48,28 +48,3 @@ export async function inactiveRecords(q: Queryable, refs: RecordRef[]): Promise<
   );
   return keys(rows);
 }
-
-/**
- * The breached credit commitments of each code (codes without one are
- * absent): the commitment's id and the date the breach was reported, from
- * which the subject is on the black list. Codes are compared as given
- * (normalised subject codes).
- */
-export async function breachedCommitments(q: Queryable, codes: string[]): Promise<Map<string, { id: string; since: string }[]>> {
-  const result = new Map<string, { id: string; since: string }[]>();
-  if (codes.length === 0) return result;
-  const rows = await q.query<{ subject_code: string; id: string; since: string }>(
-    `SELECT subject_code, id::text AS id, breached_on::text AS since
-       FROM credit_commitment
-      WHERE subject_code = ANY($1::text[]) AND status = 'BREACHED'
-      ORDER BY subject_code, breached_on, id`,
-    [codes],
-  );
-  for (const row of rows) {
-    const list = result.get(row.subject_code);
-    const breach = { id: row.id, since: row.since };
-    if (list) list.push(breach);
-    else result.set(row.subject_code, [breach]);
-  }
-  return result;
-}

@@ -1,0 +1,96 @@
+/**
+ * Check history (可查可核可溯): a recorded check read back by its checkId —
+ * its inputs (code, scenario, who asked and why), the catalogue version, the
+ * verdict, the measures as decided (each once, with its triggers, against the
+ * catalogue version it was decided with) and the feedback on it — and a
+ * subject's past checks.
+ */
+import type { Queryable } from '../../../lib/db';
+import { validateSubjectCode } from '../../../lib/identifiers';
+import { badUserInput, requireSubjectCode } from '../../../lib/errors';
+import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
+import { catalogueVersion } from '../catalogue';
+import { feedbackFor, parseCheckId } from '../workflows/feedback';
+import type { Department, Trigger } from '../vocabulary';
+import { appliedMeasure, type AppliedMeasure, type MeasureTrigger } from './decide';
+import { checksById, type CheckRow } from './store';
+
+export const MAX_HISTORY = 100;
+
+interface AppliedMeasureRow {
+  measure_code: string;
+  trigger: Trigger;
+  initiating_department: Department;
+  record_id: string;
+  record_subject_code: string;
+  until: string | null;
+  suspended: boolean;
+}
+
+/** The measures a decided check applied, as it applied them: one per code, its triggers in the order stored. */
+export async function measuresOfCheck(q: Queryable, check: CheckRow): Promise<AppliedMeasure[]> {
+  if (check.catalogueVersion === null) return [];
+  const rows = await q.query<AppliedMeasureRow>(
+    `SELECT measure_code, trigger, initiating_department, record_id, record_subject_code, until::text AS until, suspended
+       FROM applied_measure WHERE check_id = $1::uuid ORDER BY id`,
+    [check.checkId],
+  );
+  const catalogue = await catalogueVersion(q, check.catalogueVersion);
+  const byCode = new Map<string, MeasureTrigger[]>();
+  for (const row of rows) {
+    const triggers = byCode.get(row.measure_code) ?? [];
+    triggers.push({
+      trigger: row.trigger,
+      initiatingDepartment: row.initiating_department,
+      recordId: row.record_id,
+      recordSubjectCode: row.record_subject_code,
+      until: row.until,
+      suspended: row.suspended,
+    });
+    byCode.set(row.measure_code, triggers);
+  }
+  const validated = validateSubjectCode(check.code);
+  const isPerson = validated.valid && validated.kind === 'NATURAL_PERSON';
+  return [...byCode].flatMap(([code, triggers]) => {
+    const measure = catalogue.measures.find((m) => m.code === code);
+    return measure ? [appliedMeasure(measure, triggers, isPerson)] : [];
+  });
+}
+
+/** A subject's checks, newest first. */
+export async function checkHistory(q: Queryable, code: string, first: number): Promise<CheckRow[]> {
+  const rows = await q.query<{ checkId: string }>(
+    `SELECT check_id::text AS "checkId" FROM credit_check WHERE subject_code = $1 ORDER BY requested_at DESC, check_id LIMIT $2`,
+    [code, first],
+  );
+  const byId = await checksById(q, rows.map((row) => row.checkId));
+  return rows.map((row) => byId.get(row.checkId)!);
+}
+
+type Context = SubgraphContext<unknown>;
+
+export const historyResolvers: ResolverMap = {
+  Query: {
+    creditCheckRecord: async (_root: unknown, args: { checkId: string }, context: Context) => {
+      const checkId = parseCheckId(args.checkId);
+      if (!checkId) return null;
+      const check = (await checksById(context.db, [checkId])).get(checkId);
+      if (!check) return null;
+      // A caller reads back its own checks; the credit office (audit) reads anyone's.
+      const own = context.caller.clientId !== null && check.requestedBy === context.caller.clientId;
+      return own || context.caller.scopes.includes('audit') ? check : null;
+    },
+  },
+  Subject: {
+    creditCheckHistory: async (subject: { code: string }, args: { first: number }, context: Context) => {
+      if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_HISTORY) {
+        throw badUserInput(`'first' must be between 1 and ${MAX_HISTORY}, got ${args.first}`, { field: 'first' });
+      }
+      return checkHistory(context.db, requireSubjectCode(subject.code), args.first);
+    },
+  },
+  CreditCheckRecord: {
+    measures: (check: CheckRow, _args: unknown, context: Context) => measuresOfCheck(context.db, check),
+    feedback: (check: CheckRow, _args: unknown, context: Context) => feedbackFor(context.db, { checkId: check.checkId }),
+  },
+};

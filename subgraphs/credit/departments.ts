@@ -1,0 +1,74 @@
+/**
+ * The credit office asking a department for a subject's records, by the
+ * existing evidence path: the department's `CreditCheck` entity (keyed by
+ * the subject's code), whose profile is the full record set a check decides
+ * on, never filtered by who asks. Used where a mutation must check a
+ * department's record itself (publishListEntry against the list rules),
+ * rather than trusting what the caller states.
+ *
+ * The request is signed as the gateway signs (IDENTITY_SIGNING_KEY): every
+ * department subgraph answers only signed requests. A department that does
+ * not answer refuses the mutation (DEPARTMENT_UNAVAILABLE): nothing is
+ * stored on an unchecked record.
+ */
+import crypto from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { identitySigningKey, subgraphConfig } from '../../lib/config';
+import { IDENTITY_HEADER, signIdentity } from '../../lib/auth/identity-header';
+import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
+import { DEPARTMENTS, type SubgraphName } from '../../lib/departments';
+import { EVIDENCE_DEPARTMENTS, EVIDENCE_FIELDS, type Evidence } from './checks/evidence';
+import type { Department } from './vocabulary';
+
+export type RecordDepartment = Exclude<Department, 'CREDIT_OFFICE'>;
+
+const TIMEOUT_MS = 5000;
+
+function subgraphOf(department: RecordDepartment): SubgraphName {
+  return DEPARTMENTS.find((d) => d.department === department)!.name;
+}
+
+const fieldOf = (department: RecordDepartment): keyof Evidence =>
+  (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]).find((field) => EVIDENCE_DEPARTMENTS[field] === department)!;
+
+/** The department's GraphQL URL: `<NAME>_SUBGRAPH_URL` (as the gateway and `npm start` set it), else its default port on this host. */
+export function departmentUrl(department: RecordDepartment, env: NodeJS.ProcessEnv = process.env): string {
+  const name = subgraphOf(department);
+  return env[`${name.toUpperCase()}_SUBGRAPH_URL`] || `http://127.0.0.1:${subgraphConfig(name, env).port}/graphql`;
+}
+
+function unavailable(department: RecordDepartment, why: string): GraphQLError {
+  return new GraphQLError(`the ${department} department did not answer (${why}); its record could not be checked, nothing was stored`, {
+    extensions: { code: 'DEPARTMENT_UNAVAILABLE', department },
+  });
+}
+
+/** The department's records of `code`, as the evidence of a check has them. */
+export async function departmentRecords<D extends RecordDepartment>(
+  department: D,
+  code: string,
+  purpose: string,
+): Promise<NonNullable<Evidence[keyof Evidence]>> {
+  const key = identitySigningKey();
+  if (!key) throw unavailable(department, 'no IDENTITY_SIGNING_KEY to sign the request with');
+  const field = fieldOf(department);
+  const identity = signIdentity({ clientId: null, role: GATEWAY_SERVICE_ROLE, scopes: ['records'], purpose, requestId: crypto.randomUUID() }, key);
+  let body: { data?: { _entities?: ({ [field: string]: unknown } | null)[] }; errors?: { message: string }[] };
+  try {
+    const response = await fetch(departmentUrl(department), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
+      body: JSON.stringify({
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on CreditCheck { ${field} { ${EVIDENCE_FIELDS[field]} } } } }`,
+        variables: { r: [{ __typename: 'CreditCheck', code }] },
+      }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    body = (await response.json()) as typeof body;
+  } catch (error) {
+    throw unavailable(department, (error as Error).message);
+  }
+  const records = body.data?._entities?.[0]?.[field];
+  if (body.errors?.length || !records) throw unavailable(department, body.errors?.[0]?.message ?? 'no records in its answer');
+  return records as NonNullable<Evidence[keyof Evidence]>;
+}

@@ -1,0 +1,11 @@
+/**
+ * The policy calendar: month arithmetic clamped to the month's end, years as
+ * twelve months, days and working days. Defined once in lib/calendar.ts (the
+ * departments count periods with it too); every period of the policy is
+ * counted with these functions.
+ *
+ * Source: DESIGN.md «The credit platform's rules» (every period: repair
+ * minimums in months, the 20-day objection deadline, three-year windows and
+ * publication periods, 7 working days of double publicity, 甘州 二(三)).
+ */
+export { addDays, addMonths, addWorkingDays, addYears, daysBetween, isWorkingDay, workingDaysBetween } from '../../../lib/calendar';

@@ -1,0 +1,16 @@
+/** Objections: verified within 20 days of filing. */
+import { isOverdue, OBJECTION_VERIFICATION_DAYS, verifyBy } from '../../subgraphs/credit/policy/objection';
+
+describe('objection deadline', () => {
+  it('is 20 calendar days after filing', () => {
+    expect(OBJECTION_VERIFICATION_DAYS).toBe(20);
+    expect(verifyBy('2026-11-24')).toBe('2026-12-14');
+    expect(verifyBy('2026-02-20')).toBe('2026-03-12');
+  });
+
+  it('is overdue only while open after that day', () => {
+    expect(isOverdue({ status: 'OPEN', verifyBy: '2026-12-14' }, '2026-12-14')).toBe(false);
+    expect(isOverdue({ status: 'OPEN', verifyBy: '2026-12-14' }, '2026-12-15')).toBe(true);
+    expect(isOverdue({ status: 'UPHELD', verifyBy: '2026-12-14' }, '2026-12-15')).toBe(false);
+  });
+});
