@@ -44,8 +44,8 @@ function unavailable(department: RecordDepartment, why: string): GraphQLError {
 }
 
 /** The department's records of `code`, as the evidence of a check has them. */
-export async function departmentRecords<D extends RecordDepartment>(
-  department: D,
+export async function departmentRecords(
+  department: RecordDepartment,
   code: string,
   purpose: string,
 ): Promise<NonNullable<Evidence[keyof Evidence]>> {

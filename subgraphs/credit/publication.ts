@@ -128,12 +128,13 @@ export async function publishListEntry(db: Database, input: PublishInput): Promi
       `SELECT ${ENTRY_FIELDS} FROM list_entry WHERE kind = $1 AND department = $2 AND source_record = $3`,
       [entry.kind, entry.department, entry.sourceRecord],
     );
+    // An end the department did not state is the rule's (the record's end), which may have moved since: a retry is still the same entry.
     const same =
       existing &&
       existing.code === entry.code &&
       existing.reason === entry.reason &&
       existing.since === entry.since &&
-      existing.until === entry.until;
+      (input.until == null || existing.until === entry.until);
     if (!same) {
       throw badUserInput(
         `${entry.department} already published ${entry.sourceRecord} to the ${entry.kind} list with different content; end that entry instead of publishing it again`,

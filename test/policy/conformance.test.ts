@@ -291,6 +291,11 @@ describe('credit policy conformance (credit office and departments on PostgreSQL
       expect(other.data.creditCheckRecord).toBeNull();
       const history = await gql('query($c: ID!) { subject(code: $c) { creditCheckHistory(first: 5) { checkId verdict requestedBy } } }', { c: code });
       expect(history.data.subject.creditCheckHistory).toEqual([{ checkId: result.checkId, verdict: 'PROHIBITED', requestedBy: 'approval-1' }]);
+      // Many subjects in one request, newest first, at most `first` each; a subject never checked has none.
+      const second = await office.check(code, 'FISCAL_SUPPORT', { as: approval });
+      const many = await gql('query($c: [ID!]!) { subjects(codes: $c) { code creditCheckHistory(first: 1) { checkId scenario } } }', { c: [code, newCode()] });
+      expect(many.data.subjects.map((s: { creditCheckHistory: unknown[] }) => s.creditCheckHistory)).toEqual([[{ checkId: second.checkId, scenario: 'FISCAL_SUPPORT' }], []]);
+      expect((await gql('query($c: ID!) { subject(code: $c) { creditCheckHistory(first: 0) { checkId } } }', { c: code })).errors![0].extensions.code).toBe('BAD_USER_INPUT');
     }],
   ];
 

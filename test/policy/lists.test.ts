@@ -31,6 +31,10 @@ describe('list rules', () => {
     expect(listableTables('RED', 'COURTS')).toEqual([]);
   });
 
+  it('says for every rule which records it lists and for how long (refusals quote it)', () => {
+    for (const rule of LIST_RULES) expect(rule.runs).toMatch(/^(from |a |an )\S.{10,}/);
+  });
+
   it('maps every rule to a trigger of its own polarity', () => {
     for (const rule of LIST_RULES) {
       const creditworthy = ['TAX_RATING_A', 'ENVIRONMENTAL_RATING_GREEN'].includes(rule.trigger);
@@ -58,6 +62,8 @@ describe('list rules', () => {
     expect(['A', 'B', 'M', 'C', 'D'].map((l) => ratingListKind('TAX', l))).toEqual(['RED', null, null, null, null]);
     expect(['GREEN', 'BLUE', 'YELLOW', 'RED', 'BLACK'].map((l) => ratingListKind('ENVIRONMENT', l))).toEqual(['RED', null, null, 'KEY_ATTENTION', 'BLACK']);
     expect(ratingListKind('MARKET', 'A')).toBeNull();
+    expect(ratingListKind('COURTS', 'GREEN')).toBeNull();
+    expect(ratingListKind('CREDIT_OFFICE', 'BLACK')).toBeNull();
   });
 
   it('ends a rating when the next one is assessed', () => {
@@ -138,6 +144,8 @@ describe('list rules', () => {
       ['BLACK', 'ENVIRONMENT', 'environmental_penalty/e1', 'SERIOUS_PENALTY', '2025-07-01', '2028-07-01'],
     ]);
     expect(listDeterminations({})).toEqual([]);
+    // A record of a table no rule of that list names gives no entry.
+    expect(listDeterminations({ courts: { dishonestDebtors: [{ recordId: 'consumption_restriction_order/x/1', listedOn: '2025-01-01', removedOn: null }] } })).toEqual([]);
     expect(listDeterminations({ market: null, tax: null, courts: null, environment: null })).toEqual([]);
   });
 

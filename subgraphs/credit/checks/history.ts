@@ -5,12 +5,14 @@
  * catalogue version it was decided with) and the feedback on it — and a
  * subject's past checks.
  */
+import DataLoader from 'dataloader';
 import type { Queryable } from '../../../lib/db';
 import { validateSubjectCode } from '../../../lib/identifiers';
 import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { catalogueVersion } from '../catalogue';
 import { feedbackFor, parseCheckId } from '../workflows/feedback';
+import { perRequest } from '../workflows/common';
 import type { Department, Trigger } from '../vocabulary';
 import { appliedMeasure, type AppliedMeasure, type MeasureTrigger } from './decide';
 import { checksById, type CheckRow } from './store';
@@ -57,15 +59,38 @@ export async function measuresOfCheck(q: Queryable, check: CheckRow): Promise<Ap
   });
 }
 
-/** A subject's checks, newest first. */
-export async function checkHistory(q: Queryable, code: string, first: number): Promise<CheckRow[]> {
-  const rows = await q.query<{ checkId: string }>(
-    `SELECT check_id::text AS "checkId" FROM credit_check WHERE subject_code = $1 ORDER BY requested_at DESC, check_id LIMIT $2`,
-    [code, first],
+/** The latest `first` checks of each code, newest first, in one statement per batch. */
+export async function checkHistories(q: Queryable, codes: readonly string[], first: number): Promise<Map<string, CheckRow[]>> {
+  const rows = await q.query<{ checkId: string; code: string }>(
+    `SELECT "checkId", code FROM (
+       SELECT check_id::text AS "checkId", subject_code AS code, requested_at,
+              row_number() OVER (PARTITION BY subject_code ORDER BY requested_at DESC, check_id) AS n
+         FROM credit_check WHERE subject_code = ANY($1::text[])) AS ranked
+      WHERE n <= $2 ORDER BY code, requested_at DESC, "checkId"`,
+    [codes, first],
   );
   const byId = await checksById(q, rows.map((row) => row.checkId));
-  return rows.map((row) => byId.get(row.checkId)!);
+  const histories = new Map<string, CheckRow[]>(codes.map((code) => [code, []]));
+  for (const row of rows) histories.get(row.code)!.push(byId.get(row.checkId)!);
+  return histories;
 }
+
+/** `Subject.creditCheckHistory` of every subject of a request: one batch per page size asked for. */
+const historiesOf = perRequest(
+  (db) =>
+    new DataLoader<string, CheckRow[], string>(async (keys) => {
+      const byFirst = new Map<number, string[]>();
+      for (const key of keys) {
+        const [code, first] = key.split('|') as [string, string];
+        byFirst.set(Number(first), [...(byFirst.get(Number(first)) ?? []), code]);
+      }
+      const answers = new Map<string, CheckRow[]>();
+      for (const [first, codes] of byFirst) {
+        for (const [code, history] of await checkHistories(db, codes, first)) answers.set(`${code}|${first}`, history);
+      }
+      return keys.map((key) => answers.get(key)!);
+    }),
+);
 
 type Context = SubgraphContext<unknown>;
 
@@ -86,7 +111,7 @@ export const historyResolvers: ResolverMap = {
       if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_HISTORY) {
         throw badUserInput(`'first' must be between 1 and ${MAX_HISTORY}, got ${args.first}`, { field: 'first' });
       }
-      return checkHistory(context.db, requireSubjectCode(subject.code), args.first);
+      return historiesOf(context).load(`${requireSubjectCode(subject.code)}|${args.first}`);
     },
   },
   CreditCheckRecord: {

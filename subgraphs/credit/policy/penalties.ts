@@ -30,7 +30,7 @@ export interface PenaltyFacts {
 export function isBlackListPenalty(department: Department, penalty: PenaltyFacts): boolean {
   if (!penalty.serious) return false;
   if (department === 'ENVIRONMENT') return true;
-  return department === 'MARKET' && BLACK_LIST_PENALTY_AREAS.has(penalty.area ?? '');
+  return department === 'MARKET' && BLACK_LIST_PENALTY_AREAS.has(String(penalty.area));
 }
 
 /** The trigger a published penalty in force is. */

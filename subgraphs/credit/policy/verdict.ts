@@ -34,7 +34,8 @@ export const severityOf = (m: VerdictMeasure): number =>
 /** The verdict the measures in force make: the worst punishment; else INCENTIVE when an incentive applies; else CLEAR. */
 export function verdictOf(measures: readonly VerdictMeasure[]): Exclude<Verdict, 'INCONCLUSIVE'> {
   const active = measures.filter((m) => !m.suspended);
-  const worst = Math.max(-1, ...active.filter((m) => m.kind === 'PUNISHMENT').map(severityOf));
+  // An incentive facilitates (severity 0): only punishments reach RESTRICT.
+  const worst = Math.max(-1, ...active.map(severityOf));
   if (worst >= SEVERITY.PROHIBIT) return 'PROHIBITED';
   if (worst >= SEVERITY.RESTRICT) return 'RESTRICTED';
   return active.some((m) => m.kind === 'INCENTIVE') ? 'INCENTIVE' : 'CLEAR';
