@@ -22,7 +22,10 @@ export interface GatewayContext {
  */
 export function scopeOf(request: { auth?: { caller: CallerIdentity } }): string {
   const caller = request.auth?.caller;
-  if (!caller) return 'PUBLIC';
+  return caller ? scopeOfCaller(caller) : 'PUBLIC';
+}
+
+export function scopeOfCaller(caller: CallerIdentity): string {
   const scope = `${caller.role}:${[...caller.scopes].sort().join(',')}`;
   return caller.role === 'FINANCIAL_INSTITUTION' ? `${scope}:${caller.clientId ?? ''}` : scope;
 }

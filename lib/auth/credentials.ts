@@ -39,6 +39,8 @@ export type CredentialRefusalReason =
   | 'JWT_NOT_ACCEPTED'
   /** The credit office could not be asked about an API key (down, misconfigured): refused, not guessed. */
   | 'CREDENTIAL_SERVICE_UNAVAILABLE'
+  /** An API key was sent to a gateway whose supergraph has no credit office to hold them (bearer tokens still work). */
+  | 'API_KEYS_UNAVAILABLE'
   | ApiKeyRefusal
   | JwtRefusal;
 
@@ -62,7 +64,8 @@ export type ApiKeyLookup = ApiKeyOwner | { refused: ApiKeyRefusal };
 export type ApiKeyVerifier = (apiKey: string) => Promise<ApiKeyLookup>;
 
 export interface CredentialDependencies {
-  verifyApiKey: ApiKeyVerifier;
+  /** Undefined: the deployment has no register of API clients (no credit subgraph), and a key sent is refused. */
+  verifyApiKey?: ApiKeyVerifier;
   /** Undefined: the deployment accepts no bearer tokens, and one sent is refused. */
   verifyJwt?: JwtVerifier;
 }
@@ -107,6 +110,7 @@ export async function resolveCaller(headers: Headers, deps: CredentialDependenci
 
   const key = apiKey!.trim();
   if (key === '') return { refused: 'MALFORMED', via: 'api-key' };
+  if (!deps.verifyApiKey) return { refused: 'API_KEYS_UNAVAILABLE', via: 'api-key' };
   let owner: ApiKeyLookup;
   try {
     owner = await deps.verifyApiKey(key);

@@ -29,7 +29,7 @@ const bearer = (claims: Record<string, unknown>, exp: string | number = '5m') =>
 let dir: string;
 let db: Database;
 let lookups = 0;
-let deps: CredentialDependencies;
+let deps: CredentialDependencies & { verifyApiKey: ApiKeyVerifier };
 let approvalKey: string;
 let approvalId: string;
 
