@@ -156,9 +156,9 @@ function selectedOperation(document: DocumentNode, operationName: string | null 
 
 /**
  * Takes the forbidden fields out of the selected operation of a validated
- * document. With `markAbstract` (the answer will be filled: something was
- * forbidden, or scopes depend on the subject) every interface or union value
- * also selects its runtime type under a reserved alias.
+ * document. When anything is forbidden, or with `markAbstract` (scopes that
+ * depend on the subject: the answer will be filled), every interface or
+ * union value also selects its runtime type under a reserved alias.
  */
 export function planFieldAccess(
   schema: GraphQLSchema,
@@ -247,7 +247,8 @@ export function planFieldAccess(
       ...[...fragments.keys()].filter((name) => reached.has(name)).map((name) => reached.get(name)!),
     ],
   };
-  if (options.markAbstract) rewritten = withRuntimeTypes(schema, rewritten);
+  // The answer will be filled: interface and union values must say their runtime type.
+  rewritten = withRuntimeTypes(schema, rewritten);
   return { document: rewritten, forbidden: [...forbidden] };
 }
 
@@ -340,6 +341,7 @@ export function fillForbidden(
         const required = scopesNamed(schema, policies, denied.parent, name);
         errors.push(
           new GraphQLError(`not allowed to read ${denied.parent.name}.${name}${required.length ? ` (needs one of: ${required.join(', ')})` : ''}`, {
+            nodes: denied.node,
             path: [...path, key],
             extensions: { code: 'FORBIDDEN', field: `${denied.parent.name}.${name}`, requiredScopes: required },
           }),
