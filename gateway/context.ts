@@ -3,7 +3,7 @@ import type { CallerIdentity } from '../lib/auth/credentials';
 
 export interface GatewayContext {
   requestId: string;
-  /** Who is calling (auth/pipeline.ts); forwarded, signed, to every subgraph. */
+  /** Who is calling (plugins/credentials.ts); forwarded, signed, to every subgraph (fetch/identity.ts). */
   caller: CallerIdentity;
   /** X-Purpose of the request. */
   purpose: string | null;

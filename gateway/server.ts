@@ -3,7 +3,7 @@
  * supergraph file, on Fastify, with the operations endpoints and the offline
  * playground. Every request goes through one ordered list of named plugins
  * (gateway/pipeline.ts; each in gateway/plugins/), and every subgraph fetch
- * through DepartmentSource (department-source.ts).
+ * through one chain of named links (gateway/fetch/).
  */
 import fs from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
@@ -20,7 +20,17 @@ import { cachedApiKeyVerifier, isRefusal, remoteApiKeyVerifier, resolveCaller, t
 import { createJwtVerifier, jwtConfigFromEnv } from '../lib/auth/jwt';
 import { connectRedis, fastFailOptions } from '../lib/redis';
 import { generationsToBump } from '../lib/invalidation';
-import { createKeepAliveFetcher, createSubgraphMetrics, DepartmentSource } from './department-source';
+import { DepartmentSource } from './department-source';
+import { composeLinks, type SubgraphLink } from './fetch/chain';
+import { createHttpSender } from './fetch/http';
+import { identityLink } from './fetch/identity';
+import { requestIdLink } from './fetch/request-id';
+import { timeoutLink } from './fetch/timeout';
+import { createSubgraphMetrics, metricsLink } from './fetch/metrics';
+import { departmentUnavailableLink } from './fetch/department-unavailable';
+import { invalidationLink } from './fetch/invalidation';
+import { inFlightLink } from './fetch/in-flight';
+import { entityCacheLink } from './fetch/entity-cache';
 import { playgroundPlugin } from './playground';
 import { scopeOfCaller, type GatewayContext } from './context';
 import { subgraphsOf } from './supergraph';
@@ -95,7 +105,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
 
   const metrics = createServiceMetrics('gateway');
   const subgraphMetrics = createSubgraphMetrics(metrics.registry);
-  const pool = createKeepAliveFetcher(config.subgraphTimeoutMs);
+  const http = createHttpSender();
   const audit = auditWriterFromEnvironment(subgraphUrls, logger);
 
   // The cache (gateway/cache/): hints from the supergraph, an in-process store, Redis when configured.
@@ -109,21 +119,22 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     'gateway cache',
   );
 
+  // The subgraph chain (gateway/fetch/), outermost first.
+  const links: SubgraphLink[] = [
+    ...(entityCache ? [entityCacheLink(entityCache)] : []),
+    inFlightLink(policy),
+    departmentUnavailableLink(config.subgraphTimeoutMs),
+    ...(invalidate ? [invalidationLink(invalidate)] : []),
+    metricsLink(subgraphMetrics),
+    requestIdLink(),
+    identityLink(signingKey),
+    timeoutLink(config.subgraphTimeoutMs),
+  ];
+  const fetchSubgraph = composeLinks(links, http.send);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name }) =>
-      new DepartmentSource({
-        name,
-        url: subgraphUrls[name]!,
-        fetcher: pool.fetcher,
-        timeoutMs: config.subgraphTimeoutMs,
-        metrics: subgraphMetrics,
-        policy,
-        entityCache,
-        invalidate,
-        signingKey,
-      }),
+    buildService: ({ name }) => new DepartmentSource({ name, url: subgraphUrls[name]! }, fetchSubgraph),
   });
   const loaded = await gateway.load();
   // The client-facing (API) schema: what operations are validated against and introspection answers.
@@ -193,7 +204,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       await gateway.stop();
       // Every request has recorded its entry by now: deliver them (or spool them) before the sockets go.
       await audit?.close();
-      await pool.close();
+      await http.close();
       await store?.close();
       redisForLimits?.disconnect();
     },
