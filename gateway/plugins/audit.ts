@@ -35,16 +35,28 @@ export function fieldGroupsOf(operation: OperationDefinitionNode): string[] {
   return [...groups].sort();
 }
 
+/** The codes written into an operation's text; a parsed document is shared by every request with that text. */
+const literalCodes = new WeakMap<DocumentNode, readonly string[]>();
+
+function codesWrittenIn(document: DocumentNode): readonly string[] {
+  let codes = literalCodes.get(document);
+  if (!codes) {
+    const found = new Set<string>();
+    visit(document, {
+      StringValue(node) {
+        collectSubjectCodes(node.value, found);
+      },
+    });
+    codes = [...found];
+    literalCodes.set(document, codes);
+  }
+  return codes;
+}
+
 /** Every subject code the request names: in its variables and as string literals in its text. */
 export function subjectsOf(variables: unknown, document: DocumentNode | undefined): string[] {
   const codes = collectSubjectCodes(variables);
-  if (document) {
-    visit(document, {
-      StringValue(node) {
-        collectSubjectCodes(node.value, codes);
-      },
-    });
-  }
+  for (const code of document ? codesWrittenIn(document) : []) codes.add(code);
   return [...codes];
 }
 

@@ -13,7 +13,7 @@
  * a client whose key broke must find out, not silently see less.
  */
 import crypto from 'node:crypto';
-import { IDENTITY_HEADER, signGatewayIdentity } from './identity-header';
+import { callCreditOffice, creditOfficeEndpoint } from './credit-office-client';
 import { isCredentialRole, ROLE_SCOPES, type CredentialRole, type Role, type Scope } from './roles';
 import type { JwtRefusal, JwtVerifier } from './jwt';
 
@@ -195,26 +195,18 @@ const API_KEY_LOOKUP_PATH = '/internal/credentials/api-key';
  * endpoint refusing the gateway itself, an unexpected reply).
  */
 export function remoteApiKeyVerifier(options: RemoteApiKeyVerifierOptions): ApiKeyVerifier {
-  const base = options.creditUrl.replace(/\/graphql\/?$/, '').replace(/\/$/, '');
-  const url = `${base}${API_KEY_LOOKUP_PATH}`;
-  const doFetch = options.fetch ?? fetch;
+  const url = creditOfficeEndpoint(options.creditUrl, API_KEY_LOOKUP_PATH);
   const timeoutMs = options.timeoutMs ?? 3000;
   return async (apiKey) => {
-    const identity = signGatewayIdentity(options.signingKey, 'api-key lookup');
-    const response = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
-      body: JSON.stringify({ apiKey }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    if (response.status === 200 && body && typeof body.clientId === 'string' && typeof body.name === 'string' && isCredentialRole(body.role)) {
+    const answer = await callCreditOffice({ url, signingKey: options.signingKey, purpose: 'api-key lookup', body: { apiKey }, timeoutMs, fetch: options.fetch });
+    const body = answer.body as Record<string, unknown> | null;
+    if (answer.status === 200 && body && typeof body.clientId === 'string' && typeof body.name === 'string' && isCredentialRole(body.role)) {
       const expiresAt = typeof body.expiresAt === 'string' ? body.expiresAt : null;
       return { clientId: body.clientId, name: body.name, role: body.role, expiresAt };
     }
-    if (response.status === 401 && body && (body.refused === 'UNKNOWN' || body.refused === 'EXPIRED' || body.refused === 'REVOKED')) {
+    if (answer.status === 401 && body && (body.refused === 'UNKNOWN' || body.refused === 'EXPIRED' || body.refused === 'REVOKED')) {
       return { refused: body.refused };
     }
-    throw new Error(`API-key lookup at ${url} answered ${response.status} ${JSON.stringify(body)}`);
+    throw new Error(`API-key lookup at ${url} answered ${answer.status} ${JSON.stringify(body)}`);
   };
 }

@@ -48,8 +48,8 @@ const CONTENDERS: Contender[] = [
   {
     key: 'stock',
     title: 'stock Apollo Gateway 2.14.4 (Apollo Server 5)',
-    start: `exec "${process.execPath}" --import tsx scripts/bench/stock-gateway.ts --supergraph "$DIR/supergraph.graphql" --port 4000`,
-    health: 'http://127.0.0.1:4000/readyz',
+    start: `exec "${process.execPath}" --import tsx scripts/bench/stock-gateway.ts --supergraph "$DIR/supergraph.graphql" --port 4000 --health-port 4001`,
+    health: 'http://127.0.0.1:4001/',
   },
 ];
 
