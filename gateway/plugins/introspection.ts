@@ -8,13 +8,19 @@ import { requestError, type GatewayPlugin } from '../pipeline';
 
 export const INTROSPECTION_SCOPE = 'introspection';
 
+/** Per parsed document (shared by every request with the same text): whether it selects __schema or __type anywhere. */
+const verdicts = new WeakMap<DocumentNode, boolean>();
+
 export function selectsIntrospection(document: DocumentNode): boolean {
-  let found = false;
+  let found = verdicts.get(document);
+  if (found !== undefined) return found;
+  found = false;
   visit(document, {
     [Kind.FIELD](node) {
       if (node.name.value === '__schema' || node.name.value === '__type') found = true;
     },
   });
+  verdicts.set(document, found);
   return found;
 }
 
