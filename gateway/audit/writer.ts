@@ -10,8 +10,8 @@
  *   audit.record({ requestId, clientId, role, purpose, operationName,
  *                  subjects: ['9135…'], fieldGroups: ['market', 'tax'], outcome: 'OK' });
  *
- * once per request, when its outcome is known (an Apollo Server plugin's
- * willSendResponse, and the paths that refuse a request before GraphQL runs:
+ * once per request, when its outcome is known (the audit plugin's onEnd,
+ * gateway/plugins/audit.ts, for every request, refused ones included:
  * UNAUTHENTICATED, RATE_LIMITED, ...). `record` is synchronous and cheap: it
  * assigns the entry's id and time (unless given) and pushes it onto an
  * in-memory queue; it never waits for the network and never throws.

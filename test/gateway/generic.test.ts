@@ -104,6 +104,13 @@ describe('the gateway on a supergraph of another domain', () => {
     await expect(buildGatewayServer(gatewayConfig({}, ['--supergraph', plain]), logger)).rejects.toThrow(/does not link the access spec.*--access open/);
   });
 
+  it('reads the switch from --access or ACCESS, the flag winning, and refuses anything else', () => {
+    expect(gatewayConfig({}).access).toBe('enforce');
+    expect(gatewayConfig({ ACCESS: 'open' }).access).toBe('open');
+    expect(gatewayConfig({ ACCESS: 'open' }, ['--access', 'enforce']).access).toBe('enforce');
+    expect(() => gatewayConfig({ ACCESS: 'off' })).toThrow(/ACCESS \(or --access\) must be 'enforce' or 'open', got 'off'/);
+  });
+
   it('serves it with --access open, says API keys are unavailable, refuses them and accepts bearer tokens', async () => {
     const server = await start(['--supergraph', plain, '--access', 'open']);
     expect(logLines.join('')).toMatch(/field-level authorisation is OFF/);
