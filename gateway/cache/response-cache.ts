@@ -19,6 +19,7 @@
  * a write landed meanwhile and the answer (which may predate it) is not stored.
  */
 import { createHash } from 'node:crypto';
+import type { DocumentNode } from 'graphql';
 import { ALL, collectSubjectCodes, SEQUENCE } from '../../lib/invalidation';
 import type { CachePolicy } from './policy';
 import type { CacheStore } from './store';
@@ -42,8 +43,8 @@ export function responseKey(query: string, operationName: unknown, variables: un
 
 export function createResponseCache(store: CacheStore, policy: CachePolicy) {
   /** The stored answer, a miss to store the answer under, or undefined when the operation is not cacheable or the cache is unusable. */
-  async function lookup(query: string, operationName: string | null, variables: unknown, scope: string): Promise<{ hit: string } | { miss: ResponseMiss } | undefined> {
-    const { ttl, dependsOnAnyWrite } = policy.operation(query, operationName ?? undefined);
+  async function lookup(query: string, operationName: string | null, variables: unknown, scope: string, document?: DocumentNode): Promise<{ hit: string } | { miss: ResponseMiss } | undefined> {
+    const { ttl, dependsOnAnyWrite } = policy.operation(query, operationName, document);
     if (ttl <= 0) return undefined;
     const key = `r:${responseKey(query, operationName ?? undefined, variables, scope)}`;
     const found = await store.lookup('response', [key], [ALL, SEQUENCE]);

@@ -15,7 +15,7 @@ export function responseCachePlugin(options: { cache: ResponseCache }): GatewayP
     name: 'response-cache',
     async onRequest(request) {
       if (!request.operation || request.operation.operation !== 'query' || request.source === undefined) return;
-      const found = await options.cache.lookup(request.source, request.operationName, request.body.variables, scopeOfCaller(request.caller));
+      const found = await options.cache.lookup(request.source, request.operationName, request.body.variables, scopeOfCaller(request.caller), request.document);
       if (!found) return;
       if ('hit' in found) {
         request.responseHeaders[CACHE_STATUS_HEADER] = 'HIT';
