@@ -32,7 +32,7 @@ type Service implements Item { id: ID! hours: Int }
 `;
 const REVIEWS = `${LINK}
 type Product @key(fields: "id") { id: ID! reviews: [Review!]! }
-type Review { body: String! stars: Int! }
+type Review { body: String! stars: Int }
 `;
 
 const PRODUCT_ROWS = [
@@ -53,6 +53,7 @@ describe('the gateway on a supergraph of another domain', () => {
   let subgraphs: { app: FastifyInstance }[] = [];
   let plain: string;
   let withAccess: string;
+  let restricted: string;
   const gateways: GatewayServer[] = [];
   const logLines: string[] = [];
   const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => (logLines.push(String(chunk)), done()) }));
@@ -82,6 +83,15 @@ describe('the gateway on a supergraph of another domain', () => {
     fs.writeFileSync(plain, composed.supergraphSdl);
     withAccess = path.join(workDir, 'supergraph.access.graphql');
     fs.writeFileSync(withAccess, withPublicPolicies(composed.supergraphSdl));
+    // The same graph with fields only the records scope may read, on an entity, a type another subgraph owns, and an interface member.
+    restricted = path.join(workDir, 'supergraph.restricted.graphql');
+    fs.writeFileSync(
+      restricted,
+      withPublicPolicies(composed.supergraphSdl)
+        .replace(/(\n  price: Float)/, '$1 @access(scopes: ["records"])')
+        .replace(/(\n  stars: Int)/, '$1 @access(scopes: ["records"])')
+        .replace(/(\n  hours: Int)/, '$1 @access(scopes: ["records"])'),
+    );
   }, 30_000);
   afterAll(async () => {
     for (const gateway of gateways) await gateway.close();
@@ -126,6 +136,24 @@ describe('the gateway on a supergraph of another domain', () => {
     expect(bearer.body.data.__schema.types.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['Product', 'Item', 'Review']));
     const invalid = await post(server, '{ products { nmae } }');
     expect(invalid.body.errors[0]).toEqual(expect.objectContaining({ message: 'Cannot query field "nmae" on type "Product". Did you mean "name"?', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  });
+
+  it('forbids fields across subgraphs and inside interface values without asking the wrong subgraph or failing the rest', async () => {
+    const server = await start(['--supergraph', restricted]);
+    const answer = await post(server, '{ search(text: "k") { id ... on Product { name price reviews { stars body } } ... on Service { hours } } products { ...Priced } } fragment Priced on Product { price }');
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual({
+      search: [{ id: 'p1', name: 'Kettle', price: null, reviews: [{ stars: null, body: 'good p1' }] }, { id: 's1', hours: null }],
+      products: [{ price: null }, { price: null }],
+    });
+    expect(answer.body.errors.map((e: { path: (string | number)[]; extensions: { code: string } }) => [e.path.join('.'), e.extensions.code])).toEqual([
+      ['search.0.price', 'FORBIDDEN'],
+      ['search.0.reviews.0.stars', 'FORBIDDEN'],
+      ['search.1.hours', 'FORBIDDEN'],
+      ['products.0.price', 'FORBIDDEN'],
+      ['products.1.price', 'FORBIDDEN'],
+    ]);
+    expect(JSON.stringify(answer.body)).not.toMatch(/__cg|internal error/);
   });
 
   it('enforces the policies of a supergraph that links the access spec, interfaces included', async () => {
