@@ -56,8 +56,10 @@ export interface GatewayRequest {
   /** The query text as the client sent it. */
   source?: string;
   operationName: string | null;
-  /** The variables as sent (an object). */
+  /** The variables as sent (an object): what the gateway executes with. */
   variables: Record<string, unknown>;
+  /** The variables coerced by the operation's definitions, defaults applied (for @skip/@include and the like). */
+  variableValues?: Record<string, unknown>;
   /** Parsed once and validated against the API schema (plugins/parse-validate.ts). */
   document?: DocumentNode;
   operation?: OperationDefinitionNode;

@@ -286,6 +286,7 @@ export function fillForbidden(
   policies: AccessPolicies,
   scopes: ScopesAt,
   data: { [key: string]: Json } | null,
+  /** The operation's coerced variables (defaults applied), for @skip and @include. */
   variables: Record<string, unknown> = {},
 ): { data: { [key: string]: Json } | null; errors: GraphQLError[] } {
   const scopesAt = typeof scopes === 'function' ? scopes : () => scopes;

@@ -34,7 +34,7 @@ export function fieldAccessPlugin(options: { schema: () => GraphQLSchema; polici
     },
     onResult(request, result) {
       if (!policies || !filling.has(request) || !request.document || !result.data) return;
-      const filled = fillForbidden(options.schema(), request.document, request.operationName, policies, request.scopesAt ?? request.scopes, result.data as never, request.variables);
+      const filled = fillForbidden(options.schema(), request.document, request.operationName, policies, request.scopesAt ?? request.scopes, result.data as never, request.variableValues ?? request.variables);
       result.data = filled.data;
       if (filled.errors.length === 0) return;
       request.outcome = 'PARTIAL';

@@ -82,6 +82,7 @@ export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cach
         request.respond(400, { errors: coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT')) });
         return;
       }
+      request.variableValues = coerced.coerced;
       request.document = result.document;
       request.operation = operation;
       request.executable = { document: result.document, hash: hashOf(query) };

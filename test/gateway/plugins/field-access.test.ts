@@ -69,3 +69,21 @@ describe('field-access plugin', () => {
     expect(body).toEqual({ data: { creditCheck: 'CLEAR', records: [{ detail: 'late filing' }, { detail: 'food retail' }] } });
   });
 });
+
+describe('field-access plugin and @skip/@include', () => {
+  const plugins = [parseValidatePlugin({ schema: () => schema }), fieldAccessPlugin({ schema: () => schema, policies: accessPolicies(SDL) })];
+
+  it('puts back only the forbidden fields the directives kept, variables’ defaults included', async () => {
+    const query = 'query($show: Boolean = true, $hide: Boolean = false) { subject(code: "A") { code tax { level @include(if: $show) amount @skip(if: $hide) } name @skip(if: $show) } }';
+    const { status, body } = await send(plugins, { query });
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ subject: { code: 'A', tax: { level: null, amount: null } } });
+    expect(body.errors.map((e: { path: unknown }) => e.path)).toEqual([
+      ['subject', 'tax', 'level'],
+      ['subject', 'tax', 'amount'],
+    ]);
+    const hidden = await send(plugins, { query, variables: { show: false } });
+    expect(hidden.body.data).toEqual({ subject: { code: 'A', tax: { amount: null }, name: 'name of A' } });
+    expect(hidden.body.errors.map((e: { path: unknown }) => e.path)).toEqual([['subject', 'tax', 'amount']]);
+  });
+});
