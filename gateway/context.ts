@@ -3,7 +3,7 @@ import type { CallerIdentity } from '../lib/auth/credentials';
 
 export interface GatewayContext {
   requestId: string;
-  /** Who is calling (auth/pipeline.ts); forwarded, signed, to every subgraph. */
+  /** Who is calling (plugins/credentials.ts); forwarded, signed, to every subgraph (fetch/identity.ts). */
   caller: CallerIdentity;
   /** X-Purpose of the request. */
   purpose: string | null;
@@ -22,7 +22,10 @@ export interface GatewayContext {
  */
 export function scopeOf(request: { auth?: { caller: CallerIdentity } }): string {
   const caller = request.auth?.caller;
-  if (!caller) return 'PUBLIC';
+  return caller ? scopeOfCaller(caller) : 'PUBLIC';
+}
+
+export function scopeOfCaller(caller: CallerIdentity): string {
   const scope = `${caller.role}:${[...caller.scopes].sort().join(',')}`;
   return caller.role === 'FINANCIAL_INSTITUTION' ? `${scope}:${caller.clientId ?? ''}` : scope;
 }

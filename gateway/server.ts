@@ -1,39 +1,60 @@
 /**
- * The gateway: Apollo Server running @apollo/gateway over a supergraph file,
- * on Fastify, with the operations endpoints and the offline playground.
- * Cross-cutting concerns are Apollo Server plugins around the one pipeline.
+ * The gateway: @apollo/gateway plans and executes operations over a
+ * supergraph file, on Fastify, with the operations endpoints and the offline
+ * playground. Every request goes through one ordered list of named plugins
+ * (gateway/pipeline.ts; each in gateway/plugins/), and every subgraph fetch
+ * through one chain of named links (gateway/fetch/).
  */
 import fs from 'node:fs';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
-import { fastifyApolloHandler } from '@as-integrations/fastify';
+import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { FastifyInstance } from 'fastify';
+import { getOperationAST, type GraphQLSchema } from 'graphql';
 import { closeGracefully, createHttpServer } from '../lib/http';
 import { createLogger, type Logger } from '../lib/logger';
 import { createServiceMetrics } from '../lib/metrics';
 import { operationsPlugin } from '../lib/operations';
 import type { GatewayConfig } from '../lib/config';
-import { createKeepAliveFetcher, createSubgraphMetrics, DepartmentSource } from './department-source';
-import { metricsPlugin } from './plugins/metrics';
+import { identitySigningKey } from '../lib/config';
+import { cachedApiKeyVerifier, isRefusal, remoteApiKeyVerifier, resolveCaller, type CredentialDependencies } from '../lib/auth/credentials';
+import { createJwtVerifier, jwtConfigFromEnv } from '../lib/auth/jwt';
+import { connectRedis, fastFailOptions } from '../lib/redis';
+import { generationsToBump } from '../lib/invalidation';
+import { DepartmentSource } from './department-source';
+import { composeLinks, type SubgraphLink } from './fetch/chain';
+import { createHttpSender } from './fetch/http';
+import { identityLink } from './fetch/identity';
+import { requestIdLink } from './fetch/request-id';
+import { timeoutLink } from './fetch/timeout';
+import { createSubgraphMetrics, metricsLink } from './fetch/metrics';
+import { departmentUnavailableLink } from './fetch/department-unavailable';
+import { invalidationLink } from './fetch/invalidation';
+import { inFlightLink } from './fetch/in-flight';
+import { entityCacheLink } from './fetch/entity-cache';
 import { playgroundPlugin } from './playground';
-import { scopeOf, type GatewayContext } from './context';
+import { scopeOfCaller, type GatewayContext } from './context';
 import { subgraphsOf } from './supergraph';
 import { auditWriterFromEnvironment, type AuditWriter } from './audit/writer';
 import { CachePolicy } from './cache/policy';
 import { CacheStore, createCacheMetrics } from './cache/store';
 import { EntityCache } from './cache/entity-cache';
 import { createResponseCache } from './cache/response-cache';
-import { generationsToBump } from '../lib/invalidation';
-import type { GraphQLSchema } from 'graphql';
-import { identitySigningKey } from '../lib/config';
-import { cachedApiKeyVerifier, PUBLIC_IDENTITY, remoteApiKeyVerifier } from '../lib/auth/credentials';
-import { createJwtVerifier, jwtConfigFromEnv } from '../lib/auth/jwt';
-import { connectRedis, fastFailOptions } from '../lib/redis';
-import { accessPolicies } from './auth/field-access';
-import { createAuthPipeline, DEFAULT_LIMITS } from './auth/pipeline';
+import { accessPolicies, linksAccessSpec } from './auth/field-access';
 import { remoteAuthorisationLookup } from './auth/credit-office';
-import { maskInternalErrors } from './auth/errors';
+import { pipelineRoute, type Execute, type GatewayPlugin } from './pipeline';
+import { requestIdPlugin } from './plugins/request-id';
+import { credentialsPlugin } from './plugins/credentials';
+import { purposePlugin } from './plugins/purpose';
+import { rateLimitPlugin } from './plugins/rate-limit';
+import { parseValidatePlugin } from './plugins/parse-validate';
+import { complexityPlugin, DEFAULT_COMPLEXITY } from './plugins/complexity';
+import { INTROSPECTION_SCOPE, introspectionPlugin } from './plugins/introspection';
+import { subjectAuthorisationPlugin } from './plugins/subject-authorisation';
+import { fieldAccessPlugin } from './plugins/field-access';
+import { responseCachePlugin } from './plugins/response-cache';
+import { auditPlugin } from './plugins/audit';
+import { metricsPlugin } from './plugins/metrics';
+import { errorMaskingPlugin } from './plugins/error-masking';
 
 export interface GatewayServer {
   app: FastifyInstance;
@@ -58,6 +79,9 @@ query SubjectProfile($code: ID!) {
   }
 }`;
 
+/** The subgraph holding the API clients, the bank authorisations and the audit log. */
+export const CREDIT_OFFICE_SUBGRAPH = 'credit';
+
 export async function buildGatewayServer(config: GatewayConfig, logger: Logger = createLogger('gateway', config.logLevel)): Promise<GatewayServer> {
   // Subgraphs answer only requests carrying an identity the gateway signed: without the key there is no graph.
   const signingKey = identitySigningKey();
@@ -66,10 +90,22 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   const subgraphUrls = Object.fromEntries(
     subgraphsOf(supergraphSdl).map(({ name, url }) => [name, config.subgraphUrls[name] ?? url]),
   );
+  // Field-level authorisation needs the policies the supergraph declares; serving one without them is said out loud.
+  const policies = config.access === 'open' ? null : linksAccessSpec(supergraphSdl) ? accessPolicies(supergraphSdl) : undefined;
+  if (policies === undefined) {
+    throw new Error(
+      `${config.supergraphPath} does not link the access spec (@link(url: "https://credit-graph.dev/access/v0.1")), so it declares no field policies and every field would be forbidden: pass --access open (or ACCESS=open) to serve it with field-level authorisation off`,
+    );
+  }
+  if (policies === null) logger.warn('field-level authorisation is OFF (--access open): every caller may read every field');
+  const creditUrl = subgraphUrls[CREDIT_OFFICE_SUBGRAPH];
+  if (!creditUrl) {
+    logger.warn('the supergraph has no credit subgraph: API keys are unavailable (bearer tokens still work), banks are authorised for no subject, and requests are not audited');
+  }
 
   const metrics = createServiceMetrics('gateway');
   const subgraphMetrics = createSubgraphMetrics(metrics.registry);
-  const pool = createKeepAliveFetcher(config.subgraphTimeoutMs);
+  const http = createHttpSender();
   const audit = auditWriterFromEnvironment(subgraphUrls, logger);
 
   // The cache (gateway/cache/): hints from the supergraph, an in-process store, Redis when configured.
@@ -83,58 +119,55 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     'gateway cache',
   );
 
+  // The subgraph chain (gateway/fetch/), outermost first.
+  const links: SubgraphLink[] = [
+    ...(entityCache ? [entityCacheLink(entityCache)] : []),
+    inFlightLink(policy),
+    departmentUnavailableLink(config.subgraphTimeoutMs),
+    ...(invalidate ? [invalidationLink(invalidate)] : []),
+    metricsLink(subgraphMetrics),
+    requestIdLink(),
+    identityLink(signingKey),
+    timeoutLink(config.subgraphTimeoutMs),
+  ];
+  const fetchSubgraph = composeLinks(links, http.send);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name }) =>
-      new DepartmentSource({
-        name,
-        url: subgraphUrls[name]!,
-        fetcher: pool.fetcher,
-        timeoutMs: config.subgraphTimeoutMs,
-        metrics: subgraphMetrics,
-        policy,
-        entityCache,
-        invalidate,
-        signingKey,
-      }),
+    buildService: ({ name }) => new DepartmentSource({ name, url: subgraphUrls[name]! }, fetchSubgraph),
   });
-  // The client-facing schema, for checking operations before they are planned.
-  let apiSchema: GraphQLSchema | undefined;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
-    apiSchema = loaded;
-  });
-  const creditUrl = subgraphUrls.credit;
-  if (!creditUrl) throw new Error('the supergraph has no credit subgraph: it holds the API clients and authorisations the gateway checks');
+  const loaded = await gateway.load();
+  // The client-facing (API) schema: what operations are validated against and introspection answers.
+  const apiSchema: GraphQLSchema = loaded.schema;
+  const schema = () => apiSchema;
+  const execute = executeWith(loaded.executor, apiSchema, logger);
+
   const jwt = jwtConfigFromEnv();
-  const redisForLimits = config.redis ? connectRedis(config.redis, fastFailOptions(100)) : undefined;
-  const auth = createAuthPipeline({
-    schema: () => apiSchema,
-    policies: accessPolicies(supergraphSdl),
-    verifyApiKey: cachedApiKeyVerifier(remoteApiKeyVerifier({ creditUrl, signingKey })),
+  const credentials: CredentialDependencies = {
+    verifyApiKey: creditUrl ? cachedApiKeyVerifier(remoteApiKeyVerifier({ creditUrl, signingKey })) : undefined,
     verifyJwt: jwt ? createJwtVerifier(jwt) : undefined,
-    authorisedSubjects: remoteAuthorisationLookup({ creditUrl, signingKey, logger }),
-    redis: redisForLimits,
-    production: config.production,
-    limits: { ...DEFAULT_LIMITS, requestsPerMinute: config.rateLimitPerMinute, maxDepth: config.maxQueryDepth },
-    audit,
-    logger,
-  });
+  };
+  const redisForLimits = config.redis ? connectRedis(config.redis, fastFailOptions(100)) : undefined;
+
+  // The pipeline, in order (gateway/pipeline.ts): who and why, how often, what (parsed and validated once),
+  // how big, introspection, which subjects a bank may see in detail, which fields, the cache, then the records.
+  const plugins: GatewayPlugin[] = [
+    requestIdPlugin(),
+    credentialsPlugin(credentials),
+    purposePlugin(),
+    rateLimitPlugin({ requestsPerMinute: config.rateLimitPerMinute, redis: redisForLimits }),
+    parseValidatePlugin({ schema }),
+    complexityPlugin({ schema, limits: { ...DEFAULT_COMPLEXITY, maxDepth: config.maxQueryDepth } }),
+    introspectionPlugin({ production: config.production }),
+    subjectAuthorisationPlugin({ authorisedSubjects: creditUrl ? remoteAuthorisationLookup({ creditUrl, signingKey, logger }) : undefined }),
+    fieldAccessPlugin({ schema, policies }),
+    ...(responseCache ? [responseCachePlugin({ cache: responseCache })] : []),
+    auditPlugin({ audit }),
+    metricsPlugin({ metrics }),
+    errorMaskingPlugin(),
+  ];
 
   const app = createHttpServer(logger, { bodyLimit: config.maxBodyBytes });
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    logger,
-    includeStacktraceInErrorResponses: false,
-    // The process's own close-with-grace handler owns SIGTERM and calls close() below;
-    // Apollo's handler would stop the gateway under in-flight requests and re-raise the signal.
-    stopOnTerminationSignals: false,
-    // No fastifyApolloDrainPlugin: close() drains Fastify itself before stopping Apollo.
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics)],
-    formatError: maskInternalErrors(logger),
-  });
-  await apollo.start();
-
   await app.register(operationsPlugin, {
     metrics,
     readiness: async () => {
@@ -155,25 +188,11 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     endpoint: '/graphql',
     title: 'credit-graph',
     defaultQuery: DEFAULT_QUERY,
-    // In production the playground (and introspection, see auth/pipeline.ts) is for DEVELOPER clients only.
-    allow: config.production ? auth.requireDeveloper : undefined,
+    // In production the playground (and introspection, plugins/introspection.ts) is for DEVELOPER clients only.
+    allow: config.production ? requireDeveloper(credentials) : undefined,
   });
-  app.route({
-    url: '/graphql',
-    method: ['POST', 'OPTIONS'],
-    // auth/pipeline.ts: who and why before the response cache (its key has the caller's scope), the operation checks after it (a hit skips them).
-    preHandler: [auth.authenticate, ...(responseCache ? [responseCache.preHandler] : []), auth.checkOperation],
-    onSend: [auth.fillForbiddenFields, ...(responseCache ? [responseCache.onSend] : [])],
-    onResponse: auth.recordAudit,
-    handler: fastifyApolloHandler(apollo, {
-      context: async (request) => ({
-        requestId: request.id,
-        caller: request.auth?.caller ?? PUBLIC_IDENTITY,
-        purpose: request.auth?.purpose ?? null,
-        scope: scopeOf(request),
-      }),
-    }),
-  });
+  const route = pipelineRoute(plugins, execute, logger);
+  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
 
   return {
     app,
@@ -182,12 +201,49 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     async close() {
       // HTTP first (in-flight requests finish through the still-running gateway), then the gateway, then the sockets.
       await closeGracefully(app);
-      await apollo.stop();
+      await gateway.stop();
       // Every request has recorded its entry by now: deliver them (or spool them) before the sockets go.
       await audit?.close();
-      await pool.close();
+      await http.close();
       await store?.close();
       redisForLimits?.disconnect();
     },
+  };
+}
+
+/** The execution step of the pipeline: the gateway's planner and executor on the document the plugins prepared. */
+function executeWith(executor: GatewayExecutor, schema: GraphQLSchema, logger: Logger): Execute {
+  return async (request) => {
+    const executable = request.executable!;
+    const operation = getOperationAST(executable.document, request.operationName)!;
+    const context: GatewayContext = { requestId: request.id, caller: request.caller, purpose: request.purpose, scope: scopeOfCaller(request.caller) };
+    const requestContext = {
+      logger,
+      schema,
+      request: { query: request.source, operationName: request.operationName ?? undefined, variables: request.variables },
+      response: { http: { headers: new Map(), status: undefined } },
+      context,
+      cache: undefined,
+      document: executable.document,
+      source: request.source!,
+      queryHash: executable.hash,
+      operationName: operation.name?.value ?? null,
+      operation,
+      metrics: {},
+      overallCachePolicy: undefined,
+    } as unknown as GatewayGraphQLRequestContext<GatewayContext>;
+    const result = await executor(requestContext);
+    return result as Awaited<ReturnType<Execute>>;
+  };
+}
+
+/** The playground in production: DEVELOPER clients only (credentials in the request's headers). */
+function requireDeveloper(credentials: CredentialDependencies) {
+  return async (request: { headers: Record<string, string | string[] | undefined> }, reply: { code(status: number): { type(t: string): { send(body: string): unknown } } }): Promise<unknown> => {
+    const caller = await resolveCaller(request.headers, credentials);
+    if (isRefusal(caller) || !caller.scopes.includes(INTROSPECTION_SCOPE as never)) {
+      return reply.code(403).type('text/plain; charset=utf-8').send('The playground is for DEVELOPER clients in production: send a DEVELOPER X-Api-Key.');
+    }
+    return undefined;
   };
 }

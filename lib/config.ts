@@ -84,6 +84,12 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Deepest selection an operation may nest (QUERY_TOO_COMPLEX above it). */
   maxQueryDepth: number;
+  /**
+   * Field-level authorisation: 'enforce' (default; the supergraph must link the
+   * access spec) or 'open' (`--access open` / ACCESS=open: off, said explicitly,
+   * for a supergraph without @access policies).
+   */
+  access: 'enforce' | 'open';
 }
 
 export function gatewayConfig(env: Env = process.env, argv: string[] = []): GatewayConfig {
@@ -118,7 +124,14 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024),
     // The schema has no cycles (its deepest path is 6); a deeper operation is not a real client's.
     maxQueryDepth: intFrom(env, 'MAX_QUERY_DEPTH', 10),
+    access: accessSwitch(flag('access') ?? env.ACCESS),
   };
+}
+
+function accessSwitch(raw: string | undefined): 'enforce' | 'open' {
+  if (raw === undefined || raw === '' || raw === 'enforce') return 'enforce';
+  if (raw === 'open') return 'open';
+  throw new Error(`ACCESS (or --access) must be 'enforce' or 'open', got '${raw}'`);
 }
 
 function cacheSwitch(raw: string | undefined): boolean {
@@ -321,6 +334,14 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway'],
     default: 'on',
     description: "'off' turns the entity and whole-response caches off (in-flight request merging stays), to measure the gateway without them.",
+    requiredInCompose: false,
+  },
+  {
+    name: 'ACCESS',
+    services: ['gateway'],
+    default: 'enforce',
+    description:
+      "'open' turns field-level authorisation off (the --access flag wins), for serving a supergraph that does not link the access spec (credit-graph.dev/access); the gateway refuses such a supergraph otherwise. Credentials, limits, cache, audit and metrics work either way.",
     requiredInCompose: false,
   },
   {

@@ -10,8 +10,8 @@
  *   audit.record({ requestId, clientId, role, purpose, operationName,
  *                  subjects: ['9135…'], fieldGroups: ['market', 'tax'], outcome: 'OK' });
  *
- * once per request, when its outcome is known (an Apollo Server plugin's
- * willSendResponse, and the paths that refuse a request before GraphQL runs:
+ * once per request, when its outcome is known (the audit plugin's onEnd,
+ * gateway/plugins/audit.ts, for every request, refused ones included:
  * UNAUTHENTICATED, RATE_LIMITED, ...). `record` is synchronous and cheap: it
  * assigns the entry's id and time (unless given) and pushes it onto an
  * in-memory queue; it never waits for the network and never throws.
@@ -39,10 +39,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fetch } from 'undici';
 import type { Logger } from '../../lib/logger';
-import { IDENTITY_HEADER, signGatewayIdentity } from '../../lib/auth/identity-header';
-import { REQUEST_ID_HEADER } from '../../lib/logger';
+import { callCreditOffice, creditOfficeEndpoint } from '../../lib/auth/credit-office-client';
 import { identitySigningKey, ROOT_DIR } from '../../lib/config';
 import { auditEntryProblems, MAX_AUDIT_BATCH, type AuditEntry } from '../../lib/audit-entry';
 
@@ -103,7 +101,7 @@ export interface AuditWriter {
 
 /** The credit subgraph's audit endpoint, from its GraphQL URL. */
 export function auditEndpoint(creditGraphqlUrl: string): string {
-  return new URL('/internal/audit', creditGraphqlUrl).toString();
+  return creditOfficeEndpoint(creditGraphqlUrl, '/internal/audit');
 }
 
 /** Where the writer spools: DATA_DIR/audit-spool. */
@@ -185,21 +183,13 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   }
 
   async function deliver(entries: AuditEntry[], timeoutMs = requestTimeoutMs): Promise<void> {
-    const requestId = `audit-${crypto.randomUUID()}`;
-    const identity = signGatewayIdentity(options.signingKey, null, requestId);
-    let response;
+    let answer;
     try {
-      response = await fetch(options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity, [REQUEST_ID_HEADER]: requestId },
-        body: JSON.stringify({ entries }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      answer = await callCreditOffice({ url: options.url, signingKey: options.signingKey, purpose: null, body: { entries }, timeoutMs, requestId: `audit-${crypto.randomUUID()}` });
     } catch (error) {
       throw new DeliveryError(`credit office unreachable: ${(error as Error).message}`);
     }
-    const body = await response.json().catch(() => null);
-    if (response.status !== 200) throw new DeliveryError(`credit office answered HTTP ${response.status}`, response.status, body);
+    if (answer.status !== 200) throw new DeliveryError(`credit office answered HTTP ${answer.status}`, answer.status, answer.body);
     stats.delivered += entries.length;
   }
 

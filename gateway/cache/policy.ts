@@ -144,13 +144,17 @@ export class CachePolicy {
     return ttl;
   }
 
-  private static parse(query: string): { operation: OperationDefinitionNode | undefined; fragments: Map<string, FragmentDefinitionNode>; document: DocumentNode } | undefined {
+  private static parse(query: string): ReturnType<typeof CachePolicy.split> | undefined {
     let document: DocumentNode;
     try {
       document = parse(query, { noLocation: true });
     } catch {
       return undefined;
     }
+    return CachePolicy.split(document);
+  }
+
+  private static split(document: DocumentNode): { operation: OperationDefinitionNode | undefined; fragments: Map<string, FragmentDefinitionNode>; document: DocumentNode } {
     const fragments = new Map<string, FragmentDefinitionNode>();
     const operations: OperationDefinitionNode[] = [];
     for (const definition of document.definitions) {
@@ -160,18 +164,21 @@ export class CachePolicy {
     return { operation: operations.length === 1 ? operations[0] : undefined, fragments, document };
   }
 
-  /** Policy of a client operation: only queries, TTL over every field. Cached per query text and operation name. */
-  operation(query: string, operationName?: string | null): OperationPolicy {
+  /**
+   * Policy of a client operation: only queries, TTL over every field. Cached
+   * per query text and operation name; `document` is the text already parsed
+   * (the pipeline parses each operation once).
+   */
+  operation(query: string, operationName?: string | null, document?: DocumentNode): OperationPolicy {
     const cacheKey = `${operationName ?? ''}\u0000${query}`;
     const known = this.operations.get(cacheKey);
     if (known) return known;
-    const policy = this.computeOperation(query, operationName ?? undefined);
+    const policy = this.computeOperation(document ? CachePolicy.split(document) : CachePolicy.parse(query), operationName ?? undefined);
     this.operations.set(cacheKey, policy);
     return policy;
   }
 
-  private computeOperation(query: string, operationName: string | undefined): OperationPolicy {
-    const parsed = CachePolicy.parse(query);
+  private computeOperation(parsed: ReturnType<typeof CachePolicy.split> | undefined, operationName: string | undefined): OperationPolicy {
     if (!parsed) return NOT_CACHEABLE;
     const operation = operationName
       ? parsed.document.definitions.find(
@@ -210,7 +217,7 @@ export class CachePolicy {
     const selections = parsed.operation.selectionSet.selections;
     const entities = selections.length === 1 && selections[0]!.kind === Kind.FIELD && selections[0]!.name.value === '_entities' ? selections[0] : undefined;
     if (!entities) {
-      const { ttl } = this.computeOperation(query, undefined);
+      const { ttl } = this.computeOperation(parsed, undefined);
       return ttl > 0 ? { ttlByType: new Map([['', ttl]]), maxTtl: ttl } : none;
     }
     const ttlByType = new Map<string, number>();

@@ -1,22 +1,18 @@
-/** Apollo Server plugin: operation count and latency by operation name, errors by `extensions.code`. */
-import type { ApolloServerPlugin } from '@apollo/server';
+/** Metrics: operation count and latency by operation name, errors answered by `extensions.code` (after masking). */
 import { operationLabel, type ServiceMetrics } from '../../lib/metrics';
-import type { GatewayContext } from '../context';
+import type { GatewayPlugin } from '../pipeline';
 
-export function metricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin<GatewayContext> {
+export function metricsPlugin(options: { metrics: ServiceMetrics }): GatewayPlugin {
+  const { metrics } = options;
   return {
-    async requestDidStart() {
-      const started = process.hrtime.bigint();
-      return {
-        async willSendResponse({ operationName, errors }) {
-          const operation = operationLabel(operationName);
-          metrics.operations.inc({ operation });
-          metrics.operationDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
-          for (const error of errors ?? []) {
-            metrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
-          }
-        },
-      };
+    name: 'metrics',
+    onEnd(request) {
+      const operation = operationLabel(request.operationName ?? request.operation?.name?.value);
+      metrics.operations.inc({ operation });
+      metrics.operationDuration.observe({ operation }, Number(process.hrtime.bigint() - request.startedAt) / 1e9);
+      for (const error of request.result?.errors ?? []) {
+        metrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+      }
     },
   };
 }

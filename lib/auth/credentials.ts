@@ -13,7 +13,7 @@
  * a client whose key broke must find out, not silently see less.
  */
 import crypto from 'node:crypto';
-import { IDENTITY_HEADER, signGatewayIdentity } from './identity-header';
+import { callCreditOffice, creditOfficeEndpoint } from './credit-office-client';
 import { isCredentialRole, ROLE_SCOPES, type CredentialRole, type Role, type Scope } from './roles';
 import type { JwtRefusal, JwtVerifier } from './jwt';
 
@@ -39,6 +39,8 @@ export type CredentialRefusalReason =
   | 'JWT_NOT_ACCEPTED'
   /** The credit office could not be asked about an API key (down, misconfigured): refused, not guessed. */
   | 'CREDENTIAL_SERVICE_UNAVAILABLE'
+  /** An API key was sent to a gateway whose supergraph has no credit office to hold them (bearer tokens still work). */
+  | 'API_KEYS_UNAVAILABLE'
   | ApiKeyRefusal
   | JwtRefusal;
 
@@ -62,7 +64,8 @@ export type ApiKeyLookup = ApiKeyOwner | { refused: ApiKeyRefusal };
 export type ApiKeyVerifier = (apiKey: string) => Promise<ApiKeyLookup>;
 
 export interface CredentialDependencies {
-  verifyApiKey: ApiKeyVerifier;
+  /** Undefined: the deployment has no register of API clients (no credit subgraph), and a key sent is refused. */
+  verifyApiKey?: ApiKeyVerifier;
   /** Undefined: the deployment accepts no bearer tokens, and one sent is refused. */
   verifyJwt?: JwtVerifier;
 }
@@ -107,6 +110,7 @@ export async function resolveCaller(headers: Headers, deps: CredentialDependenci
 
   const key = apiKey!.trim();
   if (key === '') return { refused: 'MALFORMED', via: 'api-key' };
+  if (!deps.verifyApiKey) return { refused: 'API_KEYS_UNAVAILABLE', via: 'api-key' };
   let owner: ApiKeyLookup;
   try {
     owner = await deps.verifyApiKey(key);
@@ -191,26 +195,18 @@ const API_KEY_LOOKUP_PATH = '/internal/credentials/api-key';
  * endpoint refusing the gateway itself, an unexpected reply).
  */
 export function remoteApiKeyVerifier(options: RemoteApiKeyVerifierOptions): ApiKeyVerifier {
-  const base = options.creditUrl.replace(/\/graphql\/?$/, '').replace(/\/$/, '');
-  const url = `${base}${API_KEY_LOOKUP_PATH}`;
-  const doFetch = options.fetch ?? fetch;
+  const url = creditOfficeEndpoint(options.creditUrl, API_KEY_LOOKUP_PATH);
   const timeoutMs = options.timeoutMs ?? 3000;
   return async (apiKey) => {
-    const identity = signGatewayIdentity(options.signingKey, 'api-key lookup');
-    const response = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
-      body: JSON.stringify({ apiKey }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    if (response.status === 200 && body && typeof body.clientId === 'string' && typeof body.name === 'string' && isCredentialRole(body.role)) {
+    const answer = await callCreditOffice({ url, signingKey: options.signingKey, purpose: 'api-key lookup', body: { apiKey }, timeoutMs, fetch: options.fetch });
+    const body = answer.body as Record<string, unknown> | null;
+    if (answer.status === 200 && body && typeof body.clientId === 'string' && typeof body.name === 'string' && isCredentialRole(body.role)) {
       const expiresAt = typeof body.expiresAt === 'string' ? body.expiresAt : null;
       return { clientId: body.clientId, name: body.name, role: body.role, expiresAt };
     }
-    if (response.status === 401 && body && (body.refused === 'UNKNOWN' || body.refused === 'EXPIRED' || body.refused === 'REVOKED')) {
+    if (answer.status === 401 && body && (body.refused === 'UNKNOWN' || body.refused === 'EXPIRED' || body.refused === 'REVOKED')) {
       return { refused: body.refused };
     }
-    throw new Error(`API-key lookup at ${url} answered ${response.status} ${JSON.stringify(body)}`);
+    throw new Error(`API-key lookup at ${url} answered ${answer.status} ${JSON.stringify(body)}`);
   };
 }

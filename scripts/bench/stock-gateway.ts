@@ -5,12 +5,15 @@
  * standalone server. The one addition: the subgraphs refuse unsigned calls,
  * so each subgraph request carries the signed caller (./identity.ts).
  *
- *   node --import tsx scripts/bench/stock-gateway.ts --supergraph FILE --port N
+ *   node --import tsx scripts/bench/stock-gateway.ts --supergraph FILE --port N [--health-port M]
  *
  * Subgraph URLs come from the supergraph file. Serves POST /graphql (any path,
- * in fact) and a `/readyz` GET once the gateway has loaded the supergraph.
+ * in fact); with --health-port, a plain HTTP 200 on that port once the
+ * gateway has loaded the supergraph (for the federation audit, which waits
+ * on a GET; Apollo Server answers a GET without a query with 400).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -18,7 +21,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { benchIdentity, IDENTITY_HEADER, signingKeyFromEnv } from './identity';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { supergraph: { type: 'string' }, port: { type: 'string' } } });
+  const { values } = parseArgs({ options: { supergraph: { type: 'string' }, port: { type: 'string' }, 'health-port': { type: 'string' } } });
   if (!values.supergraph || !values.port) throw new Error('usage: stock-gateway.ts --supergraph FILE --port N');
   const key = signingKeyFromEnv();
   const gateway = new ApolloGateway({
@@ -34,6 +37,8 @@ async function main(): Promise<void> {
   const server = new ApolloServer({ gateway });
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: Number(values.port) } });
   console.log(`stock Apollo Gateway listening on ${url}`);
+  const healthPort = values['health-port'];
+  if (healthPort) http.createServer((_request, response) => response.end('OK')).listen(Number(healthPort), '127.0.0.1');
 }
 
 main().catch((error) => {

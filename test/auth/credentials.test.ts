@@ -27,7 +27,7 @@ const bearer = (claims: Record<string, unknown>, exp: string | number = '5m') =>
 let database: TestDatabase;
 let db: Database;
 let lookups = 0;
-let deps: CredentialDependencies;
+let deps: CredentialDependencies & { verifyApiKey: ApiKeyVerifier };
 let approvalKey: string;
 let approvalId: string;
 

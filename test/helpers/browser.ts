@@ -170,3 +170,56 @@ export async function runQueryInPlayground(
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 }
+
+export interface DocsBrowse {
+  /** The documentation explorer's text after each click of `links` (the first: before any). */
+  pages: string[];
+  /** Every answer of POST /graphql the page received (its introspection included), parsed. */
+  answers: { errors?: unknown[] }[];
+  pageErrors: string[];
+}
+
+/**
+ * Opens GraphiQL's documentation explorer ("Show Documentation Explorer") and
+ * follows `links`, clicking the link with each text in turn (e.g. Query, then
+ * Subject), as a developer browsing the schema would.
+ */
+export async function browseDocsInPlayground(url: string, links: string[], options: { timeoutMs?: number } = {}): Promise<DocsBrowse> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH`);
+  }
+  const timeout = options.timeoutMs ?? 20_000;
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 }, timeout });
+  const answers: { errors?: unknown[] }[] = [];
+  const pageErrors: string[] = [];
+  try {
+    context.setDefaultTimeout(timeout);
+    context.on('weberror', (error) => pageErrors.push(error.error().message));
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('response', (response) => {
+      if (response.request().method() !== 'POST' || !response.url().endsWith('/graphql')) return;
+      void response.json().then(
+        (body: { errors?: unknown[] }) => answers.push(body),
+        () => answers.push({ errors: ['not JSON'] }),
+      );
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    await page.click('button[aria-label="Show Documentation Explorer"]');
+    const explorer = page.locator('.graphiql-doc-explorer');
+    await explorer.waitFor();
+    const pages: string[] = [];
+    // The schema arrives by introspection after the page loaded: wait for the root types to be listed.
+    await page.waitForFunction(() => /query/i.test(document.querySelector('.graphiql-doc-explorer-content')?.textContent ?? '') && !!document.querySelector('.graphiql-doc-explorer-content a'));
+    pages.push(await explorer.innerText());
+    for (const name of links) {
+      await explorer.locator('a', { hasText: new RegExp(`^${name}$`) }).first().click();
+      await page.waitForFunction((title) => document.querySelector('.graphiql-doc-explorer-title')?.textContent?.trim() === title, name);
+      pages.push(await explorer.innerText());
+    }
+    return { pages, answers, pageErrors };
+  } finally {
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}

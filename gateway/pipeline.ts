@@ -1,0 +1,199 @@
+/**
+ * The gateway's request pipeline: one ordered list of named plugins
+ * (gateway/server.ts builds it), each with one job, around one execution of
+ * the operation by @apollo/gateway. The model is The Guild's envelop: a
+ * plugin is an object of optional hooks, run in list order; per-request
+ * state is one object every hook reads and writes, so the operation is parsed
+ * once and the answer is an object until it is serialised once.
+ *
+ *   onRequest   before execution: credentials, limits, parse and validate,
+ *               field access, the cache lookup. `request.respond(...)` ends
+ *               the request there (a refusal, a cache hit): later onRequest
+ *               hooks and the execution are skipped.
+ *   onResult    after execution, on the result object: forbidden fields put
+ *               back, errors masked.
+ *   onSend      with the serialised answer, before it is written (the cache stores it).
+ *   onEnd       after the answer went out, for every request, ended early or
+ *               not (audit, metrics); a throwing onEnd is logged, never answered.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import type { CallerIdentity } from '../lib/auth/credentials';
+import { PUBLIC_IDENTITY } from '../lib/auth/credentials';
+import type { Logger } from '../lib/logger';
+
+/** The JSON of a GraphQL-over-HTTP request. */
+export interface GraphQLRequestBody {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+}
+
+/** What execution answered, before it is serialised; errors may still be GraphQLError instances. */
+export interface ExecutionOutcome {
+  data?: Record<string, unknown> | null;
+  errors?: (GraphQLError | GraphQLFormattedError)[];
+  extensions?: Record<string, unknown>;
+}
+
+/** One request's state, shared by every plugin and by the execution. */
+export interface GatewayRequest {
+  /** The request id (plugins/request-id.ts): in logs, in the x-request-id answer header, forwarded to subgraphs. */
+  id: string;
+  readonly startedAt: bigint;
+  readonly headers: FastifyRequest['headers'];
+  readonly ip: string;
+  readonly body: GraphQLRequestBody;
+  /** Who is calling (plugins/credentials.ts); PUBLIC until then. */
+  caller: CallerIdentity;
+  /** X-Purpose (plugins/purpose.ts). */
+  purpose: string | null;
+  /** The scopes the operation is checked against; narrowed per subject for a bank (plugins/subject-authorisation.ts). */
+  scopes: Set<string>;
+  /** Scopes at a place in the answer, when they depend on it (a bank's per-subject authorisation). */
+  scopesAt?: (path: readonly (string | number)[]) => ReadonlySet<string>;
+  /** The query text as the client sent it. */
+  source?: string;
+  operationName: string | null;
+  /** The variables as sent (an object): what the gateway executes with. */
+  variables: Record<string, unknown>;
+  /** The variables coerced by the operation's definitions, defaults applied (for @skip/@include and the like). */
+  variableValues?: Record<string, unknown>;
+  /** Parsed once and validated against the API schema (plugins/parse-validate.ts). */
+  document?: DocumentNode;
+  operation?: OperationDefinitionNode;
+  /** What the gateway plans and executes: the client's document, or it without the forbidden fields (plugins/field-access.ts). */
+  executable?: { document: DocumentNode; hash: string };
+  /** Set by execution (or by a plugin answering in its place). */
+  result?: ExecutionOutcome;
+  /** The answer's status and headers. */
+  status: number;
+  readonly responseHeaders: Record<string, string>;
+  /** The serialised answer, once there is one. */
+  responseText?: string;
+  /** For the audit entry: what happened (UNAUTHENTICATED, FORBIDDEN, PARTIAL, ...); derived from the status when unset. */
+  outcome?: string;
+  /** Whether a plugin answered before execution. */
+  ended: boolean;
+  /** Ends the request with this answer: errors (public codes only) or a ready body (a cache hit). */
+  respond(status: number, answer: { errors: GraphQLFormattedError[] } | { text: string }): void;
+  log: Logger;
+}
+
+export interface GatewayPlugin {
+  readonly name: string;
+  onRequest?(request: GatewayRequest): void | Promise<void>;
+  onResult?(request: GatewayRequest, result: ExecutionOutcome): void | Promise<void>;
+  onSend?(request: GatewayRequest, text: string): void | Promise<void>;
+  onEnd?(request: GatewayRequest): void | Promise<void>;
+}
+
+/** Executes the operation the plugins prepared (request.executable). */
+export type Execute = (request: GatewayRequest) => Promise<ExecutionOutcome>;
+
+/** A refusal's error: the message the client reads and the contract's code. */
+export function requestError(code: string, message: string, extensions: Record<string, unknown> = {}): GraphQLFormattedError {
+  return { message, extensions: { ...extensions, code } };
+}
+
+export function serialise(result: ExecutionOutcome): string {
+  const errors = result.errors?.map((error) => (error instanceof GraphQLError ? error.toJSON() : error));
+  return JSON.stringify({
+    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(result.data !== undefined ? { data: result.data } : {}),
+    ...(result.extensions !== undefined ? { extensions: result.extensions } : {}),
+  });
+}
+
+/** A new request's state, PUBLIC until a plugin says otherwise. */
+export function createGatewayRequest(init: { id: string; headers: FastifyRequest['headers']; ip: string; body: unknown; log: Logger }): GatewayRequest {
+  const body = (typeof init.body === 'object' && init.body !== null && !Array.isArray(init.body) ? init.body : {}) as GraphQLRequestBody;
+  const request: GatewayRequest = {
+    id: init.id,
+    startedAt: process.hrtime.bigint(),
+    headers: init.headers,
+    ip: init.ip,
+    body,
+    caller: PUBLIC_IDENTITY,
+    purpose: null,
+    scopes: new Set(PUBLIC_IDENTITY.scopes),
+    operationName: typeof body.operationName === 'string' && body.operationName !== '' ? body.operationName : null,
+    variables: {},
+    status: 200,
+    responseHeaders: { 'content-type': 'application/json; charset=utf-8' },
+    ended: false,
+    respond(status, answer) {
+      request.ended = true;
+      request.status = status;
+      if ('text' in answer) request.responseText = answer.text;
+      else request.result = { errors: answer.errors };
+    },
+    log: init.log,
+  };
+  return request;
+}
+
+/** Runs one request through the plugins and the execution; returns the answer's text. */
+export async function runPipeline(plugins: readonly GatewayPlugin[], execute: Execute, request: GatewayRequest): Promise<string> {
+  for (const plugin of plugins) {
+    if (request.ended) break;
+    await plugin.onRequest?.(request);
+  }
+  if (!request.ended) {
+    try {
+      request.result = await execute(request);
+    } catch (error) {
+      // Planner and executor failures: a GraphQL error for the masking plugin to judge.
+      request.result = { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error })] };
+    }
+  }
+  if (request.responseText === undefined) {
+    const result = request.result ?? { errors: [requestError('INTERNAL_SERVER_ERROR', 'internal error')] };
+    for (const plugin of plugins) await plugin.onResult?.(request, result);
+    request.result = result;
+    request.responseText = serialise(result);
+  }
+  for (const plugin of plugins) await plugin.onSend?.(request, request.responseText);
+  return request.responseText;
+}
+
+/** onEnd of every plugin, after the answer went out. */
+export async function endPipeline(plugins: readonly GatewayPlugin[], request: GatewayRequest): Promise<void> {
+  for (const plugin of plugins) {
+    try {
+      await plugin.onEnd?.(request);
+    } catch (error) {
+      request.log.error({ err: error, plugin: plugin.name }, 'a plugin failed after the answer went out');
+    }
+  }
+}
+
+/**
+ * The Fastify route parts of POST /graphql: the handler runs the pipeline and
+ * answers; onResponse (Fastify calls it for every answer, also when the client
+ * went away) runs onEnd.
+ */
+export function pipelineRoute(plugins: readonly GatewayPlugin[], execute: Execute, logger: Logger) {
+  const states = new WeakMap<FastifyRequest, GatewayRequest>();
+  async function handler(http: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const request = createGatewayRequest({ id: http.id, headers: http.headers, ip: http.ip, body: http.body, log: logger });
+    states.set(http, request);
+    let text: string;
+    try {
+      text = await runPipeline(plugins, execute, request);
+    } catch (error) {
+      logger.error({ err: error, requestId: request.id }, 'the request pipeline failed');
+      request.status = 500;
+      request.outcome = 'ERROR';
+      text = serialise({ errors: [requestError('INTERNAL_SERVER_ERROR', `internal error (request ${request.id})`)] });
+      request.responseText = text;
+    }
+    await reply.code(request.status).headers(request.responseHeaders).send(text);
+  }
+  async function onResponse(http: FastifyRequest): Promise<void> {
+    const request = states.get(http);
+    if (request) await endPipeline(plugins, request);
+  }
+  return { handler, onResponse };
+}

@@ -1,0 +1,96 @@
+/**
+ * Parse and validate, once per request and before anything rewrites the
+ * operation: the client's text is parsed, validated against the API schema
+ * with the specification's rules (graphql-js `specifiedRules`), its operation
+ * selected and its variables coerced. Every error says what the
+ * specification says, with locations in the client's own text:
+ * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, OPERATION_RESOLUTION_FAILURE,
+ * BAD_USER_INPUT (variables), BAD_REQUEST (no query). The parsed document
+ * is carried in the request's state for every later plugin and the
+ * execution; parse and validation results are kept per text (a client
+ * repeats its operations), the schema being fixed for the process.
+ */
+import { createHash } from 'node:crypto';
+import { getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { requestError, type GatewayPlugin, type GatewayRequest } from '../pipeline';
+
+type Checked = { document: DocumentNode } | { status: number; errors: GraphQLFormattedError[] };
+
+const withCode = (error: GraphQLError, code: string): GraphQLFormattedError => {
+  const formatted = error.toJSON();
+  return { ...formatted, extensions: { ...formatted.extensions, code } };
+};
+
+export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cacheSize?: number }): GatewayPlugin {
+  const checked = new LRUCache<string, Checked>({ max: options.cacheSize ?? 1000 });
+
+  function check(source: string): Checked {
+    const known = checked.get(source);
+    if (known) return known;
+    let result: Checked;
+    try {
+      const document = parse(source);
+      const errors = validate(options.schema(), document, specifiedRules);
+      result = errors.length > 0 ? { status: 400, errors: errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) } : { document };
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      result = { status: 400, errors: [withCode(error, 'GRAPHQL_PARSE_FAILED')] };
+    }
+    checked.set(source, result);
+    return result;
+  }
+
+  const badRequest = (request: GatewayRequest, message: string) => {
+    request.outcome = 'BAD_USER_INPUT';
+    request.respond(400, { errors: [requestError('BAD_REQUEST', message)] });
+  };
+
+  return {
+    name: 'parse-validate',
+    onRequest(request) {
+      const { query, variables, operationName } = request.body;
+      if (typeof query !== 'string' || query.trim() === '') return badRequest(request, 'the request must carry a non-empty `query` string');
+      if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+        return badRequest(request, '`variables` must be a JSON object');
+      }
+      if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return badRequest(request, '`operationName` must be a string');
+      request.source = query;
+      request.variables = (variables ?? {}) as Record<string, unknown>;
+
+      const result = check(query);
+      if (!('document' in result)) {
+        request.outcome = 'BAD_USER_INPUT';
+        request.respond(result.status, { errors: result.errors });
+        return;
+      }
+      const operation = getOperationAST(result.document, request.operationName);
+      if (!operation) {
+        request.outcome = 'BAD_USER_INPUT';
+        const message = request.operationName ? `Unknown operation named "${request.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+        request.respond(400, { errors: [requestError('OPERATION_RESOLUTION_FAILURE', message)] });
+        return;
+      }
+      if (operation.operation === 'subscription') {
+        request.outcome = 'BAD_USER_INPUT';
+        request.respond(400, { errors: [{ ...withCode(new GraphQLError('subscriptions are not supported by this gateway', { nodes: operation }), 'BAD_REQUEST') }] });
+        return;
+      }
+      const coerced = getVariableValues(options.schema(), operation.variableDefinitions ?? [], request.variables, { maxErrors: 50 });
+      if (coerced.errors) {
+        request.outcome = 'BAD_USER_INPUT';
+        request.respond(400, { errors: coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT')) });
+        return;
+      }
+      request.variableValues = coerced.coerced;
+      request.document = result.document;
+      request.operation = operation;
+      request.executable = { document: result.document, hash: hashOf(query) };
+    },
+  };
+}
+
+/** The query plan cache key of a text (the gateway keys its plans by it and the operation name). */
+export function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

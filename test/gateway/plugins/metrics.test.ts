@@ -1,0 +1,29 @@
+/** plugins/metrics.ts: operations and their latency by name, answered errors by code, refusals included. */
+import { createServiceMetrics } from '../../../lib/metrics';
+import { accessPolicies } from '../../../gateway/auth/field-access';
+import { fieldAccessPlugin } from '../../../gateway/plugins/field-access';
+import { metricsPlugin } from '../../../gateway/plugins/metrics';
+import { parseValidatePlugin } from '../../../gateway/plugins/parse-validate';
+import { schema, SDL, send } from './harness';
+
+describe('metrics plugin', () => {
+  const metrics = createServiceMetrics('gateway-test');
+  const plugins = [parseValidatePlugin({ schema: () => schema }), fieldAccessPlugin({ schema: () => schema, policies: accessPolicies(SDL) }), metricsPlugin({ metrics })];
+  const sample = async (name: string, labels: Record<string, string>) => {
+    const text = await metrics.registry.metrics();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+
+  it('counts operations by name with their latency, and errors by code', async () => {
+    await send(plugins, { query: 'query Profile { subject(code: "A") { code } }' });
+    await send(plugins, { query: 'query Profile { subject(code: "A") { code } }' });
+    await send(plugins, { query: '{ subject(code: "A") { tax { amount } } }' });
+    await send(plugins, { query: '{ nope }' });
+    expect(await sample('graphql_operations_total', { operation: 'Profile' })).toBe(2);
+    expect(await sample('graphql_operation_duration_seconds_count', { operation: 'Profile' })).toBe(2);
+    expect(await sample('graphql_operations_total', { operation: 'anonymous' })).toBe(2);
+    expect(await sample('graphql_errors_total', { code: 'FORBIDDEN' })).toBe(1);
+    expect(await sample('graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * plugins/parse-validate.ts: the client's text parsed once and validated with
+ * the specification's rules before anything else reads it; every error in
+ * the specification's words, with locations in that text.
+ */
+import { parseValidatePlugin } from '../../../gateway/plugins/parse-validate';
+import type { GatewayPlugin } from '../../../gateway/pipeline';
+import { executions, schema, send } from './harness';
+
+describe('parse-validate plugin', () => {
+  const plugins = [parseValidatePlugin({ schema: () => schema })];
+
+  it('refuses unknown fields with the specification’s message at the place in the client’s text', async () => {
+    const query = '{\n  subject(code: "A") {\n    code\n    nmae\n  }\n  subjectz(code: "A") { code }\n}';
+    const before = executions.count;
+    const { status, body, request } = await send(plugins, { query });
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      errors: [
+        { message: 'Cannot query field "nmae" on type "Subject". Did you mean "name"?', locations: [{ line: 4, column: 5 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+        { message: 'Cannot query field "subjectz" on type "Query". Did you mean "subject" or "subjects"?', locations: [{ line: 6, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ],
+    });
+    expect(request.outcome).toBe('BAD_USER_INPUT');
+    expect(executions.count).toBe(before);
+  });
+
+  it('reports a syntax error where it is, and a request without a query as a bad request', async () => {
+    const broken = await send(plugins, { query: '{ subject(code: "A") { code }' });
+    expect(broken.status).toBe(400);
+    expect(broken.body.errors).toEqual([{ message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 30 }], extensions: { code: 'GRAPHQL_PARSE_FAILED' } }]);
+    for (const body of [{}, { query: '' }, { query: 42 }, { query: '{ __typename }', variables: [1] }, { query: '{ __typename }', operationName: 7 }]) {
+      const { status, body: answer } = await send(plugins, body);
+      expect(status).toBe(400);
+      expect(answer.errors[0].extensions.code).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('selects the operation by name and coerces its variables, refusing bad ones with their location', async () => {
+    const query = 'query A($c: ID!) { subject(code: $c) { code } }\nquery B { __typename }';
+    const chosen = await send(plugins, { query, operationName: 'A', variables: { c: 'X1' } });
+    expect(chosen.body).toEqual({ data: { subject: { code: 'X1' } } });
+    expect(chosen.request.operation?.name?.value).toBe('A');
+    const unnamed = await send(plugins, { query });
+    expect(unnamed.body.errors).toEqual([{ message: 'Must provide operation name if query contains multiple operations.', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }]);
+    const unknown = await send(plugins, { query, operationName: 'C' });
+    expect(unknown.body.errors[0]).toEqual({ message: 'Unknown operation named "C".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
+    const missing = await send(plugins, { query, operationName: 'A', variables: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([{ message: 'Variable "$c" of required type "ID!" was not provided.', locations: [{ line: 1, column: 9 }], extensions: { code: 'BAD_USER_INPUT' } }]);
+  });
+
+  it('parses once: every later plugin and the execution get the same document', async () => {
+    const seen: unknown[] = [];
+    const reader: GatewayPlugin = { name: 'reader', onRequest: (request) => void seen.push(request.document) };
+    const query = '{ subject(code: "A") { code } }';
+    const first = await send([...plugins, reader, reader], { query });
+    const second = await send([...plugins, reader], { query });
+    expect(first.body.data.subject.code).toBe('A');
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[2]).toBe(seen[0]); // the same text is not parsed again
+    expect(second.request.executable!.document).toBe(seen[0]);
+  });
+});
