@@ -10,7 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { ENVIRONMENT_VARIABLES, gatewayConfig, ROOT_DIR, subgraphConfig } from '../lib/config';
+import os from 'node:os';
+import { ENVIRONMENT_VARIABLES, gatewayConfig, postgresPort, ROOT_DIR, subgraphConfig } from '../lib/config';
+import { writeLocalCluster } from '../lib/local-cluster';
 import { DEPARTMENTS } from '../lib/departments';
 
 const SCANNED_DIRS = ['lib', 'gateway', 'subgraphs'];
@@ -234,7 +236,9 @@ describe('ENVIRONMENT_VARIABLES', () => {
   });
 
   it('states the defaults the code actually applies', () => {
-    const subgraph = subgraphConfig('market', {});
+    // An empty DATA_DIR: the repository's own data/ may hold a demo's embedded cluster.
+    const emptyDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-config-'));
+    const subgraph = subgraphConfig('market', { DATA_DIR: emptyDataDir });
     const gateway = gatewayConfig({});
     const byName = new Map(ENVIRONMENT_VARIABLES.map((v) => [v.name, v.default]));
     expect(byName.get('HOST')).toBe(subgraph.host);
@@ -247,5 +251,24 @@ describe('ENVIRONMENT_VARIABLES', () => {
     for (const department of DEPARTMENTS) {
       expect(byName.get(`${department.name.toUpperCase()}_PORT`)).toBe(String(subgraphConfig(department.name, {}).port));
     }
+    expect(byName.get('POSTGRES_PORT')).toBe(String(postgresPort({})));
+    fs.rmSync(emptyDataDir, { recursive: true, force: true });
+  });
+
+  it("finds each department's own database in the embedded cluster of DATA_DIR, unless a URL says otherwise", () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-config-'));
+    const login = (user: string) => ({ user, password: `pw-${user}` });
+    writeLocalCluster(dataDir, {
+      host: '127.0.0.1',
+      port: 54999,
+      ownerPid: null,
+      superuser: login('postgres'),
+      departments: Object.fromEntries(DEPARTMENTS.map((d) => [d.name, { ...login(d.name), database: d.name }])) as never,
+    });
+    expect(subgraphConfig('tax', { DATA_DIR: dataDir }).databaseUrl).toBe('postgres://tax:pw-tax@127.0.0.1:54999/tax');
+    expect(subgraphConfig('tax', { DATA_DIR: dataDir, DATABASE_URL: 'postgres://shared/db' }).databaseUrl).toBe('postgres://shared/db');
+    expect(subgraphConfig('tax', { DATA_DIR: dataDir, DATABASE_URL: 'postgres://shared/db', TAX_DATABASE_URL: 'postgres://own/tax' }).databaseUrl).toBe('postgres://own/tax');
+    expect(() => postgresPort({ POSTGRES_PORT: 'five' })).toThrow(/POSTGRES_PORT must be a non-negative integer, got 'five'/);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

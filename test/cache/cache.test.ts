@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import { waitUntilReady } from '../../scripts/graph-processes';
 import { ROOT_DIR } from '../../lib/config';
 import { DEPARTMENTS } from '../../lib/departments';
@@ -171,11 +172,21 @@ describe('the gateway cache', () => {
     // Warm the entity cache of both gateways too (a different operation selecting lists through an entity fetch).
     const viaEntities = `query ListsAndName($code: ID!) { subject(code: $code) { name lists { kind sourceRecord } } }`;
     await post(other.url, viaEntities, { code });
-    const sourceRecord = `cache-test/${Date.now()}`;
+    // The list rules publish only a record the department holds (subgraphs/credit/policy): the market
+    // department records an abnormal-operations listing first, as its own feed would.
+    const listedOn = '2024-01-02';
+    const market = new Client({ connectionString: graph.databaseUrl });
+    await market.connect();
+    await market.query(
+      `INSERT INTO market.abnormal_operations_entry (subject_code, reason, authority, listed_on) VALUES ($1, '未按规定公示年度报告', '缓存测试市场监督管理局', $2)`,
+      [code, listedOn],
+    );
+    await market.end();
+    const sourceRecord = `abnormal_operations_entry/${code}/${listedOn}`;
     const write = await post(
       graph.url,
       'mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { code kind } }',
-      { input: { code, kind: 'KEY_ATTENTION', department: 'MARKET', sourceRecord, reason: 'cache test', since: '2024-01-02' } },
+      { input: { code, kind: 'KEY_ATTENTION', department: 'MARKET', sourceRecord, reason: 'cache test', since: listedOn } },
     );
     expect(write.body.errors).toBeUndefined();
     const after = await post(other.url, read, { code });
