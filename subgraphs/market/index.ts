@@ -5,6 +5,7 @@ import { departmentProfileResolvers } from '../../lib/profile-resolvers';
 import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
 import { personFor } from '../../lib/personal-data';
 import { createMarketLoaders, type MarketLoaders } from './store';
+import { searchResolvers } from './search';
 
 type Context = SubgraphContext<MarketLoaders>;
 
@@ -36,6 +37,7 @@ export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
   resolvers: {
     ...profile,
     Query: {
+      ...searchResolvers.Query,
       marketPublicationTimeliness: publicationTimelinessResolver({ licences: 'administrative_licence', penalties: 'administrative_penalty' }),
     },
     Subject: {
