@@ -106,7 +106,7 @@ const EMBEDDED_SETTINGS = ['shared_buffers=32MB'];
 async function openPGlite(dataDir: string, schema: string): Promise<Database> {
   fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
-  // pg_trgm: market supervision's name search (subgraphs/market/migrations/003_subject_search.sql).
+  // pg_trgm: market supervision's name search (subgraphs/market/migrations/016_subject_search.sql).
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const db = await PGlite.create(dataDir, { relaxedDurability: false, postgresqlconf: EMBEDDED_SETTINGS, extensions: { pg_trgm } });
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);

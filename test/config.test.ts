@@ -13,7 +13,7 @@ import ts from 'typescript';
 import { ENVIRONMENT_VARIABLES, gatewayConfig, ROOT_DIR, subgraphConfig } from '../lib/config';
 import { DEPARTMENTS } from '../lib/departments';
 
-const SCANNED_DIRS = ['lib', 'gateway', 'subgraphs'];
+const SCANNED_DIRS = ['lib', 'gateway', 'subgraphs', 'web'];
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx|[cm]?js)$/;
 
 /**

@@ -19,6 +19,7 @@ import { createCreditLoaders, listEntriesInForce, type CreditLoaders, type ListK
 import { internalRoutes } from './internal';
 import { auditRoutes } from './audit-routes';
 import { auditResolvers } from './audit-resolvers';
+import { reportResolvers } from './reports';
 import { identitySigningKey } from '../../lib/config';
 
 type Context = SubgraphContext<CreditLoaders>;
@@ -78,7 +79,8 @@ const subjectAndListResolvers: ResolverMap = {
     },
   },
   Subject: {
-    __resolveReference: (reference: SubjectRef): SubjectRef => ({ code: reference.code }),
+    // The whole representation: it carries the records creditReport @requires (reports.ts).
+    __resolveReference: (reference: SubjectRef): SubjectRef => reference,
     kind: (subject: SubjectRef) => {
       const result = validateSubjectCode(subject.code);
       return result.valid ? result.kind : 'ORGANISATION';
@@ -99,5 +101,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
     await auditRoutes({ signingKey })(app, db);
   },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers),
 };

@@ -1,7 +1,7 @@
 /**
  * Search of credit subjects by name or code (一站式查询: 甘州 二(一), 柴桑 (十六)) over market
  * supervision's registrations, the register that names every organisation. Names are ranked
- * by pg_trgm similarity (migrations/003_subject_search.sql), so a full name, a part of it or a
+ * by pg_trgm similarity (migrations/016_subject_search.sql), so a full name, a part of it or a
  * name with a mistyped character all find the subject, best match first; a code or the start of
  * one finds it by code. Pages are keyed by (score, code), so a cursor stays valid while the
  * register does not change, and no page repeats or skips a hit.

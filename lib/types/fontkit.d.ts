@@ -1,0 +1,7 @@
+// The part of fontkit 2 (pdfkit's font engine) the credit report uses: which characters a font covers.
+declare module 'fontkit' {
+  export interface Font {
+    hasGlyphForCodePoint(codePoint: number): boolean;
+  }
+  export function create(buffer: Buffer): Font;
+}

@@ -1,0 +1,124 @@
+/**
+ * Credit reports: Subject.creditReport renders the records the gateway hands over (its @requires
+ * is the website's REPORT_SELECTION), marks a disputed record, registers the number with the PDF's
+ * SHA-256, and verifyCreditReport tells a genuine, unaltered report from an altered number or file.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse, print, type DirectiveNode, type StringValueNode } from 'graphql';
+import { creditSubgraph } from '../subgraphs/credit';
+import { REPORT_NUMBER, REPORT_SELECTION, type ReportRecords } from '../lib/credit-report';
+import { buildUscc } from '../lib/identifiers';
+import { ROOT_DIR } from '../lib/config';
+import { startSubgraph, type SubgraphUnderTest } from './helpers/subgraph';
+import { pdfText } from './helpers/pdf';
+
+const code = buildUscc({ authority: '9', entityType: '1', division: '440106', organisationBody: '30303030' });
+const PENALTY_ID = 'administrative_penalty/穗天市监罚〔2026〕88号';
+
+const records: ReportRecords = {
+  name: '广州诚信建筑工程有限公司',
+  market: {
+    registration: {
+      name: '广州诚信建筑工程有限公司', entityType: 'ENTERPRISE', legalRepresentative: { name: '王**', residentId: '440106********1234' },
+      registeredCapital: 500, establishedOn: '2012-05-01', status: 'ACTIVE', address: '广州市天河区', businessScope: '房屋建筑工程施工',
+      registrationAuthority: '广州市天河区市场监督管理局',
+    },
+    licences: [],
+    penalties: [{
+      recordId: PENALTY_ID, decisionNumber: '穗天市监罚〔2026〕88号', violation: '未按规定设置安全警示标志', content: '罚款2万元',
+      basis: '《安全生产法》第九十九条', authority: '广州市天河区应急管理局', decidedOn: '2026-03-02', publishedOn: '2026-03-06', publicationEndsOn: '2029-03-06',
+    }],
+    abnormalOperations: [],
+    seriousViolations: [],
+  },
+  tax: { creditRatings: [{ recordId: 'tax_credit_rating/x/2025', year: 2025, level: 'B', assessedOn: '2026-04-01', taxAuthority: '国家税务总局广州市天河区税务局' }], majorViolations: [] },
+  courts: { dishonestDebtors: [], consumptionRestrictions: [] },
+  environment: { creditRatings: [], penalties: [] },
+};
+
+const REPORT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { creditReport { number code subjectName issuedAt sha256 pdf verificationUrl } } } }`;
+const VERIFY = `query($n: String!, $d: String) { verifyCreditReport(number: $n, sha256: $d) { number genuine code subjectName issuedAt sha256 unaltered } }`;
+
+function requiresOfCreditReport(): string {
+  const sdl = parse(fs.readFileSync(path.join(ROOT_DIR, 'schema', 'credit.graphql'), 'utf8'));
+  for (const definition of sdl.definitions) {
+    if (!('fields' in definition) || !definition.fields || !('name' in definition) || definition.name?.value !== 'Subject') continue;
+    for (const field of definition.fields) {
+      if (field.name.value !== 'creditReport') continue;
+      const requires = field.directives?.find((d: DirectiveNode) => d.name.value === 'requires');
+      return (requires?.arguments?.[0]?.value as StringValueNode).value;
+    }
+  }
+  throw new Error('Subject.creditReport has no @requires');
+}
+
+const normalised = (selection: string) => print(parse(`{ ${selection} }`));
+
+describe('credit reports', () => {
+  let credit: SubgraphUnderTest;
+  beforeAll(async () => {
+    credit = await startSubgraph(creditSubgraph, 'postgres');
+  });
+  afterAll(() => credit?.close());
+
+  const issue = async (as: { role: string } = { role: 'PUBLIC' }) => {
+    const result = await credit.graphql(REPORT, { r: [{ __typename: 'Subject', code, ...records }] }, { as });
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return result.data._entities[0].creditReport;
+  };
+  const verify = async (n: string, d?: string) => credit.graphql(VERIFY, { n, d }, { as: { role: 'PUBLIC' } });
+
+  it('requires exactly the records the website shows', () => {
+    expect(normalised(requiresOfCreditReport())).toBe(normalised(REPORT_SELECTION));
+  });
+
+  it('issues a PDF with the subject, its records, authority and basis, the number and the time', async () => {
+    const report = await issue();
+    expect(report.number).toMatch(REPORT_NUMBER);
+    expect(report.verificationUrl).toBe(`http://127.0.0.1:4006/verify/${report.number}`);
+    const pdf = Buffer.from(report.pdf, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(crypto.createHash('sha256').update(pdf).digest('hex')).toBe(report.sha256);
+    const text = await pdfText(pdf);
+    for (const expected of ['公共信用信息报告', report.number, report.issuedAt, code, '广州诚信建筑工程有限公司', '穗天市监罚〔2026〕88号', '广州市天河区应急管理局', '《安全生产法》第九十九条', '王**', report.verificationUrl]) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain('异议处理中');
+  });
+
+  it('marks a record under objection as disputed in the next report', async () => {
+    const filed = await credit.graphql(
+      `mutation($i: FileObjectionInput!) { fileObjection(input: $i) { id status } }`,
+      { i: { subjectCode: code, department: 'MARKET', recordId: PENALTY_ID, reason: '已整改并缴纳罚款', idempotencyKey: `report-${crypto.randomUUID()}` } },
+      { as: { role: 'DEPARTMENT' } },
+    );
+    expect(filed.errors).toBeUndefined();
+    const text = await pdfText(Buffer.from((await issue()).pdf, 'base64'));
+    expect(text).toContain('异议处理中');
+  });
+
+  it('verifies a genuine report, its unaltered file, and refuses altered ones', async () => {
+    const report = await issue();
+    const genuine = (await verify(report.number.toLowerCase(), report.sha256)).data.verifyCreditReport;
+    expect(genuine).toEqual({
+      number: report.number, genuine: true, code, subjectName: '广州诚信建筑工程有限公司', issuedAt: report.issuedAt, sha256: report.sha256, unaltered: true,
+    });
+    const tampered = Buffer.from(report.pdf, 'base64');
+    tampered[tampered.length - 10] = tampered[tampered.length - 10]! ^ 1;
+    const alteredFile = (await verify(report.number, crypto.createHash('sha256').update(tampered).digest('hex'))).data.verifyCreditReport;
+    expect(alteredFile).toMatchObject({ genuine: true, unaltered: false });
+    const last = report.number.at(-1) === '0' ? '1' : '0';
+    const alteredNumber = (await verify(`${report.number.slice(0, -1)}${last}`)).data.verifyCreditReport;
+    expect(alteredNumber).toEqual({ number: `${report.number.slice(0, -1)}${last}`, genuine: false, code: null, subjectName: null, issuedAt: null, sha256: null, unaltered: null });
+    expect((await verify('R2026')).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'FORMAT' });
+    expect((await verify(report.number, 'abc')).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'DIGEST' });
+  });
+
+  it('registers who each report was issued to', async () => {
+    const report = await issue({ role: 'CREDIT_OFFICE' });
+    const [row] = await credit.db.query<{ issued_to_role: string; sha256: string }>('SELECT issued_to_role, sha256 FROM credit_report WHERE number = $1', [report.number]);
+    expect(row).toEqual({ issued_to_role: 'CREDIT_OFFICE', sha256: report.sha256 });
+  });
+});
