@@ -53,6 +53,13 @@ function decodeCursor(cursor: string): ListPosition {
   return { since, id };
 }
 
+/** An optional date bound of a list page, or BAD_USER_INPUT naming it. */
+function listDate(field: string, value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (!isCalendarDate(value)) throw badUserInput(`'${field}' must be an ISO-8601 date (YYYY-MM-DD), got '${value}'`, { field, reason: 'DATE', input: value });
+  return value;
+}
+
 /** Subjects, code validation and the lists. */
 const subjectAndListResolvers: ResolverMap = {
   Query: {
@@ -61,14 +68,18 @@ const subjectAndListResolvers: ResolverMap = {
       requireSubjectCodes(args.codes, MAX_BATCH).map((code) => ({ code })),
     listEntries: async (
       _root: unknown,
-      args: { kind: ListKind; first: number; after?: string | null },
+      args: { kind: ListKind; first: number; after?: string | null; department?: string | null; from?: string | null; to?: string | null },
       context: Context,
     ) => {
       if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
         throw badUserInput(`'first' must be between 1 and ${MAX_PAGE}, got ${args.first}`);
       }
       const after = args.after ? decodeCursor(args.after) : null;
-      const rows = await listEntriesInForce(context.db, args.kind, todayInChina(), args.first + 1, after);
+      const filter = { department: args.department ?? null, sinceFrom: listDate('from', args.from), sinceTo: listDate('to', args.to) };
+      if (filter.sinceFrom && filter.sinceTo && filter.sinceFrom > filter.sinceTo) {
+        throw badUserInput(`'from' (${filter.sinceFrom}) is after 'to' (${filter.sinceTo})`, { field: 'from', reason: 'PERIOD' });
+      }
+      const rows = await listEntriesInForce(context.db, args.kind, todayInChina(), args.first + 1, after, filter);
       const nodes = rows.slice(0, args.first);
       const last = nodes[nodes.length - 1];
       return {
@@ -77,6 +88,9 @@ const subjectAndListResolvers: ResolverMap = {
         hasNextPage: rows.length > args.first,
       };
     },
+  },
+  ListEntry: {
+    subject: (entry: { code: string }): SubjectRef => ({ code: entry.code }),
   },
   Subject: {
     // The whole representation: it carries the records creditReport @requires (reports.ts).
