@@ -6,6 +6,7 @@ import { publicationTimelinessResolver } from '../../lib/publication-timeliness'
 import { personFor } from '../../lib/personal-data';
 import { createMarketLoaders, type MarketLoaders } from './store';
 import { searchResolvers } from './search';
+import { publicityResolvers } from './publicity';
 
 type Context = SubgraphContext<MarketLoaders>;
 
@@ -38,6 +39,7 @@ export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
     ...profile,
     Query: {
       ...searchResolvers.Query,
+      ...publicityResolvers.Query,
       marketPublicationTimeliness: publicationTimelinessResolver({ licences: 'administrative_licence', penalties: 'administrative_penalty' }),
     },
     Subject: {
