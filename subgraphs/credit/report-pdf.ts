@@ -92,7 +92,7 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
     doc.moveDown(0.2);
     if (section.note) write(doc, section.note, 10, { indent: 10 });
     for (const item of section.items) {
-      write(doc, `■ ${item.title}${item.mark ? ` ${MARK_TEXT[item.mark]}` : ''}`, 10.5, { indent: 10 });
+      write(doc, `• ${item.title}${item.mark ? ` ${MARK_TEXT[item.mark]}` : ''}`, 10.5, { indent: 10 });
       if (item.authority) write(doc, `认定机关：${item.authority}`, 9.5, { indent: 24 });
       if (item.basis) write(doc, `依据：${item.basis}`, 9.5, { indent: 24 });
       for (const [name, value] of item.fields) write(doc, `${name}：${value}`, 9.5, { indent: 24 });
