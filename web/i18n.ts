@@ -90,6 +90,7 @@ const MESSAGES = {
   badKey: { zh: '凭证无效、已过期或已吊销。', en: 'The key is invalid, expired or revoked.' },
   loginNeeded: { zh: '请先登录工作台。', en: 'Please log in first.' },
   dashboardTitle: { zh: '信用办工作台', en: 'Credit office dashboard' },
+  objectionsSection: { zh: '异议核查', en: 'Objections' },
   objectionsOverdue: { zh: '逾期未核查的异议', en: 'Objections overdue for verification' },
   objectionsOpen: { zh: '待核查的异议', en: 'Objections to verify' },
   objectionId: { zh: '编号', en: 'Id' },

@@ -62,7 +62,7 @@ interface ObjectionRow { id: string; subjectCode: string; department: string; re
 
 function objectionTable(locale: Locale, rows: ObjectionRow[], caption: string): Html {
   if (rows.length === 0) return html`<p class="empty">${t(locale, 'noObjections')}</p>`;
-  return html`<table class="results"><caption>${caption}</caption><thead><tr>
+  return html`<table class="results"><caption class="visually-hidden">${caption}</caption><thead><tr>
     <th scope="col">${t(locale, 'objectionId')}</th><th scope="col">${t(locale, 'subject')}</th><th scope="col">${t(locale, 'department')}</th>
     <th scope="col">${t(locale, 'record')}</th><th scope="col">${t(locale, 'filedAt')}</th><th scope="col">${t(locale, 'verifyBy')}</th></tr></thead>
     <tbody>${rows.map((o) => html`<tr${o.overdue ? html` class="overdue"` : ''}><td>${o.id}</td><td><a href="/subject/${o.subjectCode}"><code>${o.subjectCode}</code></a></td>
@@ -133,7 +133,7 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
     </div>`;
   }
   return consolePage(ctx, t(locale, 'dashboardTitle'), html`${logoutForm(locale)}
-    <section aria-labelledby="objections"><h2 id="objections">${t(locale, 'objectionsOpen')}</h2>${objectionsHtml}</section>
+    <section aria-labelledby="objections"><h2 id="objections">${t(locale, 'objectionsSection')}</h2>${objectionsHtml}</section>
     <section aria-labelledby="statistics"><h2 id="statistics">${t(locale, 'statistics')}</h2>${charts}</section>`);
 }
 
