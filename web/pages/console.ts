@@ -29,10 +29,13 @@ const SCENARIO_NAMES: Record<string, Record<Locale, string>> = {
   REGULATORY_INSPECTION: { zh: '监管检查', en: 'Regulatory inspection' },
 };
 
-/** Whether a credential works at all: the gateway refuses a bad one with 401 whatever is asked. */
+/**
+ * Whether a credential works: the gateway refuses a bad one with 401 whatever is asked, and
+ * answers a good one. An unreachable gateway proves nothing, so it is no login either.
+ */
 export async function credentialWorks(graph: GraphRequest, credential: Credential): Promise<boolean> {
   const result = await graph('{ __typename }', {}, credential);
-  return result.status !== 401 && !result.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  return result.status === 200 && result.errors.length === 0;
 }
 
 export function loginPage(ctx: PageContext, error: boolean): string {
@@ -148,12 +151,16 @@ export interface CheckTable {
   verdicts: string[];
 }
 
-/** Codes from pasted text or a CSV: the first cell of each line, or every comma/space-separated token. */
+/**
+ * Codes from pasted text or a CSV export: every token separated by lines, commas, semicolons,
+ * tabs or spaces that has a Latin letter or digit in it (a mistyped code is kept, to be reported
+ * invalid); tokens without any, such as a CSV's name column or its header, are not codes.
+ */
 export function parseCodes(text: string): string[] {
   return text
     .split(/[\r\n,;，；\t ]+/)
     .map((token) => token.replace(/^["'\uFEFF]+|["']+$/g, '').trim())
-    .filter((token) => token !== '' && !/^(code|代码|统一社会信用代码)$/i.test(token));
+    .filter((token) => /[0-9A-Za-z]/.test(token) && !/^code$/i.test(token));
 }
 
 interface CheckData {
