@@ -55,6 +55,9 @@ describe('the credit website in a browser', () => {
   it('finds the subject by part of its Chinese name and shows its black-list entry with the authority', async () => {
     await page.goto(`${web.url}/`);
     await checkPage('home');
+    // The keyboard reaches the skip link first, and it leads to the main content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
     const partial = [...debtor.name].slice(2, 6).join(''); // e.g. 方泰科技 of 重庆方泰科技有限公司
     await page.getByLabel('企业名称或统一社会信用代码').fill(partial);
     await page.getByRole('button', { name: '查询' }).click();
@@ -70,6 +73,11 @@ describe('the credit website in a browser', () => {
     expect(debtors).toContain(debtor.court);
     expect(await page.locator('section[aria-labelledby="s-registration"]').textContent()).toMatch(/\*/); // the legal representative, masked
     await checkPage('subject');
+    // On a phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await checkPage('subject-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   let reportNumber = '';
@@ -86,6 +94,9 @@ describe('the credit website in a browser', () => {
     expect(text).toContain(reportNumber);
     expect(text).toContain(debtor.court);
     expect(text).toContain(`${web.url}/verify/${reportNumber}`);
+    // Each read issues a report of its own: nothing caches or reuses one.
+    const again = await graph.graphql(`query($code: ID!) { subject(code: $code) { creditReport { number } } }`, { code: debtor.code });
+    expect(again.body.data.subject.creditReport.number).not.toBe(reportNumber);
 
     await page.goto(`${web.url}/verify/${reportNumber}`);
     expect(await page.locator('.verdict').getAttribute('data-genuine')).toBe('true');
@@ -212,6 +223,14 @@ describe('the credit website in a browser', () => {
     const checksThisMonth = page.locator('#chart-checks table.numbers tbody tr').last();
     expect(await page.locator('#chart-checks table.numbers tbody tr').count()).toBe(6);
     expect(Number(await checksThisMonth.locator('td').first().textContent())).toBeGreaterThanOrEqual(2); // the bidder check's two
+    for (const [url, name] of [['/console/lists', 'console-lists'], ['/console/catalogue', 'console-catalogue'], ['/console/lookup?jointCase=1', 'console-lookup']]) {
+      await page.goto(`${web.url}${url!}`);
+      await checkPage(name!);
+    }
+    expect(await page.locator('main').textContent()).toContain('未找到');
+    await page.goto(`${web.url}/console/catalogue`);
+    expect(await page.locator('table.results tbody tr').count()).toBeGreaterThan(5);
+    await page.goto(`${web.url}/console`);
     await page.getByRole('button', { name: '退出' }).click();
     await page.waitForURL(/\/console\/login$/);
     await page.goto(`${web.url}/console`);
