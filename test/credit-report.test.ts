@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse, print, type DirectiveNode, type StringValueNode } from 'graphql';
 import { creditSubgraph } from '../subgraphs/credit';
 import { REPORT_NUMBER, REPORT_SELECTION, type ReportRecords } from '../lib/credit-report';
-import { buildUscc } from '../lib/identifiers';
+import { buildResidentId, buildUscc, maskResidentId } from '../lib/identifiers';
 import { ROOT_DIR } from '../lib/config';
 import { startSubgraph, type SubgraphUnderTest } from './helpers/subgraph';
 import { pdfText } from './helpers/pdf';
@@ -114,6 +114,16 @@ describe('credit reports', () => {
     expect(alteredNumber).toEqual({ number: `${report.number.slice(0, -1)}${last}`, genuine: false, code: null, subjectName: null, issuedAt: null, sha256: null, unaltered: null });
     expect((await verify('R2026')).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'FORMAT' });
     expect((await verify(report.number, 'abc')).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'DIGEST' });
+  });
+
+  it("masks a natural person's identity number when the public verifies the report", async () => {
+    const person = buildResidentId('320583', '19880305', '656');
+    const empty: ReportRecords = { name: null, market: { registration: null, licences: [], penalties: [], abnormalOperations: [], seriousViolations: [] }, tax: { creditRatings: [], majorViolations: [] }, courts: { dishonestDebtors: [], consumptionRestrictions: [] }, environment: { creditRatings: [], penalties: [] } };
+    const result = await credit.graphql(REPORT, { r: [{ __typename: 'Subject', code: person, ...empty }] }, { as: { role: 'PUBLIC' } });
+    const { number } = result.data._entities[0].creditReport;
+    expect((await verify(number)).data.verifyCreditReport).toMatchObject({ genuine: true, code: maskResidentId(person) });
+    const asOffice = await credit.graphql(VERIFY, { n: number }, { as: { role: 'CREDIT_OFFICE' } });
+    expect(asOffice.data.verifyCreditReport.code).toBe(person);
   });
 
   it('registers who each report was issued to', async () => {

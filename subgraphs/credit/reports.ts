@@ -11,7 +11,9 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../lib/db';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
-import { USCC_ALPHABET } from '../../lib/identifiers';
+import { maskResidentId, USCC_ALPHABET, validateSubjectCode } from '../../lib/identifiers';
+import { seesPersonalData } from '../../lib/personal-data';
+import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { todayInChina } from '../../lib/clock';
 import { creditReportVerifyUrl } from '../../lib/config';
 import { markableRecords, REPORT_NUMBER, reportSections, type RecordMark, type ReportListEntry, type ReportRecords } from '../../lib/credit-report';
@@ -88,7 +90,11 @@ interface ReportRow {
   sha256: string;
 }
 
-export async function verifyReport(db: Database, rawNumber: string, rawDigest: string | null | undefined) {
+/**
+ * What the register says about a number. The subject of a natural person's report is shown
+ * masked to callers without `personal`: a report number must not reveal an identity number.
+ */
+export async function verifyReport(db: Database, rawNumber: string, rawDigest: string | null | undefined, caller: Pick<ForwardedIdentity, 'scopes'>) {
   const number = rawNumber.trim().toUpperCase();
   if (!REPORT_NUMBER.test(number)) {
     throw badUserInput(`'${rawNumber}' is not a credit report number (R, 8 digits of the date, 12 characters)`, { reason: 'FORMAT', input: rawNumber });
@@ -102,13 +108,15 @@ export async function verifyReport(db: Database, rawNumber: string, rawDigest: s
     [number],
   );
   if (!row) return { number, genuine: false, code: null, subjectName: null, issuedAt: null, sha256: null, unaltered: null };
-  return { ...row, genuine: true, unaltered: digest === null ? null : digest === row.sha256 };
+  const person = validateSubjectCode(row.code);
+  const code = person.valid && person.kind === 'NATURAL_PERSON' && !seesPersonalData(caller) ? maskResidentId(row.code) : row.code;
+  return { ...row, code, genuine: true, unaltered: digest === null ? null : digest === row.sha256 };
 }
 
 export const reportResolvers: ResolverMap = {
   Query: {
     verifyCreditReport: (_root: unknown, args: { number: string; sha256?: string | null }, context: Context) =>
-      verifyReport(context.db, args.number, args.sha256),
+      verifyReport(context.db, args.number, args.sha256, context.caller),
   },
   Subject: {
     creditReport: (subject: { code: string } & ReportRecords, _args: unknown, context: Context) => issueReport(subject, context),

@@ -138,6 +138,17 @@ describe('the credit website in a browser', () => {
     expect(await rows.count()).toBeGreaterThan(0);
     for (const text of await rows.allTextContents()) expect(text).toContain('人民法院');
     await checkPage('lists');
+    // A natural person on the list appears masked, on whichever page, and never by full identity number.
+    const person = graph.seeded.examples.dishonestPerson;
+    let seenMasked = false;
+    for (;;) {
+      expect(await page.content()).not.toContain(person);
+      seenMasked ||= (await page.locator('table.results').textContent())!.includes(`${person.slice(0, 6)}********${person.slice(14)}`);
+      const next = page.getByRole('link', { name: '下一页' });
+      if ((await next.count()) === 0) break;
+      await next.click();
+    }
+    expect(seenMasked).toBe(true);
   });
 
   it('shows double publicity with whether each decision was published on time', async () => {

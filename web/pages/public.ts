@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { departmentName, label, REPORT_SELECTION, reportSections, valueName, type Locale, type ReportListEntry, type ReportRecords, type ReportSection } from '../../lib/credit-report';
-import { validateSubjectCode } from '../../lib/identifiers';
+import { maskResidentId, validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { html, href, notice, page, type Html } from '../html';
 import { t, word } from '../i18n';
@@ -150,6 +150,17 @@ function dateField(id: string, name: string, labelText: string, value: string | 
   return html`<div class="field"><label for="${id}">${labelText}</label><input id="${id}" name="${name}" type="date" value="${value ?? ''}"></div>`;
 }
 
+/**
+ * A listed subject: an organisation by name, linked; a natural person by the masked identity
+ * number only, never linked, so the public page carries no full resident ID (even where the
+ * graph still answers one: issue 13 masks them at the source).
+ */
+function listedSubject(locale: Locale, code: string, name: string | null): Html {
+  const parsed = validateSubjectCode(code);
+  if (parsed.valid && parsed.kind === 'NATURAL_PERSON') return html`<code>${maskResidentId(code)}</code>`;
+  return html`<a href="/subject/${code}">${name ?? t(locale, 'noName')}</a><br><code>${code}</code>`;
+}
+
 interface ListsData {
   listEntries: { hasNextPage: boolean; endCursor: string | null; nodes: { code: string; subject: { name: string | null }; kind: string; reason: string; department: string; sourceRecord: string; since: string; until: string | null }[] };
 }
@@ -179,7 +190,7 @@ export async function listsPage(ctx: PageContext): Promise<string> {
       : html`<table class="results"><caption>${valueName(kind, locale)}</caption><thead><tr>
           <th scope="col">${t(locale, 'name')}</th><th scope="col">${t(locale, 'reason')}</th><th scope="col">${t(locale, 'department')}</th>
           <th scope="col">${t(locale, 'since')}</th><th scope="col">${t(locale, 'until')}</th></tr></thead>
-          <tbody>${entries.nodes.map((e) => html`<tr><td><a href="/subject/${e.code}">${e.subject.name ?? e.code}</a><br><code>${e.code}</code></td>
+          <tbody>${entries.nodes.map((e) => html`<tr><td>${listedSubject(locale, e.code, e.subject.name)}</td>
             <td>${e.reason}</td><td>${departmentName(e.department, locale)}</td><td>${e.since}</td><td>${e.until ?? label('open', locale)}</td></tr>`)}</tbody></table>
           ${pager(locale, ctx.url, entries.hasNextPage ? entries.endCursor : null, !!query.after)}`
     : '';
@@ -249,7 +260,9 @@ export async function verifyPage(ctx: PageContext, number: string | null): Promi
     outcome = html`<div class="verdict good" role="status" data-genuine="true">${t(locale, 'genuine')}</div>
       <dl class="facts">
         <div><dt>${t(locale, 'reportNumber')}</dt><dd><code>${verification.number}</code></dd></div>
-        <div><dt>${t(locale, 'subject')}</dt><dd><a href="/subject/${verification.code ?? ''}">${verification.subjectName ?? verification.code}</a>（<code>${verification.code}</code>）</dd></div>
+        <div><dt>${t(locale, 'subject')}</dt><dd>${verification.code?.includes('*')
+          ? html`<code>${verification.code}</code>` // a natural person, masked by the graph: nothing to link to
+          : html`<a href="/subject/${verification.code ?? ''}">${verification.subjectName ?? verification.code}</a>（<code>${verification.code}</code>）`}</dd></div>
         <div><dt>${t(locale, 'issuedAt')}</dt><dd>${verification.issuedAt}</dd></div>
         <div><dt>${t(locale, 'digest')}</dt><dd><code class="digest">${verification.sha256}</code></dd></div>
       </dl>
