@@ -315,6 +315,12 @@ export async function cataloguePage(ctx: ConsoleContext): Promise<string> {
 
 // --- Repair applications and joint cases, by id (the graph has no list of them yet) ---
 
+/** A workflow field's name in words (fieldSubjectCode for subjectCode), or the name itself. */
+function fieldLabel(locale: Locale, key: string): string {
+  const messageKey = `field${key[0]!.toUpperCase()}${key.slice(1)}`;
+  return word(locale, messageKey);
+}
+
 export async function lookupPage(ctx: ConsoleContext): Promise<string> {
   const { locale, query } = ctx;
   const repairId = query.repair?.trim() || null;
@@ -330,7 +336,8 @@ export async function lookupPage(ctx: ConsoleContext): Promise<string> {
     );
     const item = repairId ? result.data?.repair : result.data?.jointCase;
     found = sectionError(locale, result) ?? (item
-      ? html`<dl class="facts">${Object.entries(item).filter(([key]) => key !== 'feedback').map(([key, value]) => html`<div><dt>${key}</dt><dd>${value === null ? '—' : String(value)}</dd></div>`)}</dl>
+      ? html`<dl class="facts">${Object.entries(item).filter(([key]) => key !== 'feedback').map(([key, value]) => html`<div><dt>${fieldLabel(locale, key)}</dt><dd>${
+          value === null ? '—' : key.endsWith('epartment') ? departmentName(String(value), locale) : String(value)}</dd></div>`)}</dl>
         ${result.data?.jointCase ? html`<h2>${t(locale, 'feedback')}</h2><ul>${result.data.jointCase.feedback.map((f) => html`<li>${f.submittedAt.slice(0, 10)} ${f.department} ${f.measureCode} ${f.action} ${f.note ?? ''}</li>`)}</ul>` : ''}`
       : notice('info', t(locale, 'notFound')));
   }
