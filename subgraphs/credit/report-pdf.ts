@@ -50,11 +50,20 @@ function runs(text: string): { font: string; text: string }[] {
 
 function write(doc: PDFKit.PDFDocument, text: string, size: number, options: PDFKit.Mixins.TextOptions = {}): void {
   const parts = runs(text);
+  const { font } = cjkFont();
+  // One baseline for both fonts (pdfkit places each run by its own font's ascender by default,
+  // which lifts the Latin runs above the Chinese ones): the Chinese font's ascender below the top.
+  const baseline = -((font.ascent / font.unitsPerEm) * size);
   doc.fontSize(size);
   parts.forEach((part, i) => {
-    doc.font(part.font).text(part.text, { ...options, continued: i < parts.length - 1 });
+    doc.font(part.font).text(part.text, { ...options, baseline, continued: i < parts.length - 1 });
   });
 }
+
+const CHINA_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' });
+
+/** Room a section heading needs below it, so a heading never ends a page. */
+const MIN_SECTION_SPACE = 80;
 
 const MARK_TEXT = { DISPUTED: '【异议处理中：相关惩戒措施暂停】', CORRECTED_OR_REPAIRED: '【已更正或已完成信用修复】' } as const;
 
@@ -79,13 +88,14 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
   write(doc, '公共信用信息报告', 22, { width: 380 });
   doc.moveDown(0.3);
   write(doc, `报告编号：${report.number}`, 10, { width: 380 });
-  write(doc, `出具时间：${report.issuedAt}`, 10, { width: 380 });
+  write(doc, `出具时间：${CHINA_TIME.format(new Date(report.issuedAt)).replace(',', '')}（北京时间）  ${report.issuedAt}`, 10, { width: 380 });
   write(doc, `信用主体：${report.name ?? '（未登记名称）'}`, 10, { width: 380 });
   write(doc, `统一社会信用代码：${report.code}`, 10, { width: 380 });
   write(doc, `查验：扫描右上角二维码或访问 ${report.verificationUrl}`, 9, { width: 380 });
   doc.moveDown(1);
 
   for (const section of report.sections) {
+    if (doc.y > doc.page.height - doc.page.margins.bottom - MIN_SECTION_SPACE) doc.addPage();
     doc.fillColor('#1a3a6b');
     write(doc, `${section.title}（信息提供单位：${section.department}）`, 13);
     doc.fillColor('#000000');
