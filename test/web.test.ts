@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from '../web/app';
 import { html, escapeHtml } from '../web/html';
 import { purposeHeader } from '../web/graph';
-import { lastMonths, parseCodes, toCsv } from '../web/pages/console';
+import { lastMonths, parseBidders, toCsv } from '../web/pages/console';
 import { createLogger } from '../lib/logger';
 import { freePorts } from './helpers/ports';
 
@@ -68,9 +68,9 @@ describe('the website in process', () => {
     expect(login.headers['set-cookie']).toBeUndefined();
   });
 
-  it('reads bidder codes from pasted text and CSV, and writes a CSV spreadsheets read as UTF-8', () => {
-    expect(parseCodes('统一社会信用代码,名称\n"91350100M000100Y43",甲公司\r\n91110105MA0000YY08；91110105MA0000YY09')).toEqual([
-      '91350100M000100Y43', '91110105MA0000YY08', '91110105MA0000YY09',
+  it('reads bidders by code or name from pasted text and CSV, and writes a CSV spreadsheets read as UTF-8', () => {
+    expect(parseBidders('统一社会信用代码,名称\n"91350100M000100Y43",甲建筑有限公司\r\n91110105MA0000YY08；91110105MA0000YY09 91110105MA0000YY0X\n乙 贸易公司')).toEqual([
+      { code: '91350100M000100Y43' }, { name: '甲建筑有限公司' }, { code: '91110105MA0000YY08' }, { code: '91110105MA0000YY09' }, { code: '91110105MA0000YY0X' }, { name: '乙 贸易公司' },
     ]);
     expect(toCsv({ header: ['代码', '措施'], rows: [['9135', '限制参与招标投标（法院；"依据"）\n第二项']] })).toBe(
       '\uFEFF代码,措施\r\n9135,"限制参与招标投标（法院；""依据""）\n第二项"\r\n',

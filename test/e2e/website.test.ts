@@ -188,7 +188,13 @@ describe('the credit website in a browser', () => {
   it('checks a list of bidders in one go and offers the table as CSV', async () => {
     const clean = graph.seeded.examples.clean;
     await page.goto(`${web.url}/console/check`);
-    await page.getByLabel('投标人统一社会信用代码（每行一个，或逗号分隔）').fill(`${clean}\n${debtor.code}\n91350100M000100Y4X`);
+    // A CSV of two bidders (one by code, one by name), then a mistyped code and an unknown name pasted.
+    const csvFile = path.join(ARTIFACTS, 'bidders.csv');
+    fs.writeFileSync(csvFile, `\uFEFF统一社会信用代码,名称\r\n${clean},\r\n,${debtor.name}\r\n`);
+    await page.setInputFiles('#csv', csvFile);
+    await page.waitForFunction(() => (document.getElementById('codes') as HTMLTextAreaElement).value.includes('名称'));
+    const box = page.getByLabel('投标人统一社会信用代码或名称（每行一个，或逗号分隔）');
+    await box.fill(`${await box.inputValue()}\n91350100M000100Y4X\n不存在的建筑有限公司`);
     await page.getByLabel('查询事由（记入审计日志）').fill('招标 2026-017');
     await page.getByRole('button', { name: '核查' }).click();
     const rows = page.locator('table.check tbody tr');
@@ -196,7 +202,9 @@ describe('the credit website in a browser', () => {
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).textContent()).toContain('无限制');
     expect(await rows.nth(1).textContent()).toContain('禁止');
-    expect(await page.locator('.notice.error').textContent()).toContain('91350100M000100Y4X');
+    const problems = await page.locator('.notice.error').textContent();
+    expect(problems).toContain('91350100M000100Y4X');
+    expect(problems).toContain('不存在的建筑有限公司');
     await checkPage('bidder-check');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 CSV' }).click()]);
     const csv = fs.readFileSync(await download.path(), 'utf8');

@@ -1,15 +1,14 @@
 // The little JavaScript the site has; every page works without it except the two file pickers.
 'use strict';
 document.addEventListener('DOMContentLoaded', () => {
-  // Bidder check: a CSV file's first column goes into the codes box.
+  // Bidder check: a CSV file's text goes into the bidders box (the server reads its codes and names).
   for (const input of document.querySelectorAll('input[type=file][data-fills]')) {
     input.addEventListener('change', async () => {
       const file = input.files && input.files[0];
       const target = document.getElementById(input.dataset.fills);
       if (!file || !target) return;
-      const text = await file.text();
-      const codes = text.split(/\r?\n/).map((line) => line.split(',')[0].replace(/^["\uFEFF]+|"+$/g, '').trim()).filter(Boolean);
-      target.value = [target.value.trim(), ...codes].filter(Boolean).join('\n');
+      const text = (await file.text()).replace(/^\uFEFF/, '');
+      target.value = [target.value.trim(), text.trim()].filter(Boolean).join('\n');
     });
   }
   // Report verification: the chosen PDF is sent to this site, which hashes it and asks the graph.

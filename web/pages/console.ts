@@ -151,16 +151,53 @@ export interface CheckTable {
   verdicts: string[];
 }
 
+/** A bidder as pasted or uploaded: a code (perhaps mistyped), or a registered name. */
+export type BidderToken = { code: string } | { name: string };
+
+const HEADER_CELLS = /^(code|name|序号|代码|名称|企业名称|单位名称|投标人|投标人名称|统一社会信用代码)$/i;
+
 /**
- * Codes from pasted text or a CSV export: every token separated by lines, commas, semicolons,
- * tabs or spaces that has a Latin letter or digit in it (a mistyped code is kept, to be reported
- * invalid); tokens without any, such as a CSV's name column or its header, are not codes.
+ * Bidders from pasted text or a CSV export, in order: cells are separated by lines, commas,
+ * semicolons or tabs. A cell with a Latin letter or digit holds codes (several may be separated
+ * by spaces; a mistyped one is kept, to be reported invalid); a cell without any is a name.
+ * Header cells are skipped.
  */
-export function parseCodes(text: string): string[] {
+export function parseBidders(text: string): BidderToken[] {
   return text
-    .split(/[\r\n,;，；\t ]+/)
-    .map((token) => token.replace(/^["'\uFEFF]+|["']+$/g, '').trim())
-    .filter((token) => /[0-9A-Za-z]/.test(token) && !/^code$/i.test(token));
+    .split(/[\r\n,;，；\t]+/)
+    .map((cell) => cell.replace(/^["'\uFEFF\s]+|["'\s]+$/g, ''))
+    .filter((cell) => cell !== '' && !HEADER_CELLS.test(cell))
+    .flatMap((cell): BidderToken[] => (/[0-9A-Za-z]/.test(cell) ? cell.split(/\s+/).map((code) => ({ code })) : [{ name: cell }]));
+}
+
+/** Names resolved per request: each is one aliased searchSubjects, within the gateway's alias limit. */
+const NAMES_PER_REQUEST = 25;
+export const MAX_NAMES = 100;
+
+/**
+ * Registered names to codes: a name counts only when exactly one registered subject has exactly
+ * that name (score 3); anything else is reported, never guessed.
+ */
+async function resolveNames(ctx: ConsoleContext, names: string[]): Promise<{ codes: Map<string, string>; problems: string[] }> {
+  const { locale } = ctx;
+  const codes = new Map<string, string>();
+  const problems: string[] = [];
+  for (let at = 0; at < names.length; at += NAMES_PER_REQUEST) {
+    const chunk = names.slice(at, at + NAMES_PER_REQUEST);
+    const query = `query ResolveNames(${chunk.map((_, i) => `$n${i}: String!`).join(', ')}) {
+      ${chunk.map((_, i) => `n${i}: searchSubjects(query: $n${i}, first: 3) { nodes { score subject { code name } } }`).join('\n')} }`;
+    const result = await ctx.graph<Record<string, { nodes: { score: number; subject: { code: string; name: string | null } }[] } | null>>(
+      query,
+      Object.fromEntries(chunk.map((name, i) => [`n${i}`, name])),
+      ctx.credential,
+    );
+    chunk.forEach((name, i) => {
+      const exact = (result.data?.[`n${i}`]?.nodes ?? []).filter((node) => node.score === 3 && node.subject.name === name);
+      if (exact.length === 1) codes.set(name, exact[0]!.subject.code);
+      else problems.push(`${name}：${t(locale, exact.length === 0 ? 'nameNotFound' : 'nameAmbiguous')}`);
+    });
+  }
+  return { codes, problems };
 }
 
 interface CheckData {
@@ -170,31 +207,41 @@ interface CheckData {
 
 export async function runBidderCheck(ctx: ConsoleContext, input: { codes: string; scenario: string; purpose: string }): Promise<{ table: CheckTable | null; invalid: string[]; message: Html | null }> {
   const { locale } = ctx;
-  const tokens = parseCodes(input.codes);
+  const tokens = parseBidders(input.codes);
+  const names = [...new Set(tokens.flatMap((token) => ('name' in token ? [token.name] : [])))];
+  if (names.length > MAX_NAMES) return { table: null, invalid: [], message: notice('error', t(locale, 'tooManyNames', { n: MAX_NAMES })) };
+  const resolved = names.length > 0 ? await resolveNames(ctx, names) : { codes: new Map<string, string>(), problems: [] };
   const valid: string[] = [];
-  const invalid: string[] = [];
+  const invalid: string[] = [...resolved.problems];
   for (const token of tokens) {
-    const result = validateSubjectCode(token);
+    if ('name' in token) {
+      const code = resolved.codes.get(token.name);
+      if (code) valid.push(code);
+      continue;
+    }
+    const result = validateSubjectCode(token.code);
     if (result.valid) valid.push(result.code);
-    else invalid.push(`${token}：${result.message}`);
+    else invalid.push(`${token.code}：${result.message}`);
   }
-  if (valid.length === 0) return { table: null, invalid, message: notice('error', t(locale, 'noCodes')) };
-  if (valid.length > MAX_BIDDERS) return { table: null, invalid, message: notice('error', t(locale, 'tooManyCodes')) };
+  // A bidder given by both code and name (a CSV's two columns) is checked once, where it first appears.
+  const codes = [...new Set(valid)];
+  if (codes.length === 0) return { table: null, invalid, message: notice('error', t(locale, 'noCodes')) };
+  if (codes.length > MAX_BIDDERS) return { table: null, invalid, message: notice('error', t(locale, 'tooManyCodes')) };
   const scenario = SCENARIOS.includes(input.scenario) ? input.scenario : 'PUBLIC_RESOURCE_TRADING';
   const result = await ctx.graph<CheckData>(
     `query BidderCheck($codes: [ID!]!, $scenario: Scenario!) {
       creditChecks(codes: $codes, scenario: $scenario) { code verdict missingSources checkedAt measures { code name effect initiatingDepartment basis until suspended } }
       subjects(codes: $codes) { code name } }`,
-    { codes: valid, scenario },
+    { codes, scenario },
     { apiKey: ctx.credential.apiKey, purpose: input.purpose.trim() || ctx.credential.purpose },
   );
   if (!result.data?.creditChecks) return { table: null, invalid, message: sectionError(locale, result) };
-  const names = new Map(result.data.subjects?.map((s) => [s.code, s.name]) ?? []);
+  const registeredNames = new Map(result.data.subjects?.map((s) => [s.code, s.name]) ?? []);
   const table: CheckTable = {
     header: [t(locale, 'code'), t(locale, 'name'), t(locale, 'verdict'), t(locale, 'measures'), t(locale, 'missing'), 'checkedAt'],
     rows: result.data.creditChecks.map((check) => [
       check.code,
-      names.get(check.code) ?? '',
+      registeredNames.get(check.code) ?? '',
       word(locale, check.verdict),
       check.measures
         .map((m) => `${m.name}（${departmentName(m.initiatingDepartment, locale)}；${m.basis}${m.until ? `；${m.until}` : ''}）${m.suspended ? t(locale, 'suspended') : ''}`)
