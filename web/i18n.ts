@@ -131,6 +131,7 @@ const MESSAGES = {
   RESTRICTED: { zh: '限制', en: 'Restricted' },
   PROHIBITED: { zh: '禁止', en: 'Prohibited' },
   INCONCLUSIVE: { zh: '无法判定（部门未响应）', en: 'Inconclusive (a department did not answer)' },
+  toLegalRep: { zh: '〔法定代表人〕', en: ' [legal representative]' },
   suspended: { zh: '（异议期间暂停）', en: '(suspended during objection)' },
   publishTitle: { zh: '发布名单认定', en: 'Publish a list determination' },
   publishButton: { zh: '发布', en: 'Publish' },

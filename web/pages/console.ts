@@ -201,7 +201,7 @@ async function resolveNames(ctx: ConsoleContext, names: string[]): Promise<{ cod
 }
 
 interface CheckData {
-  creditChecks: { code: string; verdict: string; missingSources: string[]; checkedAt: string; measures: { code: string; name: string; effect: string; initiatingDepartment: string; basis: string; until: string | null; suspended: boolean }[] }[];
+  creditChecks: { code: string; verdict: string; missingSources: string[]; checkedAt: string; measures: { code: string; name: string; effect: string; appliesTo: string; initiatingDepartment: string; basis: string; until: string | null; suspended: boolean }[] }[];
   subjects: { code: string; name: string | null }[];
 }
 
@@ -230,7 +230,7 @@ export async function runBidderCheck(ctx: ConsoleContext, input: { codes: string
   const scenario = SCENARIOS.includes(input.scenario) ? input.scenario : 'PUBLIC_RESOURCE_TRADING';
   const result = await ctx.graph<CheckData>(
     `query BidderCheck($codes: [ID!]!, $scenario: Scenario!) {
-      creditChecks(codes: $codes, scenario: $scenario) { code verdict missingSources checkedAt measures { code name effect initiatingDepartment basis until suspended } }
+      creditChecks(codes: $codes, scenario: $scenario) { code verdict missingSources checkedAt measures { code name effect appliesTo initiatingDepartment basis until suspended } }
       subjects(codes: $codes) { code name } }`,
     { codes, scenario },
     { apiKey: ctx.credential.apiKey, purpose: input.purpose.trim() || ctx.credential.purpose },
@@ -244,7 +244,7 @@ export async function runBidderCheck(ctx: ConsoleContext, input: { codes: string
       registeredNames.get(check.code) ?? '',
       word(locale, check.verdict),
       check.measures
-        .map((m) => `${m.name}（${departmentName(m.initiatingDepartment, locale)}；${m.basis}${m.until ? `；${m.until}` : ''}）${m.suspended ? t(locale, 'suspended') : ''}`)
+        .map((m) => `${m.name}${m.appliesTo === 'LEGAL_REPRESENTATIVE' ? t(locale, 'toLegalRep') : ''}（${departmentName(m.initiatingDepartment, locale)}；${m.basis}${m.until ? `；${m.until}` : ''}）${m.suspended ? t(locale, 'suspended') : ''}`)
         .join('\n'),
       check.missingSources.map((d) => departmentName(d, locale)).join('、'),
       check.checkedAt,
