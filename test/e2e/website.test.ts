@@ -155,6 +155,11 @@ describe('the credit website in a browser', () => {
     await page.goto(`${web.url}/publicity?kind=PENALTY`);
     expect(await page.locator('table.results tbody tr').count()).toBeGreaterThan(0);
     await checkPage('publicity');
+    await page.getByLabel('认定部门').selectOption('ENVIRONMENT');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/department=ENVIRONMENT/);
+    expect(await page.locator('table.results caption').textContent()).toBe('行政处罚');
+    expect(await page.locator('table.results tbody tr').count()).toBeGreaterThan(0);
     await page.goto(`${web.url}/self-service`);
     expect(await page.locator('main').textContent()).toContain('网上提交暂未开通');
     await checkPage('self-service');

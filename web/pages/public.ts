@@ -198,23 +198,32 @@ export async function listsPage(ctx: PageContext): Promise<string> {
 }
 
 interface PublicityData {
-  doublePublicity: { hasNextPage: boolean; endCursor: string | null; nodes: { subject: { code: string; name: string | null }; decisionNumber: string; title: string; content: string; basis: string | null; authority: string; decidedOn: string; publishedOn: string; onTime: boolean }[] };
+  decisions: { hasNextPage: boolean; endCursor: string | null; nodes: { subject: { code: string; name: string | null }; decisionNumber: string; title: string; content: string; basis: string | null; authority: string; decidedOn: string; publishedOn: string; onTime: boolean }[] };
 }
+
+/** The departments that publish decisions, each with its own field and the kinds it decides. */
+const PUBLISHERS: Record<string, { field: string; kinds: string[] }> = {
+  MARKET: { field: 'marketDoublePublicity', kinds: ['PENALTY', 'LICENCE'] },
+  ENVIRONMENT: { field: 'environmentDoublePublicity', kinds: ['PENALTY'] },
+};
 
 export async function publicityPage(ctx: PageContext): Promise<string> {
   const { locale, query } = ctx;
-  const kind = query.kind === 'LICENCE' ? 'LICENCE' : 'PENALTY';
+  const department = query.department === 'ENVIRONMENT' ? 'ENVIRONMENT' : 'MARKET';
+  const publisher = PUBLISHERS[department]!;
+  const kind = publisher.kinds.includes(query.kind ?? '') ? query.kind! : 'PENALTY';
   const authority = (query.authority ?? '').trim() || null;
   const from = DATE.test(query.from ?? '') ? query.from! : null;
   const to = DATE.test(query.to ?? '') ? query.to! : null;
   const result = await ctx.graph<PublicityData>(
     `query Publicity($kind: DecisionKind!, $authority: String, $from: String, $to: String, $after: String) {
-      doublePublicity(kind: $kind, authority: $authority, from: $from, to: $to, first: 20, after: $after) {
+      decisions: ${publisher.field}(kind: $kind, authority: $authority, from: $from, to: $to, first: 20, after: $after) {
         hasNextPage endCursor nodes { subject { code name } decisionNumber title content basis authority decidedOn publishedOn onTime } } }`,
     { kind, authority, from, to, after: query.after ?? null },
   );
-  const decisions = result.data?.doublePublicity;
+  const decisions = result.data?.decisions;
   const form = html`<form class="filters" method="get" action="/publicity">
+    ${select('department', 'department', t(locale, 'department'), Object.keys(PUBLISHERS).map((d): [string, string] => [d, departmentName(d, locale)]), department)}
     ${select('kind', 'kind', t(locale, 'decisionKind'), [['PENALTY', t(locale, 'PENALTY')], ['LICENCE', t(locale, 'LICENCE')]], kind)}
     <div class="field"><label for="authority">${t(locale, 'authorityFilter')}</label><input id="authority" name="authority" value="${authority ?? ''}"></div>
     ${dateField('from', 'from', t(locale, 'decidedFrom'), from ?? undefined)}${dateField('to', 'to', t(locale, 'decidedTo'), to ?? undefined)}

@@ -1,23 +1,31 @@
 /**
- * Double publicity (双公示, 甘州 五(三)): the administrative licences and penalties market
- * supervision has published, newest publication first, with whether each was published within
- * 7 working days of its decision (lib/publication-timeliness.ts). Only what the rules publish
- * today is listed (lib/disclosure.ts DISCLOSED_SQL), whoever asks: this is the public listing.
+ * Double publicity (双公示, 甘州 五(三)): the administrative licences and penalties a department
+ * has published, newest publication first, with whether each was published within 7 working days
+ * of its decision (lib/publication-timeliness.ts). Only what the rules publish today is listed
+ * (lib/disclosure.ts DISCLOSED_SQL), whoever asks: this is the public listing. Each department
+ * that publishes decisions (market: licences and penalties; environment: penalties) serves its
+ * own `<department>DoublePublicity` field over its own tables with this one function.
  */
-import type { Queryable } from '../../lib/db';
-import { badUserInput } from '../../lib/errors';
-import { isCalendarDate, todayInChina } from '../../lib/clock';
-import { DISCLOSED_SQL } from '../../lib/disclosure';
-import { PUBLICATION_WORKING_DAYS, workingDaysBetweenSql } from '../../lib/publication-timeliness';
+import type { Queryable } from './db';
+import { badUserInput } from './errors';
+import { isCalendarDate, todayInChina } from './clock';
+import { DISCLOSED_SQL } from './disclosure';
+import { PUBLICATION_WORKING_DAYS, workingDaysBetweenSql } from './publication-timeliness';
 
 export const MAX_PUBLICITY_PAGE = 100;
 
 type DecisionKind = 'LICENCE' | 'PENALTY';
 
-const SOURCES: Record<DecisionKind, { table: string; rule: keyof typeof DISCLOSED_SQL; title: string; basis: string }> = {
-  LICENCE: { table: 'administrative_licence', rule: 'licence', title: 'licence_name', basis: 'NULL::text' },
-  PENALTY: { table: 'administrative_penalty', rule: 'penalty', title: 'violation', basis: 'basis' },
+/** How each kind of decision is read: the disclosure rule, and the columns of its title and basis. */
+const KINDS: Record<DecisionKind, { rule: keyof typeof DISCLOSED_SQL; title: string; basis: string }> = {
+  LICENCE: { rule: 'licence', title: 'licence_name', basis: 'NULL::text' },
+  PENALTY: { rule: 'penalty', title: 'violation', basis: 'basis' },
 };
+
+/** A department's tables of decisions by kind; a kind it has no table for it does not decide. */
+export type DecisionTables = Partial<Record<DecisionKind, string>>;
+
+const TABLE = /^[a-z_][a-z0-9_]*$/;
 
 interface DecisionRow {
   id: string;
@@ -57,7 +65,10 @@ export interface PublicityArgs {
   after?: string | null;
 }
 
-export async function publishedDecisions(db: Queryable, args: PublicityArgs, today = todayInChina()) {
+export async function publishedDecisions(db: Queryable, tables: DecisionTables, args: PublicityArgs, today = todayInChina()) {
+  const table = tables[args.kind];
+  if (!table) throw badUserInput(`this department publishes no ${args.kind === 'LICENCE' ? 'licences' : 'penalties'}`, { reason: 'KIND', input: args.kind });
+  if (!TABLE.test(table)) throw new Error(`invalid table name: ${table}`);
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PUBLICITY_PAGE) {
     throw badUserInput(`'first' must be between 1 and ${MAX_PUBLICITY_PAGE}, got ${args.first}`, { reason: 'PAGE_SIZE' });
   }
@@ -66,12 +77,12 @@ export async function publishedDecisions(db: Queryable, args: PublicityArgs, tod
   if (from && to && from > to) throw badUserInput(`'from' (${from}) is after 'to' (${to})`, { field: 'from', reason: 'PERIOD' });
   const authority = args.authority?.trim() || null;
   const after = args.after ? decodeCursor(args.after) : null;
-  const source = SOURCES[args.kind];
+  const source = KINDS[args.kind];
   const rows = await db.query<DecisionRow>(
     `SELECT id::text AS id, subject_code, decision_number AS "decisionNumber", ${source.title} AS title, content, ${source.basis} AS basis,
             authority, decided_on::text AS "decidedOn", published_on::text AS "publishedOn",
             ${workingDaysBetweenSql('decided_on', 'published_on')} < ${PUBLICATION_WORKING_DAYS} AS "onTime"
-       FROM ${source.table}
+       FROM ${table}
       WHERE ${DISCLOSED_SQL[source.rule]('$1::date')}
         AND ($2::text IS NULL OR strpos(authority, $2::text) > 0)
         AND ($3::date IS NULL OR decided_on >= $3::date)
@@ -86,8 +97,7 @@ export async function publishedDecisions(db: Queryable, args: PublicityArgs, tod
   return { nodes, endCursor: last ? encodeCursor(last) : null, hasNextPage: rows.length > args.first };
 }
 
-export const publicityResolvers = {
-  Query: {
-    doublePublicity: (_root: unknown, args: PublicityArgs, context: { db: Queryable }) => publishedDecisions(context.db, args),
-  },
-};
+/** The resolver of a department's `<department>DoublePublicity` root field over its decision tables. */
+export function doublePublicityResolver(tables: DecisionTables) {
+  return (_root: unknown, args: PublicityArgs, context: { db: Queryable }) => publishedDecisions(context.db, tables, args);
+}

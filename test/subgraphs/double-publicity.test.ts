@@ -1,9 +1,12 @@
 /**
- * doublePublicity: the licences and penalties market supervision publishes today, exactly as
+ * marketDoublePublicity and environmentDoublePublicity (lib/double-publicity.ts): the licences
+ * and penalties a department publishes today, exactly as
  * lib/disclosure.ts decides for each record, newest publication first, filtered by authority
  * and decision date, paged once through, each saying whether it was published within 7 working days.
  */
 import { marketSubgraph } from '../../subgraphs/market';
+import { environmentSubgraph } from '../../subgraphs/environment';
+import { writeEnvironmentRecords } from '../../subgraphs/environment/store';
 import { writeMarketRecords, type LicenceRow, type PenaltyRow } from '../../subgraphs/market/store';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
@@ -41,12 +44,12 @@ const licences: LicenceRow[] = [
 ];
 
 const QUERY = `query($kind: DecisionKind!, $authority: String, $from: String, $to: String, $first: Int, $after: String) {
-  doublePublicity(kind: $kind, authority: $authority, from: $from, to: $to, first: $first, after: $after) {
+  decisions: marketDoublePublicity(kind: $kind, authority: $authority, from: $from, to: $to, first: $first, after: $after) {
     nodes { kind subject { code } decisionNumber title basis authority decidedOn publishedOn onTime } endCursor hasNextPage
   }
 }`;
 
-describe.each(ENGINES)('doublePublicity on %s', (engine) => {
+describe.each(ENGINES)('marketDoublePublicity on %s', (engine) => {
   let subgraph: SubgraphUnderTest;
   beforeAll(async () => {
     subgraph = await startSubgraph(marketSubgraph, engine);
@@ -60,8 +63,8 @@ describe.each(ENGINES)('doublePublicity on %s', (engine) => {
     do {
       const result: any = await subgraph.graphql(QUERY, { ...variables, first, after }, { as: { role: 'PUBLIC' } });
       if (result.errors) throw new Error(JSON.stringify(result.errors));
-      nodes.push(...result.data.doublePublicity.nodes);
-      after = result.data.doublePublicity.hasNextPage ? result.data.doublePublicity.endCursor : null;
+      nodes.push(...result.data.decisions.nodes);
+      after = result.data.decisions.hasNextPage ? result.data.decisions.endCursor : null;
     } while (after);
     return nodes;
   };
@@ -101,5 +104,31 @@ describe.each(ENGINES)('doublePublicity on %s', (engine) => {
     expect(await reason({ from: '2026-02-01', to: '2026-01-01' })).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PERIOD' });
     expect(await reason({ first: 101 })).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PAGE_SIZE' });
     expect(await reason({ after: 'bm9wZQ' })).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR' });
+  });
+});
+
+describe('environmentDoublePublicity', () => {
+  let subgraph: SubgraphUnderTest;
+  beforeAll(async () => {
+    subgraph = await startSubgraph(environmentSubgraph, 'postgres');
+    await writeEnvironmentRecords(subgraph.db, {
+      creditRatings: [],
+      dischargePermits: [],
+      penalties: [
+        { subject_code: code(1), decision_number: '京环罚〔2026〕7号', violation: '超标排放', content: '罚款20万元', basis: '《大气污染防治法》第九十九条', authority: '北京市生态环境局', serious: true, amount: 200000, decided_on: addDays(today, -12), published_on: addDays(today, -10), publication_ends_on: null },
+        { subject_code: code(2), decision_number: '京环罚〔2026〕8号', violation: '未批先建', content: '罚款', basis: '《环境影响评价法》第三十一条', authority: '北京市生态环境局', serious: false, amount: 50000, decided_on: addDays(today, -5), published_on: null, publication_ends_on: null },
+      ],
+    });
+  });
+  afterAll(() => subgraph?.close());
+
+  it('lists the environmental penalties published today, and refuses licences it does not decide', async () => {
+    const query = `query($kind: DecisionKind) { environmentDoublePublicity(kind: $kind) { nodes { decisionNumber basis authority onTime subject { code } } } }`;
+    const penalties = await subgraph.graphql(query, {}, { as: { role: 'PUBLIC' } });
+    expect(penalties.data.environmentDoublePublicity.nodes).toEqual([
+      { decisionNumber: '京环罚〔2026〕7号', basis: '《大气污染防治法》第九十九条', authority: '北京市生态环境局', onTime: true, subject: { code: code(1) } },
+    ]);
+    const licences = await subgraph.graphql(query, { kind: 'LICENCE' }, { as: { role: 'PUBLIC' } });
+    expect(licences.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'KIND' });
   });
 });
