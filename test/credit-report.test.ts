@@ -126,6 +126,14 @@ describe('credit reports', () => {
     expect(asOffice.data.verifyCreditReport.code).toBe(person);
   });
 
+  it('issues no report, and registers none, when a department did not answer', async () => {
+    const before = (await credit.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credit_report'))[0]!.n;
+    const result = await credit.graphql(REPORT, { r: [{ __typename: 'Subject', code, ...records, courts: null }] }, { as: { role: 'PUBLIC' } });
+    expect(result.data._entities[0].creditReport).toBeNull();
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', departments: ['COURTS'] });
+    expect((await credit.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credit_report'))[0]!.n).toBe(before);
+  });
+
   it('registers who each report was issued to', async () => {
     const report = await issue({ role: 'CREDIT_OFFICE' });
     const [row] = await credit.db.query<{ issued_to_role: string; sha256: string }>('SELECT issued_to_role, sha256 FROM credit_report WHERE number = $1', [report.number]);

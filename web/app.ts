@@ -102,7 +102,7 @@ export async function buildWebApp(options: WebOptions) {
   app.get<{ Params: { code: string } }>('/subject/:code', async (request, reply) => sendPage(reply, await subjectPage(context(request, reply), request.params.code)));
   app.get<{ Params: { code: string } }>('/subject/:code/report.pdf', async (request, reply) => {
     const report = await reportPdf(context(request, reply), request.params.code);
-    if ('error' in report) return reply.code(502).type('text/plain; charset=utf-8').send(`credit report not issued: ${report.error}`);
+    if ('page' in report) return sendPage(reply, report.page, report.status);
     return reply
       .type('application/pdf')
       .header('content-disposition', `attachment; filename="credit-report-${report.number}.pdf"`)

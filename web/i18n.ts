@@ -36,6 +36,8 @@ const MESSAGES = {
   noName: { zh: '（未登记名称）', en: '(no registered name)' },
   subjectTitle: { zh: '主体信用信息', en: 'Credit information' },
   downloadReport: { zh: '下载公共信用信息报告（PDF）', en: 'Download the credit report (PDF)' },
+  reportUnavailable: { zh: '暂不能出具信用报告：{departments}暂未响应，报告须包含各部门信息，请稍后再试。', en: 'No credit report now: {departments} did not answer, and a report must hold every department; try again later.' },
+  backToSubject: { zh: '返回主体信用信息', en: 'Back to the credit information' },
   reportNote: { zh: '报告含编号与二维码，任何人可在“报告查验”页核验真伪。', en: 'The report carries a number and QR code anyone can check on the verification page.' },
   provider: { zh: '信息提供单位', en: 'Provided by' },
   authority: { zh: '认定机关', en: 'Authority' },

@@ -9,6 +9,7 @@
  * the gateway's audit log records the request like any other.
  */
 import crypto from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import type { Database } from '../../lib/db';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { maskResidentId, USCC_ALPHABET, validateSubjectCode } from '../../lib/identifiers';
@@ -55,8 +56,22 @@ export interface IssuedReport {
   verificationUrl: string;
 }
 
+/** The departments whose records the gateway could not fetch (null: did not answer; empty lists: holds nothing). */
+function missingDepartments(records: ReportRecords): string[] {
+  const answered = { MARKET: records.market, TAX: records.tax, COURTS: records.courts, ENVIRONMENT: records.environment };
+  return Object.entries(answered).flatMap(([department, profile]) => (profile ? [] : [department]));
+}
+
 async function issueReport(subject: { code: string } & ReportRecords, context: Context): Promise<IssuedReport> {
   const code = requireSubjectCode(subject.code);
+  // A report is used to decide (procurement, bidding, approval): one with a department missing
+  // could pass for a clean record, so none is issued, and nothing is registered.
+  const missing = missingDepartments(subject);
+  if (missing.length > 0) {
+    throw new GraphQLError(`no credit report issued: ${missing.join(', ')} did not answer; try again later`, {
+      extensions: { code: 'DEPARTMENT_UNAVAILABLE', departments: missing },
+    });
+  }
   const now = new Date();
   const number = newReportNumber(now);
   const issuedAt = now.toISOString();

@@ -261,6 +261,22 @@ describe('the credit website in a browser', () => {
     await page.waitForURL(/\/console\/login$/);
   });
 
+  it('issues no report while a department is down, and the subject page says which part is missing', async () => {
+    await graph.graph.stopService('tax');
+    // A subject nobody asked for yet: nothing of it is in the gateway's cache.
+    const code = graph.seeded.examples.environmentalBlack;
+    await page.goto(`${web.url}/subject/${code}`);
+    await page.getByRole('link', { name: '下载公共信用信息报告（PDF）' }).click();
+    await page.waitForURL(/report\.pdf$/);
+    expect(await page.locator('.notice.error').textContent()).toContain('暂不能出具信用报告：税务部门暂未响应');
+    await checkPage('report-unavailable');
+    await page.goto(`${web.url}/subject/${code}`);
+    expect(await page.locator('.notice').first().textContent()).toContain('部分部门暂未响应');
+    expect(await page.locator('section[aria-labelledby="s-taxRatings"]').textContent()).toContain('该部门暂未响应');
+    expect(await page.locator('section[aria-labelledby="s-registration"] article').count()).toBe(1); // the others still answer
+    await checkPage('subject-department-down');
+  });
+
   it('sent no request anywhere but this host, and raised no page error', () => {
     expect(browser.offHostRequests).toEqual([]);
     expect(browser.pageErrors).toEqual([]);

@@ -123,21 +123,29 @@ export async function subjectPage(ctx: PageContext, rawCode: string): Promise<st
     title: subject.name ?? subject.code,
     body: html`<p class="subject-code">${t(locale, 'code')}：<code>${subject.code}</code> ${listBadges(locale, subject.lists)}</p>
       ${errorNotice(locale, result)}
-      <p><a class="button" href="/subject/${subject.code}/report.pdf" download>${t(locale, 'downloadReport')}</a></p>
+      <p><a class="button" href="/subject/${subject.code}/report.pdf">${t(locale, 'downloadReport')}</a></p>
       <p class="hint">${t(locale, 'reportNote')}</p>
       ${sectionsHtml(locale, sections)}`,
   });
 }
 
-/** The credit report PDF: issued by the credit office for what PUBLIC may read. */
-export async function reportPdf(ctx: PageContext, code: string): Promise<{ number: string; pdf: Buffer } | { error: string }> {
+/** The credit report PDF, issued by the credit office for what PUBLIC may read; or a page saying why not. */
+export async function reportPdf(ctx: PageContext, code: string): Promise<{ number: string; pdf: Buffer } | { page: string; status: number }> {
   const result = await ctx.graph<{ subject: { creditReport: { number: string; pdf: string } | null } | null }>(
     `query CreditReport($code: ID!) { subject(code: $code) { creditReport { number pdf } } }`,
     { code },
   );
   const report = result.data?.subject?.creditReport;
-  if (!report) return { error: result.errors.map((e) => e.message).join('; ') || 'no report' };
-  return { number: report.number, pdf: Buffer.from(report.pdf, 'base64') };
+  if (report) return { number: report.number, pdf: Buffer.from(report.pdf, 'base64') };
+  const { locale } = ctx;
+  const missing = result.errors.flatMap((e) => (e.extensions?.code === 'DEPARTMENT_UNAVAILABLE' ? ((e.extensions.departments as string[] | undefined) ?? [e.extensions.department as string]) : []));
+  const body = missing.length > 0
+    ? notice('error', t(locale, 'reportUnavailable', { departments: [...new Set(missing)].filter(Boolean).map((d) => departmentName(d, locale)).join('、') }))
+    : (errorNotice(locale, result) ?? notice('error', t(locale, 'error')));
+  return {
+    status: missing.length > 0 ? 503 : 502,
+    page: page({ locale, url: ctx.url, title: t(locale, 'downloadReport'), body: html`${body}<p><a href="/subject/${code}">${t(locale, 'backToSubject')}</a></p>` }),
+  };
 }
 
 function select(id: string, name: string, labelText: string, options: [string, string][], selected: string | undefined): Html {
