@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse, print, type DirectiveNode, type StringValueNode } from 'graphql';
 import { creditSubgraph } from '../subgraphs/credit';
+import { REPORT_RENDERING, REPORT_WAITING, withRenderSlot } from '../subgraphs/credit/reports';
 import { REPORT_NUMBER, REPORT_SELECTION, type ReportRecords } from '../lib/credit-report';
 import { buildResidentId, buildUscc, maskResidentId } from '../lib/identifiers';
 import { ROOT_DIR } from '../lib/config';
@@ -132,6 +133,35 @@ describe('credit reports', () => {
     expect(result.data._entities[0].creditReport).toBeNull();
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', departments: ['COURTS'] });
     expect((await credit.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credit_report'))[0]!.n).toBe(before);
+  });
+
+  it('renders a bounded number of reports at once, queues a bounded number, and refuses the rest', async () => {
+    const releases: (() => void)[] = [];
+    const started: number[] = [];
+    const render = (n: number) => () => new Promise<number>((resolve) => {
+      started.push(n);
+      releases.push(() => resolve(n));
+    });
+    const admitted = Array.from({ length: REPORT_RENDERING + REPORT_WAITING }, (_, n) => withRenderSlot(render(n)));
+    await expect(withRenderSlot(render(99))).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    await Promise.resolve();
+    expect(started).toEqual([0, 1]); // only two render at once; the rest wait their turn
+    // Releasing one lets exactly the next one in, in order.
+    releases.shift()!();
+    await admitted[0];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([0, 1, 2]);
+    while (releases.length > 0) {
+      releases.shift()!();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await Promise.all(admitted)).toEqual(admitted.map((_, n) => n));
+    // Free again: a new report renders at once.
+    const next = withRenderSlot(render(100));
+    await Promise.resolve();
+    expect(started.at(-1)).toBe(100);
+    releases.shift()!();
+    expect(await next).toBe(100);
   });
 
   it('registers who each report was issued to', async () => {

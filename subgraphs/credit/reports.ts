@@ -62,6 +62,36 @@ function missingDepartments(records: ReportRecords): string[] {
   return Object.entries(answered).flatMap(([department, profile]) => (profile ? [] : [department]));
 }
 
+/**
+ * Rendering a PDF takes the credit subgraph's event loop for tens of milliseconds, and the same
+ * loop answers credit checks with bidding deadlines: at most RENDERING reports render at once,
+ * at most WAITING wait, and beyond that a report is refused (RATE_LIMITED) rather than letting a
+ * flood of report requests delay the checks. Nothing is registered for a refused report.
+ */
+export const REPORT_RENDERING = 2;
+export const REPORT_WAITING = 20;
+let rendering = 0;
+const waiting: (() => void)[] = [];
+
+export async function withRenderSlot<T>(render: () => Promise<T>): Promise<T> {
+  if (rendering >= REPORT_RENDERING) {
+    if (waiting.length >= REPORT_WAITING) {
+      throw new GraphQLError('too many credit reports are being issued right now; try again in a moment', { extensions: { code: 'RATE_LIMITED' } });
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    rendering += 1;
+  }
+  try {
+    return await render();
+  } finally {
+    // Hand the slot straight to the next in line, or free it.
+    const next = waiting.shift();
+    if (next) next();
+    else rendering -= 1;
+  }
+}
+
 async function issueReport(subject: { code: string } & ReportRecords, context: Context): Promise<IssuedReport> {
   const code = requireSubjectCode(subject.code);
   // A report is used to decide (procurement, bidding, approval): one with a department missing
@@ -78,7 +108,7 @@ async function issueReport(subject: { code: string } & ReportRecords, context: C
   const verificationUrl = `${creditReportVerifyUrl()}${number}`;
   const lists = (await context.loaders.lists.load(code)) as ReportListEntry[];
   const marks = await recordMarks(context.db, subject);
-  const pdf = await renderReportPdf({
+  const pdf = await withRenderSlot(() => renderReportPdf({
     number,
     issuedAt,
     code,
@@ -86,7 +116,7 @@ async function issueReport(subject: { code: string } & ReportRecords, context: C
     sections: reportSections(subject, lists, 'zh', marks),
     verificationUrl,
     issuedToRole: context.caller.role,
-  });
+  }));
   const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
   // Registered before the report is answered: a report that leaves is always verifiable.
   await context.db.query(
