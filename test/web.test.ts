@@ -75,6 +75,9 @@ describe('the website in process', () => {
     expect(toCsv({ header: ['代码', '措施'], rows: [['9135', '限制参与招标投标（法院；"依据"）\n第二项']] })).toBe(
       '\uFEFF代码,措施\r\n9135,"限制参与招标投标（法院；""依据""）\n第二项"\r\n',
     );
+    expect(toCsv({ header: ['名称'], rows: [['=HYPERLINK("http://x")'], ['@SUM(A1)'], ['-1']] })).toBe(
+      '\uFEFF名称\r\n"\'=HYPERLINK(""http://x"")"\r\n\'@SUM(A1)\r\n\'-1\r\n',
+    );
   });
 
   it('sends a Chinese purpose as an RFC 8187 value, an ASCII one as it is', () => {

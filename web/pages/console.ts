@@ -254,9 +254,17 @@ export async function runBidderCheck(ctx: ConsoleContext, input: { codes: string
   return { table, invalid, message: errorNotice(locale, result) };
 }
 
-/** RFC 4180 CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8. */
+/**
+ * RFC 4180 CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8.
+ * A cell that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe:
+ * names come from the departments' data, not from us.
+ */
 export function toCsv(table: Pick<CheckTable, 'header' | 'rows'>): string {
-  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const inert = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+  const cell = (raw: string) => {
+    const value = inert(raw);
+    return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  };
   return `\uFEFF${[table.header, ...table.rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
