@@ -13,6 +13,9 @@ import { REPORT_NUMBER, REPORT_SELECTION, type ReportRecords } from '../lib/cred
 import { buildResidentId, buildUscc, maskResidentId } from '../lib/identifiers';
 import { ROOT_DIR } from '../lib/config';
 import { startSubgraph, type SubgraphUnderTest } from './helpers/subgraph';
+import * as fontkit from 'fontkit';
+import { CHINESE_FONT_PATH } from '../lib/fonts';
+import { woff2ToOpenType } from '../subgraphs/credit/report-font';
 import { pdfText } from './helpers/pdf';
 
 const code = buildUscc({ authority: '9', entityType: '1', division: '440106', organisationBody: '30303030' });
@@ -56,6 +59,26 @@ function requiresOfCreditReport(): string {
 }
 
 const normalised = (selection: string) => print(parse(`{ ${selection} }`));
+
+describe('the report font', () => {
+  it('is unpacked from its WOFF2 into the same OpenType font fontkit decodes, glyph for glyph', () => {
+    const woff2 = fs.readFileSync(CHINESE_FONT_PATH);
+    const unpacked = fontkit.create(woff2ToOpenType(woff2)!);
+    const reference = fontkit.create(woff2);
+    expect(unpacked.numGlyphs).toBe(reference.numGlyphs);
+    const text = '公共信用信息报告：失信被执行人（2024）粤0106执1487号';
+    const glyphs = (font: fontkit.Font) => font.layout(text).glyphs.map((g) => `${g.id}:${g.path.toSVG()}`);
+    expect(glyphs(unpacked)).toEqual(glyphs(reference));
+  });
+
+  it('leaves anything but an untransformed WOFF2 to fontkit', () => {
+    expect(woff2ToOpenType(Buffer.from('not a font at all, not even close to forty-eight bytes long'))).toBeNull();
+    // The same font with its first table marked transformed: not unpacked here.
+    const transformed = Buffer.from(fs.readFileSync(CHINESE_FONT_PATH));
+    transformed[48] = (transformed[48]! & 0x3f) | (1 << 6);
+    expect(woff2ToOpenType(transformed)).toBeNull();
+  });
+});
 
 describe('credit reports', () => {
   let credit: SubgraphUnderTest;

@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHttpServer } from '../lib/http';
 import type { Logger } from '../lib/logger';
 import type { Locale } from '../lib/credit-report';
+import { CHINESE_FONT_PATH } from '../lib/fonts';
 import { graphClient, type Credential } from './graph';
 import { SessionStore, cookies } from './session';
 import type { PageContext } from './pages/context';
@@ -24,13 +25,11 @@ export interface WebOptions {
 }
 
 const ASSETS_DIR = path.join(__dirname, 'assets');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const FONT_PATH: string = require('@librescore/fonts').CN;
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   'site.css': { file: path.join(ASSETS_DIR, 'site.css'), type: 'text/css; charset=utf-8' },
   'site.js': { file: path.join(ASSETS_DIR, 'site.js'), type: 'text/javascript; charset=utf-8' },
-  'source-han-sans-cn.woff2': { file: FONT_PATH, type: 'font/woff2' },
+  'source-han-sans-cn.woff2': { file: CHINESE_FONT_PATH, type: 'font/woff2' },
 };
 
 const SECURITY_HEADERS = {

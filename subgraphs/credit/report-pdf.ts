@@ -4,24 +4,13 @@
  * Latin text (the CJK subset has no Latin glyphs), and a QR code of the verification URL.
  * pdfkit embeds only the glyphs a report uses, so a report is tens of kilobytes.
  */
-import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import * as fontkit from 'fontkit';
 import type { ReportSection } from '../../lib/credit-report';
+import { reportFont } from './report-font';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const FONT_PATH: string = require('@librescore/fonts').CN;
 const LATIN = 'Helvetica';
 const CJK = 'SourceHanSansCN';
-
-// Parsed once per process and handed to pdfkit as a fontkit font (pdfkit accepts one): decoding
-// the 3.5 MB WOFF2 for every report would cost a quarter of a second each.
-let fontCache: { font: fontkit.Font } | undefined;
-function cjkFont() {
-  fontCache ??= { font: fontkit.create(fs.readFileSync(FONT_PATH)) };
-  return fontCache;
-}
 
 export interface ReportDocument {
   number: string;
@@ -37,7 +26,7 @@ export interface ReportDocument {
 
 /** Runs of text each drawable in one font: Source Han for what it covers, Helvetica for the rest. */
 function runs(text: string): { font: string; text: string }[] {
-  const { font } = cjkFont();
+  const font = reportFont();
   const out: { font: string; text: string }[] = [];
   for (const char of text) {
     const which = font.hasGlyphForCodePoint(char.codePointAt(0)!) ? CJK : LATIN;
@@ -50,7 +39,7 @@ function runs(text: string): { font: string; text: string }[] {
 
 function write(doc: PDFKit.PDFDocument, text: string, size: number, options: PDFKit.Mixins.TextOptions = {}): void {
   const parts = runs(text);
-  const { font } = cjkFont();
+  const font = reportFont();
   // One baseline for both fonts (pdfkit places each run by its own font's ascender by default,
   // which lifts the Latin runs above the Chinese ones): the Chinese font's ascender below the top.
   const baseline = -((font.ascent / font.unitsPerEm) * size);
@@ -68,13 +57,14 @@ const MIN_SECTION_SPACE = 80;
 const MARK_TEXT = { DISPUTED: '【异议处理中：相关惩戒措施暂停】', CORRECTED_OR_REPAIRED: '【已更正或已完成信用修复】' } as const;
 
 export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
-  const { font } = cjkFont();
+  const font = reportFont();
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
     info: { Title: `公共信用信息报告 ${report.number}`, Author: '公共信用信息平台', Subject: report.code, CreationDate: new Date(report.issuedAt) },
   });
-  doc.registerFont(CJK, font as unknown as Buffer); // a fontkit font: see cjkFont()
+  // A fontkit font, which pdfkit accepts as it is: parsed once per process (report-font.ts).
+  doc.registerFont(CJK, font as unknown as Buffer);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const ended = new Promise<void>((resolve, reject) => {
