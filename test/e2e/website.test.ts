@@ -85,7 +85,8 @@ describe('the credit website in a browser', () => {
 
   it('downloads the credit report, whose text has the name and the report number, and verifies it', async () => {
     await page.goto(`${web.url}/subject/${debtor.code}`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载公共信用信息报告（PDF）' }).click()]);
+    // The first report of a fresh credit process also loads the font: allow for a loaded machine.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('link', { name: '下载公共信用信息报告（PDF）' }).click()]);
     reportNumber = /^credit-report-(R\d{8}[0-9A-Z]{12})\.pdf$/.exec(download.suggestedFilename())![1]!;
     reportFile = path.join(ARTIFACTS, download.suggestedFilename());
     await download.saveAs(reportFile);
