@@ -157,12 +157,39 @@ export function identitySigningKey(env: Env = process.env): string | undefined {
   return key;
 }
 
+/** Where the public website checks a report: a report's QR code and URL are this followed by its number. */
+export function creditReportVerifyUrl(env: Env = process.env): string {
+  const base = env.CREDIT_REPORT_VERIFY_URL || `http://127.0.0.1:${WEB_PORT}/verify/`;
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
+/** The public credit website and the credit office's console (web/main.ts). */
+export const WEB_PORT = 4006;
+
+export interface WebConfig {
+  host: string;
+  port: number;
+  /** The gateway's public GraphQL endpoint: the website reads the graph only through it. */
+  gatewayUrl: string;
+  logLevel: string;
+}
+
+export function webConfig(env: Env = process.env): WebConfig {
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port: intFrom(env, 'WEB_PORT', WEB_PORT),
+    gatewayUrl: env.WEB_GATEWAY_URL || `http://127.0.0.1:${GATEWAY_PORT}/graphql`,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+
 /**
- * A process of the deployment: the gateway, one department subgraph, or the
- * launcher (`npm start`, and the tools that start the embedded PostgreSQL
- * when nothing runs it: the seed, the client CLI).
+ * A process of the deployment: the gateway, one department subgraph, the
+ * website, or the launcher (`npm start`, and the tools that start the
+ * embedded PostgreSQL when nothing runs it: the seed, the client CLI).
  */
-export type ServiceName = 'gateway' | SubgraphName | 'launcher';
+export type ServiceName = 'gateway' | SubgraphName | 'web' | 'launcher';
 
 /** The embedded PostgreSQL server's port: not 5432, which a machine's own server may hold. */
 export const DEFAULT_POSTGRES_PORT = 54320;
@@ -204,14 +231,14 @@ export interface EnvironmentVariable {
 export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   {
     name: 'HOST',
-    services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
+    services: ['gateway', ...DEPARTMENTS.map((d) => d.name), 'web'],
     default: '127.0.0.1',
     description: 'Address the HTTP server listens on; 0.0.0.0 in containers.',
     requiredInCompose: true,
   },
   {
     name: 'LOG_LEVEL',
-    services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
+    services: ['gateway', ...DEPARTMENTS.map((d) => d.name), 'web'],
     default: 'info',
     description: 'pino log level (trace, debug, info, warn, error, fatal, silent).',
     requiredInCompose: false,
@@ -387,5 +414,26 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     default: '',
     description: 'When set, a bearer token\'s `aud` claim must name this audience.',
     requiredInCompose: false,
+  },
+  {
+    name: 'CREDIT_REPORT_VERIFY_URL',
+    services: ['credit'],
+    default: `http://127.0.0.1:${WEB_PORT}/verify/`,
+    description: "Where a credit report's QR code and verification URL point: the public website's /verify/ page as the public reaches it, followed by the report number.",
+    requiredInCompose: true,
+  },
+  {
+    name: 'WEB_PORT',
+    services: ['web'],
+    default: String(WEB_PORT),
+    description: 'Port the public credit website and the credit office console listen on (web/main.ts).',
+    requiredInCompose: true,
+  },
+  {
+    name: 'WEB_GATEWAY_URL',
+    services: ['web'],
+    default: `http://127.0.0.1:${GATEWAY_PORT}/graphql`,
+    description: "The gateway's public GraphQL URL, the only way the website reads the graph.",
+    requiredInCompose: true,
   },
 ];

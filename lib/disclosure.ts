@@ -57,3 +57,14 @@ export function disclosedTo<K extends DisclosureRule, R extends RowOf<K>>(
   if (seesAllRecords(caller)) return [...rows];
   return rows.filter((row) => isDisclosed(rule, row, today));
 }
+
+/**
+ * The same rules as SQL conditions over a department's table (columns published_on,
+ * publication_ends_on / valid_until), for pages that filter and page in the database (the
+ * double-publicity listing). `today` is the SQL expression of today's China date, e.g. `$1::date`.
+ * test/subgraphs/market-publicity.test.ts checks each against isDisclosed.
+ */
+export const DISCLOSED_SQL = {
+  penalty: (today: string) => `(published_on IS NOT NULL AND published_on <= ${today} AND (publication_ends_on IS NULL OR publication_ends_on > ${today}))`,
+  licence: (today: string) => `(published_on IS NOT NULL AND published_on <= ${today} AND (valid_until IS NULL OR valid_until >= ${today}))`,
+} as const satisfies Partial<Record<DisclosureRule, (today: string) => string>>;

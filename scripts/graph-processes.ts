@@ -8,10 +8,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEPARTMENTS, type SubgraphName } from '../lib/departments';
-import { gatewayConfig, ROOT_DIR, subgraphConfig } from '../lib/config';
+import { gatewayConfig, ROOT_DIR, subgraphConfig, webConfig } from '../lib/config';
 import { buildServices } from './build';
 
-export type ServiceName = SubgraphName | 'gateway';
+export type ServiceName = SubgraphName | 'gateway' | 'web';
 
 export interface GraphOptions {
   /** Environment for every process (DATA_DIR, database URLs, ...), on top of this process's. */
@@ -24,6 +24,8 @@ export interface GraphOptions {
   readyTimeoutMs?: number;
   /** Start the gateway too (default); false starts the subgraphs only, for a caller that runs its own gateways. */
   gateway?: boolean;
+  /** Start the credit website and console too (web/; `npm start` does, the tests start it themselves). */
+  web?: boolean;
 }
 
 export interface RunningGraph {
@@ -47,6 +49,7 @@ const ENTRY_POINTS: Record<ServiceName, string> = {
   environment: 'subgraphs/environment/main.ts',
   credit: 'subgraphs/credit/main.ts',
   gateway: 'gateway/main.ts',
+  web: 'web/main.ts',
 };
 
 /** Runs a service from its built JavaScript (scripts/build.ts). */
@@ -114,6 +117,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   const ports = Object.fromEntries([
     ...DEPARTMENTS.map((d) => [d.name, options.ports?.[d.name] ?? subgraphConfig(d.name, env).port]),
     ['gateway', options.ports?.gateway ?? gatewayConfig(env).port],
+    ['web', options.ports?.web ?? webConfig(env).port],
   ]) as Record<ServiceName, number>;
   // The gateway signs every caller it forwards with this key and the subgraphs answer nothing
   // else: the one configured, or a fresh one shared by this graph's processes only.
@@ -123,6 +127,10 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     env[`${d.name.toUpperCase()}_SUBGRAPH_URL`] = `http://127.0.0.1:${ports[d.name]}/graphql`;
   }
   env.GATEWAY_PORT = String(ports.gateway);
+  env.WEB_PORT = String(ports.web);
+  env.WEB_GATEWAY_URL = `http://127.0.0.1:${ports.gateway}/graphql`;
+  // A report's QR code points at this graph's website unless the deployment says where the public reaches it.
+  env.CREDIT_REPORT_VERIFY_URL ||= `http://127.0.0.1:${ports.web}/verify/`;
 
   const buildDir = await buildServices();
   const processes = new Map<ServiceName, ChildProcess>();
@@ -140,7 +148,11 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
 
   try {
     // All at once: the gateway reads its supergraph from a file and is ready once every subgraph is.
-    const names: ServiceName[] = [...DEPARTMENTS.map((d) => d.name), ...(options.gateway === false ? [] : ['gateway' as const])];
+    const names: ServiceName[] = [
+      ...DEPARTMENTS.map((d) => d.name),
+      ...(options.gateway === false ? [] : ['gateway' as const]),
+      ...(options.web === true && options.gateway !== false ? ['web' as const] : []),
+    ];
     for (const name of names) processes.set(name, spawnService(name, env, options.logDir, buildDir));
     await Promise.all(names.map((name) => ready(name)));
   } catch (error) {

@@ -87,13 +87,14 @@ function printWelcome(graph: RunningGraph, database: string, demo: SeedSummary, 
   const pids = [process.pid, ...[...graph.processes.values()].map((child) => child.pid ?? 0), ...databaseServerPids()];
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   console.log(`
-credit-graph is ready in ${seconds} s (${residentMegabytes(pids)} MB resident, this launcher, the six services and the database server).
+credit-graph is ready in ${seconds} s (${residentMegabytes(pids)} MB resident, this launcher, the seven services and the database server).
 
+  Website      http://127.0.0.1:${graph.ports.web}/   (the public credit website; the console at /console)
   Playground   ${url}   (open it in a browser; works offline)
   GraphQL      POST ${url}
   Operations   ${graph.gatewayUrl}/healthz  ${graph.gatewayUrl}/readyz  ${graph.gatewayUrl}/metrics
   Subgraphs    ${Object.entries(graph.ports)
-    .filter(([name]) => name !== 'gateway')
+    .filter(([name]) => name !== 'gateway' && name !== 'web')
     .map(([name, port]) => `${name} :${port}`)
     .join('  ')}
   Database     ${database}
@@ -167,7 +168,7 @@ function alive(pid: number): boolean {
 /** Whether `pid` is still one of our services (and not a process that got its number since). */
 function isServiceProcess(pid: number): boolean {
   try {
-    return /\.build\/[0-9a-f]+\/(gateway|subgraphs\/[a-z]+)\/main\.js/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    return /\.build\/[0-9a-f]+\/(gateway|web|subgraphs\/[a-z]+)\/main\.js/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
   } catch {
     return false;
   }
@@ -286,8 +287,8 @@ async function main(): Promise<void> {
   if (!isComplete(readDemoCredentials(credentialsFile))) await runScript('demo-credentials.ts', []);
   const credentials = readDemoCredentials(credentialsFile) as DemoCredentials;
 
-  console.log('Starting the five department subgraphs and the gateway...');
-  const running = await startGraph({ env: { DATA_DIR: dataDir }, logDir, readyTimeoutMs: 90_000 });
+  console.log('Starting the five department subgraphs, the gateway and the website...');
+  const running = await startGraph({ env: { DATA_DIR: dataDir }, logDir, readyTimeoutMs: 90_000, web: true });
   graph = running;
   const watch = (name: ServiceName) => {
     const onExit = superviseRestarts(

@@ -15,7 +15,7 @@ import { ENVIRONMENT_VARIABLES, gatewayConfig, postgresPort, ROOT_DIR, subgraphC
 import { writeLocalCluster } from '../lib/local-cluster';
 import { DEPARTMENTS } from '../lib/departments';
 
-const SCANNED_DIRS = ['lib', 'gateway', 'subgraphs'];
+const SCANNED_DIRS = ['lib', 'gateway', 'subgraphs', 'web'];
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx|[cm]?js)$/;
 
 /**

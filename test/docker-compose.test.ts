@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ENVIRONMENT_VARIABLES, ROOT_DIR, type ServiceName } from '../lib/config';
+import { ENVIRONMENT_VARIABLES, ROOT_DIR, WEB_PORT, type ServiceName } from '../lib/config';
 import { DEPARTMENTS, GATEWAY_PORT } from '../lib/departments';
 
 interface ComposeService {
@@ -31,7 +31,7 @@ interface ComposeFile {
 const compose = parse(fs.readFileSync(path.join(ROOT_DIR, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
 const services = compose.services;
 
-const APP_SERVICES: ServiceName[] = ['gateway', ...DEPARTMENTS.map((d) => d.name)];
+const APP_SERVICES: ServiceName[] = ['gateway', ...DEPARTMENTS.map((d) => d.name), 'web'];
 const upper = (name: string) => name.toUpperCase();
 
 /** Compose accepts both the map and the `KEY=value` list form. */
@@ -63,7 +63,7 @@ function commandText(name: string): string {
 }
 
 describe('docker-compose.yml', () => {
-  it('has the infrastructure, the five subgraphs and the gateway, and nothing unknown', () => {
+  it('has the infrastructure, the five subgraphs, the gateway and the website, and nothing unknown', () => {
     expect(Object.keys(services).sort()).toEqual(['postgres', 'redis', ...APP_SERVICES].sort());
     expect(services.postgres?.image).toMatch(/^postgres:16\b/);
     expect(services.redis?.image).toMatch(/^redis:7\b/);
@@ -74,7 +74,7 @@ describe('docker-compose.yml', () => {
     expect(images.size).toBe(1);
     for (const name of APP_SERVICES) {
       expect(services[name]?.build).toBeDefined();
-      const entry = name === 'gateway' ? 'gateway/main.ts' : `subgraphs/${name}/main.ts`;
+      const entry = name === 'gateway' || name === 'web' ? `${name}/main.ts` : `subgraphs/${name}/main.ts`;
       // One node process with the tsx loader, not `npx tsx`, which drops SIGTERM (see Dockerfile).
       expect(commandText(name)).toBe(`node --import tsx ${entry}`);
     }
@@ -115,6 +115,13 @@ describe('docker-compose.yml', () => {
     expect(gateway.GATEWAY_PORT).toBe(String(GATEWAY_PORT));
     expect(services.gateway?.ports).toEqual([`${GATEWAY_PORT}:${GATEWAY_PORT}`]);
     expect(healthcheckText('gateway')).toContain(`http://127.0.0.1:${GATEWAY_PORT}/readyz`);
+    // The website: published, and reaching the graph only through the gateway's public API.
+    const web = environmentOf('web');
+    expect(web.WEB_PORT).toBe(String(WEB_PORT));
+    expect(services.web?.ports).toEqual([`${WEB_PORT}:${WEB_PORT}`]);
+    expect(healthcheckText('web')).toContain(`http://127.0.0.1:${WEB_PORT}/readyz`);
+    expect(web.WEB_GATEWAY_URL).toBe(`http://gateway:${GATEWAY_PORT}/graphql`);
+    expect(environmentOf('credit').CREDIT_REPORT_VERIFY_URL).toBe(`http://localhost:${WEB_PORT}/verify/`);
   });
 
   it('health-checks every service, the graph\'s with Node (the slim image has no curl)', () => {
@@ -134,6 +141,7 @@ describe('docker-compose.yml', () => {
     for (const department of DEPARTMENTS) {
       expect(dependsOn(department.name)).toEqual({ postgres: 'service_healthy' });
     }
+    expect(dependsOn('web')).toEqual({ gateway: 'service_healthy' });
     expect(dependsOn('gateway')).toEqual({
       redis: 'service_healthy',
       ...Object.fromEntries(DEPARTMENTS.map((d) => [d.name, 'service_healthy'])),

@@ -21,6 +21,7 @@ import { createCreditLoaders, listEntriesInForce, type CreditLoaders, type ListK
 import { internalRoutes } from './internal';
 import { auditRoutes } from './audit-routes';
 import { auditResolvers } from './audit-resolvers';
+import { reportResolvers } from './reports';
 import { identitySigningKey } from '../../lib/config';
 
 type Context = SubgraphContext<CreditLoaders>;
@@ -54,6 +55,13 @@ function decodeCursor(cursor: string): ListPosition {
   return { since, id };
 }
 
+/** An optional date bound of a list page, or BAD_USER_INPUT naming it. */
+function listDate(field: string, value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (!isCalendarDate(value)) throw badUserInput(`'${field}' must be an ISO-8601 date (YYYY-MM-DD), got '${value}'`, { field, reason: 'DATE', input: value });
+  return value;
+}
+
 /** Subjects, code validation and the lists. */
 const subjectAndListResolvers: ResolverMap = {
   Query: {
@@ -62,14 +70,18 @@ const subjectAndListResolvers: ResolverMap = {
       requireSubjectCodes(args.codes, MAX_BATCH).map((code) => ({ code })),
     listEntries: async (
       _root: unknown,
-      args: { kind: ListKind; first: number; after?: string | null },
+      args: { kind: ListKind; first: number; after?: string | null; department?: string | null; from?: string | null; to?: string | null },
       context: Context,
     ) => {
       if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
         throw badUserInput(`'first' must be between 1 and ${MAX_PAGE}, got ${args.first}`);
       }
       const after = args.after ? decodeCursor(args.after) : null;
-      const rows = await listEntriesInForce(context.db, args.kind, todayInChina(), args.first + 1, after);
+      const filter = { department: args.department ?? null, sinceFrom: listDate('from', args.from), sinceTo: listDate('to', args.to) };
+      if (filter.sinceFrom && filter.sinceTo && filter.sinceFrom > filter.sinceTo) {
+        throw badUserInput(`'from' (${filter.sinceFrom}) is after 'to' (${filter.sinceTo})`, { field: 'from', reason: 'PERIOD' });
+      }
+      const rows = await listEntriesInForce(context.db, args.kind, todayInChina(), args.first + 1, after, filter);
       const nodes = rows.slice(0, args.first);
       const last = nodes[nodes.length - 1];
       return {
@@ -79,9 +91,13 @@ const subjectAndListResolvers: ResolverMap = {
       };
     },
   },
+  ListEntry: {
+    subject: (entry: { code: string }): SubjectRef => ({ code: entry.code }),
+  },
   Subject: {
-    // The market's represented entities come along when a field @requires them (representedEntityEntries).
-    __resolveReference: (reference: SubjectRef & { market?: unknown }): SubjectRef => ('market' in reference ? { code: reference.code, market: reference.market } : { code: reference.code }) as SubjectRef,
+    // The whole representation: it carries the market fields representedEntityEntries @requires
+    // and the records creditReport @requires (reports.ts).
+    __resolveReference: (reference: SubjectRef): SubjectRef => reference,
     kind: (subject: SubjectRef) => {
       const result = validateSubjectCode(subject.code);
       return result.valid ? result.kind : 'ORGANISATION';
@@ -112,5 +128,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
     await auditRoutes({ signingKey })(app, db);
   },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers),
 };

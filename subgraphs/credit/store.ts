@@ -64,6 +64,13 @@ export interface ListPosition {
   id: string;
 }
 
+/** Which entries a list page shows besides its kind: the determining department, and when they took effect (inclusive). */
+export interface ListFilter {
+  department: string | null;
+  sinceFrom: string | null;
+  sinceTo: string | null;
+}
+
 /**
  * One page of the entries of a kind in force on `today`, newest first. Keyset
  * paging on (since, id) keeps pages stable while entries are added.
@@ -74,20 +81,19 @@ export async function listEntriesInForce(
   today: string,
   limit: number,
   after: ListPosition | null,
+  filter: ListFilter = { department: null, sinceFrom: null, sinceTo: null },
 ): Promise<ListEntryView[]> {
-  const params: unknown[] = [kind, today, limit];
-  let keyset = '';
-  if (after) {
-    params.push(after.since, after.id);
-    keyset = 'AND (since, id) < ($4::date, $5::bigint)';
-  }
   return q.query<ListEntryView & { subject_code: string }>(
     `SELECT id::text AS id, ${LIST_ENTRY_FIELDS}
        FROM list_entry
-      WHERE kind = $1 AND since <= $2::date AND (until IS NULL OR until > $2::date) ${keyset}
+      WHERE kind = $1 AND since <= $2::date AND (until IS NULL OR until > $2::date)
+        AND ($4::date IS NULL OR (since, id) < ($4::date, $5::bigint))
+        AND ($6::text IS NULL OR department = $6::text)
+        AND ($7::date IS NULL OR since >= $7::date)
+        AND ($8::date IS NULL OR since <= $8::date)
       ORDER BY list_entry.since DESC, list_entry.id DESC
       LIMIT $3`,
-    params,
+    [kind, today, limit, after?.since ?? null, after?.id ?? null, filter.department, filter.sinceFrom, filter.sinceTo],
   );
 }
 

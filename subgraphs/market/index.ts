@@ -5,6 +5,8 @@ import { departmentProfileResolvers } from '../../lib/profile-resolvers';
 import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
 import { personFor } from '../../lib/personal-data';
 import { createMarketLoaders, type MarketLoaders } from './store';
+import { searchResolvers } from './search';
+import { doublePublicityResolver } from '../../lib/double-publicity';
 
 type Context = SubgraphContext<MarketLoaders>;
 
@@ -36,6 +38,8 @@ export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
   resolvers: {
     ...profile,
     Query: {
+      ...searchResolvers.Query,
+      marketDoublePublicity: doublePublicityResolver({ LICENCE: 'administrative_licence', PENALTY: 'administrative_penalty' }),
       marketPublicationTimeliness: publicationTimelinessResolver({ licences: 'administrative_licence', penalties: 'administrative_penalty' }),
     },
     Subject: {

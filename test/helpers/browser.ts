@@ -15,7 +15,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Background services (updates, sync, safe browsing lists) would phone home on their own and
 // make the off-host check flaky for reasons that have nothing to do with the page.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -325,6 +325,35 @@ describe('credit subgraph', () => {
       expect(await page({ kind: 'KEY_ATTENTION', first: 10, after })).toEqual({ nodes: [], endCursor: null, hasNextPage: false });
     });
 
+    it('filters by determining department and by the date entries took effect, paging within the filter', async () => {
+      const FILTERED = `query($kind: ListKind!, $first: Int, $after: String, $department: Department, $from: String, $to: String) {
+        listEntries(kind: $kind, first: $first, after: $after, department: $department, from: $from, to: $to) { nodes { sourceRecord department since } endCursor hasNextPage } }`;
+      const filtered = async (variables: Record<string, unknown>) => {
+        const result = await subgraph.graphql(FILTERED, { kind: 'KEY_ATTENTION', ...variables });
+        if (result.errors) throw new Error(JSON.stringify(result.errors));
+        return result.data.listEntries as { nodes: { sourceRecord: string; department: string; since: string }[]; endCursor: string | null; hasNextPage: boolean };
+      };
+      const expected = (await expectedOrder()).filter((record) => {
+        const entry = inForce.find((e) => e.source_record === record)!;
+        return entry.department === 'MARKET' && entry.since >= addDays(today, -14) && entry.since <= addDays(today, -7);
+      });
+      expect(expected.length).toBeGreaterThan(5);
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const p = await filtered({ department: 'MARKET', from: addDays(today, -14), to: addDays(today, -7), first: 4, after });
+        expect(p.nodes.every((n) => n.department === 'MARKET' && n.since >= addDays(today, -14) && n.since <= addDays(today, -7))).toBe(true);
+        seen.push(...p.nodes.map((n) => n.sourceRecord));
+        after = p.hasNextPage ? p.endCursor : null;
+      } while (after);
+      expect(seen).toEqual(expected);
+      expect((await filtered({ department: 'TAX', first: 100 })).nodes).toEqual([]);
+      const bad = await subgraph.graphql(FILTERED, { kind: 'RED', from: '2026-02-30' });
+      expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'DATE', field: 'from' });
+      const backwards = await subgraph.graphql(FILTERED, { kind: 'RED', from: '2026-03-01', to: '2026-02-01' });
+      expect(backwards.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PERIOD' });
+    });
+
     it('knows whether a page that ends exactly at the last entry has a next page', async () => {
       expect((await page({ kind: 'KEY_ATTENTION', first: 53 })).hasNextPage).toBe(false);
       expect((await page({ kind: 'KEY_ATTENTION', first: 52 })).hasNextPage).toBe(true);

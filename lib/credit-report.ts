@@ -1,0 +1,315 @@
+/**
+ * What a subject's public credit information is made of, section by section: the one
+ * definition behind both the website's subject page (web/) and the credit report PDF the credit
+ * office issues (subgraphs/credit/report.ts), so the page and the report (公共信用信息报告,
+ * 凌源 一(三); 柴桑 (三)) always show the same records with the same labels.
+ *
+ * REPORT_SELECTION is the GraphQL selection of those records on Subject: the website asks the
+ * gateway for it, and the credit subgraph's `Subject.creditReport` @requires exactly it
+ * (test/credit-report.test.ts compares the two), so the report holds what the caller may read.
+ */
+
+export type Locale = 'zh' | 'en';
+
+export const REPORT_SELECTION = `name
+market {
+  registration { name entityType legalRepresentative { name residentId } registeredCapital establishedOn status address businessScope registrationAuthority }
+  licences { decisionNumber licenceName content authority decidedOn validFrom validUntil publishedOn }
+  penalties { recordId decisionNumber violation content basis authority decidedOn publishedOn publicationEndsOn }
+  abnormalOperations { recordId reason authority listedOn removedOn removalReason }
+  seriousViolations { recordId reason authority listedOn removedOn }
+}
+tax {
+  creditRatings { recordId year level assessedOn taxAuthority }
+  majorViolations { recordId caseNumber nature facts taxAuthority decidedOn publishedOn removedOn }
+}
+courts {
+  dishonestDebtors { recordId caseNumber court basisDocument obligation performanceStatus dishonestConduct listedOn removedOn }
+  consumptionRestrictions { recordId caseNumber court restrictedPerson { name residentId } restrictions issuedOn liftedOn }
+}
+environment {
+  creditRatings { recordId year level authority assessedOn }
+  penalties { recordId decisionNumber violation content basis authority decidedOn publishedOn publicationEndsOn }
+}`;
+
+type Day = string | null;
+interface Person { name: string; residentId: string }
+
+/** The records of REPORT_SELECTION, as the graph answers them (a department that failed is null). */
+export interface ReportRecords {
+  name: string | null;
+  market: {
+    registration: {
+      name: string; entityType: string; legalRepresentative: Person; registeredCapital: number | null; establishedOn: string;
+      status: string; address: string; businessScope: string; registrationAuthority: string;
+    } | null;
+    licences: { decisionNumber: string; licenceName: string; content: string; authority: string; decidedOn: string; validFrom: string; validUntil: Day; publishedOn: Day }[];
+    penalties: { recordId: string; decisionNumber: string; violation: string; content: string; basis: string; authority: string; decidedOn: string; publishedOn: Day; publicationEndsOn: Day }[];
+    abnormalOperations: { recordId: string; reason: string; authority: string; listedOn: string; removedOn: Day; removalReason: string | null }[];
+    seriousViolations: { recordId: string; reason: string; authority: string; listedOn: string; removedOn: Day }[];
+  } | null;
+  tax: {
+    creditRatings: { recordId: string; year: number; level: string; assessedOn: string; taxAuthority: string }[];
+    majorViolations: { recordId: string; caseNumber: string; nature: string; facts: string; taxAuthority: string; decidedOn: string; publishedOn: string; removedOn: Day }[];
+  } | null;
+  courts: {
+    dishonestDebtors: { recordId: string; caseNumber: string; court: string; basisDocument: string; obligation: string; performanceStatus: string; dishonestConduct: string; listedOn: string; removedOn: Day }[];
+    consumptionRestrictions: { recordId: string; caseNumber: string; court: string; restrictedPerson: Person | null; restrictions: string[]; issuedOn: string; liftedOn: Day }[];
+  } | null;
+  environment: {
+    creditRatings: { recordId: string; year: number; level: string; authority: string; assessedOn: string }[];
+    penalties: { recordId: string; decisionNumber: string; violation: string; content: string; basis: string; authority: string; decidedOn: string; publishedOn: Day; publicationEndsOn: Day }[];
+  } | null;
+}
+
+export interface ReportListEntry { kind: string; reason: string; department: string; sourceRecord: string; since: string; until: Day }
+
+/** What the credit office says about a record: an objection is being verified, or it was corrected or repaired. */
+export type RecordMark = 'DISPUTED' | 'CORRECTED_OR_REPAIRED';
+
+export interface ReportItem {
+  title: string;
+  /** The determining authority (作出决定的机关). */
+  authority: string | null;
+  /** The legal basis or basis document, where the record has one. */
+  basis: string | null;
+  fields: [label: string, value: string][];
+  mark: RecordMark | null;
+}
+
+export interface ReportSection {
+  id: string;
+  title: string;
+  /** The department that provides the records. */
+  department: string;
+  items: ReportItem[];
+  /** Shown instead of items: the department did not answer, or holds nothing. */
+  note: string | null;
+}
+
+const DEPARTMENTS: Record<string, Record<Locale, string>> = {
+  MARKET: { zh: '市场监管部门', en: 'Market supervision' },
+  TAX: { zh: '税务部门', en: 'Taxation' },
+  COURTS: { zh: '人民法院', en: "People's courts" },
+  ENVIRONMENT: { zh: '生态环境部门', en: 'Ecology and environment' },
+  CREDIT_OFFICE: { zh: '信用办', en: 'Credit office' },
+};
+
+/** Every enum value the records carry, in both languages. */
+const VALUES: Record<string, Record<Locale, string>> = {
+  ENTERPRISE: { zh: '企业', en: 'Enterprise' }, SOLE_TRADER: { zh: '个体工商户', en: 'Sole trader' },
+  FARMERS_COOPERATIVE: { zh: '农民专业合作社', en: "Farmers' cooperative" }, SOCIAL_ORGANISATION: { zh: '社会组织', en: 'Social organisation' },
+  OTHER: { zh: '其他', en: 'Other' },
+  ACTIVE: { zh: '存续', en: 'Active' }, REVOKED: { zh: '吊销', en: 'Licence revoked' }, DEREGISTERED: { zh: '注销', en: 'Deregistered' },
+  RED: { zh: '红名单', en: 'Red list' }, BLACK: { zh: '黑名单', en: 'Black list' }, KEY_ATTENTION: { zh: '重点关注名单', en: 'Key-attention list' },
+  TAX_EVASION: { zh: '偷税', en: 'Tax evasion' }, TAX_ARREARS_EVASION: { zh: '逃避追缴欠税', en: 'Evading recovery of arrears' },
+  TAX_FRAUD: { zh: '骗税', en: 'Tax fraud' }, FRAUDULENT_EXPORT_REFUND: { zh: '骗取出口退税', en: 'Fraudulent export refund' },
+  FALSE_INVOICING: { zh: '虚开发票', en: 'False invoicing' }, TAX_RESISTANCE: { zh: '抗税', en: 'Tax resistance' },
+  NOT_PERFORMED: { zh: '全部未履行', en: 'Not performed' }, PARTIALLY_PERFORMED: { zh: '部分履行', en: 'Partially performed' },
+  PERFORMED: { zh: '已履行', en: 'Performed' },
+  FLIGHTS: { zh: '乘坐飞机', en: 'Flights' }, FIRST_CLASS_RAIL: { zh: '乘坐高铁一等座以上', en: 'First-class rail' },
+  STAR_HOTELS: { zh: '星级以上宾馆', en: 'Star hotels' }, PROPERTY_PURCHASE: { zh: '购买不动产', en: 'Property purchase' },
+  LUXURY_TRAVEL: { zh: '旅游度假', en: 'Luxury travel' }, PRIVATE_SCHOOL_FEES: { zh: '子女就读高收费私立学校', en: 'Private school fees' },
+  GREEN: { zh: '环保诚信（绿牌）', en: 'Trustworthy (green)' }, BLUE: { zh: '环保良好（蓝牌）', en: 'Good (blue)' },
+  YELLOW: { zh: '环保警示（黄牌）', en: 'Warning (yellow)' }, BLACK_RATING: { zh: '环保严重失信（黑牌）', en: 'Seriously dishonest (black)' },
+  RED_RATING: { zh: '环保不良（红牌）', en: 'Bad (red)' },
+};
+
+const LABELS = {
+  registration: { zh: '登记信息', en: 'Registration' },
+  lists: { zh: '红黑名单及重点关注名单', en: 'Red, black and key-attention lists' },
+  licences: { zh: '行政许可', en: 'Administrative licences' },
+  penalties: { zh: '行政处罚', en: 'Administrative penalties' },
+  abnormal: { zh: '经营异常名录', en: 'Abnormal operations list' },
+  serious: { zh: '严重违法失信名单', en: 'Serious illegal and dishonest list' },
+  taxRatings: { zh: '纳税信用等级', en: 'Tax credit ratings' },
+  taxViolations: { zh: '重大税收违法失信案件', en: 'Major tax violation cases' },
+  debtors: { zh: '失信被执行人', en: 'Dishonest judgment debtors' },
+  restrictions: { zh: '限制消费令', en: 'Consumption restriction orders' },
+  envRatings: { zh: '企业环境信用评价', en: 'Environmental credit ratings' },
+  envPenalties: { zh: '环境行政处罚', en: 'Environmental penalties' },
+  name: { zh: '名称', en: 'Name' }, entityType: { zh: '主体类型', en: 'Entity type' },
+  legalRep: { zh: '法定代表人', en: 'Legal representative' }, capital: { zh: '注册资本（万元）', en: 'Registered capital (10,000 yuan)' },
+  established: { zh: '成立日期', en: 'Established' }, status: { zh: '登记状态', en: 'Status' }, address: { zh: '住所', en: 'Address' },
+  scope: { zh: '经营范围', en: 'Business scope' }, decisionNumber: { zh: '决定文书号', en: 'Decision number' },
+  content: { zh: '内容', en: 'Content' }, decidedOn: { zh: '决定日期', en: 'Decided on' }, publishedOn: { zh: '公示日期', en: 'Published on' },
+  valid: { zh: '有效期', en: 'Valid' }, violation: { zh: '违法行为', en: 'Violation' }, publicationEnds: { zh: '公示截止', en: 'Publication ends' },
+  reason: { zh: '列入原因', en: 'Reason' }, listedOn: { zh: '列入日期', en: 'Listed on' }, removedOn: { zh: '移出日期', en: 'Removed on' },
+  removalReason: { zh: '移出原因', en: 'Removal reason' }, level: { zh: '等级', en: 'Level' }, assessedOn: { zh: '评定日期', en: 'Assessed on' },
+  caseNumber: { zh: '案号', en: 'Case number' }, nature: { zh: '案件性质', en: 'Nature' }, facts: { zh: '主要违法事实', en: 'Facts' },
+  obligation: { zh: '生效法律文书确定的义务', en: 'Obligation' }, performance: { zh: '履行情况', en: 'Performance' },
+  conduct: { zh: '失信行为', en: 'Dishonest conduct' }, person: { zh: '限制对象', en: 'Restricted person' },
+  restricted: { zh: '限制事项', en: 'Restrictions' }, issuedOn: { zh: '发布日期', en: 'Issued on' }, liftedOn: { zh: '解除日期', en: 'Lifted on' },
+  kind: { zh: '名单', en: 'List' }, since: { zh: '起始日期', en: 'Since' }, until: { zh: '截止日期', en: 'Until' },
+  sourceRecord: { zh: '依据记录', en: 'Source record' }, year: { zh: '年度', en: 'Year' },
+  none: { zh: '无记录', en: 'No records' },
+  unavailable: { zh: '该部门暂未响应，本部分信息不完整', en: 'The department did not answer: this part is incomplete' },
+  open: { zh: '至今', en: 'open-ended' },
+} satisfies Record<string, Record<Locale, string>>;
+
+export type LabelKey = keyof typeof LABELS;
+
+export function label(key: LabelKey, locale: Locale): string {
+  return LABELS[key][locale];
+}
+
+export function departmentName(department: string, locale: Locale): string {
+  return DEPARTMENTS[department]?.[locale] ?? department;
+}
+
+/** An enum value in words; an unknown value is shown as it is rather than hidden. */
+export function valueName(value: string, locale: Locale): string {
+  return VALUES[value]?.[locale] ?? value;
+}
+
+// Environmental RED and BLACK ratings share their names with the lists' RED and BLACK.
+const envLevel = (level: string, locale: Locale) => valueName(level === 'RED' || level === 'BLACK' ? `${level}_RATING` : level, locale);
+
+const period = (from: string, to: Day, locale: Locale) => `${from} – ${to ?? label('open', locale)}`;
+
+/**
+ * The sections of a subject's public credit information, in the order of the report. `marks`
+ * (record id → mark) comes from the credit office; records without an id are never marked.
+ */
+export function reportSections(
+  records: ReportRecords,
+  lists: readonly ReportListEntry[],
+  locale: Locale,
+  marks: ReadonlyMap<string, RecordMark> = new Map(),
+): ReportSection[] {
+  const L = (key: LabelKey) => label(key, locale);
+  const markOf = (recordId: string | undefined) => (recordId ? (marks.get(recordId) ?? null) : null);
+  const section = <T>(id: string, title: LabelKey, department: string, rows: readonly T[] | null | undefined, item: (row: T) => ReportItem): ReportSection => ({
+    id,
+    title: L(title),
+    department: departmentName(department, locale),
+    items: (rows ?? []).map(item),
+    note: rows === null || rows === undefined ? L('unavailable') : rows.length === 0 ? L('none') : null,
+  });
+  const { market, tax, courts, environment } = records;
+  const registration = market?.registration;
+  return [
+    {
+      id: 'registration',
+      title: L('registration'),
+      department: departmentName('MARKET', locale),
+      items: registration
+        ? [{
+            title: registration.name,
+            authority: registration.registrationAuthority,
+            basis: null,
+            mark: null,
+            fields: [
+              [L('entityType'), valueName(registration.entityType, locale)],
+              [L('legalRep'), `${registration.legalRepresentative.name}（${registration.legalRepresentative.residentId}）`],
+              [L('capital'), registration.registeredCapital === null ? '—' : String(registration.registeredCapital)],
+              [L('established'), registration.establishedOn],
+              [L('status'), valueName(registration.status, locale)],
+              [L('address'), registration.address],
+              [L('scope'), registration.businessScope],
+            ],
+          }]
+        : [],
+      note: market === null ? L('unavailable') : registration ? null : L('none'),
+    },
+    section('lists', 'lists', 'CREDIT_OFFICE', lists, (e) => ({
+      title: `${valueName(e.kind, locale)}：${e.reason}`,
+      authority: departmentName(e.department, locale),
+      basis: null,
+      mark: markOf(e.sourceRecord),
+      fields: [[L('sourceRecord'), e.sourceRecord], [L('since'), e.since], [L('until'), e.until ?? L('open')]],
+    })),
+    section('licences', 'licences', 'MARKET', market && market.licences, (l) => ({
+      title: l.licenceName,
+      authority: l.authority,
+      basis: null,
+      mark: null,
+      fields: [[L('decisionNumber'), l.decisionNumber], [L('content'), l.content], [L('decidedOn'), l.decidedOn], [L('publishedOn'), l.publishedOn ?? '—'], [L('valid'), period(l.validFrom, l.validUntil, locale)]],
+    })),
+    section('penalties', 'penalties', 'MARKET', market && market.penalties, (p) => penaltyItem(p, locale, markOf(p.recordId))),
+    section('abnormal', 'abnormal', 'MARKET', market && market.abnormalOperations, (a) => ({
+      title: a.reason,
+      authority: a.authority,
+      basis: null,
+      mark: markOf(a.recordId),
+      fields: [[L('listedOn'), a.listedOn], [L('removedOn'), a.removedOn ?? '—'], ...(a.removalReason ? [[L('removalReason'), a.removalReason] as [string, string]] : [])],
+    })),
+    section('serious', 'serious', 'MARKET', market && market.seriousViolations, (s) => ({
+      title: s.reason,
+      authority: s.authority,
+      basis: null,
+      mark: markOf(s.recordId),
+      fields: [[L('listedOn'), s.listedOn], [L('removedOn'), s.removedOn ?? '—']],
+    })),
+    section('taxRatings', 'taxRatings', 'TAX', tax && tax.creditRatings, (r) => ({
+      title: `${r.year}：${r.level}`,
+      authority: r.taxAuthority,
+      basis: null,
+      mark: markOf(r.recordId),
+      fields: [[L('assessedOn'), r.assessedOn]],
+    })),
+    section('taxViolations', 'taxViolations', 'TAX', tax && tax.majorViolations, (v) => ({
+      title: `${valueName(v.nature, locale)}（${v.caseNumber}）`,
+      authority: v.taxAuthority,
+      basis: null,
+      mark: markOf(v.recordId),
+      fields: [[L('facts'), v.facts], [L('decidedOn'), v.decidedOn], [L('publishedOn'), v.publishedOn], [L('removedOn'), v.removedOn ?? '—']],
+    })),
+    section('debtors', 'debtors', 'COURTS', courts && courts.dishonestDebtors, (d) => ({
+      title: d.caseNumber,
+      authority: d.court,
+      basis: d.basisDocument,
+      mark: markOf(d.recordId),
+      fields: [[L('obligation'), d.obligation], [L('performance'), valueName(d.performanceStatus, locale)], [L('conduct'), d.dishonestConduct], [L('listedOn'), d.listedOn], [L('removedOn'), d.removedOn ?? '—']],
+    })),
+    section('restrictions', 'restrictions', 'COURTS', courts && courts.consumptionRestrictions, (c) => ({
+      title: c.caseNumber,
+      authority: c.court,
+      basis: null,
+      mark: markOf(c.recordId),
+      fields: [
+        ...(c.restrictedPerson ? [[L('person'), `${c.restrictedPerson.name}（${c.restrictedPerson.residentId}）`] as [string, string]] : []),
+        [L('restricted'), c.restrictions.map((r) => valueName(r, locale)).join('、')],
+        [L('issuedOn'), c.issuedOn],
+        [L('liftedOn'), c.liftedOn ?? '—'],
+      ],
+    })),
+    section('envRatings', 'envRatings', 'ENVIRONMENT', environment && environment.creditRatings, (r) => ({
+      title: `${r.year}：${envLevel(r.level, locale)}`,
+      authority: r.authority,
+      basis: null,
+      mark: markOf(r.recordId),
+      fields: [[L('assessedOn'), r.assessedOn]],
+    })),
+    section('envPenalties', 'envPenalties', 'ENVIRONMENT', environment && environment.penalties, (p) => penaltyItem(p, locale, markOf(p.recordId))),
+  ];
+}
+
+function penaltyItem(
+  p: { decisionNumber: string; violation: string; content: string; basis: string; authority: string; decidedOn: string; publishedOn: Day; publicationEndsOn: Day },
+  locale: Locale,
+  mark: RecordMark | null,
+): ReportItem {
+  const L = (key: LabelKey) => label(key, locale);
+  return {
+    title: p.decisionNumber,
+    authority: p.authority,
+    basis: p.basis,
+    mark,
+    fields: [[L('violation'), p.violation], [L('content'), p.content], [L('decidedOn'), p.decidedOn], [L('publishedOn'), p.publishedOn ?? '—'], [L('publicationEnds'), p.publicationEndsOn ?? '—']],
+  };
+}
+
+/** Record ids the credit office may hold marks for (objections, repairs), for one lookup. */
+export function markableRecords(records: ReportRecords): { department: string; recordId: string }[] {
+  const ids = (department: string, rows: readonly { recordId: string }[] | undefined) => (rows ?? []).map((row) => ({ department, recordId: row.recordId }));
+  return [
+    ...ids('MARKET', records.market?.penalties), ...ids('MARKET', records.market?.abnormalOperations), ...ids('MARKET', records.market?.seriousViolations),
+    ...ids('TAX', records.tax?.creditRatings), ...ids('TAX', records.tax?.majorViolations),
+    ...ids('COURTS', records.courts?.dishonestDebtors), ...ids('COURTS', records.courts?.consumptionRestrictions),
+    ...ids('ENVIRONMENT', records.environment?.creditRatings), ...ids('ENVIRONMENT', records.environment?.penalties),
+  ];
+}
+
+/** A report number: R, the issue date in China (yyyymmdd), and 12 random characters of the USCC alphabet. */
+export const REPORT_NUMBER = /^R\d{8}[0-9A-HJ-NP-RTUWXY]{12}$/;

@@ -1,0 +1,103 @@
+/**
+ * Double publicity (双公示, 甘州 五(三)): the administrative licences and penalties a department
+ * has published, newest publication first, with whether each was published within 7 working days
+ * of its decision (lib/publication-timeliness.ts). Only what the rules publish today is listed
+ * (lib/disclosure.ts DISCLOSED_SQL), whoever asks: this is the public listing. Each department
+ * that publishes decisions (market: licences and penalties; environment: penalties) serves its
+ * own `<department>DoublePublicity` field over its own tables with this one function.
+ */
+import type { Queryable } from './db';
+import { badUserInput } from './errors';
+import { isCalendarDate, todayInChina } from './clock';
+import { DISCLOSED_SQL } from './disclosure';
+import { PUBLICATION_WORKING_DAYS, workingDaysBetweenSql } from './publication-timeliness';
+
+export const MAX_PUBLICITY_PAGE = 100;
+
+type DecisionKind = 'LICENCE' | 'PENALTY';
+
+/** How each kind of decision is read: the disclosure rule, and the columns of its title and basis. */
+const KINDS: Record<DecisionKind, { rule: keyof typeof DISCLOSED_SQL; title: string; basis: string }> = {
+  LICENCE: { rule: 'licence', title: 'licence_name', basis: 'NULL::text' },
+  PENALTY: { rule: 'penalty', title: 'violation', basis: 'basis' },
+};
+
+/** A department's tables of decisions by kind; a kind it has no table for it does not decide. */
+export type DecisionTables = Partial<Record<DecisionKind, string>>;
+
+const TABLE = /^[a-z_][a-z0-9_]*$/;
+
+interface DecisionRow {
+  id: string;
+  subject_code: string;
+  decisionNumber: string;
+  title: string;
+  content: string;
+  basis: string | null;
+  authority: string;
+  decidedOn: string;
+  publishedOn: string;
+  onTime: boolean;
+}
+
+function encodeCursor(row: { publishedOn: string; id: string }): string {
+  return Buffer.from(`${row.publishedOn}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { publishedOn: string; id: string } {
+  const match = /^(\d{4}-\d{2}-\d{2})\|(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match || !isCalendarDate(match[1]!)) throw badUserInput(`'after' is not a cursor returned by doublePublicity: ${cursor}`, { reason: 'CURSOR', input: cursor });
+  return { publishedOn: match[1]!, id: match[2]! };
+}
+
+function optionalDate(field: string, value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (!isCalendarDate(value)) throw badUserInput(`'${field}' must be an ISO-8601 date (YYYY-MM-DD), got '${value}'`, { field, reason: 'DATE', input: value });
+  return value;
+}
+
+export interface PublicityArgs {
+  kind: DecisionKind;
+  authority?: string | null;
+  from?: string | null;
+  to?: string | null;
+  first: number;
+  after?: string | null;
+}
+
+export async function publishedDecisions(db: Queryable, tables: DecisionTables, args: PublicityArgs, today = todayInChina()) {
+  const table = tables[args.kind];
+  if (!table) throw badUserInput(`this department publishes no ${args.kind === 'LICENCE' ? 'licences' : 'penalties'}`, { reason: 'KIND', input: args.kind });
+  if (!TABLE.test(table)) throw new Error(`invalid table name: ${table}`);
+  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PUBLICITY_PAGE) {
+    throw badUserInput(`'first' must be between 1 and ${MAX_PUBLICITY_PAGE}, got ${args.first}`, { reason: 'PAGE_SIZE' });
+  }
+  const from = optionalDate('from', args.from);
+  const to = optionalDate('to', args.to);
+  if (from && to && from > to) throw badUserInput(`'from' (${from}) is after 'to' (${to})`, { field: 'from', reason: 'PERIOD' });
+  const authority = args.authority?.trim() || null;
+  const after = args.after ? decodeCursor(args.after) : null;
+  const source = KINDS[args.kind];
+  const rows = await db.query<DecisionRow>(
+    `SELECT id::text AS id, subject_code, decision_number AS "decisionNumber", ${source.title} AS title, content, ${source.basis} AS basis,
+            authority, decided_on::text AS "decidedOn", published_on::text AS "publishedOn",
+            ${workingDaysBetweenSql('decided_on', 'published_on')} < ${PUBLICATION_WORKING_DAYS} AS "onTime"
+       FROM ${table}
+      WHERE ${DISCLOSED_SQL[source.rule]('$1::date')}
+        AND ($2::text IS NULL OR strpos(authority, $2::text) > 0)
+        AND ($3::date IS NULL OR decided_on >= $3::date)
+        AND ($4::date IS NULL OR decided_on <= $4::date)
+        AND ($5::date IS NULL OR (published_on, id) < ($5::date, $6::bigint))
+      ORDER BY published_on DESC, id DESC
+      LIMIT $7`,
+    [today, authority, from, to, after?.publishedOn ?? null, after?.id ?? null, args.first + 1],
+  );
+  const nodes = rows.slice(0, args.first).map((row) => ({ ...row, kind: args.kind, subject: { code: row.subject_code } }));
+  const last = nodes[nodes.length - 1];
+  return { nodes, endCursor: last ? encodeCursor(last) : null, hasNextPage: rows.length > args.first };
+}
+
+/** The resolver of a department's `<department>DoublePublicity` root field over its decision tables. */
+export function doublePublicityResolver(tables: DecisionTables) {
+  return (_root: unknown, args: PublicityArgs, context: { db: Queryable }) => publishedDecisions(context.db, tables, args);
+}

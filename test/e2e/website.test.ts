@@ -1,0 +1,285 @@
+/**
+ * The credit website and the console end to end, in headless Chromium, against a real graph
+ * (every subgraph and the gateway as processes, seeded PostgreSQL) and the web process:
+ * a citizen searches by part of a name, reads the subject page, downloads and verifies the
+ * credit report; a clerk logs in, sees an overdue objection and the charts, and checks bidders.
+ * No request leaves the host; every page passes axe-core with no serious violation; screenshots
+ * go to test-artifacts/web/.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import type { Page } from 'playwright-core';
+import { ROOT_DIR } from '../../lib/config';
+import { startTestGraph, type TestGraph } from '../helpers/graph';
+import { freePorts } from '../helpers/ports';
+import { pdfText } from '../helpers/pdf';
+import { cspViolations, openOfflineBrowser, seriousAccessibilityViolations, startWebProcess, type OfflineBrowser, type WebProcess } from '../helpers/web';
+
+const ARTIFACTS = path.join(ROOT_DIR, 'test-artifacts', 'web');
+
+describe('the credit website in a browser', () => {
+  let graph: TestGraph;
+  let web: WebProcess;
+  let browser: OfflineBrowser;
+  let page: Page;
+  let debtor: { code: string; name: string; court: string };
+
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const [webPort] = await freePorts(1);
+    graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/` } });
+    web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log') });
+    const code = graph.seeded.examples.dishonestDebtor;
+    const answer = await graph.graphql(`query($code: ID!) { subject(code: $code) { name courts { dishonestDebtors { court } } } }`, { code });
+    debtor = { code, name: answer.body.data.subject.name, court: answer.body.data.subject.courts.dishonestDebtors[0].court };
+    browser = await openOfflineBrowser('127.0.0.1');
+    page = browser.page;
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await graph?.close();
+  });
+
+  /** Each page a user reaches: saved as a screenshot and checked for accessibility. */
+  async function checkPage(name: string): Promise<void> {
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
+  }
+
+  it('finds the subject by part of its Chinese name and shows its black-list entry with the authority', async () => {
+    await page.goto(`${web.url}/`);
+    await checkPage('home');
+    // The keyboard reaches the skip link first, and it leads to the main content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
+    const partial = [...debtor.name].slice(2, 6).join(''); // e.g. 方泰科技 of 重庆方泰科技有限公司
+    await page.getByLabel('企业名称或统一社会信用代码').fill(partial);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForURL(/\/search\?/);
+    await checkPage('search');
+    await page.getByRole('link', { name: debtor.name }).click();
+    await page.waitForURL(new RegExp(`/subject/${debtor.code}$`));
+    expect(await page.locator('h1').textContent()).toBe(debtor.name);
+    const lists = page.locator('section[aria-labelledby="s-lists"]');
+    expect(await lists.textContent()).toMatch(/黑名单：失信被执行人/);
+    expect(await lists.textContent()).toContain('人民法院');
+    const debtors = await page.locator('section[aria-labelledby="s-debtors"]').textContent();
+    expect(debtors).toContain(debtor.court);
+    expect(await page.locator('section[aria-labelledby="s-registration"]').textContent()).toMatch(/\*/); // the legal representative, masked
+    await checkPage('subject');
+    // On a phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await checkPage('subject-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  let reportNumber = '';
+  let reportFile = '';
+
+  it('downloads the credit report, whose text has the name and the report number, and verifies it', async () => {
+    await page.goto(`${web.url}/subject/${debtor.code}`);
+    // The first report of a fresh credit process also loads the font: allow for a loaded machine.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('link', { name: '下载公共信用信息报告（PDF）' }).click()]);
+    reportNumber = /^credit-report-(R\d{8}[0-9A-Z]{12})\.pdf$/.exec(download.suggestedFilename())![1]!;
+    reportFile = path.join(ARTIFACTS, download.suggestedFilename());
+    await download.saveAs(reportFile);
+    const text = await pdfText(fs.readFileSync(reportFile));
+    expect(text).toContain(debtor.name);
+    expect(text).toContain(reportNumber);
+    expect(text).toContain(debtor.court);
+    expect(text).toContain(`${web.url}/verify/${reportNumber}`);
+    // Each read issues a report of its own: nothing caches or reuses one.
+    const again = await graph.graphql(`query($code: ID!) { subject(code: $code) { creditReport { number } } }`, { code: debtor.code });
+    expect(again.body.data.subject.creditReport.number).not.toBe(reportNumber);
+
+    await page.goto(`${web.url}/verify/${reportNumber}`);
+    expect(await page.locator('.verdict').getAttribute('data-genuine')).toBe('true');
+    expect(await page.locator('.verdict').textContent()).toContain('真实');
+    expect(await page.locator('code.digest').textContent()).toBe(crypto.createHash('sha256').update(fs.readFileSync(reportFile)).digest('hex'));
+    await page.setInputFiles('#report-file', reportFile);
+    await page.locator('.file-result.good').waitFor();
+    expect(await page.locator('.file-result').textContent()).toContain('未被篡改');
+    await checkPage('verify-genuine');
+
+    const altered = `${reportNumber.slice(0, -1)}${reportNumber.endsWith('0') ? '1' : '0'}`;
+    await page.goto(`${web.url}/verify`);
+    await page.getByLabel('报告编号').fill(altered);
+    await page.getByRole('button', { name: '查验' }).click();
+    await page.waitForURL(new RegExp(`/verify/${altered}$`));
+    expect(await page.locator('.verdict').getAttribute('data-genuine')).toBe('false');
+    expect(await page.locator('.verdict').textContent()).toContain('不真实');
+    await checkPage('verify-altered');
+  });
+
+  it('says an altered report file is not the issued one', async () => {
+    const tampered = fs.readFileSync(reportFile);
+    tampered[tampered.length - 20] = tampered[tampered.length - 20]! ^ 1;
+    const tamperedFile = path.join(ARTIFACTS, 'tampered.pdf');
+    fs.writeFileSync(tamperedFile, tampered);
+    await page.goto(`${web.url}/verify/${reportNumber}`);
+    await page.setInputFiles('#report-file', tamperedFile);
+    await page.locator('.file-result.bad').waitFor();
+    expect(await page.locator('.file-result').textContent()).toContain('已被篡改');
+  });
+
+  it('filters the black list by department and pages it', async () => {
+    await page.goto(`${web.url}/lists`);
+    await page.getByLabel('名单类别').selectOption('BLACK');
+    await page.getByLabel('认定部门').selectOption('COURTS');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/department=COURTS/);
+    const rows = page.locator('table.results tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const text of await rows.allTextContents()) expect(text).toContain('人民法院');
+    await checkPage('lists');
+    // A natural person on the list appears masked, on whichever page, and never by full identity number.
+    const person = graph.seeded.examples.dishonestPerson;
+    let seenMasked = false;
+    for (;;) {
+      expect(await page.content()).not.toContain(person);
+      seenMasked ||= (await page.locator('table.results').textContent())!.includes(`${person.slice(0, 6)}********${person.slice(14)}`);
+      const next = page.getByRole('link', { name: '下一页' });
+      if ((await next.count()) === 0) break;
+      await next.click();
+    }
+    expect(seenMasked).toBe(true);
+  });
+
+  it('shows double publicity with whether each decision was published on time', async () => {
+    await page.goto(`${web.url}/publicity?kind=PENALTY`);
+    expect(await page.locator('table.results tbody tr').count()).toBeGreaterThan(0);
+    await checkPage('publicity');
+    await page.getByLabel('认定部门').selectOption('ENVIRONMENT');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/department=ENVIRONMENT/);
+    expect(await page.locator('table.results caption').textContent()).toBe('行政处罚');
+    expect(await page.locator('table.results tbody tr').count()).toBeGreaterThan(0);
+    await page.goto(`${web.url}/self-service`);
+    expect(await page.locator('main').textContent()).toContain('网上提交暂未开通');
+    await checkPage('self-service');
+  });
+
+  it('switches to English and back', async () => {
+    await page.goto(`${web.url}/subject/${debtor.code}`);
+    await page.getByRole('link', { name: 'English' }).click();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('section[aria-labelledby="s-lists"] h2').textContent()).toContain('Red, black and key-attention lists');
+    await checkPage('subject-en');
+    await page.getByRole('link', { name: '中文' }).click();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  });
+
+  it('logs a clerk in with the credit office key, and refuses a wrong one', async () => {
+    await page.goto(`${web.url}/console/check`);
+    await page.waitForURL(/\/console\/login$/);
+    await page.getByLabel('访问凭证（API Key）').fill('cgk_not-a-key');
+    await page.getByRole('button', { name: '登录' }).click();
+    expect(await page.locator('.notice.error').textContent()).toContain('凭证无效');
+    await checkPage('console-login');
+    await page.getByLabel('访问凭证（API Key）').fill(graph.credentials.CREDIT_OFFICE.apiKey);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/console$/);
+    const cookie = (await browser.context.cookies()).find((c) => c.name === 'cg_console');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookie!.value).not.toContain(graph.credentials.CREDIT_OFFICE.apiKey);
+  });
+
+  it('checks a list of bidders in one go and offers the table as CSV', async () => {
+    const clean = graph.seeded.examples.clean;
+    await page.goto(`${web.url}/console/check`);
+    // A CSV of two bidders (one by code, one by name), then a mistyped code and an unknown name pasted.
+    const csvFile = path.join(ARTIFACTS, 'bidders.csv');
+    fs.writeFileSync(csvFile, `\uFEFF统一社会信用代码,名称\r\n${clean},\r\n,${debtor.name}\r\n`);
+    await page.setInputFiles('#csv', csvFile);
+    await page.waitForFunction(() => (document.getElementById('codes') as HTMLTextAreaElement).value.includes('名称'));
+    const box = page.getByLabel('投标人统一社会信用代码或名称（每行一个，或逗号分隔）');
+    await box.fill(`${await box.inputValue()}\n91350100M000100Y4X\n不存在的建筑有限公司`);
+    await page.getByLabel('查询事由（记入审计日志）').fill('招标 2026-017');
+    await page.getByRole('button', { name: '核查' }).click();
+    const rows = page.locator('table.check tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain('无限制');
+    expect(await rows.nth(1).textContent()).toContain('禁止');
+    const problems = await page.locator('.notice.error').textContent();
+    expect(problems).toContain('91350100M000100Y4X');
+    expect(problems).toContain('不存在的建筑有限公司');
+    await checkPage('bidder-check');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 CSV' }).click()]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toMatch(/^统一社会信用代码,名称,核查结论/);
+    expect(lines[1]).toContain(`${clean},`);
+    expect(csv).toContain(debtor.code);
+    expect(csv).toContain('禁止');
+  });
+
+  it('shows the credit office an overdue objection and the statistics as charts with their numbers', async () => {
+    // An objection to a tax violation record, filed through the API by a department, then aged past
+    // its 20 days (the clock cannot be moved for a process; the deadline is derived from filed_at).
+    const disputed = graph.seeded.examples.majorTaxViolation;
+    const record = await graph.graphql(`query($code: ID!) { subject(code: $code) { tax { majorViolations { recordId } } } }`, { code: disputed });
+    const filed = await graph.graphql(
+      `mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id } }`,
+      { input: { subjectCode: disputed, department: 'TAX', recordId: record.body.data.subject.tax.majorViolations[0].recordId, reason: '已补缴税款及滞纳金', idempotencyKey: `web-${crypto.randomUUID()}` } },
+      graph.as('DEPARTMENT'),
+    );
+    expect(filed.body.errors).toBeUndefined();
+    const objectionId: string = filed.body.data.fileObjection.id;
+    const db = new Client({ connectionString: graph.databaseUrl });
+    await db.connect();
+    await db.query(`UPDATE credit.objection SET filed_at = now() - interval '25 days' WHERE id = $1`, [objectionId]);
+    await db.end();
+
+    await page.goto(`${web.url}/console`);
+    const overdue = page.locator('table.results').first();
+    expect(await overdue.textContent()).toContain(disputed);
+    expect(await overdue.locator('tr.overdue').count()).toBe(1);
+    expect(await overdue.locator('tr.overdue').textContent()).toContain('已逾期');
+    expect(await page.locator('figure.chart svg[role=img]').count()).toBe(4);
+    await checkPage('console');
+    const checksThisMonth = page.locator('#chart-checks table.numbers tbody tr').last();
+    expect(await page.locator('#chart-checks table.numbers tbody tr').count()).toBe(6);
+    expect(Number(await checksThisMonth.locator('td').first().textContent())).toBeGreaterThanOrEqual(2); // the bidder check's two
+    for (const [url, name] of [['/console/lists', 'console-lists'], ['/console/catalogue', 'console-catalogue'], ['/console/lookup?jointCase=1', 'console-lookup']]) {
+      await page.goto(`${web.url}${url!}`);
+      await checkPage(name!);
+    }
+    expect(await page.locator('main').textContent()).toContain('未找到');
+    await page.goto(`${web.url}/console/catalogue`);
+    expect(await page.locator('table.results tbody tr').count()).toBeGreaterThan(5);
+    await page.goto(`${web.url}/console`);
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.waitForURL(/\/console\/login$/);
+    await page.goto(`${web.url}/console`);
+    await page.waitForURL(/\/console\/login$/);
+  });
+
+  it('issues no report while a department is down, and the subject page says which part is missing', async () => {
+    await graph.graph.stopService('tax');
+    // A subject nobody asked for yet: nothing of it is in the gateway's cache.
+    const code = graph.seeded.examples.environmentalBlack;
+    await page.goto(`${web.url}/subject/${code}`);
+    await page.getByRole('link', { name: '下载公共信用信息报告（PDF）' }).click();
+    await page.waitForURL(/report\.pdf$/);
+    expect(await page.locator('.notice.error').textContent()).toContain('暂不能出具信用报告：税务部门暂未响应');
+    await checkPage('report-unavailable');
+    await page.goto(`${web.url}/subject/${code}`);
+    expect(await page.locator('.notice').first().textContent()).toContain('部分部门暂未响应');
+    expect(await page.locator('section[aria-labelledby="s-taxRatings"]').textContent()).toContain('该部门暂未响应');
+    expect(await page.locator('section[aria-labelledby="s-registration"] article').count()).toBe(1); // the others still answer
+    await checkPage('subject-department-down');
+  });
+
+  it('sent no request anywhere but this host, and raised no page error', () => {
+    expect(browser.offHostRequests).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * The public credit website and the credit office's console: one Fastify app of server-rendered
+ * pages that reads the graph only through the gateway's public API (web/graph.ts). Every asset
+ * (stylesheet, script, the Chinese web font) is served from this repository and node_modules, so
+ * the site works on a network without internet; the Content-Security-Policy allows nothing else.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHttpServer } from '../lib/http';
+import type { Logger } from '../lib/logger';
+import { ROOT_DIR } from '../lib/config';
+import type { Locale } from '../lib/credit-report';
+import { CHINESE_FONT_PATH } from '../lib/fonts';
+import { graphClient, type Credential } from './graph';
+import { SessionStore, cookies } from './session';
+import type { PageContext } from './pages/context';
+import { homePage, listsPage, publicityPage, reportPdf, searchPage, selfServicePage, subjectPage, verifyFile, verifyPage } from './pages/public';
+import {
+  cataloguePage, checkPage, credentialWorks, dashboardPage, loginPage, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
+} from './pages/console';
+
+export interface WebOptions {
+  gatewayUrl: string;
+  logger: Logger;
+}
+
+// From the repository root: this file also runs as built JavaScript (scripts/build.ts).
+const ASSETS_DIR = path.join(ROOT_DIR, 'web', 'assets');
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'site.css': { file: path.join(ASSETS_DIR, 'site.css'), type: 'text/css; charset=utf-8' },
+  'site.js': { file: path.join(ASSETS_DIR, 'site.js'), type: 'text/javascript; charset=utf-8' },
+  'source-han-sans-cn.woff2': { file: CHINESE_FONT_PATH, type: 'font/woff2' },
+};
+
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
+function localeOf(request: FastifyRequest, reply: FastifyReply): Locale {
+  const asked = (request.query as Record<string, string | undefined>).lang;
+  if (asked === 'zh' || asked === 'en') {
+    reply.header('set-cookie', `lang=${asked}; Path=/; SameSite=Lax; Max-Age=31536000`);
+    return asked;
+  }
+  return cookies(request).lang === 'en' ? 'en' : 'zh';
+}
+
+export async function buildWebApp(options: WebOptions) {
+  const app = createHttpServer(options.logger, { bodyLimit: 10 * 1024 * 1024 });
+  const sessions = new SessionStore();
+  const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: fs.readFileSync(asset.file) }]));
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addContentTypeParser('application/pdf', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+  });
+
+  const context = (request: FastifyRequest, reply: FastifyReply): PageContext => ({
+    locale: localeOf(request, reply),
+    url: request.url,
+    graph: graphClient(options.gatewayUrl, () => String(request.id)),
+    query: request.query as Record<string, string | undefined>,
+  });
+  const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
+
+  /** A console route: its handler runs with the session's credential, or the visitor is sent to log in. */
+  const consoleRoute =
+    <R extends FastifyRequest>(handler: (ctx: ConsoleContext, request: R, reply: FastifyReply) => Promise<unknown>) =>
+    async (request: R, reply: FastifyReply) => {
+      const session = sessions.get(request);
+      if (!session) return reply.redirect('/console/login', 303);
+      return handler({ ...context(request, reply), credential: session.credential }, request, reply);
+    };
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      const result = await graphClient(options.gatewayUrl)('{ __typename }');
+      return reply.code(result.status === 200 ? 200 : 503).send({ ok: result.status === 200, gateway: result.status });
+    } catch (error) {
+      return reply.code(503).send({ ok: false, gateway: (error as Error).message });
+    }
+  });
+  app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+    const asset = assets[request.params.name];
+    if (!asset) return reply.code(404).send('not found');
+    return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(asset.body);
+  });
+
+  app.get('/', async (request, reply) => sendPage(reply, homePage(context(request, reply))));
+  app.get('/search', async (request, reply) => {
+    const outcome = await searchPage(context(request, reply));
+    return typeof outcome === 'string' ? sendPage(reply, outcome) : reply.redirect(outcome.redirect, 303);
+  });
+  app.get<{ Params: { code: string } }>('/subject/:code', async (request, reply) => sendPage(reply, await subjectPage(context(request, reply), request.params.code)));
+  app.get<{ Params: { code: string } }>('/subject/:code/report.pdf', async (request, reply) => {
+    const report = await reportPdf(context(request, reply), request.params.code);
+    if ('page' in report) return sendPage(reply, report.page, report.status);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="credit-report-${report.number}.pdf"`)
+      .header('cache-control', 'no-store')
+      .send(report.pdf);
+  });
+  app.get('/lists', async (request, reply) => sendPage(reply, await listsPage(context(request, reply))));
+  app.get('/publicity', async (request, reply) => sendPage(reply, await publicityPage(context(request, reply))));
+  app.get('/verify', async (request, reply) => {
+    const number = (request.query as { number?: string }).number?.trim();
+    return number ? reply.redirect(`/verify/${encodeURIComponent(number)}`, 303) : sendPage(reply, await verifyPage(context(request, reply), null));
+  });
+  app.get<{ Params: { number: string } }>('/verify/:number', async (request, reply) => sendPage(reply, await verifyPage(context(request, reply), request.params.number)));
+  app.post<{ Params: { number: string } }>('/verify/:number/file', async (request, reply) => {
+    if (!Buffer.isBuffer(request.body)) return reply.code(415).send({ error: 'send the report as application/pdf' });
+    return verifyFile(context(request, reply), request.params.number, request.body);
+  });
+  app.get('/self-service', async (request, reply) => sendPage(reply, selfServicePage(context(request, reply))));
+
+  // --- The console ---
+  app.get('/console/login', async (request, reply) => sendPage(reply, loginPage(context(request, reply), false)));
+  app.post<{ Body: Record<string, string> }>('/console/login', async (request, reply) => {
+    const ctx = context(request, reply);
+    const credential: Credential = { apiKey: (request.body.apiKey ?? '').trim(), purpose: (request.body.purpose ?? '').trim() || '信用办日常监管' };
+    if (!credential.apiKey || !(await credentialWorks(ctx.graph, credential))) return sendPage(reply, loginPage(ctx, true), 401);
+    sessions.open(reply, credential);
+    return reply.redirect('/console', 303);
+  });
+  app.post('/console/logout', async (request, reply) => {
+    sessions.close(request, reply);
+    return reply.redirect('/console/login', 303);
+  });
+  type FormRequest = FastifyRequest<{ Body: Record<string, string> }>;
+  app.get('/console', consoleRoute(async (ctx, _request, reply) => sendPage(reply, await dashboardPage(ctx))));
+  app.get('/console/check', consoleRoute(async (ctx, _request, reply) =>
+    sendPage(reply, checkPage(ctx, { codes: '', scenario: 'PUBLIC_RESOURCE_TRADING', purpose: ctx.credential.purpose }))));
+  app.post('/console/check', consoleRoute(async (ctx, request: FormRequest, reply) => {
+    const input = { codes: request.body.codes ?? '', scenario: request.body.scenario ?? '', purpose: request.body.purpose ?? '' };
+    const outcome = await runBidderCheck(ctx, input);
+    const session = sessions.get(request);
+    if (session && outcome.table) session.lastCheck = { header: outcome.table.header, rows: outcome.table.rows };
+    return sendPage(reply, checkPage(ctx, { ...input, outcome }));
+  }));
+  app.get('/console/check.csv', consoleRoute(async (_ctx, request, reply) => {
+    const last = sessions.get(request)?.lastCheck;
+    if (!last) return reply.redirect('/console/check', 303);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="bidder-check.csv"').send(toCsv(last));
+  }));
+  app.get('/console/lists', consoleRoute(async (ctx, _request, reply) => sendPage(reply, publishPage(ctx, null))));
+  for (const [url, end] of [['/console/lists', false], ['/console/lists/end', true]] as const) {
+    app.post(url, consoleRoute(async (ctx, request: FormRequest, reply) => sendPage(reply, publishPage(ctx, await publishListEntry(ctx, request.body, end)))));
+  }
+  app.get('/console/catalogue', consoleRoute(async (ctx, _request, reply) => sendPage(reply, await cataloguePage(ctx))));
+  app.get('/console/lookup', consoleRoute(async (ctx, _request, reply) => sendPage(reply, await lookupPage(ctx))));
+
+  return app;
+}

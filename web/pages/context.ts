@@ -1,0 +1,39 @@
+/** What every page handler gets: the language, its own URL, and the graph as this visitor may ask it. */
+import type { Locale } from '../../lib/credit-report';
+import type { GraphRequest, GraphResult } from '../graph';
+import { errorWith } from '../graph';
+import { html, notice, type Html } from '../html';
+import { t } from '../i18n';
+
+export interface PageContext {
+  locale: Locale;
+  url: string;
+  graph: GraphRequest;
+  query: Record<string, string | undefined>;
+}
+
+/** What went wrong with a request, in the visitor's language, with the graph's own message for detail. */
+export function errorNotice(locale: Locale, result: GraphResult<unknown>): Html | null {
+  if (result.errors.length === 0) return null;
+  if (result.status === 429 || errorWith(result, 'RATE_LIMITED')) return notice('error', t(locale, 'rateLimited'));
+  if (result.status === 401 || errorWith(result, 'UNAUTHENTICATED')) return notice('error', t(locale, 'badKey'));
+  const serious = result.errors.filter((e) => e.extensions?.code !== 'DEPARTMENT_UNAVAILABLE' && e.extensions?.code !== 'FORBIDDEN');
+  if (serious.length === 0) {
+    return errorWith(result, 'DEPARTMENT_UNAVAILABLE') ? notice('info', t(locale, 'unavailable')) : null;
+  }
+  return notice('error', html`${t(locale, 'error')}${serious.map((e) => e.message).join('；')}`);
+}
+
+/** A page's "first page / next page" links for a cursor-paged list. */
+export function pager(locale: Locale, url: string, next: string | null, hasAfter: boolean): Html {
+  const withAfter = (after: string | null) => {
+    const parsed = new URL(url, 'http://local');
+    if (after) parsed.searchParams.set('after', after);
+    else parsed.searchParams.delete('after');
+    return `${parsed.pathname}${parsed.search}`;
+  };
+  return html`<nav class="pager" aria-label="${t(locale, 'nextPage')}">
+    ${hasAfter ? html`<a href="${withAfter(null)}">${t(locale, 'firstPage')}</a>` : ''}
+    ${next ? html`<a href="${withAfter(next)}" rel="next">${t(locale, 'nextPage')}</a>` : ''}
+  </nav>`;
+}

@@ -1,0 +1,315 @@
+/**
+ * The public pages (甘州 二(一), 五(三); 柴桑 (十六)): search, the subject page and its credit
+ * report, the lists, double publicity, report verification, and where to file objections. Every
+ * read is the gateway's public API without a credential: what PUBLIC may read, masked.
+ */
+import crypto from 'node:crypto';
+import { departmentName, label, REPORT_SELECTION, reportSections, valueName, type Locale, type ReportListEntry, type ReportRecords, type ReportSection } from '../../lib/credit-report';
+import { maskResidentId, validateSubjectCode } from '../../lib/identifiers';
+import { todayInChina } from '../../lib/clock';
+import { html, href, notice, page, type Html } from '../html';
+import { t, word } from '../i18n';
+import { errorNotice, pager, type PageContext } from './context';
+
+const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
+const LIST_KINDS = ['BLACK', 'RED', 'KEY_ATTENTION'];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const inForce = (entry: { since: string; until: string | null }, today: string) => entry.since <= today && (!entry.until || entry.until > today);
+
+function listBadges(locale: Locale, entries: { kind: string; since: string; until: string | null }[]): Html {
+  const today = todayInChina();
+  const kinds = [...new Set(entries.filter((e) => inForce(e, today)).map((e) => e.kind))];
+  return html`${kinds.map((kind) => html`<span class="badge ${kind.toLowerCase()}">${valueName(kind, locale)}</span> `)}`;
+}
+
+function searchForm(locale: Locale, q: string): Html {
+  return html`<form class="search" action="/search" method="get" role="search">
+    <label for="q">${t(locale, 'searchLabel')}</label>
+    <div class="row"><input id="q" name="q" type="search" value="${q}" required maxlength="100" aria-describedby="q-hint" autocomplete="off">
+    <button type="submit">${t(locale, 'searchButton')}</button></div>
+    <p id="q-hint" class="hint">${t(locale, 'searchHint')}</p>
+  </form>`;
+}
+
+export function homePage(ctx: PageContext): string {
+  return page({
+    locale: ctx.locale,
+    url: ctx.url,
+    title: t(ctx.locale, 'searchTitle'),
+    body: html`${searchForm(ctx.locale, '')}
+      <ul class="tiles">
+        <li><a href="/lists?kind=BLACK">${valueName('BLACK', ctx.locale)}</a></li>
+        <li><a href="/lists?kind=RED">${valueName('RED', ctx.locale)}</a></li>
+        <li><a href="/lists?kind=KEY_ATTENTION">${valueName('KEY_ATTENTION', ctx.locale)}</a></li>
+        <li><a href="/publicity">${t(ctx.locale, 'navPublicity')}</a></li>
+        <li><a href="/verify">${t(ctx.locale, 'navVerify')}</a></li>
+      </ul>`,
+  });
+}
+
+interface SearchData {
+  searchSubjects: {
+    totalCount: number;
+    hasNextPage: boolean;
+    endCursor: string | null;
+    nodes: { matchedBy: string; subject: { code: string; name: string | null; lists: { kind: string; since: string; until: string | null }[] } }[];
+  };
+}
+
+/** A whole valid code goes straight to its subject page; anything else is searched. */
+export async function searchPage(ctx: PageContext): Promise<{ redirect: string } | string> {
+  const q = (ctx.query.q ?? '').trim();
+  const { locale } = ctx;
+  const code = validateSubjectCode(q);
+  if (code.valid) return { redirect: `/subject/${code.code}` };
+  let body: Html = searchForm(locale, q);
+  if (q) {
+    const result = await ctx.graph<SearchData>(
+      `query Search($q: String!, $after: String) { searchSubjects(query: $q, first: 20, after: $after) {
+        totalCount hasNextPage endCursor nodes { matchedBy subject { code name lists { kind since until } } } } }`,
+      { q, after: ctx.query.after ?? null },
+    );
+    const found = result.data?.searchSubjects;
+    body = html`${body}${errorNotice(locale, result)}${
+      found
+        ? found.nodes.length === 0
+          ? notice('info', t(locale, 'searchNone'))
+          : html`<p class="count" role="status">${t(locale, 'searchResults', { n: found.totalCount })}</p>
+            <table class="results"><thead><tr><th scope="col">${t(locale, 'name')}</th><th scope="col">${t(locale, 'code')}</th><th scope="col">${t(locale, 'lists')}</th></tr></thead>
+            <tbody>${found.nodes.map((n) => html`<tr>
+              <td><a href="/subject/${n.subject.code}">${n.subject.name ?? t(locale, 'noName')}</a></td>
+              <td><code>${n.subject.code}</code></td><td>${listBadges(locale, n.subject.lists)}</td></tr>`)}</tbody></table>
+            ${pager(locale, ctx.url, found.hasNextPage ? found.endCursor : null, !!ctx.query.after)}`
+        : ''
+    }`;
+  }
+  return page({ locale, url: ctx.url, title: t(locale, 'searchTitle'), body });
+}
+
+interface SubjectData {
+  subject: ({ code: string; kind: string; lists: ReportListEntry[] } & ReportRecords) | null;
+}
+
+export function sectionsHtml(locale: Locale, sections: ReportSection[]): Html {
+  return html`${sections.map((section) => html`<section class="records" aria-labelledby="s-${section.id}">
+    <h2 id="s-${section.id}">${section.title} <span class="provider">${t(locale, 'provider')}：${section.department}</span></h2>
+    ${section.note ? html`<p class="empty">${section.note}</p>` : ''}
+    ${section.items.map((item) => html`<article class="record${item.mark ? ` marked ${item.mark.toLowerCase()}` : ''}">
+      <h3>${item.title}${item.mark ? html` <span class="mark">${t(locale, item.mark)}</span>` : ''}</h3>
+      <dl>
+        ${item.authority ? html`<div><dt>${t(locale, 'authority')}</dt><dd>${item.authority}</dd></div>` : ''}
+        ${item.basis ? html`<div><dt>${t(locale, 'basis')}</dt><dd>${item.basis}</dd></div>` : ''}
+        ${item.fields.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}
+      </dl>
+    </article>`)}
+  </section>`)}`;
+}
+
+export async function subjectPage(ctx: PageContext, rawCode: string): Promise<string> {
+  const { locale } = ctx;
+  const result = await ctx.graph<SubjectData>(
+    `query SubjectPage($code: ID!) { subject(code: $code) { code kind lists { kind reason department sourceRecord since until } ${REPORT_SELECTION} } }`,
+    { code: rawCode },
+  );
+  const subject = result.data?.subject;
+  if (!subject) {
+    return page({ locale, url: ctx.url, title: t(locale, 'subjectTitle'), body: html`${errorNotice(locale, result)}${searchForm(locale, rawCode)}` });
+  }
+  const sections = reportSections(subject, subject.lists, locale);
+  return page({
+    locale,
+    url: ctx.url,
+    title: subject.name ?? subject.code,
+    body: html`<p class="subject-code">${t(locale, 'code')}：<code>${subject.code}</code> ${listBadges(locale, subject.lists)}</p>
+      ${errorNotice(locale, result)}
+      <p><a class="button" href="/subject/${subject.code}/report.pdf">${t(locale, 'downloadReport')}</a></p>
+      <p class="hint">${t(locale, 'reportNote')}</p>
+      ${sectionsHtml(locale, sections)}`,
+  });
+}
+
+/** The credit report PDF, issued by the credit office for what PUBLIC may read; or a page saying why not. */
+export async function reportPdf(ctx: PageContext, code: string): Promise<{ number: string; pdf: Buffer } | { page: string; status: number }> {
+  const result = await ctx.graph<{ subject: { creditReport: { number: string; pdf: string } | null } | null }>(
+    `query CreditReport($code: ID!) { subject(code: $code) { creditReport { number pdf } } }`,
+    { code },
+  );
+  const report = result.data?.subject?.creditReport;
+  if (report) return { number: report.number, pdf: Buffer.from(report.pdf, 'base64') };
+  const { locale } = ctx;
+  const missing = result.errors.flatMap((e) => (e.extensions?.code === 'DEPARTMENT_UNAVAILABLE' ? ((e.extensions.departments as string[] | undefined) ?? [e.extensions.department as string]) : []));
+  const body = missing.length > 0
+    ? notice('error', t(locale, 'reportUnavailable', { departments: [...new Set(missing)].filter(Boolean).map((d) => departmentName(d, locale)).join('、') }))
+    : (errorNotice(locale, result) ?? notice('error', t(locale, 'error')));
+  return {
+    status: missing.length > 0 ? 503 : 502,
+    page: page({ locale, url: ctx.url, title: t(locale, 'downloadReport'), body: html`${body}<p><a href="/subject/${code}">${t(locale, 'backToSubject')}</a></p>` }),
+  };
+}
+
+function select(id: string, name: string, labelText: string, options: [string, string][], selected: string | undefined): Html {
+  return html`<div class="field"><label for="${id}">${labelText}</label><select id="${id}" name="${name}">
+    ${options.map(([value, text]) => html`<option value="${value}"${value === (selected ?? '') ? html` selected` : ''}>${text}</option>`)}
+  </select></div>`;
+}
+
+function dateField(id: string, name: string, labelText: string, value: string | undefined): Html {
+  return html`<div class="field"><label for="${id}">${labelText}</label><input id="${id}" name="${name}" type="date" value="${value ?? ''}"></div>`;
+}
+
+/**
+ * A listed subject: an organisation by name, linked; a natural person by the masked identity
+ * number only, never linked, so the public page carries no full resident ID (even where the
+ * graph still answers one: issue 13 masks them at the source).
+ */
+function listedSubject(locale: Locale, code: string, name: string | null): Html {
+  const parsed = validateSubjectCode(code);
+  if (parsed.valid && parsed.kind === 'NATURAL_PERSON') return html`<code>${maskResidentId(code)}</code>`;
+  return html`<a href="/subject/${code}">${name ?? t(locale, 'noName')}</a><br><code>${code}</code>`;
+}
+
+interface ListsData {
+  listEntries: { hasNextPage: boolean; endCursor: string | null; nodes: { code: string; subject: { name: string | null }; kind: string; reason: string; department: string; sourceRecord: string; since: string; until: string | null }[] };
+}
+
+export async function listsPage(ctx: PageContext): Promise<string> {
+  const { locale, query } = ctx;
+  const kind = LIST_KINDS.includes(query.kind ?? '') ? query.kind! : 'BLACK';
+  const department = DEPARTMENTS.includes(query.department ?? '') ? query.department! : null;
+  const from = DATE.test(query.from ?? '') ? query.from! : null;
+  const to = DATE.test(query.to ?? '') ? query.to! : null;
+  const result = await ctx.graph<ListsData>(
+    `query Lists($kind: ListKind!, $after: String, $department: Department, $from: String, $to: String) {
+      listEntries(kind: $kind, first: 20, after: $after, department: $department, from: $from, to: $to) {
+        hasNextPage endCursor nodes { code subject { name } kind reason department sourceRecord since until } } }`,
+    { kind, after: query.after ?? null, department, from, to },
+  );
+  const entries = result.data?.listEntries;
+  const form = html`<form class="filters" method="get" action="/lists">
+    ${select('kind', 'kind', t(locale, 'kind'), LIST_KINDS.map((k) => [k, valueName(k, locale)]), kind)}
+    ${select('department', 'department', t(locale, 'department'), [['', t(locale, 'allDepartments')], ...DEPARTMENTS.map((d): [string, string] => [d, departmentName(d, locale)])], department ?? '')}
+    ${dateField('from', 'from', t(locale, 'from'), from ?? undefined)}${dateField('to', 'to', t(locale, 'to'), to ?? undefined)}
+    <button type="submit">${t(locale, 'filter')}</button>
+  </form>`;
+  const table = entries
+    ? entries.nodes.length === 0
+      ? notice('info', t(locale, 'noEntries'))
+      : html`<table class="results"><caption>${valueName(kind, locale)}</caption><thead><tr>
+          <th scope="col">${t(locale, 'name')}</th><th scope="col">${t(locale, 'reason')}</th><th scope="col">${t(locale, 'department')}</th>
+          <th scope="col">${t(locale, 'since')}</th><th scope="col">${t(locale, 'until')}</th></tr></thead>
+          <tbody>${entries.nodes.map((e) => html`<tr><td>${listedSubject(locale, e.code, e.subject.name)}</td>
+            <td>${e.reason}</td><td>${departmentName(e.department, locale)}</td><td>${e.since}</td><td>${e.until ?? label('open', locale)}</td></tr>`)}</tbody></table>
+          ${pager(locale, ctx.url, entries.hasNextPage ? entries.endCursor : null, !!query.after)}`
+    : '';
+  return page({ locale, url: ctx.url, title: t(locale, 'listsTitle'), body: html`${form}${errorNotice(locale, result)}${table}` });
+}
+
+interface PublicityData {
+  decisions: { hasNextPage: boolean; endCursor: string | null; nodes: { subject: { code: string; name: string | null }; decisionNumber: string; title: string; content: string; basis: string | null; authority: string; decidedOn: string; publishedOn: string; onTime: boolean }[] };
+}
+
+/** The departments that publish decisions, each with its own field and the kinds it decides. */
+const PUBLISHERS: Record<string, { field: string; kinds: string[] }> = {
+  MARKET: { field: 'marketDoublePublicity', kinds: ['PENALTY', 'LICENCE'] },
+  ENVIRONMENT: { field: 'environmentDoublePublicity', kinds: ['PENALTY'] },
+};
+
+export async function publicityPage(ctx: PageContext): Promise<string> {
+  const { locale, query } = ctx;
+  const department = query.department === 'ENVIRONMENT' ? 'ENVIRONMENT' : 'MARKET';
+  const publisher = PUBLISHERS[department]!;
+  const kind = publisher.kinds.includes(query.kind ?? '') ? query.kind! : 'PENALTY';
+  const authority = (query.authority ?? '').trim() || null;
+  const from = DATE.test(query.from ?? '') ? query.from! : null;
+  const to = DATE.test(query.to ?? '') ? query.to! : null;
+  const result = await ctx.graph<PublicityData>(
+    `query Publicity($kind: DecisionKind!, $authority: String, $from: String, $to: String, $after: String) {
+      decisions: ${publisher.field}(kind: $kind, authority: $authority, from: $from, to: $to, first: 20, after: $after) {
+        hasNextPage endCursor nodes { subject { code name } decisionNumber title content basis authority decidedOn publishedOn onTime } } }`,
+    { kind, authority, from, to, after: query.after ?? null },
+  );
+  const decisions = result.data?.decisions;
+  const form = html`<form class="filters" method="get" action="/publicity">
+    ${select('department', 'department', t(locale, 'department'), Object.keys(PUBLISHERS).map((d): [string, string] => [d, departmentName(d, locale)]), department)}
+    ${select('kind', 'kind', t(locale, 'decisionKind'), [['PENALTY', t(locale, 'PENALTY')], ['LICENCE', t(locale, 'LICENCE')]], kind)}
+    <div class="field"><label for="authority">${t(locale, 'authorityFilter')}</label><input id="authority" name="authority" value="${authority ?? ''}"></div>
+    ${dateField('from', 'from', t(locale, 'decidedFrom'), from ?? undefined)}${dateField('to', 'to', t(locale, 'decidedTo'), to ?? undefined)}
+    <button type="submit">${t(locale, 'filter')}</button>
+  </form>`;
+  const table = decisions
+    ? decisions.nodes.length === 0
+      ? notice('info', t(locale, 'noDecisions'))
+      : html`<table class="results"><caption>${word(locale, kind)}</caption><thead><tr>
+          <th scope="col">${t(locale, 'decisionNumber')}</th><th scope="col">${t(locale, 'subject')}</th><th scope="col">${t(locale, 'matter')}</th>
+          <th scope="col">${t(locale, 'authority')}</th><th scope="col">${t(locale, 'decidedOn')}</th><th scope="col">${t(locale, 'publishedOn')}</th><th scope="col">${t(locale, 'onTime')}</th></tr></thead>
+          <tbody>${decisions.nodes.map((d) => html`<tr><td>${d.decisionNumber}</td><td><a href="/subject/${d.subject.code}">${d.subject.name ?? d.subject.code}</a></td>
+            <td>${d.title}<br><span class="hint">${d.content}${d.basis ? html`；${t(locale, 'basis')}：${d.basis}` : ''}</span></td>
+            <td>${d.authority}</td><td>${d.decidedOn}</td><td>${d.publishedOn}</td><td>${d.onTime ? t(locale, 'yes') : html`<strong>${t(locale, 'no')}</strong>`}</td></tr>`)}</tbody></table>
+          ${pager(locale, ctx.url, decisions.hasNextPage ? decisions.endCursor : null, !!query.after)}`
+    : '';
+  return page({ locale, url: ctx.url, title: t(locale, 'publicityTitle'), body: html`${form}${errorNotice(locale, result)}${table}` });
+}
+
+interface VerificationData {
+  verifyCreditReport: { number: string; genuine: boolean; code: string | null; subjectName: string | null; issuedAt: string | null; sha256: string | null; unaltered: boolean | null };
+}
+
+const VERIFY = `query Verify($number: String!, $sha256: String) {
+  verifyCreditReport(number: $number, sha256: $sha256) { number genuine code subjectName issuedAt sha256 unaltered } }`;
+
+export async function verifyPage(ctx: PageContext, number: string | null): Promise<string> {
+  const { locale } = ctx;
+  const form = html`<form class="search" method="get" action="/verify">
+    <label for="number">${t(locale, 'reportNumber')}</label>
+    <div class="row"><input id="number" name="number" value="${number ?? ''}" required autocomplete="off"><button type="submit">${t(locale, 'verifyButton')}</button></div>
+  </form>`;
+  if (!number) return page({ locale, url: ctx.url, title: t(locale, 'verifyTitle'), body: form });
+  const result = await ctx.graph<VerificationData>(VERIFY, { number, sha256: null });
+  const verification = result.data?.verifyCreditReport;
+  let outcome: Html;
+  if (!verification) {
+    const malformed = result.errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT');
+    outcome = malformed ? html`<div class="verdict bad" role="status" data-genuine="false">${t(locale, 'malformed')}</div>` : (errorNotice(locale, result) ?? html``);
+  } else if (!verification.genuine) {
+    outcome = html`<div class="verdict bad" role="status" data-genuine="false">${t(locale, 'notGenuine')}</div>`;
+  } else {
+    outcome = html`<div class="verdict good" role="status" data-genuine="true">${t(locale, 'genuine')}</div>
+      <dl class="facts">
+        <div><dt>${t(locale, 'reportNumber')}</dt><dd><code>${verification.number}</code></dd></div>
+        <div><dt>${t(locale, 'subject')}</dt><dd>${verification.code?.includes('*')
+          ? html`<code>${verification.code}</code>` // a natural person, masked by the graph: nothing to link to
+          : html`<a href="/subject/${verification.code ?? ''}">${verification.subjectName ?? verification.code}</a>（<code>${verification.code}</code>）`}</dd></div>
+        <div><dt>${t(locale, 'issuedAt')}</dt><dd>${verification.issuedAt}</dd></div>
+        <div><dt>${t(locale, 'digest')}</dt><dd><code class="digest">${verification.sha256}</code></dd></div>
+      </dl>
+      <form class="file-check" data-number="${verification.number}" data-unaltered="${t(locale, 'unaltered')}" data-altered="${t(locale, 'altered')}">
+        <h2>${t(locale, 'checkFile')}</h2>
+        <label for="report-file">${t(locale, 'fileLabel')}</label>
+        <input id="report-file" type="file" accept="application/pdf,.pdf">
+        <p class="file-result" role="status" aria-live="polite"></p>
+      </form>`;
+  }
+  return page({ locale, url: ctx.url, title: t(locale, 'verifyTitle'), body: html`${form}${outcome}` });
+}
+
+/** A file posted to /verify/<number>/file: hashed here, compared by the graph. */
+export async function verifyFile(ctx: PageContext, number: string, file: Buffer): Promise<{ unaltered: boolean | null; genuine: boolean }> {
+  const sha256 = crypto.createHash('sha256').update(file).digest('hex');
+  const result = await ctx.graph<VerificationData>(VERIFY, { number, sha256 });
+  const verification = result.data?.verifyCreditReport;
+  return { genuine: verification?.genuine ?? false, unaltered: verification?.unaltered ?? null };
+}
+
+const SELF_SERVICE = {
+  zh: html`<p>信用主体认为公示的信用信息有误，可以提出异议；信息提供单位应在 20 日内核查，核查期间相关惩戒措施暂停，信息有误的予以更正或撤销。</p>
+    <p>主体纠正失信行为后，可以申请信用修复（作出信用承诺、完成整改、参加信用培训、提交信用报告或参加公益服务）。修复完成后停止公示，联合惩戒措施终止。</p>
+    <p><strong>网上提交暂未开通：</strong>网上提交需要先核验申请人即该主体本人（或其法定代表人）的身份，平台目前尚不提供这种核验。在此之前，请携带营业执照和身份证件到信用办窗口或作出记录的部门提交异议或修复申请；受理后凭申请编号查询办理进度。</p>`,
+  en: html`<p>A subject that believes a published record is wrong may file an objection: the providing department verifies it within 20 days, the punishments it triggers are suspended meanwhile, and wrong information is corrected or revoked.</p>
+    <p>After correcting its conduct (a credit commitment, rectification, training, a credit report or public-interest service), a subject may apply for credit repair; once approved, publication stops and the joint measures end.</p>
+    <p><strong>Online filing is not open yet:</strong> it needs the applicant to prove they are the subject (or its legal representative), which the platform cannot verify yet. Until then, file at the credit office's counter or with the department that made the record, with the business licence and an identity document, and follow the application by its number.</p>`,
+} as const;
+
+export function selfServicePage(ctx: PageContext): string {
+  return page({ locale: ctx.locale, url: ctx.url, title: t(ctx.locale, 'selfServiceTitle'), body: SELF_SERVICE[ctx.locale] });
+}

@@ -1,0 +1,59 @@
+/**
+ * Console sessions: the API key a clerk typed stays on the server, the browser holds only a
+ * random session id in an HttpOnly, SameSite=Strict cookie (no script can read it, no other
+ * site can send it). Sessions live in this process and end after 8 idle hours or at logout.
+ */
+import crypto from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Credential } from './graph';
+
+export const SESSION_COOKIE = 'cg_console';
+const IDLE_MS = 8 * 60 * 60 * 1000;
+
+export interface Session {
+  credential: Credential;
+  lastSeen: number;
+  /** The last bidder check, for its CSV download. */
+  lastCheck?: { header: string[]; rows: string[][] };
+}
+
+export function cookies(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) out[part.slice(0, at).trim()] = decodeURIComponent(part.slice(at + 1).trim());
+  }
+  return out;
+}
+
+export class SessionStore {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  open(reply: FastifyReply, credential: Credential): Session {
+    const id = crypto.randomBytes(32).toString('base64url');
+    const session: Session = { credential, lastSeen: this.now() };
+    this.sessions.set(id, session);
+    reply.header('set-cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${IDLE_MS / 1000}`);
+    return session;
+  }
+
+  get(request: FastifyRequest): Session | null {
+    const id = cookies(request)[SESSION_COOKIE];
+    const session = id ? this.sessions.get(id) : undefined;
+    if (!id || !session) return null;
+    if (this.now() - session.lastSeen > IDLE_MS) {
+      this.sessions.delete(id);
+      return null;
+    }
+    session.lastSeen = this.now();
+    return session;
+  }
+
+  close(request: FastifyRequest, reply: FastifyReply): void {
+    const id = cookies(request)[SESSION_COOKIE];
+    if (id) this.sessions.delete(id);
+    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+  }
+}
