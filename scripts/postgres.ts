@@ -12,10 +12,11 @@ import { openLocalCluster } from './postgres/cluster';
 async function main(): Promise<void> {
   const dataDir = dataDirFrom();
   const running = await openLocalCluster({ dataDir, port: postgresPort() });
-  if (!running.owned) throw new Error(`the embedded PostgreSQL of ${dataDir} already runs, owned by process ${running.cluster.ownerPid}`);
   const redact = (url: string) => url.replace(/:[^:@/]+@/, ':***@');
-  console.log(`PostgreSQL ready on 127.0.0.1:${running.cluster.port} (data in ${dataDir}/postgres; passwords in ${dataDir}/postgres.json)`);
+  const where = running.owned ? 'ready' : `already running (owned by process ${running.cluster.ownerPid})`;
+  console.log(`PostgreSQL ${where} on 127.0.0.1:${running.cluster.port} (data in ${dataDir}/postgres; passwords in ${dataDir}/postgres.json)`);
   for (const d of DEPARTMENTS) console.log(`  ${d.name.padEnd(12)} ${redact(departmentUrl(running.cluster, d.name))}`);
+  if (!running.owned) return;
   console.log('Press Ctrl-C to stop.');
   let stopping = false;
   const stop = async () => {

@@ -165,6 +165,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Whether `pid` is a launcher (and not a process that got the number of one that died). */
+function isLauncherProcess(pid: number): boolean {
+  try {
+    return /scripts\/start\.[tj]s/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `pid` is still one of our services (and not a process that got its number since). */
 function isServiceProcess(pid: number): boolean {
   try {
@@ -185,7 +194,7 @@ async function stopLeftoverServices(dataDir: string): Promise<void> {
   } catch {
     return;
   }
-  if (record.pid !== process.pid && alive(record.pid)) {
+  if (record.pid !== process.pid && alive(record.pid) && isLauncherProcess(record.pid)) {
     throw new Error(`npm start already runs on ${dataDir} (pid ${record.pid}): stop it, or set DATA_DIR to another directory`);
   }
   const leftovers = Object.entries(record.services).filter(([, pid]) => isServiceProcess(pid));
@@ -260,7 +269,7 @@ async function main(): Promise<void> {
 
   if (!usesExternalDatabases(process.env)) {
     const serverLog = fs.createWriteStream(path.join(logDir, 'postgres.log'), { flags: 'a' });
-    cluster = await openLocalCluster({ dataDir, port: postgresPort(), log: (line) => serverLog.write(`${line}\n`) });
+    cluster = await openLocalCluster({ dataDir, port: postgresPort(), takeOver: true, log: (line) => serverLog.write(`${line}\n`) });
     if (!cluster.owned) {
       throw new Error(
         `another process (pid ${cluster.cluster.ownerPid}) runs the embedded PostgreSQL of ${dataDir}: is npm start already running there? Stop it, or set DATA_DIR to another directory`,
@@ -281,6 +290,7 @@ async function main(): Promise<void> {
     // New databases: keys written for the old ones would name clients that no longer exist.
     fs.rmSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), { force: true });
     demo = JSON.parse(await runScript('seed.ts', ['--subjects', String(subjects), '--seed', String(flag('seed', 1)), '--reset'])) as SeedSummary;
+    // (With the embedded databases the seed records demo.json itself; with external ones it is the demo's note.)
     fs.writeFileSync(demoFile, JSON.stringify(demo, null, 2));
   }
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);

@@ -10,6 +10,8 @@
  *   says so;
  * - the database server killed with SIGKILL while writes go on loses none
  *   that committed, and is started again; the graph answers again;
+ * - a tool run while the launcher brings a killed server back waits for it
+ *   and leaves the server the launcher's;
  * - a launcher killed with SIGKILL leaves services behind, and the next start
  *   stops them and comes up on the same data.
  */
@@ -223,6 +225,20 @@ it('loses no committed write when the database server is killed mid-writes, and 
   const stored = new Set(rows.map((row) => row.n));
   expect(committed.filter((n) => !stored.has(n))).toEqual([]);
   await waitFor('the graph answers on the restarted server', answers, 60_000);
+});
+
+it('keeps the database server its own when a tool runs while it brings a killed server back', async () => {
+  process.kill(postmasterPid()!, 'SIGKILL');
+  // At once, before the launcher's restart: the tool waits for the owner instead of starting a server of its own.
+  const listed = JSON.parse(await cli(['list', '--json']));
+  expect(listed.length).toBeGreaterThan(0);
+  await waitFor('the launcher restarts PostgreSQL again', () => output.split('PostgreSQL is back.').length === 3, 90_000);
+  expect(readLocalCluster(dataDir)!.ownerPid).toBe(launcher.pid);
+  // Another tool run neither takes the server over nor stops it.
+  await cli(['list']);
+  expect(readLocalCluster(dataDir)!.ownerPid).toBe(launcher.pid);
+  expect(await answers()).toBe(true);
+  expect(output).not.toMatch(/PostgreSQL exited unexpectedly \(code 0\)/);
 });
 
 it('comes back on the same data after the launcher itself is killed with SIGKILL', async () => {

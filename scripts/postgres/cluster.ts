@@ -31,6 +31,12 @@ const HOST = '127.0.0.1';
 
 export interface ClusterOptions {
   dataDir: string;
+  /**
+   * Take over a server whose owner died (the launcher after a crash). A tool
+   * never does: it uses a running server as it is, and starts one only when
+   * none runs and no live owner is bringing one back.
+   */
+  takeOver?: boolean;
   port?: number;
   /** Server settings on top of the defaults (e.g. fsync=off for a throw-away test cluster). */
   settings?: Record<string, string>;
@@ -263,13 +269,16 @@ export async function openLocalCluster(options: ClusterOptions): Promise<Running
     throw new Error(`${clusterDir} holds a PostgreSQL cluster but its connection file ${path.join(dataDir, 'postgres.json')} is missing: delete ${clusterDir} to start over`);
   }
 
-  const running = postmasterPid(clusterDir);
-  if (known && running !== undefined) {
-    // (The owner may be this very process: a seed run by `npm start` after it started the server.)
-    if (alive(known.ownerPid) && (await answers(adminUrlOf(known)))) return attached(known);
-    // Its owner is gone: stop the orphan (fast shutdown keeps every committed write) and take it over.
-    process.kill(running, 'SIGINT');
-    await waitUntil(() => postmasterPid(clusterDir) === undefined, 30_000, `the orphaned PostgreSQL server (pid ${running}) did not stop`);
+  if (known) {
+    const found = await findRunningServer(known, clusterDir, options.takeOver === true);
+    if (found === 'attach') return attached(known);
+    if (found === 'orphan') {
+      // Its owner is gone and this process takes over (the launcher after a crash): stop the orphan
+      // (fast shutdown keeps every committed write) and start it again as this process's own.
+      const pid = postmasterPid(clusterDir);
+      if (pid !== undefined) process.kill(pid, 'SIGINT');
+      await waitUntil(() => postmasterPid(clusterDir) === undefined, 30_000, `the orphaned PostgreSQL server (pid ${pid}) did not stop`);
+    }
   }
 
   fs.mkdirSync(dataDir, { recursive: true });
@@ -283,7 +292,11 @@ export async function openLocalCluster(options: ClusterOptions): Promise<Running
     );
   }
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-  if (!initialised) await initialise(binaries, clusterDir, cluster.superuser, user, settings.fsync !== 'off');
+  if (!initialised) {
+    await initialise(binaries, clusterDir, cluster.superuser, user, settings.fsync !== 'off');
+    // Written at once: a first start that fails after this (a port taken) can be run again.
+    writeLocalCluster(dataDir, { ...cluster, ownerPid: null });
+  }
   const log = options.log ?? (() => {});
 
   const listeners: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
@@ -311,6 +324,7 @@ export async function openLocalCluster(options: ClusterOptions): Promise<Running
       // A killed server's backends notice and exit within moments; until then a new one refuses to start.
       await waitUntil(() => postmasterPid(clusterDir) === undefined, 30_000, 'the previous PostgreSQL server did not go away');
       await start();
+      writeLocalCluster(dataDir, { ...cluster, ownerPid: process.pid });
     },
     async stop() {
       stopping = true;
@@ -362,6 +376,29 @@ async function stopServer(server: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * What to do about the server of a known cluster: attach to it (it answers,
+ * or its live owner is bringing it back), take over an orphan, or start one
+ * (none runs and nobody will start it).
+ */
+async function findRunningServer(known: LocalCluster, clusterDir: string, takeOver: boolean): Promise<'attach' | 'orphan' | 'start'> {
+  const ownerAlive = alive(known.ownerPid);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const running = postmasterPid(clusterDir) !== undefined;
+    if (running && (await answers(adminUrlOf(known)))) return ownerAlive || !takeOver ? 'attach' : 'orphan';
+    if (running && !ownerAlive && takeOver) return 'orphan';
+    // A server that is starting or recovering, or a live owner restarting it after a crash: wait for it.
+    if (!running && !ownerAlive) return 'start';
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the PostgreSQL server of ${path.dirname(clusterDir)} is owned by process ${known.ownerPid}, which has not brought it back within a minute; see its log (DATA_DIR/logs/postgres.log)`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 function attached(cluster: LocalCluster): RunningCluster {
   return {
     cluster,
@@ -386,6 +423,9 @@ export function usesExternalDatabases(env: NodeJS.ProcessEnv): boolean {
  */
 export async function withLocalCluster<T>(env: NodeJS.ProcessEnv, dataDir: string, fn: () => Promise<T>): Promise<T> {
   if (usesExternalDatabases(env)) return fn();
+  if (!readLocalCluster(dataDir)) {
+    process.stderr.write(`No DATABASE_URL and no embedded PostgreSQL in ${dataDir} yet: creating a new, empty one there.\n`);
+  }
   const running = await openLocalCluster({ dataDir, port: postgresPort(env) });
   try {
     return await fn();

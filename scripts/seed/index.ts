@@ -144,7 +144,8 @@ async function openForSeeding(definition: DepartmentSeeder<unknown>['definition'
     await db.close();
     db = await openSubgraphDatabase(definition, config);
   }
-  const filled = await tablesWithRows(db);
+  // After a reset the schema is this seed's: a write the running graph made since is not a second dataset.
+  const filled = reset ? [] : await tablesWithRows(db);
   if (filled.length > 0) {
     await db.close();
     const where = `schema ${db.schema} of ${redactPassword(config.databaseUrl ?? '')}`;
@@ -169,7 +170,9 @@ async function dropSecondaryIndexes(db: Database): Promise<() => Promise<void>> 
   for (const { indexname } of indexes) await db.exec(`DROP INDEX "${db.schema}"."${indexname}"`);
   return async () => {
     for (const { indexdef } of indexes) await db.exec(indexdef);
-    await db.exec('ANALYZE');
+    // The department's own tables: a bare ANALYZE would also try the system catalogues its role may not.
+    const tables = await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`, [db.schema]);
+    for (const { table_name } of tables) await db.exec(`ANALYZE "${db.schema}"."${table_name}"`);
   };
 }
 
