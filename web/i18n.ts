@@ -108,6 +108,8 @@ const MESSAGES = {
   measuresByDepartment: { zh: '各部门发起的措施：已实施与已反馈', en: 'Measures applied and fed back, by initiating department' },
   applied: { zh: '已实施', en: 'Applied' },
   fedBack: { zh: '已反馈', en: 'Fed back' },
+  measuresByDepartmentAndMonth: { zh: '各部门每月发起并实施的措施', en: 'Measures applied per initiating department and month' },
+  pagination: { zh: '分页', en: 'Pages' },
   latePublications: { zh: '市场监管逾期公示（每月）', en: 'Late publications by market supervision, per month' },
   late: { zh: '逾期公示', en: 'Published late' },
   overdueVerifications: { zh: '逾期未核查异议（按部门）', en: 'Overdue verifications, by department' },

@@ -250,7 +250,7 @@ describe('the credit website in a browser', () => {
     expect(await overdue.textContent()).toContain(disputed);
     expect(await overdue.locator('tr.overdue').count()).toBe(1);
     expect(await overdue.locator('tr.overdue').textContent()).toContain('已逾期');
-    expect(await page.locator('figure.chart svg[role=img]').count()).toBe(4);
+    expect(await page.locator('figure.chart svg[role=img]').count()).toBe(5);
     await checkPage('console');
     const checksThisMonth = page.locator('#chart-checks table.numbers tbody tr').last();
     expect(await page.locator('#chart-checks table.numbers tbody tr').count()).toBe(6);
