@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse, print, type DirectiveNode, type StringValueNode } from 'graphql';
 import { creditSubgraph } from '../subgraphs/credit';
 import { REPORT_RENDERING, REPORT_WAITING, withRenderSlot } from '../subgraphs/credit/reports';
-import { REPORT_NUMBER, REPORT_SELECTION, type ReportRecords } from '../lib/credit-report';
+import { markableRecords, REPORT_NUMBER, REPORT_SELECTION, reportSections, type ReportRecords } from '../lib/credit-report';
 import { buildResidentId, buildUscc, maskResidentId } from '../lib/identifiers';
 import { ROOT_DIR } from '../lib/config';
 import { startSubgraph, type SubgraphUnderTest } from './helpers/subgraph';
@@ -59,6 +59,37 @@ function requiresOfCreditReport(): string {
 }
 
 const normalised = (selection: string) => print(parse(`{ ${selection} }`));
+
+describe('the sections of a public record (lib/credit-report.ts)', () => {
+  const lists = [{ kind: 'BLACK', reason: '失信被执行人', department: 'COURTS', sourceRecord: 'dishonest_debtor/x/1', since: '2025-01-02', until: null }];
+
+  it('lists every section in order, each record with its authority and basis, in either language', () => {
+    const zh = reportSections(records, lists, 'zh');
+    expect(zh.map((section) => section.id)).toEqual(['registration', 'lists', 'licences', 'penalties', 'abnormal', 'serious', 'taxRatings', 'taxViolations', 'debtors', 'restrictions', 'envRatings', 'envPenalties']);
+    const penalty = zh.find((section) => section.id === 'penalties')!.items[0]!;
+    expect(penalty).toMatchObject({ title: '穗天市监罚〔2026〕88号', authority: '广州市天河区应急管理局', basis: '《安全生产法》第九十九条', mark: null });
+    expect(zh.find((section) => section.id === 'lists')!.items[0]).toMatchObject({ title: '黑名单：失信被执行人', authority: '人民法院' });
+    expect(zh.find((section) => section.id === 'debtors')).toMatchObject({ items: [], note: '无记录' });
+    const en = reportSections(records, lists, 'en');
+    expect(en.find((section) => section.id === 'lists')!.items[0]).toMatchObject({ title: 'Black list：失信被执行人', authority: "People's courts" });
+  });
+
+  it('says a department did not answer rather than showing it as holding nothing', () => {
+    const sections = reportSections({ ...records, tax: null }, lists, 'zh');
+    for (const id of ['taxRatings', 'taxViolations']) {
+      expect(sections.find((section) => section.id === id)).toMatchObject({ items: [], note: '该部门暂未响应，本部分信息不完整' });
+    }
+    expect(sections.find((section) => section.id === 'penalties')!.note).toBeNull();
+  });
+
+  it("puts the credit office's marks on the records they name, and nowhere else", () => {
+    const sections = reportSections(records, lists, 'zh', new Map([[PENALTY_ID, 'DISPUTED'], ['dishonest_debtor/x/1', 'CORRECTED_OR_REPAIRED']]));
+    expect(sections.find((section) => section.id === 'penalties')!.items[0]!.mark).toBe('DISPUTED');
+    expect(sections.find((section) => section.id === 'lists')!.items[0]!.mark).toBe('CORRECTED_OR_REPAIRED');
+    expect(sections.find((section) => section.id === 'taxRatings')!.items[0]!.mark).toBeNull();
+    expect(markableRecords(records)).toEqual([{ department: 'MARKET', recordId: PENALTY_ID }, { department: 'TAX', recordId: 'tax_credit_rating/x/2025' }]);
+  });
+});
 
 describe('the report font', () => {
   it('is unpacked from its WOFF2 into the same OpenType font fontkit decodes, glyph for glyph', () => {

@@ -10,7 +10,7 @@ export interface Series {
   values: number[];
 }
 
-const COLOURS = ['#1f5fa8', '#c0392b', '#2e7d32', '#8e44ad'];
+const COLOURS = ['#1f5fa8', '#c0392b', '#2e7d32', '#8e44ad', '#8a5a00'];
 
 export function barChart(options: { id: string; title: string; categories: string[]; series: Series[]; categoryLabel: string }): Html {
   const { id, title, categories, series } = options;
@@ -22,6 +22,7 @@ export function barChart(options: { id: string; title: string; categories: strin
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const groupWidth = (width - left - 10) / Math.max(1, categories.length);
   const barWidth = Math.max(4, (groupWidth - 8) / Math.max(1, series.length));
+  const legendStep = Math.min(120, (width - left) / Math.max(1, series.length));
   const y = (value: number) => 10 + plotHeight - (value / max) * plotHeight;
   const bars = categories.flatMap((category, c) =>
     series.map((s, i) => {
@@ -34,7 +35,7 @@ export function barChart(options: { id: string; title: string; categories: strin
     (category, c) => html`<text x="${(left + c * groupWidth + groupWidth / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11">${category}</text>`,
   );
   const legend = series.map(
-    (s, i) => html`<rect x="${left + i * 120}" y="${height - 14}" width="10" height="10" fill="${COLOURS[i % COLOURS.length]!}"></rect><text x="${left + i * 120 + 14}" y="${height - 5}" font-size="11">${s.name}</text>`,
+    (s, i) => html`<rect x="${left + i * legendStep}" y="${height - 14}" width="10" height="10" fill="${COLOURS[i % COLOURS.length]!}"></rect><text x="${left + i * legendStep + 14}" y="${height - 5}" font-size="11">${s.name}</text>`,
   );
   return html`<figure class="chart" id="${id}">
   <figcaption id="${id}-title">${title}</figcaption>

@@ -95,6 +95,13 @@ describe('the credit website in a browser', () => {
     expect(text).toContain(reportNumber);
     expect(text).toContain(debtor.court);
     expect(text).toContain(`${web.url}/verify/${reportNumber}`);
+    // The report was asked for like any query, and the audit log says so.
+    const log = await graph.graphql(
+      `query($code: ID!) { subject(code: $code) { accessLog(first: 20) { nodes { role operationName outcome } } } }`,
+      { code: debtor.code },
+      graph.as('CREDIT_OFFICE', 'audit review'),
+    );
+    expect(log.body.data.subject.accessLog.nodes).toContainEqual({ role: 'PUBLIC', operationName: 'CreditReport', outcome: 'OK' });
     // Each read issues a report of its own: nothing caches or reuses one.
     const again = await graph.graphql(`query($code: ID!) { subject(code: $code) { creditReport { number } } }`, { code: debtor.code });
     expect(again.body.data.subject.creditReport.number).not.toBe(reportNumber);
@@ -243,7 +250,7 @@ describe('the credit website in a browser', () => {
     expect(await overdue.textContent()).toContain(disputed);
     expect(await overdue.locator('tr.overdue').count()).toBe(1);
     expect(await overdue.locator('tr.overdue').textContent()).toContain('已逾期');
-    expect(await page.locator('figure.chart svg[role=img]').count()).toBe(4);
+    expect(await page.locator('figure.chart svg[role=img]').count()).toBe(5);
     await checkPage('console');
     const checksThisMonth = page.locator('#chart-checks table.numbers tbody tr').last();
     expect(await page.locator('#chart-checks table.numbers tbody tr').count()).toBe(6);

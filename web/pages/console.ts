@@ -84,7 +84,7 @@ export function lastMonths(today: string, count = 6): { label: string; from: str
   });
 }
 
-interface MonthFigures { checksTotal: number; hits: number }
+interface MonthFigures { checksTotal: number; hits: number; byDepartment: { department: string; measuresApplied: number; measuresFedBack: number }[] }
 interface Timeliness { penalties: { publishedLate: number }; licences: { publishedLate: number } | null }
 interface DepartmentFigures { department: string; measuresApplied: number; measuresFedBack: number; objectionsOverdue: number }
 
@@ -94,7 +94,7 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
   const objectionFields = 'nodes { id subjectCode department recordId reason filedAt verifyBy overdue }';
   const statistics = `query Statistics {
     total: creditStatistics(from: "${months[0]!.from}", to: "${months[months.length - 1]!.to}") { byDepartment { department measuresApplied measuresFedBack objectionsOverdue } }
-    ${months.map((m, i) => `m${i}: creditStatistics(from: "${m.from}", to: "${m.to}") { checksTotal hits }`).join('\n')}
+    ${months.map((m, i) => `m${i}: creditStatistics(from: "${m.from}", to: "${m.to}") { checksTotal hits byDepartment { department measuresApplied measuresFedBack } }`).join('\n')}
     ${months.map((m, i) => `p${i}: marketPublicationTimeliness(from: "${m.from}", to: "${m.to}") { penalties { publishedLate } licences { publishedLate } }`).join('\n')}
   }`;
   // Separate requests: a role that may not read one part still gets the others.
@@ -126,6 +126,15 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
         { name: t(locale, 'applied'), values: departments.map((d) => d.measuresApplied) },
         { name: t(locale, 'fedBack'), values: departments.map((d) => d.measuresFedBack) },
       ] })}
+      ${barChart({ id: 'chart-measures-monthly', title: t(locale, 'measuresByDepartmentAndMonth'), categoryLabel: t(locale, 'month'), categories: labels,
+        series: departments.map((d) => ({
+          name: departmentName(d.department, locale),
+          values: months.map((_, i) => {
+            const figures = month(i).byDepartment.find((row) => row.department === d.department);
+            return figures?.measuresApplied ?? 0;
+          }),
+        })),
+      })}
       ${barChart({ id: 'chart-late', title: t(locale, 'latePublications'), categoryLabel: t(locale, 'month'), categories: labels, series: [
         { name: `${t(locale, 'PENALTY')}·${t(locale, 'late')}`, values: months.map((_, i) => timeliness(i)?.penalties.publishedLate ?? 0) },
         { name: `${t(locale, 'LICENCE')}·${t(locale, 'late')}`, values: months.map((_, i) => timeliness(i)?.licences?.publishedLate ?? 0) },

@@ -32,7 +32,7 @@ export function pager(locale: Locale, url: string, next: string | null, hasAfter
     else parsed.searchParams.delete('after');
     return `${parsed.pathname}${parsed.search}`;
   };
-  return html`<nav class="pager" aria-label="${t(locale, 'nextPage')}">
+  return html`<nav class="pager" aria-label="${t(locale, 'pagination')}">
     ${hasAfter ? html`<a href="${withAfter(null)}">${t(locale, 'firstPage')}</a>` : ''}
     ${next ? html`<a href="${withAfter(next)}" rel="next">${t(locale, 'nextPage')}</a>` : ''}
   </nav>`;

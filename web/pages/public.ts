@@ -53,7 +53,7 @@ interface SearchData {
     totalCount: number;
     hasNextPage: boolean;
     endCursor: string | null;
-    nodes: { matchedBy: string; subject: { code: string; name: string | null; lists: { kind: string; since: string; until: string | null }[] } }[];
+    nodes: { subject: { code: string; name: string | null; lists: { kind: string; since: string; until: string | null }[] } }[];
   };
 }
 
@@ -67,7 +67,7 @@ export async function searchPage(ctx: PageContext): Promise<{ redirect: string }
   if (q) {
     const result = await ctx.graph<SearchData>(
       `query Search($q: String!, $after: String) { searchSubjects(query: $q, first: 20, after: $after) {
-        totalCount hasNextPage endCursor nodes { matchedBy subject { code name lists { kind since until } } } } }`,
+        totalCount hasNextPage endCursor nodes { subject { code name lists { kind since until } } } } }`,
       { q, after: ctx.query.after ?? null },
     );
     const found = result.data?.searchSubjects;
