@@ -2,7 +2,8 @@
  * `npm run measure:demo [-- --subjects N]`: how long `npm start` takes to be
  * ready and how much memory the whole demo holds, on a first start (seeding)
  * and a second start (reusing the data). Resident memory is summed over every
- * process of the demo (npm, the start script, the seed, the six services),
+ * process of the demo (npm, the launcher, the seed, the seven services and
+ * the embedded PostgreSQL server with its backends),
  * sampled every 100 ms from /proc, so it works on Linux only.
  */
 import { spawn } from 'node:child_process';
@@ -77,9 +78,11 @@ async function measureStart(dataDir: string, subjects: number): Promise<Run> {
     return { readySeconds, peakMegabytes: Math.round(peak / 1024), restMegabytes: Math.round(rest / 1024) };
   } finally {
     clearInterval(sampler);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-child.pid!, 'SIGINT');
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid!, 'SIGINT');
+      await exited;
+    }
   }
 }
 
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
   const at = process.argv.indexOf('--subjects');
   const subjects = at >= 0 ? Number(process.argv[at + 1]) : 20_000;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-demo-'));
+  fs.chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as the postgres user when this runs as root
   try {
     const first = await measureStart(dataDir, subjects);
     const second = await measureStart(dataDir, subjects);
