@@ -2,7 +2,7 @@
  * The public federation gateway audit (github.com/graphql-hive/federation-gateway-audit,
  * 199 tests in 46 suites) against our gateway and stock Apollo Gateway, in one run:
  *
- *   npm run audit:federation -- --audit-dir PATH [--only ours|stock] [--node22 PATH]
+ *   npm run audit:federation -- --audit-dir PATH [--only ours|stock] [--node22 PATH] [--restricted ROUNDS]
  *
  * PATH is a local checkout of the audit (its code is never copied here). It
  * needs Node 22: `--node22` names a binary, else the npm package node@22 is
@@ -18,6 +18,11 @@
  * letting PUBLIC read every object type and interface (open-policies.ts).
  * Stock is scripts/bench/stock-gateway.ts: Apollo Server 5 + Apollo Gateway
  * 2.14.4, every option at its default.
+ *
+ * `--restricted 0,1,2` instead sends every audit query to our gateway under
+ * policies that forbid a third of each supergraph's fields to PUBLIC (a
+ * different third per round; restricted.ts) and lists every answer with an
+ * error the client did not cause.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -95,42 +100,27 @@ async function prepare(auditDir: string, node22Flag: string | undefined): Promis
   return node22;
 }
 
-async function audit(contender: Contender, auditDir: string, node22: string, workDir: string): Promise<AuditResult> {
-  const dir = path.join(workDir, contender.key);
-  fs.mkdirSync(dir, { recursive: true });
-  const tsx = `file://${path.join(ROOT_DIR, 'node_modules', 'tsx', 'dist', 'loader.mjs')}`;
-  fs.writeFileSync(
-    path.join(dir, 'run.sh'),
-    [
-      'set -e',
-      `DIR="${dir}"`,
-      `cd "${auditDir}" && "${node22}" --import "${tsx}" src/cli.ts supergraph --cwd "$DIR" --test "$1"`,
-      `cd "${ROOT_DIR}"`,
-      contender.start,
-      '',
-    ].join('\n'),
-  );
-  const namespace = `cg-fedaudit-${process.pid}-${contender.key}`;
+/** tsx's loader, for Node 22 running the audit's TypeScript from its own directory. */
+const tsxLoader = () => `file://${path.join(ROOT_DIR, 'node_modules', 'tsx', 'dist', 'loader.mjs')}`;
+
+function auditEnv(dir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    // Gateways under tsx on a shared machine take longer than the audit's 5 s to answer.
+    GATEWAY_TIMEOUT: '60000',
+    IDENTITY_SIGNING_KEY: crypto.randomBytes(32).toString('base64url'),
+    DATA_DIR: path.join(dir, 'data'),
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** Runs `body` with a network namespace of its own (loopback up); afterwards stops whatever still runs in it, then removes it. */
+async function inNamespace(namespace: string, body: (namespace: string) => Promise<void>): Promise<void> {
   execFileSync('ip', ['netns', 'add', namespace]);
   try {
     execFileSync('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
-    console.log(`\n== ${contender.title}`);
-    await run(
-      'ip',
-      ['netns', 'exec', namespace, node22, '--import', tsx, 'src/cli.ts', 'test', '--cwd', dir, '--run-script', './run.sh', '--graphql', 'http://127.0.0.1:4000/graphql', '--healthcheck', contender.health, '--write', 'results.txt'],
-      {
-        cwd: auditDir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          // Gateways under tsx on a shared machine take longer than the audit's 5 s to answer.
-          GATEWAY_TIMEOUT: '60000',
-          IDENTITY_SIGNING_KEY: crypto.randomBytes(32).toString('base64url'),
-          DATA_DIR: path.join(dir, 'data'),
-          LOG_LEVEL: 'warn',
-        },
-      },
-    );
+    await body(namespace);
   } finally {
     // Whatever the audit left running in the namespace is ours: stop it, then the namespace.
     const pids = execFileSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -143,16 +133,64 @@ async function audit(contender: Contender, auditDir: string, node22: string, wor
     }
     execFileSync('ip', ['netns', 'delete', namespace]);
   }
+}
+
+/** The restricted rounds: the audit's subgraphs served, restricted.ts asking through our gateway. */
+async function restricted(rounds: number[], auditDir: string, node22: string, workDir: string): Promise<void> {
+  for (const round of rounds) {
+    await inNamespace(`cg-fedaudit-${process.pid}-restricted-${round}`, async (namespace) => {
+      const serve = spawn('ip', ['netns', 'exec', namespace, node22, '--import', tsxLoader(), 'src/cli.ts', 'serve', '--port', '4200'], {
+        cwd: auditDir,
+        env: auditEnv(workDir),
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      try {
+        await run('ip', ['netns', 'exec', namespace, process.execPath, '--import', 'tsx', 'scripts/federation-audit/restricted.ts', String(round)], { cwd: ROOT_DIR });
+      } finally {
+        serve.kill('SIGTERM');
+      }
+    });
+  }
+}
+
+async function audit(contender: Contender, auditDir: string, node22: string, workDir: string): Promise<AuditResult> {
+  const dir = path.join(workDir, contender.key);
+  fs.mkdirSync(dir, { recursive: true });
+  const tsx = tsxLoader();
+  fs.writeFileSync(
+    path.join(dir, 'run.sh'),
+    [
+      'set -e',
+      `DIR="${dir}"`,
+      `cd "${auditDir}" && "${node22}" --import "${tsx}" src/cli.ts supergraph --cwd "$DIR" --test "$1"`,
+      `cd "${ROOT_DIR}"`,
+      contender.start,
+      '',
+    ].join('\n'),
+  );
+  await inNamespace(`cg-fedaudit-${process.pid}-${contender.key}`, async (namespace) => {
+    console.log(`\n== ${contender.title}`);
+    await run(
+      'ip',
+      ['netns', 'exec', namespace, node22, '--import', tsxLoader(), 'src/cli.ts', 'test', '--cwd', dir, '--run-script', './run.sh', '--graphql', 'http://127.0.0.1:4000/graphql', '--healthcheck', contender.health, '--write', 'results.txt'],
+      { cwd: auditDir, env: auditEnv(dir) },
+    );
+  });
   return { key: contender.key, ...readResults(fs.readFileSync(path.join(dir, 'results.txt'), 'utf8')) };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'audit-dir': { type: 'string' }, only: { type: 'string' }, node22: { type: 'string' } } });
-  if (!values['audit-dir']) throw new Error('usage: npm run audit:federation -- --audit-dir PATH [--only ours|stock] [--node22 PATH]');
+  const { values } = parseArgs({ options: { 'audit-dir': { type: 'string' }, only: { type: 'string' }, node22: { type: 'string' }, restricted: { type: 'string' } } });
+  if (!values['audit-dir']) throw new Error('usage: npm run audit:federation -- --audit-dir PATH [--only ours|stock] [--node22 PATH] [--restricted ROUNDS]');
   if (values.only && !CONTENDERS.some((c) => c.key === values.only)) throw new Error(`--only must be ours or stock, got '${values.only}'`);
   const auditDir = path.resolve(values['audit-dir']);
   const node22 = await prepare(auditDir, values.node22);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-fedaudit-'));
+  if (values.restricted !== undefined) {
+    const rounds = values.restricted.split(',').map(Number);
+    if (rounds.some((round) => !Number.isInteger(round) || round < 0)) throw new Error(`--restricted takes rounds such as 0,1,2, got '${values.restricted}'`);
+    return restricted(rounds, auditDir, node22, workDir);
+  }
   const results: AuditResult[] = [];
   for (const contender of CONTENDERS.filter((c) => !values.only || c.key === values.only)) results.push(await audit(contender, auditDir, node22, workDir));
 

@@ -5,8 +5,14 @@
  * object type and interface, so the federation audit runs our gateway with
  * field-level authorisation on, interfaces and unions included.
  *
+ * `withRestrictedPolicies` also forbids a fixed, hash-chosen share of every
+ * type's fields to PUBLIC (the `records` scope reads them), for checking that
+ * field-level authorisation adds nothing but FORBIDDEN to any answer
+ * (restricted.ts).
+ *
  *   tsx scripts/federation-audit/open-policies.ts IN OUT
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Kind, parse, print, type ConstDirectiveNode, type DefinitionNode, type DocumentNode } from 'graphql';
 import { ACCESS_DIRECTIVE, ACCESS_SPEC_URL } from '../../gateway/auth/field-access';
@@ -44,6 +50,29 @@ export function withPublicPolicies(supergraphSdl: string): string {
   });
   const directive = parse(`directive @${ACCESS_DIRECTIVE}(scopes: [String!]!) on FIELD_DEFINITION | OBJECT | INTERFACE`).definitions[0]!;
   return print({ ...document, definitions: [directive, ...definitions] } as DocumentNode);
+}
+
+const RECORDS_POLICY: ConstDirectiveNode = { ...PUBLIC_POLICY, arguments: [{ kind: Kind.ARGUMENT, name: name('scopes'), value: { kind: Kind.LIST, values: [string('records')] } }] };
+
+/** Whether `Type.field` is one of the fields a restricted run forbids to PUBLIC: one in three, by hash, varied by `round`. */
+export function restrictedField(coordinate: string, round: number): boolean {
+  return crypto.createHash('md5').update(coordinate).digest()[0]! % 3 === round % 3;
+}
+
+export function withRestrictedPolicies(supergraphSdl: string, round: number): { sdl: string; forbidden: string[] } {
+  const document = parse(withPublicPolicies(supergraphSdl));
+  const forbidden: string[] = [];
+  const definitions = document.definitions.map((definition) => {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) return definition;
+    const fields = definition.fields?.map((field) => {
+      const coordinate = `${definition.name.value}.${field.name.value}`;
+      if (!restrictedField(coordinate, round)) return field;
+      forbidden.push(coordinate);
+      return { ...field, directives: [...(field.directives ?? []), RECORDS_POLICY] };
+    });
+    return { ...definition, fields };
+  });
+  return { sdl: print({ ...document, definitions } as DocumentNode), forbidden };
 }
 
 if (require.main === module) {
