@@ -300,9 +300,10 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   ...DEPARTMENTS.map(
     (d): EnvironmentVariable => ({
       name: `${upper(d.name)}_SUBGRAPH_URL`,
-      services: ['gateway'],
+      // The credit office asks a department for the record a list entry stands on (subgraphs/credit/departments.ts).
+      services: d.name === 'credit' ? ['gateway'] : ['gateway', 'credit'],
       default: '',
-      description: `GraphQL URL of the ${d.title} subgraph; unset means the URL recorded in the supergraph (http://127.0.0.1:${d.port}/graphql).`,
+      description: `GraphQL URL of the ${d.title} subgraph; unset means the URL recorded in the supergraph (http://127.0.0.1:${d.port}/graphql).${d.name === 'credit' ? '' : ' The credit subgraph reads it too, to check a published list entry against the department\'s record.'}`,
       requiredInCompose: true,
     }),
   ),

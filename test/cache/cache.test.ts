@@ -19,6 +19,7 @@ import { responseKey } from '../../gateway/cache/response-cache';
 import { scopeOf } from '../../gateway/context';
 import { createPlan } from '../../scripts/seed/plan';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
+import { todayInChina } from '../../lib/clock';
 import { freePorts } from '../helpers/ports';
 
 const SUBJECTS = 300;
@@ -165,39 +166,33 @@ describe('the gateway cache', () => {
   });
 
   it('shows a write through one gateway at once through another sharing the Redis', async () => {
-    const code = CODES[30]!;
+    // A determination in force on the public key-attention list (the list rules accept only entries on a
+    // department's real record, so the write is the department ending one: endListEntry).
+    const listed = await post(other.url, '{ listEntries(kind: KEY_ATTENTION, first: 1) { nodes { code department sourceRecord } } }');
+    const { code, department, sourceRecord } = listed.body.data.listEntries.nodes[0];
     const read = 'query ListsOf($code: ID!) { subject(code: $code) { code lists { kind sourceRecord until } } }';
     const before = await post(other.url, read, { code });
+    expect(before.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, until: null });
     expect((await post(other.url, read, { code })).cache).toBe('HIT');
     // Warm the entity cache of both gateways too (a different operation selecting lists through an entity fetch).
-    const viaEntities = `query ListsAndName($code: ID!) { subject(code: $code) { name lists { kind sourceRecord } } }`;
+    const viaEntities = `query ListsAndName($code: ID!) { subject(code: $code) { name lists { kind sourceRecord until } } }`;
     await post(other.url, viaEntities, { code });
-    // The list rules publish only a record the department holds (subgraphs/credit/policy): the market
-    // department records an abnormal-operations listing first, as its own feed would.
-    const listedOn = '2024-01-02';
-    const market = new Client({ connectionString: graph.databaseUrl });
-    await market.connect();
-    await market.query(
-      `INSERT INTO market.abnormal_operations_entry (subject_code, reason, authority, listed_on) VALUES ($1, '未按规定公示年度报告', '缓存测试市场监督管理局', $2)`,
-      [code, listedOn],
-    );
-    await market.end();
-    const sourceRecord = `abnormal_operations_entry/${code}/${listedOn}`;
+    const today = todayInChina();
     const write = await post(
       graph.url,
-      'mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { code kind } }',
-      { input: { code, kind: 'KEY_ATTENTION', department: 'MARKET', sourceRecord, reason: 'cache test', since: listedOn } },
+      'mutation($input: EndListEntryInput!) { endListEntry(input: $input) { code until } }',
+      { input: { kind: 'KEY_ATTENTION', department, sourceRecord, until: today } },
     );
     expect(write.body.errors).toBeUndefined();
     const after = await post(other.url, read, { code });
     expect(after.cache).toBe('MISS');
-    expect(after.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, until: null });
-    expect(after.body.data.subject.lists.length).toBe(before.body.data.subject.lists.length + 1);
+    expect(after.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, until: today });
+    expect(after.body.data.subject.lists.length).toBe(before.body.data.subject.lists.length);
     const entities = await post(other.url, viaEntities, { code });
-    expect(entities.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord });
-    // And the public list page, which may not have held the subject before.
+    expect(entities.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, until: today });
+    // And the public list page: an entry ending today is no longer in force.
     const page = await post(other.url, '{ listEntries(kind: KEY_ATTENTION, first: 100) { nodes { code sourceRecord } } }');
-    expect(page.body.data.listEntries.nodes).toContainEqual({ code, sourceRecord });
+    expect(page.body.data.listEntries.nodes).not.toContainEqual({ code, sourceRecord });
   });
 
   it('reports cache metrics on /metrics', async () => {

@@ -38,7 +38,8 @@ export function verdictOf(measures: readonly VerdictMeasure[]): Exclude<Verdict,
   const worst = Math.max(-1, ...active.map(severityOf));
   if (worst >= SEVERITY.PROHIBIT) return 'PROHIBITED';
   if (worst >= SEVERITY.RESTRICT) return 'RESTRICTED';
-  return active.some((m) => m.kind === 'INCENTIVE') ? 'INCENTIVE' : 'CLEAR';
+  // Every punishment restricts at least (a catalogue punishment prohibits or restricts): what is left in force are incentives.
+  return active.length > 0 ? 'INCENTIVE' : 'CLEAR';
 }
 
 /**
