@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { creditSubgraph } from '../../subgraphs/credit';
 import { writeCreditRecords, type ListEntryRow } from '../../subgraphs/credit/store';
 import { disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflows/status';
 import { addMonths, addYears } from '../../subgraphs/credit/policy/calendar';
@@ -7,7 +6,9 @@ import { verifyBy } from '../../subgraphs/credit/policy/objection';
 import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, type SubgraphUnderTest } from '../helpers/subgraph';
+import { startCreditOffice, type CreditOffice } from '../helpers/credit-office';
+import { abnormalOperations, courtDebtor, environmentalPenalty, marketPenalty, seriousViolation, type DepartmentDatabases } from '../helpers/department-records';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(50000000 + n).slice(0, 8) });
@@ -43,13 +44,18 @@ const SUBMIT = `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $
 const OPEN_CASE = `mutation($input: OpenJointCaseInput!) { openJointCase(input: $input) { id subjectCode initiatingDepartment trigger recordId createdAt } }`;
 
 describe('credit office workflows', () => {
+  let office: CreditOffice;
   let subgraph: SubgraphUnderTest;
+  let dbs: DepartmentDatabases;
   const today = todayInChina();
 
+  // Workflows are read against the departments' own records (subgraphs/credit/records.ts): the departments run too.
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph);
-  });
-  afterAll(() => subgraph?.close());
+    office = await startCreditOffice();
+    subgraph = office.credit;
+    dbs = { market: office.departments.market.db, courts: office.departments.courts.db, environment: office.departments.environment.db };
+  }, 120_000);
+  afterAll(() => office?.close());
 
   /** Runs an operation that must succeed and returns its one root field. */
   async function ok<T = any>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -89,6 +95,10 @@ describe('credit office workflows', () => {
   describe('objections', () => {
     const subject = code(1);
     const recordId = `dishonest_debtor/${subject}/（2025）粤0305执100号`;
+    beforeAll(async () => {
+      await courtDebtor(dbs, subject, addDays(today, -200), '（2025）粤0305执100号');
+      await courtDebtor(dbs, subject, addDays(today, -200), 'other');
+    });
     const fileInput = (overrides: Record<string, unknown> = {}) => ({
       subjectCode: subject.toLowerCase(),
       department: 'COURTS',
@@ -233,6 +243,25 @@ describe('credit office workflows', () => {
       expect((await refused(FILE, { input: fileInput({ idempotencyKey: '' }) })).reason).toBe('INVALID_INPUT');
     });
 
+    it('refuses an objection to another subject\'s record, to a record that does not exist or in another department, storing nothing', async () => {
+      const other = code(11);
+      const othersRecord = await courtDebtor(dbs, other, addDays(today, -50));
+      const cases: [Record<string, unknown>, string][] = [
+        [{ recordId: othersRecord }, 'RECORD_OF_ANOTHER_SUBJECT'],
+        [{ recordId: 'no_such_table/whatever' }, 'RECORD_NOT_FOUND'],
+        [{ recordId: `dishonest_debtor/${subject}/（2099）不存在` }, 'RECORD_NOT_FOUND'],
+        [{ department: 'TAX' }, 'RECORD_NOT_FOUND'],
+        [{ department: 'CREDIT_OFFICE', recordId: 'credit_commitment/999999' }, 'RECORD_NOT_FOUND'],
+      ];
+      const before = await count('objection');
+      for (const [overrides, reason] of cases) {
+        const refusal = await refused(FILE, { input: fileInput(overrides) });
+        expect(refusal).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason, field: 'recordId' }));
+      }
+      expect(await count('objection')).toBe(before);
+      expect(await disputedRecords(subgraph.db, [{ department: 'COURTS', recordId: othersRecord }])).toEqual(new Set());
+    });
+
     it('shows overdue objections: open past their verification date (China calendar)', async () => {
       const insert = (recordSuffix: string, filedAt: string, status = 'OPEN') =>
         subgraph.db.query<{ id: string }>(
@@ -283,15 +312,12 @@ describe('credit office workflows', () => {
 
   describe('credit repair', () => {
     const subject = code(2);
-    let recordNumber = 0;
-    const newRecord = () => `administrative_penalty/深市监罚〔2025〕${++recordNumber}号`;
-    const applyInput = (overrides: Record<string, unknown> = {}) => ({
+    /** The market's penalty of the subject, published on `publishedOn` in `area`: the record repair is decided on. */
+    const penaltyOf = (publishedOn = addMonths(today, -6), area = 'ADVERTISING', serious = false) => marketPenalty(dbs, subject, publishedOn, { area, serious });
+    const applyInput = (recordId: string, overrides: Record<string, unknown> = {}) => ({
       subjectCode: subject,
       department: 'MARKET',
-      recordId: newRecord(),
-      recordKind: 'ADMINISTRATIVE_PENALTY',
-      publishedOn: addMonths(today, -6),
-      area: 'ADVERTISING',
+      recordId,
       rectification: ['COMMITMENT', 'RECTIFICATION', 'COMMITMENT'],
       idempotencyKey: newKey(),
       ...overrides,
@@ -300,55 +326,79 @@ describe('credit office workflows', () => {
     it.each([
       ['ADVERTISING', 3],
       ['OTHER', 3],
+      ['PRICE', 3],
       ['SPECIAL_EQUIPMENT', 12],
       ['WORK_SAFETY', 12],
       ['FIRE_SAFETY', 12],
-    ])('an administrative penalty in %s is eligible %d months after publication, not a day earlier', async (area, months) => {
+    ])('an administrative penalty in %s is eligible %d months after publication, not a day earlier (from the record)', async (area, months) => {
       const onTheDay = addMonths(today, -months);
-      const accepted = await ok(APPLY, { input: applyInput({ area, publishedOn: onTheDay }) });
-      expect(accepted).toEqual(expect.objectContaining({ status: 'PENDING', eligibleFrom: addMonths(onTheDay, months), area }));
+      const accepted = await ok(APPLY, { input: applyInput(await penaltyOf(onTheDay, area)) });
+      expect(accepted).toEqual(expect.objectContaining({ status: 'PENDING', eligibleFrom: addMonths(onTheDay, months), area, publishedOn: onTheDay, recordKind: 'ADMINISTRATIVE_PENALTY' }));
       expect(accepted.eligibleFrom <= today).toBe(true);
 
       const dayLater = addDays(onTheDay, 1);
-      const tooEarly = await refused(APPLY, { input: applyInput({ area, publishedOn: dayLater }) });
+      const tooEarly = await refused(APPLY, { input: applyInput(await penaltyOf(dayLater, area)) });
       expect(tooEarly).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE_YET', eligibleFrom: addMonths(dayLater, months) }));
       expect(tooEarly.eligibleFrom > today).toBe(true);
       expect(tooEarly.message).toContain(`from ${tooEarly.eligibleFrom}`);
     });
 
-    it('applies the penalty periods to serious penalties and the environment, one year to the serious violation list, none to the abnormal list', async () => {
-      const envTooEarly = await refused(APPLY, {
-        input: applyInput({ department: 'ENVIRONMENT', recordKind: 'SERIOUS_PENALTY', area: 'ENVIRONMENT', publishedOn: addDays(addMonths(today, -3), 1), recordId: 'environmental_penalty/深环罚〔2025〕1号' }),
-      });
-      expect(envTooEarly.reason).toBe('NOT_ELIGIBLE_YET');
-      const listTooEarly = await refused(APPLY, {
-        input: applyInput({ recordKind: 'SERIOUS_VIOLATION_LIST', area: null, publishedOn: addMonths(today, -11), recordId: `serious_violation_entry/${subject}/x` }),
-      });
-      expect(listTooEarly.eligibleFrom).toBe(addMonths(addMonths(today, -11), 12));
-      const abnormal = await ok(APPLY, {
-        input: applyInput({ recordKind: 'ABNORMAL_OPERATIONS', area: null, publishedOn: today, recordId: `abnormal_operations_entry/${subject}/${today}` }),
-      });
-      expect(abnormal).toEqual(expect.objectContaining({ area: 'OTHER', eligibleFrom: today, status: 'PENDING', rectification: ['COMMITMENT', 'RECTIFICATION'] }));
+    it('refuses an area, kind or publication date the applicant states that differs from the record, storing nothing', async () => {
+      // A special-equipment penalty (12 months) stated as OTHER (3 months) after 3 months: refused, not made eligible.
+      const recordId = await penaltyOf(addMonths(today, -4), 'SPECIAL_EQUIPMENT');
+      const stated = await refused(APPLY, { input: applyInput(recordId, { area: 'OTHER' }) });
+      expect(stated).toEqual(expect.objectContaining({ reason: 'RECORD_MISMATCH', field: 'area', recordValue: 'SPECIAL_EQUIPMENT' }));
+      expect((await refused(APPLY, { input: applyInput(recordId, { publishedOn: addMonths(today, -13) }) })).reason).toBe('RECORD_MISMATCH');
+      expect((await refused(APPLY, { input: applyInput(recordId, { recordKind: 'ABNORMAL_OPERATIONS' }) })).reason).toBe('RECORD_MISMATCH');
+      // Stating nothing: the record decides, and it is not eligible yet.
+      expect((await refused(APPLY, { input: applyInput(recordId) })).reason).toBe('NOT_ELIGIBLE_YET');
+      // Stating the record's own facts is fine.
+      expect((await refused(APPLY, { input: applyInput(recordId, { area: 'SPECIAL_EQUIPMENT', recordKind: 'ADMINISTRATIVE_PENALTY' }) })).reason).toBe('NOT_ELIGIBLE_YET');
+      expect(await count('repair_application', 'record_id = $1', [recordId])).toBe(0);
     });
 
-    it('refuses a record kind the department does not publish, a future publication date, and no rectification', async () => {
-      expect((await refused(APPLY, { input: applyInput({ department: 'COURTS' }) })).reason).toBe('INVALID_INPUT');
-      expect((await refused(APPLY, { input: applyInput({ publishedOn: addDays(today, 1) }) })).reason).toBe('INVALID_INPUT');
-      expect((await refused(APPLY, { input: applyInput({ publishedOn: '2025-02-30' }) })).reason).toBe('INVALID_INPUT');
-      expect((await refused(APPLY, { input: applyInput({ rectification: [] }) })).reason).toBe('INVALID_INPUT');
+    it('refuses a record the department does not hold, another subject\'s record, and one repair does not apply to', async () => {
+      const other = code(22);
+      const othersPenalty = await marketPenalty(dbs, other, addMonths(today, -6));
+      expect((await refused(APPLY, { input: applyInput(othersPenalty) })).reason).toBe('RECORD_NOT_FOUND');
+      const othersList = await seriousViolation(dbs, other, addMonths(today, -13));
+      expect((await refused(APPLY, { input: applyInput(othersList) })).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
+      expect((await refused(APPLY, { input: applyInput('no_such_table/whatever') })).reason).toBe('RECORD_NOT_FOUND');
+      const debtor = await courtDebtor(dbs, subject, addMonths(today, -20));
+      expect((await refused(APPLY, { input: applyInput(debtor, { department: 'COURTS' }) })).reason).toBe('NOT_REPAIRABLE');
+      // The right record named under the wrong department.
+      expect((await refused(APPLY, { input: applyInput(await penaltyOf(), { department: 'ENVIRONMENT' }) })).reason).toBe('RECORD_NOT_FOUND');
+      expect(await count('repair_application', 'subject_code = $1 AND record_id = ANY($2)', [subject, [othersPenalty, othersList, debtor]])).toBe(0);
+    });
+
+    it('applies the penalty periods to serious penalties and the environment, one year to the serious violation list, none to the abnormal list', async () => {
+      const envTooEarly = await refused(APPLY, {
+        input: applyInput(await environmentalPenalty(dbs, subject, addDays(addMonths(today, -3), 1)), { department: 'ENVIRONMENT' }),
+      });
+      expect(envTooEarly.reason).toBe('NOT_ELIGIBLE_YET');
+      const listTooEarly = await refused(APPLY, { input: applyInput(await seriousViolation(dbs, subject, addMonths(today, -11))) });
+      expect(listTooEarly.eligibleFrom).toBe(addMonths(addMonths(today, -11), 12));
+      const abnormal = await ok(APPLY, { input: applyInput(await abnormalOperations(dbs, subject, today)) });
+      expect(abnormal).toEqual(expect.objectContaining({ recordKind: 'ABNORMAL_OPERATIONS', area: 'OTHER', eligibleFrom: today, status: 'PENDING', rectification: ['COMMITMENT', 'RECTIFICATION'] }));
+    });
+
+    it('refuses no rectification and an impossible stated date', async () => {
+      const recordId = await penaltyOf();
+      expect((await refused(APPLY, { input: applyInput(recordId, { publishedOn: '2025-02-30' }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(APPLY, { input: applyInput(recordId, { rectification: [] }) })).reason).toBe('INVALID_INPUT');
     });
 
     it('PENDING → REJECTED keeps publication and measures; PENDING → APPROVED ends them; every other transition is refused', async () => {
-      const recordId = newRecord();
+      const recordId = await penaltyOf();
       await writeCreditRecords(subgraph.db, {
         listEntries: [listEntry(subject, 'MARKET', recordId, { kind: 'KEY_ATTENTION' }), listEntry(subject, 'ENVIRONMENT', recordId)],
       });
       const ref = { department: 'MARKET', recordId } as const;
       const key = newKey();
-      const first = await ok(APPLY, { input: applyInput({ recordId, idempotencyKey: key }) });
+      const first = await ok(APPLY, { input: applyInput(recordId, { idempotencyKey: key }) });
       expect(first.status).toBe('PENDING');
       // One pending application per record.
-      expect((await refused(APPLY, { input: applyInput({ recordId }) })).reason).toBe('INVALID_TRANSITION');
+      expect((await refused(APPLY, { input: applyInput(recordId) })).reason).toBe('INVALID_TRANSITION');
       expect(await inactiveRecords(subgraph.db, [ref])).toEqual(new Set());
 
       const rejected = await ok(DECIDE, { id: first.id, approve: false, note: '整改材料不全' });
@@ -363,7 +413,7 @@ describe('credit office workflows', () => {
       }
 
       // Applying again after a rejection is allowed.
-      const second = await ok(APPLY, { input: applyInput({ recordId, rectification: ['COMMITMENT', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] }) });
+      const second = await ok(APPLY, { input: applyInput(recordId, { rectification: ['COMMITMENT', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] }) });
       const approved = await ok(DECIDE, { id: second.id, approve: true, note: '已整改到位' });
       expect(approved).toEqual(expect.objectContaining({ status: 'APPROVED', rectification: ['COMMITMENT', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] }));
       expect(await entriesOn(recordId)).toEqual([
@@ -377,14 +427,14 @@ describe('credit office workflows', () => {
         );
       }
       // Repairing a record twice.
-      const twice = await refused(APPLY, { input: applyInput({ recordId }) });
+      const twice = await refused(APPLY, { input: applyInput(recordId) });
       expect(twice).toEqual(expect.objectContaining({ reason: 'INVALID_TRANSITION', repairId: second.id }));
       expect(twice.message).toMatch(/already repaired/);
       // A retry of the first application still answers what it created.
-      expect(await ok(APPLY, { input: applyInput({ recordId, idempotencyKey: key, publishedOn: first.publishedOn }) })).toEqual(
+      expect(await ok(APPLY, { input: applyInput(recordId, { idempotencyKey: key, publishedOn: first.publishedOn }) })).toEqual(
         expect.objectContaining({ id: first.id, status: 'REJECTED' }),
       );
-      expect((await refused(APPLY, { input: applyInput({ recordId, idempotencyKey: key, area: 'OTHER' }) })).reason).toBe('IDEMPOTENCY_CONFLICT');
+      expect((await refused(APPLY, { input: applyInput(recordId, { idempotencyKey: key, rectification: ['TRAINING'] }) })).reason).toBe('IDEMPOTENCY_CONFLICT');
       expect(await count('repair_application', 'record_id = $1', [recordId])).toBe(2);
 
       const bySubject = await ok('query($c: ID!) { subject(code: $c) { repairApplications { id status } } }', { c: subject });
@@ -392,17 +442,17 @@ describe('credit office workflows', () => {
     });
 
     it('answers racing retries of one application with the one application, and racing applications for one record once', async () => {
-      const input = applyInput();
+      const input = applyInput(await penaltyOf());
       const retries = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(APPLY, { input })));
       expect(retries.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined]);
       expect(new Set(retries.map((r) => r.data.applyForRepair.id)).size).toBe(1);
-      const others = await Promise.all(Array.from({ length: 3 }, () => subgraph.graphql(APPLY, { input: applyInput({ recordId: input.recordId }) })));
+      const others = await Promise.all(Array.from({ length: 3 }, () => subgraph.graphql(APPLY, { input: applyInput(input.recordId) })));
       expect(others.map((r) => r.errors![0].extensions.reason)).toEqual(['INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION']);
       expect(await count('repair_application', 'record_id = $1', [input.recordId])).toBe(1);
     });
 
     it('decides concurrent decisions once, and refuses unknown applications', async () => {
-      const application = await ok(APPLY, { input: applyInput() });
+      const application = await ok(APPLY, { input: applyInput(await penaltyOf()) });
       const results = await Promise.all([true, false, true].map((approve) => subgraph.graphql(DECIDE, { id: application.id, approve, note: '并发' })));
       expect(results.filter((r) => !r.errors)).toHaveLength(1);
       expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions.reason)).toEqual(['INVALID_TRANSITION', 'INVALID_TRANSITION']);
@@ -461,6 +511,7 @@ describe('credit office workflows', () => {
     let jointCaseId: string;
 
     beforeAll(async () => {
+      await courtDebtor(dbs, subject, addDays(today, -30), '（2025）粤0305执9号');
       await subgraph.db.query(`INSERT INTO credit_check (check_id, subject_code, scenario) VALUES ($1, $2, 'PUBLIC_RESOURCE_TRADING'), ($3, $2, 'FINANCIAL_SERVICES')`, [
         checkId,
         subject,
@@ -540,6 +591,12 @@ describe('credit office workflows', () => {
       expect(opened).toEqual(expect.objectContaining({ subjectCode: subject, initiatingDepartment: 'COURTS', trigger: 'DISHONEST_JUDGMENT_DEBTOR' }));
       expect(await ok(OPEN_CASE, { input })).toEqual(opened);
       expect((await refused(OPEN_CASE, { input: { ...input, initiatingDepartment: 'TAX', idempotencyKey: newKey() } })).reason).toBe('INVALID_INPUT');
+      // Bound to the record: another subject's, one that does not exist, one that is not the trigger named.
+      const others = await courtDebtor(dbs, code(55), addDays(today, -30));
+      expect((await refused(OPEN_CASE, { input: { ...input, recordId: others, idempotencyKey: newKey() } })).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
+      expect((await refused(OPEN_CASE, { input: { ...input, recordId: 'no_such_table/whatever', idempotencyKey: newKey() } })).reason).toBe('RECORD_NOT_FOUND');
+      expect((await refused(OPEN_CASE, { input: { ...input, trigger: 'CONSUMPTION_RESTRICTION', idempotencyKey: newKey() } })).reason).toBe('RECORD_MISMATCH');
+      expect(await count('joint_case', 'record_id = ANY($1)', [[others, 'no_such_table/whatever']])).toBe(0);
 
       const feedback = await ok(SUBMIT, { input: feedbackInput({ checkId: null, jointCaseId, measureCode: 'P_RESTRICTED_HIGH_CONSUMPTION', department: '中国民用航空局' }) });
       expect(feedback).toEqual(expect.objectContaining({ jointCaseId, checkId: null }));

@@ -18,7 +18,11 @@ export type WorkflowRefusal =
   | 'IDEMPOTENCY_CONFLICT'
   | 'NOT_FOUND'
   | 'MEASURE_NOT_APPLIED'
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  /** What the caller states of a record differs from the department's record. */
+  | 'RECORD_MISMATCH'
+  /** Credit repair does not apply to this kind of record. */
+  | 'NOT_REPAIRABLE';
 
 export function refuse(reason: WorkflowRefusal, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return badUserInput(message, { ...extra, reason });

@@ -13,6 +13,7 @@ import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { requireSubjectCode } from '../../../lib/errors';
 import { TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
+import { boundRecord } from '../records';
 import {
   createOnce,
   isoTimestamp,
@@ -53,7 +54,11 @@ export async function readJointCase(q: Queryable, id: string): Promise<JointCase
   return row ?? null;
 }
 
-/** Opens a joint case for a department's determination (idempotent per key). */
+/**
+ * Opens a joint case for a department's determination (idempotent per key):
+ * a record of the subject the department holds (records.ts), in force as the
+ * trigger named (RECORD_MISMATCH otherwise).
+ */
 export async function openJointCase(db: Database, input: OpenJointCaseInput): Promise<JointCase> {
   if (!(TRIGGER_NAMES as string[]).includes(input.trigger)) {
     throw refuse('INVALID_INPUT', `unknown trigger '${input.trigger}'`, { field: 'trigger' });
@@ -73,6 +78,15 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput): Pr
     recordId: requireRecordId(input.recordId),
   };
   const key = requireIdempotencyKey(input.idempotencyKey);
+  // The determination is the department's record of the subject, and it is what the case says it is.
+  const record = await boundRecord(db, initiatingDepartment, payload.subjectCode, payload.recordId, `openJointCase ${payload.recordId}`);
+  if (!record.triggers.includes(trigger)) {
+    throw refuse(
+      'RECORD_MISMATCH',
+      `record '${payload.recordId}' of ${initiatingDepartment} is ${record.triggers.length ? `a ${record.triggers.join(', ')} determination` : 'no determination in force'}, not ${trigger}`,
+      { field: 'trigger', recordTriggers: record.triggers },
+    );
+  }
   return createOnce(db, {
     table: 'joint_case',
     mutation: 'openJointCase',

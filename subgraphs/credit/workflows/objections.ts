@@ -15,6 +15,7 @@ import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { isOverdue, verifyBy } from '../policy';
+import { boundRecord } from '../records';
 import {
   createOnce,
   decodeIdCursor,
@@ -73,7 +74,11 @@ export async function readObjection(q: Queryable, id: string): Promise<Objection
 }
 
 
-/** Files an objection (idempotent per key); refused while another objection to the record is open. */
+/**
+ * Files an objection (idempotent per key) to a record the department holds of
+ * the subject (records.ts: RECORD_NOT_FOUND, RECORD_OF_ANOTHER_SUBJECT);
+ * refused while another objection to the record is open.
+ */
 export async function fileObjection(db: Database, input: FileObjectionInput): Promise<Objection> {
   const payload = {
     subjectCode: requireSubjectCode(input.subjectCode),
@@ -89,6 +94,8 @@ export async function fileObjection(db: Database, input: FileObjectionInput): Pr
       { objectionId: id },
     );
   const key = requireIdempotencyKey(input.idempotencyKey);
+  // The record must exist at its department and be the subject's (or its represented entity's), now.
+  await boundRecord(db, payload.department, payload.subjectCode, payload.recordId, `fileObjection ${payload.recordId}`);
   try {
     return await createOnce(db, {
       table: 'objection',

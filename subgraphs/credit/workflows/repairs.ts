@@ -13,18 +13,17 @@
  * (CREDIT_OFFICE, `credit_commitment/<id>`) is repairable too: every
  * punishment has an exit.
  *
- * The credit office cannot read the department's record inside a mutation
- * (the record lives in the department's own database behind the gateway), so
- * the application states the record's kind, publication date and area and
- * the credit office records them as stated; the providing department
- * confirms them when it reviews the application, before it is decided.
+ * The record's kind, area and publication date are read from the department
+ * that holds it when the application is made (records.ts) and recorded with
+ * the application; what the applicant states of them must agree.
  */
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
-import { TRIGGERS, type Department } from '../vocabulary';
+import type { Department } from '../vocabulary';
+import { boundRecord, type RepairFacts } from '../records';
 import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
 
 export { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea };
@@ -69,8 +68,9 @@ export interface ApplyForRepairInput {
   subjectCode: string;
   department: string;
   recordId: string;
-  recordKind: string;
-  publishedOn: string;
+  /** Optional: when given, must be the record's (the record decides). */
+  recordKind?: string | null;
+  publishedOn?: string | null;
   area?: string | null;
   rectification: string[];
   idempotencyKey: string;
@@ -93,34 +93,59 @@ function oneOf<T extends string>(field: string, allowed: readonly T[], value: st
 }
 
 /**
- * Applies for repair (idempotent per key). Refused, changing nothing: before
- * the record is eligible (NOT_ELIGIBLE_YET, saying from when), when the
- * record was already repaired or has a pending application
- * (INVALID_TRANSITION).
+ * What the applicant states of the record, if anything, must be what the
+ * department's record says (RECORD_MISMATCH otherwise): eligibility is read
+ * from the record, never from the applicant.
  */
-export async function applyForRepair(db: Database, input: ApplyForRepairInput, today: string = todayInChina()): Promise<RepairApplication> {
-  const recordKind = oneOf('recordKind', REPAIRABLE_RECORD_KINDS, input.recordKind);
-  const department = requireDepartment(input.department);
-  const allowedDepartments: readonly Department[] = TRIGGERS[recordKind].departments;
-  if (!allowedDepartments.includes(department)) {
-    throw refuse('INVALID_INPUT', `a ${recordKind} record is published by ${allowedDepartments.join(' or ')}, not ${department}`, {
-      field: 'department',
+function requireStatedFacts(input: ApplyForRepairInput, facts: RepairFacts, recordId: string): void {
+  const stated: [keyof RepairFacts, string | null | undefined][] = [
+    ['kind', input.recordKind],
+    ['publishedOn', input.publishedOn],
+    ['area', input.area],
+  ];
+  for (const [fact, value] of stated) {
+    if (value === null || value === undefined || value === facts[fact]) continue;
+    const field = fact === 'kind' ? 'recordKind' : fact;
+    throw refuse('RECORD_MISMATCH', `'${field}' is '${value}', but the department's record '${recordId}' says '${facts[fact]}'; repair is decided on the record`, {
+      field,
+      recordValue: facts[fact],
     });
   }
-  const publishedOn = requireDate('publishedOn', input.publishedOn);
-  if (publishedOn > today) throw refuse('INVALID_INPUT', `'publishedOn' ${publishedOn} is in the future`, { field: 'publishedOn' });
+}
+
+/**
+ * Applies for repair (idempotent per key) of a record the department holds
+ * of the subject (records.ts), with the kind, area and publication date of
+ * that record. Refused, changing nothing: a record repair does not apply to
+ * (NOT_REPAIRABLE), a stated fact that differs from the record
+ * (RECORD_MISMATCH), before the record is eligible (NOT_ELIGIBLE_YET, saying
+ * from when), when the record was already repaired or has a pending
+ * application (INVALID_TRANSITION).
+ */
+export async function applyForRepair(db: Database, input: ApplyForRepairInput, today: string = todayInChina()): Promise<RepairApplication> {
+  const department = requireDepartment(input.department);
+  if (input.recordKind != null) oneOf('recordKind', REPAIRABLE_RECORD_KINDS, input.recordKind);
+  if (input.publishedOn != null) requireDate('publishedOn', input.publishedOn);
+  if (input.area != null) oneOf('area', REPAIR_AREAS, input.area);
   if (input.rectification.length === 0) {
     throw refuse('INVALID_INPUT', `'rectification' must name what the subject did to correct its conduct`, { field: 'rectification' });
   }
-  const payload = {
+  // The applicant's request; the record's facts are read from its department below.
+  const request = {
     subjectCode: requireSubjectCode(input.subjectCode),
     department,
     recordId: requireRecordId(input.recordId),
-    recordKind,
-    publishedOn,
-    area: oneOf('area', REPAIR_AREAS, input.area ?? 'OTHER'),
     rectification: [...new Set(input.rectification.map((step) => oneOf('rectification', RECTIFICATION_STEPS, step)))],
   };
+  const bound = await boundRecord(db, department, request.subjectCode, request.recordId, `applyForRepair ${request.recordId}`, today);
+  if (!bound.repair) {
+    throw refuse('NOT_REPAIRABLE', `record '${request.recordId}' of ${department} is not one credit repair applies to (${REPAIRABLE_RECORD_KINDS.join(', ')} under publication)`, {
+      field: 'recordId',
+    });
+  }
+  const facts = bound.repair;
+  requireStatedFacts(input, facts, request.recordId);
+  const payload = { ...request, recordKind: facts.kind, publishedOn: facts.publishedOn, area: facts.area };
   const from = eligibleFrom(payload.recordKind, payload.area, payload.publishedOn);
   const key = requireIdempotencyKey(input.idempotencyKey);
   const record = `${payload.department} ${payload.recordId}`;
@@ -129,7 +154,7 @@ export async function applyForRepair(db: Database, input: ApplyForRepairInput, t
       table: 'repair_application',
       mutation: 'applyForRepair',
       key,
-      payload,
+      payload: request,
       // Applications for one record are made one at a time.
       lock: `repair_application:${payload.department}:${payload.recordId}`,
       read: readRepairApplication,
