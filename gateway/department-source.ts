@@ -126,7 +126,7 @@ export class DepartmentSource extends RemoteGraphQLDataSource<GatewayContext> {
     request.http?.headers.set(
       IDENTITY_HEADER,
       signIdentity(
-        { clientId: caller.clientId, role: caller.role, scopes: [...caller.scopes], purpose: context?.purpose ?? null, requestId: context?.requestId ?? '' },
+        { clientId: caller.clientId, role: caller.role, scopes: [...caller.scopes], purpose: context?.purpose ?? null, requestId: context?.requestId ?? '', department: caller.department ?? null },
         this.signingKey,
       ),
     );

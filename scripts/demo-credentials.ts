@@ -36,10 +36,13 @@ const DEMO_CLIENT_NAMES: Record<CredentialRole, string> = {
   APPROVAL_SYSTEM: 'Demo approval system',
   TRADING_PLATFORM: 'Demo public resource trading platform',
   FINANCIAL_INSTITUTION: 'Demo bank',
-  DEPARTMENT: 'Demo department',
+  DEPARTMENT: 'Demo department (courts)',
   CREDIT_OFFICE: 'Demo credit office',
   DEVELOPER: 'Demo developer',
 };
+
+/** The department the demo's DEPARTMENT client is registered for. */
+export const DEMO_DEPARTMENT = 'COURTS';
 
 export function demoCredentialsPath(dataDir: string): string {
   return path.join(dataDir, DEMO_CREDENTIALS_FILE);
@@ -94,7 +97,8 @@ export async function ensureDemoCredentials(env: Env = process.env): Promise<{ c
   try {
     for (const role of CREDENTIAL_ROLES) {
       if (credentials[role]) continue;
-      const { client, apiKey } = await createClient(db, { name: DEMO_CLIENT_NAMES[role], role });
+      // The demo's department client is the court's: a department client acts for its own department only.
+      const { client, apiKey } = await createClient(db, { name: DEMO_CLIENT_NAMES[role], role, department: role === 'DEPARTMENT' ? DEMO_DEPARTMENT : null });
       credentials[role] = { apiKey, clientId: client.id };
       created.push(role);
     }

@@ -6,7 +6,7 @@ import { verifyBy } from '../../subgraphs/credit/policy/objection';
 import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
 import { buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
-import { countQueries, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, type CallerOverride, type SubgraphUnderTest } from '../helpers/subgraph';
 import { startCreditOffice, type CreditOffice } from '../helpers/credit-office';
 import { abnormalOperations, courtDebtor, environmentalPenalty, marketPenalty, seriousViolation, type DepartmentDatabases } from '../helpers/department-records';
 
@@ -34,7 +34,7 @@ const REPAIR = 'id subjectCode department recordId recordKind publishedOn area r
 const APPLY = `mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { ${REPAIR} } }`;
 const DECIDE = `mutation($id: ID!, $approve: Boolean!, $note: String!) { decideRepair(id: $id, approve: $approve, note: $note) { ${REPAIR} } }`;
 
-const COMMITMENT = 'id subjectCode scenario content madeOn status breachedOn breachReportedBy breachNote';
+const COMMITMENT = 'id subjectCode scenario content madeOn status breachedOn breachReportedBy breachNote madeTo';
 const RECORD_COMMITMENT = `mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { ${COMMITMENT} } }`;
 const BREACH = `mutation($id: ID!, $department: Department!, $note: String!) {
   reportCommitmentBreach(id: $id, department: $department, note: $note) { ${COMMITMENT} } }`;
@@ -57,16 +57,21 @@ describe('credit office workflows', () => {
   }, 120_000);
   afterAll(() => office?.close());
 
+  /** The credit office acts for every department; the department clients for their own (below). */
+  const CREDIT_OFFICE = { role: 'CREDIT_OFFICE' } as const;
+  const COURTS_CLERK = { role: 'DEPARTMENT', department: 'COURTS', clientId: 'cli-courts' } as const;
+  const MARKET_CLERK = { role: 'DEPARTMENT', department: 'MARKET', clientId: 'cli-market' } as const;
+
   /** Runs an operation that must succeed and returns its one root field. */
-  async function ok<T = any>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const result = await subgraph.graphql(query, variables);
+  async function ok<T = any>(query: string, variables: Record<string, unknown>, as: CallerOverride = CREDIT_OFFICE): Promise<T> {
+    const result = await subgraph.graphql(query, variables, { as });
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     return Object.values(result.data as object)[0] as T;
   }
 
   /** Runs an operation that must be refused and returns the error's extensions (and message). */
-  async function refused(query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
-    const result = await subgraph.graphql(query, variables);
+  async function refused(query: string, variables: Record<string, unknown>, as: CallerOverride = CREDIT_OFFICE): Promise<Record<string, any>> {
+    const result = await subgraph.graphql(query, variables, { as });
     expect(result.errors).toHaveLength(1);
     expect(result.data).toBeNull();
     return { ...result.errors![0].extensions, message: result.errors![0].message };
@@ -148,7 +153,7 @@ describe('credit office workflows', () => {
       expect(conflict).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_CONFLICT' }));
 
       // Retries racing each other and the original's effects: all answer the one objection.
-      const racing = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(FILE, { input: fileInput({ idempotencyKey: key }) })));
+      const racing = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(FILE, { input: fileInput({ idempotencyKey: key }) }, { as: CREDIT_OFFICE })));
       expect(racing.map((r) => r.errors ?? r.data.fileObjection.id)).toEqual([filed.id, filed.id, filed.id, filed.id]);
 
       // A second objection to the same record while the first is open.
@@ -157,7 +162,7 @@ describe('credit office workflows', () => {
       expect(second.message).toContain(filed.id);
       expect(await count('objection', 'record_id = $1', [recordId])).toBe(1);
 
-      const { subject: bySubject } = await subgraph.graphql('query($c: ID!) { subject(code: $c) { objections { id status } } }', { c: subject }).then((r) => r.data);
+      const { subject: bySubject } = await subgraph.graphql('query($c: ID!) { subject(code: $c) { objections { id status } } }', { c: subject }, { as: CREDIT_OFFICE }).then((r) => r.data);
       expect(bySubject.objections).toEqual([{ id: filed.id, status: 'OPEN' }]);
     });
 
@@ -197,8 +202,8 @@ describe('credit office workflows', () => {
       const filed = await ok(FILE, { input: fileInput({ reason: '案件已撤销' }) });
       // Concurrent verifications of one objection: exactly one applies.
       const results = await Promise.all([
-        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' }),
-        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '并发核实' }),
+        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' }, { as: COURTS_CLERK }),
+        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '并发核实' }, { as: COURTS_CLERK }),
       ]);
       const succeeded = results.filter((r) => !r.errors);
       expect(succeeded).toHaveLength(1);
@@ -443,17 +448,17 @@ describe('credit office workflows', () => {
 
     it('answers racing retries of one application with the one application, and racing applications for one record once', async () => {
       const input = applyInput(await penaltyOf());
-      const retries = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(APPLY, { input })));
+      const retries = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(APPLY, { input }, { as: CREDIT_OFFICE })));
       expect(retries.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined]);
       expect(new Set(retries.map((r) => r.data.applyForRepair.id)).size).toBe(1);
-      const others = await Promise.all(Array.from({ length: 3 }, () => subgraph.graphql(APPLY, { input: applyInput(input.recordId) })));
+      const others = await Promise.all(Array.from({ length: 3 }, () => subgraph.graphql(APPLY, { input: applyInput(input.recordId) }, { as: CREDIT_OFFICE })));
       expect(others.map((r) => r.errors![0].extensions.reason)).toEqual(['INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION']);
       expect(await count('repair_application', 'record_id = $1', [input.recordId])).toBe(1);
     });
 
     it('decides concurrent decisions once, and refuses unknown applications', async () => {
       const application = await ok(APPLY, { input: applyInput(await penaltyOf()) });
-      const results = await Promise.all([true, false, true].map((approve) => subgraph.graphql(DECIDE, { id: application.id, approve, note: '并发' })));
+      const results = await Promise.all([true, false, true].map((approve) => subgraph.graphql(DECIDE, { id: application.id, approve, note: '并发' }, { as: MARKET_CLERK })));
       expect(results.filter((r) => !r.errors)).toHaveLength(1);
       expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions.reason)).toEqual(['INVALID_TRANSITION', 'INVALID_TRANSITION']);
       expect((await refused(DECIDE, { id: '123456789', approve: true, note: 'x' })).reason).toBe('NOT_FOUND');
@@ -512,7 +517,8 @@ describe('credit office workflows', () => {
 
     beforeAll(async () => {
       await courtDebtor(dbs, subject, addDays(today, -30), '（2025）粤0305执9号');
-      await subgraph.db.query(`INSERT INTO credit_check (check_id, subject_code, scenario) VALUES ($1, $2, 'PUBLIC_RESOURCE_TRADING'), ($3, $2, 'FINANCIAL_SERVICES')`, [
+      // Both checks run by the credit office's client (test-credit_office), the second applying nothing.
+      await subgraph.db.query(`INSERT INTO credit_check (check_id, subject_code, scenario, requested_by) VALUES ($1, $2, 'PUBLIC_RESOURCE_TRADING', 'test-credit_office'), ($3, $2, 'FINANCIAL_SERVICES', 'test-credit_office')`, [
         checkId,
         subject,
         bareCheckId,
@@ -548,7 +554,7 @@ describe('credit office workflows', () => {
 
       const racing = newKey();
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => subgraph.graphql(SUBMIT, { input: feedbackInput({ idempotencyKey: racing, measureCode: 'P_PUBLIC_DISCLOSURE' }) })),
+        Array.from({ length: 5 }, () => subgraph.graphql(SUBMIT, { input: feedbackInput({ idempotencyKey: racing, measureCode: 'P_PUBLIC_DISCLOSURE' }) }, { as: CREDIT_OFFICE })),
       );
       expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
       expect(new Set(results.map((r) => r.data.submitFeedback.id)).size).toBe(1);
@@ -560,7 +566,7 @@ describe('credit office workflows', () => {
       ]);
     });
 
-    it('refuses a check that does not exist and a measure the check did not apply; accepts any measure of a check that applied none', async () => {
+    it('refuses a check that does not exist, a measure the check did not apply, and any measure of a check that applied none', async () => {
       expect((await refused(SUBMIT, { input: feedbackInput({ checkId: crypto.randomUUID() }) })).reason).toBe('NOT_FOUND');
       expect((await refused(SUBMIT, { input: feedbackInput({ checkId: 'not-a-uuid' }) })).reason).toBe('NOT_FOUND');
       const notApplied = await refused(SUBMIT, { input: feedbackInput({ measureCode: 'P_NO_BOND_ISSUANCE' }) });
@@ -568,8 +574,9 @@ describe('credit office workflows', () => {
         expect.objectContaining({ reason: 'MEASURE_NOT_APPLIED', appliedMeasures: ['P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', 'P_PUBLIC_DISCLOSURE'] }),
       );
       expect(notApplied.message).toContain('P_NO_BOND_ISSUANCE');
-      const bare = await ok(SUBMIT, { input: feedbackInput({ checkId: bareCheckId, measureCode: 'P_HIGHER_LOAN_RATES', action: 'PARTIALLY_APPLIED', note: '提高利率，未拒贷' }) });
-      expect(bare.checkId).toBe(bareCheckId);
+      const bare = await refused(SUBMIT, { input: feedbackInput({ checkId: bareCheckId, measureCode: 'P_HIGHER_LOAN_RATES', action: 'PARTIALLY_APPLIED', note: '提高利率，未拒贷' }) });
+      expect(bare).toEqual(expect.objectContaining({ reason: 'MEASURE_NOT_APPLIED', appliedMeasures: [] }));
+      expect(await count('feedback', 'check_id = $1', [bareCheckId])).toBe(0);
     });
 
     it('refuses feedback naming both or neither target, and a measure not applied without a note', async () => {
@@ -603,6 +610,95 @@ describe('credit office workflows', () => {
       expect((await refused(SUBMIT, { input: feedbackInput({ checkId: null, jointCaseId: '99999999' }) })).reason).toBe('NOT_FOUND');
       const read = await ok('query($id: ID!) { jointCase(id: $id) { id feedback { id measureCode department } } }', { id: jointCaseId });
       expect(read).toEqual({ id: jointCaseId, feedback: [{ id: feedback.id, measureCode: 'P_RESTRICTED_HIGH_CONSUMPTION', department: '中国民用航空局' }] });
+    });
+  });
+
+  describe('bound to the caller', () => {
+    const subject = code(7);
+    const PUBLISH = `mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { code kind } }`;
+    let courtRecord: string;
+    let marketRecord: string;
+    beforeAll(async () => {
+      courtRecord = await courtDebtor(dbs, subject, addDays(today, -40));
+      marketRecord = await marketPenalty(dbs, subject, addMonths(today, -6));
+    });
+    const objectionTo = (department: string, recordId: string) => ({ subjectCode: subject, department, recordId, reason: '记录有误', idempotencyKey: newKey() });
+
+    it('lets a department client file, verify, publish and decide for its own department only; other roles not at all', async () => {
+      const refusedAs = async (as: CallerOverride, query: string, variables: Record<string, unknown>) => refused(query, variables, as);
+      // Filing: the court at its own counter for its own record; not for the market's, and never an approval system.
+      expect(await refusedAs(COURTS_CLERK, FILE, { input: objectionTo('MARKET', marketRecord) })).toEqual(
+        expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT', operation: 'fileObjection' }),
+      );
+      expect((await refusedAs({ role: 'APPROVAL_SYSTEM' }, FILE, { input: objectionTo('COURTS', courtRecord) })).reason).toBe('NOT_ALLOWED');
+      expect((await refusedAs({ role: 'DEPARTMENT' }, FILE, { input: objectionTo('COURTS', courtRecord) })).reason).toBe('NO_DEPARTMENT');
+      expect(await count('objection', 'subject_code = $1', [subject])).toBe(0);
+      const filed = await ok(FILE, { input: objectionTo('COURTS', courtRecord) }, COURTS_CLERK);
+
+      // Verifying: the market's clerk cannot verify the court's objection; the court can.
+      const wrong = await refusedAs(MARKET_CLERK, VERIFY, { id: filed.id, outcome: 'UPHELD', note: '撤销', correction: 'REVOKED' });
+      expect(wrong).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT', department: 'MARKET' }));
+      expect(wrong.message).toMatch(/^verifyObjection: /);
+      expect(await count('objection', `id = $1 AND status = 'OPEN'`, [filed.id])).toBe(1);
+      expect((await ok(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '核实无误' }, COURTS_CLERK)).status).toBe('REJECTED');
+
+      // Publishing: a market clerk publishing as the court is refused, and nothing is listed.
+      const publish = { code: subject, kind: 'BLACK', department: 'COURTS', sourceRecord: courtRecord, reason: '失信被执行人', since: addDays(today, -40) };
+      expect((await refusedAs(MARKET_CLERK, PUBLISH, { input: publish })).reason).toBe('OTHER_DEPARTMENT');
+      expect(await count('list_entry', 'subject_code = $1', [subject])).toBe(0);
+      expect((await ok(PUBLISH, { input: publish }, COURTS_CLERK)).kind).toBe('BLACK');
+
+      // Repair: the market's record is decided by the market, not the court.
+      const application = await ok(APPLY, { input: { subjectCode: subject, department: 'MARKET', recordId: marketRecord, rectification: ['RECTIFICATION'], idempotencyKey: newKey() } }, MARKET_CLERK);
+      expect((await refusedAs(COURTS_CLERK, DECIDE, { id: application.id, approve: true, note: '整改' })).reason).toBe('OTHER_DEPARTMENT');
+      expect(await count('repair_application', `id = $1 AND status = 'PENDING'`, [application.id])).toBe(1);
+    });
+
+    it('lets only the department a commitment was made to report its breach', async () => {
+      const commitment = await ok(RECORD_COMMITMENT, { input: { subjectCode: subject, scenario: 'ADMINISTRATIVE_LICENSING', content: '补齐材料', idempotencyKey: newKey() } }, MARKET_CLERK);
+      expect(commitment.madeTo).toBe('MARKET');
+      expect((await refused(RECORD_COMMITMENT, { input: { subjectCode: subject, scenario: 'ADMINISTRATIVE_LICENSING', content: '补齐材料', department: 'TAX', idempotencyKey: newKey() } }, MARKET_CLERK)).reason).toBe('OTHER_DEPARTMENT');
+      expect((await refused(BREACH, { id: commitment.id, department: 'COURTS', note: '违诺' }, COURTS_CLERK)).reason).toBe('OTHER_DEPARTMENT');
+      expect((await refused(BREACH, { id: commitment.id, department: 'MARKET', note: '违诺' }, COURTS_CLERK)).reason).toBe('OTHER_DEPARTMENT');
+      expect(await count('list_entry', 'source_record = $1', [`credit_commitment/${commitment.id}`])).toBe(0);
+      expect((await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '违诺' }, MARKET_CLERK)).status).toBe('BREACHED');
+    });
+
+    it('takes feedback on a check from the client that ran it or a department implementing the measure, and scopes keys per client', async () => {
+      const checkId = crypto.randomUUID();
+      await subgraph.db.query(
+        `INSERT INTO credit_check (check_id, subject_code, scenario, requested_by, decided_at, verdict, catalogue_version)
+         VALUES ($1, $2, 'ADMINISTRATIVE_LICENSING', 'cli-approval', now(), 'RESTRICTED', (SELECT max(version) FROM catalogue_version))`,
+        [checkId, subject],
+      );
+      await subgraph.db.query(
+        `INSERT INTO applied_measure (check_id, measure_code, trigger, initiating_department, record_id, record_subject_code)
+         SELECT $1, code, 'DISHONEST_JUDGMENT_DEBTOR', 'COURTS', $2, $3 FROM measure
+          WHERE version = (SELECT max(version) FROM catalogue_version) AND code IN ('P_LICENCE_STRICT_REVIEW', 'P_FOCUSED_SUPERVISION')`,
+        [checkId, courtRecord, subject],
+      );
+      const input = (overrides: Record<string, unknown> = {}) => ({ checkId, measureCode: 'P_LICENCE_STRICT_REVIEW', department: '市行政审批局', action: 'APPLIED', idempotencyKey: 'same-key', ...overrides });
+      const APPROVAL = { role: 'APPROVAL_SYSTEM', clientId: 'cli-approval' } as const;
+      const TRADING = { role: 'TRADING_PLATFORM', clientId: 'cli-trading' } as const;
+      // Another client reads and answers nothing of this check.
+      expect(await refused(SUBMIT, { input: input() }, TRADING)).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'NOT_YOUR_CHECK' }));
+      expect((await refused('query($c: ID!) { checkFeedback(checkId: $c) { id } }', { c: checkId }, TRADING)).reason).toBe('NOT_YOUR_CHECK');
+      // The client that ran it: only a measure the check applied.
+      expect((await refused(SUBMIT, { input: input({ measureCode: 'P_NO_SUCH_MEASURE' }) }, APPROVAL)).reason).toBe('MEASURE_NOT_APPLIED');
+      const mine = await ok(SUBMIT, { input: input() }, APPROVAL);
+      // The same key from another client is that client's own request: no collision, no answer from the other's row.
+      // The market implements the check's focused supervision (the catalogue names 市场监管), not the licence review.
+      expect((await refused(SUBMIT, { input: input({ department: '市场监管局' }) }, MARKET_CLERK)).reason).toBe('NOT_YOUR_CHECK');
+      const theirs = await ok(SUBMIT, { input: input({ measureCode: 'P_FOCUSED_SUPERVISION', action: 'PARTIALLY_APPLIED', note: '部分', department: '市场监管局' }) }, MARKET_CLERK);
+      expect(theirs.id).not.toBe(mine.id);
+      expect(await ok(SUBMIT, { input: input() }, APPROVAL)).toEqual(mine);
+      expect((await ok('query($c: ID!) { checkFeedback(checkId: $c) { id } }', { c: checkId }, APPROVAL)).map((f: { id: string }) => f.id)).toEqual([mine.id, theirs.id]);
+      // Objections too: the same key from two clients files two objections, each client's retry answers its own.
+      const a = await ok(FILE, { input: { ...objectionTo('COURTS', courtRecord), idempotencyKey: 'shared-key' } }, COURTS_CLERK);
+      await ok(VERIFY, { id: a.id, outcome: 'REJECTED', note: '无误' }, COURTS_CLERK);
+      const b = await ok(FILE, { input: { ...objectionTo('MARKET', marketRecord), idempotencyKey: 'shared-key' } }, MARKET_CLERK);
+      expect(b.id).not.toBe(a.id);
+      expect((await ok(FILE, { input: { ...objectionTo('COURTS', courtRecord), idempotencyKey: 'shared-key' } }, COURTS_CLERK)).id).toBe(a.id);
     });
   });
 

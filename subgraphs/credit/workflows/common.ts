@@ -121,6 +121,13 @@ export interface IdempotentCreate<T> {
   /** Name of the request in messages, e.g. 'fileObjection'. */
   mutation: string;
   key: string;
+  /**
+   * Whose key it is (callers.ts clientScope): keys are unique per client, so
+   * one client's key never answers another's request. `create` stores it in
+   * `clientColumn` (default client_id).
+   */
+  client: string;
+  clientColumn?: string;
   payload: Record<string, unknown>;
   /**
    * Serialises requests that could conflict (a transaction-scoped advisory
@@ -138,7 +145,7 @@ export interface IdempotentCreate<T> {
 }
 
 /**
- * Runs a creating mutation exactly once per idempotency key: the first call
+ * Runs a creating mutation exactly once per client and idempotency key: the first call
  * creates the row; a retry with the same key and payload returns that row
  * (also when the two calls race: the loser's insert fails on the key and it
  * reads the winner's row); the same key with another payload is refused
@@ -148,8 +155,8 @@ export async function createOnce<T>(db: Database, spec: IdempotentCreate<T>): Pr
   const requestFingerprint = fingerprint(spec.payload);
   const previous = async (q: Queryable): Promise<T | null> => {
     const [row] = await q.query<{ id: string; request_fingerprint: string }>(
-      `SELECT id::text AS id, request_fingerprint FROM ${spec.table} WHERE idempotency_key = $1`,
-      [spec.key],
+      `SELECT id::text AS id, request_fingerprint FROM ${spec.table} WHERE idempotency_key = $1 AND ${spec.clientColumn ?? 'client_id'} = $2`,
+      [spec.key, spec.client],
     );
     if (!row) return null;
     if (row.request_fingerprint !== requestFingerprint) {

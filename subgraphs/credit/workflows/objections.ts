@@ -16,6 +16,8 @@ import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { isOverdue, verifyBy } from '../policy';
 import { boundRecord } from '../records';
+import { clientScope, requireActsFor } from '../callers';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import {
   createOnce,
   decodeIdCursor,
@@ -79,7 +81,7 @@ export async function readObjection(q: Queryable, id: string): Promise<Objection
  * the subject (records.ts: RECORD_NOT_FOUND, RECORD_OF_ANOTHER_SUBJECT);
  * refused while another objection to the record is open.
  */
-export async function fileObjection(db: Database, input: FileObjectionInput): Promise<Objection> {
+export async function fileObjection(db: Database, input: FileObjectionInput, caller: ForwardedIdentity): Promise<Objection> {
   const payload = {
     subjectCode: requireSubjectCode(input.subjectCode),
     department: requireDepartment(input.department),
@@ -94,6 +96,9 @@ export async function fileObjection(db: Database, input: FileObjectionInput): Pr
       { objectionId: id },
     );
   const key = requireIdempotencyKey(input.idempotencyKey);
+  // A department files only against its own records (e.g. at its own counter); the credit office for any.
+  requireActsFor(caller, payload.department, 'fileObjection');
+  const client = clientScope(caller);
   // The record must exist at its department and be the subject's (or its represented entity's), now.
   await boundRecord(db, payload.department, payload.subjectCode, payload.recordId, `fileObjection ${payload.recordId}`);
   try {
@@ -101,6 +106,7 @@ export async function fileObjection(db: Database, input: FileObjectionInput): Pr
       table: 'objection',
       mutation: 'fileObjection',
       key,
+      client,
       payload,
       // Objections to one record are filed one at a time.
       lock: `objection:${payload.department}:${payload.recordId}`,
@@ -112,9 +118,9 @@ export async function fileObjection(db: Database, input: FileObjectionInput): Pr
         );
         if (open) throw alreadyOpen(open.id);
         const [row] = await tx.query<{ id: string }>(
-          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact, verify_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date) RETURNING id::text AS id`,
-          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina())],
+          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact, verify_by, client_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9) RETURNING id::text AS id`,
+          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina()), client],
         );
         return row!.id;
       },
@@ -138,9 +144,13 @@ export interface VerifyObjectionInput {
  * made; the record's list entries end today) or OPEN → REJECTED. Anything
  * but an open objection is refused and nothing changes.
  */
-export async function verifyObjection(db: Database, input: VerifyObjectionInput): Promise<Objection> {
+export async function verifyObjection(db: Database, input: VerifyObjectionInput, caller: ForwardedIdentity): Promise<Objection> {
   const id = parseRowId(input.id);
   if (!id) throw notFound('objection', input.id);
+  // The providing department verifies its own record's objection (the department never changes).
+  const objection = await readObjection(db, id);
+  if (!objection) throw notFound('objection', input.id);
+  requireActsFor(caller, objection.department, 'verifyObjection');
   const note = requireText('note', input.note);
   if (input.outcome === 'UPHELD' && !input.correction) {
     throw refuse('INVALID_INPUT', `an upheld objection must say how the record was put right: correction CORRECTED or REVOKED`, {
@@ -231,8 +241,8 @@ export const objectionResolvers: ResolverMap = {
     },
   },
   Mutation: {
-    fileObjection: (_root: unknown, args: { input: FileObjectionInput }, context: Context) => fileObjection(context.db, args.input),
-    verifyObjection: (_root: unknown, args: VerifyObjectionInput, context: Context) => verifyObjection(context.db, args),
+    fileObjection: (_root: unknown, args: { input: FileObjectionInput }, context: Context) => fileObjection(context.db, args.input, context.caller),
+    verifyObjection: (_root: unknown, args: VerifyObjectionInput, context: Context) => verifyObjection(context.db, args, context.caller),
   },
   Objection: {
     overdue: (objection: Objection) => isOverdue(objection, todayInChina()),

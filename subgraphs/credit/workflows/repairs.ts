@@ -24,6 +24,8 @@ import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { boundRecord, type RepairFacts } from '../records';
+import { clientScope, requireActsFor } from '../callers';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
 
 export { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea };
@@ -122,8 +124,15 @@ function requireStatedFacts(input: ApplyForRepairInput, facts: RepairFacts, reco
  * from when), when the record was already repaired or has a pending
  * application (INVALID_TRANSITION).
  */
-export async function applyForRepair(db: Database, input: ApplyForRepairInput, today: string = todayInChina()): Promise<RepairApplication> {
+export async function applyForRepair(
+  db: Database,
+  input: ApplyForRepairInput,
+  caller: ForwardedIdentity,
+  today: string = todayInChina(),
+): Promise<RepairApplication> {
   const department = requireDepartment(input.department);
+  requireActsFor(caller, department, 'applyForRepair');
+  const client = clientScope(caller);
   if (input.recordKind != null) oneOf('recordKind', REPAIRABLE_RECORD_KINDS, input.recordKind);
   if (input.publishedOn != null) requireDate('publishedOn', input.publishedOn);
   if (input.area != null) oneOf('area', REPAIR_AREAS, input.area);
@@ -154,6 +163,7 @@ export async function applyForRepair(db: Database, input: ApplyForRepairInput, t
       table: 'repair_application',
       mutation: 'applyForRepair',
       key,
+      client,
       payload: request,
       // Applications for one record are made one at a time.
       lock: `repair_application:${payload.department}:${payload.recordId}`,
@@ -183,10 +193,10 @@ export async function applyForRepair(db: Database, input: ApplyForRepairInput, t
         }
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO repair_application (idempotency_key, request_fingerprint, subject_code, department, record_id, record_kind,
-                                           published_on, area, rectification, eligible_from)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::text[], $10::date) RETURNING id::text AS id`,
+                                           published_on, area, rectification, eligible_from, client_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::text[], $10::date, $11) RETURNING id::text AS id`,
           [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.recordKind, payload.publishedOn,
-            payload.area, payload.rectification, from],
+            payload.area, payload.rectification, from, client],
         );
         return row!.id;
       },
@@ -210,9 +220,13 @@ export interface DecideRepairInput {
  * measures (its list entries end today), rejection keeps them. Deciding
  * twice is refused and changes nothing.
  */
-export async function decideRepair(db: Database, input: DecideRepairInput): Promise<RepairApplication> {
+export async function decideRepair(db: Database, input: DecideRepairInput, caller: ForwardedIdentity): Promise<RepairApplication> {
   const id = parseRowId(input.id);
   if (!id) throw notFound('repair application', input.id);
+  // The department that published the record decides (a breached commitment: the credit office).
+  const application = await readRepairApplication(db, id);
+  if (!application) throw notFound('repair application', input.id);
+  requireActsFor(caller, application.department, 'decideRepair');
   const note = requireText('note', input.note);
   const today = todayInChina();
   try {
@@ -258,8 +272,8 @@ export const repairResolvers: ResolverMap = {
     },
   },
   Mutation: {
-    applyForRepair: (_root: unknown, args: { input: ApplyForRepairInput }, context: Context) => applyForRepair(context.db, args.input),
-    decideRepair: (_root: unknown, args: DecideRepairInput, context: Context) => decideRepair(context.db, args),
+    applyForRepair: (_root: unknown, args: { input: ApplyForRepairInput }, context: Context) => applyForRepair(context.db, args.input, context.caller),
+    decideRepair: (_root: unknown, args: DecideRepairInput, context: Context) => decideRepair(context.db, args, context.caller),
   },
   Subject: {
     repairApplications: (subject: { code: string }, _args: unknown, context: Context) => repairsOfSubject(context).load(subject.code),
