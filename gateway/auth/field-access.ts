@@ -189,7 +189,8 @@ export function fillForbidden(
       if (!allowed(policies, type.name, node.name.value, scopesAt(path))) {
         const required = requiredScopes(policies, type.name, node.name.value) ?? [];
         errors.push(
-          new GraphQLError(`not allowed to read ${type.name}.${node.name.value}${required.length ? ` (needs one of: ${required.join(', ')})` : ''}`, {
+          // A refused mutation is named as one: nothing was read, the write was not made.
+          new GraphQLError(`${type.name === 'Mutation' ? `not allowed to call mutation ${node.name.value}` : `not allowed to read ${type.name}.${node.name.value}`}${required.length ? ` (needs one of: ${required.join(', ')})` : ''}`, {
             path: [...path, key],
             extensions: { code: 'FORBIDDEN', field: `${type.name}.${node.name.value}`, requiredScopes: required },
           }),

@@ -702,6 +702,56 @@ describe('credit office workflows', () => {
     });
   });
 
+  describe('self-service with a one-time filing code', () => {
+    const subject = code(8);
+    const ISSUE = `mutation($input: IssueFilingCodeInput!) { issueFilingCode(input: $input) { code subjectCode purpose expiresOn } }`;
+    const OWN = `mutation($input: FileOwnObjectionInput!) { fileOwnObjection(input: $input) { id kind status verifyBy recordId } }`;
+    const OWN_REPAIR = `mutation($input: ApplyForOwnRepairInput!) { applyForOwnRepair(input: $input) { id kind status eligibleFrom } }`;
+    const FOLLOW = `query($id: ID!, $code: String!) { filing(id: $id, filingCode: $code) { id kind status note } }`;
+    const PUBLIC = { role: 'PUBLIC' } as const;
+    const issue = async (purpose = 'OBJECTION', who = subject) => (await ok(ISSUE, { input: { subjectCode: who, purpose, contact: '138****0000' } })).code as string;
+
+    it('files the subject\'s own objection once per code, refuses every other use of it, and lets it follow the objection', async () => {
+      const recordId = await courtDebtor(dbs, subject, addDays(today, -30));
+      const filingCode = await issue();
+      expect(filingCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      expect((await refused(ISSUE, { input: { subjectCode: subject, purpose: 'OBJECTION', contact: 'x' } }, COURTS_CLERK)).reason).toBe('NOT_ALLOWED');
+      const input = { filingCode: filingCode.toLowerCase(), subjectCode: subject, department: 'COURTS', recordId, reason: '已履行', idempotencyKey: 'own-1' };
+      // Another subject's record, with the subject's own code: refused, and the code is not spent.
+      const others = await courtDebtor(dbs, code(88), addDays(today, -30));
+      expect((await refused(OWN, { input: { ...input, recordId: others } }, PUBLIC)).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
+      // The code for another subject, a guessed code, a repair code: refused alike.
+      for (const wrong of [{ subjectCode: code(88) }, { filingCode: 'AAAA-BBBB-CCCC' }, { filingCode: await issue('REPAIR') }]) {
+        expect(await refused(OWN, { input: { ...input, ...wrong } }, PUBLIC)).toEqual(expect.objectContaining({ code: 'FORBIDDEN', operation: 'fileOwnObjection' }));
+      }
+      const filed = await ok(OWN, { input }, PUBLIC);
+      expect(filed).toEqual(expect.objectContaining({ kind: 'OBJECTION', status: 'OPEN', verifyBy: addDays(today, 20), recordId }));
+      expect(await disputedRecords(subgraph.db, [{ department: 'COURTS', recordId }])).toEqual(new Set([`COURTS:${recordId}`]));
+      // A retry answers the same filing; any other filing with the spent code is refused.
+      expect((await ok(OWN, { input }, PUBLIC)).id).toBe(filed.id);
+      // (Against another of its records: the first is disputed already.)
+      const second = await courtDebtor(dbs, subject, addDays(today, -20));
+      const racing = await Promise.all([1, 2, 3].map((n) => subgraph.graphql(OWN, { input: { ...input, recordId: second, idempotencyKey: `own-race-${n}` } }, { as: PUBLIC })));
+      expect(racing.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+      expect(await count('objection', 'subject_code = $1', [subject])).toBe(1);
+      // Following it: with its code only.
+      expect(await ok(FOLLOW, { id: filed.id, code: filingCode }, PUBLIC)).toEqual({ id: filed.id, kind: 'OBJECTION', status: 'OPEN', note: null });
+      expect(await ok(FOLLOW, { id: filed.id, code: 'AAAA-BBBB-CCCC' }, PUBLIC)).toBeNull();
+      await ok(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '核实无误' }, COURTS_CLERK);
+      expect((await ok(FOLLOW, { id: filed.id, code: filingCode }, PUBLIC)).status).toBe('REJECTED');
+    });
+
+    it('applies for the subject\'s own repair, eligibility from the record; a new code voids the unused one', async () => {
+      const recordId = await marketPenalty(dbs, subject, addMonths(today, -4));
+      const voided = await issue('REPAIR');
+      const filingCode = await issue('REPAIR');
+      const input = { filingCode: voided, subjectCode: subject, department: 'MARKET', recordId, rectification: ['RECTIFICATION'], idempotencyKey: 'own-repair' };
+      expect((await refused(OWN_REPAIR, { input }, PUBLIC)).code).toBe('FORBIDDEN');
+      const applied = await ok(OWN_REPAIR, { input: { ...input, filingCode } }, PUBLIC);
+      expect(applied).toEqual(expect.objectContaining({ kind: 'REPAIR', status: 'PENDING', eligibleFrom: addMonths(addMonths(today, -4), 3) }));
+    });
+  });
+
   describe('status functions for the credit-check engine', () => {
     it('answer 1,000 subjects with one statement each, and none for an empty batch', async () => {
       const codes = Array.from({ length: 1000 }, (_, i) => code(1000 + i));

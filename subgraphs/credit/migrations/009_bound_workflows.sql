@@ -41,3 +41,25 @@ ALTER TABLE financial_authorisation ADD CONSTRAINT financial_authorisation_idemp
 --    reports its breach, which black-lists the subject.
 ALTER TABLE credit_commitment
   ADD COLUMN made_to text CHECK (made_to IN ('MARKET','TAX','COURTS','ENVIRONMENT','CREDIT_OFFICE'));
+
+-- 4. One-time filing codes (workflows/filing-codes.ts): the credit office,
+--    having verified a subject, issues a code with which the subject files its
+--    own objection or repair application on the public website. Only the
+--    code's SHA-256 is kept; used_for is the objection or application it was
+--    spent on (by purpose).
+CREATE TABLE filing_code (
+  id           bigserial PRIMARY KEY,
+  subject_code text NOT NULL,
+  purpose      text NOT NULL CHECK (purpose IN ('OBJECTION','REPAIR')),
+  code_hash    text NOT NULL CHECK (code_hash ~ '^[0-9a-f]{64}$'),
+  contact      text NOT NULL,
+  issued_by    text NOT NULL,
+  issued_at    timestamptz NOT NULL DEFAULT now(),
+  expires_on   date NOT NULL,
+  used_at      timestamptz,
+  used_for     bigint,
+  voided_at    timestamptz,
+  CONSTRAINT filing_code_hash UNIQUE (code_hash),
+  CHECK ((used_at IS NULL) = (used_for IS NULL))
+);
+CREATE INDEX filing_code_subject_idx ON filing_code (subject_code, purpose) WHERE used_at IS NULL AND voided_at IS NULL;

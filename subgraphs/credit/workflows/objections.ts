@@ -82,6 +82,22 @@ export async function readObjection(q: Queryable, id: string): Promise<Objection
  * refused while another objection to the record is open.
  */
 export async function fileObjection(db: Database, input: FileObjectionInput, caller: ForwardedIdentity): Promise<Objection> {
+  // A department files only against its own records (e.g. at its own counter); the credit office for any.
+  requireActsFor(caller, requireDepartment(input.department), 'fileObjection');
+  return createObjection(db, input, clientScope(caller));
+}
+
+/**
+ * Stores an objection for `client` (the scope of its idempotency key) once
+ * its record is bound; `onCreate` runs in the creating transaction (a subject's
+ * filing code is spent there, filing-codes.ts).
+ */
+export async function createObjection(
+  db: Database,
+  input: FileObjectionInput,
+  client: string,
+  onCreate?: (tx: Queryable, id: string) => Promise<void>,
+): Promise<Objection> {
   const payload = {
     subjectCode: requireSubjectCode(input.subjectCode),
     department: requireDepartment(input.department),
@@ -96,9 +112,6 @@ export async function fileObjection(db: Database, input: FileObjectionInput, cal
       { objectionId: id },
     );
   const key = requireIdempotencyKey(input.idempotencyKey);
-  // A department files only against its own records (e.g. at its own counter); the credit office for any.
-  requireActsFor(caller, payload.department, 'fileObjection');
-  const client = clientScope(caller);
   // The record must exist at its department and be the subject's (or its represented entity's), now.
   await boundRecord(db, payload.department, payload.subjectCode, payload.recordId, `fileObjection ${payload.recordId}`);
   try {
@@ -122,6 +135,7 @@ export async function fileObjection(db: Database, input: FileObjectionInput, cal
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9) RETURNING id::text AS id`,
           [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina()), client],
         );
+        await onCreate?.(tx, row!.id);
         return row!.id;
       },
     });

@@ -130,9 +130,23 @@ export async function applyForRepair(
   caller: ForwardedIdentity,
   today: string = todayInChina(),
 ): Promise<RepairApplication> {
+  requireActsFor(caller, requireDepartment(input.department), 'applyForRepair');
+  return createRepairApplication(db, input, clientScope(caller), today);
+}
+
+/**
+ * Stores an application for `client` (the scope of its idempotency key);
+ * `onCreate` runs in the creating transaction (a subject's filing code is
+ * spent there, filing-codes.ts).
+ */
+export async function createRepairApplication(
+  db: Database,
+  input: ApplyForRepairInput,
+  client: string,
+  today: string = todayInChina(),
+  onCreate?: (tx: Queryable, id: string) => Promise<void>,
+): Promise<RepairApplication> {
   const department = requireDepartment(input.department);
-  requireActsFor(caller, department, 'applyForRepair');
-  const client = clientScope(caller);
   if (input.recordKind != null) oneOf('recordKind', REPAIRABLE_RECORD_KINDS, input.recordKind);
   if (input.publishedOn != null) requireDate('publishedOn', input.publishedOn);
   if (input.area != null) oneOf('area', REPAIR_AREAS, input.area);
@@ -198,6 +212,7 @@ export async function applyForRepair(
           [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.recordKind, payload.publishedOn,
             payload.area, payload.rectification, from, client],
         );
+        await onCreate?.(tx, row!.id);
         return row!.id;
       },
     });
