@@ -23,6 +23,7 @@ import { identitySigningKey, ROOT_DIR, subgraphConfig, type SubgraphConfig } fro
 import { IDENTITY_HEADER, verifyIdentity, type ForwardedIdentity } from './auth/identity-header';
 import type { SubgraphName } from './departments';
 import { changedSubjects, withWriteInvalidation } from './invalidation';
+import { recordStatusRoutes } from './record-status';
 
 /** Type name → field name → resolver; resolvers type their own parent, args and context. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,6 +45,12 @@ export interface SubgraphDefinition<Loaders> {
   resolvers: ResolverMap;
   /** Fresh loaders per request: DataLoader caches must not outlive one request. */
   createLoaders(db: Database): Loaders;
+  /**
+   * A department that discloses its records: it keeps the credit office's
+   * decisions about them (dispute marks, withdrawals; lib/record-status.ts)
+   * and serves the internal endpoint the credit office sends them to.
+   */
+  recordStatus?: boolean;
   /** HTTP routes besides /graphql, e.g. the internal endpoints the gateway calls (registered as a Fastify plugin). */
   routes?: (app: FastifyInstance, db: Database) => Promise<void>;
 }
@@ -153,6 +160,7 @@ export async function buildSubgraph<Loaders>(
     },
   });
 
+  if (definition.recordStatus) await app.register(async (scope) => recordStatusRoutes(identityKey)(scope, db));
   if (definition.routes) {
     const routes = definition.routes;
     await app.register(async (scope) => routes(scope, db));

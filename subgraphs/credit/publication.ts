@@ -45,7 +45,7 @@ interface EndInput {
 }
 
 const ENTRY_FIELDS = `id::text AS id, subject_code, subject_code AS code, kind, reason, department, source_record AS "sourceRecord",
-  since::text AS since, until::text AS until`;
+  since::text AS since, until::text AS until, withdrawal, withdrawal_reference AS "withdrawalReference"`;
 
 function isoDate(value: string, field: string): string {
   if (!isCalendarDate(value)) {

@@ -63,3 +63,16 @@ CREATE TABLE filing_code (
   CHECK ((used_at IS NULL) = (used_for IS NULL))
 );
 CREATE INDEX filing_code_subject_idx ON filing_code (subject_code, purpose) WHERE used_at IS NULL AND voided_at IS NULL;
+
+-- 5. Disclosure follows decisions: a list entry whose record was revoked or
+--    corrected after an upheld objection, or repaired, is withdrawn from
+--    public disclosure (never shown publicly as a past entry); callers with
+--    `records` see why (objection/<id>, repair/<id>).
+-- The subject the department holds a disputed or repaired record under (the
+-- named subject, or the entity it represents; records.ts): the department
+-- keeps its decisions by that subject.
+ALTER TABLE objection ADD COLUMN record_subject_code text;
+ALTER TABLE repair_application ADD COLUMN record_subject_code text;
+ALTER TABLE list_entry
+  ADD COLUMN withdrawal text CHECK (withdrawal IN ('REVOKED','CORRECTED','REPAIRED')),
+  ADD COLUMN withdrawal_reference text;

@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../../../lib/db';
 import { isCalendarDate } from '../../../lib/clock';
 import { badUserInput } from '../../../lib/errors';
 import { DEPARTMENTS, type Department } from '../vocabulary';
+import type { Withdrawal } from '../../../lib/record-status';
 
 /** Why a workflow request was refused (`extensions.reason`). */
 export type WorkflowRefusal =
@@ -192,15 +193,25 @@ export async function createOnce<T>(db: Database, spec: IdempotentCreate<T>): Pr
 
 /**
  * Ends, on `today`, the list entries that stand on a record (the credit
- * office stops using it). An entry that has not started yet ends the day it
- * would have started, so it is never in force.
+ * office stops using it), and withdraws them from public disclosure with the
+ * decision (`withdrawal`, `reference`: objection/<id> or repair/<id>): a
+ * revoked, corrected or repaired record's entry is never shown publicly as a
+ * past entry. An entry that has not started yet ends the day it would have
+ * started, so it is never in force.
  */
-export async function endListEntries(tx: Queryable, department: string, recordId: string, today: string): Promise<number> {
+export async function endListEntries(
+  tx: Queryable,
+  department: string,
+  recordId: string,
+  today: string,
+  withdrawal: { reason: Withdrawal; reference: string },
+): Promise<number> {
   const rows = await tx.query(
-    `UPDATE list_entry SET until = GREATEST(since, $3::date)
-      WHERE department = $1 AND source_record = $2 AND (until IS NULL OR until > $3::date)
+    `UPDATE list_entry SET until = CASE WHEN until IS NULL OR until > $3::date THEN GREATEST(since, $3::date) ELSE until END,
+                           withdrawal = COALESCE(withdrawal, $4), withdrawal_reference = COALESCE(withdrawal_reference, $5)
+      WHERE department = $1 AND source_record = $2
       RETURNING id`,
-    [department, recordId, today],
+    [department, recordId, today, withdrawal.reason, withdrawal.reference],
   );
   return rows.length;
 }

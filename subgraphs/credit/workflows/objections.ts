@@ -16,6 +16,7 @@ import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { isOverdue, verifyBy } from '../policy';
 import { boundRecord } from '../records';
+import { sendRecordStatus } from '../departments';
 import { clientScope, requireActsFor } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import {
@@ -113,7 +114,7 @@ export async function createObjection(
     );
   const key = requireIdempotencyKey(input.idempotencyKey);
   // The record must exist at its department and be the subject's (or its represented entity's), now.
-  await boundRecord(db, payload.department, payload.subjectCode, payload.recordId, `fileObjection ${payload.recordId}`);
+  const bound = await boundRecord(db, payload.department, payload.subjectCode, payload.recordId, `fileObjection ${payload.recordId}`);
   try {
     return await createOnce(db, {
       table: 'objection',
@@ -131,11 +132,13 @@ export async function createObjection(
         );
         if (open) throw alreadyOpen(open.id);
         const [row] = await tx.query<{ id: string }>(
-          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact, verify_by, client_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9) RETURNING id::text AS id`,
-          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina()), client],
+          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact, verify_by, client_id, record_subject_code)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10) RETURNING id::text AS id`,
+          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina()), client, bound.ownerCode],
         );
         await onCreate?.(tx, row!.id);
+        // The department marks its record disputed at once (柴桑 (二十一)); it not answering refuses the filing.
+        await sendRecordStatus(payload.department, { recordId: payload.recordId, subjectCode: bound.ownerCode, change: 'DISPUTED', on: todayInChina(), verifyBy: verifyBy(todayInChina()), reference: `objection/${row!.id}` });
         return row!.id;
       },
     });
@@ -176,10 +179,10 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput,
   }
   const today = todayInChina();
   await db.transaction(async (tx) => {
-    const [updated] = await tx.query<{ department: string; record_id: string }>(
+    const [updated] = await tx.query<{ department: string; record_id: string; record_subject_code: string }>(
       `UPDATE objection SET status = $2, correction = $3, resolution_note = $4, resolved_at = now()
         WHERE id = $1::bigint AND status = 'OPEN'
-        RETURNING department, record_id`,
+        RETURNING department, record_id, COALESCE(record_subject_code, subject_code) AS record_subject_code`,
       [id, input.outcome, input.correction ?? null, note],
     );
     if (!updated) {
@@ -189,7 +192,15 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput,
         status: current.status,
       });
     }
-    if (input.outcome === 'UPHELD') await endListEntries(tx, updated.department, updated.record_id, today);
+    const department = updated.department as Department;
+    const reference = `objection/${id}`;
+    if (input.outcome === 'UPHELD') {
+      // Revoked or corrected: withdrawn from public disclosure everywhere, the lists and the department's own.
+      await endListEntries(tx, department, updated.record_id, today, { reason: input.correction!, reference });
+      await sendRecordStatus(department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: input.correction!, reference });
+    } else {
+      await sendRecordStatus(department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'DISPUTE_CLEARED', on: today, reference });
+    }
   });
   return (await readObjection(db, id))!;
 }

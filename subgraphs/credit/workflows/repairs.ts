@@ -24,6 +24,7 @@ import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { boundRecord, type RepairFacts } from '../records';
+import { sendRecordStatus } from '../departments';
 import { clientScope, requireActsFor } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
@@ -207,10 +208,10 @@ export async function createRepairApplication(
         }
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO repair_application (idempotency_key, request_fingerprint, subject_code, department, record_id, record_kind,
-                                           published_on, area, rectification, eligible_from, client_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::text[], $10::date, $11) RETURNING id::text AS id`,
+                                           published_on, area, rectification, eligible_from, client_id, record_subject_code)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::text[], $10::date, $11, $12) RETURNING id::text AS id`,
           [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.recordKind, payload.publishedOn,
-            payload.area, payload.rectification, from, client],
+            payload.area, payload.rectification, from, client, bound.ownerCode],
         );
         await onCreate?.(tx, row!.id);
         return row!.id;
@@ -246,10 +247,10 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
   const today = todayInChina();
   try {
     await db.transaction(async (tx) => {
-      const [updated] = await tx.query<{ department: string; record_id: string }>(
+      const [updated] = await tx.query<{ department: string; record_id: string; record_subject_code: string }>(
         `UPDATE repair_application SET status = $2, decision_note = $3, decided_at = now()
           WHERE id = $1::bigint AND status = 'PENDING'
-          RETURNING department, record_id`,
+          RETURNING department, record_id, COALESCE(record_subject_code, subject_code) AS record_subject_code`,
         [id, input.approve ? 'APPROVED' : 'REJECTED', note],
       );
       if (!updated) {
@@ -259,7 +260,12 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
           status: current.status,
         });
       }
-      if (input.approve) await endListEntries(tx, updated.department, updated.record_id, today);
+      if (input.approve) {
+        // Publication ends at once (柴桑 (二十)): the lists and the department's own disclosure; the repair notice is published instead (notices.ts).
+        const reference = `repair/${id}`;
+        await endListEntries(tx, updated.department, updated.record_id, today, { reason: 'REPAIRED', reference });
+        await sendRecordStatus(updated.department as Department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: 'REPAIRED', reference });
+      }
     });
   } catch (error) {
     if (uniqueViolation(error) === 'repair_one_approved_idx') {
