@@ -24,6 +24,7 @@ import { IDENTITY_HEADER, verifyIdentity, type ForwardedIdentity } from './auth/
 import type { SubgraphName } from './departments';
 import { changedSubjects, withWriteInvalidation } from './invalidation';
 import { recordStatusRoutes } from './record-status';
+import { maskResidentIds, seesPersonalData } from './personal-data';
 
 /** Type name → field name → resolver; resolvers type their own parent, args and context. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -174,6 +175,11 @@ export async function buildSubgraph<Loaders>(
     );
   });
   app.graphql.addHook('onResolution', async (execution, context) => {
+    // A message may echo a record id or code naming a natural person: masked for callers without `personal`.
+    const caller = (context as unknown as { caller?: ForwardedIdentity }).caller;
+    if (caller && !seesPersonalData(caller)) {
+      for (const error of execution.errors ?? []) (error as { message: string }).message = maskResidentIds(error.message);
+    }
     // The gateway that carried a write invalidates these subjects in every gateway's cache (lib/invalidation.ts).
     const changed = changedSubjects(context);
     if (changed) execution.extensions = { ...execution.extensions, invalidatedSubjects: changed };

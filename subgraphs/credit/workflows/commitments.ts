@@ -13,7 +13,12 @@
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
-import { callerDepartment, clientScope, requireActsFor } from '../callers';
+import { callerDepartment, clientScope, isCreditOffice, requireActsFor } from '../callers';
+import { departmentRecords } from '../departments';
+
+/** Whether a department's answer holds anything of the subject (a registration, any record). */
+const holdsAnyRecord = (records: object): boolean =>
+  Object.values(records).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined));
 import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
@@ -93,6 +98,14 @@ export async function recordCommitment(
   };
   // A department records the commitments made to it; the credit office any.
   requireActsFor(caller, payload.madeTo, 'recordCommitment');
+  // A department records commitments of subjects it deals with: its breach report black-lists, so a
+  // department must not reach a subject it holds nothing of (the credit office records any).
+  if (payload.madeTo !== 'CREDIT_OFFICE' && !isCreditOffice(caller)) {
+    const records = await departmentRecords(payload.madeTo, payload.subjectCode, `recordCommitment ${payload.subjectCode}`);
+    if (!holdsAnyRecord(records)) {
+      throw refuse('RECORD_NOT_FOUND', `${payload.madeTo} holds no record of subject ${payload.subjectCode}: a department records the commitments of subjects it deals with`, { field: 'subjectCode' });
+    }
+  }
   const key = requireIdempotencyKey(input.idempotencyKey);
   const client = clientScope(caller);
   return createOnce(db, {

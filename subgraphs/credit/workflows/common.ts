@@ -23,7 +23,9 @@ export type WorkflowRefusal =
   /** What the caller states of a record differs from the department's record. */
   | 'RECORD_MISMATCH'
   /** Credit repair does not apply to this kind of record. */
-  | 'NOT_REPAIRABLE';
+  | 'NOT_REPAIRABLE'
+  /** The department holds no such record of the subject (records.ts). */
+  | 'RECORD_NOT_FOUND';
 
 export function refuse(reason: WorkflowRefusal, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return badUserInput(message, { ...extra, reason });
