@@ -4,7 +4,8 @@ import { disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflo
 import { addMonths, addYears } from '../../subgraphs/credit/policy/calendar';
 import { verifyBy } from '../../subgraphs/credit/policy/objection';
 import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
-import { buildUscc } from '../../lib/identifiers';
+import { buildResidentId, buildUscc } from '../../lib/identifiers';
+import { writeMarketRecords } from '../../subgraphs/market/store';
 import { todayInChina } from '../../lib/clock';
 import { countQueries, type CallerOverride, type SubgraphUnderTest } from '../helpers/subgraph';
 import { startCreditOffice, type CreditOffice } from '../helpers/credit-office';
@@ -265,6 +266,24 @@ describe('credit office workflows', () => {
       }
       expect(await count('objection')).toBe(before);
       expect(await disputedRecords(subgraph.db, [{ department: 'COURTS', recordId: othersRecord }])).toEqual(new Set());
+    });
+
+    it('lets the legal representative object to the record of the entity it represents, and no other entity\'s', async () => {
+      const entity = code(12);
+      const stranger = code(13);
+      const person = buildResidentId('440305', '19800101', '123');
+      await writeMarketRecords(dbs.market as never, {
+        registrations: [entity, stranger].map((c, i) => ({
+          subject_code: c, name: `企业${i}`, entity_type: 'ENTERPRISE', legal_rep_name: '李四', legal_rep_id: i === 0 ? person : buildResidentId('440305', '19700101', '456'),
+          registered_capital: 100, established_on: '2015-01-01', status: 'ACTIVE', address: '深圳', business_scope: '测试', registration_authority: '深圳市市场监督管理局',
+        })),
+        licences: [], penalties: [], abnormalOperations: [], seriousViolations: [], spotChecks: [],
+      });
+      const entityRecord = await courtDebtor(dbs, entity, addDays(today, -30));
+      const strangerRecord = await courtDebtor(dbs, stranger, addDays(today, -30));
+      const filed = await ok(FILE, { input: fileInput({ subjectCode: person, recordId: entityRecord }) });
+      expect(filed).toEqual(expect.objectContaining({ subjectCode: person, recordId: entityRecord, status: 'OPEN' }));
+      expect((await refused(FILE, { input: fileInput({ subjectCode: person, recordId: strangerRecord }) })).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
     });
 
     it('shows overdue objections: open past their verification date (China calendar)', async () => {
