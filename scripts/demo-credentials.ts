@@ -25,6 +25,8 @@ export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 export interface DemoCredential {
   apiKey: string;
   clientId: string;
+  /** The DEPARTMENT client's department. */
+  department?: string;
 }
 
 export type DemoCredentials = Record<CredentialRole, DemoCredential>;
@@ -66,7 +68,9 @@ export function readDemoCredentials(file: string): Partial<DemoCredentials> {
   if (typeof parsed !== 'object' || parsed === null) return found;
   for (const role of CREDENTIAL_ROLES) {
     const entry = (parsed as Record<string, unknown>)[role];
-    if (isCredential(entry)) found[role] = { apiKey: entry.apiKey, clientId: entry.clientId };
+    // A department client written before clients had departments was revoked by the credit office's migration 009: made again.
+    if (role === 'DEPARTMENT' && isCredential(entry) && typeof entry.department !== 'string') continue;
+    if (isCredential(entry)) found[role] = { apiKey: entry.apiKey, clientId: entry.clientId, ...(entry.department ? { department: entry.department } : {}) };
   }
   return found;
 }
@@ -99,7 +103,7 @@ export async function ensureDemoCredentials(env: Env = process.env): Promise<{ c
       if (credentials[role]) continue;
       // The demo's department client is the court's: a department client acts for its own department only.
       const { client, apiKey } = await createClient(db, { name: DEMO_CLIENT_NAMES[role], role, department: role === 'DEPARTMENT' ? DEMO_DEPARTMENT : null });
-      credentials[role] = { apiKey, clientId: client.id };
+      credentials[role] = { apiKey, clientId: client.id, ...(client.department ? { department: client.department } : {}) };
       created.push(role);
     }
   } finally {
