@@ -171,21 +171,25 @@ describe('the gateway cache', () => {
     // Warm the entity cache of both gateways too (a different operation selecting lists through an entity fetch).
     const viaEntities = `query ListsAndName($code: ID!) { subject(code: $code) { name lists { kind sourceRecord } } }`;
     await post(other.url, viaEntities, { code });
-    const sourceRecord = `cache-test/${Date.now()}`;
-    const write = await post(
-      graph.url,
-      'mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { code kind } }',
-      { input: { code, kind: 'KEY_ATTENTION', department: 'MARKET', sourceRecord, reason: 'cache test', since: '2024-01-02' } },
-    );
+    // The write: a breached credit commitment, which the credit office black-lists at once (a list entry only
+    // follows the list rules from a department's real record, docs/policy.md).
+    const made = await post(graph.url, 'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }', {
+      input: { subjectCode: code, scenario: 'ADMINISTRATIVE_LICENSING', content: 'cache test', idempotencyKey: `cache-test-${Date.now()}` },
+    });
+    expect(made.body.errors).toBeUndefined();
+    const sourceRecord = `credit_commitment/${made.body.data.recordCommitment.id}`;
+    const write = await post(graph.url, 'mutation($id: ID!) { reportCommitmentBreach(id: $id, department: CREDIT_OFFICE, note: "cache test") { status } }', {
+      id: made.body.data.recordCommitment.id,
+    });
     expect(write.body.errors).toBeUndefined();
     const after = await post(other.url, read, { code });
     expect(after.cache).toBe('MISS');
-    expect(after.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, until: null });
+    expect(after.body.data.subject.lists).toContainEqual({ kind: 'BLACK', sourceRecord, until: expect.any(String) });
     expect(after.body.data.subject.lists.length).toBe(before.body.data.subject.lists.length + 1);
     const entities = await post(other.url, viaEntities, { code });
-    expect(entities.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord });
+    expect(entities.body.data.subject.lists).toContainEqual({ kind: 'BLACK', sourceRecord });
     // And the public list page, which may not have held the subject before.
-    const page = await post(other.url, '{ listEntries(kind: KEY_ATTENTION, first: 100) { nodes { code sourceRecord } } }');
+    const page = await post(other.url, '{ listEntries(kind: BLACK, first: 100) { nodes { code sourceRecord } } }');
     expect(page.body.data.listEntries.nodes).toContainEqual({ code, sourceRecord });
   });
 
