@@ -11,7 +11,7 @@
  * masked key).
  */
 import type { ForwardedIdentity } from './auth/identity-header';
-import { maskPersonName, maskResidentId } from './identifiers';
+import { maskPersonName, maskResidentId, validateSubjectCode } from './identifiers';
 
 export interface PersonView {
   name: string;
@@ -27,4 +27,23 @@ export function seesPersonalData(caller: Pick<ForwardedIdentity, 'scopes'>): boo
 export function personFor(caller: Pick<ForwardedIdentity, 'scopes'>, name: string, residentId: string): PersonView {
   if (seesPersonalData(caller)) return { name, residentId };
   return { name: maskPersonName(name), residentId: maskResidentId(residentId) };
+}
+
+/** Every valid resident identity number inside a text (a record id, a message), masked. */
+export function maskResidentIds(text: string): string {
+  return text.replace(/\d{17}[\dXx]/g, (candidate) => {
+    const checked = validateSubjectCode(candidate.toUpperCase());
+    return checked.valid && checked.kind === 'NATURAL_PERSON' ? maskResidentId(checked.code) : candidate;
+  });
+}
+
+/**
+ * A text that may name natural persons (a list entry's code, a record id,
+ * an error message), as this caller may see it: resident identity numbers
+ * masked unless it holds `personal`. Where a caller names a person itself
+ * (the subject it asked for), the code is the key it holds; where the graph
+ * lists or echoes subjects the caller did not name, this applies.
+ */
+export function personalTextFor(caller: Pick<ForwardedIdentity, 'scopes'>, text: string): string {
+  return seesPersonalData(caller) ? text : maskResidentIds(text);
 }

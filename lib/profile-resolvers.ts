@@ -7,6 +7,7 @@
 import type DataLoader from 'dataloader';
 import type { ResolverMap, SubgraphContext } from './subgraph';
 import { disclosedTo, type DisclosureRule } from './disclosure';
+import { statusesOf, withRecordStatus } from './record-status';
 
 interface SubjectRef {
   code: string;
@@ -38,12 +39,14 @@ export function departmentProfileResolvers<Loaders extends LoaderMap>(
   const profile: Record<string, (parent: ProfileRef, args: unknown, context: SubgraphContext<Loaders>) => Promise<unknown>> = {};
   for (const field of loaderFields) {
     const rule = disclosure[field];
-    profile[field] = rule
-      ? async (parent, _args, context) => {
-          const rows = (await context.loaders[field]!.load(parent.code)) as Parameters<typeof disclosedTo>[2];
-          return parent.evidence ? rows : disclosedTo(context.caller, rule, rows);
-        }
-      : (parent, _args, context) => context.loaders[field]!.load(parent.code);
+    profile[field] = async (parent, _args, context) => {
+      // The evidence as it is; a caller's rows as the rule and the credit office's decisions disclose them.
+      if (parent.evidence) return context.loaders[field]!.load(parent.code);
+      const [loaded, statuses] = await Promise.all([context.loaders[field]!.load(parent.code), statusesOf(context, parent.code)]);
+      if (!Array.isArray(loaded)) return loaded; // a single row (the registration)
+      const rows = rule ? disclosedTo(context.caller, rule, loaded as Parameters<typeof disclosedTo>[2]) : loaded;
+      return withRecordStatus(context.caller, rows as object[], statuses);
+    };
   }
   // Always an object: "holds nothing" is empty lists, and null is kept for "did not answer"
   // (the credit office's checks fail closed on that null).

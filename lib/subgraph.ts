@@ -23,6 +23,8 @@ import { identitySigningKey, ROOT_DIR, subgraphConfig, type SubgraphConfig } fro
 import { IDENTITY_HEADER, verifyIdentity, type ForwardedIdentity } from './auth/identity-header';
 import type { SubgraphName } from './departments';
 import { changedSubjects, withWriteInvalidation } from './invalidation';
+import { recordStatusRoutes } from './record-status';
+import { maskResidentIds, seesPersonalData } from './personal-data';
 
 /** Type name → field name → resolver; resolvers type their own parent, args and context. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,6 +46,12 @@ export interface SubgraphDefinition<Loaders> {
   resolvers: ResolverMap;
   /** Fresh loaders per request: DataLoader caches must not outlive one request. */
   createLoaders(db: Database): Loaders;
+  /**
+   * A department that discloses its records: it keeps the credit office's
+   * decisions about them (dispute marks, withdrawals; lib/record-status.ts)
+   * and serves the internal endpoint the credit office sends them to.
+   */
+  recordStatus?: boolean;
   /** HTTP routes besides /graphql, e.g. the internal endpoints the gateway calls (registered as a Fastify plugin). */
   routes?: (app: FastifyInstance, db: Database) => Promise<void>;
 }
@@ -153,6 +161,7 @@ export async function buildSubgraph<Loaders>(
     },
   });
 
+  if (definition.recordStatus) await app.register(async (scope) => recordStatusRoutes(identityKey)(scope, db));
   if (definition.routes) {
     const routes = definition.routes;
     await app.register(async (scope) => routes(scope, db));
@@ -166,6 +175,11 @@ export async function buildSubgraph<Loaders>(
     );
   });
   app.graphql.addHook('onResolution', async (execution, context) => {
+    // A message may echo a record id or code naming a natural person: masked for callers without `personal`.
+    const caller = (context as unknown as { caller?: ForwardedIdentity }).caller;
+    if (caller && !seesPersonalData(caller)) {
+      for (const error of execution.errors ?? []) (error as { message: string }).message = maskResidentIds(error.message);
+    }
     // The gateway that carried a write invalidates these subjects in every gateway's cache (lib/invalidation.ts).
     const changed = changedSubjects(context);
     if (changed) execution.extensions = { ...execution.extensions, invalidatedSubjects: changed };

@@ -10,15 +10,17 @@
  * running service. `create` prints the API key once: only its hash is kept.
  */
 import { parseArgs } from 'node:util';
-import { CREDENTIAL_ROLES } from '../lib/auth/roles';
+import { CREDENTIAL_ROLES, RECORD_DEPARTMENTS } from '../lib/auth/roles';
 import { ClientRegistryError, createClient, listClients, revokeClient, type ApiClient } from '../subgraphs/credit/clients';
 
 const USAGE = `usage:
-  npm run client -- create --role ROLE --name NAME [--expires-in DURATION] [--json]
+  npm run client -- create --role ROLE --name NAME [--department DEPARTMENT] [--expires-in DURATION] [--json]
   npm run client -- list [--json]
   npm run client -- revoke --id ID
 
 ROLE is one of ${CREDENTIAL_ROLES.join(', ')}.
+DEPARTMENT (required for --role DEPARTMENT, refused otherwise) is one of ${RECORD_DEPARTMENTS.join(', ')}:
+the only department whose records the client publishes, verifies and decides.
 DURATION is a whole number of hours, days or weeks: 12h, 90d, 4w.`;
 
 class UsageError extends Error {}
@@ -39,8 +41,8 @@ function status(client: ApiClient, now: Date): string {
 }
 
 function table(clients: ApiClient[], now: Date): string {
-  const header = ['id', 'role', 'name', 'key', 'created', 'expires', 'status'];
-  const rows = clients.map((c) => [c.id, c.role, c.name, `${c.keyPrefix}…`, c.createdAt, c.expiresAt ?? 'never', status(c, now)]);
+  const header = ['id', 'role', 'department', 'name', 'key', 'created', 'expires', 'status'];
+  const rows = clients.map((c) => [c.id, c.role, c.department ?? '', c.name, `${c.keyPrefix}…`, c.createdAt, c.expiresAt ?? 'never', status(c, now)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
@@ -53,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
       role: { type: 'string' },
       name: { type: 'string' },
       'expires-in': { type: 'string' },
+      department: { type: 'string' },
       id: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -75,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
       throw new UsageError(`unknown role '${values.role}': one of ${CREDENTIAL_ROLES.join(', ')} (PUBLIC needs no key)`);
     }
     if (!values.name?.trim()) throw new UsageError('create needs --name');
+    if (values.role === 'DEPARTMENT' && !values.department) throw new UsageError(`--role DEPARTMENT needs --department (${RECORD_DEPARTMENTS.join(', ')})`);
+    if (values.role !== 'DEPARTMENT' && values.department) throw new UsageError('only --role DEPARTMENT takes --department');
     if (values['expires-in'] !== undefined) expiresAt = new Date(Date.now() + parseDuration(values['expires-in']));
   }
   if (command === 'revoke' && !values.id) throw new UsageError('revoke needs --id');
@@ -91,11 +96,11 @@ async function main(argv: string[]): Promise<void> {
     const db = await openSubgraphDatabase(creditSubgraph, subgraphConfig('credit'));
     try {
       if (command === 'create') {
-        const { client, apiKey } = await createClient(db, { name: values.name!, role: values.role!, expiresAt });
+        const { client, apiKey } = await createClient(db, { name: values.name!, role: values.role!, expiresAt, department: values.department ?? null });
         if (values.json) {
           console.log(JSON.stringify({ ...client, apiKey }, null, 2));
         } else {
-          console.log(`created ${client.id} (${client.role}, "${client.name}"), expires ${client.expiresAt ?? 'never'}`);
+          console.log(`created ${client.id} (${client.role}${client.department ? ` for ${client.department}` : ''}, "${client.name}"), expires ${client.expiresAt ?? 'never'}`);
           console.log(`\n  API key: ${apiKey}\n`);
           console.log('Store it now: it is shown only this once (the credit office keeps only its hash).');
           console.log('Send it as the X-Api-Key header. A lost key cannot be recovered: revoke it and create another.');

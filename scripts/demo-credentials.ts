@@ -25,6 +25,8 @@ export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 export interface DemoCredential {
   apiKey: string;
   clientId: string;
+  /** The DEPARTMENT client's department. */
+  department?: string;
 }
 
 export type DemoCredentials = Record<CredentialRole, DemoCredential>;
@@ -36,10 +38,13 @@ const DEMO_CLIENT_NAMES: Record<CredentialRole, string> = {
   APPROVAL_SYSTEM: 'Demo approval system',
   TRADING_PLATFORM: 'Demo public resource trading platform',
   FINANCIAL_INSTITUTION: 'Demo bank',
-  DEPARTMENT: 'Demo department',
+  DEPARTMENT: 'Demo department (courts)',
   CREDIT_OFFICE: 'Demo credit office',
   DEVELOPER: 'Demo developer',
 };
+
+/** The department the demo's DEPARTMENT client is registered for. */
+export const DEMO_DEPARTMENT = 'COURTS';
 
 export function demoCredentialsPath(dataDir: string): string {
   return path.join(dataDir, DEMO_CREDENTIALS_FILE);
@@ -63,7 +68,9 @@ export function readDemoCredentials(file: string): Partial<DemoCredentials> {
   if (typeof parsed !== 'object' || parsed === null) return found;
   for (const role of CREDENTIAL_ROLES) {
     const entry = (parsed as Record<string, unknown>)[role];
-    if (isCredential(entry)) found[role] = { apiKey: entry.apiKey, clientId: entry.clientId };
+    // A department client written before clients had departments was revoked by the credit office's migration 009: made again.
+    if (role === 'DEPARTMENT' && isCredential(entry) && typeof entry.department !== 'string') continue;
+    if (isCredential(entry)) found[role] = { apiKey: entry.apiKey, clientId: entry.clientId, ...(entry.department ? { department: entry.department } : {}) };
   }
   return found;
 }
@@ -94,8 +101,9 @@ export async function ensureDemoCredentials(env: Env = process.env): Promise<{ c
   try {
     for (const role of CREDENTIAL_ROLES) {
       if (credentials[role]) continue;
-      const { client, apiKey } = await createClient(db, { name: DEMO_CLIENT_NAMES[role], role });
-      credentials[role] = { apiKey, clientId: client.id };
+      // The demo's department client is the court's: a department client acts for its own department only.
+      const { client, apiKey } = await createClient(db, { name: DEMO_CLIENT_NAMES[role], role, department: role === 'DEPARTMENT' ? DEMO_DEPARTMENT : null });
+      credentials[role] = { apiKey, clientId: client.id, ...(client.department ? { department: client.department } : {}) };
       created.push(role);
     }
   } finally {

@@ -52,7 +52,7 @@ describe('demo credentials', () => {
       for (const role of CREDENTIAL_ROLES) {
         const { apiKey, clientId } = credentials[role];
         expect(apiKey).toMatch(/^cgk_[A-Za-z0-9_-]{43}$/);
-        expect(await authenticateApiKey(db, apiKey)).toEqual({ clientId, name: expect.any(String), role, expiresAt: null });
+        expect(await authenticateApiKey(db, apiKey)).toEqual({ clientId, name: expect.any(String), role, expiresAt: null, department: role === 'DEPARTMENT' ? 'COURTS' : null });
       }
       expect(await listClients(db)).toHaveLength(CREDENTIAL_ROLES.length);
     } finally {

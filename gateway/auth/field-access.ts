@@ -341,7 +341,8 @@ export function fillForbidden(
       if (denied) {
         const required = scopesNamed(schema, policies, denied.parent, name);
         errors.push(
-          new GraphQLError(`not allowed to read ${denied.parent.name}.${name}${required.length ? ` (needs one of: ${required.join(', ')})` : ''}`, {
+          // A refused mutation is named as one: nothing was read, and the write was not made.
+          new GraphQLError(`${denied.parent.name === 'Mutation' ? `not allowed to call mutation ${name}` : `not allowed to read ${denied.parent.name}.${name}`}${required.length ? ` (needs one of: ${required.join(', ')})` : ''}`, {
             nodes: denied.node,
             path: [...path, key],
             extensions: { code: 'FORBIDDEN', field: `${denied.parent.name}.${name}`, requiredScopes: required },

@@ -26,6 +26,8 @@ export interface CallerIdentity {
   role: Role;
   scopes: readonly Scope[];
   via: CredentialKind;
+  /** The department a DEPARTMENT client is registered for; null (or absent) for every other caller. */
+  department?: string | null;
 }
 
 export type ApiKeyRefusal = 'UNKNOWN' | 'EXPIRED' | 'REVOKED';
@@ -57,6 +59,8 @@ export interface ApiKeyOwner {
   name: string;
   role: CredentialRole;
   expiresAt: string | null;
+  /** A DEPARTMENT client's department (the client register's). */
+  department?: string | null;
 }
 
 export type ApiKeyLookup = ApiKeyOwner | { refused: ApiKeyRefusal };
@@ -78,6 +82,7 @@ export const PUBLIC_IDENTITY: CallerIdentity = Object.freeze({
   role: 'PUBLIC',
   scopes: ROLE_SCOPES.PUBLIC,
   via: 'none',
+  department: null,
 });
 
 export function isRefusal(resolution: CallerResolution): resolution is CredentialRefusal {
@@ -105,7 +110,7 @@ export async function resolveCaller(headers: Headers, deps: CredentialDependenci
     if (!deps.verifyJwt) return { refused: 'JWT_NOT_ACCEPTED', via: 'jwt' };
     const verified = await deps.verifyJwt(match[1]!);
     if ('refused' in verified) return { refused: verified.refused, via: 'jwt' };
-    return { clientId: verified.clientId, name: verified.name, role: verified.role, scopes: verified.scopes, via: 'jwt' };
+    return { clientId: verified.clientId, name: verified.name, role: verified.role, scopes: verified.scopes, via: 'jwt', department: verified.department };
   }
 
   const key = apiKey!.trim();
@@ -118,7 +123,7 @@ export async function resolveCaller(headers: Headers, deps: CredentialDependenci
     return { refused: 'CREDENTIAL_SERVICE_UNAVAILABLE', via: 'api-key' };
   }
   if ('refused' in owner) return { refused: owner.refused, via: 'api-key' };
-  return { clientId: owner.clientId, name: owner.name, role: owner.role, scopes: ROLE_SCOPES[owner.role], via: 'api-key' };
+  return { clientId: owner.clientId, name: owner.name, role: owner.role, scopes: ROLE_SCOPES[owner.role], via: 'api-key', department: owner.department ?? null };
 }
 
 export interface ApiKeyCacheOptions {
@@ -202,7 +207,8 @@ export function remoteApiKeyVerifier(options: RemoteApiKeyVerifierOptions): ApiK
     const body = answer.body as Record<string, unknown> | null;
     if (answer.status === 200 && body && typeof body.clientId === 'string' && typeof body.name === 'string' && isCredentialRole(body.role)) {
       const expiresAt = typeof body.expiresAt === 'string' ? body.expiresAt : null;
-      return { clientId: body.clientId, name: body.name, role: body.role, expiresAt };
+      const department = typeof body.department === 'string' ? body.department : null;
+      return { clientId: body.clientId, name: body.name, role: body.role, expiresAt, department };
     }
     if (answer.status === 401 && body && (body.refused === 'UNKNOWN' || body.refused === 'EXPIRED' || body.refused === 'REVOKED')) {
       return { refused: body.refused };

@@ -22,6 +22,8 @@ export interface ForwardedIdentity {
   /** X-Purpose of the request, for the audit log. */
   purpose: string | null;
   requestId: string;
+  /** The department a DEPARTMENT client is registered for (MARKET, TAX, COURTS, ENVIRONMENT); null or absent otherwise. */
+  department?: string | null;
 }
 
 interface SignedPayload extends ForwardedIdentity {
@@ -69,6 +71,7 @@ function isSignedPayload(value: unknown): value is SignedPayload {
     p.scopes.every((s) => typeof s === 'string') &&
     stringOrNull(p.clientId) &&
     stringOrNull(p.purpose) &&
+    (p.department === undefined || stringOrNull(p.department)) &&
     typeof p.requestId === 'string'
   );
 }

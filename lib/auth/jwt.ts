@@ -12,7 +12,9 @@
  * Claims: `sub` (the client id), `role` (a role of API.md other than PUBLIC —
  * no credential is what PUBLIC means), `exp` (required), optional `scope`
  * (space-separated or an array) which can only narrow the role's scopes, and
- * optional `name`. JWT_ISSUER / JWT_AUDIENCE, when set, must match.
+ * optional `name`, and `department` (MARKET, TAX, COURTS or ENVIRONMENT): required
+ * for the DEPARTMENT role, which acts for that department only, and refused
+ * (MALFORMED) on any other role. JWT_ISSUER / JWT_AUDIENCE, when set, must match.
  */
 import fs from 'node:fs';
 import {
@@ -24,7 +26,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { isCredentialRole, isScope, ROLE_SCOPES, type CredentialRole, type Scope } from './roles';
+import { isCredentialRole, isRecordDepartment, isScope, ROLE_SCOPES, type CredentialRole, type Scope } from './roles';
 
 export type JwtRefusal =
   | 'MALFORMED'
@@ -48,6 +50,8 @@ export interface JwtIdentity {
   scopes: readonly Scope[];
   /** The token's `exp`, ISO-8601. */
   expiresAt: string;
+  /** The `department` claim of a DEPARTMENT token; null for other roles. */
+  department: string | null;
 }
 
 export type JwtVerification = JwtIdentity | { refused: JwtRefusal };
@@ -199,6 +203,21 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
     // A token's scope narrows what its role holds; it never adds to it.
     const scopes = requested === undefined ? roleScopes : roleScopes.filter((s) => requested.some((r) => isScope(r) && r === s));
     const name = typeof payload.name === 'string' && payload.name !== '' ? payload.name : payload.sub;
-    return { clientId: payload.sub, name, role: payload.role, scopes, expiresAt: new Date(payload.exp * 1000).toISOString() };
+    // A department's token names its department; no other role has one.
+    const department = payload.department;
+    if (payload.role === 'DEPARTMENT') {
+      if (department === undefined) return { refused: 'MISSING_CLAIM' };
+      if (!isRecordDepartment(department)) return { refused: 'MALFORMED' };
+    } else if (department !== undefined) {
+      return { refused: 'MALFORMED' };
+    }
+    return {
+      clientId: payload.sub,
+      name,
+      role: payload.role,
+      scopes,
+      expiresAt: new Date(payload.exp * 1000).toISOString(),
+      department: payload.role === 'DEPARTMENT' ? (department as string) : null,
+    };
   };
 }

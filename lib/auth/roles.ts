@@ -97,6 +97,14 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
   DEVELOPER: ['public', 'introspection'],
 };
 
+/** The departments a DEPARTMENT client can be registered for: each holds its own records. */
+export const RECORD_DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT'] as const;
+export type RecordDepartmentName = (typeof RECORD_DEPARTMENTS)[number];
+
+export function isRecordDepartment(value: unknown): value is RecordDepartmentName {
+  return typeof value === 'string' && (RECORD_DEPARTMENTS as readonly string[]).includes(value);
+}
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

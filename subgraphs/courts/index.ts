@@ -22,6 +22,8 @@ const profile = departmentProfileResolvers<CourtLoaders>(
 export const courtsSubgraph: SubgraphDefinition<CourtLoaders> = {
   name: 'courts',
   migrationsDir: migrationsDirOf('courts'),
+  // Dispute marks and withdrawals the credit office decides (lib/record-status.ts).
+  recordStatus: true,
   createLoaders: createCourtLoaders,
   resolvers: {
     ...profile,

@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type { Queryable } from '../../lib/db';
-import { CREDENTIAL_ROLES, isCredentialRole, type CredentialRole } from '../../lib/auth/roles';
+import { CREDENTIAL_ROLES, isCredentialRole, isRecordDepartment, RECORD_DEPARTMENTS, type CredentialRole } from '../../lib/auth/roles';
 
 export const API_KEY_PREFIX = 'cgk_';
 /** `cgk_` and the base64url of 32 bytes (43 characters, no padding). */
@@ -19,6 +19,8 @@ export interface ApiClient {
   id: string;
   name: string;
   role: CredentialRole;
+  /** The department a DEPARTMENT client acts for (null for every other role). */
+  department: string | null;
   /** The first 8 characters of the key, for people to tell keys apart. */
   keyPrefix: string;
   createdAt: string;
@@ -31,6 +33,7 @@ export interface AuthenticatedClient {
   name: string;
   role: CredentialRole;
   expiresAt: string | null;
+  department: string | null;
 }
 
 export type ApiKeyRefusal = 'UNKNOWN' | 'EXPIRED' | 'REVOKED';
@@ -39,7 +42,7 @@ export type ApiKeyRefusal = 'UNKNOWN' | 'EXPIRED' | 'REVOKED';
 export class ClientRegistryError extends Error {
   constructor(
     message: string,
-    readonly reason: 'BAD_ROLE' | 'BAD_NAME' | 'BAD_EXPIRY' | 'NOT_FOUND',
+    readonly reason: 'BAD_ROLE' | 'BAD_NAME' | 'BAD_EXPIRY' | 'BAD_DEPARTMENT' | 'NOT_FOUND',
   ) {
     super(message);
     this.name = 'ClientRegistryError';
@@ -50,13 +53,14 @@ interface ClientRow {
   id: string;
   name: string;
   role: string;
+  department: string | null;
   key_prefix: string;
   created_at: Date | string;
   expires_at: Date | string | null;
   revoked_at: Date | string | null;
 }
 
-const COLUMNS = 'id, name, role, key_prefix, created_at, expires_at, revoked_at';
+const COLUMNS = 'id, name, role, department, key_prefix, created_at, expires_at, revoked_at';
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
@@ -66,6 +70,7 @@ function toClient(row: ClientRow): ApiClient {
     id: row.id,
     name: row.name,
     role: row.role as CredentialRole,
+    department: row.department,
     keyPrefix: row.key_prefix,
     createdAt: iso(row.created_at),
     expiresAt: isoOrNull(row.expires_at),
@@ -94,6 +99,8 @@ export interface NewClient {
   role: string;
   /** When the key stops working; none means it works until revoked. */
   expiresAt?: Date | null;
+  /** Required for (and only for) a DEPARTMENT client: the department whose records it acts for. */
+  department?: string | null;
 }
 
 /** Registers a client and returns its API key: the only time the key exists outside the caller's hands. */
@@ -109,15 +116,25 @@ export async function createClient(
   if (name === '' || name.length > MAX_NAME_LENGTH) {
     throw new ClientRegistryError(`a client's name must be 1 to ${MAX_NAME_LENGTH} characters`, 'BAD_NAME');
   }
+  const department = input.department ?? null;
+  if (input.role === 'DEPARTMENT' && !isRecordDepartment(department)) {
+    throw new ClientRegistryError(
+      `a DEPARTMENT client is registered for one department: --department ${RECORD_DEPARTMENTS.join(' | ')}${department ? `, not '${department}'` : ''}`,
+      'BAD_DEPARTMENT',
+    );
+  }
+  if (input.role !== 'DEPARTMENT' && department !== null) {
+    throw new ClientRegistryError(`only a DEPARTMENT client has a department; a ${input.role} client does not`, 'BAD_DEPARTMENT');
+  }
   const expiresAt = input.expiresAt ?? null;
   if (expiresAt !== null && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= now.getTime())) {
     throw new ClientRegistryError('the expiry must be a time in the future', 'BAD_EXPIRY');
   }
   const apiKey = newApiKey();
   const [row] = await db.query<ClientRow>(
-    `INSERT INTO api_client (id, name, role, key_prefix, key_hash, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-    [newClientId(), name, input.role, apiKey.slice(0, KEY_PREFIX_LENGTH), hashApiKey(apiKey), now, expiresAt],
+    `INSERT INTO api_client (id, name, role, key_prefix, key_hash, created_at, expires_at, department)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    [newClientId(), name, input.role, apiKey.slice(0, KEY_PREFIX_LENGTH), hashApiKey(apiKey), now, expiresAt, department],
   );
   return { client: toClient(row!), apiKey };
 }
@@ -158,5 +175,7 @@ export async function authenticateApiKey(
   if (row.revoked_at !== null) return { refused: 'REVOKED' };
   if (row.expires_at !== null && new Date(row.expires_at).getTime() <= now.getTime()) return { refused: 'EXPIRED' };
   if (!isCredentialRole(row.role)) return { refused: 'UNKNOWN' };
-  return { clientId: row.id, name: row.name, role: row.role, expiresAt: isoOrNull(row.expires_at) };
+  // A department client without its department acts for nobody (the register refuses one; never trust a row that has none).
+  if (row.role === 'DEPARTMENT' && !isRecordDepartment(row.department)) return { refused: 'UNKNOWN' };
+  return { clientId: row.id, name: row.name, role: row.role, expiresAt: isoOrNull(row.expires_at), department: row.department };
 }

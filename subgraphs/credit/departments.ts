@@ -14,7 +14,8 @@
 import crypto from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { identitySigningKey, subgraphConfig } from '../../lib/config';
-import { IDENTITY_HEADER, signIdentity } from '../../lib/auth/identity-header';
+import { IDENTITY_HEADER, signGatewayIdentity, signIdentity } from '../../lib/auth/identity-header';
+import { RECORD_STATUS_PATH, type RecordStatusChange } from '../../lib/record-status';
 import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
 import { DEPARTMENTS, type SubgraphName } from '../../lib/departments';
 import { EVIDENCE_DEPARTMENTS, EVIDENCE_FIELDS, type Evidence } from './checks/evidence';
@@ -37,7 +38,7 @@ export function departmentUrl(department: RecordDepartment, env: NodeJS.ProcessE
   return env[`${name.toUpperCase()}_SUBGRAPH_URL`] || `http://127.0.0.1:${subgraphConfig(name, env).port}/graphql`;
 }
 
-function unavailable(department: RecordDepartment, why: string): GraphQLError {
+function unavailable(department: Department, why: string): GraphQLError {
   return new GraphQLError(`the ${department} department did not answer (${why}); its record could not be checked, nothing was stored`, {
     extensions: { code: 'DEPARTMENT_UNAVAILABLE', department },
   });
@@ -71,4 +72,35 @@ export async function departmentRecords(
   const records = body.data?._entities?.[0]?.[field];
   if (body.errors?.length || !records) throw unavailable(department, body.errors?.[0]?.message ?? 'no records in its answer');
   return records as NonNullable<Evidence[keyof Evidence]>;
+}
+
+/**
+ * Tells the department what a workflow decided about its record (a dispute
+ * mark, its removal, a withdrawal from disclosure; lib/record-status.ts), on
+ * its internal endpoint, signed as the gateway signs. Called inside the
+ * credit office's transaction before it commits: a department that does not
+ * answer refuses the decision (DEPARTMENT_UNAVAILABLE) and nothing is stored;
+ * each change is idempotent, so a retried decision sends it again safely.
+ * The credit office's own records (credit_commitment/…) have no department
+ * to tell.
+ */
+export async function sendRecordStatus(department: Department, change: RecordStatusChange): Promise<void> {
+  if (department === 'CREDIT_OFFICE') return;
+  const key = identitySigningKey();
+  if (!key) throw unavailable(department, 'no IDENTITY_SIGNING_KEY to sign the request with');
+  const url = departmentUrl(department).replace(/\/graphql\/?$/, '') + RECORD_STATUS_PATH;
+  let status: number;
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signGatewayIdentity(key, `record status ${change.change}`) },
+      body: JSON.stringify(change),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    status = response.status;
+    await response.arrayBuffer();
+  } catch (error) {
+    throw unavailable(department, (error as Error).message);
+  }
+  if (status !== 200) throw unavailable(department, `its record-status endpoint answered ${status}`);
 }

@@ -14,6 +14,7 @@ import { publicationResolvers } from './publication';
 import { authorisationResolvers } from './workflows/authorisations';
 import { supervisionResolvers } from './supervision';
 import { statisticsResolvers } from './statistics';
+import { disclosureResolvers, visibleEntries } from './disclosure';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { validateSubjectCode } from '../../lib/identifiers';
 import { isCalendarDate, todayInChina } from '../../lib/clock';
@@ -102,7 +103,8 @@ const subjectAndListResolvers: ResolverMap = {
       const result = validateSubjectCode(subject.code);
       return result.valid ? result.kind : 'ORGANISATION';
     },
-    lists: (subject: SubjectRef, _args: unknown, context: Context) => context.loaders.lists.load(subject.code),
+    // Withdrawn entries (revoked, corrected, repaired) only for callers with `records` (disclosure.ts).
+    lists: async (subject: SubjectRef, _args: unknown, context: Context) => visibleEntries(context.caller, await context.loaders.lists.load(subject.code)),
     // Why a person carries an entity's person-level measures: the black-list entries in force of the entities they represent.
     representedEntityEntries: async (subject: SubjectRef & { market?: { representedEntities?: { code: string }[] | null } | null }, _args: unknown, context: Context) => {
       const today = todayInChina();
@@ -111,7 +113,7 @@ const subjectAndListResolvers: ResolverMap = {
       return entries.flatMap((list) => {
         if (list instanceof Error) throw list;
         return list;
-      }).filter((entry) => entry.kind === 'BLACK' && entryInForce(entry, today));
+      }).filter((entry) => entry.kind === 'BLACK' && !entry.withdrawal && entryInForce(entry, today));
     },
   },
 };
@@ -128,5 +130,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
     await auditRoutes({ signingKey })(app, db);
   },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, disclosureResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers),
 };

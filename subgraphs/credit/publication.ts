@@ -24,6 +24,8 @@ import type { Department } from './vocabulary';
 import { commitmentBreachPeriod, listableTables, listDeterminations, listRuleFor, type Determination } from './policy';
 import { departmentRecords, type RecordDepartment } from './departments';
 import { EVIDENCE_DEPARTMENTS, type Evidence } from './checks/evidence';
+import { requireActsFor } from './callers';
+import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 
 interface PublishInput {
   code: string;
@@ -43,7 +45,7 @@ interface EndInput {
 }
 
 const ENTRY_FIELDS = `id::text AS id, subject_code, subject_code AS code, kind, reason, department, source_record AS "sourceRecord",
-  since::text AS since, until::text AS until`;
+  since::text AS since, until::text AS until, withdrawal, withdrawal_reference AS "withdrawalReference"`;
 
 function isoDate(value: string, field: string): string {
   if (!isCalendarDate(value)) {
@@ -101,7 +103,9 @@ async function determinationFor(db: Database, entry: { code: string; kind: ListK
   throw recordIdsOf(records).has(sourceRecord) ? notListed() : notFound();
 }
 
-export async function publishListEntry(db: Database, input: PublishInput): Promise<ListEntryView> {
+export async function publishListEntry(db: Database, input: PublishInput, caller: ForwardedIdentity): Promise<ListEntryView> {
+  // A department publishes its own determinations (the credit office its own and any).
+  requireActsFor(caller, input.department, 'publishListEntry');
   const entry = {
     code: requireSubjectCode(input.code),
     kind: input.kind,
@@ -145,7 +149,8 @@ export async function publishListEntry(db: Database, input: PublishInput): Promi
   });
 }
 
-export async function endListEntry(db: Database, input: EndInput): Promise<ListEntryView> {
+export async function endListEntry(db: Database, input: EndInput, caller: ForwardedIdentity): Promise<ListEntryView> {
+  requireActsFor(caller, input.department, 'endListEntry');
   const until = isoDate(input.until, 'until');
   const [ended] = await db.query<ListEntryView>(
     `UPDATE list_entry SET until = $4
@@ -168,7 +173,8 @@ export async function endListEntry(db: Database, input: EndInput): Promise<ListE
 
 export const publicationResolvers: ResolverMap = {
   Mutation: {
-    publishListEntry: (_root: unknown, args: { input: PublishInput }, context: { db: Database }) => publishListEntry(context.db, args.input),
-    endListEntry: (_root: unknown, args: { input: EndInput }, context: { db: Database }) => endListEntry(context.db, args.input),
+    publishListEntry: (_root: unknown, args: { input: PublishInput }, context: { db: Database; caller: ForwardedIdentity }) =>
+      publishListEntry(context.db, args.input, context.caller),
+    endListEntry: (_root: unknown, args: { input: EndInput }, context: { db: Database; caller: ForwardedIdentity }) => endListEntry(context.db, args.input, context.caller),
   },
 };

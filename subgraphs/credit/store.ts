@@ -46,7 +46,7 @@ export const writeCreditRecords = batchWriter<CreditRecords>({ listEntries });
  * bigint keyset comparison that pages on it.
  */
 const LIST_ENTRY_FIELDS = `subject_code, subject_code AS code, kind, reason, department, source_record AS "sourceRecord",
-  since::text AS since, until::text AS until`;
+  since::text AS since, until::text AS until, withdrawal, withdrawal_reference AS "withdrawalReference"`;
 
 export interface ListEntryView {
   id: string;
@@ -57,6 +57,9 @@ export interface ListEntryView {
   sourceRecord: string;
   since: string;
   until: string | null;
+  /** Withdrawn from public disclosure by a decision (disclosure.ts): REVOKED, CORRECTED, REPAIRED. */
+  withdrawal?: string | null;
+  withdrawalReference?: string | null;
 }
 
 export interface ListPosition {
@@ -86,7 +89,7 @@ export async function listEntriesInForce(
   return q.query<ListEntryView & { subject_code: string }>(
     `SELECT id::text AS id, ${LIST_ENTRY_FIELDS}
        FROM list_entry
-      WHERE kind = $1 AND since <= $2::date AND (until IS NULL OR until > $2::date)
+      WHERE kind = $1 AND since <= $2::date AND (until IS NULL OR until > $2::date) AND withdrawal IS NULL
         AND ($4::date IS NULL OR (since, id) < ($4::date, $5::bigint))
         AND ($6::text IS NULL OR department = $6::text)
         AND ($7::date IS NULL OR since >= $7::date)

@@ -25,6 +25,8 @@ const profile = departmentProfileResolvers<EnvironmentLoaders>(
 export const environmentSubgraph: SubgraphDefinition<EnvironmentLoaders> = {
   name: 'environment',
   migrationsDir: migrationsDirOf('environment'),
+  // Dispute marks and withdrawals the credit office decides (lib/record-status.ts).
+  recordStatus: true,
   createLoaders: createEnvironmentLoaders,
   resolvers: {
     ...profile,

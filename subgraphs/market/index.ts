@@ -34,6 +34,8 @@ const profile = departmentProfileResolvers<MarketLoaders>(
 export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
   name: 'market',
   migrationsDir: migrationsDirOf('market'),
+  // Dispute marks and withdrawals the credit office decides (lib/record-status.ts).
+  recordStatus: true,
   createLoaders: createMarketLoaders,
   resolvers: {
     ...profile,

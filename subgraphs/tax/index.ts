@@ -11,6 +11,8 @@ const profile = departmentProfileResolvers<TaxLoaders>('tax', 'TaxProfile', ['cr
 export const taxSubgraph: SubgraphDefinition<TaxLoaders> = {
   name: 'tax',
   migrationsDir: migrationsDirOf('tax'),
+  // Dispute marks and withdrawals the credit office decides (lib/record-status.ts).
+  recordStatus: true,
   createLoaders: createTaxLoaders,
   resolvers: {
     ...profile,

@@ -137,6 +137,15 @@ it('prints the key as JSON for scripts with --json', async () => {
   expect(await withStore((db) => authenticateApiKey(db, body.apiKey))).toMatchObject({ clientId: body.id });
 });
 
+it('registers a DEPARTMENT client for its department (--department), which its key then carries', async () => {
+  const created = await cli(['create', '--role', 'DEPARTMENT', '--name', '市法院执行局', '--department', 'COURTS', '--json']);
+  expect(created.code).toBe(0);
+  const body = JSON.parse(created.stdout);
+  expect(body).toMatchObject({ role: 'DEPARTMENT', department: 'COURTS' });
+  expect(await withStore((db) => authenticateApiKey(db, body.apiKey))).toMatchObject({ clientId: body.id, department: 'COURTS' });
+  expect((await cli(['list'])).stdout).toMatch(new RegExp(`${body.id}\\s+DEPARTMENT\\s+COURTS`));
+});
+
 it('refuses unknown roles, bad durations, missing options and unknown ids with a clear message, writing nothing', async () => {
   const before = JSON.parse((await cli(['list', '--json'])).stdout).length;
   const cases: [string[], RegExp][] = [
@@ -148,6 +157,9 @@ it('refuses unknown roles, bad durations, missing options and unknown ids with a
     [['create', '--role', 'DEVELOPER', '--name', 'x', '--expires-in', '3 months'], /--expires-in/],
     [['create', '--role', 'DEVELOPER', '--name', 'x', '--expires-in', '0d'], /--expires-in/],
     [['create', '--role', 'DEVELOPER', '--name', 'x', '--bogus'], /Unknown option '--bogus'/],
+    [['create', '--role', 'DEPARTMENT', '--name', 'x'], /--role DEPARTMENT needs --department \(MARKET, TAX, COURTS, ENVIRONMENT\)/],
+    [['create', '--role', 'DEVELOPER', '--name', 'x', '--department', 'TAX'], /only --role DEPARTMENT takes --department/],
+    [['create', '--role', 'DEPARTMENT', '--name', 'x', '--department', 'POLICE'], /registered for one department.*not 'POLICE'/],
     [['revoke'], /revoke needs --id/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ];

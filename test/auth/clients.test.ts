@@ -37,6 +37,18 @@ describe('client register', () => {
     await subgraph?.close();
   });
 
+  it('registers a DEPARTMENT client for exactly one department, and no other role for any', async () => {
+    const { client, apiKey } = await createClient(subgraph.db, { name: '市法院', role: 'DEPARTMENT', department: 'COURTS' });
+    expect(client.department).toBe('COURTS');
+    expect(await authenticateApiKey(subgraph.db, apiKey)).toEqual(expect.objectContaining({ role: 'DEPARTMENT', department: 'COURTS' }));
+    for (const department of [undefined, null, 'CREDIT_OFFICE', 'courts']) {
+      await expect(createClient(subgraph.db, { name: 'x', role: 'DEPARTMENT', department })).rejects.toThrow(/registered for one department/);
+    }
+    await expect(createClient(subgraph.db, { name: 'x', role: 'APPROVAL_SYSTEM', department: 'TAX' })).rejects.toThrow(/only a DEPARTMENT client/);
+    // The register itself refuses a department client without one (a row written around createClient).
+    await expect(subgraph.db.query(`INSERT INTO api_client (id, name, role, key_prefix, key_hash) VALUES ('cli_00000000000000000001', 'x', 'DEPARTMENT', 'cgk_abcd', repeat('a', 64))`)).rejects.toThrow(/api_client_department/);
+  });
+
   it('creates a client with a cgk_ key of 32 random bytes, keeping only its SHA-256', async () => {
     const { client, apiKey } = await createClient(subgraph.db, { name: '  市政务服务审批系统 ', role: 'APPROVAL_SYSTEM' });
     expect(apiKey).toMatch(/^cgk_[A-Za-z0-9_-]{43}$/);
@@ -45,6 +57,7 @@ describe('client register', () => {
       id: expect.stringMatching(/^cli_[0-9a-f]{20}$/),
       name: '市政务服务审批系统',
       role: 'APPROVAL_SYSTEM',
+      department: null,
       keyPrefix: apiKey.slice(0, 8),
       createdAt: expect.any(String),
       expiresAt: null,
@@ -60,6 +73,7 @@ describe('client register', () => {
       name: '市政务服务审批系统',
       role: 'APPROVAL_SYSTEM',
       expiresAt: null,
+      department: null,
     });
   });
 
@@ -97,7 +111,7 @@ describe('client register', () => {
   });
 
   it('revokes idempotently (the first revocation time stays), refuses an unknown id, and a revoked key is REVOKED', async () => {
-    const { client, apiKey } = await createClient(subgraph.db, { name: 'to revoke', role: 'DEPARTMENT', expiresAt: new Date(Date.now() + DAY) });
+    const { client, apiKey } = await createClient(subgraph.db, { name: 'to revoke', role: 'DEPARTMENT', department: 'COURTS', expiresAt: new Date(Date.now() + DAY) });
     const first = await revokeClient(subgraph.db, client.id);
     expect(first.revokedAt).not.toBeNull();
     const second = await revokeClient(subgraph.db, client.id);
@@ -123,7 +137,7 @@ describe('client register', () => {
     const times = clients.map((c) => Date.parse(c.createdAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     for (const c of clients) {
-      expect(Object.keys(c).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'keyPrefix', 'name', 'revokedAt', 'role']);
+      expect(Object.keys(c).sort()).toEqual(['createdAt', 'department', 'expiresAt', 'id', 'keyPrefix', 'name', 'revokedAt', 'role']);
       expect(c.keyPrefix).toMatch(/^cgk_.{4}$/);
     }
   });
@@ -184,7 +198,7 @@ describe('the internal API-key endpoint over HTTP', () => {
   it('answers the owner of a valid key to the gateway', async () => {
     const response = await post({ apiKey: valid.apiKey });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ clientId: valid.id, name: '公共资源交易平台', role: 'TRADING_PLATFORM', expiresAt: null });
+    expect(await response.json()).toEqual({ clientId: valid.id, name: '公共资源交易平台', role: 'TRADING_PLATFORM', expiresAt: null, department: null });
   });
 
   it('answers 401 with the reason for unknown, revoked and expired keys', async () => {
@@ -225,13 +239,14 @@ describe('the internal API-key endpoint over HTTP', () => {
 
   it('is what remoteApiKeyVerifier and resolveCaller use: X-Api-Key resolves to the client over HTTP', async () => {
     const verifyApiKey = remoteApiKeyVerifier({ creditUrl: `${base}/graphql`, signingKey: SIGNING_KEY });
-    expect(await verifyApiKey(valid.apiKey)).toEqual({ clientId: valid.id, name: '公共资源交易平台', role: 'TRADING_PLATFORM', expiresAt: null });
+    expect(await verifyApiKey(valid.apiKey)).toEqual({ clientId: valid.id, name: '公共资源交易平台', role: 'TRADING_PLATFORM', expiresAt: null, department: null });
     expect(await resolveCaller({ 'x-api-key': valid.apiKey }, { verifyApiKey })).toEqual({
       clientId: valid.id,
       name: '公共资源交易平台',
       role: 'TRADING_PLATFORM',
       scopes: ROLE_SCOPES.TRADING_PLATFORM,
       via: 'api-key',
+      department: null,
     });
     expect(await resolveCaller({ 'x-api-key': revoked }, { verifyApiKey })).toEqual({ refused: 'REVOKED', via: 'api-key' });
     expect(await resolveCaller({ 'x-api-key': expired }, { verifyApiKey })).toEqual({ refused: 'EXPIRED', via: 'api-key' });

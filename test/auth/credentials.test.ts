@@ -59,6 +59,7 @@ describe('resolveCaller', () => {
       role: 'PUBLIC',
       scopes: ['public'],
       via: 'none',
+      department: null,
     });
   });
 
@@ -69,6 +70,7 @@ describe('resolveCaller', () => {
       role: 'APPROVAL_SYSTEM',
       scopes: ROLE_SCOPES.APPROVAL_SYSTEM,
       via: 'api-key',
+      department: null,
     });
     // Header names are case-insensitive.
     expect(await resolveCaller({ 'X-Api-Key': approvalKey }, deps)).toMatchObject({ role: 'APPROVAL_SYSTEM' });
@@ -82,6 +84,7 @@ describe('resolveCaller', () => {
       role: 'CREDIT_OFFICE',
       scopes: ROLE_SCOPES.CREDIT_OFFICE,
       via: 'jwt',
+      department: null,
     });
     expect(await resolveCaller({ authorization: `bearer ${jwt}` }, deps)).toMatchObject({ role: 'CREDIT_OFFICE' });
   });
@@ -92,7 +95,7 @@ describe('resolveCaller', () => {
   });
 
   it('never turns a credential that was sent into PUBLIC', async () => {
-    const revoked = await createClient(db, { name: 'revoked', role: 'DEPARTMENT' });
+    const revoked = await createClient(db, { name: 'revoked', role: 'DEPARTMENT', department: 'TAX' });
     await revokeClient(db, revoked.client.id);
     const cases: [Record<string, string | string[]>, string][] = [
       [{ 'x-api-key': '' }, 'MALFORMED'],

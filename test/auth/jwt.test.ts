@@ -60,6 +60,7 @@ describe('HS256 with JWT_SECRET (the demo)', () => {
       role: 'FINANCIAL_INSTITUTION',
       scopes: ROLE_SCOPES.FINANCIAL_INSTITUTION,
       expiresAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      department: null,
     });
   });
 
@@ -105,11 +106,20 @@ describe('HS256 with JWT_SECRET (the demo)', () => {
   });
 
   it('lets the scope claim narrow the role, never widen it', async () => {
-    const narrowed = await verify(await token({ ...claims, role: 'DEPARTMENT', scope: 'public records audit introspection' }, { alg: 'HS256' }, secretKey));
-    expect(narrowed).toMatchObject({ role: 'DEPARTMENT', scopes: ['public', 'records'] });
+    const narrowed = await verify(await token({ ...claims, role: 'DEPARTMENT', department: 'TAX', scope: 'public records audit introspection' }, { alg: 'HS256' }, secretKey));
+    expect(narrowed).toMatchObject({ role: 'DEPARTMENT', scopes: ['public', 'records'], department: 'TAX' });
     const asArray = await verify(await token({ ...claims, role: 'DEVELOPER', scope: ['introspection', 'personal'] }, { alg: 'HS256' }, secretKey));
     expect(asArray).toMatchObject({ scopes: ['introspection'] });
     expect(await verify(await token({ ...claims, scope: 42 }, { alg: 'HS256' }, secretKey))).toEqual({ refused: 'MALFORMED' });
+  });
+
+  it('binds a DEPARTMENT token to its department claim: required, one of the four, and on no other role', async () => {
+    expect(await verify(await token({ ...claims, role: 'DEPARTMENT', department: 'COURTS' }, { alg: 'HS256' }, secretKey))).toMatchObject({ role: 'DEPARTMENT', department: 'COURTS' });
+    expect(await verify(await token({ ...claims, role: 'DEPARTMENT' }, { alg: 'HS256' }, secretKey))).toEqual({ refused: 'MISSING_CLAIM' });
+    for (const department of ['CREDIT_OFFICE', 'courts', '', 42, ['COURTS']]) {
+      expect(await verify(await token({ ...claims, role: 'DEPARTMENT', department }, { alg: 'HS256' }, secretKey))).toEqual({ refused: 'MALFORMED' });
+    }
+    expect(await verify(await token({ ...claims, department: 'TAX' }, { alg: 'HS256' }, secretKey))).toEqual({ refused: 'MALFORMED' });
   });
 
   it('refuses strings that are not tokens', async () => {

@@ -40,7 +40,8 @@ describe('the authorised API', () => {
     });
     credit = await openSubgraphDatabase(creditSubgraph, { databaseUrl: graph.databaseUrl });
     for (const role of ['APPROVAL_SYSTEM', 'TRADING_PLATFORM', 'FINANCIAL_INSTITUTION', 'DEPARTMENT', 'CREDIT_OFFICE', 'DEVELOPER'] as Role[]) {
-      const { client, apiKey } = await createClient(credit, { name: `e2e ${role}`, role });
+      // The department's client is the court's (a DEPARTMENT client acts for one department).
+      const { client, apiKey } = await createClient(credit, { name: `e2e ${role}`, role, department: role === 'DEPARTMENT' ? 'COURTS' : null });
       keys[role] = { apiKey, clientId: client.id };
     }
     db = new Client({ connectionString: graph.databaseUrl });

@@ -43,6 +43,7 @@ export function forwardedIdentity(as: CallerOverride = DEFAULT_CALLER): Forwarde
     scopes: as.scopes ?? [...roleScopes],
     purpose: as.purpose !== undefined ? as.purpose : as.role === 'PUBLIC' ? null : 'test',
     requestId: as.requestId ?? 'test-request',
+    department: as.department ?? null,
   };
 }
 

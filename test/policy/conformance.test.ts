@@ -162,18 +162,26 @@ describe('credit policy conformance (credit office and departments on PostgreSQL
     ['repair periods: a repaired penalty triggers nothing; a special-equipment penalty waits a year', async () => {
       const code = newCode();
       const published = addMonths(today, -4);
-      await market({ registrations: [registration(code, '2015-01-01')], penalties: [penalty(code, `深市监罚〔2026〕${serial}7号`, { published_on: published, decided_on: addDays(published, -3) })] });
+      await market({ registrations: [registration(code, '2015-01-01')], penalties: [
+        penalty(code, `深市监罚〔2026〕${serial}7号`, { published_on: published, decided_on: addDays(published, -3) }),
+        penalty(code, `深市监罚〔2026〕${serial}8号`, { published_on: published, decided_on: addDays(published, -3), area: 'SPECIAL_EQUIPMENT' }),
+      ] });
       expect((await office.check(code, 'PUBLIC_RESOURCE_TRADING')).verdict).toBe('RESTRICTED');
       const apply = (input: Record<string, unknown>) =>
         gql('mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id status eligibleFrom } }', {
-          input: { subjectCode: code, department: 'MARKET', recordKind: 'ADMINISTRATIVE_PENALTY', publishedOn: published, rectification: ['RECTIFICATION'], ...input },
+          input: { subjectCode: code, department: 'MARKET', rectification: ['RECTIFICATION'], ...input },
         });
-      const early = await apply({ recordId: 'administrative_penalty/x', area: 'SPECIAL_EQUIPMENT', idempotencyKey: `r1-${code}` });
+      // The special-equipment penalty's area is the market's record's: stating OTHER does not make it eligible after 3 months.
+      const stated = await apply({ recordId: `administrative_penalty/深市监罚〔2026〕${serial}8号`, area: 'OTHER', idempotencyKey: `r0-${code}` });
+      expect(stated.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'RECORD_MISMATCH', field: 'area' }));
+      const early = await apply({ recordId: `administrative_penalty/深市监罚〔2026〕${serial}8号`, idempotencyKey: `r1-${code}` });
       expect(early.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'NOT_ELIGIBLE_YET', eligibleFrom: addMonths(published, 12) }));
-      const applied = await apply({ recordId: `administrative_penalty/深市监罚〔2026〕${serial}7号`, area: 'OTHER', idempotencyKey: `r2-${code}` });
+      const applied = await apply({ recordId: `administrative_penalty/深市监罚〔2026〕${serial}7号`, idempotencyKey: `r2-${code}` });
       expect(applied.data.applyForRepair.eligibleFrom).toBe(addMonths(published, 3));
       await gql('mutation($id: ID!) { decideRepair(id: $id, approve: true, note: "已整改") { status } }', { id: applied.data.applyForRepair.id });
-      expect(await office.check(code, 'PUBLIC_RESOURCE_TRADING')).toEqual(expect.objectContaining({ verdict: 'CLEAR', measures: [] }));
+      // Only the special-equipment penalty, not yet repairable, still triggers.
+      const after = await office.check(code, 'PUBLIC_RESOURCE_TRADING');
+      expect(new Set(after.measures.flatMap((m: any) => m.triggers.map((t: any) => t.recordId)))).toEqual(new Set([`administrative_penalty/深市监罚〔2026〕${serial}8号`]));
     }],
     ['commitment breach: black-listed at once, ended by its period or an upheld objection, and the check follows', async () => {
       const code = newCode();

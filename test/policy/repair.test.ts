@@ -1,5 +1,5 @@
 /** Credit repair: what can be repaired, and the minimum period before it can. */
-import { eligibleFrom, minimumMonths, ONE_YEAR_AREAS, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS } from '../../subgraphs/credit/policy/repair';
+import { eligibleFrom, minimumMonths, ONE_YEAR_AREAS, REPAIR_AREAS, REPAIR_NOTICE_WORKING_DAYS, REPAIRABLE_RECORD_KINDS, repairNoticeUntil } from '../../subgraphs/credit/policy/repair';
 
 describe('repair periods', () => {
   it('waits 3 months after a penalty, 12 in special equipment, work safety and fire safety', () => {
@@ -21,5 +21,13 @@ describe('repair periods', () => {
     expect(eligibleFrom('ADMINISTRATIVE_PENALTY', 'OTHER', '2025-11-30')).toBe('2026-02-28');
     expect(eligibleFrom('SERIOUS_PENALTY', 'WORK_SAFETY', '2024-02-29')).toBe('2025-02-28');
     expect(eligibleFrom('ABNORMAL_OPERATIONS', 'OTHER', '2026-01-31')).toBe('2026-01-31');
+  });
+
+  it('publishes the repair notice for seven working days from the decision (柴桑 (二十))', () => {
+    expect(REPAIR_NOTICE_WORKING_DAYS).toBe(7);
+    // Tuesday 2026-12-01 + 7 working days = Thursday 2026-12-10 (the weekend skipped).
+    expect(repairNoticeUntil('2026-12-01')).toBe('2026-12-10');
+    // Decided on a Saturday: counted from the next working days.
+    expect(repairNoticeUntil('2026-12-05')).toBe('2026-12-15');
   });
 });

@@ -275,7 +275,8 @@ describe('courts subgraph', () => {
     expect(result[998].courts.consumptionRestrictions).toEqual([{ caseNumber: '(2024)浙0106执1500号' }, { caseNumber: '(2024)浙0106执789号' }]);
     expect(result[999].courts.consumptionRestrictions).toHaveLength(2);
     // dishonest debtors, consumption restriction orders (both matches in one statement), enforcement cases
-    expect(statements).toHaveLength(3);
+    // One per table read, and one for the credit office's decisions about the records (record_status, lib/record-status.ts).
+    expect(statements).toHaveLength(4);
   });
 
   describe('writes a batch all or nothing', () => {

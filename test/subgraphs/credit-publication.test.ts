@@ -39,10 +39,13 @@ describe('list publication', () => {
   }, 120_000);
   afterAll(() => office?.close());
 
+  // The court's own client publishes the court's determinations (subgraphs/credit/callers.ts).
+  const COURTS = { role: 'DEPARTMENT', department: 'COURTS', clientId: 'cli-courts' } as const;
+  const gql = (query: string, variables?: Record<string, unknown>, as: Record<string, unknown> = COURTS) => subgraph.graphql(query, variables, { as: as as never });
   const count = async () => (await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM list_entry'))[0]!.n;
 
   it('puts the subject on the list, and a retried publication is the same entry', async () => {
-    const first = await subgraph.graphql(PUBLISH, { input: determination() });
+    const first = await gql(PUBLISH, { input: determination() });
     expect(first.errors).toBeUndefined();
     expect(first.data.publishListEntry).toEqual({
       code: CODE,
@@ -53,15 +56,24 @@ describe('list publication', () => {
       since: '2026-03-02',
       until: null,
     });
-    const again = await subgraph.graphql(PUBLISH, { input: determination() });
+    const again = await gql(PUBLISH, { input: determination() });
     expect(again.data.publishListEntry).toEqual(first.data.publishListEntry);
     expect(await count()).toBe(1);
-    const lists = await subgraph.graphql(LISTS, { code: CODE });
+    const lists = await gql(LISTS, { code: CODE });
     expect(lists.data.subject.lists).toHaveLength(1);
   });
 
+  it('refuses another department\'s client, changing nothing', async () => {
+    const { errors } = await gql(PUBLISH, { input: determination() }, { role: 'DEPARTMENT', department: 'MARKET', clientId: 'cli-market' });
+    expect(errors![0].extensions).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT' }));
+    const ended = await gql(END, { input: { kind: 'BLACK', department: 'COURTS', sourceRecord: determination().sourceRecord, until: '2026-09-30' } }, { role: 'DEPARTMENT', department: 'TAX', clientId: 'cli-tax' });
+    expect(ended.errors![0].extensions.reason).toBe('OTHER_DEPARTMENT');
+    expect(await count()).toBe(1);
+    expect((await gql(LISTS, { code: CODE })).data.subject.lists[0].until).toBeNull();
+  });
+
   it('refuses the same record republished with different content, changing nothing', async () => {
-    const { errors } = await subgraph.graphql(PUBLISH, { input: determination({ since: '2026-04-01' }) });
+    const { errors } = await gql(PUBLISH, { input: determination({ since: '2026-04-01' }) });
     expect(errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_CONFLICT' }));
     expect(errors![0].message).toMatch(/already published .* with different content/);
     expect(await count()).toBe(1);
@@ -75,7 +87,7 @@ describe('list publication', () => {
       [{ reason: '  ' }, /reason must not be empty/],
     ];
     for (const [overrides, message] of cases) {
-      const { errors } = await subgraph.graphql(PUBLISH, { input: determination({ sourceRecord: 'other/1', ...overrides }) });
+      const { errors } = await gql(PUBLISH, { input: determination({ sourceRecord: 'other/1', ...overrides }) });
       expect(errors![0].message).toMatch(message);
     }
     expect(await count()).toBe(1);
@@ -83,16 +95,16 @@ describe('list publication', () => {
 
   it('ends the entry when the court removes the debtor, once', async () => {
     const input = { kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${CODE}/（2026）粤0305执88号`, until: '2026-09-30' };
-    const ended = await subgraph.graphql(END, { input });
+    const ended = await gql(END, { input });
     expect(ended.data.endListEntry).toEqual(expect.objectContaining({ until: '2026-09-30' }));
     // A retry of the same end is the same answer; a different end is refused.
-    expect((await subgraph.graphql(END, { input })).data.endListEntry.until).toBe('2026-09-30');
-    const moved = await subgraph.graphql(END, { input: { ...input, until: '2026-10-31' } });
+    expect((await gql(END, { input })).data.endListEntry.until).toBe('2026-09-30');
+    const moved = await gql(END, { input: { ...input, until: '2026-10-31' } });
     expect(moved.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'INVALID_TRANSITION' }));
-    const early = await subgraph.graphql(END, { input: { ...input, sourceRecord: 'nothing/here' } });
+    const early = await gql(END, { input: { ...input, sourceRecord: 'nothing/here' } });
     expect(early.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'NOT_FOUND' }));
     // Ended in the past: no longer disclosed on the public list.
-    const disclosed = await subgraph.graphql('{ listEntries(kind: BLACK) { nodes { code } } }');
+    const disclosed = await gql('{ listEntries(kind: BLACK) { nodes { code } } }');
     expect(todayInChina() > '2026-09-30').toBe(true);
     expect(disclosed.data.listEntries.nodes).toEqual([]);
   });

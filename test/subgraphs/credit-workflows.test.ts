@@ -1,13 +1,15 @@
 import crypto from 'node:crypto';
-import { creditSubgraph } from '../../subgraphs/credit';
 import { writeCreditRecords, type ListEntryRow } from '../../subgraphs/credit/store';
 import { disputedRecords, inactiveRecords } from '../../subgraphs/credit/workflows/status';
 import { addMonths, addYears } from '../../subgraphs/credit/policy/calendar';
 import { verifyBy } from '../../subgraphs/credit/policy/objection';
 import { recordKey, type RecordRef } from '../../subgraphs/credit/vocabulary';
-import { buildUscc } from '../../lib/identifiers';
+import { buildResidentId, buildUscc } from '../../lib/identifiers';
+import { writeMarketRecords } from '../../subgraphs/market/store';
 import { todayInChina } from '../../lib/clock';
-import { countQueries, startSubgraph, type SubgraphUnderTest } from '../helpers/subgraph';
+import { countQueries, type CallerOverride, type SubgraphUnderTest } from '../helpers/subgraph';
+import { startCreditOffice, type CreditOffice } from '../helpers/credit-office';
+import { abnormalOperations, courtDebtor, environmentalPenalty, marketPenalty, seriousViolation, type DepartmentDatabases } from '../helpers/department-records';
 
 const code = (n: number) =>
   buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(50000000 + n).slice(0, 8) });
@@ -33,7 +35,7 @@ const REPAIR = 'id subjectCode department recordId recordKind publishedOn area r
 const APPLY = `mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { ${REPAIR} } }`;
 const DECIDE = `mutation($id: ID!, $approve: Boolean!, $note: String!) { decideRepair(id: $id, approve: $approve, note: $note) { ${REPAIR} } }`;
 
-const COMMITMENT = 'id subjectCode scenario content madeOn status breachedOn breachReportedBy breachNote';
+const COMMITMENT = 'id subjectCode scenario content madeOn status breachedOn breachReportedBy breachNote madeTo';
 const RECORD_COMMITMENT = `mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { ${COMMITMENT} } }`;
 const BREACH = `mutation($id: ID!, $department: Department!, $note: String!) {
   reportCommitmentBreach(id: $id, department: $department, note: $note) { ${COMMITMENT} } }`;
@@ -43,24 +45,34 @@ const SUBMIT = `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $
 const OPEN_CASE = `mutation($input: OpenJointCaseInput!) { openJointCase(input: $input) { id subjectCode initiatingDepartment trigger recordId createdAt } }`;
 
 describe('credit office workflows', () => {
+  let office: CreditOffice;
   let subgraph: SubgraphUnderTest;
+  let dbs: DepartmentDatabases;
   const today = todayInChina();
 
+  // Workflows are read against the departments' own records (subgraphs/credit/records.ts): the departments run too.
   beforeAll(async () => {
-    subgraph = await startSubgraph(creditSubgraph);
-  });
-  afterAll(() => subgraph?.close());
+    office = await startCreditOffice();
+    subgraph = office.credit;
+    dbs = { market: office.departments.market.db, courts: office.departments.courts.db, environment: office.departments.environment.db };
+  }, 120_000);
+  afterAll(() => office?.close());
+
+  /** The credit office acts for every department; the department clients for their own (below). */
+  const CREDIT_OFFICE = { role: 'CREDIT_OFFICE' } as const;
+  const COURTS_CLERK = { role: 'DEPARTMENT', department: 'COURTS', clientId: 'cli-courts' } as const;
+  const MARKET_CLERK = { role: 'DEPARTMENT', department: 'MARKET', clientId: 'cli-market' } as const;
 
   /** Runs an operation that must succeed and returns its one root field. */
-  async function ok<T = any>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const result = await subgraph.graphql(query, variables);
+  async function ok<T = any>(query: string, variables: Record<string, unknown>, as: CallerOverride = CREDIT_OFFICE): Promise<T> {
+    const result = await subgraph.graphql(query, variables, { as });
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     return Object.values(result.data as object)[0] as T;
   }
 
   /** Runs an operation that must be refused and returns the error's extensions (and message). */
-  async function refused(query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
-    const result = await subgraph.graphql(query, variables);
+  async function refused(query: string, variables: Record<string, unknown>, as: CallerOverride = CREDIT_OFFICE): Promise<Record<string, any>> {
+    const result = await subgraph.graphql(query, variables, { as });
     expect(result.errors).toHaveLength(1);
     expect(result.data).toBeNull();
     return { ...result.errors![0].extensions, message: result.errors![0].message };
@@ -89,6 +101,10 @@ describe('credit office workflows', () => {
   describe('objections', () => {
     const subject = code(1);
     const recordId = `dishonest_debtor/${subject}/（2025）粤0305执100号`;
+    beforeAll(async () => {
+      await courtDebtor(dbs, subject, addDays(today, -200), '（2025）粤0305执100号');
+      await courtDebtor(dbs, subject, addDays(today, -200), 'other');
+    });
     const fileInput = (overrides: Record<string, unknown> = {}) => ({
       subjectCode: subject.toLowerCase(),
       department: 'COURTS',
@@ -138,7 +154,7 @@ describe('credit office workflows', () => {
       expect(conflict).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_CONFLICT' }));
 
       // Retries racing each other and the original's effects: all answer the one objection.
-      const racing = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(FILE, { input: fileInput({ idempotencyKey: key }) })));
+      const racing = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(FILE, { input: fileInput({ idempotencyKey: key }) }, { as: CREDIT_OFFICE })));
       expect(racing.map((r) => r.errors ?? r.data.fileObjection.id)).toEqual([filed.id, filed.id, filed.id, filed.id]);
 
       // A second objection to the same record while the first is open.
@@ -147,7 +163,7 @@ describe('credit office workflows', () => {
       expect(second.message).toContain(filed.id);
       expect(await count('objection', 'record_id = $1', [recordId])).toBe(1);
 
-      const { subject: bySubject } = await subgraph.graphql('query($c: ID!) { subject(code: $c) { objections { id status } } }', { c: subject }).then((r) => r.data);
+      const { subject: bySubject } = await subgraph.graphql('query($c: ID!) { subject(code: $c) { objections { id status } } }', { c: subject }, { as: CREDIT_OFFICE }).then((r) => r.data);
       expect(bySubject.objections).toEqual([{ id: filed.id, status: 'OPEN' }]);
     });
 
@@ -187,8 +203,8 @@ describe('credit office workflows', () => {
       const filed = await ok(FILE, { input: fileInput({ reason: '案件已撤销' }) });
       // Concurrent verifications of one objection: exactly one applies.
       const results = await Promise.all([
-        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' }),
-        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '并发核实' }),
+        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' }, { as: COURTS_CLERK }),
+        subgraph.graphql(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '并发核实' }, { as: COURTS_CLERK }),
       ]);
       const succeeded = results.filter((r) => !r.errors);
       expect(succeeded).toHaveLength(1);
@@ -231,6 +247,43 @@ describe('credit office workflows', () => {
       expect((await refused(FILE, { input: fileInput({ recordId: 'no table prefix' }) })).reason).toBe('INVALID_INPUT');
       expect((await refused(FILE, { input: fileInput({ reason: '   ' }) })).reason).toBe('INVALID_INPUT');
       expect((await refused(FILE, { input: fileInput({ idempotencyKey: '' }) })).reason).toBe('INVALID_INPUT');
+    });
+
+    it('refuses an objection to another subject\'s record, to a record that does not exist or in another department, storing nothing', async () => {
+      const other = code(11);
+      const othersRecord = await courtDebtor(dbs, other, addDays(today, -50));
+      const cases: [Record<string, unknown>, string][] = [
+        [{ recordId: othersRecord }, 'RECORD_OF_ANOTHER_SUBJECT'],
+        [{ recordId: 'no_such_table/whatever' }, 'RECORD_NOT_FOUND'],
+        [{ recordId: `dishonest_debtor/${subject}/（2099）不存在` }, 'RECORD_NOT_FOUND'],
+        [{ department: 'TAX' }, 'RECORD_NOT_FOUND'],
+        [{ department: 'CREDIT_OFFICE', recordId: 'credit_commitment/999999' }, 'RECORD_NOT_FOUND'],
+      ];
+      const before = await count('objection');
+      for (const [overrides, reason] of cases) {
+        const refusal = await refused(FILE, { input: fileInput(overrides) });
+        expect(refusal).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason, field: 'recordId' }));
+      }
+      expect(await count('objection')).toBe(before);
+      expect(await disputedRecords(subgraph.db, [{ department: 'COURTS', recordId: othersRecord }])).toEqual(new Set());
+    });
+
+    it('lets the legal representative object to the record of the entity it represents, and no other entity\'s', async () => {
+      const entity = code(12);
+      const stranger = code(13);
+      const person = buildResidentId('440305', '19800101', '123');
+      await writeMarketRecords(dbs.market as never, {
+        registrations: [entity, stranger].map((c, i) => ({
+          subject_code: c, name: `企业${i}`, entity_type: 'ENTERPRISE', legal_rep_name: '李四', legal_rep_id: i === 0 ? person : buildResidentId('440305', '19700101', '456'),
+          registered_capital: 100, established_on: '2015-01-01', status: 'ACTIVE', address: '深圳', business_scope: '测试', registration_authority: '深圳市市场监督管理局',
+        })),
+        licences: [], penalties: [], abnormalOperations: [], seriousViolations: [], spotChecks: [],
+      });
+      const entityRecord = await courtDebtor(dbs, entity, addDays(today, -30));
+      const strangerRecord = await courtDebtor(dbs, stranger, addDays(today, -30));
+      const filed = await ok(FILE, { input: fileInput({ subjectCode: person, recordId: entityRecord }) });
+      expect(filed).toEqual(expect.objectContaining({ subjectCode: person, recordId: entityRecord, status: 'OPEN' }));
+      expect((await refused(FILE, { input: fileInput({ subjectCode: person, recordId: strangerRecord }) })).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
     });
 
     it('shows overdue objections: open past their verification date (China calendar)', async () => {
@@ -283,15 +336,12 @@ describe('credit office workflows', () => {
 
   describe('credit repair', () => {
     const subject = code(2);
-    let recordNumber = 0;
-    const newRecord = () => `administrative_penalty/深市监罚〔2025〕${++recordNumber}号`;
-    const applyInput = (overrides: Record<string, unknown> = {}) => ({
+    /** The market's penalty of the subject, published on `publishedOn` in `area`: the record repair is decided on. */
+    const penaltyOf = (publishedOn = addMonths(today, -6), area = 'ADVERTISING', serious = false) => marketPenalty(dbs, subject, publishedOn, { area, serious });
+    const applyInput = (recordId: string, overrides: Record<string, unknown> = {}) => ({
       subjectCode: subject,
       department: 'MARKET',
-      recordId: newRecord(),
-      recordKind: 'ADMINISTRATIVE_PENALTY',
-      publishedOn: addMonths(today, -6),
-      area: 'ADVERTISING',
+      recordId,
       rectification: ['COMMITMENT', 'RECTIFICATION', 'COMMITMENT'],
       idempotencyKey: newKey(),
       ...overrides,
@@ -300,55 +350,79 @@ describe('credit office workflows', () => {
     it.each([
       ['ADVERTISING', 3],
       ['OTHER', 3],
+      ['PRICE', 3],
       ['SPECIAL_EQUIPMENT', 12],
       ['WORK_SAFETY', 12],
       ['FIRE_SAFETY', 12],
-    ])('an administrative penalty in %s is eligible %d months after publication, not a day earlier', async (area, months) => {
+    ])('an administrative penalty in %s is eligible %d months after publication, not a day earlier (from the record)', async (area, months) => {
       const onTheDay = addMonths(today, -months);
-      const accepted = await ok(APPLY, { input: applyInput({ area, publishedOn: onTheDay }) });
-      expect(accepted).toEqual(expect.objectContaining({ status: 'PENDING', eligibleFrom: addMonths(onTheDay, months), area }));
+      const accepted = await ok(APPLY, { input: applyInput(await penaltyOf(onTheDay, area)) });
+      expect(accepted).toEqual(expect.objectContaining({ status: 'PENDING', eligibleFrom: addMonths(onTheDay, months), area, publishedOn: onTheDay, recordKind: 'ADMINISTRATIVE_PENALTY' }));
       expect(accepted.eligibleFrom <= today).toBe(true);
 
       const dayLater = addDays(onTheDay, 1);
-      const tooEarly = await refused(APPLY, { input: applyInput({ area, publishedOn: dayLater }) });
+      const tooEarly = await refused(APPLY, { input: applyInput(await penaltyOf(dayLater, area)) });
       expect(tooEarly).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE_YET', eligibleFrom: addMonths(dayLater, months) }));
       expect(tooEarly.eligibleFrom > today).toBe(true);
       expect(tooEarly.message).toContain(`from ${tooEarly.eligibleFrom}`);
     });
 
-    it('applies the penalty periods to serious penalties and the environment, one year to the serious violation list, none to the abnormal list', async () => {
-      const envTooEarly = await refused(APPLY, {
-        input: applyInput({ department: 'ENVIRONMENT', recordKind: 'SERIOUS_PENALTY', area: 'ENVIRONMENT', publishedOn: addDays(addMonths(today, -3), 1), recordId: 'environmental_penalty/深环罚〔2025〕1号' }),
-      });
-      expect(envTooEarly.reason).toBe('NOT_ELIGIBLE_YET');
-      const listTooEarly = await refused(APPLY, {
-        input: applyInput({ recordKind: 'SERIOUS_VIOLATION_LIST', area: null, publishedOn: addMonths(today, -11), recordId: `serious_violation_entry/${subject}/x` }),
-      });
-      expect(listTooEarly.eligibleFrom).toBe(addMonths(addMonths(today, -11), 12));
-      const abnormal = await ok(APPLY, {
-        input: applyInput({ recordKind: 'ABNORMAL_OPERATIONS', area: null, publishedOn: today, recordId: `abnormal_operations_entry/${subject}/${today}` }),
-      });
-      expect(abnormal).toEqual(expect.objectContaining({ area: 'OTHER', eligibleFrom: today, status: 'PENDING', rectification: ['COMMITMENT', 'RECTIFICATION'] }));
+    it('refuses an area, kind or publication date the applicant states that differs from the record, storing nothing', async () => {
+      // A special-equipment penalty (12 months) stated as OTHER (3 months) after 3 months: refused, not made eligible.
+      const recordId = await penaltyOf(addMonths(today, -4), 'SPECIAL_EQUIPMENT');
+      const stated = await refused(APPLY, { input: applyInput(recordId, { area: 'OTHER' }) });
+      expect(stated).toEqual(expect.objectContaining({ reason: 'RECORD_MISMATCH', field: 'area', recordValue: 'SPECIAL_EQUIPMENT' }));
+      expect((await refused(APPLY, { input: applyInput(recordId, { publishedOn: addMonths(today, -13) }) })).reason).toBe('RECORD_MISMATCH');
+      expect((await refused(APPLY, { input: applyInput(recordId, { recordKind: 'ABNORMAL_OPERATIONS' }) })).reason).toBe('RECORD_MISMATCH');
+      // Stating nothing: the record decides, and it is not eligible yet.
+      expect((await refused(APPLY, { input: applyInput(recordId) })).reason).toBe('NOT_ELIGIBLE_YET');
+      // Stating the record's own facts is fine.
+      expect((await refused(APPLY, { input: applyInput(recordId, { area: 'SPECIAL_EQUIPMENT', recordKind: 'ADMINISTRATIVE_PENALTY' }) })).reason).toBe('NOT_ELIGIBLE_YET');
+      expect(await count('repair_application', 'record_id = $1', [recordId])).toBe(0);
     });
 
-    it('refuses a record kind the department does not publish, a future publication date, and no rectification', async () => {
-      expect((await refused(APPLY, { input: applyInput({ department: 'COURTS' }) })).reason).toBe('INVALID_INPUT');
-      expect((await refused(APPLY, { input: applyInput({ publishedOn: addDays(today, 1) }) })).reason).toBe('INVALID_INPUT');
-      expect((await refused(APPLY, { input: applyInput({ publishedOn: '2025-02-30' }) })).reason).toBe('INVALID_INPUT');
-      expect((await refused(APPLY, { input: applyInput({ rectification: [] }) })).reason).toBe('INVALID_INPUT');
+    it('refuses a record the department does not hold, another subject\'s record, and one repair does not apply to', async () => {
+      const other = code(22);
+      const othersPenalty = await marketPenalty(dbs, other, addMonths(today, -6));
+      expect((await refused(APPLY, { input: applyInput(othersPenalty) })).reason).toBe('RECORD_NOT_FOUND');
+      const othersList = await seriousViolation(dbs, other, addMonths(today, -13));
+      expect((await refused(APPLY, { input: applyInput(othersList) })).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
+      expect((await refused(APPLY, { input: applyInput('no_such_table/whatever') })).reason).toBe('RECORD_NOT_FOUND');
+      const debtor = await courtDebtor(dbs, subject, addMonths(today, -20));
+      expect((await refused(APPLY, { input: applyInput(debtor, { department: 'COURTS' }) })).reason).toBe('NOT_REPAIRABLE');
+      // The right record named under the wrong department.
+      expect((await refused(APPLY, { input: applyInput(await penaltyOf(), { department: 'ENVIRONMENT' }) })).reason).toBe('RECORD_NOT_FOUND');
+      expect(await count('repair_application', 'subject_code = $1 AND record_id = ANY($2)', [subject, [othersPenalty, othersList, debtor]])).toBe(0);
+    });
+
+    it('applies the penalty periods to serious penalties and the environment, one year to the serious violation list, none to the abnormal list', async () => {
+      const envTooEarly = await refused(APPLY, {
+        input: applyInput(await environmentalPenalty(dbs, subject, addDays(addMonths(today, -3), 1)), { department: 'ENVIRONMENT' }),
+      });
+      expect(envTooEarly.reason).toBe('NOT_ELIGIBLE_YET');
+      const listTooEarly = await refused(APPLY, { input: applyInput(await seriousViolation(dbs, subject, addMonths(today, -11))) });
+      expect(listTooEarly.eligibleFrom).toBe(addMonths(addMonths(today, -11), 12));
+      const abnormal = await ok(APPLY, { input: applyInput(await abnormalOperations(dbs, subject, today)) });
+      expect(abnormal).toEqual(expect.objectContaining({ recordKind: 'ABNORMAL_OPERATIONS', area: 'OTHER', eligibleFrom: today, status: 'PENDING', rectification: ['COMMITMENT', 'RECTIFICATION'] }));
+    });
+
+    it('refuses no rectification and an impossible stated date', async () => {
+      const recordId = await penaltyOf();
+      expect((await refused(APPLY, { input: applyInput(recordId, { publishedOn: '2025-02-30' }) })).reason).toBe('INVALID_INPUT');
+      expect((await refused(APPLY, { input: applyInput(recordId, { rectification: [] }) })).reason).toBe('INVALID_INPUT');
     });
 
     it('PENDING → REJECTED keeps publication and measures; PENDING → APPROVED ends them; every other transition is refused', async () => {
-      const recordId = newRecord();
+      const recordId = await penaltyOf();
       await writeCreditRecords(subgraph.db, {
         listEntries: [listEntry(subject, 'MARKET', recordId, { kind: 'KEY_ATTENTION' }), listEntry(subject, 'ENVIRONMENT', recordId)],
       });
       const ref = { department: 'MARKET', recordId } as const;
       const key = newKey();
-      const first = await ok(APPLY, { input: applyInput({ recordId, idempotencyKey: key }) });
+      const first = await ok(APPLY, { input: applyInput(recordId, { idempotencyKey: key }) });
       expect(first.status).toBe('PENDING');
       // One pending application per record.
-      expect((await refused(APPLY, { input: applyInput({ recordId }) })).reason).toBe('INVALID_TRANSITION');
+      expect((await refused(APPLY, { input: applyInput(recordId) })).reason).toBe('INVALID_TRANSITION');
       expect(await inactiveRecords(subgraph.db, [ref])).toEqual(new Set());
 
       const rejected = await ok(DECIDE, { id: first.id, approve: false, note: '整改材料不全' });
@@ -363,7 +437,7 @@ describe('credit office workflows', () => {
       }
 
       // Applying again after a rejection is allowed.
-      const second = await ok(APPLY, { input: applyInput({ recordId, rectification: ['COMMITMENT', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] }) });
+      const second = await ok(APPLY, { input: applyInput(recordId, { rectification: ['COMMITMENT', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] }) });
       const approved = await ok(DECIDE, { id: second.id, approve: true, note: '已整改到位' });
       expect(approved).toEqual(expect.objectContaining({ status: 'APPROVED', rectification: ['COMMITMENT', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'] }));
       expect(await entriesOn(recordId)).toEqual([
@@ -377,14 +451,14 @@ describe('credit office workflows', () => {
         );
       }
       // Repairing a record twice.
-      const twice = await refused(APPLY, { input: applyInput({ recordId }) });
+      const twice = await refused(APPLY, { input: applyInput(recordId) });
       expect(twice).toEqual(expect.objectContaining({ reason: 'INVALID_TRANSITION', repairId: second.id }));
       expect(twice.message).toMatch(/already repaired/);
       // A retry of the first application still answers what it created.
-      expect(await ok(APPLY, { input: applyInput({ recordId, idempotencyKey: key, publishedOn: first.publishedOn }) })).toEqual(
+      expect(await ok(APPLY, { input: applyInput(recordId, { idempotencyKey: key, publishedOn: first.publishedOn }) })).toEqual(
         expect.objectContaining({ id: first.id, status: 'REJECTED' }),
       );
-      expect((await refused(APPLY, { input: applyInput({ recordId, idempotencyKey: key, area: 'OTHER' }) })).reason).toBe('IDEMPOTENCY_CONFLICT');
+      expect((await refused(APPLY, { input: applyInput(recordId, { idempotencyKey: key, rectification: ['TRAINING'] }) })).reason).toBe('IDEMPOTENCY_CONFLICT');
       expect(await count('repair_application', 'record_id = $1', [recordId])).toBe(2);
 
       const bySubject = await ok('query($c: ID!) { subject(code: $c) { repairApplications { id status } } }', { c: subject });
@@ -392,18 +466,18 @@ describe('credit office workflows', () => {
     });
 
     it('answers racing retries of one application with the one application, and racing applications for one record once', async () => {
-      const input = applyInput();
-      const retries = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(APPLY, { input })));
+      const input = applyInput(await penaltyOf());
+      const retries = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(APPLY, { input }, { as: CREDIT_OFFICE })));
       expect(retries.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined]);
       expect(new Set(retries.map((r) => r.data.applyForRepair.id)).size).toBe(1);
-      const others = await Promise.all(Array.from({ length: 3 }, () => subgraph.graphql(APPLY, { input: applyInput({ recordId: input.recordId }) })));
+      const others = await Promise.all(Array.from({ length: 3 }, () => subgraph.graphql(APPLY, { input: applyInput(input.recordId) }, { as: CREDIT_OFFICE })));
       expect(others.map((r) => r.errors![0].extensions.reason)).toEqual(['INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION']);
       expect(await count('repair_application', 'record_id = $1', [input.recordId])).toBe(1);
     });
 
     it('decides concurrent decisions once, and refuses unknown applications', async () => {
-      const application = await ok(APPLY, { input: applyInput() });
-      const results = await Promise.all([true, false, true].map((approve) => subgraph.graphql(DECIDE, { id: application.id, approve, note: '并发' })));
+      const application = await ok(APPLY, { input: applyInput(await penaltyOf()) });
+      const results = await Promise.all([true, false, true].map((approve) => subgraph.graphql(DECIDE, { id: application.id, approve, note: '并发' }, { as: MARKET_CLERK })));
       expect(results.filter((r) => !r.errors)).toHaveLength(1);
       expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions.reason)).toEqual(['INVALID_TRANSITION', 'INVALID_TRANSITION']);
       expect((await refused(DECIDE, { id: '123456789', approve: true, note: 'x' })).reason).toBe('NOT_FOUND');
@@ -461,7 +535,9 @@ describe('credit office workflows', () => {
     let jointCaseId: string;
 
     beforeAll(async () => {
-      await subgraph.db.query(`INSERT INTO credit_check (check_id, subject_code, scenario) VALUES ($1, $2, 'PUBLIC_RESOURCE_TRADING'), ($3, $2, 'FINANCIAL_SERVICES')`, [
+      await courtDebtor(dbs, subject, addDays(today, -30), '（2025）粤0305执9号');
+      // Both checks run by the credit office's client (test-credit_office), the second applying nothing.
+      await subgraph.db.query(`INSERT INTO credit_check (check_id, subject_code, scenario, requested_by) VALUES ($1, $2, 'PUBLIC_RESOURCE_TRADING', 'test-credit_office'), ($3, $2, 'FINANCIAL_SERVICES', 'test-credit_office')`, [
         checkId,
         subject,
         bareCheckId,
@@ -497,7 +573,7 @@ describe('credit office workflows', () => {
 
       const racing = newKey();
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => subgraph.graphql(SUBMIT, { input: feedbackInput({ idempotencyKey: racing, measureCode: 'P_PUBLIC_DISCLOSURE' }) })),
+        Array.from({ length: 5 }, () => subgraph.graphql(SUBMIT, { input: feedbackInput({ idempotencyKey: racing, measureCode: 'P_PUBLIC_DISCLOSURE' }) }, { as: CREDIT_OFFICE })),
       );
       expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
       expect(new Set(results.map((r) => r.data.submitFeedback.id)).size).toBe(1);
@@ -509,7 +585,7 @@ describe('credit office workflows', () => {
       ]);
     });
 
-    it('refuses a check that does not exist and a measure the check did not apply; accepts any measure of a check that applied none', async () => {
+    it('refuses a check that does not exist, a measure the check did not apply, and any measure of a check that applied none', async () => {
       expect((await refused(SUBMIT, { input: feedbackInput({ checkId: crypto.randomUUID() }) })).reason).toBe('NOT_FOUND');
       expect((await refused(SUBMIT, { input: feedbackInput({ checkId: 'not-a-uuid' }) })).reason).toBe('NOT_FOUND');
       const notApplied = await refused(SUBMIT, { input: feedbackInput({ measureCode: 'P_NO_BOND_ISSUANCE' }) });
@@ -517,8 +593,9 @@ describe('credit office workflows', () => {
         expect.objectContaining({ reason: 'MEASURE_NOT_APPLIED', appliedMeasures: ['P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', 'P_PUBLIC_DISCLOSURE'] }),
       );
       expect(notApplied.message).toContain('P_NO_BOND_ISSUANCE');
-      const bare = await ok(SUBMIT, { input: feedbackInput({ checkId: bareCheckId, measureCode: 'P_HIGHER_LOAN_RATES', action: 'PARTIALLY_APPLIED', note: '提高利率，未拒贷' }) });
-      expect(bare.checkId).toBe(bareCheckId);
+      const bare = await refused(SUBMIT, { input: feedbackInput({ checkId: bareCheckId, measureCode: 'P_HIGHER_LOAN_RATES', action: 'PARTIALLY_APPLIED', note: '提高利率，未拒贷' }) });
+      expect(bare).toEqual(expect.objectContaining({ reason: 'MEASURE_NOT_APPLIED', appliedMeasures: [] }));
+      expect(await count('feedback', 'check_id = $1', [bareCheckId])).toBe(0);
     });
 
     it('refuses feedback naming both or neither target, and a measure not applied without a note', async () => {
@@ -540,12 +617,157 @@ describe('credit office workflows', () => {
       expect(opened).toEqual(expect.objectContaining({ subjectCode: subject, initiatingDepartment: 'COURTS', trigger: 'DISHONEST_JUDGMENT_DEBTOR' }));
       expect(await ok(OPEN_CASE, { input })).toEqual(opened);
       expect((await refused(OPEN_CASE, { input: { ...input, initiatingDepartment: 'TAX', idempotencyKey: newKey() } })).reason).toBe('INVALID_INPUT');
+      // Bound to the record: another subject's, one that does not exist, one that is not the trigger named.
+      const others = await courtDebtor(dbs, code(55), addDays(today, -30));
+      expect((await refused(OPEN_CASE, { input: { ...input, recordId: others, idempotencyKey: newKey() } })).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
+      expect((await refused(OPEN_CASE, { input: { ...input, recordId: 'no_such_table/whatever', idempotencyKey: newKey() } })).reason).toBe('RECORD_NOT_FOUND');
+      expect((await refused(OPEN_CASE, { input: { ...input, trigger: 'CONSUMPTION_RESTRICTION', idempotencyKey: newKey() } })).reason).toBe('RECORD_MISMATCH');
+      expect(await count('joint_case', 'record_id = ANY($1)', [[others, 'no_such_table/whatever']])).toBe(0);
 
       const feedback = await ok(SUBMIT, { input: feedbackInput({ checkId: null, jointCaseId, measureCode: 'P_RESTRICTED_HIGH_CONSUMPTION', department: '中国民用航空局' }) });
       expect(feedback).toEqual(expect.objectContaining({ jointCaseId, checkId: null }));
       expect((await refused(SUBMIT, { input: feedbackInput({ checkId: null, jointCaseId: '99999999' }) })).reason).toBe('NOT_FOUND');
       const read = await ok('query($id: ID!) { jointCase(id: $id) { id feedback { id measureCode department } } }', { id: jointCaseId });
       expect(read).toEqual({ id: jointCaseId, feedback: [{ id: feedback.id, measureCode: 'P_RESTRICTED_HIGH_CONSUMPTION', department: '中国民用航空局' }] });
+    });
+  });
+
+  describe('bound to the caller', () => {
+    const subject = code(7);
+    const PUBLISH = `mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { code kind } }`;
+    let courtRecord: string;
+    let marketRecord: string;
+    beforeAll(async () => {
+      courtRecord = await courtDebtor(dbs, subject, addDays(today, -40));
+      marketRecord = await marketPenalty(dbs, subject, addMonths(today, -6));
+    });
+    const objectionTo = (department: string, recordId: string) => ({ subjectCode: subject, department, recordId, reason: '记录有误', idempotencyKey: newKey() });
+
+    it('lets a department client file, verify, publish and decide for its own department only; other roles not at all', async () => {
+      const refusedAs = async (as: CallerOverride, query: string, variables: Record<string, unknown>) => refused(query, variables, as);
+      // Filing: the court at its own counter for its own record; not for the market's, and never an approval system.
+      expect(await refusedAs(COURTS_CLERK, FILE, { input: objectionTo('MARKET', marketRecord) })).toEqual(
+        expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT', operation: 'fileObjection' }),
+      );
+      expect((await refusedAs({ role: 'APPROVAL_SYSTEM' }, FILE, { input: objectionTo('COURTS', courtRecord) })).reason).toBe('NOT_ALLOWED');
+      expect((await refusedAs({ role: 'DEPARTMENT' }, FILE, { input: objectionTo('COURTS', courtRecord) })).reason).toBe('NO_DEPARTMENT');
+      expect(await count('objection', 'subject_code = $1', [subject])).toBe(0);
+      const filed = await ok(FILE, { input: objectionTo('COURTS', courtRecord) }, COURTS_CLERK);
+
+      // Verifying: the market's clerk cannot verify the court's objection; the court can.
+      const wrong = await refusedAs(MARKET_CLERK, VERIFY, { id: filed.id, outcome: 'UPHELD', note: '撤销', correction: 'REVOKED' });
+      expect(wrong).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT', department: 'MARKET' }));
+      expect(wrong.message).toMatch(/^verifyObjection: /);
+      expect(await count('objection', `id = $1 AND status = 'OPEN'`, [filed.id])).toBe(1);
+      expect((await ok(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '核实无误' }, COURTS_CLERK)).status).toBe('REJECTED');
+
+      // Publishing: a market clerk publishing as the court is refused, and nothing is listed.
+      const publish = { code: subject, kind: 'BLACK', department: 'COURTS', sourceRecord: courtRecord, reason: '失信被执行人', since: addDays(today, -40) };
+      expect((await refusedAs(MARKET_CLERK, PUBLISH, { input: publish })).reason).toBe('OTHER_DEPARTMENT');
+      expect(await count('list_entry', 'subject_code = $1', [subject])).toBe(0);
+      expect((await ok(PUBLISH, { input: publish }, COURTS_CLERK)).kind).toBe('BLACK');
+
+      // Repair: the market's record is decided by the market, not the court.
+      const application = await ok(APPLY, { input: { subjectCode: subject, department: 'MARKET', recordId: marketRecord, rectification: ['RECTIFICATION'], idempotencyKey: newKey() } }, MARKET_CLERK);
+      expect((await refusedAs(COURTS_CLERK, DECIDE, { id: application.id, approve: true, note: '整改' })).reason).toBe('OTHER_DEPARTMENT');
+      expect(await count('repair_application', `id = $1 AND status = 'PENDING'`, [application.id])).toBe(1);
+    });
+
+    it('lets only the department a commitment was made to report its breach', async () => {
+      const commitment = await ok(RECORD_COMMITMENT, { input: { subjectCode: subject, scenario: 'ADMINISTRATIVE_LICENSING', content: '补齐材料', idempotencyKey: newKey() } }, MARKET_CLERK);
+      expect(commitment.madeTo).toBe('MARKET');
+      expect((await refused(RECORD_COMMITMENT, { input: { subjectCode: subject, scenario: 'ADMINISTRATIVE_LICENSING', content: '补齐材料', department: 'TAX', idempotencyKey: newKey() } }, MARKET_CLERK)).reason).toBe('OTHER_DEPARTMENT');
+      expect((await refused(BREACH, { id: commitment.id, department: 'COURTS', note: '违诺' }, COURTS_CLERK)).reason).toBe('OTHER_DEPARTMENT');
+      expect((await refused(BREACH, { id: commitment.id, department: 'MARKET', note: '违诺' }, COURTS_CLERK)).reason).toBe('OTHER_DEPARTMENT');
+      expect(await count('list_entry', 'source_record = $1', [`credit_commitment/${commitment.id}`])).toBe(0);
+      expect((await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '违诺' }, MARKET_CLERK)).status).toBe('BREACHED');
+    });
+
+    it('takes feedback on a check from the client that ran it or a department implementing the measure, and scopes keys per client', async () => {
+      const checkId = crypto.randomUUID();
+      await subgraph.db.query(
+        `INSERT INTO credit_check (check_id, subject_code, scenario, requested_by, decided_at, verdict, catalogue_version)
+         VALUES ($1, $2, 'ADMINISTRATIVE_LICENSING', 'cli-approval', now(), 'RESTRICTED', (SELECT max(version) FROM catalogue_version))`,
+        [checkId, subject],
+      );
+      await subgraph.db.query(
+        `INSERT INTO applied_measure (check_id, measure_code, trigger, initiating_department, record_id, record_subject_code)
+         SELECT $1, code, 'DISHONEST_JUDGMENT_DEBTOR', 'COURTS', $2, $3 FROM measure
+          WHERE version = (SELECT max(version) FROM catalogue_version) AND code IN ('P_LICENCE_STRICT_REVIEW', 'P_FOCUSED_SUPERVISION')`,
+        [checkId, courtRecord, subject],
+      );
+      const input = (overrides: Record<string, unknown> = {}) => ({ checkId, measureCode: 'P_LICENCE_STRICT_REVIEW', department: '市行政审批局', action: 'APPLIED', idempotencyKey: 'same-key', ...overrides });
+      const APPROVAL = { role: 'APPROVAL_SYSTEM', clientId: 'cli-approval' } as const;
+      const TRADING = { role: 'TRADING_PLATFORM', clientId: 'cli-trading' } as const;
+      // Another client reads and answers nothing of this check.
+      expect(await refused(SUBMIT, { input: input() }, TRADING)).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'NOT_YOUR_CHECK' }));
+      expect((await refused('query($c: ID!) { checkFeedback(checkId: $c) { id } }', { c: checkId }, TRADING)).reason).toBe('NOT_YOUR_CHECK');
+      // The client that ran it: only a measure the check applied.
+      expect((await refused(SUBMIT, { input: input({ measureCode: 'P_NO_SUCH_MEASURE' }) }, APPROVAL)).reason).toBe('MEASURE_NOT_APPLIED');
+      const mine = await ok(SUBMIT, { input: input() }, APPROVAL);
+      // The same key from another client is that client's own request: no collision, no answer from the other's row.
+      // The market implements the check's focused supervision (the catalogue names 市场监管), not the licence review.
+      expect((await refused(SUBMIT, { input: input({ department: '市场监管局' }) }, MARKET_CLERK)).reason).toBe('NOT_YOUR_CHECK');
+      const theirs = await ok(SUBMIT, { input: input({ measureCode: 'P_FOCUSED_SUPERVISION', action: 'PARTIALLY_APPLIED', note: '部分', department: '市场监管局' }) }, MARKET_CLERK);
+      expect(theirs.id).not.toBe(mine.id);
+      expect(await ok(SUBMIT, { input: input() }, APPROVAL)).toEqual(mine);
+      expect((await ok('query($c: ID!) { checkFeedback(checkId: $c) { id } }', { c: checkId }, APPROVAL)).map((f: { id: string }) => f.id)).toEqual([mine.id, theirs.id]);
+      // Objections too: the same key from two clients files two objections, each client's retry answers its own.
+      const a = await ok(FILE, { input: { ...objectionTo('COURTS', courtRecord), idempotencyKey: 'shared-key' } }, COURTS_CLERK);
+      await ok(VERIFY, { id: a.id, outcome: 'REJECTED', note: '无误' }, COURTS_CLERK);
+      const b = await ok(FILE, { input: { ...objectionTo('MARKET', marketRecord), idempotencyKey: 'shared-key' } }, MARKET_CLERK);
+      expect(b.id).not.toBe(a.id);
+      expect((await ok(FILE, { input: { ...objectionTo('COURTS', courtRecord), idempotencyKey: 'shared-key' } }, COURTS_CLERK)).id).toBe(a.id);
+    });
+  });
+
+  describe('self-service with a one-time filing code', () => {
+    const subject = code(8);
+    const ISSUE = `mutation($input: IssueFilingCodeInput!) { issueFilingCode(input: $input) { code subjectCode purpose expiresOn } }`;
+    const OWN = `mutation($input: FileOwnObjectionInput!) { fileOwnObjection(input: $input) { id kind status verifyBy recordId } }`;
+    const OWN_REPAIR = `mutation($input: ApplyForOwnRepairInput!) { applyForOwnRepair(input: $input) { id kind status eligibleFrom } }`;
+    const FOLLOW = `query($id: ID!, $code: String!) { filing(id: $id, filingCode: $code) { id kind status note } }`;
+    const PUBLIC = { role: 'PUBLIC' } as const;
+    const issue = async (purpose = 'OBJECTION', who = subject) => (await ok(ISSUE, { input: { subjectCode: who, purpose, contact: '138****0000' } })).code as string;
+
+    it('files the subject\'s own objection once per code, refuses every other use of it, and lets it follow the objection', async () => {
+      const recordId = await courtDebtor(dbs, subject, addDays(today, -30));
+      const filingCode = await issue();
+      expect(filingCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      expect((await refused(ISSUE, { input: { subjectCode: subject, purpose: 'OBJECTION', contact: 'x' } }, COURTS_CLERK)).reason).toBe('NOT_ALLOWED');
+      const input = { filingCode: filingCode.toLowerCase(), subjectCode: subject, department: 'COURTS', recordId, reason: '已履行', idempotencyKey: 'own-1' };
+      // Another subject's record, with the subject's own code: refused, and the code is not spent.
+      const others = await courtDebtor(dbs, code(88), addDays(today, -30));
+      expect((await refused(OWN, { input: { ...input, recordId: others } }, PUBLIC)).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
+      // The code for another subject, a guessed code, a repair code: refused alike.
+      for (const wrong of [{ subjectCode: code(88) }, { filingCode: 'AAAA-BBBB-CCCC' }, { filingCode: await issue('REPAIR') }]) {
+        expect(await refused(OWN, { input: { ...input, ...wrong } }, PUBLIC)).toEqual(expect.objectContaining({ code: 'FORBIDDEN', operation: 'fileOwnObjection' }));
+      }
+      const filed = await ok(OWN, { input }, PUBLIC);
+      expect(filed).toEqual(expect.objectContaining({ kind: 'OBJECTION', status: 'OPEN', verifyBy: addDays(today, 20), recordId }));
+      expect(await disputedRecords(subgraph.db, [{ department: 'COURTS', recordId }])).toEqual(new Set([`COURTS:${recordId}`]));
+      // A retry answers the same filing; any other filing with the spent code is refused.
+      expect((await ok(OWN, { input }, PUBLIC)).id).toBe(filed.id);
+      // (Against another of its records: the first is disputed already.)
+      const second = await courtDebtor(dbs, subject, addDays(today, -20));
+      const racing = await Promise.all([1, 2, 3].map((n) => subgraph.graphql(OWN, { input: { ...input, recordId: second, idempotencyKey: `own-race-${n}` } }, { as: PUBLIC })));
+      expect(racing.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+      expect(await count('objection', 'subject_code = $1', [subject])).toBe(1);
+      // Following it: with its code only.
+      expect(await ok(FOLLOW, { id: filed.id, code: filingCode }, PUBLIC)).toEqual({ id: filed.id, kind: 'OBJECTION', status: 'OPEN', note: null });
+      expect(await ok(FOLLOW, { id: filed.id, code: 'AAAA-BBBB-CCCC' }, PUBLIC)).toBeNull();
+      await ok(VERIFY, { id: filed.id, outcome: 'REJECTED', note: '核实无误' }, COURTS_CLERK);
+      expect((await ok(FOLLOW, { id: filed.id, code: filingCode }, PUBLIC)).status).toBe('REJECTED');
+    });
+
+    it('applies for the subject\'s own repair, eligibility from the record; a new code voids the unused one', async () => {
+      const recordId = await marketPenalty(dbs, subject, addMonths(today, -4));
+      const voided = await issue('REPAIR');
+      const filingCode = await issue('REPAIR');
+      const input = { filingCode: voided, subjectCode: subject, department: 'MARKET', recordId, rectification: ['RECTIFICATION'], idempotencyKey: 'own-repair' };
+      expect((await refused(OWN_REPAIR, { input }, PUBLIC)).code).toBe('FORBIDDEN');
+      const applied = await ok(OWN_REPAIR, { input: { ...input, filingCode } }, PUBLIC);
+      expect(applied).toEqual(expect.objectContaining({ kind: 'REPAIR', status: 'PENDING', eligibleFrom: addMonths(addMonths(today, -4), 3) }));
     });
   });
 

@@ -10,7 +10,7 @@
  * commitment (black list) is repaired like a penalty: three months after the
  * breach, once the subject has fulfilled it ("every punishment has an exit").
  */
-import { addMonths } from './calendar';
+import { addMonths, addWorkingDays } from './calendar';
 
 export const REPAIRABLE_RECORD_KINDS = ['ADMINISTRATIVE_PENALTY', 'SERIOUS_PENALTY', 'ABNORMAL_OPERATIONS', 'SERIOUS_VIOLATION_LIST', 'COMMITMENT_BREACH'] as const;
 export type RepairableRecordKind = (typeof REPAIRABLE_RECORD_KINDS)[number];
@@ -51,3 +51,17 @@ export function minimumMonths(kind: RepairableRecordKind, area: RepairArea): num
 /** The first day a record published on `publishedOn` can be repaired. */
 export const eligibleFrom = (kind: RepairableRecordKind, area: RepairArea, publishedOn: string): string =>
   addMonths(publishedOn, minimumMonths(kind, area));
+
+/**
+ * The repair notice (修复说明予以公示, 柴桑 (二十)): once a repair is approved
+ * the record's publication ends at once and a notice — who, which record,
+ * when, which rectification — is published instead, for this many working
+ * days from the decision. The seeds require the notice but name no period;
+ * seven working days is the publication period the seeds set for decisions
+ * (甘州 二(三), double publicity within seven working days), to be confirmed
+ * by the credit office (one constant: change it here).
+ */
+export const REPAIR_NOTICE_WORKING_DAYS = 7;
+
+/** The last day (China date) the notice of a repair decided on `decidedOn` is published. */
+export const repairNoticeUntil = (decidedOn: string): string => addWorkingDays(decidedOn, REPAIR_NOTICE_WORKING_DAYS);

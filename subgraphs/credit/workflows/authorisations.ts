@@ -11,6 +11,8 @@ import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
+import { clientScope } from '../callers';
 import { createOnce, isoTimestamp, notFound, parseRowId, perRequest, refuse, requireDate, requireIdempotencyKey, requireText } from './common';
 
 export type AuthorisationStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
@@ -46,7 +48,7 @@ export function statusOf(authorisation: FinancialAuthorisation, today: string = 
   return authorisation.validUntil < today ? 'EXPIRED' : 'ACTIVE';
 }
 
-export async function grantAuthorisation(db: Database, input: GrantInput): Promise<FinancialAuthorisation> {
+export async function grantAuthorisation(db: Database, input: GrantInput, caller: ForwardedIdentity): Promise<FinancialAuthorisation> {
   const subjectCode = requireSubjectCode(input.subjectCode);
   const clientId = requireText('clientId', input.clientId, 100);
   const validUntil = requireDate('validUntil', input.validUntil);
@@ -56,13 +58,16 @@ export async function grantAuthorisation(db: Database, input: GrantInput): Promi
     table: 'financial_authorisation',
     mutation: 'grantFinancialAuthorisation',
     key: requireIdempotencyKey(input.idempotencyKey),
+    // client_id is the bank's here; the key belongs to the client recording the grant.
+    client: clientScope(caller),
+    clientColumn: 'request_client_id',
     payload: { subjectCode, clientId, validUntil },
     read: readAuthorisation,
     create: async (tx, requestFingerprint) => {
       const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO financial_authorisation (subject_code, client_id, valid_until, idempotency_key, request_fingerprint)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id::text AS id`,
-        [subjectCode, clientId, validUntil, input.idempotencyKey, requestFingerprint],
+        `INSERT INTO financial_authorisation (subject_code, client_id, valid_until, idempotency_key, request_fingerprint, request_client_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text AS id`,
+        [subjectCode, clientId, validUntil, input.idempotencyKey, requestFingerprint, clientScope(caller)],
       );
       return row!.id;
     },
@@ -107,7 +112,7 @@ type Context = SubgraphContext<unknown>;
 
 export const authorisationResolvers: ResolverMap = {
   Mutation: {
-    grantFinancialAuthorisation: (_root: unknown, args: { input: GrantInput }, context: Context) => grantAuthorisation(context.db, args.input),
+    grantFinancialAuthorisation: (_root: unknown, args: { input: GrantInput }, context: Context) => grantAuthorisation(context.db, args.input, context.caller),
     revokeFinancialAuthorisation: (_root: unknown, args: { id: string; note: string }, context: Context) =>
       revokeAuthorisation(context.db, args.id, args.note),
   },

@@ -12,6 +12,13 @@
  */
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
+import { callerDepartment, clientScope, isCreditOffice, requireActsFor } from '../callers';
+import { departmentRecords } from '../departments';
+
+/** Whether a department's answer holds anything of the subject (a registration, any record). */
+const holdsAnyRecord = (records: object): boolean =>
+  Object.values(records).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined));
 import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
@@ -43,9 +50,13 @@ export interface Commitment {
   breachedOn: string | null;
   breachReportedBy: Department | null;
   breachNote: string | null;
+  /** The department the commitment was made to. */
+  madeTo: Department;
 }
 
 export interface RecordCommitmentInput {
+  /** The department the commitment is made to (whose service it obtains); the caller's own department when omitted. */
+  department?: string | null;
   subjectCode: string;
   scenario: string;
   content: string;
@@ -58,7 +69,7 @@ export const commitmentRecordId = (id: string) => `credit_commitment/${id}`;
 
 const COMMITMENT_FIELDS = `credit_commitment.id::text AS id, subject_code AS "subjectCode", scenario, content, made_on::text AS "madeOn",
   ${isoTimestamp('recorded_at')} AS "recordedAt", status, breached_on::text AS "breachedOn", breach_department AS "breachReportedBy",
-  breach_note AS "breachNote"`;
+  breach_note AS "breachNote", COALESCE(made_to, 'CREDIT_OFFICE') AS "madeTo"`;
 
 export async function readCommitment(q: Queryable, id: string): Promise<Commitment | null> {
   const [row] = await q.query<Commitment>(`SELECT ${COMMITMENT_FIELDS} FROM credit_commitment WHERE id = $1::bigint`, [id]);
@@ -66,7 +77,12 @@ export async function readCommitment(q: Queryable, id: string): Promise<Commitme
 }
 
 /** Records a commitment (idempotent per key), made on `madeOn` or today. */
-export async function recordCommitment(db: Database, input: RecordCommitmentInput, today: string = todayInChina()): Promise<Commitment> {
+export async function recordCommitment(
+  db: Database,
+  input: RecordCommitmentInput,
+  caller: ForwardedIdentity,
+  today: string = todayInChina(),
+): Promise<Commitment> {
   if (!(SCENARIOS as readonly string[]).includes(input.scenario)) {
     throw refuse('INVALID_INPUT', `unknown scenario '${input.scenario}'`, { field: 'scenario' });
   }
@@ -78,19 +94,32 @@ export async function recordCommitment(db: Database, input: RecordCommitmentInpu
     scenario: input.scenario,
     content: requireText('content', input.content),
     madeOn,
+    madeTo: input.department ? requireDepartment(input.department) : (callerDepartment(caller) ?? 'CREDIT_OFFICE'),
   };
+  // A department records the commitments made to it; the credit office any.
+  requireActsFor(caller, payload.madeTo, 'recordCommitment');
+  // A department records commitments of subjects it deals with: its breach report black-lists, so a
+  // department must not reach a subject it holds nothing of (the credit office records any).
+  if (payload.madeTo !== 'CREDIT_OFFICE' && !isCreditOffice(caller)) {
+    const records = await departmentRecords(payload.madeTo, payload.subjectCode, `recordCommitment ${payload.subjectCode}`);
+    if (!holdsAnyRecord(records)) {
+      throw refuse('RECORD_NOT_FOUND', `${payload.madeTo} holds no record of subject ${payload.subjectCode}: a department records the commitments of subjects it deals with`, { field: 'subjectCode' });
+    }
+  }
   const key = requireIdempotencyKey(input.idempotencyKey);
+  const client = clientScope(caller);
   return createOnce(db, {
     table: 'credit_commitment',
     mutation: 'recordCommitment',
     key,
+    client,
     payload,
     read: readCommitment,
     async create(tx, requestFingerprint) {
       const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on)
-         VALUES ($1, $2, $3, $4, $5, $6::date) RETURNING id::text AS id`,
-        [key, requestFingerprint, payload.subjectCode, payload.scenario, payload.content, madeOn ?? today],
+        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, made_to, client_id)
+         VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id::text AS id`,
+        [key, requestFingerprint, payload.subjectCode, payload.scenario, payload.content, madeOn ?? today, payload.madeTo, client],
       );
       return row!.id;
     },
@@ -108,10 +137,15 @@ export interface ReportBreachInput {
  * black list from today. A commitment is breached once: a second report is
  * refused with INVALID_TRANSITION and changes nothing.
  */
-export async function reportCommitmentBreach(db: Database, input: ReportBreachInput): Promise<Commitment> {
+export async function reportCommitmentBreach(db: Database, input: ReportBreachInput, caller: ForwardedIdentity): Promise<Commitment> {
   const id = parseRowId(input.id);
   if (!id) throw notFound('credit commitment', input.id);
   const department = requireDepartment(input.department);
+  requireActsFor(caller, department, 'reportCommitmentBreach');
+  // The department the commitment was made to reports its breach (or the credit office).
+  const commitment = await readCommitment(db, id);
+  if (!commitment) throw notFound('credit commitment', input.id);
+  requireActsFor(caller, commitment.madeTo, 'reportCommitmentBreach');
   const note = requireText('note', input.note);
   const today = todayInChina();
   await db.transaction(async (tx) => {
@@ -157,8 +191,8 @@ export const commitmentResolvers: ResolverMap = {
   },
   Mutation: {
     recordCommitment: (_root: unknown, args: { input: RecordCommitmentInput }, context: Context) =>
-      recordCommitment(context.db, args.input),
-    reportCommitmentBreach: (_root: unknown, args: ReportBreachInput, context: Context) => reportCommitmentBreach(context.db, args),
+      recordCommitment(context.db, args.input, context.caller),
+    reportCommitmentBreach: (_root: unknown, args: ReportBreachInput, context: Context) => reportCommitmentBreach(context.db, args, context.caller),
   },
   Subject: {
     commitments: (subject: { code: string }, _args: unknown, context: Context) => commitmentsOfSubject(context).load(subject.code),

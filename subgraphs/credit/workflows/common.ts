@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../../../lib/db';
 import { isCalendarDate } from '../../../lib/clock';
 import { badUserInput } from '../../../lib/errors';
 import { DEPARTMENTS, type Department } from '../vocabulary';
+import type { Withdrawal } from '../../../lib/record-status';
 
 /** Why a workflow request was refused (`extensions.reason`). */
 export type WorkflowRefusal =
@@ -18,7 +19,13 @@ export type WorkflowRefusal =
   | 'IDEMPOTENCY_CONFLICT'
   | 'NOT_FOUND'
   | 'MEASURE_NOT_APPLIED'
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  /** What the caller states of a record differs from the department's record. */
+  | 'RECORD_MISMATCH'
+  /** Credit repair does not apply to this kind of record. */
+  | 'NOT_REPAIRABLE'
+  /** The department holds no such record of the subject (records.ts). */
+  | 'RECORD_NOT_FOUND';
 
 export function refuse(reason: WorkflowRefusal, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return badUserInput(message, { ...extra, reason });
@@ -117,6 +124,13 @@ export interface IdempotentCreate<T> {
   /** Name of the request in messages, e.g. 'fileObjection'. */
   mutation: string;
   key: string;
+  /**
+   * Whose key it is (callers.ts clientScope): keys are unique per client, so
+   * one client's key never answers another's request. `create` stores it in
+   * `clientColumn` (default client_id).
+   */
+  client: string;
+  clientColumn?: string;
   payload: Record<string, unknown>;
   /**
    * Serialises requests that could conflict (a transaction-scoped advisory
@@ -134,7 +148,7 @@ export interface IdempotentCreate<T> {
 }
 
 /**
- * Runs a creating mutation exactly once per idempotency key: the first call
+ * Runs a creating mutation exactly once per client and idempotency key: the first call
  * creates the row; a retry with the same key and payload returns that row
  * (also when the two calls race: the loser's insert fails on the key and it
  * reads the winner's row); the same key with another payload is refused
@@ -144,8 +158,8 @@ export async function createOnce<T>(db: Database, spec: IdempotentCreate<T>): Pr
   const requestFingerprint = fingerprint(spec.payload);
   const previous = async (q: Queryable): Promise<T | null> => {
     const [row] = await q.query<{ id: string; request_fingerprint: string }>(
-      `SELECT id::text AS id, request_fingerprint FROM ${spec.table} WHERE idempotency_key = $1`,
-      [spec.key],
+      `SELECT id::text AS id, request_fingerprint FROM ${spec.table} WHERE idempotency_key = $1 AND ${spec.clientColumn ?? 'client_id'} = $2`,
+      [spec.key, spec.client],
     );
     if (!row) return null;
     if (row.request_fingerprint !== requestFingerprint) {
@@ -181,15 +195,25 @@ export async function createOnce<T>(db: Database, spec: IdempotentCreate<T>): Pr
 
 /**
  * Ends, on `today`, the list entries that stand on a record (the credit
- * office stops using it). An entry that has not started yet ends the day it
- * would have started, so it is never in force.
+ * office stops using it), and withdraws them from public disclosure with the
+ * decision (`withdrawal`, `reference`: objection/<id> or repair/<id>): a
+ * revoked, corrected or repaired record's entry is never shown publicly as a
+ * past entry. An entry that has not started yet ends the day it would have
+ * started, so it is never in force.
  */
-export async function endListEntries(tx: Queryable, department: string, recordId: string, today: string): Promise<number> {
+export async function endListEntries(
+  tx: Queryable,
+  department: string,
+  recordId: string,
+  today: string,
+  withdrawal: { reason: Withdrawal; reference: string },
+): Promise<number> {
   const rows = await tx.query(
-    `UPDATE list_entry SET until = GREATEST(since, $3::date)
-      WHERE department = $1 AND source_record = $2 AND (until IS NULL OR until > $3::date)
+    `UPDATE list_entry SET until = CASE WHEN until IS NULL OR until > $3::date THEN GREATEST(since, $3::date) ELSE until END,
+                           withdrawal = COALESCE(withdrawal, $4), withdrawal_reference = COALESCE(withdrawal_reference, $5)
+      WHERE department = $1 AND source_record = $2
       RETURNING id`,
-    [department, recordId, today],
+    [department, recordId, today, withdrawal.reason, withdrawal.reference],
   );
   return rows.length;
 }

@@ -12,7 +12,10 @@
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { requireSubjectCode } from '../../../lib/errors';
-import { TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
+import { DETERMINING_DEPARTMENT, IMPLEMENTER_NAMES, TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
+import { callerDepartment, clientScope, forbidden, isCreditOffice, requireActsFor } from '../callers';
+import { boundRecord } from '../records';
 import {
   createOnce,
   isoTimestamp,
@@ -53,8 +56,12 @@ export async function readJointCase(q: Queryable, id: string): Promise<JointCase
   return row ?? null;
 }
 
-/** Opens a joint case for a department's determination (idempotent per key). */
-export async function openJointCase(db: Database, input: OpenJointCaseInput): Promise<JointCase> {
+/**
+ * Opens a joint case for a department's determination (idempotent per key):
+ * a record of the subject the department holds (records.ts), in force as the
+ * trigger named (RECORD_MISMATCH otherwise).
+ */
+export async function openJointCase(db: Database, input: OpenJointCaseInput, caller: ForwardedIdentity): Promise<JointCase> {
   if (!(TRIGGER_NAMES as string[]).includes(input.trigger)) {
     throw refuse('INVALID_INPUT', `unknown trigger '${input.trigger}'`, { field: 'trigger' });
   }
@@ -73,17 +80,30 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput): Pr
     recordId: requireRecordId(input.recordId),
   };
   const key = requireIdempotencyKey(input.idempotencyKey);
+  // The initiating department opens the case for its own determination (or the credit office).
+  requireActsFor(caller, initiatingDepartment, 'openJointCase');
+  const client = clientScope(caller);
+  // The determination is the department's record of the subject, and it is what the case says it is.
+  const record = await boundRecord(db, initiatingDepartment, payload.subjectCode, payload.recordId, `openJointCase ${payload.recordId}`);
+  if (!record.triggers.includes(trigger)) {
+    throw refuse(
+      'RECORD_MISMATCH',
+      `record '${payload.recordId}' of ${initiatingDepartment} is ${record.triggers.length ? `a ${record.triggers.join(', ')} determination` : 'no determination in force'}, not ${trigger}`,
+      { field: 'trigger', recordTriggers: record.triggers },
+    );
+  }
   return createOnce(db, {
     table: 'joint_case',
     mutation: 'openJointCase',
     key,
+    client,
     payload,
     read: readJointCase,
     async create(tx, requestFingerprint) {
       const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO joint_case (idempotency_key, request_fingerprint, subject_code, initiating_department, trigger, record_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text AS id`,
-        [key, requestFingerprint, payload.subjectCode, payload.initiatingDepartment, payload.trigger, payload.recordId],
+        `INSERT INTO joint_case (idempotency_key, request_fingerprint, subject_code, initiating_department, trigger, record_id, client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,
+        [key, requestFingerprint, payload.subjectCode, payload.initiatingDepartment, payload.trigger, payload.recordId, client],
       );
       return row!.id;
     },
@@ -132,12 +152,69 @@ export function parseCheckId(value: string): string | null {
   return UUID.test(id) ? id : null;
 }
 
+interface MeasureOfTarget {
+  code: string;
+  /** The department whose determination triggered it. */
+  initiating: string;
+  /** The catalogue's implementing departments of the measure. */
+  implementing: string[];
+}
+
+/** Whether `department` implements the measure: the catalogue names it, or names the determining department and it determined. */
+function implementsMeasure(department: Department, measure: MeasureOfTarget): boolean {
+  const name = IMPLEMENTER_NAMES[department];
+  return measure.implementing.some((n) => n.startsWith(name)) || (measure.implementing.includes(DETERMINING_DEPARTMENT) && measure.initiating === department);
+}
+
+interface CheckForFeedback {
+  requestedBy: string | null;
+  measures: MeasureOfTarget[];
+}
+
+/** A check's caller and its applied measures with their implementing departments (the catalogue version it was decided with). */
+async function checkForFeedback(q: Queryable, checkId: string): Promise<CheckForFeedback | null> {
+  const [row] = await q.query<CheckForFeedback>(
+    `SELECT c.requested_by AS "requestedBy",
+            COALESCE(json_agg(json_build_object('code', m.measure_code, 'initiating', m.initiating_department,
+                                                'implementing', COALESCE(cat.implementing_departments, '{}')) ORDER BY m.id)
+                     FILTER (WHERE m.id IS NOT NULL), '[]') AS measures
+       FROM credit_check c
+       LEFT JOIN applied_measure m ON m.check_id = c.check_id
+       LEFT JOIN measure cat ON cat.version = c.catalogue_version AND cat.code = m.measure_code
+      WHERE c.check_id = $1::uuid
+      GROUP BY c.check_id`,
+    [checkId],
+  );
+  return row ?? null;
+}
+
+/**
+ * Whether the caller may report on (or read the reports on) a check: the
+ * client that ran it, or a department (the credit office included) that
+ * implements one of its measures — `measureCode` when given.
+ */
+function mayReportOn(caller: ForwardedIdentity, check: CheckForFeedback, measureCode?: string): boolean {
+  if (caller.clientId !== null && caller.clientId === check.requestedBy) return true;
+  const department = callerDepartment(caller);
+  if (!department) return false;
+  return check.measures.some((m) => (measureCode === undefined || m.code === measureCode) && implementsMeasure(department, m));
+}
+
+const notYourCheck = (operation: string, checkId: string) =>
+  forbidden(operation, 'NOT_YOUR_CHECK', `credit check ${checkId} was run by another client and names no measure your department implements`);
+
 /**
  * Records what an implementing department did with a measure, against a
- * credit check (which must exist and, when it recorded applied measures,
- * must have applied this one) or a joint case (which must exist).
+ * credit check or a joint case (DESIGN.md «Decisions»: "feedback comes from
+ * whoever ran the check or was asked to implement it"):
+ *   a check: it exists and applied the measure (MEASURE_NOT_APPLIED
+ *            otherwise, also for a check that applied none); the caller ran
+ *            it, or its department implements that measure (NOT_YOUR_CHECK);
+ *   a case:  it exists and the measure is one its trigger applies in the
+ *            latest catalogue; the caller's department implements it or is
+ *            the credit office.
  */
-export async function submitFeedback(db: Database, input: SubmitFeedbackInput): Promise<Feedback> {
+export async function submitFeedback(db: Database, input: SubmitFeedbackInput, caller: ForwardedIdentity): Promise<Feedback> {
   const hasCheck = input.checkId !== null && input.checkId !== undefined;
   const hasCase = input.jointCaseId !== null && input.jointCaseId !== undefined;
   if (hasCheck === hasCase) {
@@ -161,40 +238,65 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput): 
     action,
     note,
   };
+  if (checkId) {
+    const check = await checkForFeedback(db, checkId);
+    if (!check) throw notFound('credit check', checkId);
+    if (!mayReportOn(caller, check)) throw notYourCheck('submitFeedback', checkId);
+    const applied = [...new Set(check.measures.map((m) => m.code))].sort();
+    if (!applied.includes(payload.measureCode)) {
+      throw refuse(
+        'MEASURE_NOT_APPLIED',
+        `credit check ${checkId} did not apply measure '${payload.measureCode}'; it applied ${applied.length ? applied.join(', ') : 'none'}`,
+        { appliedMeasures: applied },
+      );
+    }
+    if (!mayReportOn(caller, check, payload.measureCode)) {
+      throw forbidden('submitFeedback', 'NOT_YOUR_CHECK', `your department does not implement measure '${payload.measureCode}' of credit check ${checkId}`);
+    }
+  } else {
+    const jointCase = await readJointCase(db, jointCaseId!);
+    if (!jointCase) throw notFound('joint case', jointCaseId!);
+    const [measure] = await db.query<MeasureOfTarget>(
+      `SELECT code, $3::text AS initiating, implementing_departments AS implementing FROM measure
+        WHERE version = (SELECT max(version) FROM catalogue_version) AND code = $1 AND $2 = ANY(triggers)`,
+      [payload.measureCode, jointCase.trigger, jointCase.initiatingDepartment],
+    );
+    if (!measure) {
+      throw refuse('MEASURE_NOT_APPLIED', `measure '${payload.measureCode}' is not one the catalogue applies for a ${jointCase.trigger} determination (joint case ${jointCase.id})`);
+    }
+    const department = callerDepartment(caller);
+    if (!isCreditOffice(caller) && !(department && implementsMeasure(department, measure))) {
+      throw forbidden('submitFeedback', 'NOT_ALLOWED', `your department does not implement measure '${payload.measureCode}' of joint case ${jointCase.id}`);
+    }
+  }
   const key = requireIdempotencyKey(input.idempotencyKey);
+  const client = clientScope(caller);
   return createOnce(db, {
     table: 'feedback',
     mutation: 'submitFeedback',
     key,
+    client,
     payload,
     read: readFeedback,
     async create(tx, requestFingerprint) {
-      if (checkId) {
-        const [check] = await tx.query<{ measures: string[] }>(
-          `SELECT ARRAY(SELECT DISTINCT measure_code FROM applied_measure m WHERE m.check_id = c.check_id ORDER BY measure_code) AS measures
-             FROM credit_check c WHERE c.check_id = $1::uuid`,
-          [checkId],
-        );
-        if (!check) throw notFound('credit check', checkId);
-        if (check.measures.length > 0 && !check.measures.includes(payload.measureCode)) {
-          throw refuse(
-            'MEASURE_NOT_APPLIED',
-            `credit check ${checkId} did not apply measure '${payload.measureCode}'; it applied ${check.measures.join(', ')}`,
-            { appliedMeasures: check.measures },
-          );
-        }
-      } else {
-        const [found] = await tx.query(`SELECT 1 FROM joint_case WHERE id = $1::bigint`, [jointCaseId]);
-        if (!found) throw notFound('joint case', jointCaseId!);
-      }
       const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO feedback (idempotency_key, request_fingerprint, check_id, joint_case_id, measure_code, department, action, note)
-         VALUES ($1, $2, $3::uuid, $4::bigint, $5, $6, $7, $8) RETURNING id::text AS id`,
-        [key, requestFingerprint, checkId, jointCaseId, payload.measureCode, payload.department, action, note],
+        `INSERT INTO feedback (idempotency_key, request_fingerprint, check_id, joint_case_id, measure_code, department, action, note, client_id)
+         VALUES ($1, $2, $3::uuid, $4::bigint, $5, $6, $7, $8, $9) RETURNING id::text AS id`,
+        [key, requestFingerprint, checkId, jointCaseId, payload.measureCode, payload.department, action, note, client],
       );
       return row!.id;
     },
   });
+}
+
+/** The reports on a check, for the client that ran it, a department implementing one of its measures, or `audit`. */
+export async function checkFeedback(q: Queryable, rawCheckId: string, caller: ForwardedIdentity): Promise<Feedback[]> {
+  const checkId = parseCheckId(rawCheckId);
+  if (!checkId) return [];
+  const check = await checkForFeedback(q, checkId);
+  if (!check) return [];
+  if (!caller.scopes.includes('audit') && !mayReportOn(caller, check)) throw notYourCheck('checkFeedback', checkId);
+  return feedbackFor(q, { checkId });
 }
 
 /** The feedback recorded against a check or a joint case, in the order it came in. */
@@ -211,14 +313,11 @@ export const feedbackResolvers: ResolverMap = {
       const id = parseRowId(args.id);
       return id ? readJointCase(context.db, id) : null;
     },
-    checkFeedback: async (_root: unknown, args: { checkId: string }, context: Context) => {
-      const checkId = parseCheckId(args.checkId);
-      return checkId ? feedbackFor(context.db, { checkId }) : [];
-    },
+    checkFeedback: (_root: unknown, args: { checkId: string }, context: Context) => checkFeedback(context.db, args.checkId, context.caller),
   },
   Mutation: {
-    openJointCase: (_root: unknown, args: { input: OpenJointCaseInput }, context: Context) => openJointCase(context.db, args.input),
-    submitFeedback: (_root: unknown, args: { input: SubmitFeedbackInput }, context: Context) => submitFeedback(context.db, args.input),
+    openJointCase: (_root: unknown, args: { input: OpenJointCaseInput }, context: Context) => openJointCase(context.db, args.input, context.caller),
+    submitFeedback: (_root: unknown, args: { input: SubmitFeedbackInput }, context: Context) => submitFeedback(context.db, args.input, context.caller),
   },
   JointCase: {
     feedback: (jointCase: JointCase, _args: unknown, context: Context) => feedbackFor(context.db, { jointCaseId: jointCase.id }),

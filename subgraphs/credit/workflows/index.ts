@@ -8,11 +8,13 @@ import { objectionResolvers } from './objections';
 import { repairResolvers } from './repairs';
 import { commitmentResolvers } from './commitments';
 import { feedbackResolvers } from './feedback';
+import { filingResolvers } from './filing-codes';
 
 export * from './objections';
 export * from './repairs';
 export * from './commitments';
 export * from './feedback';
 export * from './status';
+export * from './filing-codes';
 
-export const workflowResolvers = mergeResolverMaps(objectionResolvers, repairResolvers, commitmentResolvers, feedbackResolvers);
+export const workflowResolvers = mergeResolverMaps(objectionResolvers, repairResolvers, commitmentResolvers, feedbackResolvers, filingResolvers);

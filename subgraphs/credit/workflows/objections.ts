@@ -15,6 +15,10 @@ import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { isOverdue, verifyBy } from '../policy';
+import { boundRecord } from '../records';
+import { sendRecordStatus } from '../departments';
+import { clientScope, requireActsFor } from '../callers';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import {
   createOnce,
   decodeIdCursor,
@@ -73,8 +77,28 @@ export async function readObjection(q: Queryable, id: string): Promise<Objection
 }
 
 
-/** Files an objection (idempotent per key); refused while another objection to the record is open. */
-export async function fileObjection(db: Database, input: FileObjectionInput): Promise<Objection> {
+/**
+ * Files an objection (idempotent per key) to a record the department holds of
+ * the subject (records.ts: RECORD_NOT_FOUND, RECORD_OF_ANOTHER_SUBJECT);
+ * refused while another objection to the record is open.
+ */
+export async function fileObjection(db: Database, input: FileObjectionInput, caller: ForwardedIdentity): Promise<Objection> {
+  // A department files only against its own records (e.g. at its own counter); the credit office for any.
+  requireActsFor(caller, requireDepartment(input.department), 'fileObjection');
+  return createObjection(db, input, clientScope(caller));
+}
+
+/**
+ * Stores an objection for `client` (the scope of its idempotency key) once
+ * its record is bound; `onCreate` runs in the creating transaction (a subject's
+ * filing code is spent there, filing-codes.ts).
+ */
+export async function createObjection(
+  db: Database,
+  input: FileObjectionInput,
+  client: string,
+  onCreate?: (tx: Queryable, id: string) => Promise<void>,
+): Promise<Objection> {
   const payload = {
     subjectCode: requireSubjectCode(input.subjectCode),
     department: requireDepartment(input.department),
@@ -89,11 +113,14 @@ export async function fileObjection(db: Database, input: FileObjectionInput): Pr
       { objectionId: id },
     );
   const key = requireIdempotencyKey(input.idempotencyKey);
+  // The record must exist at its department and be the subject's (or its represented entity's), now.
+  const bound = await boundRecord(db, payload.department, payload.subjectCode, payload.recordId, `fileObjection ${payload.recordId}`);
   try {
     return await createOnce(db, {
       table: 'objection',
       mutation: 'fileObjection',
       key,
+      client,
       payload,
       // Objections to one record are filed one at a time.
       lock: `objection:${payload.department}:${payload.recordId}`,
@@ -105,10 +132,13 @@ export async function fileObjection(db: Database, input: FileObjectionInput): Pr
         );
         if (open) throw alreadyOpen(open.id);
         const [row] = await tx.query<{ id: string }>(
-          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact, verify_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date) RETURNING id::text AS id`,
-          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina())],
+          `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact, verify_by, client_id, record_subject_code)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10) RETURNING id::text AS id`,
+          [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina()), client, bound.ownerCode],
         );
+        await onCreate?.(tx, row!.id);
+        // The department marks its record disputed at once (柴桑 (二十一)); it not answering refuses the filing.
+        await sendRecordStatus(payload.department, { recordId: payload.recordId, subjectCode: bound.ownerCode, change: 'DISPUTED', on: todayInChina(), verifyBy: verifyBy(todayInChina()), reference: `objection/${row!.id}` });
         return row!.id;
       },
     });
@@ -131,9 +161,13 @@ export interface VerifyObjectionInput {
  * made; the record's list entries end today) or OPEN → REJECTED. Anything
  * but an open objection is refused and nothing changes.
  */
-export async function verifyObjection(db: Database, input: VerifyObjectionInput): Promise<Objection> {
+export async function verifyObjection(db: Database, input: VerifyObjectionInput, caller: ForwardedIdentity): Promise<Objection> {
   const id = parseRowId(input.id);
   if (!id) throw notFound('objection', input.id);
+  // The providing department verifies its own record's objection (the department never changes).
+  const objection = await readObjection(db, id);
+  if (!objection) throw notFound('objection', input.id);
+  requireActsFor(caller, objection.department, 'verifyObjection');
   const note = requireText('note', input.note);
   if (input.outcome === 'UPHELD' && !input.correction) {
     throw refuse('INVALID_INPUT', `an upheld objection must say how the record was put right: correction CORRECTED or REVOKED`, {
@@ -145,10 +179,10 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput)
   }
   const today = todayInChina();
   await db.transaction(async (tx) => {
-    const [updated] = await tx.query<{ department: string; record_id: string }>(
+    const [updated] = await tx.query<{ department: string; record_id: string; record_subject_code: string }>(
       `UPDATE objection SET status = $2, correction = $3, resolution_note = $4, resolved_at = now()
         WHERE id = $1::bigint AND status = 'OPEN'
-        RETURNING department, record_id`,
+        RETURNING department, record_id, COALESCE(record_subject_code, subject_code) AS record_subject_code`,
       [id, input.outcome, input.correction ?? null, note],
     );
     if (!updated) {
@@ -158,7 +192,15 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput)
         status: current.status,
       });
     }
-    if (input.outcome === 'UPHELD') await endListEntries(tx, updated.department, updated.record_id, today);
+    const department = updated.department as Department;
+    const reference = `objection/${id}`;
+    if (input.outcome === 'UPHELD') {
+      // Revoked or corrected: withdrawn from public disclosure everywhere, the lists and the department's own.
+      await endListEntries(tx, department, updated.record_id, today, { reason: input.correction!, reference });
+      await sendRecordStatus(department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: input.correction!, reference });
+    } else {
+      await sendRecordStatus(department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'DISPUTE_CLEARED', on: today, reference });
+    }
   });
   return (await readObjection(db, id))!;
 }
@@ -224,8 +266,8 @@ export const objectionResolvers: ResolverMap = {
     },
   },
   Mutation: {
-    fileObjection: (_root: unknown, args: { input: FileObjectionInput }, context: Context) => fileObjection(context.db, args.input),
-    verifyObjection: (_root: unknown, args: VerifyObjectionInput, context: Context) => verifyObjection(context.db, args),
+    fileObjection: (_root: unknown, args: { input: FileObjectionInput }, context: Context) => fileObjection(context.db, args.input, context.caller),
+    verifyObjection: (_root: unknown, args: VerifyObjectionInput, context: Context) => verifyObjection(context.db, args, context.caller),
   },
   Objection: {
     overdue: (objection: Objection) => isOverdue(objection, todayInChina()),

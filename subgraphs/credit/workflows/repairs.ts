@@ -13,18 +13,20 @@
  * (CREDIT_OFFICE, `credit_commitment/<id>`) is repairable too: every
  * punishment has an exit.
  *
- * The credit office cannot read the department's record inside a mutation
- * (the record lives in the department's own database behind the gateway), so
- * the application states the record's kind, publication date and area and
- * the credit office records them as stated; the providing department
- * confirms them when it reviews the application, before it is decided.
+ * The record's kind, area and publication date are read from the department
+ * that holds it when the application is made (records.ts) and recorded with
+ * the application; what the applicant states of them must agree.
  */
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
-import { TRIGGERS, type Department } from '../vocabulary';
+import type { Department } from '../vocabulary';
+import { boundRecord, type RepairFacts } from '../records';
+import { sendRecordStatus } from '../departments';
+import { clientScope, requireActsFor } from '../callers';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
 
 export { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea };
@@ -69,8 +71,9 @@ export interface ApplyForRepairInput {
   subjectCode: string;
   department: string;
   recordId: string;
-  recordKind: string;
-  publishedOn: string;
+  /** Optional: when given, must be the record's (the record decides). */
+  recordKind?: string | null;
+  publishedOn?: string | null;
   area?: string | null;
   rectification: string[];
   idempotencyKey: string;
@@ -93,34 +96,80 @@ function oneOf<T extends string>(field: string, allowed: readonly T[], value: st
 }
 
 /**
- * Applies for repair (idempotent per key). Refused, changing nothing: before
- * the record is eligible (NOT_ELIGIBLE_YET, saying from when), when the
- * record was already repaired or has a pending application
- * (INVALID_TRANSITION).
+ * What the applicant states of the record, if anything, must be what the
+ * department's record says (RECORD_MISMATCH otherwise): eligibility is read
+ * from the record, never from the applicant.
  */
-export async function applyForRepair(db: Database, input: ApplyForRepairInput, today: string = todayInChina()): Promise<RepairApplication> {
-  const recordKind = oneOf('recordKind', REPAIRABLE_RECORD_KINDS, input.recordKind);
-  const department = requireDepartment(input.department);
-  const allowedDepartments: readonly Department[] = TRIGGERS[recordKind].departments;
-  if (!allowedDepartments.includes(department)) {
-    throw refuse('INVALID_INPUT', `a ${recordKind} record is published by ${allowedDepartments.join(' or ')}, not ${department}`, {
-      field: 'department',
+function requireStatedFacts(input: ApplyForRepairInput, facts: RepairFacts, recordId: string): void {
+  const stated: [keyof RepairFacts, string | null | undefined][] = [
+    ['kind', input.recordKind],
+    ['publishedOn', input.publishedOn],
+    ['area', input.area],
+  ];
+  for (const [fact, value] of stated) {
+    if (value === null || value === undefined || value === facts[fact]) continue;
+    const field = fact === 'kind' ? 'recordKind' : fact;
+    throw refuse('RECORD_MISMATCH', `'${field}' is '${value}', but the department's record '${recordId}' says '${facts[fact]}'; repair is decided on the record`, {
+      field,
+      recordValue: facts[fact],
     });
   }
-  const publishedOn = requireDate('publishedOn', input.publishedOn);
-  if (publishedOn > today) throw refuse('INVALID_INPUT', `'publishedOn' ${publishedOn} is in the future`, { field: 'publishedOn' });
+}
+
+/**
+ * Applies for repair (idempotent per key) of a record the department holds
+ * of the subject (records.ts), with the kind, area and publication date of
+ * that record. Refused, changing nothing: a record repair does not apply to
+ * (NOT_REPAIRABLE), a stated fact that differs from the record
+ * (RECORD_MISMATCH), before the record is eligible (NOT_ELIGIBLE_YET, saying
+ * from when), when the record was already repaired or has a pending
+ * application (INVALID_TRANSITION).
+ */
+export async function applyForRepair(
+  db: Database,
+  input: ApplyForRepairInput,
+  caller: ForwardedIdentity,
+  today: string = todayInChina(),
+): Promise<RepairApplication> {
+  requireActsFor(caller, requireDepartment(input.department), 'applyForRepair');
+  return createRepairApplication(db, input, clientScope(caller), today);
+}
+
+/**
+ * Stores an application for `client` (the scope of its idempotency key);
+ * `onCreate` runs in the creating transaction (a subject's filing code is
+ * spent there, filing-codes.ts).
+ */
+export async function createRepairApplication(
+  db: Database,
+  input: ApplyForRepairInput,
+  client: string,
+  today: string = todayInChina(),
+  onCreate?: (tx: Queryable, id: string) => Promise<void>,
+): Promise<RepairApplication> {
+  const department = requireDepartment(input.department);
+  if (input.recordKind != null) oneOf('recordKind', REPAIRABLE_RECORD_KINDS, input.recordKind);
+  if (input.publishedOn != null) requireDate('publishedOn', input.publishedOn);
+  if (input.area != null) oneOf('area', REPAIR_AREAS, input.area);
   if (input.rectification.length === 0) {
     throw refuse('INVALID_INPUT', `'rectification' must name what the subject did to correct its conduct`, { field: 'rectification' });
   }
-  const payload = {
+  // The applicant's request; the record's facts are read from its department below.
+  const request = {
     subjectCode: requireSubjectCode(input.subjectCode),
     department,
     recordId: requireRecordId(input.recordId),
-    recordKind,
-    publishedOn,
-    area: oneOf('area', REPAIR_AREAS, input.area ?? 'OTHER'),
     rectification: [...new Set(input.rectification.map((step) => oneOf('rectification', RECTIFICATION_STEPS, step)))],
   };
+  const bound = await boundRecord(db, department, request.subjectCode, request.recordId, `applyForRepair ${request.recordId}`, today);
+  if (!bound.repair) {
+    throw refuse('NOT_REPAIRABLE', `record '${request.recordId}' of ${department} is not one credit repair applies to (${REPAIRABLE_RECORD_KINDS.join(', ')} under publication)`, {
+      field: 'recordId',
+    });
+  }
+  const facts = bound.repair;
+  requireStatedFacts(input, facts, request.recordId);
+  const payload = { ...request, recordKind: facts.kind, publishedOn: facts.publishedOn, area: facts.area };
   const from = eligibleFrom(payload.recordKind, payload.area, payload.publishedOn);
   const key = requireIdempotencyKey(input.idempotencyKey);
   const record = `${payload.department} ${payload.recordId}`;
@@ -129,7 +178,8 @@ export async function applyForRepair(db: Database, input: ApplyForRepairInput, t
       table: 'repair_application',
       mutation: 'applyForRepair',
       key,
-      payload,
+      client,
+      payload: request,
       // Applications for one record are made one at a time.
       lock: `repair_application:${payload.department}:${payload.recordId}`,
       read: readRepairApplication,
@@ -158,11 +208,12 @@ export async function applyForRepair(db: Database, input: ApplyForRepairInput, t
         }
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO repair_application (idempotency_key, request_fingerprint, subject_code, department, record_id, record_kind,
-                                           published_on, area, rectification, eligible_from)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::text[], $10::date) RETURNING id::text AS id`,
+                                           published_on, area, rectification, eligible_from, client_id, record_subject_code)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::text[], $10::date, $11, $12) RETURNING id::text AS id`,
           [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.recordKind, payload.publishedOn,
-            payload.area, payload.rectification, from],
+            payload.area, payload.rectification, from, client, bound.ownerCode],
         );
+        await onCreate?.(tx, row!.id);
         return row!.id;
       },
     });
@@ -185,17 +236,21 @@ export interface DecideRepairInput {
  * measures (its list entries end today), rejection keeps them. Deciding
  * twice is refused and changes nothing.
  */
-export async function decideRepair(db: Database, input: DecideRepairInput): Promise<RepairApplication> {
+export async function decideRepair(db: Database, input: DecideRepairInput, caller: ForwardedIdentity): Promise<RepairApplication> {
   const id = parseRowId(input.id);
   if (!id) throw notFound('repair application', input.id);
+  // The department that published the record decides (a breached commitment: the credit office).
+  const application = await readRepairApplication(db, id);
+  if (!application) throw notFound('repair application', input.id);
+  requireActsFor(caller, application.department, 'decideRepair');
   const note = requireText('note', input.note);
   const today = todayInChina();
   try {
     await db.transaction(async (tx) => {
-      const [updated] = await tx.query<{ department: string; record_id: string }>(
+      const [updated] = await tx.query<{ department: string; record_id: string; record_subject_code: string }>(
         `UPDATE repair_application SET status = $2, decision_note = $3, decided_at = now()
           WHERE id = $1::bigint AND status = 'PENDING'
-          RETURNING department, record_id`,
+          RETURNING department, record_id, COALESCE(record_subject_code, subject_code) AS record_subject_code`,
         [id, input.approve ? 'APPROVED' : 'REJECTED', note],
       );
       if (!updated) {
@@ -205,7 +260,12 @@ export async function decideRepair(db: Database, input: DecideRepairInput): Prom
           status: current.status,
         });
       }
-      if (input.approve) await endListEntries(tx, updated.department, updated.record_id, today);
+      if (input.approve) {
+        // Publication ends at once (柴桑 (二十)): the lists and the department's own disclosure; the repair notice is published instead (notices.ts).
+        const reference = `repair/${id}`;
+        await endListEntries(tx, updated.department, updated.record_id, today, { reason: 'REPAIRED', reference });
+        await sendRecordStatus(updated.department as Department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: 'REPAIRED', reference });
+      }
     });
   } catch (error) {
     if (uniqueViolation(error) === 'repair_one_approved_idx') {
@@ -233,8 +293,8 @@ export const repairResolvers: ResolverMap = {
     },
   },
   Mutation: {
-    applyForRepair: (_root: unknown, args: { input: ApplyForRepairInput }, context: Context) => applyForRepair(context.db, args.input),
-    decideRepair: (_root: unknown, args: DecideRepairInput, context: Context) => decideRepair(context.db, args),
+    applyForRepair: (_root: unknown, args: { input: ApplyForRepairInput }, context: Context) => applyForRepair(context.db, args.input, context.caller),
+    decideRepair: (_root: unknown, args: DecideRepairInput, context: Context) => decideRepair(context.db, args, context.caller),
   },
   Subject: {
     repairApplications: (subject: { code: string }, _args: unknown, context: Context) => repairsOfSubject(context).load(subject.code),

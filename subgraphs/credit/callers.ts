@@ -1,0 +1,43 @@
+/**
+ * Who may act on a department's records (DESIGN.md «Decisions»: "a
+ * department's client acts only for its own department"): a DEPARTMENT
+ * client for the one department it is registered for (the client register's
+ * `department`, a bearer token's `department` claim), the credit office for
+ * any. Every other caller is refused. The refusal is FORBIDDEN with
+ * `extensions.reason` and names the mutation.
+ */
+import { GraphQLError } from 'graphql';
+import type { ForwardedIdentity } from '../../lib/auth/identity-header';
+import type { Department } from './vocabulary';
+
+export type CallerRefusal = 'OTHER_DEPARTMENT' | 'NO_DEPARTMENT' | 'NOT_ALLOWED' | 'NOT_YOUR_CHECK';
+
+export function forbidden(mutation: string, reason: CallerRefusal, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(`${mutation}: ${message}`, { extensions: { ...extra, code: 'FORBIDDEN', reason, operation: mutation } });
+}
+
+/** The department a caller acts for: its registered one for a DEPARTMENT client, CREDIT_OFFICE for the credit office, else none. */
+export function callerDepartment(caller: ForwardedIdentity): Department | null {
+  if (caller.role === 'CREDIT_OFFICE') return 'CREDIT_OFFICE';
+  if (caller.role === 'DEPARTMENT') return (caller.department as Department | null | undefined) ?? null;
+  return null;
+}
+
+/** Whether the caller is the credit office itself, which decides for any department. */
+export const isCreditOffice = (caller: ForwardedIdentity): boolean => caller.role === 'CREDIT_OFFICE';
+
+/** Refuses unless the caller may act for `department`'s records in `mutation`. */
+export function requireActsFor(caller: ForwardedIdentity, department: Department, mutation: string): void {
+  if (isCreditOffice(caller)) return;
+  if (caller.role !== 'DEPARTMENT') {
+    throw forbidden(mutation, 'NOT_ALLOWED', `${caller.role} clients do not act for a department's records`);
+  }
+  const own = callerDepartment(caller);
+  if (!own) throw forbidden(mutation, 'NO_DEPARTMENT', 'this DEPARTMENT client is registered for no department; register it again with its department');
+  if (own !== department) {
+    throw forbidden(mutation, 'OTHER_DEPARTMENT', `a ${own} client acts for ${own}'s records only, not ${department}'s`, { department: own });
+  }
+}
+
+/** The scope of the caller's idempotency keys: its client id ('' without one). */
+export const clientScope = (caller: ForwardedIdentity): string => caller.clientId ?? '';
