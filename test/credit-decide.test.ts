@@ -228,6 +228,17 @@ describe('credit check verdicts', () => {
       expect(decide(input({ ...licensing, listEntries: [{ ...ended, since: '2020-01-01', until: '2023-01-01' }] })).verdict).toBe('INCENTIVE');
       const revoked = recordKey({ department: 'CREDIT_OFFICE', recordId: 'credit_commitment/1' });
       expect(decide(input({ ...licensing, listEntries: [ended], inactive: new Set([revoked]) })).verdict).toBe('INCENTIVE');
+      expect(decide(input({ ...licensing, listEntries: [ended], inactive: new Set([revoked]), withdrawn: new Set([revoked]) })).verdict).toBe('INCENTIVE');
+    });
+
+    it('counts a repaired breach in the three years: the repair ends the punishment, not the history', () => {
+      const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+      // Breached this year, repaired today: its entry ended, the record inactive, but not withdrawn as wrong.
+      const repaired = entry({ department: 'CREDIT_OFFICE', sourceRecord: 'credit_commitment/2', since: '2026-06-01', until: '2026-12-01' });
+      const key = recordKey({ department: 'CREDIT_OFFICE', recordId: 'credit_commitment/2' });
+      const decision = decide(input({ ...licensing, listEntries: [repaired], inactive: new Set([key]), withdrawn: new Set() }));
+      expect(decision.verdict).toBe('CLEAR');
+      expect(decision.measures.map((m) => m.trigger)).not.toContain('NO_ADVERSE_RECORD_3_YEARS');
     });
   });
 

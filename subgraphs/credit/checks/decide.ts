@@ -79,6 +79,13 @@ export interface CheckInput {
   disputed: ReadonlySet<string>;
   /** recordKey()s that trigger nothing any more (objection upheld, repair approved). */
   inactive: ReadonlySet<string>;
+  /**
+   * recordKey()s withdrawn as wrong (objection upheld): unlike a repaired
+   * record, a withdrawn one is not part of the subject's history, so it does
+   * not count in the three clean years. Absent: every inactive record is
+   * taken as withdrawn.
+   */
+  withdrawn?: ReadonlySet<string>;
   /** The subject's list entries; those in force on `today` apply. */
   listEntries: readonly CheckListEntry[];
   /** For a natural person: list entries of the entities they represent; the BLACK ones in force apply. */
@@ -141,9 +148,11 @@ export function decide(input: CheckInput): Decision {
   // No incentive without a record, and none while an adverse record is in force.
   const rewarded = registered && adverse.length === 0;
   const creditworthy = rewarded ? live.filter((hit) => !isAdverse(hit.trigger)) : [];
-  // The credit office's own adverse determinations (a commitment breach) count in the three years too, unless revoked or repaired.
+  // The credit office's own adverse determinations (a commitment breach) count in the three years too, unless
+  // withdrawn as wrong: a repair ends the punishment, not the history (a repaired department record counts too).
+  const withdrawn = input.withdrawn ?? input.inactive;
   const listedWithinWindow = input.listEntries.some(
-    (entry) => entry.kind !== 'RED' && entry.since <= today && notEnded(entry.until, cleanWindowStart(today)) && !input.inactive.has(keyOf({ department: entry.department, recordId: entry.sourceRecord })),
+    (entry) => entry.kind !== 'RED' && entry.since <= today && notEnded(entry.until, cleanWindowStart(today)) && !withdrawn.has(keyOf({ department: entry.department, recordId: entry.sourceRecord })),
   );
   if (rewarded && !listedWithinWindow && cleanForThreeYears(evidence, today)) {
     creditworthy.push({ trigger: 'NO_ADVERSE_RECORD_3_YEARS', department: 'CREDIT_OFFICE', recordId: `no_adverse_record/${input.code}/${today}`, recordSubjectCode: input.code, until: null });

@@ -48,3 +48,16 @@ export async function inactiveRecords(q: Queryable, refs: RecordRef[]): Promise<
   );
   return keys(rows);
 }
+
+/** recordKey of the refs withdrawn as wrong: an objection to the record was UPHELD. */
+export async function withdrawnRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  const rows = await q.query<{ department: string; record_id: string }>(
+    `SELECT DISTINCT o.department, o.record_id
+       FROM unnest($1::text[], $2::text[]) AS r(department, record_id)
+       JOIN objection o ON o.department = r.department AND o.record_id = r.record_id
+      WHERE o.status = 'UPHELD'`,
+    refColumns(refs),
+  );
+  return keys(rows);
+}
