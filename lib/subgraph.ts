@@ -23,6 +23,7 @@ import { identitySigningKey, ROOT_DIR, subgraphConfig, type SubgraphConfig } fro
 import { IDENTITY_HEADER, verifyIdentity, type ForwardedIdentity } from './auth/identity-header';
 import type { SubgraphName } from './departments';
 import { changedSubjects, withWriteInvalidation } from './invalidation';
+import { publicSubgraphError } from './errors';
 import { recordStatusRoutes } from './record-status';
 import { maskResidentIds, seesPersonalData } from './personal-data';
 
@@ -153,6 +154,11 @@ export async function buildSubgraph<Loaders>(
     path: '/graphql',
     graphiql: false,
     jit: 1,
+    // Database errors leave as BAD_USER_INPUT or 'internal error', never with PostgreSQL's text (lib/errors.ts).
+    errorFormatter: (execution, context) => {
+      for (const error of execution.errors ?? []) if (error.originalError && error !== publicSubgraphError(error)) context.reply.log.error({ err: error.originalError }, 'database error');
+      return mercurius.defaultErrorFormatter({ ...execution, errors: execution.errors?.map(publicSubgraphError) }, context);
+    },
     context: (request): SubgraphContext<Loaders> => {
       const caller = callers.get(request);
       // The onRequest hook refused the request otherwise; never answer without a verified caller.

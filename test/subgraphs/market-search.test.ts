@@ -111,4 +111,10 @@ describe('searchSubjects', () => {
     expect(await reason('诚信', 51)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PAGE_SIZE' });
     expect(await reason('诚信', 5, Buffer.from("1.0|x'; DROP TABLE registration").toString('base64url'))).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR' });
   });
+
+  it('refuses a NUL character as the caller\'s input, without the database\'s words', async () => {
+    const result = await search('诚信\u0000建筑');
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_STRING' });
+    expect(JSON.stringify(result)).not.toMatch(/UTF8|encoding|byte sequence|0x00/);
+  });
 });
