@@ -17,6 +17,7 @@ import { statisticsResolvers } from './statistics';
 import { disclosureResolvers, visibleEntries } from './disclosure';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { validateSubjectCode } from '../../lib/identifiers';
+import { seesPersonalData } from '../../lib/personal-data';
 import { isCalendarDate, todayInChina } from '../../lib/clock';
 import { createCreditLoaders, listEntriesInForce, type CreditLoaders, type ListKind, type ListPosition } from './store';
 import { internalRoutes } from './internal';
@@ -93,7 +94,13 @@ const subjectAndListResolvers: ResolverMap = {
     },
   },
   ListEntry: {
-    subject: (entry: { code: string }): SubjectRef => ({ code: entry.code }),
+    // A natural person's subject would carry the unmasked identity number (its code is the number):
+    // only callers who may see personal data get it; the entry's own code is masked for the rest.
+    subject: (entry: { code: string }, _args: unknown, context: SubgraphContext<CreditLoaders>): SubjectRef | null => {
+      const checked = validateSubjectCode(entry.code);
+      if (checked.valid && checked.kind === 'NATURAL_PERSON' && !seesPersonalData(context.caller)) return null;
+      return { code: entry.code };
+    },
   },
   Subject: {
     // The whole representation: it carries the market fields representedEntityEntries @requires

@@ -170,7 +170,7 @@ function listedSubject(locale: Locale, code: string, name: string | null): Html 
 }
 
 interface ListsData {
-  listEntries: { hasNextPage: boolean; endCursor: string | null; nodes: { code: string; subject: { name: string | null }; kind: string; reason: string; department: string; sourceRecord: string; since: string; until: string | null }[] };
+  listEntries: { hasNextPage: boolean; endCursor: string | null; nodes: { code: string; subject: { name: string | null } | null; kind: string; reason: string; department: string; sourceRecord: string; since: string; until: string | null }[] };
 }
 
 export async function listsPage(ctx: PageContext): Promise<string> {
@@ -198,7 +198,7 @@ export async function listsPage(ctx: PageContext): Promise<string> {
       : html`<table class="results"><caption>${valueName(kind, locale)}</caption><thead><tr>
           <th scope="col">${t(locale, 'name')}</th><th scope="col">${t(locale, 'reason')}</th><th scope="col">${t(locale, 'department')}</th>
           <th scope="col">${t(locale, 'since')}</th><th scope="col">${t(locale, 'until')}</th></tr></thead>
-          <tbody>${entries.nodes.map((e) => html`<tr><td>${listedSubject(locale, e.code, e.subject.name)}</td>
+          <tbody>${entries.nodes.map((e) => html`<tr><td>${listedSubject(locale, e.code, e.subject?.name ?? null)}</td>
             <td>${e.reason}</td><td>${departmentName(e.department, locale)}</td><td>${e.since}</td><td>${e.until ?? label('open', locale)}</td></tr>`)}</tbody></table>
           ${pager(locale, ctx.url, entries.hasNextPage ? entries.endCursor : null, !!query.after)}`
     : '';
