@@ -18,7 +18,7 @@ import { dataDirFrom, postgresPort, ROOT_DIR } from '../lib/config';
 import { startGraph, type RunningGraph, type ServiceName } from './graph-processes';
 import type { SeedSummary } from './seed/index';
 import { DEMO_CREDENTIALS_FILE, isComplete, readDemoCredentials, type DemoCredentials } from './demo-credentials';
-import { openLocalCluster, usesExternalDatabases, type RunningCluster } from './postgres/cluster';
+import { alive, openLocalCluster, usesExternalDatabases, type RunningCluster } from './postgres/cluster';
 import { CREDENTIAL_ROLES } from '../lib/auth/roles';
 
 const DEFAULT_DEMO_SUBJECTS = 20_000;
@@ -154,15 +154,6 @@ const LAUNCHER_FILE = 'launcher.json';
 interface LauncherRecord {
   pid: number;
   services: Record<string, number>;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Whether `pid` is a launcher (and not a process that got the number of one that died). */

@@ -176,7 +176,8 @@ async function initialise(
 
 const secret = () => crypto.randomBytes(24).toString('base64url');
 
-function alive(pid: number | null | undefined): boolean {
+/** Whether a process with this pid exists (one of another user's counts too). */
+export function alive(pid: number | null | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
