@@ -1,5 +1,5 @@
 /** Objections: verified within 20 days of filing. */
-import { isOverdue, OBJECTION_VERIFICATION_DAYS, verifyBy } from '../../subgraphs/credit/policy/objection';
+import { isOverdue, OBJECTION_VERIFICATION_DAYS, suspendsPunishments, verifyBy } from '../../subgraphs/credit/policy/objection';
 
 describe('objection deadline', () => {
   it('is 20 calendar days after filing', () => {
@@ -12,5 +12,14 @@ describe('objection deadline', () => {
     expect(isOverdue({ status: 'OPEN', verifyBy: '2026-12-14' }, '2026-12-14')).toBe(false);
     expect(isOverdue({ status: 'OPEN', verifyBy: '2026-12-14' }, '2026-12-15')).toBe(true);
     expect(isOverdue({ status: 'UPHELD', verifyBy: '2026-12-14' }, '2026-12-15')).toBe(false);
+  });
+});
+
+describe('an objection after a rejected one suspends nothing', () => {
+  it('suspends for a first objection and after an upheld one, never after a rejection', () => {
+    expect(suspendsPunishments([])).toBe(true);
+    expect(suspendsPunishments(['UPHELD'])).toBe(true);
+    expect(suspendsPunishments(['REJECTED'])).toBe(false);
+    expect(suspendsPunishments(['UPHELD', 'REJECTED'])).toBe(false);
   });
 });

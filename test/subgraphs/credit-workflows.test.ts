@@ -201,6 +201,9 @@ describe('credit office workflows', () => {
 
     it('OPEN → UPHELD after a rejected one: the record triggers nothing and its list entries end today; no second verification', async () => {
       const filed = await ok(FILE, { input: fileInput({ reason: '案件已撤销' }) });
+      // Filed after a rejection: it is verified like any, but does not suspend the verified record again
+      // (else each new objection would buy another 20 days; found by a review of the running graph).
+      expect(await disputedRecords(subgraph.db, [{ department: 'COURTS', recordId }])).toEqual(new Set());
       // Concurrent verifications of one objection: exactly one applies.
       const results = await Promise.all([
         subgraph.graphql(VERIFY, { id: filed.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' }, { as: COURTS_CLERK }),

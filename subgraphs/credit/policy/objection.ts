@@ -17,3 +17,13 @@ export const verifyBy = (filedOn: string): string => addDays(filedOn, OBJECTION_
 /** Still open after its verification day. */
 export const isOverdue = (objection: { status: string; verifyBy: string }, today: string): boolean =>
   objection.status === 'OPEN' && objection.verifyBy < today;
+
+/**
+ * Whether an open objection suspends the record's punishments: not when the
+ * department already verified the record and rejected an objection to it.
+ * Another objection may still be filed and verified (new evidence), but it
+ * does not suspend the record again: else each one would buy another 20 days,
+ * with no end, and the verification would decide nothing.
+ * Source: 柴桑 (二十一) (the providing department verifies; the record stands or is corrected).
+ */
+export const suspendsPunishments = (earlierOutcomes: readonly string[]): boolean => !earlierOutcomes.includes('REJECTED');

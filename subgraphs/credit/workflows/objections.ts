@@ -14,7 +14,7 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
-import { isOverdue, verifyBy } from '../policy';
+import { isOverdue, suspendsPunishments, verifyBy } from '../policy';
 import { boundRecord } from '../records';
 import { sendRecordStatus } from '../departments';
 import { clientScope, requireActsFor } from '../callers';
@@ -138,7 +138,14 @@ export async function createObjection(
         );
         await onCreate?.(tx, row!.id);
         // The department marks its record disputed at once (柴桑 (二十一)); it not answering refuses the filing.
-        await sendRecordStatus(payload.department, { recordId: payload.recordId, subjectCode: bound.ownerCode, change: 'DISPUTED', on: todayInChina(), verifyBy: verifyBy(todayInChina()), reference: `objection/${row!.id}` });
+        // Not a record it already verified: that objection is verified too, but suspends and marks nothing.
+        const earlier = await tx.query<{ status: string }>(
+          `SELECT status FROM objection WHERE department = $1 AND record_id = $2 AND status <> 'OPEN'`,
+          [payload.department, payload.recordId],
+        );
+        if (suspendsPunishments(earlier.map((o) => o.status))) {
+          await sendRecordStatus(payload.department, { recordId: payload.recordId, subjectCode: bound.ownerCode, change: 'DISPUTED', on: todayInChina(), verifyBy: verifyBy(todayInChina()), reference: `objection/${row!.id}` });
+        }
         return row!.id;
       },
     });

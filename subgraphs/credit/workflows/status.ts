@@ -3,6 +3,7 @@
  * engine. Each function answers a whole batch (a bidding round of 1,000
  * subjects) with one SQL statement, and none for an empty batch.
  */
+import { suspendsPunishments } from '../policy';
 import type { Queryable } from '../../../lib/db';
 import { recordKey, type Department, type RecordRef } from '../vocabulary';
 
@@ -15,20 +16,22 @@ const keys = (rows: { department: string; record_id: string }[]) =>
   new Set(rows.map((row) => recordKey({ department: row.department as Department, recordId: row.record_id })));
 
 /**
- * recordKey of the refs disputed now: an objection to the record is OPEN.
- * A disputed record stays visible but the punishment measures it triggers
- * are suspended until the objection is verified.
+ * recordKey of the refs disputed now: an objection to the record is OPEN and
+ * suspends its punishments (policy/objection.ts suspendsPunishments: not once
+ * the department rejected an earlier one). A disputed record stays visible
+ * but the punishment measures it triggers are suspended until it is verified.
  */
 export async function disputedRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
   if (refs.length === 0) return new Set();
-  const rows = await q.query<{ department: string; record_id: string }>(
-    `SELECT DISTINCT o.department, o.record_id
-       FROM unnest($1::text[], $2::text[]) AS r(department, record_id)
+  const rows = await q.query<{ department: string; record_id: string; earlier: string[] }>(
+    `SELECT o.department, o.record_id,
+            ARRAY(SELECT e.status FROM objection e WHERE e.department = o.department AND e.record_id = o.record_id AND e.status <> 'OPEN') AS earlier
+       FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS r(department, record_id)) r
        JOIN objection o ON o.department = r.department AND o.record_id = r.record_id
       WHERE o.status = 'OPEN'`,
     refColumns(refs),
   );
-  return keys(rows);
+  return keys(rows.filter((row) => suspendsPunishments(row.earlier)));
 }
 
 /**
