@@ -41,7 +41,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Logger } from '../../lib/logger';
 import { callCreditOffice, creditOfficeEndpoint } from '../../lib/auth/credit-office-client';
-import { identitySigningKey, ROOT_DIR } from '../../lib/config';
+import { dataDirFrom, identitySigningKey } from '../../lib/config';
 import { auditEntryProblems, MAX_AUDIT_BATCH, type AuditEntry } from '../../lib/audit-entry';
 
 export type { AuditEntry } from '../../lib/audit-entry';
@@ -391,6 +391,5 @@ export function auditWriterFromEnvironment(
     logger.warn('audit: no IDENTITY_SIGNING_KEY or no credit subgraph: requests are not audited');
     return null;
   }
-  const dataDir = path.resolve(env.DATA_DIR ?? path.join(ROOT_DIR, 'data'));
-  return createAuditWriter({ url: auditEndpoint(credit), signingKey, logger, spoolDir: auditSpoolDir(dataDir) });
+  return createAuditWriter({ url: auditEndpoint(credit), signingKey, logger, spoolDir: auditSpoolDir(dataDirFrom(env)) });
 }

@@ -435,4 +435,3 @@ export async function withLocalCluster<T>(env: NodeJS.ProcessEnv, dataDir: strin
   }
 }
 
-export type { LoginRole };

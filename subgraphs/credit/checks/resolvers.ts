@@ -11,7 +11,7 @@ import { requireSubjectCode, requireSubjectCodes } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import type { ResolverMap } from '../../../lib/subgraph';
 import { catalogueVersion } from '../catalogue';
-import { disputedRecords, inactiveRecords, withdrawnRecords } from '../workflows/status';
+import { decidedRecords, disputedRecords } from '../workflows/status';
 import type { RecordRef, Scenario } from '../vocabulary';
 import { decide, type AppliedMeasure, type Decision } from './decide';
 import { findTriggers, type Evidence } from './evidence';
@@ -70,7 +70,7 @@ async function decideBatch(db: Database, representations: readonly CheckRepresen
   ]);
   // The records the list entries stand on can be disputed or repaired too.
   for (const list of entries.values()) for (const entry of list) refs.push({ department: entry.department, recordId: entry.sourceRecord });
-  const [disputed, inactive, withdrawn] = await Promise.all([disputedRecords(db, refs), inactiveRecords(db, refs), withdrawnRecords(db, refs)]);
+  const [disputed, { inactive, withdrawn }] = await Promise.all([disputedRecords(db, refs), decidedRecords(db, refs)]);
   const decided = representations.map((r) => {
     const check = checks.get(r.checkId);
     if (!check) return null;

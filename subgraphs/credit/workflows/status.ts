@@ -35,32 +35,28 @@ export async function disputedRecords(q: Queryable, refs: RecordRef[]): Promise<
 }
 
 /**
- * recordKey of the refs that trigger nothing any more: an objection to the
- * record was UPHELD (corrected or revoked) or its repair was APPROVED.
+ * What the workflows decided about each ref, in one statement: `inactive`
+ * triggers nothing any more (an objection UPHELD, corrected or revoked, or
+ * its repair APPROVED); `withdrawn` of those was found wrong (objection
+ * UPHELD), so it leaves the subject's history too, where a repaired one stays.
  */
-export async function inactiveRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
-  if (refs.length === 0) return new Set();
-  const rows = await q.query<{ department: string; record_id: string }>(
-    `WITH r AS (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS r(department, record_id))
-     SELECT r.department, r.record_id FROM r
-      WHERE EXISTS (SELECT 1 FROM objection o
-                     WHERE o.department = r.department AND o.record_id = r.record_id AND o.status = 'UPHELD')
-         OR EXISTS (SELECT 1 FROM repair_application a
-                     WHERE a.department = r.department AND a.record_id = r.record_id AND a.status = 'APPROVED')`,
+export async function decidedRecords(q: Queryable, refs: RecordRef[]): Promise<{ inactive: Set<string>; withdrawn: Set<string> }> {
+  if (refs.length === 0) return { inactive: new Set(), withdrawn: new Set() };
+  const rows = await q.query<{ department: string; record_id: string; withdrawn: boolean; repaired: boolean }>(
+    `WITH r AS (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS r(department, record_id)),
+     d AS (SELECT r.department, r.record_id,
+                  EXISTS (SELECT 1 FROM objection o
+                           WHERE o.department = r.department AND o.record_id = r.record_id AND o.status = 'UPHELD') AS withdrawn,
+                  EXISTS (SELECT 1 FROM repair_application a
+                           WHERE a.department = r.department AND a.record_id = r.record_id AND a.status = 'APPROVED') AS repaired
+             FROM r)
+     SELECT * FROM d WHERE withdrawn OR repaired`,
     refColumns(refs),
   );
-  return keys(rows);
+  return { inactive: keys(rows), withdrawn: keys(rows.filter((row) => row.withdrawn)) };
 }
 
-/** recordKey of the refs withdrawn as wrong: an objection to the record was UPHELD. */
-export async function withdrawnRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
-  if (refs.length === 0) return new Set();
-  const rows = await q.query<{ department: string; record_id: string }>(
-    `SELECT DISTINCT o.department, o.record_id
-       FROM unnest($1::text[], $2::text[]) AS r(department, record_id)
-       JOIN objection o ON o.department = r.department AND o.record_id = r.record_id
-      WHERE o.status = 'UPHELD'`,
-    refColumns(refs),
-  );
-  return keys(rows);
+/** recordKey of the refs that trigger nothing any more (decidedRecords `inactive`). */
+export async function inactiveRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
+  return (await decidedRecords(q, refs)).inactive;
 }
