@@ -174,10 +174,10 @@ export async function endPipeline(plugins: readonly GatewayPlugin[], request: Ga
  * answers; onResponse (Fastify calls it for every answer, also when the client
  * went away) runs onEnd.
  */
-export function pipelineRoute(plugins: readonly GatewayPlugin[], execute: Execute, logger: Logger) {
+export function pipelineRoute(plugins: readonly GatewayPlugin[], execute: Execute, logger: Logger, addressOf: (http: FastifyRequest) => string = (http) => http.ip) {
   const states = new WeakMap<FastifyRequest, GatewayRequest>();
   async function handler(http: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const request = createGatewayRequest({ id: http.id, headers: http.headers, ip: http.ip, body: http.body, log: logger });
+    const request = createGatewayRequest({ id: http.id, headers: http.headers, ip: addressOf(http), body: http.body, log: logger });
     states.set(http, request);
     let text: string;
     try {

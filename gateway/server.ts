@@ -42,6 +42,7 @@ import { createResponseCache } from './cache/response-cache';
 import { accessPolicies, linksAccessSpec } from './auth/field-access';
 import { remoteAuthorisationLookup } from './auth/credit-office';
 import { pipelineRoute, type Execute, type GatewayPlugin } from './pipeline';
+import { clientAddress } from '../lib/client-address';
 import { requestIdPlugin } from './plugins/request-id';
 import { credentialsPlugin } from './plugins/credentials';
 import { purposePlugin } from './plugins/purpose';
@@ -191,7 +192,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     // In production the playground (and introspection, plugins/introspection.ts) is for DEVELOPER clients only.
     allow: config.production ? requireDeveloper(credentials) : undefined,
   });
-  const route = pipelineRoute(plugins, execute, logger);
+  const route = pipelineRoute(plugins, execute, logger, (http) => clientAddress(http.ip, http.headers, config.proxySecret));
   app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
 
   return {

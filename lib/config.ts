@@ -82,6 +82,8 @@ export interface GatewayConfig {
   rateLimitPerMinute: number;
   /** Largest request body accepted (413 above it). */
   maxBodyBytes: number;
+  /** PROXY_SECRET: a proxy presenting it (the website) names its client's address (lib/client-address.ts). */
+  proxySecret: string | undefined;
   /** Deepest selection an operation may nest (QUERY_TOO_COMPLEX above it). */
   maxQueryDepth: number;
   /**
@@ -122,6 +124,7 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 600),
     // A 1,000-code batch is ~25 KB; a megabyte leaves room for any honest query and none for a flood.
     maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024),
+    proxySecret: env.PROXY_SECRET || undefined,
     // The schema has no cycles (its deepest path is 6); a deeper operation is not a real client's.
     maxQueryDepth: intFrom(env, 'MAX_QUERY_DEPTH', 10),
     access: accessSwitch(flag('access') ?? env.ACCESS),
@@ -172,6 +175,8 @@ export interface WebConfig {
   /** The gateway's public GraphQL endpoint: the website reads the graph only through it. */
   gatewayUrl: string;
   logLevel: string;
+  /** PROXY_SECRET, to name each visitor's address to the gateway. */
+  proxySecret: string | undefined;
 }
 
 export function webConfig(env: Env = process.env): WebConfig {
@@ -180,6 +185,7 @@ export function webConfig(env: Env = process.env): WebConfig {
     port: intFrom(env, 'WEB_PORT', WEB_PORT),
     gatewayUrl: env.WEB_GATEWAY_URL || `http://127.0.0.1:${GATEWAY_PORT}/graphql`,
     logLevel: env.LOG_LEVEL ?? 'info',
+    proxySecret: env.PROXY_SECRET || undefined,
   };
 }
 
@@ -379,6 +385,14 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     description:
       "HMAC key (at least 32 characters, the same on every service) with which the gateway signs the caller's identity for the subgraphs (header x-credit-graph-identity) and its own GATEWAY identity for internal calls (the API-key lookup, the audit log's delivery). Required: the gateway and every subgraph refuse to start without it, and a subgraph answers no GraphQL request the gateway did not sign.",
     requiredInCompose: true,
+  },
+  {
+    name: 'PROXY_SECRET',
+    services: ['gateway', 'web'],
+    default: '',
+    description:
+      "Secret shared by the gateway and the website (header x-credit-graph-proxy): with it the website names each visitor's address in X-Forwarded-For, so the gateway rate-limits and audits visitors one by one. Without it every visitor counts as the website's address. `npm start` draws one per run.",
+    requiredInCompose: false,
   },
   {
     name: 'JWT_SECRET',

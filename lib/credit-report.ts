@@ -15,25 +15,27 @@ export const REPORT_SELECTION = `name
 market {
   registration { name entityType legalRepresentative { name residentId } registeredCapital establishedOn status address businessScope registrationAuthority }
   licences { decisionNumber licenceName content authority decidedOn validFrom validUntil publishedOn }
-  penalties { recordId decisionNumber violation content basis authority decidedOn publishedOn publicationEndsOn }
-  abnormalOperations { recordId reason authority listedOn removedOn removalReason }
-  seriousViolations { recordId reason authority listedOn removedOn }
+  penalties { recordId decisionNumber violation content basis authority decidedOn publishedOn publicationEndsOn dispute { since verifyBy } }
+  abnormalOperations { recordId reason authority listedOn removedOn removalReason dispute { since verifyBy } }
+  seriousViolations { recordId reason authority listedOn removedOn dispute { since verifyBy } }
 }
 tax {
-  creditRatings { recordId year level assessedOn taxAuthority }
-  majorViolations { recordId caseNumber nature facts taxAuthority decidedOn publishedOn removedOn }
+  creditRatings { recordId year level assessedOn taxAuthority dispute { since verifyBy } }
+  majorViolations { recordId caseNumber nature facts taxAuthority decidedOn publishedOn removedOn dispute { since verifyBy } }
 }
 courts {
-  dishonestDebtors { recordId caseNumber court basisDocument obligation performanceStatus dishonestConduct listedOn removedOn }
-  consumptionRestrictions { recordId caseNumber court restrictedPerson { name residentId } restrictions issuedOn liftedOn }
+  dishonestDebtors { recordId caseNumber court basisDocument obligation performanceStatus dishonestConduct listedOn removedOn dispute { since verifyBy } }
+  consumptionRestrictions { recordId caseNumber court restrictedPerson { name residentId } restrictions issuedOn liftedOn dispute { since verifyBy } }
 }
 environment {
-  creditRatings { recordId year level authority assessedOn }
-  penalties { recordId decisionNumber violation content basis authority decidedOn publishedOn publicationEndsOn }
+  creditRatings { recordId year level authority assessedOn dispute { since verifyBy } }
+  penalties { recordId decisionNumber violation content basis authority decidedOn publishedOn publicationEndsOn dispute { since verifyBy } }
 }`;
 
 type Day = string | null;
 interface Person { name: string; residentId: string }
+/** A department's record that an objection may dispute: its `dispute` is set while the objection is verified (柴桑 (二十一)). */
+interface Disputable { recordId: string; dispute?: { since: string; verifyBy: string } | null }
 
 /** The records of REPORT_SELECTION, as the graph answers them (a department that failed is null). */
 export interface ReportRecords {
@@ -44,25 +46,31 @@ export interface ReportRecords {
       status: string; address: string; businessScope: string; registrationAuthority: string;
     } | null;
     licences: { decisionNumber: string; licenceName: string; content: string; authority: string; decidedOn: string; validFrom: string; validUntil: Day; publishedOn: Day }[];
-    penalties: { recordId: string; decisionNumber: string; violation: string; content: string; basis: string; authority: string; decidedOn: string; publishedOn: Day; publicationEndsOn: Day }[];
-    abnormalOperations: { recordId: string; reason: string; authority: string; listedOn: string; removedOn: Day; removalReason: string | null }[];
-    seriousViolations: { recordId: string; reason: string; authority: string; listedOn: string; removedOn: Day }[];
+    penalties: (Disputable & { decisionNumber: string; violation: string; content: string; basis: string; authority: string; decidedOn: string; publishedOn: Day; publicationEndsOn: Day })[];
+    abnormalOperations: (Disputable & { reason: string; authority: string; listedOn: string; removedOn: Day; removalReason: string | null })[];
+    seriousViolations: (Disputable & { reason: string; authority: string; listedOn: string; removedOn: Day })[];
   } | null;
   tax: {
-    creditRatings: { recordId: string; year: number; level: string; assessedOn: string; taxAuthority: string }[];
-    majorViolations: { recordId: string; caseNumber: string; nature: string; facts: string; taxAuthority: string; decidedOn: string; publishedOn: string; removedOn: Day }[];
+    creditRatings: (Disputable & { year: number; level: string; assessedOn: string; taxAuthority: string })[];
+    majorViolations: (Disputable & { caseNumber: string; nature: string; facts: string; taxAuthority: string; decidedOn: string; publishedOn: string; removedOn: Day })[];
   } | null;
   courts: {
-    dishonestDebtors: { recordId: string; caseNumber: string; court: string; basisDocument: string; obligation: string; performanceStatus: string; dishonestConduct: string; listedOn: string; removedOn: Day }[];
-    consumptionRestrictions: { recordId: string; caseNumber: string; court: string; restrictedPerson: Person | null; restrictions: string[]; issuedOn: string; liftedOn: Day }[];
+    dishonestDebtors: (Disputable & { caseNumber: string; court: string; basisDocument: string; obligation: string; performanceStatus: string; dishonestConduct: string; listedOn: string; removedOn: Day })[];
+    consumptionRestrictions: (Disputable & { caseNumber: string; court: string; restrictedPerson: Person | null; restrictions: string[]; issuedOn: string; liftedOn: Day })[];
   } | null;
   environment: {
-    creditRatings: { recordId: string; year: number; level: string; authority: string; assessedOn: string }[];
-    penalties: { recordId: string; decisionNumber: string; violation: string; content: string; basis: string; authority: string; decidedOn: string; publishedOn: Day; publicationEndsOn: Day }[];
+    creditRatings: (Disputable & { year: number; level: string; authority: string; assessedOn: string })[];
+    penalties: (Disputable & { decisionNumber: string; violation: string; content: string; basis: string; authority: string; decidedOn: string; publishedOn: Day; publicationEndsOn: Day })[];
   } | null;
 }
 
-export interface ReportListEntry { kind: string; reason: string; department: string; sourceRecord: string; since: string; until: Day }
+export interface ReportListEntry { kind: string; reason: string; department: string; sourceRecord: string; since: string; until: Day; dispute?: Disputable['dispute'] }
+
+/** The public notice of an approved credit repair (柴桑 (二十): 修复说明予以公示), as Subject.repairNotices answers it. */
+export interface ReportRepairNotice { department: string; recordId: string; recordKind: string; repairedOn: string; rectification: string[]; publishedUntil: string }
+
+/** The selection of Subject.repairNotices that the page and the report show. */
+export const REPAIR_NOTICE_SELECTION = 'repairNotices { department recordId recordKind repairedOn rectification publishedUntil }';
 
 /** What the credit office says about a record: an objection is being verified, or it was corrected or repaired. */
 export type RecordMark = 'DISPUTED' | 'CORRECTED_OR_REPAIRED';
@@ -75,6 +83,8 @@ export interface ReportItem {
   basis: string | null;
   fields: [label: string, value: string][];
   mark: RecordMark | null;
+  /** A department's record (which an objection or a repair application names); absent for registration, licences, notices. */
+  record?: { department: string; recordId: string };
 }
 
 export interface ReportSection {
@@ -113,6 +123,12 @@ const VALUES: Record<string, Record<Locale, string>> = {
   GREEN: { zh: '环保诚信（绿牌）', en: 'Trustworthy (green)' }, BLUE: { zh: '环保良好（蓝牌）', en: 'Good (blue)' },
   YELLOW: { zh: '环保警示（黄牌）', en: 'Warning (yellow)' }, BLACK_RATING: { zh: '环保严重失信（黑牌）', en: 'Seriously dishonest (black)' },
   RED_RATING: { zh: '环保不良（红牌）', en: 'Bad (red)' },
+  ADMINISTRATIVE_PENALTY: { zh: '行政处罚', en: 'Administrative penalty' }, SERIOUS_PENALTY: { zh: '严重失信行政处罚', en: 'Serious penalty' },
+  ABNORMAL_OPERATIONS: { zh: '经营异常名录', en: 'Abnormal operations list' }, SERIOUS_VIOLATION_LIST: { zh: '严重违法失信名单', en: 'Serious violation list' },
+  COMMITMENT_BREACH: { zh: '违背信用承诺', en: 'Commitment breach' },
+  COMMITMENT: { zh: '作出信用承诺', en: 'Credit commitment' }, RECTIFICATION: { zh: '完成整改', en: 'Rectification' },
+  TRAINING: { zh: '参加信用修复培训', en: 'Credit training' }, REPORT: { zh: '提交信用报告', en: 'Credit report' },
+  PUBLIC_SERVICE: { zh: '参加公益慈善活动', en: 'Public-interest service' },
 };
 
 const LABELS = {
@@ -143,6 +159,10 @@ const LABELS = {
   kind: { zh: '名单', en: 'List' }, since: { zh: '起始日期', en: 'Since' }, until: { zh: '截止日期', en: 'Until' },
   sourceRecord: { zh: '依据记录', en: 'Source record' }, year: { zh: '年度', en: 'Year' },
   none: { zh: '无记录', en: 'No records' },
+  disputed: { zh: '异议核查期间', en: 'Disputed, verification period' },
+  repairNotices: { zh: '信用修复公示', en: 'Credit repair notices' },
+  repairedOn: { zh: '修复日期', en: 'Repaired on' }, rectification: { zh: '纠正失信行为', en: 'Rectification' },
+  noticeUntil: { zh: '公示截止', en: 'Notice until' },
   unavailable: { zh: '该部门暂未响应，本部分信息不完整', en: 'The department did not answer: this part is incomplete' },
   open: { zh: '至今', en: 'open-ended' },
 } satisfies Record<string, Record<Locale, string>>;
@@ -176,9 +196,19 @@ export function reportSections(
   lists: readonly ReportListEntry[],
   locale: Locale,
   marks: ReadonlyMap<string, RecordMark> = new Map(),
+  repairNotices: readonly ReportRepairNotice[] = [],
 ): ReportSection[] {
   const L = (key: LabelKey) => label(key, locale);
-  const markOf = (recordId: string | undefined) => (recordId ? (marks.get(recordId) ?? null) : null);
+  // Disputed while the department verifies (the record's own `dispute`, 柴桑 (二十一): 作出存在异议的标注),
+  // or what the credit office's register says of it.
+  const markOf = (row: Disputable): RecordMark | null => (row.dispute ? 'DISPUTED' : (marks.get(row.recordId) ?? null));
+  /** A department's record as an item: its mark, and while disputed the dates of the verification. */
+  const record = (department: string, row: Disputable, item: Omit<ReportItem, 'mark' | 'record'>): ReportItem => ({
+    ...item,
+    record: { department, recordId: row.recordId },
+    mark: markOf(row),
+    fields: row.dispute ? [...item.fields, [L('disputed'), `${row.dispute.since} – ${row.dispute.verifyBy}`]] : item.fields,
+  });
   const section = <T>(id: string, title: LabelKey, department: string, rows: readonly T[] | null | undefined, item: (row: T) => ReportItem): ReportSection => ({
     id,
     title: L(title),
@@ -212,13 +242,25 @@ export function reportSections(
         : [],
       note: market === null ? L('unavailable') : registration ? null : L('none'),
     },
-    section('lists', 'lists', 'CREDIT_OFFICE', lists, (e) => ({
+    section('lists', 'lists', 'CREDIT_OFFICE', lists, (e) => record(e.department, { recordId: e.sourceRecord, dispute: e.dispute }, {
       title: `${valueName(e.kind, locale)}：${e.reason}`,
       authority: departmentName(e.department, locale),
       basis: null,
-      mark: markOf(e.sourceRecord),
       fields: [[L('sourceRecord'), e.sourceRecord], [L('since'), e.since], [L('until'), e.until ?? L('open')]],
     })),
+    // Only while one is in publication: a subject with no repair has nothing to announce.
+    ...(repairNotices.length > 0 ? [section('repairNotices', 'repairNotices', 'CREDIT_OFFICE', repairNotices, (n) => ({
+      title: `${departmentName(n.department, locale)}：${valueName(n.recordKind, locale)}`,
+      authority: departmentName(n.department, locale),
+      basis: null,
+      mark: null,
+      fields: [
+        [L('sourceRecord'), n.recordId],
+        [L('repairedOn'), n.repairedOn],
+        [L('rectification'), n.rectification.map((step) => valueName(step, locale)).join('、')],
+        [L('noticeUntil'), n.publishedUntil],
+      ],
+    }))] : []),
     section('licences', 'licences', 'MARKET', market && market.licences, (l) => ({
       title: l.licenceName,
       authority: l.authority,
@@ -226,47 +268,41 @@ export function reportSections(
       mark: null,
       fields: [[L('decisionNumber'), l.decisionNumber], [L('content'), l.content], [L('decidedOn'), l.decidedOn], [L('publishedOn'), l.publishedOn ?? '—'], [L('valid'), period(l.validFrom, l.validUntil, locale)]],
     })),
-    section('penalties', 'penalties', 'MARKET', market && market.penalties, (p) => penaltyItem(p, locale, markOf(p.recordId))),
-    section('abnormal', 'abnormal', 'MARKET', market && market.abnormalOperations, (a) => ({
+    section('penalties', 'penalties', 'MARKET', market && market.penalties, (p) => record('MARKET', p, penaltyItem(p, locale))),
+    section('abnormal', 'abnormal', 'MARKET', market && market.abnormalOperations, (a) => record('MARKET', a, {
       title: a.reason,
       authority: a.authority,
       basis: null,
-      mark: markOf(a.recordId),
       fields: [[L('listedOn'), a.listedOn], [L('removedOn'), a.removedOn ?? '—'], ...(a.removalReason ? [[L('removalReason'), a.removalReason] as [string, string]] : [])],
     })),
-    section('serious', 'serious', 'MARKET', market && market.seriousViolations, (s) => ({
+    section('serious', 'serious', 'MARKET', market && market.seriousViolations, (s) => record('MARKET', s, {
       title: s.reason,
       authority: s.authority,
       basis: null,
-      mark: markOf(s.recordId),
       fields: [[L('listedOn'), s.listedOn], [L('removedOn'), s.removedOn ?? '—']],
     })),
-    section('taxRatings', 'taxRatings', 'TAX', tax && tax.creditRatings, (r) => ({
+    section('taxRatings', 'taxRatings', 'TAX', tax && tax.creditRatings, (r) => record('TAX', r, {
       title: `${r.year}：${r.level}`,
       authority: r.taxAuthority,
       basis: null,
-      mark: markOf(r.recordId),
       fields: [[L('assessedOn'), r.assessedOn]],
     })),
-    section('taxViolations', 'taxViolations', 'TAX', tax && tax.majorViolations, (v) => ({
+    section('taxViolations', 'taxViolations', 'TAX', tax && tax.majorViolations, (v) => record('TAX', v, {
       title: `${valueName(v.nature, locale)}（${v.caseNumber}）`,
       authority: v.taxAuthority,
       basis: null,
-      mark: markOf(v.recordId),
       fields: [[L('facts'), v.facts], [L('decidedOn'), v.decidedOn], [L('publishedOn'), v.publishedOn], [L('removedOn'), v.removedOn ?? '—']],
     })),
-    section('debtors', 'debtors', 'COURTS', courts && courts.dishonestDebtors, (d) => ({
+    section('debtors', 'debtors', 'COURTS', courts && courts.dishonestDebtors, (d) => record('COURTS', d, {
       title: d.caseNumber,
       authority: d.court,
       basis: d.basisDocument,
-      mark: markOf(d.recordId),
       fields: [[L('obligation'), d.obligation], [L('performance'), valueName(d.performanceStatus, locale)], [L('conduct'), d.dishonestConduct], [L('listedOn'), d.listedOn], [L('removedOn'), d.removedOn ?? '—']],
     })),
-    section('restrictions', 'restrictions', 'COURTS', courts && courts.consumptionRestrictions, (c) => ({
+    section('restrictions', 'restrictions', 'COURTS', courts && courts.consumptionRestrictions, (c) => record('COURTS', c, {
       title: c.caseNumber,
       authority: c.court,
       basis: null,
-      mark: markOf(c.recordId),
       fields: [
         ...(c.restrictedPerson ? [[L('person'), `${c.restrictedPerson.name}（${c.restrictedPerson.residentId}）`] as [string, string]] : []),
         [L('restricted'), c.restrictions.map((r) => valueName(r, locale)).join('、')],
@@ -274,28 +310,25 @@ export function reportSections(
         [L('liftedOn'), c.liftedOn ?? '—'],
       ],
     })),
-    section('envRatings', 'envRatings', 'ENVIRONMENT', environment && environment.creditRatings, (r) => ({
+    section('envRatings', 'envRatings', 'ENVIRONMENT', environment && environment.creditRatings, (r) => record('ENVIRONMENT', r, {
       title: `${r.year}：${envLevel(r.level, locale)}`,
       authority: r.authority,
       basis: null,
-      mark: markOf(r.recordId),
       fields: [[L('assessedOn'), r.assessedOn]],
     })),
-    section('envPenalties', 'envPenalties', 'ENVIRONMENT', environment && environment.penalties, (p) => penaltyItem(p, locale, markOf(p.recordId))),
+    section('envPenalties', 'envPenalties', 'ENVIRONMENT', environment && environment.penalties, (p) => record('ENVIRONMENT', p, penaltyItem(p, locale))),
   ];
 }
 
 function penaltyItem(
   p: { decisionNumber: string; violation: string; content: string; basis: string; authority: string; decidedOn: string; publishedOn: Day; publicationEndsOn: Day },
   locale: Locale,
-  mark: RecordMark | null,
-): ReportItem {
+): Omit<ReportItem, 'mark' | 'record'> {
   const L = (key: LabelKey) => label(key, locale);
   return {
     title: p.decisionNumber,
     authority: p.authority,
     basis: p.basis,
-    mark,
     fields: [[L('violation'), p.violation], [L('content'), p.content], [L('decidedOn'), p.decidedOn], [L('publishedOn'), p.publishedOn ?? '—'], [L('publicationEnds'), p.publicationEndsOn ?? '—']],
   };
 }

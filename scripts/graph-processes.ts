@@ -105,8 +105,8 @@ export async function waitUntilReady(url: string, child: ChildProcess | undefine
   throw new Error(`${url} not ready within ${timeoutMs} ms`);
 }
 
-/** A random IDENTITY_SIGNING_KEY: 256 bits, base64url (43 characters, above the 32 lib/config.ts requires). */
-export function newIdentitySigningKey(): string {
+/** A random secret (IDENTITY_SIGNING_KEY, PROXY_SECRET): 256 bits, base64url (43 characters, above the 32 lib/config.ts requires). */
+export function newSecret(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
 
@@ -121,7 +121,9 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
   ]) as Record<ServiceName, number>;
   // The gateway signs every caller it forwards with this key and the subgraphs answer nothing
   // else: the one configured, or a fresh one shared by this graph's processes only.
-  if (!env.IDENTITY_SIGNING_KEY) env.IDENTITY_SIGNING_KEY = newIdentitySigningKey();
+  if (!env.IDENTITY_SIGNING_KEY) env.IDENTITY_SIGNING_KEY = newSecret();
+  // The website names its visitors' addresses to the gateway with this (lib/client-address.ts).
+  if (!env.PROXY_SECRET) env.PROXY_SECRET = newSecret();
   for (const d of DEPARTMENTS) {
     env[`${d.name.toUpperCase()}_PORT`] = String(ports[d.name]);
     env[`${d.name.toUpperCase()}_SUBGRAPH_URL`] = `http://127.0.0.1:${ports[d.name]}/graphql`;

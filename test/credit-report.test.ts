@@ -89,6 +89,33 @@ describe('the sections of a public record (lib/credit-report.ts)', () => {
     expect(sections.find((section) => section.id === 'taxRatings')!.items[0]!.mark).toBeNull();
     expect(markableRecords(records)).toEqual([{ department: 'MARKET', recordId: PENALTY_ID }, { department: 'TAX', recordId: 'tax_credit_rating/x/2025' }]);
   });
+
+  it("marks a record its department says is disputed, with the verification's dates, and names each record for an objection", () => {
+    const disputed: ReportRecords = {
+      ...records,
+      tax: { ...records.tax!, creditRatings: [{ ...records.tax!.creditRatings[0]!, dispute: { since: '2026-11-20', verifyBy: '2026-12-10' } }] },
+    };
+    const sections = reportSections(disputed, lists, 'zh');
+    const rating = sections.find((section) => section.id === 'taxRatings')!.items[0]!;
+    expect(rating.mark).toBe('DISPUTED');
+    expect(rating.fields).toContainEqual(['异议核查期间', '2026-11-20 – 2026-12-10']);
+    expect(rating.record).toEqual({ department: 'TAX', recordId: 'tax_credit_rating/x/2025' });
+    const penalty = sections.find((section) => section.id === 'penalties')!.items[0]!;
+    expect(penalty).toMatchObject({ mark: null, record: { department: 'MARKET', recordId: PENALTY_ID } });
+    expect(penalty.fields.map(([name]) => name)).not.toContain('异议核查期间');
+    expect(sections.find((section) => section.id === 'registration')!.items[0]!.record).toBeUndefined();
+  });
+
+  it('shows the repair notices in publication as a section after the lists, and none when there are none', () => {
+    const notice = { department: 'MARKET', recordId: PENALTY_ID, recordKind: 'ADMINISTRATIVE_PENALTY', repairedOn: '2026-11-30', rectification: ['COMMITMENT', 'TRAINING'], publishedUntil: '2026-12-09' };
+    const sections = reportSections(records, lists, 'zh', new Map(), [notice]);
+    expect(sections.map((section) => section.id).slice(0, 3)).toEqual(['registration', 'lists', 'repairNotices']);
+    expect(sections.find((section) => section.id === 'repairNotices')!.items[0]).toMatchObject({
+      title: '市场监管部门：行政处罚',
+      fields: [['依据记录', PENALTY_ID], ['修复日期', '2026-11-30'], ['纠正失信行为', '作出信用承诺、参加信用修复培训'], ['公示截止', '2026-12-09']],
+    });
+    expect(reportSections(records, lists, 'en', new Map(), [notice]).find((section) => section.id === 'repairNotices')!.title).toBe('Credit repair notices');
+  });
 });
 
 describe('the report font', () => {

@@ -15,7 +15,8 @@ import { CHINESE_FONT_PATH } from '../lib/fonts';
 import { graphClient, type Credential } from './graph';
 import { SessionStore, cookies } from './session';
 import type { PageContext } from './pages/context';
-import { homePage, listsPage, publicityPage, reportPdf, searchPage, selfServicePage, subjectPage, verifyFile, verifyPage } from './pages/public';
+import { homePage, listsPage, publicityPage, reportPdf, searchPage, subjectPage, verifyFile, verifyPage } from './pages/public';
+import { followFiling, selfServicePage, submitFiling } from './pages/self-service';
 import {
   cataloguePage, checkPage, credentialWorks, dashboardPage, loginPage, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
 } from './pages/console';
@@ -23,6 +24,8 @@ import {
 export interface WebOptions {
   gatewayUrl: string;
   logger: Logger;
+  /** PROXY_SECRET, shared with the gateway: with it each visitor is rate limited and audited by its own address. */
+  proxySecret?: string;
 }
 
 // From the repository root: this file also runs as built JavaScript (scripts/build.ts).
@@ -50,13 +53,23 @@ function localeOf(request: FastifyRequest, reply: FastifyReply): Locale {
   return cookies(request).lang === 'en' ? 'en' : 'zh';
 }
 
+/** A form's fields; a name sent more than once (checkboxes) keeps every value. */
+function formFields(body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const earlier = fields[name];
+    fields[name] = earlier === undefined ? value : [...(Array.isArray(earlier) ? earlier : [earlier]), value];
+  }
+  return fields;
+}
+
 export async function buildWebApp(options: WebOptions) {
   const app = createHttpServer(options.logger, { bodyLimit: 10 * 1024 * 1024 });
   const sessions = new SessionStore();
   const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: fs.readFileSync(asset.file) }]));
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    done(null, formFields(body as string));
   });
   app.addContentTypeParser('application/pdf', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onSend', async (_request, reply) => {
@@ -66,7 +79,10 @@ export async function buildWebApp(options: WebOptions) {
   const context = (request: FastifyRequest, reply: FastifyReply): PageContext => ({
     locale: localeOf(request, reply),
     url: request.url,
-    graph: graphClient(options.gatewayUrl, () => String(request.id)),
+    graph: graphClient(options.gatewayUrl, {
+      requestId: String(request.id),
+      visitor: options.proxySecret ? { address: request.ip, proxySecret: options.proxySecret } : undefined,
+    }),
     query: request.query as Record<string, string | undefined>,
   });
   const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
@@ -122,6 +138,16 @@ export async function buildWebApp(options: WebOptions) {
     return verifyFile(context(request, reply), request.params.number, request.body);
   });
   app.get('/self-service', async (request, reply) => sendPage(reply, selfServicePage(context(request, reply))));
+  for (const kind of ['objection', 'repair'] as const) {
+    app.post<{ Body: Record<string, string | string[]> }>(`/self-service/${kind}`, async (request, reply) => {
+      const outcome = await submitFiling(context(request, reply), kind, request.body ?? {});
+      return sendPage(reply, outcome.body, outcome.status);
+    });
+  }
+  app.post<{ Body: Record<string, string | string[]> }>('/self-service/follow', async (request, reply) => {
+    const outcome = await followFiling(context(request, reply), request.body ?? {});
+    return sendPage(reply, outcome.body, outcome.status);
+  });
 
   // --- The console ---
   app.get('/console/login', async (request, reply) => sendPage(reply, loginPage(context(request, reply), false)));

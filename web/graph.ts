@@ -2,6 +2,8 @@
  * The website's only way to the graph: the gateway's public GraphQL endpoint, as any client.
  * Public pages ask with no credential (PUBLIC); the console sends the user's API key and purpose.
  */
+import { FORWARDED_FOR_HEADER, PROXY_SECRET_HEADER } from '../lib/client-address';
+
 export interface Credential {
   apiKey: string;
   purpose: string;
@@ -31,15 +33,29 @@ export function purposeHeader(purpose: string): string {
 
 export type GraphRequest = <T>(query: string, variables?: Record<string, unknown>, credential?: Credential | null) => Promise<GraphResult<T>>;
 
-export function graphClient(gatewayUrl: string, requestId: () => string | undefined = () => undefined): GraphRequest {
+export interface GraphClientOptions {
+  /** The website's request id, sent on so the gateway's logs and audit entry carry it beside its own. */
+  requestId?: string;
+  /**
+   * The address of the browser the website answers, sent as X-Forwarded-For with the proxy
+   * secret (PROXY_SECRET), so the gateway limits and audits each visitor by its own address
+   * instead of every visitor sharing the website's (gateway/client-address.ts).
+   */
+  visitor?: { address: string; proxySecret: string };
+}
+
+export function graphClient(gatewayUrl: string, options: GraphClientOptions = {}): GraphRequest {
   return async <T>(query: string, variables: Record<string, unknown> = {}, credential?: Credential | null) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (options.visitor) {
+      headers[FORWARDED_FOR_HEADER] = options.visitor.address;
+      headers[PROXY_SECRET_HEADER] = options.visitor.proxySecret;
+    }
     if (credential) {
       headers['x-api-key'] = credential.apiKey;
       headers['x-purpose'] = purposeHeader(credential.purpose);
     }
-    const id = requestId();
-    if (id) headers['x-request-id'] = id;
+    if (options.requestId) headers['x-request-id'] = options.requestId;
     let response: Response;
     try {
       response = await fetch(gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(30_000) });

@@ -1,6 +1,6 @@
 /**
- * The website process: `node --import tsx web/main.ts`. Reads WEB_PORT, WEB_GATEWAY_URL, HOST
- * and LOG_LEVEL (lib/config.ts webConfig); needs nothing but a reachable gateway.
+ * The website process: `node --import tsx web/main.ts`. Reads WEB_PORT, WEB_GATEWAY_URL, HOST,
+ * PROXY_SECRET and LOG_LEVEL (lib/config.ts webConfig); needs nothing but a reachable gateway.
  */
 import closeWithGrace from 'close-with-grace';
 import { webConfig } from '../lib/config';
@@ -11,7 +11,7 @@ import { buildWebApp } from './app';
 async function main(): Promise<void> {
   const config = webConfig();
   const logger = createLogger('web', config.logLevel);
-  const app = await buildWebApp({ gatewayUrl: config.gatewayUrl, logger });
+  const app = await buildWebApp({ gatewayUrl: config.gatewayUrl, logger, proxySecret: config.proxySecret });
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'stopping after an error');
     else logger.info({ signal }, 'draining requests and stopping');

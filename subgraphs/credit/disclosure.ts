@@ -112,6 +112,11 @@ const noticesOfSubject = perRequest((db) =>
 );
 
 type Context = SubgraphContext<unknown>;
+
+/** A subject's repair notices in publication today (the page's and the credit report's). */
+export async function publishedRepairNotices(context: Context, code: string): Promise<RepairNotice[]> {
+  return published(await noticesOfSubject(context).load(requireSubjectCode(code)), todayInChina());
+}
 const masked = (context: Context, text: string) => personalTextFor(context.caller, text);
 
 export const disclosureResolvers: ResolverMap = {
@@ -127,8 +132,7 @@ export const disclosureResolvers: ResolverMap = {
     },
   },
   Subject: {
-    repairNotices: async (subject: { code: string }, _args: unknown, context: Context) =>
-      published(await noticesOfSubject(context).load(requireSubjectCode(subject.code)), todayInChina()),
+    repairNotices: (subject: { code: string }, _args: unknown, context: Context) => publishedRepairNotices(context, subject.code),
   },
   ListEntry: {
     code: (entry: EntryLike, _args: unknown, context: Context) => masked(context, entry.code),

@@ -13,7 +13,7 @@ import { GraphQLError } from 'graphql';
 import type { Database } from '../../lib/db';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { maskResidentId, USCC_ALPHABET, validateSubjectCode } from '../../lib/identifiers';
-import { seesPersonalData } from '../../lib/personal-data';
+import { personalTextFor, seesPersonalData } from '../../lib/personal-data';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { todayInChina } from '../../lib/clock';
 import { creditReportVerifyUrl } from '../../lib/config';
@@ -22,6 +22,7 @@ import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import { disputedRecords, inactiveRecords } from './workflows/status';
 import { recordKey, type Department } from './vocabulary';
 import { renderReportPdf } from './report-pdf';
+import { publishedRepairNotices, visibleEntries } from './disclosure';
 import type { CreditLoaders } from './store';
 
 type Context = SubgraphContext<CreditLoaders>;
@@ -106,14 +107,23 @@ async function issueReport(subject: { code: string } & ReportRecords, context: C
   const number = newReportNumber(now);
   const issuedAt = now.toISOString();
   const verificationUrl = `${creditReportVerifyUrl()}${number}`;
-  const lists = (await context.loaders.lists.load(code)) as ReportListEntry[];
-  const marks = await recordMarks(context.db, subject);
+  // The entries the caller may see, as on the subject's `lists`: a withdrawn one is no past black-list entry in a public report.
+  const lists = visibleEntries(context.caller, await context.loaders.lists.load(code)) as ReportListEntry[];
+  const [marks, notices] = await Promise.all([recordMarks(context.db, subject), publishedRepairNotices(context, code)]);
+  // The credit office's own rows carry identity numbers in record ids: masked as everywhere for a caller without `personal`.
+  const shown = (text: string) => personalTextFor(context.caller, text);
   const pdf = await withRenderSlot(() => renderReportPdf({
     number,
     issuedAt,
     code,
     name: subject.name ?? null,
-    sections: reportSections(subject, lists, 'zh', marks),
+    sections: reportSections(
+      subject,
+      lists.map((entry) => ({ ...entry, sourceRecord: shown(entry.sourceRecord) })),
+      'zh',
+      marks,
+      notices.map((notice) => ({ ...notice, recordId: shown(notice.recordId) })),
+    ),
     verificationUrl,
     issuedToRole: context.caller.role,
   }));

@@ -29,8 +29,9 @@ describe('the credit website in a browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const [webPort] = await freePorts(1);
-    graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/` } });
-    web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log') });
+    const proxySecret = crypto.randomBytes(32).toString('base64url');
+    graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/`, PROXY_SECRET: proxySecret } });
+    web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log'), proxySecret });
     const code = graph.seeded.examples.dishonestDebtor;
     const answer = await graph.graphql(`query($code: ID!) { subject(code: $code) { name courts { dishonestDebtors { court } } } }`, { code });
     debtor = { code, name: answer.body.data.subject.name, court: answer.body.data.subject.courts.dishonestDebtors[0].court };
@@ -168,9 +169,112 @@ describe('the credit website in a browser', () => {
     await page.waitForURL(/department=ENVIRONMENT/);
     expect(await page.locator('table.results caption').textContent()).toBe('行政处罚');
     expect(await page.locator('table.results tbody tr').count()).toBeGreaterThan(0);
-    await page.goto(`${web.url}/self-service`);
-    expect(await page.locator('main').textContent()).toContain('网上提交暂未开通');
+  });
+
+  it('lets a subject file its own objection with the code the credit office issued, marks the record disputed, and follows it', async () => {
+    const code = graph.seeded.examples.seriousViolation;
+    const office = graph.as('CREDIT_OFFICE', 'service hall');
+    const issued = await graph.graphql('mutation($i: IssueFilingCodeInput!) { issueFilingCode(input: $i) { code } }', { i: { subjectCode: code, purpose: 'OBJECTION', contact: '0755-1234' } }, office);
+    expect(issued.body.errors).toBeUndefined();
+    const filingCode: string = issued.body.data.issueFilingCode.code;
+
+    // From the record on the subject page to the form, with the record filled in.
+    await page.goto(`${web.url}/subject/${code}`);
+    const record = page.locator('section[aria-labelledby="s-serious"] article').first();
+    expect(await record.getAttribute('class')).not.toContain('disputed');
+    const recordId = (await record.locator('.record-id code').textContent())!;
+    await record.getByRole('link', { name: '对此记录提出异议' }).click();
+    await page.waitForURL(/\/self-service\?/);
+    const form = page.locator('form[action="/self-service/objection"]');
+    expect(await form.getByLabel('记录编号').inputValue()).toBe(recordId);
+    expect(await form.getByLabel('统一社会信用代码').inputValue()).toBe(code);
+    expect(await form.getByLabel('认定部门').inputValue()).toBe('MARKET');
     await checkPage('self-service');
+
+    // A wrong code is refused, says so, and keeps what was typed.
+    await form.getByLabel('申请码').fill('AAAA-BBBB-CCCC');
+    await form.getByLabel('异议理由').fill('该违法行为已于上月整改完毕，相关处罚已履行');
+    await form.getByRole('button', { name: '提交异议' }).click();
+    await page.locator('.notice.error').waitFor();
+    expect(await page.locator('.notice.error').textContent()).toContain('未受理');
+    const again = page.locator('form[action="/self-service/objection"]');
+    expect(await again.getByLabel('异议理由').inputValue()).toBe('该违法行为已于上月整改完毕，相关处罚已履行');
+
+    const idempotencyKey = await again.locator('input[name="idempotencyKey"]').inputValue();
+    await again.getByLabel('申请码').fill(filingCode);
+    await again.getByRole('button', { name: '提交异议' }).click();
+    await page.locator('dl[data-filing]').waitFor();
+    const filingId = (await page.locator('dl[data-filing]').getAttribute('data-filing'))!;
+    expect(await page.locator('.notice.info').textContent()).toContain(filingId);
+    expect(await page.locator('dd.status').getAttribute('data-status')).toBe('OPEN');
+    await checkPage('filing');
+
+    // The same form sent again (a double click, a reload) answers the same filing, not a second one.
+    const resend = async (idempotencyKey: string) => {
+      const response = await fetch(`${web.url}/self-service/objection`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ filingCode, subjectCode: code, department: 'MARKET', recordId, reason: '该违法行为已于上月整改完毕，相关处罚已履行', idempotencyKey }).toString(),
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const same = await resend(idempotencyKey);
+    expect(same.status).toBe(200);
+    expect(same.text).toContain(`data-filing="${filingId}"`);
+    const other = await resend('another-key');
+    expect(other.status).not.toBe(200); // the code was spent by the first filing
+    expect(other.text).toContain('未受理');
+
+    // The public subject page now marks the record as disputed, with the verification dates.
+    await page.goto(`${web.url}/subject/${code}`);
+    const disputed = page.locator('section[aria-labelledby="s-serious"] article', { hasText: recordId });
+    expect(await disputed.getAttribute('class')).toContain('disputed');
+    expect(await disputed.textContent()).toContain('异议处理中');
+    expect(await disputed.textContent()).toContain('异议核查期间');
+
+    // Followed by its id and code; a wrong code finds nothing.
+    await page.goto(`${web.url}/self-service`);
+    const follow = page.locator('form[action="/self-service/follow"]');
+    await follow.getByLabel('申请编号').fill(filingId);
+    await follow.getByLabel('申请码').fill('AAAA-BBBB-CCCC');
+    await follow.getByRole('button', { name: '查询' }).click();
+    await page.locator('.notice.error').waitFor();
+    expect(await page.locator('.notice.error').textContent()).toContain('未找到');
+    const retry = page.locator('form[action="/self-service/follow"]');
+    await retry.getByLabel('申请码').fill(filingCode);
+    await retry.getByRole('button', { name: '查询' }).click();
+    await page.locator('dl[data-filing]').waitFor();
+    expect(await page.locator('dd.status').getAttribute('data-status')).toBe('OPEN');
+    expect(await page.locator('dl[data-filing]').textContent()).toContain(recordId);
+  });
+
+  it('shows a repair notice on the subject page once a repair is approved, and the record no longer', async () => {
+    const office = graph.as('CREDIT_OFFICE', 'repair desk');
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const fourMonthsAgo = new Date(Date.now() - 122 * 86_400_000).toISOString().slice(0, 10);
+    const db = new Client({ connectionString: graph.databaseUrl });
+    await db.connect();
+    const codes = (await db.query('SELECT DISTINCT subject_code FROM market.administrative_penalty LIMIT 400')).rows.map((r) => r.subject_code as string);
+    await db.end();
+    const profiles = await graph.graphql('query($codes: [ID!]!) { subjects(codes: $codes) { code market { penalties { recordId area publishedOn publicationEndsOn } } } }', { codes }, office);
+    const penalty = profiles.body.data.subjects
+      .filter((s: any) => s.code !== debtor.code)
+      .flatMap((s: any) => s.market.penalties.map((p: any) => ({ code: s.code, ...p })))
+      .find((p: any) => !['SPECIAL_EQUIPMENT', 'WORK_SAFETY', 'FIRE_SAFETY'].includes(p.area) && p.publishedOn && p.publishedOn < fourMonthsAgo && p.publicationEndsOn > today);
+    expect(penalty).toBeDefined();
+    const applied = await graph.graphql('mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id } }',
+      { input: { subjectCode: penalty.code, department: 'MARKET', recordId: penalty.recordId, rectification: ['COMMITMENT', 'TRAINING'], idempotencyKey: `web-${crypto.randomUUID()}` } }, office);
+    expect(applied.body.errors).toBeUndefined();
+    const decided = await graph.graphql('mutation($id: ID!) { decideRepair(id: $id, approve: true, note: "整改到位") { status } }', { id: applied.body.data.applyForRepair.id }, office);
+    expect(decided.body.data?.decideRepair.status).toBe('APPROVED');
+
+    await page.goto(`${web.url}/subject/${penalty.code}`);
+    const notices = page.locator('section[aria-labelledby="s-repairNotices"]');
+    expect(await notices.textContent()).toContain(penalty.recordId);
+    expect(await notices.textContent()).toContain('作出信用承诺、参加信用修复培训');
+    expect(await notices.textContent()).toContain(today);
+    expect(await page.locator('section[aria-labelledby="s-penalties"]').textContent()).not.toContain(penalty.recordId);
+    await checkPage('repair-notice');
   });
 
   it('switches to English and back', async () => {

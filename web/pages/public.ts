@@ -4,7 +4,7 @@
  * read is the gateway's public API without a credential: what PUBLIC may read, masked.
  */
 import crypto from 'node:crypto';
-import { departmentName, label, REPORT_SELECTION, reportSections, valueName, type Locale, type ReportListEntry, type ReportRecords, type ReportSection } from '../../lib/credit-report';
+import { departmentName, label, REPAIR_NOTICE_SELECTION, REPORT_SELECTION, reportSections, valueName, type Locale, type ReportListEntry, type ReportRecords, type ReportRepairNotice, type ReportSection } from '../../lib/credit-report';
 import { maskResidentId, validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { html, href, notice, page, type Html } from '../html';
@@ -88,10 +88,18 @@ export async function searchPage(ctx: PageContext): Promise<{ redirect: string }
 }
 
 interface SubjectData {
-  subject: ({ code: string; kind: string; lists: ReportListEntry[] } & ReportRecords) | null;
+  subject: ({ code: string; kind: string; lists: ReportListEntry[]; repairNotices: ReportRepairNotice[] | null } & ReportRecords) | null;
 }
 
-export function sectionsHtml(locale: Locale, sections: ReportSection[]): Html {
+/** A record's id, and links that open the self-service forms for it (the subject's own objection or repair). */
+function recordActions(locale: Locale, subjectCode: string, record: { department: string; recordId: string }): Html {
+  const query = `subject=${encodeURIComponent(subjectCode)}&department=${encodeURIComponent(record.department)}&record=${encodeURIComponent(record.recordId)}`;
+  return html`<p class="record-id">${t(locale, 'recordId')}：<code>${record.recordId}</code>
+    <a href="/self-service?${query}#objection-title">${t(locale, 'disputeRecord')}</a>
+    <a href="/self-service?${query}#repair-title">${t(locale, 'repairRecord')}</a></p>`;
+}
+
+export function sectionsHtml(locale: Locale, sections: ReportSection[], subjectCode: string): Html {
   return html`${sections.map((section) => html`<section class="records" aria-labelledby="s-${section.id}">
     <h2 id="s-${section.id}">${section.title} <span class="provider">${t(locale, 'provider')}：${section.department}</span></h2>
     ${section.note ? html`<p class="empty">${section.note}</p>` : ''}
@@ -102,6 +110,7 @@ export function sectionsHtml(locale: Locale, sections: ReportSection[]): Html {
         ${item.basis ? html`<div><dt>${t(locale, 'basis')}</dt><dd>${item.basis}</dd></div>` : ''}
         ${item.fields.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}
       </dl>
+      ${item.record ? recordActions(locale, subjectCode, item.record) : ''}
     </article>`)}
   </section>`)}`;
 }
@@ -109,14 +118,15 @@ export function sectionsHtml(locale: Locale, sections: ReportSection[]): Html {
 export async function subjectPage(ctx: PageContext, rawCode: string): Promise<string> {
   const { locale } = ctx;
   const result = await ctx.graph<SubjectData>(
-    `query SubjectPage($code: ID!) { subject(code: $code) { code kind lists { kind reason department sourceRecord since until } ${REPORT_SELECTION} } }`,
+    `query SubjectPage($code: ID!) { subject(code: $code) {
+      code kind lists { kind reason department sourceRecord since until dispute { since verifyBy } } ${REPAIR_NOTICE_SELECTION} ${REPORT_SELECTION} } }`,
     { code: rawCode },
   );
   const subject = result.data?.subject;
   if (!subject) {
     return page({ locale, url: ctx.url, title: t(locale, 'subjectTitle'), body: html`${errorNotice(locale, result)}${searchForm(locale, rawCode)}` });
   }
-  const sections = reportSections(subject, subject.lists, locale);
+  const sections = reportSections(subject, subject.lists, locale, new Map(), subject.repairNotices ?? []);
   return page({
     locale,
     url: ctx.url,
@@ -125,7 +135,7 @@ export async function subjectPage(ctx: PageContext, rawCode: string): Promise<st
       ${errorNotice(locale, result)}
       <p><a class="button" href="/subject/${subject.code}/report.pdf">${t(locale, 'downloadReport')}</a></p>
       <p class="hint">${t(locale, 'reportNote')}</p>
-      ${sectionsHtml(locale, sections)}`,
+      ${sectionsHtml(locale, sections, subject.code)}`,
   });
 }
 
@@ -299,17 +309,4 @@ export async function verifyFile(ctx: PageContext, number: string, file: Buffer)
   const result = await ctx.graph<VerificationData>(VERIFY, { number, sha256 });
   const verification = result.data?.verifyCreditReport;
   return { genuine: verification?.genuine ?? false, unaltered: verification?.unaltered ?? null };
-}
-
-const SELF_SERVICE = {
-  zh: html`<p>信用主体认为公示的信用信息有误，可以提出异议；信息提供单位应在 20 日内核查，核查期间相关惩戒措施暂停，信息有误的予以更正或撤销。</p>
-    <p>主体纠正失信行为后，可以申请信用修复（作出信用承诺、完成整改、参加信用培训、提交信用报告或参加公益服务）。修复完成后停止公示，联合惩戒措施终止。</p>
-    <p><strong>网上提交暂未开通：</strong>网上提交需要先核验申请人即该主体本人（或其法定代表人）的身份，平台目前尚不提供这种核验。在此之前，请携带营业执照和身份证件到信用办窗口或作出记录的部门提交异议或修复申请；受理后凭申请编号查询办理进度。</p>`,
-  en: html`<p>A subject that believes a published record is wrong may file an objection: the providing department verifies it within 20 days, the punishments it triggers are suspended meanwhile, and wrong information is corrected or revoked.</p>
-    <p>After correcting its conduct (a credit commitment, rectification, training, a credit report or public-interest service), a subject may apply for credit repair; once approved, publication stops and the joint measures end.</p>
-    <p><strong>Online filing is not open yet:</strong> it needs the applicant to prove they are the subject (or its legal representative), which the platform cannot verify yet. Until then, file at the credit office's counter or with the department that made the record, with the business licence and an identity document, and follow the application by its number.</p>`,
-} as const;
-
-export function selfServicePage(ctx: PageContext): string {
-  return page({ locale: ctx.locale, url: ctx.url, title: t(ctx.locale, 'selfServiceTitle'), body: SELF_SERVICE[ctx.locale] });
 }
