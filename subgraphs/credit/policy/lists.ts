@@ -19,7 +19,7 @@
  * an exit (period, repair, objection)".
  */
 import type { Department } from '../vocabulary';
-import { addYears } from './calendar';
+import { addDays, addYears } from './calendar';
 import { isBlackListPenalty } from './penalties';
 import type { Trigger } from './triggers';
 
@@ -47,6 +47,7 @@ export const LIST_RULES: readonly ListRule[] = [
   { kind: 'BLACK', department: 'ENVIRONMENT', table: 'environmental_penalty', trigger: 'SERIOUS_PENALTY', runs: 'a published serious penalty, for its publication period' },
   { kind: 'BLACK', department: 'ENVIRONMENT', table: 'environmental_credit_rating', trigger: 'ENVIRONMENTAL_RATING_BLACK', runs: 'a BLACK rating, until the next rating' },
   { kind: 'BLACK', department: 'CREDIT_OFFICE', table: 'credit_commitment', trigger: 'COMMITMENT_BREACH', runs: `a breached commitment, ${COMMITMENT_BREACH_LIST_YEARS} years from the breach` },
+  { kind: 'KEY_ATTENTION', department: 'CREDIT_OFFICE', table: 'rectification_order', trigger: 'RECTIFICATION_OVERDUE', runs: 'a rectification order open after its deadline, from the day after it until the subject rectifies' },
   { kind: 'KEY_ATTENTION', department: 'MARKET', table: 'abnormal_operations_entry', trigger: 'ABNORMAL_OPERATIONS', runs: 'from listing until removed' },
   { kind: 'KEY_ATTENTION', department: 'TAX', table: 'tax_arrears_notice', trigger: 'TAX_ARREARS', runs: 'from the notice until its last tax is paid' },
   { kind: 'KEY_ATTENTION', department: 'ENVIRONMENT', table: 'environmental_credit_rating', trigger: 'ENVIRONMENTAL_RATING_RED', runs: 'a RED rating, until the next rating' },
@@ -100,6 +101,16 @@ export const commitmentBreachPeriod = (breachedOn: string): { since: string; unt
   since: breachedOn,
   until: addYears(breachedOn, COMMITMENT_BREACH_LIST_YEARS),
 });
+
+/**
+ * The key-attention period of an overdue rectification (凌源 三(五)): from the
+ * day after the deadline, open-ended until the subject rectifies (the credit
+ * office ends it on the day the determining department confirms it).
+ */
+export const rectificationOverdueSince = (deadline: string): string => addDays(deadline, 1);
+
+/** Whether a rectification order is overdue on `today`: still open after its deadline day. */
+export const rectificationOverdue = (order: { status: string; deadline: string }, today: string): boolean => order.status === 'ORDERED' && order.deadline < today;
 
 /** The later of two end dates, where null means "not ended". */
 export function laterEnd(a: string | null, b: string | null): string | null {
