@@ -13,6 +13,8 @@ export * from './three-years';
 export * from './repair';
 export * from './objection';
 export * from './supervision';
+export * from './commitments';
+export * from './rectification';
 export * from './publicity';
 export * from './disclosure';
 export * from './verdict';

@@ -19,7 +19,7 @@
  * an exit (period, repair, objection)".
  */
 import type { Department } from '../vocabulary';
-import { addDays, addYears } from './calendar';
+import { addYears } from './calendar';
 import { isBlackListPenalty } from './penalties';
 import type { Trigger } from './triggers';
 
@@ -101,16 +101,6 @@ export const commitmentBreachPeriod = (breachedOn: string): { since: string; unt
   since: breachedOn,
   until: addYears(breachedOn, COMMITMENT_BREACH_LIST_YEARS),
 });
-
-/**
- * The key-attention period of an overdue rectification (凌源 三(五)): from the
- * day after the deadline, open-ended until the subject rectifies (the credit
- * office ends it on the day the determining department confirms it).
- */
-export const rectificationOverdueSince = (deadline: string): string => addDays(deadline, 1);
-
-/** Whether a rectification order is overdue on `today`: still open after its deadline day. */
-export const rectificationOverdue = (order: { status: string; deadline: string }, today: string): boolean => order.status === 'ORDERED' && order.deadline < today;
 
 /** The later of two end dates, where null means "not ended". */
 export function laterEnd(a: string | null, b: string | null): string | null {
