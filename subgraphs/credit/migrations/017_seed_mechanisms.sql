@@ -84,6 +84,10 @@ CREATE TABLE joint_case_assignment (
   PRIMARY KEY (joint_case_id, department)
 );
 CREATE INDEX joint_case_assignment_department_idx ON joint_case_assignment (department, joint_case_id);
+-- The department a feedback report came from (the caller's, from its signed identity): what an
+-- assignment's feedback is matched on. Null for reports made before (and by callers of no department).
+ALTER TABLE feedback ADD COLUMN reporting_department text CHECK (reporting_department IN ('MARKET','TAX','COURTS','ENVIRONMENT','CREDIT_OFFICE'));
+CREATE INDEX feedback_case_department_idx ON feedback (joint_case_id, reporting_department, measure_code) WHERE joint_case_id IS NOT NULL;
 CREATE INDEX joint_case_created_idx ON joint_case (created_at);
 
 -- 4. Rectification orders and interviews (凌源 三(五): 谁认定、谁约谈): the determining department

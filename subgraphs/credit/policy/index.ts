@@ -15,6 +15,7 @@ export * from './objection';
 export * from './supervision';
 export * from './commitments';
 export * from './rectification';
+export * from './joint-cases';
 export * from './publicity';
 export * from './disclosure';
 export * from './verdict';
