@@ -28,6 +28,7 @@ import { identitySigningKey } from '../../lib/config';
 import { notificationResolvers } from './notifications';
 import { rectificationResolvers } from './rectification';
 import { scheduleJobs } from './jobs';
+import { publicReportResolvers } from './public-reports';
 
 type Context = SubgraphContext<CreditLoaders>;
 
@@ -142,5 +143,5 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
     scheduleJobs(app, db);
   },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, disclosureResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers, notificationResolvers, rectificationResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, disclosureResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers, notificationResolvers, rectificationResolvers, publicReportResolvers),
 };
