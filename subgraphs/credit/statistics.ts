@@ -14,7 +14,7 @@ import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import { requirePeriod, type Period } from '../../lib/period';
 import { todayInChina } from '../../lib/clock';
 import { badUserInput } from '../../lib/errors';
-import { addDays, addMonths, departmentsBelowThreshold, feedbackLate, NOTICE_ON_TIME_THRESHOLD } from './policy';
+import { addDays, addMonths, departmentsBelowThreshold, feedbackDue, feedbackLate, NOTICE_ON_TIME_THRESHOLD } from './policy';
 import { DEPARTMENTS, type Department, type Scenario } from './vocabulary';
 
 type Verdict = 'CLEAR' | 'INCENTIVE' | 'RESTRICTED' | 'PROHIBITED' | 'INCONCLUSIVE';
@@ -131,7 +131,9 @@ export interface ImplementationStatistics {
   measuresLate: number;
   /** Not reported on yet (the feedback gap). */
   measuresAwaiting: number;
-  /** measuresOnTime / measuresReceived; null when it received none. */
+  /** Reported on, or past the deadline (policy feedbackDue). */
+  measuresDue: number;
+  /** measuresOnTime / measuresDue; null when none is due. */
   onTimeRate: number | null;
 }
 
@@ -156,6 +158,7 @@ export async function implementationStatistics(q: Queryable, period: Period, tod
   return DEPARTMENTS.map((department) => {
     const mine = rows.filter((row) => row.department === department);
     const onTime = mine.filter((row) => row.reportedOn !== null && row.reportedOn <= row.deadline).length;
+    const due = mine.filter((row) => feedbackDue(row.deadline, row.reportedOn, today)).length;
     return {
       department,
       measuresReceived: mine.length,
@@ -164,7 +167,8 @@ export async function implementationStatistics(q: Queryable, period: Period, tod
       measuresOnTime: onTime,
       measuresLate: mine.filter((row) => feedbackLate(row.deadline, row.reportedOn, today)).length,
       measuresAwaiting: mine.filter((row) => row.reportedOn === null).length,
-      onTimeRate: mine.length > 0 ? onTime / mine.length : null,
+      measuresDue: due,
+      onTimeRate: due > 0 ? onTime / due : null,
     };
   });
 }

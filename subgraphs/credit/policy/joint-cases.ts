@@ -72,7 +72,14 @@ export const feedbackDeadline = (openedOn: string): string => addWorkingDays(ope
 /** Whether feedback given on `reportedOn` (null: none yet, as of `today`) is late for `deadline`. */
 export const feedbackLate = (deadline: string, reportedOn: string | null, today: string): boolean => (reportedOn ?? today) > deadline && (reportedOn !== null || today > deadline);
 
-/** The departments a month's notice names: those that received measures and fed back on time less than `threshold` of them. */
-export function departmentsBelowThreshold<T extends { measuresReceived: number; measuresOnTime: number }>(rows: readonly T[], threshold: number): T[] {
-  return rows.filter((row) => row.measuresReceived > 0 && row.measuresOnTime / row.measuresReceived < threshold);
+/** Whether a pushed measure is due on `today`: reported on, or its deadline has passed (one not yet due counts neither way). */
+export const feedbackDue = (deadline: string, reportedOn: string | null, today: string): boolean => reportedOn !== null || today > deadline;
+
+/**
+ * The departments a month's notice names: those with measures due whose
+ * on-time share of them is below `threshold` (a measure still within its
+ * deadline counts neither way).
+ */
+export function departmentsBelowThreshold<T extends { measuresDue: number; measuresOnTime: number }>(rows: readonly T[], threshold: number): T[] {
+  return rows.filter((row) => row.measuresDue > 0 && row.measuresOnTime / row.measuresDue < threshold);
 }

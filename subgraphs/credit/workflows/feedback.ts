@@ -63,7 +63,7 @@ export interface OpenJointCaseInput {
 }
 
 const JOINT_CASE_FIELDS = `joint_case.id::text AS id, subject_code AS "subjectCode", initiating_department AS "initiatingDepartment", trigger,
-  record_id AS "recordId", ${isoTimestamp('created_at')} AS "createdAt", measure_codes AS "measureCodes", catalogue_version AS "catalogueVersion"`;
+  record_id AS "recordId", ${isoTimestamp('joint_case.created_at')} AS "createdAt", joint_case.measure_codes AS "measureCodes", joint_case.catalogue_version AS "catalogueVersion"`;
 
 export async function readJointCase(q: Queryable, id: string): Promise<JointCase | null> {
   const [row] = await q.query<JointCase>(`SELECT ${JOINT_CASE_FIELDS} FROM joint_case WHERE id = $1::bigint`, [id]);
