@@ -210,13 +210,14 @@ export async function recordInterview(db: Database, input: RecordInterviewInput,
  * department is told. Returns the subjects newly listed.
  */
 export async function listOverdueRectifications(db: Database, today: string): Promise<string[]> {
-  const due = await db.query<{ id: string; subject_code: string; department: Department; deadline: string; requirement: string }>(
-    `SELECT o.id::text AS id, o.subject_code, o.department, o.deadline::text AS deadline, o.requirement FROM rectification_order o
-      WHERE o.status = 'ORDERED' AND o.deadline < $1::date
+  // Open orders not yet listed (a partial index); the policy decides which are overdue today.
+  const open = await db.query<{ id: string; status: string; subject_code: string; department: Department; deadline: string; requirement: string }>(
+    `SELECT o.id::text AS id, o.status, o.subject_code, o.department, o.deadline::text AS deadline, o.requirement FROM rectification_order o
+      WHERE o.status = 'ORDERED'
         AND NOT EXISTS (SELECT 1 FROM list_entry e WHERE e.kind = 'KEY_ATTENTION' AND e.department = 'CREDIT_OFFICE' AND e.source_record = 'rectification_order/' || o.id)
       ORDER BY o.id`,
-    [today],
   );
+  const due = open.filter((order) => rectificationOverdue(order, today));
   const listed: string[] = [];
   for (const order of due) {
     const inserted = await db.transaction(async (tx) => {

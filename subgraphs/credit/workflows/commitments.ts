@@ -30,7 +30,7 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
-import { automaticBreachDate, commitmentBreachPeriod, MISSING_DOCUMENTS_MEASURE } from '../policy';
+import { automaticBreachDate, breachedByDeadline, commitmentBreachPeriod, MISSING_DOCUMENTS_MEASURE } from '../policy';
 import { personalTextFor } from '../../../lib/personal-data';
 import { notify } from '../notifications';
 import { parseCheckId } from './feedback';
@@ -260,11 +260,12 @@ export async function breachCommitment(
  * instance is breaching. Returns the subjects whose black-list entry began.
  */
 export async function breachOverdueCommitments(db: Database, today: string): Promise<string[]> {
-  const due = await db.query<{ id: string; deadline: string; made_to: Department }>(
-    `SELECT id::text AS id, deadline::text AS deadline, COALESCE(made_to, 'CREDIT_OFFICE') AS made_to FROM credit_commitment
-      WHERE status = 'KEPT' AND check_id IS NOT NULL AND deadline < $1::date ORDER BY id`,
-    [today],
+  // The kept commitments that obtained 容缺受理 (a partial index); the policy decides which are breached today.
+  const kept = await db.query<{ id: string; status: string; deadline: string; made_to: Department }>(
+    `SELECT id::text AS id, status, deadline::text AS deadline, COALESCE(made_to, 'CREDIT_OFFICE') AS made_to FROM credit_commitment
+      WHERE status = 'KEPT' AND check_id IS NOT NULL ORDER BY id`,
   );
+  const due = kept.filter((c) => breachedByDeadline({ status: c.status, deadline: c.deadline, obtainedMissingDocuments: true }, today));
   const changed: string[] = [];
   for (const commitment of due) {
     const code = await db.transaction(async (tx) => {
