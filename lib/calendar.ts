@@ -12,11 +12,61 @@
  * last day of February, never a day of March (a period "of three months" from
  * Nov 30 is over before March begins); Feb 29 + 1 year is Feb 28.
  *
- * Working days are Monday to Friday. Public holidays and the weekend days
- * China works instead (调休) are not modelled: the graph holds no holiday
- * calendar (lib/publication-timeliness.ts counts the same days in SQL).
+ * Working days are Monday to Friday, less the public holidays and plus the
+ * weekend days worked instead (调休, make-up working days) of the State
+ * Council's yearly notice (国务院办公厅关于<year>年部分节假日安排的通知). The
+ * dates are the npm package `holiday-calendar` (data/CN/<year>.json, MIT,
+ * maintained from the notices; checked against the 2025 and 2026 notices in
+ * test/policy/calendar.test.ts): `npm update holiday-calendar` when the next
+ * year's notice is out (each November). A year the package does not hold yet
+ * counts Monday to Friday (`holidayCalendarCovers` says which years it holds).
+ * lib/publication-timeliness.ts counts the same days in SQL.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { isCalendarDate } from './clock';
+
+interface HolidayCalendarYear {
+  year: number;
+  dates: { date: string; type: 'public_holiday' | 'transfer_workday' | string }[];
+}
+
+/** The State Council's calendars the package holds: holidays and make-up working days, by year. */
+function readChineseCalendars(): { years: Set<number>; holidays: Set<string>; makeUpWorkingDays: Set<string> } {
+  const dir = path.join(path.dirname(require.resolve('holiday-calendar/package.json')), 'data', 'CN');
+  const years = new Set<number>();
+  const holidays = new Set<string>();
+  const makeUpWorkingDays = new Set<string>();
+  for (const file of fs.readdirSync(dir).filter((name) => /^\d{4}\.json$/.test(name))) {
+    const calendar = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as HolidayCalendarYear;
+    years.add(calendar.year);
+    for (const { date, type } of calendar.dates) {
+      if (type === 'public_holiday') holidays.add(date);
+      else if (type === 'transfer_workday') makeUpWorkingDays.add(date);
+    }
+  }
+  return { years, holidays, makeUpWorkingDays };
+}
+
+const CHINESE_CALENDARS = readChineseCalendars();
+
+/** Whether the holiday calendar holds `date`'s year (else its working days are Monday to Friday). */
+export const holidayCalendarCovers = (date: string): boolean => CHINESE_CALENDARS.years.has(Number(date.slice(0, 4)));
+
+/** A public holiday of the State Council's notice (weekends within a holiday included). */
+export const isPublicHoliday = (date: string): boolean => CHINESE_CALENDARS.holidays.has(date);
+
+/** A weekend day worked instead of a holiday (调休上班). */
+export const isMakeUpWorkingDay = (date: string): boolean => CHINESE_CALENDARS.makeUpWorkingDays.has(date);
+
+/** Public holidays that fall Monday to Friday, sorted: the days the weekday count must lose (for SQL). */
+export const WEEKDAY_HOLIDAYS: readonly string[] = [...CHINESE_CALENDARS.holidays].filter((date) => {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+}).sort();
+
+/** Make-up working days, sorted: the weekend days the weekday count must gain (for SQL). */
+export const MAKE_UP_WORKING_DAYS: readonly string[] = [...CHINESE_CALENDARS.makeUpWorkingDays].sort();
 
 const MS_PER_DAY = 86_400_000;
 
@@ -52,10 +102,11 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((parse(to).getTime() - parse(from).getTime()) / MS_PER_DAY);
 }
 
-/** Monday to Friday. */
+/** Monday to Friday unless a public holiday, and a make-up working day on a weekend. */
 export function isWorkingDay(date: string): boolean {
   const weekday = parse(date).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+  if (isMakeUpWorkingDay(date)) return true;
+  return weekday !== 0 && weekday !== 6 && !isPublicHoliday(date);
 }
 
 /** The `workingDays`-th working day after `date` (0: `date` itself). */

@@ -314,6 +314,14 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     }),
   ),
   {
+    name: 'SCHEDULED_JOBS_INTERVAL_MS',
+    services: ['credit'],
+    default: '3600000',
+    description:
+      'How often the credit subgraph runs its scheduled job (subgraphs/credit/jobs.ts: commitments that obtained 容缺受理 breached after their deadline, overdue rectifications put under key attention), in milliseconds; it also runs at start. 0: never.',
+    requiredInCompose: false,
+  },
+  {
     name: 'SUBGRAPH_TIMEOUT_MS',
     services: ['gateway'],
     default: '3000',
@@ -322,10 +330,10 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   },
   {
     name: 'REDIS_URL',
-    services: ['gateway'],
+    services: ['gateway', 'credit'],
     default: '',
     description:
-      'redis:// URL of the entity and response cache shared by all gateway replicas (ioredis), and of its invalidation channel; unset means an in-process cache, correct only for a single replica. The seed (lib/bulk.ts writers) also reads it to announce what it wrote.',
+      'redis:// URL of the entity and response cache shared by all gateway replicas (ioredis), and of its invalidation channel; unset means an in-process cache, correct only for a single replica. The seed (lib/bulk.ts writers) and the credit subgraph\'s scheduled job (subgraphs/credit/jobs.ts) also read it to announce what they wrote.',
     requiredInCompose: true,
   },
   {

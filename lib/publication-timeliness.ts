@@ -5,9 +5,11 @@
  * penalties) report how their decisions of a period fared, each over its own
  * table, with this one function.
  *
- * Working days are Monday to Friday. Public holidays and the weekend days
- * China makes up for them (调休) are not modelled: the graph holds no holiday
- * calendar, so a decision around a holiday may count as late a few days early.
+ * Working days are those of the one calendar (lib/calendar.ts): Monday to
+ * Friday less the State Council's public holidays, plus its make-up working
+ * days (调休). A decision of Monday 29 September 2025 must be published by
+ * Wednesday 15 October: 1 to 8 October are holidays, Saturday 11 October is
+ * worked.
  *
  * The deadline is the 7th working day after the decision day: a decision of
  * Monday 2 June 2025 must be published by Wednesday 11 June; published on
@@ -17,6 +19,7 @@
 import type { Queryable } from './db';
 import { requirePeriod, type Period } from './period';
 import { todayInChina } from './clock';
+import { MAKE_UP_WORKING_DAYS, WEEKDAY_HOLIDAYS } from './calendar';
 
 export const PUBLICATION_WORKING_DAYS = 7;
 
@@ -39,14 +42,32 @@ const MONDAY = `DATE '1900-01-01'`;
 /** Weekdays in [epoch, day) for a day number `x` (days since MONDAY): five per full week, plus at most five of the rest. */
 const weekdaysBefore = (x: string) => `(5 * ((${x}) / 7) + least((${x}) % 7, 5))`;
 
+/** A date array literal of the calendar's days (generated from the package's data, never from input). */
+const dateArray = (dates: readonly string[]) => `'{${dates.join(',')}}'::date[]`;
+
+/** SQL: how many of `dates` fall strictly after `start` and strictly before `end`. */
+const daysWithin = (dates: readonly string[], start: string, end: string) =>
+  `(SELECT count(*) FROM unnest(${dateArray(dates)}) AS calendar_day(calendar_date) WHERE calendar_day.calendar_date > (${start}) AND calendar_day.calendar_date < (${end}))::int`;
+
 /**
  * SQL: the number of working days strictly after `start` and strictly before
- * `end` (both date expressions); zero or less when `end` is not after `start`.
- * Publishing on `end` is late exactly when this reaches 7 (the 7th working day
- * after `start` has passed before `end`).
+ * `end` (both date expressions); zero or less when `end` is not after `start`:
+ * the weekdays between, less the public holidays on weekdays, plus the
+ * make-up working days. Publishing on `end` is late exactly when this reaches
+ * 7 (the 7th working day after `start` has passed before `end`).
  */
 export function workingDaysBetweenSql(start: string, end: string): string {
-  return `(${weekdaysBefore(`(${end}) - ${MONDAY}`)} - ${weekdaysBefore(`(${start}) + 1 - ${MONDAY}`)})`;
+  return `(${weekdaysBefore(`(${end}) - ${MONDAY}`)} - ${weekdaysBefore(`(${start}) + 1 - ${MONDAY}`)}` +
+    ` - ${daysWithin(WEEKDAY_HOLIDAYS, start, end)} + ${daysWithin(MAKE_UP_WORKING_DAYS, start, end)})`;
+}
+
+/**
+ * SQL: how many working days past the deadline a decision of `start`
+ * published (or still unpublished) on `end` is: 1 up to the first working day
+ * after the deadline, 2 up to the second, …; 0 or less when on time.
+ */
+export function workingDaysLateSql(start: string, end: string): string {
+  return `(${workingDaysBetweenSql(start, end)} - ${PUBLICATION_WORKING_DAYS - 1})`;
 }
 
 const TABLE = /^[a-z_][a-z0-9_]*$/;

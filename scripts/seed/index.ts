@@ -176,8 +176,8 @@ async function dropSecondaryIndexes(db: Database): Promise<() => Promise<void>> 
   };
 }
 
-/** Tables a migration fills itself (the credit office's measures catalogue, version 1): not seeded data. */
-const MIGRATION_FILLED_TABLES = ['schema_migrations', 'catalogue_version', 'measure'];
+/** Tables a migration fills itself (the credit office's measures catalogue, the default sampling ratios): not seeded data. */
+const MIGRATION_FILLED_TABLES = ['schema_migrations', 'catalogue_version', 'measure', 'sampling_ratio'];
 
 async function tablesWithRows(db: Database): Promise<string[]> {
   const tables = await db.query<{ table_name: string }>(

@@ -25,6 +25,10 @@ import { auditRoutes } from './audit-routes';
 import { auditResolvers } from './audit-resolvers';
 import { reportResolvers } from './reports';
 import { identitySigningKey } from '../../lib/config';
+import { notificationResolvers } from './notifications';
+import { rectificationResolvers } from './rectification';
+import { scheduleJobs } from './jobs';
+import { publicReportResolvers } from './public-reports';
 
 type Context = SubgraphContext<CreditLoaders>;
 
@@ -135,7 +139,9 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
     const signingKey = identitySigningKey();
     await internalRoutes({ signingKey })(app, db);
     await auditRoutes({ signingKey })(app, db);
+    // Breaches of overdue commitments, overdue rectifications (jobs.ts).
+    scheduleJobs(app, db);
   },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
-  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, disclosureResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers),
+  resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, disclosureResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers, notificationResolvers, rectificationResolvers, publicReportResolvers),
 };

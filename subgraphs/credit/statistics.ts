@@ -13,6 +13,8 @@ import type { Queryable } from '../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import { requirePeriod, type Period } from '../../lib/period';
 import { todayInChina } from '../../lib/clock';
+import { badUserInput } from '../../lib/errors';
+import { addDays, addMonths, departmentsBelowThreshold, feedbackDue, feedbackLate, NOTICE_ON_TIME_THRESHOLD } from './policy';
 import { DEPARTMENTS, type Department, type Scenario } from './vocabulary';
 
 type Verdict = 'CLEAR' | 'INCENTIVE' | 'RESTRICTED' | 'PROHIBITED' | 'INCONCLUSIVE';
@@ -113,11 +115,97 @@ export async function creditStatistics(q: Queryable, period: Period, today: stri
   };
 }
 
+// ---------------------------------------------------------------- per implementing department (甘州 五(六), 六; 柴桑 (二十二))
+
+export interface ImplementationStatistics {
+  department: Department;
+  /** Measures of joint cases opened in the period pushed to the department. */
+  measuresReceived: number;
+  /** Of those, reported APPLIED by it. */
+  measuresApplied: number;
+  /** Of those, reported on (any action). */
+  measuresFedBack: number;
+  /** Reported on by the deadline. */
+  measuresOnTime: number;
+  /** Reported after the deadline, or not yet and the deadline has passed (policy feedbackLate). */
+  measuresLate: number;
+  /** Not reported on yet (the feedback gap). */
+  measuresAwaiting: number;
+  /** Reported on, or past the deadline (policy feedbackDue). */
+  measuresDue: number;
+  /** measuresOnTime / measuresDue; null when none is due. */
+  onTimeRate: number | null;
+}
+
+/**
+ * Per implementing department (every department, fixed order), what the
+ * joint cases opened in the period pushed to it and how it fed back. One
+ * statement: a row per pushed measure, counted by the policy's lateness.
+ */
+export async function implementationStatistics(q: Queryable, period: Period, today: string): Promise<ImplementationStatistics[]> {
+  const rows = await q.query<{ department: Department; deadline: string; reportedOn: string | null; applied: boolean }>(
+    `SELECT a.department, a.deadline::text AS deadline,
+            (SELECT min((f.submitted_at AT TIME ZONE 'Asia/Shanghai')::date)::text FROM feedback f
+              WHERE f.joint_case_id = a.joint_case_id AND f.reporting_department = a.department AND f.measure_code = m.code) AS "reportedOn",
+            EXISTS (SELECT 1 FROM feedback f WHERE f.joint_case_id = a.joint_case_id AND f.reporting_department = a.department
+                                              AND f.measure_code = m.code AND f.action = 'APPLIED') AS applied
+       FROM joint_case_assignment a
+       JOIN joint_case c ON c.id = a.joint_case_id
+      CROSS JOIN LATERAL unnest(a.measure_codes) AS m(code)
+      WHERE ${inPeriod('c.created_at')}`,
+    [period.from, period.to],
+  );
+  return DEPARTMENTS.map((department) => {
+    const mine = rows.filter((row) => row.department === department);
+    const onTime = mine.filter((row) => row.reportedOn !== null && row.reportedOn <= row.deadline).length;
+    const due = mine.filter((row) => feedbackDue(row.deadline, row.reportedOn, today)).length;
+    return {
+      department,
+      measuresReceived: mine.length,
+      measuresApplied: mine.filter((row) => row.applied).length,
+      measuresFedBack: mine.filter((row) => row.reportedOn !== null).length,
+      measuresOnTime: onTime,
+      measuresLate: mine.filter((row) => feedbackLate(row.deadline, row.reportedOn, today)).length,
+      measuresAwaiting: mine.filter((row) => row.reportedOn === null).length,
+      measuresDue: due,
+      onTimeRate: due > 0 ? onTime / due : null,
+    };
+  });
+}
+
+/** A month written YYYY-MM, as its first and last day. */
+function monthPeriod(month: string): Period {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!match) throw badUserInput(`'month' must be YYYY-MM, got '${month}'`, { field: 'month', reason: 'MONTH', input: month });
+  const from = `${month}-01`;
+  return { from, to: addDays(addMonths(from, 1), -1) };
+}
+
+/**
+ * The month's notice (通报): the implementing departments whose measures of
+ * the month's joint cases were fed back on time less than `threshold` of the
+ * time (default the policy's NOTICE_ON_TIME_THRESHOLD), worst first.
+ */
+export async function implementationNotice(q: Queryable, month: string, threshold: number | null | undefined, today: string) {
+  const period = monthPeriod(month);
+  const limit = threshold ?? NOTICE_ON_TIME_THRESHOLD;
+  if (!(Number.isFinite(limit) && limit > 0 && limit <= 1)) throw badUserInput(`'threshold' is a share more than 0 and at most 1, got ${limit}`, { field: 'threshold', reason: 'THRESHOLD' });
+  const rows = await implementationStatistics(q, period, today);
+  const below = departmentsBelowThreshold(rows, limit).sort((a, b) => (a.onTimeRate ?? 0) - (b.onTimeRate ?? 0));
+  return { month, ...period, threshold: limit, issuedOn: today, departments: below, all: rows };
+}
+
 type Context = SubgraphContext<unknown>;
 
 export const statisticsResolvers: ResolverMap = {
   Query: {
     creditStatistics: (_root: unknown, args: { from: string; to: string }, context: Context) =>
       creditStatistics(context.db, requirePeriod(args.from, args.to), todayInChina()),
+    implementationStatistics: async (_root: unknown, args: { from: string; to: string }, context: Context) => {
+      const period = requirePeriod(args.from, args.to);
+      return { ...period, byDepartment: await implementationStatistics(context.db, period, todayInChina()) };
+    },
+    implementationNotice: (_root: unknown, args: { month: string; threshold?: number | null }, context: Context) =>
+      implementationNotice(context.db, args.month, args.threshold, todayInChina()),
   },
 };

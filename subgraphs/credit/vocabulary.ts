@@ -42,20 +42,7 @@ export interface RecordRef {
   recordId: string;
 }
 
-/**
- * How the measures catalogue names each department among a measure's
- * implementing departments (implementing_departments: '市场监管', '税务', ...),
- * and '认定部门', the department that made the determination. A department
- * implements a check's measure when the catalogue names it, or names the
- * determining department and the measure's trigger is its record.
- */
-export const IMPLEMENTER_NAMES: Readonly<Record<Department, string>> = {
-  MARKET: '市场监管',
-  TAX: '税务',
-  COURTS: '法院',
-  ENVIRONMENT: '生态环境',
-  CREDIT_OFFICE: '信用办',
-};
-export const DETERMINING_DEPARTMENT = '认定部门';
+// How the catalogue names the departments among a measure's implementing departments is credit policy (policy/joint-cases.ts).
+export { DETERMINING_DEPARTMENT, IMPLEMENTER_NAMES } from './policy/joint-cases';
 
 export const recordKey = (ref: RecordRef): string => `${ref.department}:${ref.recordId}`;

@@ -3,7 +3,7 @@ import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
 import { migrationsDirOf } from '../../lib/migrate';
 import { departmentProfileResolvers } from '../../lib/profile-resolvers';
 import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
-import { doublePublicityResolver } from '../../lib/double-publicity';
+import { doublePublicityResolver, latePublicationsResolver } from '../../lib/double-publicity';
 import { createEnvironmentLoaders, type EnvironmentLoaders } from './store';
 
 type Context = SubgraphContext<EnvironmentLoaders>;
@@ -33,6 +33,7 @@ export const environmentSubgraph: SubgraphDefinition<EnvironmentLoaders> = {
     Query: {
       environmentPublicationTimeliness: publicationTimelinessResolver({ penalties: 'environmental_penalty' }),
       environmentDoublePublicity: doublePublicityResolver({ PENALTY: 'environmental_penalty' }),
+      environmentLatePublications: latePublicationsResolver({ PENALTY: 'environmental_penalty' }),
     },
     EnvironmentProfile: {
       ...profile.EnvironmentProfile,

@@ -6,7 +6,7 @@ import { publicationTimelinessResolver } from '../../lib/publication-timeliness'
 import { personFor } from '../../lib/personal-data';
 import { createMarketLoaders, type MarketLoaders } from './store';
 import { searchResolvers } from './search';
-import { doublePublicityResolver } from '../../lib/double-publicity';
+import { doublePublicityResolver, latePublicationsResolver } from '../../lib/double-publicity';
 
 type Context = SubgraphContext<MarketLoaders>;
 
@@ -42,6 +42,7 @@ export const marketSubgraph: SubgraphDefinition<MarketLoaders> = {
     Query: {
       ...searchResolvers.Query,
       marketDoublePublicity: doublePublicityResolver({ LICENCE: 'administrative_licence', PENALTY: 'administrative_penalty' }),
+      marketLatePublications: latePublicationsResolver({ LICENCE: 'administrative_licence', PENALTY: 'administrative_penalty' }),
       marketPublicationTimeliness: publicationTimelinessResolver({ licences: 'administrative_licence', penalties: 'administrative_penalty' }),
     },
     Subject: {

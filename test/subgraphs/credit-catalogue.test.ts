@@ -52,6 +52,8 @@ describe('measures catalogue', () => {
   let v1: CatalogueView;
   /** The version migration 008 adds: version 1 and the responsible persons' honours measure. */
   let v2: CatalogueView;
+  /** The latest version a new database has: 3, migration 017. */
+  let latest: CatalogueView;
 
   const read = async (variables: Record<string, unknown> = {}): Promise<CatalogueView> => {
     const result = await subgraph.graphql(CATALOGUE, variables);
@@ -68,7 +70,8 @@ describe('measures catalogue', () => {
   beforeAll(async () => {
     subgraph = await startSubgraph(creditSubgraph);
     v1 = await read({ version: 1 });
-    v2 = await read();
+    v2 = await read({ version: 2 });
+    latest = await read();
   });
   afterAll(() => subgraph?.close());
 
@@ -82,6 +85,18 @@ describe('measures catalogue', () => {
       for (const measure of v1.measures) expect(v2.measures.find((m) => m.code === measure.code)).toEqual(measure);
     });
 
+    it('is followed by version 3 (migration 017): an overdue rectification (RECTIFICATION_OVERDUE, the credit office\'s) applies the key-attention measures', () => {
+      expect(latest.version).toBe(3);
+      expect(sortedCodes(latest.measures)).toEqual(sortedCodes(v2.measures));
+      const keyAttention = latest.measures.filter((m) => m.triggers.includes('ABNORMAL_OPERATIONS'));
+      expect(keyAttention.length).toBeGreaterThan(0);
+      for (const measure of keyAttention) {
+        expect(measure.triggers).toContain('RECTIFICATION_OVERDUE');
+        expect(measure.initiatingDepartments).toContain('CREDIT_OFFICE');
+      }
+      for (const measure of latest.measures.filter((m) => !m.triggers.includes('ABNORMAL_OPERATIONS'))) expect(v2.measures.find((m) => m.code === measure.code)).toEqual(measure);
+    });
+
     it('is version 1, ordered by code', () => {
       expect(v1.version).toBe(1);
       expect(new Date(v1.publishedAt).toISOString()).toBe(v1.publishedAt);
@@ -92,7 +107,7 @@ describe('measures catalogue', () => {
 
     it('covers every trigger of the vocabulary and every scenario', () => {
       // Listed when missing, so a failure names them.
-      expect(TRIGGER_NAMES.filter((trigger) => !v1.measures.some((m) => m.triggers.includes(trigger)))).toEqual([]);
+      expect(TRIGGER_NAMES.filter((trigger) => !latest.measures.some((m) => m.triggers.includes(trigger)))).toEqual([]);
       for (const scenario of SCENARIOS) {
         // Every scenario has punishments and incentives.
         expect(v1.measures.some((m) => m.scenarios.includes(scenario) && m.kind === 'PUNISHMENT')).toBe(true);
@@ -302,9 +317,9 @@ describe('measures catalogue', () => {
       await refused(valid(), /note is empty/, '  ');
     });
 
-    it('publishes version 2 as the latest while version 1 stays readable unchanged', async () => {
-      // Warm the in-process cache of the latest version first: it must not hide version 3.
-      expect((await catalogueVersion(subgraph.db)).version).toBe(2);
+    it('publishes version 4 as the latest while version 1 stays readable unchanged', async () => {
+      // Warm the in-process cache of the latest version first (3, migration 017): it must not hide version 4.
+      expect((await catalogueVersion(subgraph.db)).version).toBe(3);
 
       const measures = valid().filter((m) => m.code !== 'P_INDUSTRY_DISCIPLINE');
       measures.push({
@@ -327,7 +342,7 @@ describe('measures catalogue', () => {
       const result = await subgraph.graphql(PUBLISH, { input: { note: '新增安全生产许可限制；行业惩戒移出', measures } });
       expect(result.errors).toBeUndefined();
       const v3: CatalogueView = result.data.publishMeasureCatalogue;
-      expect(v3.version).toBe(3);
+      expect(v3.version).toBe(4);
       expect(Date.parse(v3.publishedAt)).toBeGreaterThanOrEqual(Date.parse(v1.publishedAt));
       expect(sortedCodes(v3.measures)).toEqual(sortedCodes(measures).sort());
       expect(v3.measures.find((m) => m.code === 'P_WORK_SAFETY_PERMIT_SUSPENSION')).toEqual(
@@ -339,11 +354,11 @@ describe('measures catalogue', () => {
       );
 
       expect(await read()).toEqual(v3);
-      expect((await catalogueVersion(subgraph.db)).version).toBe(3);
+      expect((await catalogueVersion(subgraph.db)).version).toBe(4);
       // A check decided with version 1 is explained with version 1 as it was.
       expect(await read({ version: 1 })).toEqual(v1);
       expect((await catalogueVersion(subgraph.db, 1)).measures.map((m) => m.code)).toContain('P_INDUSTRY_DISCIPLINE');
-      expect(await counts()).toEqual({ versions: 3, measures: v1.measures.length + v2.measures.length + measures.length });
+      expect(await counts()).toEqual({ versions: 4, measures: v1.measures.length + v2.measures.length + latest.measures.length + measures.length });
     });
 
     it('numbers publications made at the same time one after another', async () => {

@@ -84,6 +84,22 @@ export function lastMonths(today: string, count = 6): { label: string; from: str
   });
 }
 
+interface NoticeRow { department: string; measuresReceived: number; measuresDue: number; measuresOnTime: number; measuresLate: number; onTimeRate: number | null }
+interface Notice { month: string; threshold: number; departments: NoticeRow[] }
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
+/** The month's notice (通报) of the implementing departments below the on-time threshold (implementationNotice). */
+function noticeTable(locale: Locale, notice: Notice): Html {
+  const intro = html`<p>${t(locale, 'noticeIntro').replace('{month}', notice.month).replace('{threshold}', percent(notice.threshold))}</p>`;
+  if (notice.departments.length === 0) return html`${intro}<p class="empty">${t(locale, 'noticeNone')}</p>`;
+  return html`${intro}<table class="results"><caption class="visually-hidden">${t(locale, 'noticeSection')}</caption><thead><tr>
+    <th scope="col">${t(locale, 'department')}</th><th scope="col">${t(locale, 'measuresReceived')}</th><th scope="col">${t(locale, 'measuresDue')}</th>
+    <th scope="col">${t(locale, 'measuresOnTime')}</th><th scope="col">${t(locale, 'measuresLate')}</th><th scope="col">${t(locale, 'onTimeRate')}</th></tr></thead>
+    <tbody>${notice.departments.map((d) => html`<tr class="overdue"><td>${departmentName(d.department, locale)}</td><td>${String(d.measuresReceived)}</td><td>${String(d.measuresDue)}</td>
+      <td>${String(d.measuresOnTime)}</td><td>${String(d.measuresLate)}</td><td><strong class="flag">${d.onTimeRate === null ? '—' : percent(d.onTimeRate)}</strong></td></tr>`)}</tbody></table>`;
+}
+
 interface MonthFigures { checksTotal: number; hits: number; byDepartment: { department: string; measuresApplied: number; measuresFedBack: number }[] }
 interface Timeliness { penalties: { publishedLate: number }; licences: { publishedLate: number } | null }
 interface DepartmentFigures { department: string; measuresApplied: number; measuresFedBack: number; objectionsOverdue: number }
@@ -98,14 +114,20 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
     ${months.map((m, i) => `p${i}: marketPublicationTimeliness(from: "${m.from}", to: "${m.to}") { penalties { publishedLate } licences { publishedLate } }`).join('\n')}
   }`;
   // Separate requests: a role that may not read one part still gets the others.
-  const [objections, figures] = await Promise.all([
+  const [objections, figures, feedbackNotice] = await Promise.all([
     ctx.graph<{ overdue: { nodes: ObjectionRow[] }; open: { nodes: ObjectionRow[] } }>(
       `query Objections { overdue: objections(status: OPEN, overdue: true, first: 50) { ${objectionFields} } open: objections(status: OPEN, first: 50) { ${objectionFields} } }`,
       {},
       credential,
     ),
     ctx.graph<Record<string, unknown>>(statistics, {}, credential),
+    ctx.graph<{ implementationNotice: Notice }>(
+      'query Notice($month: String!) { implementationNotice(month: $month) { month threshold departments { department measuresReceived measuresDue measuresOnTime measuresLate onTimeRate } } }',
+      { month: months[months.length - 1]!.label },
+      credential,
+    ),
   ]);
+  const noticeHtml = feedbackNotice.data ? noticeTable(locale, feedbackNotice.data.implementationNotice) : sectionError(locale, feedbackNotice);
   const objectionsHtml = objections.data
     ? html`<h3>${t(locale, 'objectionsOverdue')}</h3>${objectionTable(locale, objections.data.overdue.nodes, t(locale, 'objectionsOverdue'))}
         <h3>${t(locale, 'objectionsOpen')}</h3>${objectionTable(locale, objections.data.open.nodes, t(locale, 'objectionsOpen'))}`
@@ -146,6 +168,7 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
   }
   return consolePage(ctx, t(locale, 'dashboardTitle'), html`${logoutForm(locale)}
     <section aria-labelledby="objections"><h2 id="objections">${t(locale, 'objectionsSection')}</h2>${objectionsHtml}</section>
+    <section aria-labelledby="notice"><h2 id="notice">${t(locale, 'noticeSection')}</h2>${noticeHtml}</section>
     <section aria-labelledby="statistics"><h2 id="statistics">${t(locale, 'statistics')}</h2>${charts}</section>`);
 }
 

@@ -47,6 +47,7 @@ export const LIST_RULES: readonly ListRule[] = [
   { kind: 'BLACK', department: 'ENVIRONMENT', table: 'environmental_penalty', trigger: 'SERIOUS_PENALTY', runs: 'a published serious penalty, for its publication period' },
   { kind: 'BLACK', department: 'ENVIRONMENT', table: 'environmental_credit_rating', trigger: 'ENVIRONMENTAL_RATING_BLACK', runs: 'a BLACK rating, until the next rating' },
   { kind: 'BLACK', department: 'CREDIT_OFFICE', table: 'credit_commitment', trigger: 'COMMITMENT_BREACH', runs: `a breached commitment, ${COMMITMENT_BREACH_LIST_YEARS} years from the breach` },
+  { kind: 'KEY_ATTENTION', department: 'CREDIT_OFFICE', table: 'rectification_order', trigger: 'RECTIFICATION_OVERDUE', runs: 'a rectification order open after its deadline, from the day after it until the subject rectifies' },
   { kind: 'KEY_ATTENTION', department: 'MARKET', table: 'abnormal_operations_entry', trigger: 'ABNORMAL_OPERATIONS', runs: 'from listing until removed' },
   { kind: 'KEY_ATTENTION', department: 'TAX', table: 'tax_arrears_notice', trigger: 'TAX_ARREARS', runs: 'from the notice until its last tax is paid' },
   { kind: 'KEY_ATTENTION', department: 'ENVIRONMENT', table: 'environmental_credit_rating', trigger: 'ENVIRONMENTAL_RATING_RED', runs: 'a RED rating, until the next rating' },

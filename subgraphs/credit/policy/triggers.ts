@@ -43,6 +43,12 @@ export const TRIGGERS = {
   ENVIRONMENTAL_RATING_BLACK: { departments: ['ENVIRONMENT'], polarity: 'ADVERSE', description: 'Latest environmental credit rating BLACK (serious dishonesty)' },
   ENVIRONMENTAL_RATING_RED: { departments: ['ENVIRONMENT'], polarity: 'ADVERSE', description: 'Latest environmental credit rating RED (bad)' },
   COMMITMENT_BREACH: { departments: ['CREDIT_OFFICE'], polarity: 'ADVERSE', description: 'Breached a credit commitment (信用承诺) made to obtain a service' },
+  // 凌源 三(五): a subject that does not rectify by the determining department's deadline is put under key attention.
+  RECTIFICATION_OVERDUE: {
+    departments: ['CREDIT_OFFICE'],
+    polarity: 'ADVERSE',
+    description: 'Did not rectify by the deadline of a rectification order (逾期未整改); the credit office lists it for key attention until it rectifies',
+  },
   REPRESENTS_BLACKLISTED_ENTITY: {
     departments: ['CREDIT_OFFICE'],
     polarity: 'ADVERSE',

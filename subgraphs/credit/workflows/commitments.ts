@@ -8,7 +8,14 @@
  * repair of the record or an upheld objection to it, and the check follows
  * the entry (checks/decide.ts).
  *
- *   KEPT → BREACHED   (once: a second breach report is refused)
+ * A commitment carries the application it was made for and the deadline by
+ * which it is fulfilled; one that obtained 容缺受理 (the credit check that
+ * applied I_ACCEPT_WITH_MISSING_DOCUMENTS to the subject) and is not fulfilled
+ * by its deadline is breached by the scheduled job (policy/commitments.ts,
+ * jobs.ts). Commitments are public (信用承诺公示: commitmentPublicity).
+ *
+ *   KEPT → FULFILLED   (the department confirms it was fulfilled)
+ *   KEPT → BREACHED    (reported, or by the job after the deadline; once)
  */
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
@@ -23,7 +30,10 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
-import { commitmentBreachPeriod } from '../policy';
+import { automaticBreachDate, breachedByDeadline, commitmentBreachPeriod, MISSING_DOCUMENTS_MEASURE } from '../policy';
+import { personalTextFor } from '../../../lib/personal-data';
+import { notify } from '../notifications';
+import { parseCheckId } from './feedback';
 import {
   createOnce,
   isoTimestamp,
@@ -34,10 +44,14 @@ import {
   requireDate,
   requireDepartment,
   requireIdempotencyKey,
+  requirePageSize,
   requireText,
+  optionalText,
+  encodeIdCursor,
+  decodeIdCursor,
 } from './common';
 
-export type CommitmentStatus = 'KEPT' | 'BREACHED';
+export type CommitmentStatus = 'KEPT' | 'FULFILLED' | 'BREACHED';
 
 export interface Commitment {
   id: string;
@@ -52,6 +66,17 @@ export interface Commitment {
   breachNote: string | null;
   /** The department the commitment was made to. */
   madeTo: Department;
+  /** The application (licence application number, …) it was made for. */
+  application: string | null;
+  /** The last day to fulfil it. */
+  deadline: string | null;
+  /** The credit check whose 容缺受理 it obtained; null: it obtained none. */
+  checkId: string | null;
+  obtainedMissingDocuments: boolean;
+  fulfilledOn: string | null;
+  fulfilmentNote: string | null;
+  /** Breached by the scheduled job after the deadline, rather than reported. */
+  breachAutomatic: boolean;
 }
 
 export interface RecordCommitmentInput {
@@ -61,6 +86,9 @@ export interface RecordCommitmentInput {
   scenario: string;
   content: string;
   madeOn?: string | null;
+  application?: string | null;
+  deadline?: string | null;
+  checkId?: string | null;
   idempotencyKey: string;
 }
 
@@ -69,11 +97,38 @@ export const commitmentRecordId = (id: string) => `credit_commitment/${id}`;
 
 const COMMITMENT_FIELDS = `credit_commitment.id::text AS id, subject_code AS "subjectCode", scenario, content, made_on::text AS "madeOn",
   ${isoTimestamp('recorded_at')} AS "recordedAt", status, breached_on::text AS "breachedOn", breach_department AS "breachReportedBy",
-  breach_note AS "breachNote", COALESCE(made_to, 'CREDIT_OFFICE') AS "madeTo"`;
+  breach_note AS "breachNote", COALESCE(made_to, 'CREDIT_OFFICE') AS "madeTo", application, deadline::text AS deadline,
+  check_id::text AS "checkId", check_id IS NOT NULL AS "obtainedMissingDocuments", fulfilled_on::text AS "fulfilledOn",
+  fulfilment_note AS "fulfilmentNote", breach_automatic AS "breachAutomatic"`;
 
 export async function readCommitment(q: Queryable, id: string): Promise<Commitment | null> {
   const [row] = await q.query<Commitment>(`SELECT ${COMMITMENT_FIELDS} FROM credit_commitment WHERE id = $1::bigint`, [id]);
   return row ?? null;
+}
+
+const refuseCheck = (checkId: string): never => {
+  throw refuse('NOT_FOUND', `no credit check with id '${checkId}'`, { field: 'checkId' });
+};
+
+/**
+ * A commitment that obtained 容缺受理 names the check that granted it: a
+ * check of this subject that applied I_ACCEPT_WITH_MISSING_DOCUMENTS (not a
+ * check of someone else, nor one that granted nothing), with a deadline.
+ */
+async function requireMissingDocumentsGranted(q: Queryable, checkId: string, subjectCode: string, deadline: string | null): Promise<void> {
+  if (!deadline) throw refuse('INVALID_INPUT', `a commitment that obtained 容缺受理 (checkId) needs the 'deadline' by which the missing documents are supplied`, { field: 'deadline' });
+  const [check] = await q.query<{ subject_code: string; granted: boolean }>(
+    `SELECT c.subject_code, EXISTS (SELECT 1 FROM applied_measure m WHERE m.check_id = c.check_id AND m.measure_code = $2 AND NOT m.suspended) AS granted
+       FROM credit_check c WHERE c.check_id = $1::uuid`,
+    [checkId, MISSING_DOCUMENTS_MEASURE],
+  );
+  if (!check) refuseCheck(checkId);
+  if (check!.subject_code !== subjectCode) {
+    throw refuse('RECORD_MISMATCH', `credit check ${checkId} is not a check of subject ${subjectCode}`, { field: 'checkId' });
+  }
+  if (!check!.granted) {
+    throw refuse('MEASURE_NOT_APPLIED', `credit check ${checkId} did not grant 容缺受理 (${MISSING_DOCUMENTS_MEASURE}): the commitment obtained none`, { field: 'checkId' });
+  }
 }
 
 /** Records a commitment (idempotent per key), made on `madeOn` or today. */
@@ -95,7 +150,14 @@ export async function recordCommitment(
     content: requireText('content', input.content),
     madeOn,
     madeTo: input.department ? requireDepartment(input.department) : (callerDepartment(caller) ?? 'CREDIT_OFFICE'),
+    application: optionalText('application', input.application, 200),
+    deadline: input.deadline ? requireDate('deadline', input.deadline) : null,
+    checkId: input.checkId ? parseCheckId(input.checkId) ?? refuseCheck(input.checkId) : null,
   };
+  if (payload.deadline && payload.deadline < (madeOn ?? today)) {
+    throw refuse('INVALID_INPUT', `'deadline' ${payload.deadline} is before the commitment was made (${madeOn ?? today})`, { field: 'deadline' });
+  }
+  if (payload.checkId) await requireMissingDocumentsGranted(db, payload.checkId, payload.subjectCode, payload.deadline);
   // A department records the commitments made to it; the credit office any.
   requireActsFor(caller, payload.madeTo, 'recordCommitment');
   // A department records commitments of subjects it deals with: its breach report black-lists, so a
@@ -117,9 +179,11 @@ export async function recordCommitment(
     read: readCommitment,
     async create(tx, requestFingerprint) {
       const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, made_to, client_id)
-         VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id::text AS id`,
-        [key, requestFingerprint, payload.subjectCode, payload.scenario, payload.content, madeOn ?? today, payload.madeTo, client],
+        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, made_to, client_id,
+                                        application, deadline, check_id)
+         VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10::date, $11::uuid) RETURNING id::text AS id`,
+        [key, requestFingerprint, payload.subjectCode, payload.scenario, payload.content, madeOn ?? today, payload.madeTo, client,
+         payload.application, payload.deadline, payload.checkId],
       );
       return row!.id;
     },
@@ -149,29 +213,126 @@ export async function reportCommitmentBreach(db: Database, input: ReportBreachIn
   const note = requireText('note', input.note);
   const today = todayInChina();
   await db.transaction(async (tx) => {
-    const [updated] = await tx.query<{ subject_code: string }>(
-      `UPDATE credit_commitment SET status = 'BREACHED', breached_on = $2::date, breach_department = $3, breach_note = $4
-        WHERE id = $1::bigint AND status = 'KEPT'
-        RETURNING subject_code`,
-      [id, today, department, note],
-    );
-    if (!updated) {
+    if (!(await breachCommitment(tx, id, { on: today, department, note, automatic: false }))) {
       const current = await readCommitment(tx, id);
       if (!current) throw notFound('credit commitment', input.id);
-      throw refuse('INVALID_TRANSITION', `credit commitment ${id} was already reported breached on ${current.breachedOn}`, {
-        status: current.status,
-      });
+      throw refuse('INVALID_TRANSITION', current.status === 'FULFILLED'
+        ? `credit commitment ${id} was fulfilled on ${current.fulfilledOn}`
+        : `credit commitment ${id} was already reported breached on ${current.breachedOn}`, { status: current.status });
     }
-    const period = commitmentBreachPeriod(today);
-    await tx.query(
-      `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since, until)
-       VALUES ($1, 'BLACK', $2, 'CREDIT_OFFICE', $3, $4::date, $5::date)
-       ON CONFLICT (kind, department, source_record) DO NOTHING`,
-      [updated.subject_code, `违反信用承诺（breach of a credit commitment）: ${note}`, commitmentRecordId(id), period.since, period.until],
-    );
   });
   return (await readCommitment(db, id))!;
 }
+
+/**
+ * Breaches a kept commitment on `on` and puts its subject on the black list
+ * from that day (a CREDIT_OFFICE entry on `credit_commitment/<id>`, for the
+ * list rule's period), in the caller's transaction. Returns the subject's
+ * code, or null when the commitment is not kept (breached or fulfilled).
+ */
+export async function breachCommitment(
+  tx: Queryable,
+  id: string,
+  breach: { on: string; department: Department; note: string; automatic: boolean },
+): Promise<string | null> {
+  const [updated] = await tx.query<{ subject_code: string }>(
+    `UPDATE credit_commitment SET status = 'BREACHED', breached_on = $2::date, breach_department = $3, breach_note = $4, breach_automatic = $5
+      WHERE id = $1::bigint AND status = 'KEPT'
+      RETURNING subject_code`,
+    [id, breach.on, breach.department, breach.note, breach.automatic],
+  );
+  if (!updated) return null;
+  const period = commitmentBreachPeriod(breach.on);
+  await tx.query(
+    `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since, until)
+     VALUES ($1, 'BLACK', $2, 'CREDIT_OFFICE', $3, $4::date, $5::date)
+     ON CONFLICT (kind, department, source_record) DO NOTHING`,
+    [updated.subject_code, `违反信用承诺（breach of a credit commitment）: ${breach.note}`, commitmentRecordId(id), period.since, period.until],
+  );
+  return updated.subject_code;
+}
+
+/**
+ * The scheduled job's part for commitments: every kept commitment that
+ * obtained 容缺受理 and was not fulfilled by its deadline is breached on the
+ * day after the deadline (policy/commitments.ts), the department it was made
+ * to is told in its queue. Each in its own transaction, skipping rows another
+ * instance is breaching. Returns the subjects whose black-list entry began.
+ */
+export async function breachOverdueCommitments(db: Database, today: string): Promise<string[]> {
+  // The kept commitments that obtained 容缺受理 (a partial index); the policy decides which are breached today.
+  const kept = await db.query<{ id: string; status: string; deadline: string; made_to: Department }>(
+    `SELECT id::text AS id, status, deadline::text AS deadline, COALESCE(made_to, 'CREDIT_OFFICE') AS made_to FROM credit_commitment
+      WHERE status = 'KEPT' AND check_id IS NOT NULL ORDER BY id`,
+  );
+  const due = kept.filter((c) => breachedByDeadline({ status: c.status, deadline: c.deadline, obtainedMissingDocuments: true }, today));
+  const changed: string[] = [];
+  for (const commitment of due) {
+    const code = await db.transaction(async (tx) => {
+      const [locked] = await tx.query(`SELECT 1 FROM credit_commitment WHERE id = $1::bigint AND status = 'KEPT' FOR UPDATE SKIP LOCKED`, [commitment.id]);
+      if (!locked) return null;
+      const on = automaticBreachDate(commitment.deadline);
+      const subject = await breachCommitment(tx, commitment.id, {
+        on,
+        department: commitment.made_to,
+        note: `逾期未履行承诺：容缺受理所缺材料未在 ${commitment.deadline} 前补齐（not fulfilled by its deadline）`,
+        automatic: true,
+      });
+      if (subject) {
+        await notify(tx, commitment.made_to, 'COMMITMENT_BREACHED', commitmentRecordId(commitment.id),
+          `信用承诺 ${commitment.id} 逾期未履行，已于 ${on} 列入失信名单（${subject}）`);
+      }
+      return subject;
+    });
+    if (code) changed.push(code);
+  }
+  return changed;
+}
+
+/** The department the commitment was made to (or the credit office) confirms it was fulfilled: it can no longer be breached. */
+export async function fulfilCommitment(db: Database, input: { id: string; note: string; fulfilledOn?: string | null }, caller: ForwardedIdentity): Promise<Commitment> {
+  const id = parseRowId(input.id);
+  const commitment = id ? await readCommitment(db, id) : null;
+  if (!commitment) throw notFound('credit commitment', input.id);
+  requireActsFor(caller, commitment.madeTo, 'fulfilCommitment');
+  const note = requireText('note', input.note);
+  const today = todayInChina();
+  const on = input.fulfilledOn ? requireDate('fulfilledOn', input.fulfilledOn) : today;
+  if (on > today) throw refuse('INVALID_INPUT', `'fulfilledOn' ${on} is in the future`, { field: 'fulfilledOn' });
+  if (on < commitment.madeOn) throw refuse('INVALID_INPUT', `'fulfilledOn' ${on} is before the commitment was made (${commitment.madeOn})`, { field: 'fulfilledOn' });
+  const [updated] = await db.query(
+    `UPDATE credit_commitment SET status = 'FULFILLED', fulfilled_on = $2::date, fulfilment_note = $3 WHERE id = $1::bigint AND status = 'KEPT' RETURNING id`,
+    [commitment.id, on, note],
+  );
+  if (!updated) {
+    throw refuse('INVALID_TRANSITION', `credit commitment ${commitment.id} is ${commitment.status.toLowerCase()}${commitment.breachedOn ? ` since ${commitment.breachedOn}` : ''}: only a kept commitment is fulfilled`, { status: commitment.status });
+  }
+  return (await readCommitment(db, commitment.id))!;
+}
+
+/** The public notice of a commitment (信用承诺公示): what was committed, for what, by when, and whether it was kept. */
+const PUBLIC_COMMITMENT_FIELDS = `credit_commitment.id::text AS id, subject_code AS "subjectCode", scenario, application, content,
+  made_on::text AS "madeOn", deadline::text AS deadline, COALESCE(made_to, 'CREDIT_OFFICE') AS "madeTo", status, breached_on::text AS "breachedOn",
+  fulfilled_on::text AS "fulfilledOn"`;
+
+export async function commitmentPublicity(q: Queryable, args: { department?: string | null; first: number; after?: string | null }) {
+  const first = requirePageSize(args.first);
+  const department = args.department ? requireDepartment(args.department) : null;
+  const after = args.after ? decodeIdCursor('commitment', args.after, 'commitmentPublicity') : null;
+  const rows = await q.query<{ id: string }>(
+    `SELECT ${PUBLIC_COMMITMENT_FIELDS} FROM credit_commitment
+      WHERE ($1::text IS NULL OR COALESCE(made_to, 'CREDIT_OFFICE') = $1) AND ($2::bigint IS NULL OR id < $2::bigint)
+      ORDER BY id DESC LIMIT $3`,
+    [department, after, first + 1],
+  );
+  const nodes = rows.slice(0, first);
+  const last = nodes[nodes.length - 1];
+  return { nodes, endCursor: last ? encodeIdCursor('commitment', last.id) : null, hasNextPage: rows.length > first };
+}
+
+const publicCommitmentsOfSubject = perRequest((db) =>
+  rowsBySubject<{ id: string }>(db, `SELECT subject_code, ${PUBLIC_COMMITMENT_FIELDS} FROM credit_commitment WHERE subject_code = ANY($1::text[]) ORDER BY id DESC`),
+);
 
 const commitmentsOfSubject = perRequest((db) =>
   rowsBySubject<Commitment>(
@@ -188,13 +349,21 @@ export const commitmentResolvers: ResolverMap = {
       const id = parseRowId(args.id);
       return id ? readCommitment(context.db, id) : null;
     },
+    commitmentPublicity: (_root: unknown, args: { department?: string | null; first: number; after?: string | null }, context: Context) =>
+      commitmentPublicity(context.db, args),
   },
   Mutation: {
     recordCommitment: (_root: unknown, args: { input: RecordCommitmentInput }, context: Context) =>
       recordCommitment(context.db, args.input, context.caller),
     reportCommitmentBreach: (_root: unknown, args: ReportBreachInput, context: Context) => reportCommitmentBreach(context.db, args, context.caller),
+    fulfilCommitment: (_root: unknown, args: { id: string; note: string; fulfilledOn?: string | null }, context: Context) => fulfilCommitment(context.db, args, context.caller),
   },
   Subject: {
     commitments: (subject: { code: string }, _args: unknown, context: Context) => commitmentsOfSubject(context).load(subject.code),
+    publicCommitments: (subject: { code: string }, _args: unknown, context: Context) => publicCommitmentsOfSubject(context).load(subject.code),
+  },
+  PublicCommitment: {
+    // Public: a natural person's code is masked for callers without `personal`.
+    subjectCode: (commitment: { subjectCode: string }, _args: unknown, context: Context) => personalTextFor(context.caller, commitment.subjectCode),
   },
 };

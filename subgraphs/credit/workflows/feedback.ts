@@ -12,7 +12,10 @@
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { requireSubjectCode } from '../../../lib/errors';
-import { DETERMINING_DEPARTMENT, IMPLEMENTER_NAMES, TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
+import { TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
+import { caseAssignments, feedbackDeadline, feedbackLate, namedImplementers } from '../policy';
+import { todayInChina } from '../../../lib/clock';
+import { notify } from '../notifications';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { callerDepartment, clientScope, forbidden, isCreditOffice, requireActsFor } from '../callers';
 import { boundRecord } from '../records';
@@ -27,6 +30,10 @@ import {
   requireIdempotencyKey,
   requireRecordId,
   requireText,
+  requireDate,
+  requirePageSize,
+  encodeIdCursor,
+  decodeIdCursor,
 } from './common';
 
 // ---------------------------------------------------------------- joint cases
@@ -38,6 +45,9 @@ export interface JointCase {
   trigger: Trigger;
   recordId: string;
   createdAt: string;
+  /** The measures to apply; null for a case opened before cases named them. */
+  measureCodes: string[] | null;
+  catalogueVersion: number | null;
 }
 
 export interface OpenJointCaseInput {
@@ -45,23 +55,40 @@ export interface OpenJointCaseInput {
   initiatingDepartment: string;
   trigger: string;
   recordId: string;
+  /** The measures to apply: the catalogue's for the trigger when omitted; each must be one (MEASURE_NOT_APPLIED). */
+  measureCodes?: string[] | null;
+  /** Feedback deadlines per implementing department; the policy's default for the others. */
+  deadlines?: { department: string; deadline: string }[] | null;
   idempotencyKey: string;
 }
 
 const JOINT_CASE_FIELDS = `joint_case.id::text AS id, subject_code AS "subjectCode", initiating_department AS "initiatingDepartment", trigger,
-  record_id AS "recordId", ${isoTimestamp('created_at')} AS "createdAt"`;
+  record_id AS "recordId", ${isoTimestamp('joint_case.created_at')} AS "createdAt", joint_case.measure_codes AS "measureCodes", joint_case.catalogue_version AS "catalogueVersion"`;
 
 export async function readJointCase(q: Queryable, id: string): Promise<JointCase | null> {
   const [row] = await q.query<JointCase>(`SELECT ${JOINT_CASE_FIELDS} FROM joint_case WHERE id = $1::bigint`, [id]);
   return row ?? null;
 }
 
+/** The catalogue's measures for a trigger (the latest version), with their implementing departments. */
+async function measuresForTrigger(q: Queryable, trigger: Trigger): Promise<{ version: number; measures: { code: string; implementing: string[] }[] }> {
+  const rows = await q.query<{ version: number; code: string; implementing: string[] }>(
+    `SELECT version, code, implementing_departments AS implementing FROM measure
+      WHERE version = (SELECT max(version) FROM catalogue_version) AND $1 = ANY(triggers) ORDER BY code`,
+    [trigger],
+  );
+  return { version: rows[0]?.version ?? 0, measures: rows.map(({ code, implementing }) => ({ code, implementing })) };
+}
+
 /**
  * Opens a joint case for a department's determination (idempotent per key):
  * a record of the subject the department holds (records.ts), in force as the
- * trigger named (RECORD_MISMATCH otherwise).
+ * trigger named (RECORD_MISMATCH otherwise), with the measures to apply
+ * (the catalogue's for the trigger) pushed to their implementing departments
+ * (policy/joint-cases.ts), each with its feedback deadline and a notice in
+ * its queue.
  */
-export async function openJointCase(db: Database, input: OpenJointCaseInput, caller: ForwardedIdentity): Promise<JointCase> {
+export async function openJointCase(db: Database, input: OpenJointCaseInput, caller: ForwardedIdentity, today = todayInChina()): Promise<JointCase> {
   if (!(TRIGGER_NAMES as string[]).includes(input.trigger)) {
     throw refuse('INVALID_INPUT', `unknown trigger '${input.trigger}'`, { field: 'trigger' });
   }
@@ -73,11 +100,35 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput, cal
       field: 'initiatingDepartment',
     });
   }
+  const catalogue = await measuresForTrigger(db, trigger);
+  const known = new Map(catalogue.measures.map((m) => [m.code, m]));
+  const requested = input.measureCodes ? [...new Set(input.measureCodes.map((code) => code.trim()))] : catalogue.measures.map((m) => m.code);
+  const unknown = requested.filter((code) => !known.has(code));
+  if (unknown.length > 0) {
+    throw refuse('MEASURE_NOT_APPLIED', `the catalogue applies no measure ${unknown.join(', ')} for a ${trigger} determination; it applies ${catalogue.measures.map((m) => m.code).join(', ') || 'none'}`, {
+      field: 'measureCodes',
+      measureCodes: catalogue.measures.map((m) => m.code),
+    });
+  }
+  if (requested.length === 0) throw refuse('INVALID_INPUT', `a joint case names at least one measure`, { field: 'measureCodes' });
+  const assignments = caseAssignments(requested.map((code) => known.get(code)!), initiatingDepartment);
+  const deadlines = new Map<Department, string>();
+  for (const given of input.deadlines ?? []) {
+    const department = requireDepartment(given.department);
+    if (!assignments.has(department)) {
+      throw refuse('INVALID_INPUT', `${department} implements none of the case's measures; the case goes to ${[...assignments.keys()].join(', ')}`, { field: 'deadlines' });
+    }
+    const deadline = requireDate('deadline', given.deadline);
+    if (deadline < today) throw refuse('INVALID_INPUT', `the deadline ${deadline} of ${department} is in the past`, { field: 'deadlines' });
+    deadlines.set(department, deadline);
+  }
   const payload = {
     subjectCode: requireSubjectCode(input.subjectCode),
     initiatingDepartment,
     trigger,
     recordId: requireRecordId(input.recordId),
+    measureCodes: [...requested].sort(),
+    deadlines: [...deadlines].sort(([a], [b]) => (a < b ? -1 : 1)),
   };
   const key = requireIdempotencyKey(input.idempotencyKey);
   // The initiating department opens the case for its own determination (or the credit office).
@@ -101,13 +152,92 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput, cal
     read: readJointCase,
     async create(tx, requestFingerprint) {
       const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO joint_case (idempotency_key, request_fingerprint, subject_code, initiating_department, trigger, record_id, client_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,
-        [key, requestFingerprint, payload.subjectCode, payload.initiatingDepartment, payload.trigger, payload.recordId, client],
+        `INSERT INTO joint_case (idempotency_key, request_fingerprint, subject_code, initiating_department, trigger, record_id, client_id, measure_codes, catalogue_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9) RETURNING id::text AS id`,
+        [key, requestFingerprint, payload.subjectCode, payload.initiatingDepartment, payload.trigger, payload.recordId, client, payload.measureCodes, catalogue.version],
       );
-      return row!.id;
+      const id = row!.id;
+      for (const [department, codes] of assignments) {
+        const deadline = deadlines.get(department) ?? feedbackDeadline(today);
+        await tx.query('INSERT INTO joint_case_assignment (joint_case_id, department, measure_codes, deadline) VALUES ($1::bigint, $2, $3::text[], $4::date)', [id, department, codes, deadline]);
+        await notify(tx, department, 'JOINT_CASE_ASSIGNED', `joint_case/${id}`,
+          `联合奖惩案件 ${id}（${payload.subjectCode}，${trigger}）：请于 ${deadline} 前反馈措施 ${codes.join('、')} 的实施情况`);
+      }
+      return id;
     },
   });
+}
+
+export interface JointCaseAssignment {
+  jointCaseId: string;
+  department: Department;
+  measureCodes: string[];
+  deadline: string;
+  /** Measures the department reported on, with the day of its first report on each (China). */
+  fedBack: { measureCode: string; reportedOn: string }[];
+}
+
+/** A case's assignments with the department's feedback on each measure. */
+export async function assignmentsOf(q: Queryable, caseIds: string[]): Promise<JointCaseAssignment[]> {
+  if (caseIds.length === 0) return [];
+  return q.query<JointCaseAssignment>(
+    `SELECT a.joint_case_id::text AS "jointCaseId", a.department, a.measure_codes AS "measureCodes", a.deadline::text AS deadline,
+            COALESCE((SELECT json_agg(json_build_object('measureCode', f.measure_code, 'reportedOn', f.first_on) ORDER BY f.measure_code)
+                        FROM (SELECT measure_code, min((submitted_at AT TIME ZONE 'Asia/Shanghai')::date)::text AS first_on FROM feedback
+                               WHERE joint_case_id = a.joint_case_id AND reporting_department = a.department AND measure_code = ANY(a.measure_codes)
+                               GROUP BY measure_code) f), '[]') AS "fedBack"
+       FROM joint_case_assignment a WHERE a.joint_case_id = ANY($1::bigint[]) ORDER BY a.joint_case_id, a.department`,
+    [caseIds],
+  );
+}
+
+export type AssignmentStatus = 'AWAITING_FEEDBACK' | 'FED_BACK';
+const assignmentStatus = (a: JointCaseAssignment): AssignmentStatus => (a.fedBack.length >= a.measureCodes.length ? 'FED_BACK' : 'AWAITING_FEEDBACK');
+const assignmentOverdue = (a: JointCaseAssignment, today: string): boolean => assignmentStatus(a) === 'AWAITING_FEEDBACK' && a.deadline < today;
+
+/**
+ * A department's inbox (or, for the credit office, any department's or all
+ * cases): the cases whose measures it implements, oldest first, by the
+ * status of its part (AWAITING_FEEDBACK until it reported on every measure
+ * assigned to it) and whether that is overdue.
+ */
+export async function jointCases(
+  q: Queryable,
+  caller: ForwardedIdentity,
+  args: { assignedTo?: string | null; status?: AssignmentStatus | null; overdue?: boolean | null; first: number; after?: string | null },
+  today = todayInChina(),
+): Promise<{ nodes: JointCase[]; endCursor: string | null; hasNextPage: boolean }> {
+  const first = requirePageSize(args.first);
+  const own = callerDepartment(caller);
+  const wanted = !args.assignedTo || args.assignedTo === 'MY_DEPARTMENT' ? own : requireDepartment(args.assignedTo);
+  if (!wanted) throw forbidden('jointCases', 'NO_DEPARTMENT', 'this client acts for no department: it has no joint cases assigned');
+  if (wanted !== own && !isCreditOffice(caller)) {
+    throw forbidden('jointCases', 'OTHER_DEPARTMENT', `a ${own} client reads ${own}'s joint cases only, not ${wanted}'s`, { department: own });
+  }
+  const after = args.after ? decodeIdCursor('case', args.after, 'jointCases') : null;
+  // The status is the department's feedback, computed per page; scan in pages until this page is full.
+  const nodes: JointCase[] = [];
+  let cursor = after;
+  for (;;) {
+    const batch = await q.query<JointCase>(
+      `SELECT ${JOINT_CASE_FIELDS} FROM joint_case JOIN joint_case_assignment a ON a.joint_case_id = joint_case.id AND a.department = $1
+        WHERE ($2::bigint IS NULL OR joint_case.id > $2::bigint) ORDER BY joint_case.id LIMIT 200`,
+      [wanted, cursor],
+    );
+    const assignments = new Map((await assignmentsOf(q, batch.map((c) => c.id))).filter((a) => a.department === wanted).map((a) => [a.jointCaseId, a]));
+    for (const jointCase of batch) {
+      const mine = assignments.get(jointCase.id)!;
+      if (args.status && assignmentStatus(mine) !== args.status) continue;
+      if (args.overdue !== null && args.overdue !== undefined && assignmentOverdue(mine, today) !== args.overdue) continue;
+      nodes.push(jointCase);
+      if (nodes.length > first) break;
+    }
+    if (nodes.length > first || batch.length < 200) break;
+    cursor = batch[batch.length - 1]!.id;
+  }
+  const page = nodes.slice(0, first);
+  const last = page[page.length - 1];
+  return { nodes: page, endCursor: last ? encodeIdCursor('case', last.id) : null, hasNextPage: nodes.length > first };
 }
 
 // ---------------------------------------------------------------- feedback
@@ -160,10 +290,9 @@ interface MeasureOfTarget {
   implementing: string[];
 }
 
-/** Whether `department` implements the measure: the catalogue names it, or names the determining department and it determined. */
+/** Whether `department` implements the measure: the catalogue names it, or names the determining department and it determined (policy/joint-cases.ts). */
 function implementsMeasure(department: Department, measure: MeasureOfTarget): boolean {
-  const name = IMPLEMENTER_NAMES[department];
-  return measure.implementing.some((n) => n.startsWith(name)) || (measure.implementing.includes(DETERMINING_DEPARTMENT) && measure.initiating === department);
+  return namedImplementers(measure.implementing, measure.initiating as Department).includes(department);
 }
 
 interface CheckForFeedback {
@@ -256,17 +385,31 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
   } else {
     const jointCase = await readJointCase(db, jointCaseId!);
     if (!jointCase) throw notFound('joint case', jointCaseId!);
-    const [measure] = await db.query<MeasureOfTarget>(
-      `SELECT code, $3::text AS initiating, implementing_departments AS implementing FROM measure
-        WHERE version = (SELECT max(version) FROM catalogue_version) AND code = $1 AND $2 = ANY(triggers)`,
-      [payload.measureCode, jointCase.trigger, jointCase.initiatingDepartment],
-    );
-    if (!measure) {
-      throw refuse('MEASURE_NOT_APPLIED', `measure '${payload.measureCode}' is not one the catalogue applies for a ${jointCase.trigger} determination (joint case ${jointCase.id})`);
-    }
     const department = callerDepartment(caller);
-    if (!isCreditOffice(caller) && !(department && implementsMeasure(department, measure))) {
-      throw forbidden('submitFeedback', 'NOT_ALLOWED', `your department does not implement measure '${payload.measureCode}' of joint case ${jointCase.id}`);
+    if (jointCase.measureCodes) {
+      // Only the measures of the case, and of those only the ones pushed to the caller's department.
+      if (!jointCase.measureCodes.includes(payload.measureCode)) {
+        throw refuse('MEASURE_NOT_APPLIED', `joint case ${jointCase.id} names no measure '${payload.measureCode}'; its measures are ${jointCase.measureCodes.join(', ')}`, {
+          measureCodes: jointCase.measureCodes,
+        });
+      }
+      const [assigned] = (await assignmentsOf(db, [jointCase.id])).filter((a) => a.department === department && a.measureCodes.includes(payload.measureCode));
+      if (!assigned && !isCreditOffice(caller)) {
+        throw forbidden('submitFeedback', 'NOT_ALLOWED', `measure '${payload.measureCode}' of joint case ${jointCase.id} was not pushed to your department`);
+      }
+    } else {
+      // A case opened before cases named their measures: a measure its trigger applies in the latest catalogue.
+      const [measure] = await db.query<MeasureOfTarget>(
+        `SELECT code, $3::text AS initiating, implementing_departments AS implementing FROM measure
+          WHERE version = (SELECT max(version) FROM catalogue_version) AND code = $1 AND $2 = ANY(triggers)`,
+        [payload.measureCode, jointCase.trigger, jointCase.initiatingDepartment],
+      );
+      if (!measure) {
+        throw refuse('MEASURE_NOT_APPLIED', `measure '${payload.measureCode}' is not one the catalogue applies for a ${jointCase.trigger} determination (joint case ${jointCase.id})`);
+      }
+      if (!isCreditOffice(caller) && !(department && implementsMeasure(department, measure))) {
+        throw forbidden('submitFeedback', 'NOT_ALLOWED', `your department does not implement measure '${payload.measureCode}' of joint case ${jointCase.id}`);
+      }
     }
   }
   const key = requireIdempotencyKey(input.idempotencyKey);
@@ -280,9 +423,9 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
     read: readFeedback,
     async create(tx, requestFingerprint) {
       const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO feedback (idempotency_key, request_fingerprint, check_id, joint_case_id, measure_code, department, action, note, client_id)
-         VALUES ($1, $2, $3::uuid, $4::bigint, $5, $6, $7, $8, $9) RETURNING id::text AS id`,
-        [key, requestFingerprint, checkId, jointCaseId, payload.measureCode, payload.department, action, note, client],
+        `INSERT INTO feedback (idempotency_key, request_fingerprint, check_id, joint_case_id, measure_code, department, action, note, client_id, reporting_department)
+         VALUES ($1, $2, $3::uuid, $4::bigint, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
+        [key, requestFingerprint, checkId, jointCaseId, payload.measureCode, payload.department, action, note, client, callerDepartment(caller)],
       );
       return row!.id;
     },
@@ -314,6 +457,8 @@ export const feedbackResolvers: ResolverMap = {
       return id ? readJointCase(context.db, id) : null;
     },
     checkFeedback: (_root: unknown, args: { checkId: string }, context: Context) => checkFeedback(context.db, args.checkId, context.caller),
+    jointCases: (_root: unknown, args: { assignedTo?: string | null; status?: AssignmentStatus | null; overdue?: boolean | null; first: number; after?: string | null }, context: Context) =>
+      jointCases(context.db, context.caller, args),
   },
   Mutation: {
     openJointCase: (_root: unknown, args: { input: OpenJointCaseInput }, context: Context) => openJointCase(context.db, args.input, context.caller),
@@ -321,5 +466,22 @@ export const feedbackResolvers: ResolverMap = {
   },
   JointCase: {
     feedback: (jointCase: JointCase, _args: unknown, context: Context) => feedbackFor(context.db, { jointCaseId: jointCase.id }),
+    measureCodes: (jointCase: JointCase) => jointCase.measureCodes ?? [],
+    assignments: async (jointCase: JointCase, _args: unknown, context: Context) => {
+      const today = todayInChina();
+      return (await assignmentsOf(context.db, [jointCase.id])).map((a) => ({
+        department: a.department,
+        measureCodes: a.measureCodes,
+        deadline: a.deadline,
+        status: assignmentStatus(a),
+        overdue: assignmentOverdue(a, today),
+        fedBackMeasureCodes: a.fedBack.map((f) => f.measureCode),
+        late: a.measureCodes.some((code) => feedbackLate(a.deadline, a.fedBack.find((f) => f.measureCode === code)?.reportedOn ?? null, today)),
+      }));
+    },
+    overdue: async (jointCase: JointCase, _args: unknown, context: Context) => {
+      const today = todayInChina();
+      return (await assignmentsOf(context.db, [jointCase.id])).some((a) => assignmentOverdue(a, today));
+    },
   },
 };

@@ -1,0 +1,105 @@
+/** The rules of issue 17's mechanisms: joint-case implementers and deadlines, the notice, commitments' deadlines, rectification and interviews. */
+import {
+  automaticBreachDate,
+  breachedByDeadline,
+  caseAssignments,
+  caseImplementers,
+  departmentsBelowThreshold,
+  feedbackDeadline,
+  feedbackDue,
+  feedbackLate,
+  interviewRefusal,
+  JOINT_CASE_FEEDBACK_WORKING_DAYS,
+  MISSING_DOCUMENTS_MEASURE,
+  namedImplementers,
+  NOTICE_ON_TIME_THRESHOLD,
+  rectificationOverdue,
+  rectificationOverdueSince,
+} from '../../subgraphs/credit/policy';
+
+describe('joint cases (甘州 二(二), 五(一); 柴桑 (十四), (十七))', () => {
+  it('pushes a measure to the departments the catalogue names, 认定部门 being the initiating one', () => {
+    expect(namedImplementers(['市场监管（登记机关）', '国资', '金融监管'], 'COURTS')).toEqual(['MARKET']);
+    expect(namedImplementers(['信用办', '“信用中国”网站', '认定部门'], 'TAX')).toEqual(['TAX', 'CREDIT_OFFICE']);
+    expect(namedImplementers(['市场监管', '税务', '生态环境', '各行业主管部门'], 'COURTS')).toEqual(['MARKET', 'TAX', 'ENVIRONMENT']);
+    expect(namedImplementers(['认定部门'], 'COURTS')).toEqual(['COURTS']);
+    // 法院 named only as the determining department of a court record.
+    expect(namedImplementers(['认定部门'], 'MARKET')).toEqual(['MARKET']);
+  });
+
+  it('gives the credit office the measures no department of the graph implements, to relay', () => {
+    expect(caseImplementers(['财政（政府采购）', '发展改革（招标投标）'], 'COURTS')).toEqual(['CREDIT_OFFICE']);
+    expect(caseImplementers(['税务'], 'COURTS')).toEqual(['TAX']);
+    const assignments = caseAssignments(
+      [
+        { code: 'P_BARRED', implementing: ['财政（政府采购）'] },
+        { code: 'P_DISCLOSE', implementing: ['信用办', '认定部门'] },
+        { code: 'P_SUPERVISE', implementing: ['市场监管', '生态环境'] },
+      ],
+      'COURTS',
+    );
+    expect([...assignments]).toEqual([
+      ['MARKET', ['P_SUPERVISE']],
+      ['COURTS', ['P_DISCLOSE']],
+      ['ENVIRONMENT', ['P_SUPERVISE']],
+      ['CREDIT_OFFICE', ['P_BARRED', 'P_DISCLOSE']],
+    ]);
+  });
+
+  it('sets the feedback deadline in working days (holidays counted) and tells late from due', () => {
+    expect(JOINT_CASE_FEEDBACK_WORKING_DAYS).toBe(10);
+    // Opened Friday 26 September 2025: 28 Sep (worked), 29, 30, then 9, 10, 11 (worked), 13, 14, 15, 16 October.
+    expect(feedbackDeadline('2025-09-26')).toBe('2025-10-16');
+    expect(feedbackLate('2026-03-10', '2026-03-10', '2026-03-20')).toBe(false);
+    expect(feedbackLate('2026-03-10', '2026-03-11', '2026-03-20')).toBe(true);
+    expect(feedbackLate('2026-03-10', null, '2026-03-10')).toBe(false);
+    expect(feedbackLate('2026-03-10', null, '2026-03-11')).toBe(true);
+    expect(feedbackDue('2026-03-10', null, '2026-03-10')).toBe(false);
+    expect(feedbackDue('2026-03-10', null, '2026-03-11')).toBe(true);
+    expect(feedbackDue('2026-03-10', '2026-03-01', '2026-03-02')).toBe(true);
+  });
+
+  it('names in the notice the departments with measures due whose on-time share is below the threshold', () => {
+    expect(NOTICE_ON_TIME_THRESHOLD).toBe(0.9);
+    const rows = [
+      { department: 'MARKET', measuresDue: 10, measuresOnTime: 9 },
+      { department: 'TAX', measuresDue: 10, measuresOnTime: 8 },
+      { department: 'COURTS', measuresDue: 0, measuresOnTime: 0 },
+    ];
+    expect(departmentsBelowThreshold(rows, 0.9).map((r) => r.department)).toEqual(['TAX']);
+    expect(departmentsBelowThreshold(rows, 0.95).map((r) => r.department)).toEqual(['MARKET', 'TAX']);
+  });
+});
+
+describe('commitments and 容缺受理 (凌源 一(一), 二(一))', () => {
+  it('breaches a kept commitment that obtained 容缺受理 from the day after its deadline', () => {
+    expect(MISSING_DOCUMENTS_MEASURE).toBe('I_ACCEPT_WITH_MISSING_DOCUMENTS');
+    expect(automaticBreachDate('2026-02-28')).toBe('2026-03-01');
+    const kept = { status: 'KEPT', deadline: '2026-03-10', obtainedMissingDocuments: true };
+    expect(breachedByDeadline(kept, '2026-03-10')).toBe(false);
+    expect(breachedByDeadline(kept, '2026-03-11')).toBe(true);
+    expect(breachedByDeadline({ ...kept, status: 'FULFILLED' }, '2026-04-01')).toBe(false);
+    expect(breachedByDeadline({ ...kept, status: 'BREACHED' }, '2026-04-01')).toBe(false);
+    expect(breachedByDeadline({ ...kept, obtainedMissingDocuments: false }, '2026-04-01')).toBe(false);
+    expect(breachedByDeadline({ ...kept, deadline: null }, '2026-04-01')).toBe(false);
+  });
+});
+
+describe('rectification and interviews (凌源 三(五))', () => {
+  const order = { status: 'ORDERED', deadline: '2026-03-10', rectifiedOn: null };
+
+  it('is overdue, and under key attention from the day after, once the deadline has passed unrectified', () => {
+    expect(rectificationOverdue(order, '2026-03-10')).toBe(false);
+    expect(rectificationOverdue(order, '2026-03-11')).toBe(true);
+    expect(rectificationOverdue({ ...order, status: 'RECTIFIED' }, '2026-04-01')).toBe(false);
+    expect(rectificationOverdueSince('2026-03-10')).toBe('2026-03-11');
+  });
+
+  it('interviews a subject that has not rectified in time, not before the deadline, after rectification or in the future', () => {
+    expect(interviewRefusal(order, '2026-03-11', '2026-03-20')).toBeNull();
+    expect(interviewRefusal(order, '2026-03-10', '2026-03-20')).toMatch(/deadline/);
+    expect(interviewRefusal(order, '2026-03-21', '2026-03-20')).toMatch(/future/);
+    expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-12' }, '2026-03-13', '2026-03-20')).toMatch(/rectified/);
+    expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-14' }, '2026-03-13', '2026-03-20')).toBeNull();
+  });
+});
