@@ -95,7 +95,7 @@ describe('measures catalogue', () => {
       }
       for (const code of persons) {
         expect(latest.measures.find((m) => m.code === code)).toEqual(
-          expect.objectContaining({ kind: 'PUNISHMENT', effect: 'RESTRICT', personLevel: true, triggers: [...BLACK_LIST_TRIGGERS.slice(0, 5), 'COMMITMENT_BREACH', 'REPRESENTS_BLACKLISTED_ENTITY'].sort((a, b) => TRIGGER_NAMES.indexOf(a) - TRIGGER_NAMES.indexOf(b)) }),
+          expect.objectContaining({ kind: 'PUNISHMENT', effect: 'RESTRICT', personLevel: true, triggers: [...BLACK_LIST_TRIGGERS, 'REPRESENTS_BLACKLISTED_ENTITY'] }),
         );
       }
       expect(latest.measures.find((m) => m.code === 'P_NO_SENIOR_POST')!.initiatingDepartments).toEqual([...DEPARTMENTS]);
