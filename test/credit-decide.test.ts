@@ -30,14 +30,15 @@ function measure(overrides: Partial<Measure> & Pick<Measure, 'code' | 'kind' | '
 
 const CATALOGUE: Measure[] = [
   measure({ code: 'BAR_BIDDING', kind: 'PUNISHMENT', effect: 'PROHIBIT', triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'MAJOR_TAX_VIOLATION', 'COMMITMENT_BREACH'], scenarios: ['PUBLIC_RESOURCE_TRADING'] }),
-  measure({ code: 'STRICT_REVIEW', kind: 'PUNISHMENT', effect: 'RESTRICT', triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'ABNORMAL_OPERATIONS', 'ADMINISTRATIVE_PENALTY'], scenarios: ['ADMINISTRATIVE_LICENSING', 'PUBLIC_RESOURCE_TRADING'] }),
+  measure({ code: 'STRICT_REVIEW', kind: 'PUNISHMENT', effect: 'RESTRICT', triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'TAX_RATING_D', 'ABNORMAL_OPERATIONS', 'ADMINISTRATIVE_PENALTY'], scenarios: ['ADMINISTRATIVE_LICENSING', 'PUBLIC_RESOURCE_TRADING'] }),
   measure({ code: 'HIGH_CONSUMPTION', kind: 'PUNISHMENT', effect: 'RESTRICT', personLevel: true, triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'CONSUMPTION_RESTRICTION', 'REPRESENTS_BLACKLISTED_ENTITY'], scenarios: ['ADMINISTRATIVE_LICENSING', 'PUBLIC_RESOURCE_TRADING'] }),
-  measure({ code: 'GREEN_CHANNEL', kind: 'INCENTIVE', effect: 'FACILITATE', triggers: ['TAX_RATING_A', 'NO_ADVERSE_RECORD_3_YEARS'], scenarios: ['ADMINISTRATIVE_LICENSING'] }),
+  measure({ code: 'GREEN_CHANNEL', kind: 'INCENTIVE', effect: 'FACILITATE', triggers: ['TAX_RATING_A', 'CONTRACT_HONOURING', 'NO_ADVERSE_RECORD_3_YEARS'], scenarios: ['ADMINISTRATIVE_LICENSING'] }),
+  measure({ code: 'SENIOR_POST', kind: 'PUNISHMENT', effect: 'PROHIBIT', personLevel: true, triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'REPRESENTS_BLACKLISTED_ENTITY'], scenarios: ['FISCAL_SUPPORT'] }),
   measure({ code: 'PUBLICITY_PERIOD', kind: 'PUNISHMENT', effect: 'RESTRICT', periodMonths: 6, triggers: ['ADMINISTRATIVE_PENALTY'], scenarios: ['ADMINISTRATIVE_LICENSING'] }),
 ];
 
 const empty = (): Evidence => ({
-  market: { registration: { establishedOn: '2010-01-01', legalRepresentative: { name: '张*', residentId: '110105********123X' } }, penalties: [], abnormalOperations: [], seriousViolations: [], representedEntities: [] },
+  market: { registration: { establishedOn: '2010-01-01', status: 'ACTIVE', legalRepresentative: { name: '张*', residentId: '110105********123X' } }, penalties: [], abnormalOperations: [], seriousViolations: [], contractHonouring: [], representedEntities: [] },
   tax: { creditRatings: [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'B', assessedOn: '2026-04-15' }], majorViolations: [], arrears: [] },
   courts: { dishonestDebtors: [], consumptionRestrictions: [] },
   environment: { creditRatings: [], penalties: [] },
@@ -53,7 +54,7 @@ function input(overrides: Partial<CheckInput> = {}): CheckInput {
     disputed: new Set(),
     inactive: new Set(),
     listEntries: [],
-    representedEntries: [],
+    represented: [],
     knownToCreditOffice: false,
     ...overrides,
   };
@@ -170,7 +171,7 @@ describe('credit check verdicts', () => {
       input({
         code: PERSON,
         evidence: { ...empty(), market: { ...empty().market!, registration: null, representedEntities: [{ code: ENTITY }] } },
-        representedEntries: [{ code: ENTITY, kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${ENTITY}/c`, since: '2025-01-01', until: null }],
+        represented: [{ code: ENTITY, evidence: empty(), listEntries: [{ code: ENTITY, kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${ENTITY}/c`, since: '2025-01-01', until: null }] }],
       }),
     );
     expect(person.verdict).toBe('RESTRICTED');
@@ -262,6 +263,103 @@ describe('credit check verdicts', () => {
       evidence.tax = empty().tax;
       evidence.environment = null; // nothing environmental bars bidding in this catalogue
       expect(decide(input({ evidence }))).toEqual(expect.objectContaining({ verdict: 'RESTRICTED', missingSources: ['ENVIRONMENT'] }));
+    });
+  });
+
+  describe('found by the review of the running graph', () => {
+    const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+    const courtRecord = `dishonest_debtor/${ENTITY}/（2025）京0105执1号`;
+    const personEvidence = (): Evidence => ({ ...empty(), market: { ...empty().market!, registration: null, representedEntities: [{ code: ENTITY }] } });
+    const entity = (evidence: Evidence, listEntries: CheckInput['listEntries'] = []) => ({ code: ENTITY, evidence, listEntries });
+
+    it('gives a legal representative the person-level measures of an entity black-listed by a court record that has no list entry', () => {
+      const person = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(debtor())] }));
+      expect(person.verdict).toBe('PROHIBITED');
+      expect(person.measures).toEqual([
+        expect.objectContaining({
+          measure: expect.objectContaining({ code: 'SENIOR_POST' }),
+          trigger: 'REPRESENTS_BLACKLISTED_ENTITY',
+          initiatingDepartment: 'COURTS',
+          recordId: courtRecord,
+          recordSubjectCode: ENTITY,
+          appliesTo: 'SUBJECT',
+          triggers: [expect.objectContaining({ trigger: 'REPRESENTS_BLACKLISTED_ENTITY' }), expect.objectContaining({ trigger: 'DISHONEST_JUDGMENT_DEBTOR' })],
+        }),
+      ]);
+      // The entry and the record it stands on are one determination: the same measure set, each trigger once.
+      const entry = { code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: courtRecord, since: '2025-06-01', until: null };
+      const both = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(debtor(), [entry])] }));
+      expect(both.measures).toEqual(person.measures);
+      // A key-attention record of the entity is no black-listing: nothing reaches the person.
+      const abnormal = empty();
+      abnormal.market!.abnormalOperations.push({ recordId: `abnormal_operations_entry/${ENTITY}/2026-01-01`, listedOn: '2026-01-01', removedOn: null });
+      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(abnormal)] })).measures).toEqual([]);
+      // Removed by the court, or revoked at the credit office: nothing either.
+      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(debtor('2026-01-10'))] })).verdict).toBe('CLEAR');
+      const revoked = new Set([recordKey({ department: 'COURTS', recordId: courtRecord })]);
+      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(debtor())], inactive: revoked })).verdict).toBe('CLEAR');
+      // An organisation's own list of represented entities is no one's: only a person answers for an entity.
+      expect(decide(input({ scenario: 'FISCAL_SUPPORT', represented: [entity(debtor())] })).measures).toEqual([]);
+    });
+
+    it('fails closed for a person when a department did not answer for the entity they represent', () => {
+      const unanswered = { ...debtor(), courts: null };
+      const decision = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(unanswered)] }));
+      expect(decision).toEqual(expect.objectContaining({ verdict: 'INCONCLUSIVE', missingSources: ['COURTS'], measures: [] }));
+    });
+
+    it('says neither registered nor not registered when market supervision did not answer, and decides nothing', () => {
+      const nobody: Evidence = { market: null, tax: { creditRatings: [], majorViolations: [], arrears: [] }, courts: empty().courts, environment: empty().environment };
+      expect(decide(input({ ...licensing, evidence: nobody }))).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['MARKET'], registered: null });
+      // Someone who answered knows it: registered, whatever is missing.
+      expect(decide(input({ ...licensing, evidence: { ...empty(), market: null } })).registered).toBe(true);
+    });
+
+    it('lists no incentive on an INCONCLUSIVE verdict', () => {
+      const red = empty();
+      red.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'A', assessedOn: '2026-04-15' }];
+      expect(decide(input({ ...licensing, evidence: red })).verdict).toBe('INCENTIVE');
+      expect(decide(input({ ...licensing, evidence: { ...red, courts: null } }))).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['COURTS'], registered: true });
+      // Punishments stay listed: a barred subject with a department missing is still barred.
+      const barred = decide(input({ evidence: { ...debtor(), tax: null } }));
+      expect(barred.measures.length).toBeGreaterThan(0);
+    });
+
+    it('rewards no deregistered or revoked subject: no green channel, for its rating, its red-list entry or its clean years', () => {
+      const red = empty();
+      red.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'A', assessedOn: '2026-04-15' }];
+      const entry = { code: ENTITY, kind: 'RED' as const, department: 'TAX' as const, sourceRecord: `tax_credit_rating/${ENTITY}/2025`, since: '2026-04-15', until: null };
+      for (const status of ['DEREGISTERED', 'REVOKED']) {
+        red.market!.registration!.status = status;
+        expect(decide(input({ ...licensing, evidence: red, listEntries: [entry] }))).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [], registered: true });
+        const clean = empty();
+        clean.market!.registration!.status = status;
+        expect(decide(input({ ...licensing, evidence: clean })).verdict).toBe('CLEAR');
+      }
+    });
+
+    it('applies the key-attention measures to a D rating as its key-attention entry, one trigger for both', () => {
+      const rated = empty();
+      rated.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'D', assessedOn: '2026-04-15' }];
+      const entry = { code: ENTITY, kind: 'KEY_ATTENTION' as const, department: 'TAX' as const, sourceRecord: `tax_credit_rating/${ENTITY}/2025`, since: '2026-04-15', until: null };
+      const byRecord = decide(input({ ...licensing, evidence: rated }));
+      expect(byRecord.measures.map((m) => [m.measure.code, m.trigger])).toEqual([['STRICT_REVIEW', 'TAX_RATING_D']]);
+      expect(decide(input({ ...licensing, evidence: rated, listEntries: [entry] })).measures).toEqual(byRecord.measures);
+      expect(decide(input({ ...licensing, listEntries: [entry] })).measures).toEqual(byRecord.measures);
+    });
+
+    it('rewards a contract-honouring recognition in force, and nothing after it expired or was revoked', () => {
+      const honoured = empty();
+      honoured.market!.registration!.establishedOn = '2025-01-01';
+      const recognition = { recordId: `contract_honouring_recognition/${ENTITY}/2025`, recognisedOn: '2026-03-01', validUntil: '2027-12-31', revokedOn: null as string | null };
+      honoured.market!.contractHonouring = [recognition];
+      const decision = decide(input({ ...licensing, evidence: honoured }));
+      expect(decision.verdict).toBe('INCENTIVE');
+      expect(decision.measures[0]).toEqual(expect.objectContaining({ trigger: 'CONTRACT_HONOURING', initiatingDepartment: 'MARKET', recordId: recognition.recordId, until: '2028-01-01' }));
+      honoured.market!.contractHonouring = [{ ...recognition, revokedOn: '2026-10-01' }];
+      expect(decide(input({ ...licensing, evidence: honoured })).verdict).toBe('CLEAR');
+      honoured.market!.contractHonouring = [{ ...recognition, validUntil: '2026-11-23' }];
+      expect(decide(input({ ...licensing, evidence: honoured })).verdict).toBe('CLEAR');
     });
   });
 });

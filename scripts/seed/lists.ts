@@ -34,11 +34,12 @@ export function marketListEntries(records: MarketRecords): Entry[] {
     });
   }
   for (const row of records.penalties) {
-    if (row.published_on === null || penaltyListKind('MARKET', { serious: row.serious, area: row.area, publishedOn: row.published_on }) === null) continue;
+    const kind = penaltyListKind('MARKET', { serious: row.serious, area: row.area, publishedOn: row.published_on });
+    if (row.published_on === null || kind === null) continue;
     entries.push({
       subject_code: row.subject_code,
-      kind: 'BLACK',
-      reason: `严重违法行为受到较重行政处罚：${row.violation}（${row.decision_number}）`,
+      kind,
+      reason: kind === 'BLACK' ? `严重违法行为受到较重行政处罚：${row.violation}（${row.decision_number}）` : `受到行政处罚：${row.violation}（${row.decision_number}）`,
       department: 'MARKET',
       source_record: `administrative_penalty/${row.decision_number}`,
       since: row.published_on,
@@ -60,7 +61,8 @@ export function marketListEntries(records: MarketRecords): Entry[] {
 }
 
 export function taxListEntries(records: TaxRecords): Entry[] {
-  const entries: Entry[] = ratingEntries(records.creditRatings, 'TAX', 'tax_credit_rating', (year) => `${year}年度纳税信用A级纳税人`);
+  const labels: Partial<Record<ListKind, string>> = { RED: 'A级', KEY_ATTENTION: 'D级' };
+  const entries: Entry[] = ratingEntries(records.creditRatings, 'TAX', 'tax_credit_rating', (year, kind) => `${year}年度纳税信用${labels[kind]}纳税人`);
   for (const row of records.majorViolations) {
     entries.push({
       subject_code: row.subject_code,
@@ -110,11 +112,12 @@ export function environmentListEntries(records: EnvironmentRecords): Entry[] {
   const labels: Record<ListKind, string> = { RED: '环保诚信企业（绿牌）', BLACK: '环保严重失信企业（黑牌）', KEY_ATTENTION: '环保不良企业（红牌）' };
   const entries = ratingEntries(records.creditRatings, 'ENVIRONMENT', 'environmental_credit_rating', (year, kind) => `${year}年度企业环境信用评价为${labels[kind]}`);
   for (const row of records.penalties) {
-    if (row.published_on === null || penaltyListKind('ENVIRONMENT', { serious: row.serious, publishedOn: row.published_on }) === null) continue;
+    const kind = penaltyListKind('ENVIRONMENT', { serious: row.serious, publishedOn: row.published_on });
+    if (row.published_on === null || kind === null) continue;
     entries.push({
       subject_code: row.subject_code,
-      kind: 'BLACK',
-      reason: `严重环境违法行为：${row.violation}（${row.decision_number}）`,
+      kind,
+      reason: kind === 'BLACK' ? `严重环境违法行为：${row.violation}（${row.decision_number}）` : `环境违法行为受到行政处罚：${row.violation}（${row.decision_number}）`,
       department: 'ENVIRONMENT',
       source_record: `environmental_penalty/${row.decision_number}`,
       since: row.published_on,

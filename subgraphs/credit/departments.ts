@@ -13,7 +13,7 @@
  */
 import crypto from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { identitySigningKey, subgraphConfig } from '../../lib/config';
+import { gatewayConfig, identitySigningKey, subgraphConfig } from '../../lib/config';
 import { IDENTITY_HEADER, signGatewayIdentity, signIdentity } from '../../lib/auth/identity-header';
 import { RECORD_STATUS_PATH, type RecordStatusChange } from '../../lib/record-status';
 import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
@@ -44,34 +44,71 @@ function unavailable(department: Department, why: string): GraphQLError {
   });
 }
 
-/** The department's records of `code`, as the evidence of a check has them. */
-export async function departmentRecords(
-  department: RecordDepartment,
-  code: string,
-  purpose: string,
-): Promise<NonNullable<Evidence[keyof Evidence]>> {
+type EntitiesAnswer = { data?: { _entities?: ({ [field: string]: unknown } | null)[] }; errors?: { message: string }[] };
+
+/**
+ * The department's records of each of `codes` (same order), as the evidence of
+ * a check has them: one signed `_entities` request for the whole batch.
+ * Throws DEPARTMENT_UNAVAILABLE when the department does not answer with them.
+ */
+async function askDepartment(department: RecordDepartment, codes: readonly string[], purpose: string, timeoutMs: number): Promise<NonNullable<Evidence[keyof Evidence]>[]> {
   const key = identitySigningKey();
   if (!key) throw unavailable(department, 'no IDENTITY_SIGNING_KEY to sign the request with');
   const field = fieldOf(department);
   const identity = signIdentity({ clientId: null, role: GATEWAY_SERVICE_ROLE, scopes: ['records'], purpose, requestId: crypto.randomUUID() }, key);
-  let body: { data?: { _entities?: ({ [field: string]: unknown } | null)[] }; errors?: { message: string }[] };
+  let body: EntitiesAnswer;
   try {
     const response = await fetch(departmentUrl(department), {
       method: 'POST',
       headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
       body: JSON.stringify({
         query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on CreditCheck { ${field} { ${EVIDENCE_FIELDS[field]} } } } }`,
-        variables: { r: [{ __typename: 'CreditCheck', code }] },
+        variables: { r: codes.map((code) => ({ __typename: 'CreditCheck', code })) },
       }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
-    body = (await response.json()) as typeof body;
+    body = (await response.json()) as EntitiesAnswer;
   } catch (error) {
     throw unavailable(department, (error as Error).message);
   }
-  const records = body.data?._entities?.[0]?.[field];
-  if (body.errors?.length || !records) throw unavailable(department, body.errors?.[0]?.message ?? 'no records in its answer');
-  return records as NonNullable<Evidence[keyof Evidence]>;
+  const records = codes.map((_, i) => body.data?._entities?.[i]?.[field]);
+  if (body.errors?.length || records.some((r) => !r)) throw unavailable(department, body.errors?.[0]?.message ?? 'no records in its answer');
+  return records as NonNullable<Evidence[keyof Evidence]>[];
+}
+
+/** The department's records of `code`, as the evidence of a check has them. */
+export async function departmentRecords(
+  department: RecordDepartment,
+  code: string,
+  purpose: string,
+): Promise<NonNullable<Evidence[keyof Evidence]>> {
+  return (await askDepartment(department, [code], purpose, TIMEOUT_MS))[0]!;
+}
+
+/**
+ * What every department holds on each of `codes`, as a check's evidence: one
+ * request per department, all in parallel. A department that does not answer
+ * (or is in `skip`: known not to have answered this check already) is null in
+ * every code's evidence, as when it does not answer the gateway — the check
+ * then fails closed. Answers within half the gateway's own wait for a subgraph
+ * (SUBGRAPH_TIMEOUT_MS), so the check that asks still answers the gateway in time.
+ */
+export async function departmentEvidence(codes: readonly string[], purpose: string, skip: ReadonlySet<keyof Evidence> = new Set()): Promise<Map<string, Evidence>> {
+  const timeoutMs = Math.max(1, Math.floor(gatewayConfig().subgraphTimeoutMs / 2));
+  const fields = Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[];
+  const answers = await Promise.all(
+    fields.map(async (field) => {
+      if (skip.has(field) || codes.length === 0) return null;
+      try {
+        return await askDepartment(EVIDENCE_DEPARTMENTS[field], codes, purpose, timeoutMs);
+      } catch {
+        return null;
+      }
+    }),
+  );
+  return new Map(
+    codes.map((code, i) => [code, Object.fromEntries(fields.map((field, f) => [field, answers[f]?.[i] ?? null])) as unknown as Evidence]),
+  );
 }
 
 /**

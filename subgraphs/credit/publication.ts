@@ -12,16 +12,18 @@
  * department itself (departments.ts), or for a breached commitment from the
  * credit office's own register. Anything else is refused with
  * BAD_USER_INPUT and extensions.reason NO_LIST_RULE, RECORD_NOT_FOUND or
- * NOT_LISTED_BY_RULE, and nothing is stored. Without `until`, the entry
+ * NOT_LISTED_BY_RULE, and nothing is stored. An entry takes effect (`since`)
+ * no earlier than its record's determination and no later than today
+ * (SINCE_BEFORE_RECORD, SINCE_IN_FUTURE). Without `until`, the entry
  * runs as long as the rule says (the record's own end).
  */
 import type { Database } from '../../lib/db';
-import { isCalendarDate } from '../../lib/clock';
+import { isCalendarDate, todayInChina } from '../../lib/clock';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import type { ResolverMap } from '../../lib/subgraph';
 import type { ListEntryView, ListKind } from './store';
 import type { Department } from './vocabulary';
-import { commitmentBreachPeriod, listableTables, listDeterminations, listRuleFor, type Determination } from './policy';
+import { commitmentBreachPeriod, entryStartRefusal, listableTables, listDeterminations, listRuleFor, type Determination } from './policy';
 import { departmentRecords, type RecordDepartment } from './departments';
 import { EVIDENCE_DEPARTMENTS, type Evidence } from './checks/evidence';
 import { requireActsFor } from './callers';
@@ -117,6 +119,16 @@ export async function publishListEntry(db: Database, input: PublishInput, caller
   };
   if (entry.until !== null && entry.until < entry.since) throw badUserInput(`until (${entry.until}) is before since (${entry.since})`, { field: 'until' });
   const determination = await determinationFor(db, entry);
+  // From when: not before the record's determination, and not in the future (the list rules' entryStartRefusal).
+  const refusal = entryStartRefusal(determination, entry.since, todayInChina());
+  if (refusal) {
+    throw badUserInput(
+      refusal === 'SINCE_IN_FUTURE'
+        ? `since (${entry.since}) is in the future: an entry takes effect when its department has determined it, today at the latest`
+        : `since (${entry.since}) is before the record's determination (${determination.since}): an entry cannot take effect before the record that puts ${entry.code} on the list`,
+      { reason: refusal, field: 'since', recordSince: determination.since },
+    );
+  }
   // For how long: as the rule says, unless the department states the end.
   if (input.until == null) entry.until = determination.until !== null && determination.until >= entry.since ? determination.until : null;
   return db.transaction(async (tx) => {

@@ -19,6 +19,7 @@ const profile = departmentProfileResolvers<MarketLoaders>(
     'penalties',
     'abnormalOperations',
     'seriousViolations',
+    'contractHonouring',
     'spotChecks',
     'representedEntities',
   ],

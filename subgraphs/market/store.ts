@@ -65,6 +65,15 @@ export interface SeriousViolationRow {
   removed_on: string | null;
 }
 
+export interface ContractHonouringRow {
+  subject_code: string;
+  year: number;
+  authority: string;
+  recognised_on: string;
+  valid_until: string;
+  revoked_on: string | null;
+}
+
 export interface SpotCheckRow {
   subject_code: string;
   matter: string;
@@ -139,6 +148,18 @@ export const spotChecks = tableSpec<SpotCheckRow>('spot_check_result', {
   outcome: 'text',
 });
 
+export const contractHonouringRecognitions = tableSpec<ContractHonouringRow>('contract_honouring_recognition', {
+  subject_code: 'text',
+  year: 'integer',
+  authority: 'text',
+  recognised_on: 'date',
+  valid_until: 'date',
+  revoked_on: 'date',
+});
+
+/** Writes contract-honouring recognitions (守合同重信用企业) in one transaction: market supervision's publicity feed. */
+export const writeContractHonouringRecognitions = batchWriter<{ recognitions: ContractHonouringRow[] }>({ recognitions: contractHonouringRecognitions });
+
 export interface MarketRecords {
   registrations: RegistrationRow[];
   licences: LicenceRow[];
@@ -186,6 +207,12 @@ export function createMarketLoaders(db: Queryable) {
       `SELECT subject_code, 'serious_violation_entry/' || subject_code || '/' || listed_on::text AS "recordId", reason, authority,
               listed_on::text AS "listedOn", removed_on::text AS "removedOn"
          FROM serious_violation_entry WHERE subject_code = ANY($1::text[]) ORDER BY listed_on DESC, id`,
+    ),
+    contractHonouring: rowsBySubject(
+      db,
+      `SELECT subject_code, 'contract_honouring_recognition/' || subject_code || '/' || year AS "recordId", year, authority,
+              recognised_on::text AS "recognisedOn", valid_until::text AS "validUntil", revoked_on::text AS "revokedOn"
+         FROM contract_honouring_recognition WHERE subject_code = ANY($1::text[]) ORDER BY year DESC, id`,
     ),
     // Keyed by the person: the entities whose registered legal representative they are.
     representedEntities: rowsBySubject(

@@ -87,6 +87,43 @@ describe('credit checks through the gateway', () => {
     expect(result.legalRepresentative).toBeNull();
   });
 
+  it('decides and records every check whatever the caller selects: an id alone, aliased, in a fragment, in a batch — and names no check it did not decide', async () => {
+    const code = graph.seeded.examples.majorTaxViolation;
+    const asked = [
+      ['query($c: ID!) { creditCheck(code: $c, scenario: PUBLIC_RESOURCE_TRADING) { checkId } }', (d: any) => [d.creditCheck.checkId]],
+      ['query($c: ID!) { creditCheck(code: $c, scenario: PUBLIC_RESOURCE_TRADING) { id: checkId } }', (d: any) => [d.creditCheck.id]],
+      ['query($c: ID!) { creditCheck(code: $c, scenario: PUBLIC_RESOURCE_TRADING) { ...Id } } fragment Id on CreditCheck { checkId }', (d: any) => [d.creditCheck.checkId]],
+      ['query($c: ID!) { creditChecks(codes: [$c, $c], scenario: PUBLIC_RESOURCE_TRADING) { ... on CreditCheck { checkId } } }', (d: any) => d.creditChecks.map((c: any) => c.checkId)],
+    ] as const;
+    for (const [query, ids] of asked) {
+      const { body } = await graph.graphql(query, { c: code });
+      expect(body.errors).toBeUndefined();
+      const checkIds: string[] = ids(body.data);
+      expect(new Set(checkIds).size).toBe(checkIds.length);
+      const recorded = await db.query(
+        `SELECT c.verdict, c.decided_at IS NOT NULL AS decided, count(m.id)::int AS measures FROM credit.credit_check c LEFT JOIN credit.applied_measure m ON m.check_id = c.check_id
+          WHERE c.check_id = ANY($1::uuid[]) GROUP BY c.check_id, c.verdict, c.decided_at`,
+        [checkIds],
+      );
+      expect(recorded.rows).toEqual(checkIds.map(() => expect.objectContaining({ verdict: 'PROHIBITED', decided: true })));
+      expect(recorded.rows.every((row: { measures: number }) => row.measures > 0)).toBe(true);
+    }
+    // Feedback goes against a measure the check applied; the check reads back decided.
+    const { body } = await graph.graphql('query($c: ID!) { creditCheck(code: $c, scenario: PUBLIC_RESOURCE_TRADING) { checkId } }', { c: code });
+    const checkId = body.data.creditCheck.checkId;
+    const record = (await graph.graphql('query($id: ID!) { creditCheckRecord(checkId: $id) { verdict measures { code } } }', { id: checkId })).body.data.creditCheckRecord;
+    expect(record.verdict).toBe('PROHIBITED');
+    const fed = await graph.graphql('mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { checkId } }', {
+      input: { checkId, measureCode: 'P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', department: '市公共资源交易中心', action: 'APPLIED', idempotencyKey: `e2e-id-only-${checkId}` },
+    });
+    expect(fed.body.data.submitFeedback).toEqual({ checkId });
+    // Asking only for the inputs names no check at all: nothing is recorded, nothing can be reported on.
+    const before = (await db.query('SELECT count(*)::int AS n FROM credit.credit_check WHERE subject_code = $1', [code])).rows[0].n;
+    const inputsOnly = await graph.graphql('query($c: ID!) { creditCheck(code: $c, scenario: FISCAL_SUPPORT) { code scenario } }', { c: code });
+    expect(inputsOnly.body.data.creditCheck).toEqual({ code, scenario: 'FISCAL_SUPPORT' });
+    expect((await db.query('SELECT count(*)::int AS n FROM credit.credit_check WHERE subject_code = $1', [code])).rows[0].n).toBe(before);
+  });
+
   it('checks 1,000 bidders in one round trip, in the order asked', async () => {
     const codes = PLANNED_CODES.slice(0, 1000).reverse();
     const { body } = await graph.graphql(
@@ -329,6 +366,84 @@ describe('credit checks through the gateway', () => {
       expect(why.data.subject.representedEntityEntries).toContainEqual({ code: entity, kind: 'BLACK', department: 'TAX' });
     });
 
+    it('reaches the representative of an entity black-listed by tax, environment or market supervision in every scenario, and of one a court record black-lists before anyone published it', async () => {
+      const PERSON_LEVEL: Record<string, string> = {
+        ADMINISTRATIVE_LICENSING: 'P_NO_SENIOR_POST',
+        PUBLIC_RESOURCE_TRADING: 'P_RESPONSIBLE_PERSONS_TRADING_RESTRICTION',
+        FINANCIAL_SERVICES: 'P_RESPONSIBLE_PERSONS_FINANCING_CAUTION',
+        FISCAL_SUPPORT: 'P_RESPONSIBLE_PERSONS_FISCAL_SUPPORT_RESTRICTION',
+        HONORS_AND_AWARDS: 'P_RESPONSIBLE_PERSONS_HONOURS_DISQUALIFIED',
+        REGULATORY_INSPECTION: 'P_RESPONSIBLE_PERSONS_FOCUSED_SUPERVISION',
+      };
+      // A registered entity nothing lists, whose representative represents nothing else: a court lists it as a debtor, nobody publishes it.
+      const [quiet] = (
+        await db.query(
+          `SELECT r.subject_code AS code FROM market.registration r
+            WHERE r.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM credit.list_entry e WHERE e.subject_code IN (r.subject_code, r.legal_rep_id))
+              AND NOT EXISTS (SELECT 1 FROM market.registration o WHERE o.legal_rep_id = r.legal_rep_id AND o.subject_code <> r.subject_code)
+              AND NOT EXISTS (SELECT 1 FROM courts.dishonest_debtor d WHERE d.subject_code IN (r.subject_code, r.legal_rep_id))
+            ORDER BY r.subject_code LIMIT 1`,
+        )
+      ).rows;
+      await db.query(
+        `INSERT INTO courts.dishonest_debtor (subject_code, case_number, court, basis_document, obligation, performance_status, dishonest_conduct, listed_on, removed_on)
+         VALUES ($1, '（2026）闽0102执901号', '福州市鼓楼区人民法院', '判决书', '支付货款', 'NOT_PERFORMED', '拒不履行', '2026-02-01', NULL)`,
+        [quiet.code],
+      );
+      const cases = [
+        [graph.seeded.examples.majorTaxViolation, 'TAX'],
+        [graph.seeded.examples.environmentalBlack, 'ENVIRONMENT'],
+        [graph.seeded.examples.seriousViolation, 'MARKET'],
+        [quiet.code, 'COURTS'],
+      ];
+      for (const [entity, department] of cases) {
+        const person = (await db.query('SELECT legal_rep_id FROM market.registration WHERE subject_code = $1', [entity])).rows[0].legal_rep_id;
+        for (const [scenario, personLevel] of Object.entries(PERSON_LEVEL)) {
+          const result = (await check(person, scenario)).data.creditCheck;
+          expect([entity, scenario, ['RESTRICTED', 'PROHIBITED'].includes(result.verdict)]).toEqual([entity, scenario, true]);
+          expect(result.measures).toContainEqual(
+            expect.objectContaining({ code: personLevel, trigger: 'REPRESENTS_BLACKLISTED_ENTITY', initiatingDepartment: department, recordSubjectCode: entity, appliesTo: 'SUBJECT' }),
+          );
+        }
+      }
+    });
+
+    it('puts tax rating D on the key-attention list, and a 守合同重信用 recognition on the red list with the red-list incentives', async () => {
+      const keyAttention = await gql('{ listEntries(kind: KEY_ATTENTION, department: TAX, first: 100) { nodes { code sourceRecord } } }');
+      const rated = keyAttention.data.listEntries.nodes.filter((e: { sourceRecord: string }) => e.sourceRecord.startsWith('tax_credit_rating/'));
+      expect(rated.length).toBeGreaterThan(0);
+      const levels = await db.query(`SELECT level FROM tax.tax_credit_rating WHERE 'tax_credit_rating/' || subject_code || '/' || year = ANY($1::text[])`, [rated.map((e: { sourceRecord: string }) => e.sourceRecord)]);
+      expect(new Set(levels.rows.map((r: { level: string }) => r.level))).toEqual(new Set(['D']));
+
+      // (The clean example's court record, listed and removed above, ended before this.)
+      const code = graph.seeded.examples.clean;
+      await db.query(
+        `INSERT INTO market.contract_honouring_recognition (subject_code, year, authority, recognised_on, valid_until) VALUES ($1, 2025, '福州市市场监督管理局', '2026-03-01', '2027-12-31')`,
+        [code],
+      );
+      const PUBLISH = 'mutation($input: PublishListEntryInput!) { publishListEntry(input: $input) { kind since until } }';
+      const input = { code, kind: 'RED', department: 'MARKET', sourceRecord: `contract_honouring_recognition/${code}/2025`, reason: '2025年度“守合同重信用”企业' };
+      // Not before the recognition, and not in advance.
+      expect((await gql(PUBLISH, { input: { ...input, since: '2026-02-01' } })).errors![0].extensions.reason).toBe('SINCE_BEFORE_RECORD');
+      expect((await gql(PUBLISH, { input: { ...input, since: '2099-01-01' } })).errors![0].extensions.reason).toBe('SINCE_IN_FUTURE');
+      expect((await gql(PUBLISH, { input: { ...input, since: '2026-03-01' } })).data.publishListEntry).toEqual({ kind: 'RED', since: '2026-03-01', until: '2028-01-01' });
+      const red = await gql('{ listEntries(kind: RED, department: MARKET, first: 100) { nodes { code sourceRecord } } }');
+      expect(red.data.listEntries.nodes).toContainEqual({ code, sourceRecord: input.sourceRecord });
+      const result = (await check(code, 'PUBLIC_RESOURCE_TRADING')).data.creditCheck;
+      expect(result.verdict).toBe('INCENTIVE');
+      expect(result.measures).toContainEqual(expect.objectContaining({ code: 'I_TRADING_CREDIT_BONUS', trigger: 'CONTRACT_HONOURING', initiatingDepartment: 'MARKET' }));
+    });
+
+    it('gives a deregistered or revoked subject no green channel, whatever its rating', async () => {
+      const code = graph.seeded.examples.redList;
+      expect((await check(code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck.verdict).toBe('INCENTIVE');
+      for (const status of ['DEREGISTERED', 'REVOKED']) {
+        await db.query('UPDATE market.registration SET status = $2 WHERE subject_code = $1', [code, status]);
+        expect((await check(code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck).toEqual(expect.objectContaining({ verdict: 'CLEAR', registered: true, measures: [] }));
+      }
+      await db.query(`UPDATE market.registration SET status = 'ACTIVE' WHERE subject_code = $1`, [code]);
+    });
+
     it('draws the same spot-check sample for the same seed, weighted to worse grades', async () => {
       const query = 'query($p: [ID!]!, $seed: String!) { spotCheckSample(population: $p, size: 100, seed: $seed) { selected { code grade } byGrade { grade population selected } } }';
       const population = PLANNED_CODES.slice(0, 2000);
@@ -373,5 +488,12 @@ describe('credit checks through the gateway', () => {
     // A subject already barred by another department's record stays barred: nothing missing could make it worse.
     const barred = (await graph.graphql(CHECK, { code: graph.seeded.examples.majorTaxViolation, scenario: 'PUBLIC_RESOURCE_TRADING' })).body.data.creditCheck;
     expect(barred).toEqual(expect.objectContaining({ verdict: 'PROHIBITED', missingSources: ['COURTS'] }));
+
+    // Market supervision down too: a code nobody else knows is neither registered nor unregistered, and a red-list subject gets no incentive.
+    await graph.graph.stopService('market');
+    const unknown = (await graph.graphql(CHECK, { code: '91350100M000100Y43', scenario: 'ADMINISTRATIVE_LICENSING' })).body.data.creditCheck;
+    expect(unknown).toEqual(expect.objectContaining({ verdict: 'INCONCLUSIVE', registered: null, missingSources: ['MARKET', 'COURTS'], measures: [] }));
+    const red = (await graph.graphql(CHECK, { code: graph.seeded.examples.redList, scenario: 'ADMINISTRATIVE_LICENSING' })).body.data.creditCheck;
+    expect(red).toEqual(expect.objectContaining({ verdict: 'INCONCLUSIVE', registered: true, measures: [] }));
   });
 });

@@ -4,9 +4,9 @@
  * department subgraph listens on a free port (the credit office asks them for
  * their records, subgraphs/credit/departments.ts), all share one
  * IDENTITY_SIGNING_KEY, and `check()` runs a credit check the way the gateway
- * does — the root field records it, each department answers its evidence
- * through its `CreditCheck` entity, and the credit office decides it in one
- * `_entities` call.
+ * does — the root field names it, each department answers its evidence
+ * through its `CreditCheck` entity, and the credit office decides and
+ * records it in one `_entities` call.
  */
 import crypto from 'node:crypto';
 import { creditSubgraph } from '../../subgraphs/credit';
@@ -51,9 +51,10 @@ export async function startCreditOffice(): Promise<CreditOffice> {
     departments,
     async check(code, scenario, options = {}) {
       const caller = options.as ?? as;
-      const root = await credit.graphql('query($c: ID!, $s: Scenario!) { creditCheck(code: $c, scenario: $s) { checkId code } }', { c: code, s: scenario }, { as: caller });
+      // The root field names the check (its key); it is recorded when the credit office decides it below.
+      const root = await credit.graphql('query($c: ID!, $s: Scenario!) { creditCheck(code: $c, scenario: $s) { checkKey code scenario } }', { c: code, s: scenario }, { as: caller });
       if (root.errors) throw new Error(JSON.stringify(root.errors));
-      const { checkId, code: normalised } = root.data.creditCheck;
+      const { checkKey, code: normalised } = root.data.creditCheck;
       const evidence: Record<string, unknown> = {};
       for (const name of Object.keys(DEFINITIONS) as DepartmentName[]) {
         if (options.missing?.includes(name)) {
@@ -70,7 +71,7 @@ export async function startCreditOffice(): Promise<CreditOffice> {
       }
       const decided = await credit.graphql(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on CreditCheck { ${CHECK_FIELDS} } } }`,
-        { r: [{ __typename: 'CreditCheck', checkId, ...evidence }] },
+        { r: [{ __typename: 'CreditCheck', checkKey, code: normalised, scenario, ...evidence }] },
         { as: caller },
       );
       if (decided.errors) throw new Error(JSON.stringify(decided.errors));

@@ -11,14 +11,27 @@ import { buildResidentId, buildUscc } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { addDays, addMonths, addYears } from '../../subgraphs/credit/policy/calendar';
 import { writeCourtRecords } from '../../subgraphs/courts/store';
-import { writeMarketRecords, type PenaltyRow, type RegistrationRow } from '../../subgraphs/market/store';
+import { writeContractHonouringRecognitions, writeMarketRecords, type PenaltyRow, type RegistrationRow } from '../../subgraphs/market/store';
 import { writeTaxRecords } from '../../subgraphs/tax/store';
+import { writeEnvironmentRecords } from '../../subgraphs/environment/store';
 import { startCreditOffice, type CreditOffice } from '../helpers/credit-office';
 
 const today = todayInChina();
 let serial = 0;
 const newCode = () => buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: `C${String(++serial).padStart(7, '0')}` });
 const PERSON = buildResidentId('440305', '19800101', '321');
+let people = 400;
+const newPerson = () => buildResidentId('440305', '19810101', String(++people));
+
+/** What a person representing a black-listed entity carries in each scenario (catalogue version of migration 012), and the verdict. */
+const PERSON_LEVEL: Record<string, [string, string]> = {
+  ADMINISTRATIVE_LICENSING: ['P_NO_SENIOR_POST', 'PROHIBITED'],
+  PUBLIC_RESOURCE_TRADING: ['P_RESPONSIBLE_PERSONS_TRADING_RESTRICTION', 'RESTRICTED'],
+  FINANCIAL_SERVICES: ['P_RESPONSIBLE_PERSONS_FINANCING_CAUTION', 'RESTRICTED'],
+  FISCAL_SUPPORT: ['P_RESPONSIBLE_PERSONS_FISCAL_SUPPORT_RESTRICTION', 'RESTRICTED'],
+  HONORS_AND_AWARDS: ['P_RESPONSIBLE_PERSONS_HONOURS_DISQUALIFIED', 'PROHIBITED'],
+  REGULATORY_INSPECTION: ['P_RESPONSIBLE_PERSONS_FOCUSED_SUPERVISION', 'RESTRICTED'],
+};
 
 const registration = (code: string, establishedOn: string, legalRepId = buildResidentId('440305', '19700101', '111')): RegistrationRow => ({
   subject_code: code, name: `测试企业${code.slice(-4)}`, entity_type: 'ENTERPRISE', legal_rep_name: '张三', legal_rep_id: legalRepId,
@@ -50,6 +63,9 @@ describe('credit policy conformance (credit office and departments on PostgreSQL
       input: { reason: '认定', since: addDays(today, -10), ...input },
     });
   const codes = (result: any) => result.measures.map((m: { code: string }) => m.code);
+  const tax = (rows: Partial<Parameters<typeof writeTaxRecords>[1]>) => writeTaxRecords(office.departments.tax.db, { creditRatings: [], majorViolations: [], arrears: [], ...rows });
+  const grade = async (code: string) => (await gql('query($c: ID!) { subject(code: $c) { creditGrade } }', { c: code })).data.subject.creditGrade;
+  const checksOf = async (code: string) => (await office.credit.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credit_check WHERE subject_code = $1', [code]))[0]!.n;
   const measure = (result: any, code: string) => result.measures.find((m: { code: string }) => m.code === code);
 
   // One row per rule of docs/policy.md; each arranges records, acts, and asserts what the caller then sees.
@@ -228,7 +244,7 @@ describe('credit policy conformance (credit office and departments on PostgreSQL
       // Nothing punishes any more, and a breach within three years is no clean record: no incentive either.
       expect(await office.check(old, 'ADMINISTRATIVE_LICENSING')).toEqual(expect.objectContaining({ verdict: 'CLEAR', measures: [] }));
     }],
-    ['responsible persons: the legal representative of a black-listed entity carries its person-level measures in every scenario they name, and sees why', async () => {
+    ['responsible persons: the legal representative of a black-listed entity carries its person-level measures in every scenario, whichever department black-listed it, by list entry or by the record alone, and sees why', async () => {
       const entity = newCode();
       await market({ registrations: [registration(entity, '2015-01-01', PERSON)] });
       await debtor(entity, '（2026）粤03执6号');
@@ -236,10 +252,12 @@ describe('credit policy conformance (credit office and departments on PostgreSQL
       const honours = await office.check(PERSON, 'HONORS_AND_AWARDS');
       expect(honours.verdict).toBe('PROHIBITED');
       expect(measure(honours, 'P_RESPONSIBLE_PERSONS_HONOURS_DISQUALIFIED')).toEqual(expect.objectContaining({ appliesTo: 'SUBJECT', recordSubjectCode: entity, initiatingDepartment: 'COURTS' }));
+      // Entry and record are one determination: the person's measure names it once per trigger.
+      expect(measure(honours, 'P_RESPONSIBLE_PERSONS_HONOURS_DISQUALIFIED').triggers.map((t: { trigger: string }) => t.trigger)).toEqual(['REPRESENTS_BLACKLISTED_ENTITY', 'DISHONEST_JUDGMENT_DEBTOR']);
       for (const scenario of ['PUBLIC_RESOURCE_TRADING', 'FINANCIAL_SERVICES']) {
         const result = await office.check(PERSON, scenario);
         expect(result.verdict).toBe('RESTRICTED');
-        expect(codes(result)).toEqual(['P_RESTRICTED_HIGH_CONSUMPTION']);
+        expect(codes(result)).toEqual([PERSON_LEVEL[scenario]![0], 'P_RESTRICTED_HIGH_CONSUMPTION'].sort());
       }
       expect(codes(await office.check(PERSON, 'ADMINISTRATIVE_LICENSING'))).toEqual(['P_NO_SENIOR_POST', 'P_RESTRICTED_HIGH_CONSUMPTION']);
       const why = await gql(
@@ -247,6 +265,29 @@ describe('credit policy conformance (credit office and departments on PostgreSQL
         { r: [{ __typename: 'Subject', code: PERSON, market: { representedEntities: [{ code: entity }] } }] },
       );
       expect(why.data._entities[0].representedEntityEntries).toEqual([{ code: entity, kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${entity}/（2026）粤03执6号` }]);
+
+      // Black-listed by a court record nobody published, a tax case on the list, an environmental BLACK rating, the serious illegal list.
+      const [courtOnly, taxListed, environmentRated, marketListed] = [newCode(), newCode(), newCode(), newCode()];
+      const persons = { [courtOnly]: newPerson(), [taxListed]: newPerson(), [environmentRated]: newPerson(), [marketListed]: newPerson() };
+      await market({
+        registrations: Object.entries(persons).map(([code, person]) => registration(code, '2015-01-01', person)),
+        seriousViolations: [{ subject_code: marketListed, reason: '严重违法失信', authority: '深圳市市场监督管理局', listed_on: addDays(today, -40), removed_on: null }],
+      });
+      await debtor(courtOnly, '（2026）粤03执60号');
+      await tax({ majorViolations: [{ subject_code: taxListed, case_number: `深税稽〔2026〕6${serial}号`, nature: 'TAX_EVASION', amount: 1e6, facts: '偷税', tax_authority: '深圳市税务局', decided_on: addDays(today, -40), published_on: addDays(today, -30), removed_on: null }] });
+      await writeEnvironmentRecords(office.departments.environment.db, { creditRatings: [{ subject_code: environmentRated, year: 2025, level: 'BLACK', authority: '深圳市生态环境局', assessed_on: addDays(today, -60) }], penalties: [], dischargePermits: [] });
+      expect((await publish({ code: taxListed, kind: 'BLACK', department: 'TAX', sourceRecord: `major_tax_violation/${taxListed}/深税稽〔2026〕6${serial}号` })).errors).toBeUndefined();
+      expect((await publish({ code: marketListed, kind: 'BLACK', department: 'MARKET', sourceRecord: `serious_violation_entry/${marketListed}/${addDays(today, -40)}` })).errors).toBeUndefined();
+      const departments = { [courtOnly]: 'COURTS', [taxListed]: 'TAX', [environmentRated]: 'ENVIRONMENT', [marketListed]: 'MARKET' };
+      for (const [code, person] of Object.entries(persons)) {
+        for (const [scenario, [personLevel, verdict]] of Object.entries(PERSON_LEVEL)) {
+          const result = await office.check(person, scenario);
+          expect([scenario, code, result.verdict]).toEqual([scenario, code, verdict]);
+          expect(measure(result, personLevel)).toEqual(
+            expect.objectContaining({ appliesTo: 'SUBJECT', trigger: 'REPRESENTS_BLACKLISTED_ENTITY', initiatingDepartment: departments[code], recordSubjectCode: code }),
+          );
+        }
+      }
     }],
     ['each measure once: two black-list records give one measure with both triggers', async () => {
       const code = newCode();
@@ -304,6 +345,134 @@ describe('credit policy conformance (credit office and departments on PostgreSQL
       const many = await gql('query($c: [ID!]!) { subjects(codes: $c) { code creditCheckHistory(first: 1) { checkId scenario } } }', { c: [code, newCode()] });
       expect(many.data.subjects.map((s: { creditCheckHistory: unknown[] }) => s.creditCheckHistory)).toEqual([[{ checkId: second.checkId, scenario: 'FISCAL_SUPPORT' }], []]);
       expect((await gql('query($c: ID!) { subject(code: $c) { creditCheckHistory(first: 0) { checkId } } }', { c: code })).errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    }],
+    ['list rules and triggers agree: a D rating and a penalty below the black-list threshold are key-attention determinations — published, graded C, one measure set with the record', async () => {
+      const [rated, fined] = [newCode(), newCode()];
+      await market({ registrations: [registration(rated, '2015-01-01'), registration(fined, '2015-01-01')], penalties: [penalty(fined, `深市监罚〔2026〕${serial}5号`, {})] });
+      await tax({ creditRatings: [{ subject_code: rated, year: 2025, level: 'D', score: 30, assessed_on: addDays(today, -30), tax_authority: '深圳市税务局' }] });
+      const before = await office.check(rated, 'ADMINISTRATIVE_LICENSING');
+      expect(before.verdict).toBe('RESTRICTED');
+      expect(codes(before)).toEqual(['P_KEY_ATTENTION_STRICT_REVIEW']);
+      expect((await publish({ code: rated, kind: 'KEY_ATTENTION', department: 'TAX', sourceRecord: `tax_credit_rating/${rated}/2025`, since: addDays(today, -30) })).errors).toBeUndefined();
+      expect((await publish({ code: fined, kind: 'KEY_ATTENTION', department: 'MARKET', sourceRecord: `administrative_penalty/深市监罚〔2026〕${serial}5号`, since: addDays(today, -55) })).errors).toBeUndefined();
+      expect([await grade(rated), await grade(fined)]).toEqual(['C', 'C']);
+      const after = await office.check(rated, 'ADMINISTRATIVE_LICENSING');
+      expect(after.measures).toEqual(before.measures);
+      expect(after.measures[0].triggers).toEqual([expect.objectContaining({ trigger: 'TAX_RATING_D', initiatingDepartment: 'TAX', recordId: `tax_credit_rating/${rated}/2025` })]);
+      // A B rating is on no list.
+      const plain = newCode();
+      await tax({ creditRatings: [{ subject_code: plain, year: 2025, level: 'B', score: 80, assessed_on: addDays(today, -30), tax_authority: '深圳市税务局' }] });
+      const refused = await publish({ code: plain, kind: 'KEY_ATTENTION', department: 'TAX', sourceRecord: `tax_credit_rating/${plain}/2025`, since: addDays(today, -30) });
+      expect(refused.errors![0].extensions.reason).toBe('NOT_LISTED_BY_RULE');
+    }],
+    ['list rules: an entry takes effect no earlier than its record and no later than today — a backdated or advance entry is refused and changes nothing', async () => {
+      const code = newCode();
+      await market({ registrations: [registration(code, '2015-01-01')] });
+      const listedOn = addDays(today, -20);
+      await debtor(code, '（2026）粤03执20号', listedOn);
+      const sourceRecord = `dishonest_debtor/${code}/（2026）粤03执20号`;
+      const backdated = await publish({ code, kind: 'BLACK', department: 'COURTS', sourceRecord, since: addDays(listedOn, -365) });
+      expect(backdated.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'SINCE_BEFORE_RECORD', field: 'since', recordSince: listedOn }));
+      const advance = await publish({ code, kind: 'BLACK', department: 'COURTS', sourceRecord, since: addDays(today, 1) });
+      expect(advance.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'SINCE_IN_FUTURE', field: 'since' }));
+      expect((await gql('query($c: ID!) { subject(code: $c) { lists { kind } } }', { c: code })).data.subject.lists).toEqual([]);
+      const published = await publish({ code, kind: 'BLACK', department: 'COURTS', sourceRecord, since: listedOn });
+      expect(published.data.publishListEntry).toEqual(expect.objectContaining({ since: listedOn, until: null }));
+      // A breached commitment's entry begins at the breach, not before it.
+      const made = await gql('mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }', {
+        input: { subjectCode: code, scenario: 'ADMINISTRATIVE_LICENSING', content: '承诺', idempotencyKey: `since-${code}` },
+      });
+      const [row] = await office.credit.db.query<{ id: string }>(
+        `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, status, breached_on, breach_department)
+         VALUES ($1, 'direct', $2, 'ADMINISTRATIVE_LICENSING', '承诺', $3::date, 'BREACHED', $3::date, 'MARKET') RETURNING id::text AS id`,
+        [`since2-${code}`, code, addDays(today, -5)],
+      );
+      expect(made.errors).toBeUndefined();
+      const early = await publish({ code, kind: 'BLACK', department: 'CREDIT_OFFICE', sourceRecord: `credit_commitment/${row!.id}`, since: addDays(today, -6) });
+      expect(early.errors![0].extensions.reason).toBe('SINCE_BEFORE_RECORD');
+    }],
+    ['list rules: a contract-honouring recognition (守合同重信用) is a red-list determination — published, rewarded, refused without the record, ended when revoked', async () => {
+      const [honoured, other] = [newCode(), newCode()];
+      await market({ registrations: [registration(honoured, addYears(today, -2)), registration(other, addYears(today, -2))] });
+      await writeContractHonouringRecognitions(office.departments.market.db, {
+        recognitions: [{ subject_code: honoured, year: 2025, authority: '深圳市市场监督管理局', recognised_on: addDays(today, -60), valid_until: addYears(today, 1), revoked_on: null }],
+      });
+      const sourceRecord = `contract_honouring_recognition/${honoured}/2025`;
+      expect((await publish({ code: other, kind: 'RED', department: 'MARKET', sourceRecord: `contract_honouring_recognition/${other}/2025` })).errors![0].extensions.reason).toBe('RECORD_NOT_FOUND');
+      expect((await publish({ code: honoured, kind: 'RED', department: 'MARKET', sourceRecord: `serious_violation_entry/${honoured}/2025-01-01` })).errors![0].extensions.reason).toBe('NO_LIST_RULE');
+      const published = await publish({ code: honoured, kind: 'RED', department: 'MARKET', sourceRecord, since: addDays(today, -60) });
+      expect(published.data.publishListEntry).toEqual(expect.objectContaining({ kind: 'RED', until: addDays(addYears(today, 1), 1) }));
+      const result = await office.check(honoured, 'ADMINISTRATIVE_LICENSING');
+      expect(result.verdict).toBe('INCENTIVE');
+      expect(codes(result)).toEqual(['I_ACCEPT_WITH_MISSING_DOCUMENTS', 'I_GREEN_CHANNEL']);
+      expect(measure(result, 'I_GREEN_CHANNEL').triggers).toEqual([expect.objectContaining({ trigger: 'CONTRACT_HONOURING', initiatingDepartment: 'MARKET', recordId: sourceRecord })]);
+      expect(codes(await office.check(honoured, 'PUBLIC_RESOURCE_TRADING'))).toEqual(['I_TRADING_CREDIT_BONUS']);
+      expect(await grade(honoured)).toBe('A');
+      // Revoked at market supervision, which ends the entry: the check follows at once.
+      await office.departments.market.db.query('UPDATE contract_honouring_recognition SET revoked_on = $2 WHERE subject_code = $1', [honoured, today]);
+      const ended = await gql('mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }', { input: { kind: 'RED', department: 'MARKET', sourceRecord, until: today } });
+      expect(ended.data.endListEntry.until).toBe(today);
+      expect(await office.check(honoured, 'ADMINISTRATIVE_LICENSING')).toEqual(expect.objectContaining({ verdict: 'CLEAR', measures: [] }));
+      expect(await grade(honoured)).toBe('B');
+    }],
+    ['no incentive without a record: with market supervision down the subject is neither registered nor unregistered, the verdict INCONCLUSIVE, and no incentive is listed', async () => {
+      const [unknown, red] = [newCode(), newCode()];
+      await market({ registrations: [registration(red, addYears(today, -2))] });
+      await tax({ creditRatings: [{ subject_code: red, year: 2025, level: 'A', score: 95, assessed_on: addDays(today, -30), tax_authority: '深圳市税务局' }] });
+      expect(await office.check(unknown, 'ADMINISTRATIVE_LICENSING', { missing: ['market'] })).toEqual(
+        expect.objectContaining({ verdict: 'INCONCLUSIVE', registered: null, missingSources: ['MARKET'], measures: [] }),
+      );
+      expect((await office.check(red, 'ADMINISTRATIVE_LICENSING')).verdict).toBe('INCENTIVE');
+      for (const missing of [['market'], ['courts']] as const) {
+        expect(await office.check(red, 'ADMINISTRATIVE_LICENSING', { missing: [...missing] })).toEqual(expect.objectContaining({ verdict: 'INCONCLUSIVE', registered: true, measures: [] }));
+      }
+      const record = await gql('query($id: ID!) { creditCheckRecord(checkId: $id) { verdict registered measures { code } } }', {
+        id: (await office.check(unknown, 'FISCAL_SUPPORT', { missing: ['market'] })).checkId,
+      });
+      expect(record.data.creditCheckRecord).toEqual({ verdict: 'INCONCLUSIVE', registered: null, measures: [] });
+    }],
+    ['no incentive for a subject that no longer trades: deregistered (注销) or revoked (吊销), no green channel for its rating, its red-list entry or its clean years', async () => {
+      for (const status of ['DEREGISTERED', 'REVOKED']) {
+        const [rated, clean] = [newCode(), newCode()];
+        await market({ registrations: [{ ...registration(rated, addYears(today, -5)), status }, { ...registration(clean, addYears(today, -5)), status }] });
+        await tax({ creditRatings: [{ subject_code: rated, year: 2025, level: 'A', score: 95, assessed_on: addDays(today, -30), tax_authority: '深圳市税务局' }] });
+        await publish({ code: rated, kind: 'RED', department: 'TAX', sourceRecord: `tax_credit_rating/${rated}/2025`, since: addDays(today, -30) });
+        for (const code of [rated, clean]) {
+          for (const scenario of ['ADMINISTRATIVE_LICENSING', 'PUBLIC_RESOURCE_TRADING', 'REGULATORY_INSPECTION']) {
+            expect(await office.check(code, scenario)).toEqual(expect.objectContaining({ verdict: 'CLEAR', registered: true, measures: [] }));
+          }
+        }
+      }
+    }],
+    ['check history: a check is recorded when it is decided and only then, once, whatever is asked of it', async () => {
+      const code = newCode();
+      await market({ registrations: [registration(code, '2015-01-01')] });
+      await debtor(code, '（2026）粤03执30号');
+      // Naming the check records nothing: no id has been handed out yet.
+      await office.credit.graphql('query($c: ID!) { creditCheck(code: $c, scenario: FISCAL_SUPPORT) { checkKey code scenario } }', { c: code }, { as: { role: 'CREDIT_OFFICE' } });
+      expect(await checksOf(code)).toBe(0);
+      const result = await office.check(code, 'FISCAL_SUPPORT');
+      expect(await checksOf(code)).toBe(1);
+      // The same check handed back again answers as recorded, and stays one check.
+      const again = await office.credit.graphql(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on CreditCheck { checkId verdict measures { code triggers { trigger } } } } }`,
+        { r: [{ __typename: 'CreditCheck', checkKey: result.checkId, code, scenario: 'FISCAL_SUPPORT', market: null, tax: null, courts: null, environment: null }] },
+        { as: { role: 'CREDIT_OFFICE' } },
+      );
+      expect(again.data._entities[0]).toEqual({ checkId: result.checkId, verdict: result.verdict, measures: result.measures.map((m: any) => ({ code: m.code, triggers: m.triggers.map((t: any) => ({ trigger: t.trigger })) })) });
+      expect(await checksOf(code)).toBe(1);
+      // Handed back for another subject, it is refused.
+      const forged = await office.credit.graphql(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on CreditCheck { checkId } } }`,
+        { r: [{ __typename: 'CreditCheck', checkKey: result.checkId, code: newCode(), scenario: 'FISCAL_SUPPORT', market: null, tax: null, courts: null, environment: null }] },
+        { as: { role: 'CREDIT_OFFICE' } },
+      );
+      expect(forged.errors).toBeDefined();
+      // Feedback goes against a measure the check applied.
+      const feedback = await gql('mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { checkId measureCode } }', {
+        input: { checkId: result.checkId, measureCode: result.measures[0].code, department: '财政', action: 'APPLIED', idempotencyKey: `fb-${code}` },
+      });
+      expect(feedback.data.submitFeedback).toEqual({ checkId: result.checkId, measureCode: result.measures[0].code });
     }],
   ];
 

@@ -15,7 +15,7 @@ const TODAY = '2026-11-24';
 const CODE = buildUscc({ authority: '9', entityType: '1', division: '110105', organisationBody: 'MA01AB23' });
 const BLACK = ['DISHONEST_JUDGMENT_DEBTOR', 'MAJOR_TAX_VIOLATION', 'SERIOUS_VIOLATION_LIST', 'SERIOUS_PENALTY', 'ENVIRONMENTAL_RATING_BLACK', 'COMMITMENT_BREACH'] as const;
 const KEY = ['TAX_RATING_D', 'TAX_ARREARS', 'ABNORMAL_OPERATIONS', 'ADMINISTRATIVE_PENALTY', 'ENVIRONMENTAL_RATING_RED'] as const;
-const RED = ['TAX_RATING_A', 'ENVIRONMENTAL_RATING_GREEN', 'NO_ADVERSE_RECORD_3_YEARS'] as const;
+const RED = ['TAX_RATING_A', 'ENVIRONMENTAL_RATING_GREEN', 'CONTRACT_HONOURING', 'NO_ADVERSE_RECORD_3_YEARS'] as const;
 
 const measure = (code: string, kind: Measure['kind'], effect: Measure['effect'], triggers: readonly string[], scenarios: readonly string[]): Measure =>
   ({ code, name: code, description: '', kind, mandatory: true, channel: 'ADMINISTRATIVE', effect, triggers, scenarios, initiatingDepartments: [], implementingDepartments: ['x'], personLevel: false, legalBasis: 'b', periodMonths: null }) as unknown as Measure;
@@ -27,7 +27,7 @@ const CATALOGUE: Measure[] = [
 ];
 
 const registered = (): Evidence => ({
-  market: { registration: { establishedOn: '2010-01-01', legalRepresentative: { name: '张*', residentId: 'x' } }, penalties: [], abnormalOperations: [], seriousViolations: [], representedEntities: [] },
+  market: { registration: { establishedOn: '2010-01-01', status: 'ACTIVE', legalRepresentative: { name: '张*', residentId: 'x' } }, penalties: [], abnormalOperations: [], seriousViolations: [], contractHonouring: [], representedEntities: [] },
   tax: { creditRatings: [], majorViolations: [], arrears: [] },
   courts: { dishonestDebtors: [], consumptionRestrictions: [] },
   environment: { creditRatings: [], penalties: [] },
@@ -45,7 +45,7 @@ const toEntry = (e: { rule: (typeof LIST_RULES)[number]; n: number; since: numbe
 };
 
 const verdictOf = (entries: CheckListEntry[], scenario: CheckInput['scenario'], evidence: Evidence): Verdict =>
-  decide({ code: CODE, scenario, evidence, today: TODAY, measures: CATALOGUE, disputed: new Set(), inactive: new Set(), listEntries: entries, representedEntries: [], knownToCreditOffice: false }).verdict;
+  decide({ code: CODE, scenario, evidence, today: TODAY, measures: CATALOGUE, disputed: new Set(), inactive: new Set(), listEntries: entries, represented: [], knownToCreditOffice: false }).verdict;
 
 const worse = (a: Verdict, b: Verdict) => VERDICT_RANK[a] > VERDICT_RANK[b];
 const blackRule = LIST_RULES.filter((rule) => rule.kind === 'BLACK');

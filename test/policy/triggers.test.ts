@@ -3,7 +3,7 @@ import { heldBy, isAdverse, TRIGGER_NAMES, TRIGGERS } from '../../subgraphs/cred
 
 describe('triggers', () => {
   it('rewards only the red-list records and three clean years; everything else is adverse', () => {
-    expect(TRIGGER_NAMES.filter((t) => !isAdverse(t))).toEqual(['TAX_RATING_A', 'ENVIRONMENTAL_RATING_GREEN', 'NO_ADVERSE_RECORD_3_YEARS']);
+    expect(TRIGGER_NAMES.filter((t) => !isAdverse(t))).toEqual(['TAX_RATING_A', 'ENVIRONMENTAL_RATING_GREEN', 'CONTRACT_HONOURING', 'NO_ADVERSE_RECORD_3_YEARS']);
     expect(isAdverse('DISHONEST_JUDGMENT_DEBTOR')).toBe(true);
     expect(isAdverse('COMMITMENT_BREACH')).toBe(true);
   });
@@ -13,6 +13,9 @@ describe('triggers', () => {
     expect(heldBy('DISHONEST_JUDGMENT_DEBTOR', 'MARKET')).toBe(false);
     expect(heldBy('SERIOUS_PENALTY', 'ENVIRONMENT')).toBe(true);
     expect(heldBy('COMMITMENT_BREACH', 'CREDIT_OFFICE')).toBe(true);
+    expect(heldBy('CONTRACT_HONOURING', 'MARKET')).toBe(true);
+    // A represented entity's black-listing is initiated by whichever department made it.
+    for (const department of ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'] as const) expect(heldBy('REPRESENTS_BLACKLISTED_ENTITY', department)).toBe(true);
     for (const trigger of TRIGGER_NAMES) expect(TRIGGERS[trigger].departments.length).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
 /** How measures make a verdict. */
-import { severityOf, verdictOf, VERDICT_RANK, type VerdictMeasure } from '../../subgraphs/credit/policy/verdict';
+import { incentivesGranted, severityOf, verdictOf, VERDICT_RANK, type VerdictMeasure } from '../../subgraphs/credit/policy/verdict';
 
 const m = (overrides: Partial<VerdictMeasure>): VerdictMeasure => ({ kind: 'PUNISHMENT', effect: 'RESTRICT', suspended: false, onLegalRepresentative: false, ...overrides });
 
@@ -21,6 +21,10 @@ describe('verdict rules', () => {
     expect(severityOf(m({ effect: 'PROHIBIT', onLegalRepresentative: true }))).toBe(1);
     expect(severityOf(m({ effect: 'PROHIBIT' }))).toBe(2);
     expect(verdictOf([m({ effect: 'PROHIBIT', onLegalRepresentative: true })])).toBe('RESTRICTED');
+  });
+
+  it('grants incentives on an INCENTIVE verdict only: never on an INCONCLUSIVE one', () => {
+    expect((['CLEAR', 'INCENTIVE', 'RESTRICTED', 'PROHIBITED', 'INCONCLUSIVE'] as const).filter(incentivesGranted)).toEqual(['INCENTIVE']);
   });
 
   it('ranks verdicts from best to worst for the subject', () => {

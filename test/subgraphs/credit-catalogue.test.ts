@@ -52,7 +52,9 @@ describe('measures catalogue', () => {
   let v1: CatalogueView;
   /** The version migration 008 adds: version 1 and the responsible persons' honours measure. */
   let v2: CatalogueView;
-  /** The latest version a new database has: 3, migration 017. */
+  /** The version migration 012 adds: the person-level measures of every scenario, the contract-honouring incentives. */
+  let v3: CatalogueView;
+  /** The latest version a new database has: 4, migration 017 (an overdue rectification on key attention). */
   let latest: CatalogueView;
 
   const read = async (variables: Record<string, unknown> = {}): Promise<CatalogueView> => {
@@ -71,6 +73,7 @@ describe('measures catalogue', () => {
     subgraph = await startSubgraph(creditSubgraph);
     v1 = await read({ version: 1 });
     v2 = await read({ version: 2 });
+    v3 = await read({ version: 3 });
     latest = await read();
   });
   afterAll(() => subgraph?.close());
@@ -85,16 +88,39 @@ describe('measures catalogue', () => {
       for (const measure of v1.measures) expect(v2.measures.find((m) => m.code === measure.code)).toEqual(measure);
     });
 
-    it('is followed by version 3 (migration 017): an overdue rectification (RECTIFICATION_OVERDUE, the credit office\'s) applies the key-attention measures', () => {
-      expect(latest.version).toBe(3);
-      expect(sortedCodes(latest.measures)).toEqual(sortedCodes(v2.measures));
+    it('is followed by version 3 (migration 012): a person-level measure in every scenario, P_NO_SENIOR_POST initiated by any determining department, and the red-list incentives for 守合同重信用', () => {
+      expect(v3.version).toBe(3);
+      const persons = ['P_RESPONSIBLE_PERSONS_TRADING_RESTRICTION', 'P_RESPONSIBLE_PERSONS_FINANCING_CAUTION', 'P_RESPONSIBLE_PERSONS_FISCAL_SUPPORT_RESTRICTION', 'P_RESPONSIBLE_PERSONS_FOCUSED_SUPERVISION'];
+      expect(sortedCodes(v3.measures)).toEqual([...sortedCodes(v2.measures), ...persons].sort());
+      // Every scenario the catalogue names has a person-level measure that a represented entity's black-listing applies.
+      for (const scenario of SCENARIOS) {
+        expect({ scenario, reached: v3.measures.some((m) => m.personLevel && m.scenarios.includes(scenario) && m.triggers.includes('REPRESENTS_BLACKLISTED_ENTITY')) }).toEqual({ scenario, reached: true });
+      }
+      for (const code of persons) {
+        expect(v3.measures.find((m) => m.code === code)).toEqual(
+          expect.objectContaining({ kind: 'PUNISHMENT', effect: 'RESTRICT', personLevel: true, triggers: [...BLACK_LIST_TRIGGERS, 'REPRESENTS_BLACKLISTED_ENTITY'] }),
+        );
+      }
+      expect(v3.measures.find((m) => m.code === 'P_NO_SENIOR_POST')!.initiatingDepartments).toEqual([...DEPARTMENTS]);
+      for (const measure of v3.measures.filter((m) => m.kind === 'INCENTIVE' && m.triggers.includes('TAX_RATING_A'))) {
+        expect(measure.triggers).toContain('CONTRACT_HONOURING');
+        expect(measure.initiatingDepartments).toContain('MARKET');
+        expect(measure.legalBasis).toContain('守合同重信用');
+      }
+      // Everything else is version 2's.
+      for (const measure of v2.measures.filter((m) => m.code !== 'P_NO_SENIOR_POST' && m.kind !== 'INCENTIVE')) expect(v3.measures.find((m) => m.code === measure.code)).toEqual(measure);
+    });
+
+    it('is followed by version 4 (migration 017): an overdue rectification (RECTIFICATION_OVERDUE, the credit office\'s) applies the key-attention measures', () => {
+      expect(latest.version).toBe(4);
+      expect(sortedCodes(latest.measures)).toEqual(sortedCodes(v3.measures));
       const keyAttention = latest.measures.filter((m) => m.triggers.includes('ABNORMAL_OPERATIONS'));
       expect(keyAttention.length).toBeGreaterThan(0);
       for (const measure of keyAttention) {
         expect(measure.triggers).toContain('RECTIFICATION_OVERDUE');
         expect(measure.initiatingDepartments).toContain('CREDIT_OFFICE');
       }
-      for (const measure of latest.measures.filter((m) => !m.triggers.includes('ABNORMAL_OPERATIONS'))) expect(v2.measures.find((m) => m.code === measure.code)).toEqual(measure);
+      for (const measure of latest.measures.filter((m) => !m.triggers.includes('ABNORMAL_OPERATIONS'))) expect(v3.measures.find((m) => m.code === measure.code)).toEqual(measure);
     });
 
     it('is version 1, ordered by code', () => {
@@ -105,7 +131,7 @@ describe('measures catalogue', () => {
       expect(v1.measures.length).toBeGreaterThanOrEqual(20);
     });
 
-    it('covers every trigger of the vocabulary and every scenario', () => {
+    it('covers every trigger of the vocabulary and every scenario (the latest version)', () => {
       // Listed when missing, so a failure names them.
       expect(TRIGGER_NAMES.filter((trigger) => !latest.measures.some((m) => m.triggers.includes(trigger)))).toEqual([]);
       for (const scenario of SCENARIOS) {
@@ -177,8 +203,8 @@ describe('measures catalogue', () => {
       expect(new Set(v1.measures.map((m) => m.channel))).toEqual(new Set(['ADMINISTRATIVE', 'MARKET', 'INDUSTRY', 'SOCIAL']));
     });
 
-    it('names as initiating departments exactly the departments whose records are its triggers', () => {
-      for (const measure of v1.measures) {
+    it('names as initiating departments exactly the departments whose records are its triggers (the latest version)', () => {
+      for (const measure of latest.measures) {
         expect({ code: measure.code, initiating: measure.initiatingDepartments }).toEqual({
           code: measure.code,
           initiating: departmentsOf(measure.triggers),
@@ -187,7 +213,7 @@ describe('measures catalogue', () => {
     });
 
     it('gives every measure a Chinese name, a legal basis citing a document, and implementing departments', () => {
-      for (const measure of v1.measures) {
+      for (const measure of [...v1.measures, ...latest.measures]) {
         expect(measure.name).toMatch(/[\u4e00-\u9fff]/);
         expect(measure.description).toMatch(/[\u4e00-\u9fff]/);
         expect(measure.legalBasis).toMatch(/《[^》]+》/);
@@ -200,6 +226,7 @@ describe('measures catalogue', () => {
 
     it('would itself pass the validation of publishMeasureCatalogue', () => {
       expect(catalogueProblems({ note: v1.note, measures: v1.measures })).toEqual([]);
+      expect(catalogueProblems({ note: latest.note, measures: latest.measures })).toEqual([]);
     });
   });
 
@@ -208,10 +235,10 @@ describe('measures catalogue', () => {
       const trading = await read({ scenario: 'PUBLIC_RESOURCE_TRADING' });
       expect(trading.measures.length).toBeGreaterThan(0);
       expect(trading.measures.every((m) => m.scenarios.includes('PUBLIC_RESOURCE_TRADING'))).toBe(true);
-      expect(sortedCodes(trading.measures)).toEqual(sortedCodes(v1.measures.filter((m) => m.scenarios.includes('PUBLIC_RESOURCE_TRADING'))));
+      expect(sortedCodes(trading.measures)).toEqual(sortedCodes(latest.measures.filter((m) => m.scenarios.includes('PUBLIC_RESOURCE_TRADING'))));
 
       const incentives = await read({ kind: 'INCENTIVE' });
-      expect(sortedCodes(incentives.measures)).toEqual(sortedCodes(v1.measures.filter((m) => m.kind === 'INCENTIVE')));
+      expect(sortedCodes(incentives.measures)).toEqual(sortedCodes(latest.measures.filter((m) => m.kind === 'INCENTIVE')));
 
       const both = await read({ scenario: 'ADMINISTRATIVE_LICENSING', kind: 'INCENTIVE' });
       expect(sortedCodes(both.measures)).toEqual(['I_ACCEPT_WITH_MISSING_DOCUMENTS', 'I_GREEN_CHANNEL']);
@@ -317,9 +344,9 @@ describe('measures catalogue', () => {
       await refused(valid(), /note is empty/, '  ');
     });
 
-    it('publishes version 4 as the latest while version 1 stays readable unchanged', async () => {
-      // Warm the in-process cache of the latest version first (3, migration 017): it must not hide version 4.
-      expect((await catalogueVersion(subgraph.db)).version).toBe(3);
+    it('publishes version 5 as the latest while version 1 stays readable unchanged', async () => {
+      // Warm the in-process cache of the latest version first (4, migration 017): it must not hide version 5.
+      expect((await catalogueVersion(subgraph.db)).version).toBe(4);
 
       const measures = valid().filter((m) => m.code !== 'P_INDUSTRY_DISCIPLINE');
       measures.push({
@@ -341,11 +368,11 @@ describe('measures catalogue', () => {
       });
       const result = await subgraph.graphql(PUBLISH, { input: { note: '新增安全生产许可限制；行业惩戒移出', measures } });
       expect(result.errors).toBeUndefined();
-      const v3: CatalogueView = result.data.publishMeasureCatalogue;
-      expect(v3.version).toBe(4);
-      expect(Date.parse(v3.publishedAt)).toBeGreaterThanOrEqual(Date.parse(v1.publishedAt));
-      expect(sortedCodes(v3.measures)).toEqual(sortedCodes(measures).sort());
-      expect(v3.measures.find((m) => m.code === 'P_WORK_SAFETY_PERMIT_SUSPENSION')).toEqual(
+      const published: CatalogueView = result.data.publishMeasureCatalogue;
+      expect(published.version).toBe(5);
+      expect(Date.parse(published.publishedAt)).toBeGreaterThanOrEqual(Date.parse(v1.publishedAt));
+      expect(sortedCodes(published.measures)).toEqual(sortedCodes(measures).sort());
+      expect(published.measures.find((m) => m.code === 'P_WORK_SAFETY_PERMIT_SUSPENSION')).toEqual(
         expect.objectContaining({
           triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'SERIOUS_PENALTY'],
           initiatingDepartments: ['MARKET', 'COURTS', 'ENVIRONMENT'],
@@ -353,12 +380,12 @@ describe('measures catalogue', () => {
         }),
       );
 
-      expect(await read()).toEqual(v3);
-      expect((await catalogueVersion(subgraph.db)).version).toBe(4);
+      expect(await read()).toEqual(published);
+      expect((await catalogueVersion(subgraph.db)).version).toBe(5);
       // A check decided with version 1 is explained with version 1 as it was.
       expect(await read({ version: 1 })).toEqual(v1);
       expect((await catalogueVersion(subgraph.db, 1)).measures.map((m) => m.code)).toContain('P_INDUSTRY_DISCIPLINE');
-      expect(await counts()).toEqual({ versions: 4, measures: v1.measures.length + v2.measures.length + latest.measures.length + measures.length });
+      expect(await counts()).toEqual({ versions: 5, measures: v1.measures.length + v2.measures.length + v3.measures.length + latest.measures.length + measures.length });
     });
 
     it('numbers publications made at the same time one after another', async () => {

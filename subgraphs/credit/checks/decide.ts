@@ -8,15 +8,20 @@
  *   record the trigger); an entry and the department record it stands on are
  *   one trigger, so one measure set;
  * - a natural person who represents a black-listed entity carries that
- *   entity's person-level measures, and those of REPRESENTS_BLACKLISTED_ENTITY;
+ *   entity's person-level measures, and those of REPRESENTS_BLACKLISTED_ENTITY:
+ *   the entity is black-listed by its BLACK entries in force and by every
+ *   department record of it the list rules black-list (one determination
+ *   when both, as for the entity itself), its department initiating;
  * - repaired and revoked records trigger nothing; disputed records stay
  *   visible but suspend the punishment measures they trigger;
- * - creditworthy triggers only reward a registered subject with no adverse
- *   record in force;
+ * - creditworthy triggers only reward a known subject that still trades
+ *   (not deregistered or revoked) with no adverse record in force
+ *   (policy/incentives.ts), and only on an INCENTIVE verdict;
  * - each measure once, with every trigger that applies it;
- * - fail closed: when a department did not answer, the verdict is
- *   INCONCLUSIVE unless nothing that department could hold would change it;
- *   it is never CLEAR.
+ * - fail closed: when a department did not answer (for the subject, or for
+ *   an entity a checked person represents), the verdict is INCONCLUSIVE
+ *   unless nothing that department could hold would change it; it is never
+ *   CLEAR, grants no incentive, and never says the subject is unregistered.
  */
 import { validateSubjectCode } from '../../../lib/identifiers';
 import { measuresFor, type Measure } from '../catalogue';
@@ -24,11 +29,15 @@ import { recordKey, type Department, type Scenario, type Trigger } from '../voca
 import {
   addMonths,
   cleanWindowStart,
+  determinationsInForce,
   entryInForce,
   notEnded,
   entryTrigger,
   heldBy,
+  incentivesGranted,
   isAdverse,
+  mayBeRewarded,
+  registrationKnown,
   SEVERITY,
   verdictOf,
   type ListKind,
@@ -88,18 +97,31 @@ export interface CheckInput {
   withdrawn?: ReadonlySet<string>;
   /** The subject's list entries; those in force on `today` apply. */
   listEntries: readonly CheckListEntry[];
-  /** For a natural person: list entries of the entities they represent; the BLACK ones in force apply. */
-  representedEntries: readonly CheckListEntry[];
+  /** For a natural person: the entities they represent, with their records and list entries; what black-lists them applies. */
+  represented: readonly RepresentedEntity[];
   /** The credit office itself holds records of the subject (commitments, objections, repairs, list entries). */
   knownToCreditOffice: boolean;
+}
+
+/** An entity a checked person is the legal representative of. */
+export interface RepresentedEntity {
+  code: string;
+  /** What the departments hold on the entity (null: the department did not answer for it). */
+  evidence: Evidence;
+  /** The entity's list entries, current and ended. */
+  listEntries: readonly CheckListEntry[];
 }
 
 export interface Decision {
   verdict: Verdict;
   measures: AppliedMeasure[];
   missingSources: Department[];
-  /** Some department or the credit office knows the subject; an unregistered subject gets no incentive. */
-  registered: boolean;
+  /**
+   * Some department or the credit office knows the subject (true); nobody does
+   * and every department answered (false); nobody that answered does and a
+   * department did not answer (null: unknown). Only a known subject is rewarded.
+   */
+  registered: boolean | null;
 }
 
 interface Hit extends TriggerHit {
@@ -109,7 +131,30 @@ interface Hit extends TriggerHit {
 
 const keyOf = (hit: { department: Department; recordId: string }) => recordKey({ department: hit.department, recordId: hit.recordId });
 
-/** The triggers of a check: department records in force, list entries in force, represented entities' black-list entries. */
+/**
+ * What black-lists an entity today: its BLACK list entries in force and every
+ * department record of it that the list rules black-list, one determination
+ * for an entry and the record it stands on.
+ */
+function blackListDeterminations(entity: RepresentedEntity, today: string): Hit[] {
+  const found: Hit[] = [];
+  const seen = new Set<string>();
+  const add = (hit: Hit) => {
+    if (seen.has(keyOf(hit))) return;
+    seen.add(keyOf(hit));
+    found.push(hit);
+  };
+  for (const d of determinationsInForce(entity.evidence, today)) {
+    if (d.kind === 'BLACK') add({ trigger: d.trigger, department: d.department, recordId: d.sourceRecord, recordSubjectCode: entity.code, until: d.until });
+  }
+  for (const entry of entity.listEntries) {
+    const trigger = entry.kind === 'BLACK' && entryInForce(entry, today) ? entryTrigger(entry) : null;
+    if (trigger !== null) add({ trigger, department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entity.code, until: entry.until });
+  }
+  return found;
+}
+
+/** The triggers of a check: department records in force, list entries in force, what black-lists a represented entity. */
 function triggersOf(input: CheckInput, isPerson: boolean): Hit[] {
   const hits: Hit[] = findTriggers(input.code, input.evidence, input.today);
   const seen = new Set(hits.map(keyOf));
@@ -123,30 +168,36 @@ function triggersOf(input: CheckInput, isPerson: boolean): Hit[] {
     hits.push({ trigger, department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entry.code, until: entry.until });
   }
   if (isPerson) {
-    for (const entry of input.representedEntries) {
-      if (entry.kind !== 'BLACK' || !entryInForce(entry, input.today)) continue;
-      const base = { department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entry.code, until: entry.until };
-      hits.push({ ...base, trigger: 'REPRESENTS_BLACKLISTED_ENTITY' });
-      const trigger = entryTrigger(entry);
-      if (trigger !== null) hits.push({ ...base, trigger, personLevelOnly: true });
+    for (const entity of input.represented) {
+      for (const determination of blackListDeterminations(entity, input.today)) {
+        hits.push({ ...determination, trigger: 'REPRESENTS_BLACKLISTED_ENTITY' });
+        hits.push({ ...determination, personLevelOnly: true });
+      }
     }
   }
   return hits;
 }
 
+/** The departments that did not answer: for the subject, or for an entity the checked person represents. */
+function missingDepartments(input: CheckInput, isPerson: boolean): Department[] {
+  const sources = [input.evidence, ...(isPerson ? input.represented.map((entity) => entity.evidence) : [])];
+  return (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[])
+    .filter((field) => sources.some((evidence) => evidence[field] === null))
+    .map((field) => EVIDENCE_DEPARTMENTS[field]);
+}
+
 export function decide(input: CheckInput): Decision {
   const { evidence, today } = input;
-  const missingSources = (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[])
-    .filter((field) => evidence[field] === null)
-    .map((field) => EVIDENCE_DEPARTMENTS[field]);
   const validated = validateSubjectCode(input.code);
   const isPerson = validated.valid && validated.kind === 'NATURAL_PERSON';
-  const registered = input.knownToCreditOffice || hasDepartmentRecord(evidence);
+  const missingSources = missingDepartments(input, isPerson);
+  const everyDepartmentAnswered = (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]).every((field) => evidence[field] !== null);
+  const registered = registrationKnown(input.knownToCreditOffice || hasDepartmentRecord(evidence), everyDepartmentAnswered);
 
   const live = triggersOf(input, isPerson).filter((hit) => !input.inactive.has(keyOf(hit)));
   const adverse = live.filter((hit) => isAdverse(hit.trigger));
-  // No incentive without a record, and none while an adverse record is in force.
-  const rewarded = registered && adverse.length === 0;
+  // No incentive without a record, for a subject that no longer trades, or while an adverse record is in force.
+  const rewarded = mayBeRewarded({ registered, registrationStatus: evidence.market?.registration?.status ?? null, adverseInForce: adverse.length > 0 });
   const creditworthy = rewarded ? live.filter((hit) => !isAdverse(hit.trigger)) : [];
   // The credit office's own adverse determinations (a commitment breach) count in the three years too, unless
   // withdrawn as wrong: a repair ends the punishment, not the history (a repaired department record counts too).
@@ -184,7 +235,9 @@ export function decide(input: CheckInput): Decision {
     measures.map((m) => ({ kind: m.measure.kind, effect: m.measure.effect, suspended: m.suspended, onLegalRepresentative: m.appliesTo === 'LEGAL_REPRESENTATIVE' })),
   );
   if (missingSources.some((department) => couldChange(verdict, department, input))) verdict = 'INCONCLUSIVE';
-  return { verdict, measures, missingSources, registered };
+  // Only a verdict that stands grants incentives: an INCONCLUSIVE check lists none.
+  const listed = incentivesGranted(verdict) ? measures : measures.filter((m) => m.measure.kind !== 'INCENTIVE');
+  return { verdict, measures: listed, missingSources, registered };
 }
 
 /**

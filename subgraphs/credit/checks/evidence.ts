@@ -4,13 +4,14 @@
  * not answer is null here; one that holds nothing is an empty profile.
  */
 import type { Department, Trigger } from '../vocabulary';
-import { BAD_ENVIRONMENT_LEVELS, BAD_TAX_LEVELS, cleanForThreeYears as cleanRecordForThreeYears, notEnded, penaltyTrigger } from '../policy';
+import { BAD_ENVIRONMENT_LEVELS, BAD_TAX_LEVELS, cleanForThreeYears as cleanRecordForThreeYears, determinationsInForce, notEnded } from '../policy';
 
 export interface MarketEvidence {
-  registration: { establishedOn: string; legalRepresentative: { name: string; residentId: string } } | null;
+  registration: { establishedOn: string; status: string; legalRepresentative: { name: string; residentId: string } } | null;
   penalties: { recordId: string; area: string; serious: boolean; decidedOn: string; publishedOn: string | null; publicationEndsOn: string | null }[];
   abnormalOperations: { recordId: string; listedOn: string; removedOn: string | null }[];
   seriousViolations: { recordId: string; listedOn: string; removedOn: string | null }[];
+  contractHonouring: { recordId: string; recognisedOn: string; validUntil: string; revokedOn: string | null }[];
   representedEntities: { code: string }[];
 }
 
@@ -39,7 +40,7 @@ export interface Evidence {
 
 /** Each department's part of the selection the verdict @requires, kept next to the types it fills (schema/credit.graphql repeats it). */
 export const EVIDENCE_FIELDS = {
-  market: `registration { establishedOn legalRepresentative { name residentId } } penalties { recordId area serious decidedOn publishedOn publicationEndsOn } abnormalOperations { recordId listedOn removedOn } seriousViolations { recordId listedOn removedOn } representedEntities { code }`,
+  market: `registration { establishedOn status legalRepresentative { name residentId } } penalties { recordId area serious decidedOn publishedOn publicationEndsOn } abnormalOperations { recordId listedOn removedOn } seriousViolations { recordId listedOn removedOn } contractHonouring { recordId recognisedOn validUntil revokedOn } representedEntities { code }`,
   tax: `creditRatings { recordId year level assessedOn } majorViolations { recordId publishedOn removedOn } arrears { recordId announcedOn settledOn }`,
   courts: `dishonestDebtors { recordId listedOn removedOn } consumptionRestrictions { recordId restrictedSubjectCode issuedOn liftedOn }`,
   environment: `creditRatings { recordId year level assessedOn } penalties { recordId serious decidedOn publishedOn publicationEndsOn }`,
@@ -63,53 +64,26 @@ export interface TriggerHit {
   until: string | null;
 }
 
-const inForce = notEnded;
-
-/** Adverse and creditworthy records in force today, from the departments that answered. */
+/**
+ * Adverse and creditworthy records in force today, from the departments that
+ * answered. Which record is which trigger is the list rules' (policy/lists.ts):
+ * every record they put on a list is the trigger of its rule while its entry
+ * would be in force, so a record and its list entry are always the same
+ * trigger. A consumption restriction order is a measure of the court on the
+ * subject or on the person it names, not a list: it is found here directly.
+ */
 export function findTriggers(code: string, evidence: Evidence, today: string): TriggerHit[] {
-  const hits: TriggerHit[] = [];
-  const hit = (trigger: Trigger, department: Department, recordId: string, until: string | null, recordSubjectCode = code) =>
-    hits.push({ trigger, department, recordId, recordSubjectCode, until });
-
-  const { market, tax, courts, environment } = evidence;
-  if (courts) {
-    for (const r of courts.dishonestDebtors) if (inForce(r.removedOn, today)) hit('DISHONEST_JUDGMENT_DEBTOR', 'COURTS', r.recordId, null);
-    for (const r of courts.consumptionRestrictions) {
-      if (inForce(r.liftedOn, today)) hit('CONSUMPTION_RESTRICTION', 'COURTS', r.recordId, null, r.restrictedSubjectCode);
-    }
-  }
-  if (tax) {
-    for (const r of tax.majorViolations) if (inForce(r.removedOn, today)) hit('MAJOR_TAX_VIOLATION', 'TAX', r.recordId, null);
-    for (const r of tax.arrears) if (inForce(r.settledOn, today)) hit('TAX_ARREARS', 'TAX', r.recordId, null);
-    const latest = latestRating(tax.creditRatings);
-    if (latest?.level === 'D') hit('TAX_RATING_D', 'TAX', latest.recordId, null);
-    if (latest?.level === 'A') hit('TAX_RATING_A', 'TAX', latest.recordId, null);
-  }
-  if (market) {
-    for (const r of market.seriousViolations) if (inForce(r.removedOn, today)) hit('SERIOUS_VIOLATION_LIST', 'MARKET', r.recordId, null);
-    for (const r of market.abnormalOperations) if (inForce(r.removedOn, today)) hit('ABNORMAL_OPERATIONS', 'MARKET', r.recordId, null);
-    for (const r of market.penalties) {
-      if (r.publishedOn === null || !inForce(r.publicationEndsOn, today)) continue;
-      hit(penaltyTrigger('MARKET', r), 'MARKET', r.recordId, r.publicationEndsOn);
-    }
-  }
-  if (environment) {
-    for (const r of environment.penalties) {
-      if (r.publishedOn === null || !inForce(r.publicationEndsOn, today)) continue;
-      hit(penaltyTrigger('ENVIRONMENT', r), 'ENVIRONMENT', r.recordId, r.publicationEndsOn);
-    }
-    const latest = latestRating(environment.creditRatings);
-    if (latest?.level === 'BLACK') hit('ENVIRONMENTAL_RATING_BLACK', 'ENVIRONMENT', latest.recordId, null);
-    if (latest?.level === 'RED') hit('ENVIRONMENTAL_RATING_RED', 'ENVIRONMENT', latest.recordId, null);
-    if (latest?.level === 'GREEN') hit('ENVIRONMENTAL_RATING_GREEN', 'ENVIRONMENT', latest.recordId, null);
+  const hits: TriggerHit[] = determinationsInForce(evidence, today).map((determination) => ({
+    trigger: determination.trigger,
+    department: determination.department,
+    recordId: determination.sourceRecord,
+    recordSubjectCode: code,
+    until: determination.until,
+  }));
+  for (const r of evidence.courts?.consumptionRestrictions ?? []) {
+    if (notEnded(r.liftedOn, today)) hits.push({ trigger: 'CONSUMPTION_RESTRICTION', department: 'COURTS', recordId: r.recordId, recordSubjectCode: r.restrictedSubjectCode, until: null });
   }
   return hits;
-}
-
-function latestRating<R extends { year: number }>(ratings: readonly R[]): R | undefined {
-  let latest: R | undefined;
-  for (const rating of ratings) if (!latest || rating.year > latest.year) latest = rating;
-  return latest;
 }
 
 /**
@@ -120,7 +94,7 @@ function latestRating<R extends { year: number }>(ratings: readonly R[]): R | un
 export function hasDepartmentRecord(evidence: Evidence): boolean {
   const { market, tax, courts, environment } = evidence;
   const lists: (readonly unknown[] | null | undefined)[] = [
-    market?.penalties, market?.abnormalOperations, market?.seriousViolations, market?.representedEntities,
+    market?.penalties, market?.abnormalOperations, market?.seriousViolations, market?.contractHonouring, market?.representedEntities,
     tax?.creditRatings, tax?.majorViolations, tax?.arrears,
     courts?.dishonestDebtors, courts?.consumptionRestrictions,
     environment?.creditRatings, environment?.penalties,

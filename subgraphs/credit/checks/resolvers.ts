@@ -1,136 +1,176 @@
 /**
- * `creditCheck` and `creditChecks`: the root fields record the checks; the
- * gateway then fetches each department's records of the subjects (the
- * evidence the verdict @requires) in one request per department, and hands
- * them back in one `_entities` call, where this module decides the whole
- * batch at once: one query per credit-office table, one write.
+ * `creditCheck` and `creditChecks`: the root fields validate the codes and
+ * name each check to be made (its `checkKey`, the id it will be recorded
+ * under); the gateway then fetches each department's records of the subjects
+ * (the evidence every field of a check @requires — its checkId too) in one
+ * request per department, and hands them back in one `_entities` call, where
+ * this module decides the whole batch at once and records it decided: one
+ * query per credit-office table, one transaction. A check exists only once it
+ * is decided, whatever the caller selected (a checkId alone is decided like a
+ * verdict), so no undecided check is ever recorded or reported on.
  */
+import crypto from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Database } from '../../../lib/db';
 import { requireSubjectCode, requireSubjectCodes } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
-import type { ResolverMap } from '../../../lib/subgraph';
+import { validateSubjectCode } from '../../../lib/identifiers';
+import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
+import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { catalogueVersion } from '../catalogue';
+import { departmentEvidence } from '../departments';
 import { decidedRecords, disputedRecords } from '../workflows/status';
 import type { RecordRef, Scenario } from '../vocabulary';
 import { decide, type AppliedMeasure, type Decision } from './decide';
-import { findTriggers, type Evidence } from './evidence';
-import { checksById, knownToCreditOffice, listEntriesOf, recordRequestedChecks, saveDecisions, type CheckRow } from './store';
-import type { SubgraphContext } from '../../../lib/subgraph';
+import { EVIDENCE_DEPARTMENTS, findTriggers, type Evidence } from './evidence';
+import { measuresOfCheck } from './history';
+import { checksById, knownToCreditOffice, listEntriesOf, recordDecidedChecks, type CheckRow } from './store';
 
 /** Largest batch of codes one check request may name (a bidding round of 1,000 bidders fits). */
 export const MAX_CHECK_BATCH = 1000;
 
+/** A check the root field names: the id it will be recorded under, the subject and the scenario (its key). */
+export interface RequestedCheck {
+  checkKey: string;
+  code: string;
+  scenario: Scenario;
+}
+
 /** What the gateway hands back: the check's key and each department's evidence. */
-export type CheckRepresentation = { checkId: string } & Partial<Evidence>;
+export type CheckRepresentation = RequestedCheck & Partial<Evidence>;
 
 export interface DecidedCheckView extends CheckRow {
-  decision: Decision | null;
+  decision: Decision;
   evidence: Evidence | null;
 }
 
+/** A representation with the caller it arrived for (one request, one caller). */
+interface DecisionKey {
+  representation: CheckRepresentation;
+  caller: ForwardedIdentity;
+}
+
 interface Loaders {
-  checkDecisions: DataLoader<CheckRepresentation, DecidedCheckView, string>;
+  checkDecisions: DataLoader<DecisionKey, DecidedCheckView, string>;
 }
 
-/** Per-request loader that decides every check the gateway hands back in one batch. */
-export function createCheckDecisionLoader(db: Database): DataLoader<CheckRepresentation, DecidedCheckView, string> {
-  return new DataLoader<CheckRepresentation, DecidedCheckView, string>((representations) => decideBatch(db, representations), {
-    cacheKeyFn: (representation) => representation.checkId,
+/** Per-request loader that decides and records every check the gateway hands back in one batch. */
+export function createCheckDecisionLoader(db: Database): DataLoader<DecisionKey, DecidedCheckView, string> {
+  return new DataLoader<DecisionKey, DecidedCheckView, string>((keys) => decideBatch(db, keys.map((k) => k.representation), keys[0]!.caller), {
+    cacheKeyFn: (key) => key.representation.checkKey,
   });
 }
 
-async function decideBatch(db: Database, representations: readonly CheckRepresentation[]): Promise<(DecidedCheckView | Error)[]> {
-  const today = todayInChina();
-  const checks = await checksById(db, representations.map((r) => r.checkId));
-  const evidenceOf = (r: CheckRepresentation): Evidence => ({
-    market: r.market ?? null,
-    tax: r.tax ?? null,
-    courts: r.courts ?? null,
-    environment: r.environment ?? null,
-  });
+const evidenceOf = (r: Partial<Evidence>): Evidence => ({
+  market: r.market ?? null,
+  tax: r.tax ?? null,
+  courts: r.courts ?? null,
+  environment: r.environment ?? null,
+});
 
-  // Everything the credit office itself holds on these subjects, one statement per table.
-  const refs: RecordRef[] = [];
-  const represented = new Set<string>();
+const isPerson = (code: string) => {
+  const validated = validateSubjectCode(code);
+  return validated.valid && validated.kind === 'NATURAL_PERSON';
+};
+
+/**
+ * What the departments hold on the entities the checked persons represent,
+ * asked of them directly (departments.ts): a person answers for what
+ * black-lists the entity, its department records included, not only for its
+ * list entries. A department that did not answer the gateway for the persons
+ * is not asked again (it is missing from those checks anyway).
+ */
+async function representedEvidence(representations: readonly CheckRepresentation[]): Promise<Map<string, Evidence>> {
   const codes = new Set<string>();
+  const skip = new Set<keyof Evidence>();
   for (const r of representations) {
-    const check = checks.get(r.checkId);
-    if (!check) continue;
-    codes.add(check.code);
-    const evidence = evidenceOf(r);
-    for (const hit of findTriggers(check.code, evidence, today)) refs.push({ department: hit.department, recordId: hit.recordId });
-    // Only a natural person represents entities; for an organisation the list is empty.
-    for (const entity of evidence.market?.representedEntities ?? []) represented.add(entity.code);
+    if (!isPerson(r.code)) continue;
+    for (const entity of r.market?.representedEntities ?? []) codes.add(entity.code);
+    for (const field of Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]) if (!r[field]) skip.add(field);
   }
+  if (codes.size === 0) return new Map();
+  return departmentEvidence([...codes], 'credit check: entities a checked person represents', skip);
+}
+
+async function decideBatch(db: Database, representations: readonly CheckRepresentation[], caller: ForwardedIdentity): Promise<DecidedCheckView[]> {
+  const today = todayInChina();
+  const checks = representations.map((r) => ({ checkKey: r.checkKey, code: requireSubjectCode(r.code), scenario: r.scenario, evidence: evidenceOf(r) }));
+  const entitiesOf = (check: (typeof checks)[number]) => (isPerson(check.code) ? (check.evidence.market?.representedEntities ?? []).map((e) => e.code) : []);
+  const entityEvidence = await representedEvidence(representations.map((r, i) => ({ ...r, code: checks[i]!.code })));
+
+  // Everything the credit office itself holds on these subjects and the entities they represent, one statement per table.
+  const codes = [...new Set(checks.map((c) => c.code))];
   const [catalogue, entries, known] = await Promise.all([
     catalogueVersion(db),
-    listEntriesOf(db, [...new Set([...codes, ...represented])]),
-    knownToCreditOffice(db, [...codes]),
+    listEntriesOf(db, [...new Set([...codes, ...entityEvidence.keys()])]),
+    knownToCreditOffice(db, codes),
   ]);
+  const refs: RecordRef[] = [];
+  for (const check of checks) for (const hit of findTriggers(check.code, check.evidence, today)) refs.push({ department: hit.department, recordId: hit.recordId });
+  for (const [code, evidence] of entityEvidence) for (const hit of findTriggers(code, evidence, today)) refs.push({ department: hit.department, recordId: hit.recordId });
   // The records the list entries stand on can be disputed or repaired too.
   for (const list of entries.values()) for (const entry of list) refs.push({ department: entry.department, recordId: entry.sourceRecord });
   const [disputed, { inactive, withdrawn }] = await Promise.all([disputedRecords(db, refs), decidedRecords(db, refs)]);
-  const decided = representations.map((r) => {
-    const check = checks.get(r.checkId);
-    if (!check) return null;
-    const evidence = evidenceOf(r);
-    const decision = decide({
+
+  const decided = checks.map((check) => ({
+    check,
+    decision: decide({
       code: check.code,
       scenario: check.scenario,
-      evidence,
+      evidence: check.evidence,
       today,
       measures: catalogue.measures,
       disputed,
       inactive,
       withdrawn,
       listEntries: entries.get(check.code) ?? [],
-      representedEntries: (evidence.market?.representedEntities ?? []).flatMap((entity) => entries.get(entity.code) ?? []),
+      represented: entitiesOf(check).map((code) => ({
+        code,
+        evidence: entityEvidence.get(code) ?? evidenceOf({}),
+        listEntries: entries.get(code) ?? [],
+      })),
       knownToCreditOffice: known.has(check.code),
-    });
-    return { check, evidence, decision };
-  });
-  const decidedAt = await saveDecisions(
+    }),
+  }));
+  const recorded = await recordDecidedChecks(
     db,
-    decided.flatMap((d) => (d ? [{ checkId: d.check.checkId, decision: d.decision, catalogueVersion: catalogue.version }] : [])),
+    decided.map(({ check, decision }) => ({ checkId: check.checkKey, code: check.code, scenario: check.scenario, decision, catalogueVersion: catalogue.version })),
+    caller,
   );
-  // A check decided earlier (asked twice) answers with what was stored then.
-  const alreadyDecided = decided.flatMap((d) => (d && !decidedAt.has(d.check.checkId) ? [d.check.checkId] : []));
-  const stored = alreadyDecided.length > 0 ? await checksById(db, alreadyDecided) : new Map<string, CheckRow>();
-  return decided.map((d, i) => {
-    if (!d) return new Error(`no credit check ${representations[i]!.checkId}`);
-    const first = stored.get(d.check.checkId);
-    const decision: Decision = first
-      ? { ...d.decision, verdict: first.verdict!, missingSources: first.missingSources, registered: first.registered ?? d.decision.registered }
-      : d.decision;
-    return {
-      ...d.check,
-      decidedAt: decidedAt.get(d.check.checkId) ?? first?.decidedAt ?? null,
-      verdict: decision.verdict,
-      missingSources: decision.missingSources,
-      catalogueVersion: catalogue.version,
-      registered: decision.registered,
-      decision,
-      evidence: d.evidence,
-    };
-  });
+  // A check recorded earlier (its key handed back twice) answers with what was recorded then.
+  const earlier = decided.filter(({ check }) => !recorded.has(check.checkKey)).map(({ check }) => check.checkKey);
+  const stored = earlier.length > 0 ? await checksById(db, earlier) : new Map<string, CheckRow>();
+  return Promise.all(
+    decided.map(async ({ check, decision }) => {
+      const fresh = recorded.get(check.checkKey);
+      if (fresh) return { ...fresh, decision, evidence: check.evidence };
+      const first = stored.get(check.checkKey);
+      if (!first || first.code !== check.code || first.scenario !== check.scenario) throw new Error(`credit check ${check.checkKey} was recorded for another subject or scenario`);
+      const measures = await measuresOfCheck(db, first);
+      return { ...first, decision: { verdict: first.verdict!, measures, missingSources: first.missingSources, registered: first.registered }, evidence: check.evidence };
+    }),
+  );
 }
 
-const asCheck = (row: CheckRow) => row;
+/** The checks a root field names: one per valid code, each with a new key. */
+const requested = (codes: readonly string[], scenario: Scenario): RequestedCheck[] => codes.map((code) => ({ checkKey: crypto.randomUUID(), code, scenario }));
+
+type Context = SubgraphContext<unknown> & { loaders: Loaders };
 
 export const checkResolvers: ResolverMap = {
   Query: {
-    creditCheck: async (_root: unknown, args: { code: string; scenario: Scenario }, context: SubgraphContext<unknown>) => {
-      const [check] = await recordRequestedChecks(context.db, [requireSubjectCode(args.code)], args.scenario, context.caller);
-      return asCheck(check!);
-    },
-    creditChecks: async (_root: unknown, args: { codes: string[]; scenario: Scenario }, context: SubgraphContext<unknown>) =>
-      (await recordRequestedChecks(context.db, requireSubjectCodes(args.codes, MAX_CHECK_BATCH), args.scenario, context.caller)).map(asCheck),
+    creditCheck: (_root: unknown, args: { code: string; scenario: Scenario }) => requested([requireSubjectCode(args.code)], args.scenario)[0],
+    creditChecks: (_root: unknown, args: { codes: string[]; scenario: Scenario }) => requested(requireSubjectCodes(args.codes, MAX_CHECK_BATCH), args.scenario),
   },
   CreditCheck: {
-    __resolveReference: (representation: CheckRepresentation, context: { loaders: Loaders }) => context.loaders.checkDecisions.load(representation),
+    __resolveReference: (representation: CheckRepresentation, context: Context) =>
+      context.loaders.checkDecisions.load({ representation, caller: context.caller }),
+    checkId: (check: DecidedCheckView) => check.checkId,
     checkedAt: (check: DecidedCheckView) => check.decidedAt ?? check.requestedAt,
-    measures: (check: DecidedCheckView) => check.decision?.measures ?? [],
+    verdict: (check: DecidedCheckView) => check.decision.verdict,
+    missingSources: (check: DecidedCheckView) => check.decision.missingSources,
+    registered: (check: DecidedCheckView) => check.decision.registered,
+    measures: (check: DecidedCheckView) => check.decision.measures,
     legalRepresentative: (check: DecidedCheckView) => check.evidence?.market?.registration?.legalRepresentative ?? null,
   },
   AppliedMeasure: {

@@ -1,9 +1,8 @@
 /**
- * Credit checks in the credit office's database: recorded when requested,
- * decided once the departments' records arrive. Every function handles a
- * whole batch (a 1,000-bidder check) in one statement.
+ * Credit checks in the credit office's database: recorded once decided, from
+ * the departments' records. Every function handles a whole batch (a
+ * 1,000-bidder check) in one statement.
  */
-import crypto from 'node:crypto';
 import type { Database, Queryable } from '../../../lib/db';
 import type { Department, Scenario } from '../vocabulary';
 import type { CheckListEntry, Decision, Verdict } from './decide';
@@ -22,31 +21,13 @@ export interface CheckRow {
   requestedBy: string | null;
   requesterRole: string | null;
   purpose: string | null;
-  /** Whether anyone knew the subject when it was decided; null while undecided. */
+  /** Whether anyone knew the subject when it was decided; null: unknown (a department did not answer), or a check recorded undecided before every check was decided. */
   registered: boolean | null;
 }
 
 const CHECK_COLUMNS = `check_id::text AS "checkId", subject_code AS code, scenario, requested_at AS "requestedAt", decided_at AS "decidedAt",
   verdict, missing_sources AS "missingSources", catalogue_version AS "catalogueVersion", requested_by AS "requestedBy",
   requester_role AS "requesterRole", purpose, registered`;
-
-/** Records one check per code (same order), each with a new checkId, with who asked and why. */
-export async function recordRequestedChecks(
-  q: Queryable,
-  codes: readonly string[],
-  scenario: Scenario,
-  caller: Pick<ForwardedIdentity, 'clientId' | 'role' | 'purpose'>,
-): Promise<CheckRow[]> {
-  const rows = codes.map((code) => ({ check_id: crypto.randomUUID(), subject_code: code }));
-  const inserted = await q.query<CheckRow>(
-    `INSERT INTO credit_check (check_id, subject_code, scenario, requested_by, requester_role, purpose)
-     SELECT r.check_id, r.subject_code, $2, $3, $4, $5 FROM jsonb_to_recordset($1::jsonb) AS r(check_id uuid, subject_code text)
-     RETURNING ${CHECK_COLUMNS}`,
-    [JSON.stringify(rows), scenario, caller.clientId, caller.role, caller.purpose],
-  );
-  const byId = new Map(inserted.map((row) => [row.checkId, row]));
-  return rows.map((row) => normalise(byId.get(row.check_id)!));
-}
 
 export async function checksById(q: Queryable, checkIds: readonly string[]): Promise<Map<string, CheckRow>> {
   const rows = await q.query<CheckRow>(`SELECT ${CHECK_COLUMNS} FROM credit_check WHERE check_id::text = ANY($1::text[])`, [checkIds]);
@@ -55,37 +36,51 @@ export async function checksById(q: Queryable, checkIds: readonly string[]): Pro
 
 export interface DecidedCheck {
   checkId: string;
+  code: string;
+  scenario: Scenario;
   decision: Decision;
   catalogueVersion: number;
 }
 
 /**
- * Stores the decisions of a batch: verdicts in one UPDATE, applied measures in
- * one INSERT, in one transaction. A check already decided keeps its first
- * decision (the gateway can ask for a check's verdict twice in one request);
- * returns the decision time per check.
+ * Records a batch of decided checks — who asked and why, the verdict, and one
+ * row per record that applies a measure — in one transaction: a check is
+ * recorded decided or not at all. A check id recorded already (handed back
+ * twice) keeps its first record and is left out of the answer, which maps
+ * each check recorded now to its row.
  */
-export async function saveDecisions(db: Database, decided: readonly DecidedCheck[]): Promise<Map<string, string>> {
+export async function recordDecidedChecks(
+  db: Database,
+  decided: readonly DecidedCheck[],
+  caller: Pick<ForwardedIdentity, 'clientId' | 'role' | 'purpose'>,
+): Promise<Map<string, CheckRow>> {
   return db.transaction(async (tx) => {
-    const updated = await tx.query<{ checkId: string; decidedAt: string }>(
-      `UPDATE credit_check c SET verdict = d.verdict, missing_sources = d.missing_sources, catalogue_version = d.catalogue_version,
-              registered = d.registered, decided_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS d(check_id uuid, verdict text, missing_sources text[], catalogue_version int, registered boolean)
-        WHERE c.check_id = d.check_id AND c.decided_at IS NULL
-        RETURNING c.check_id::text AS "checkId", c.decided_at AS "decidedAt"`,
+    const inserted = await tx.query<CheckRow>(
+      `INSERT INTO credit_check (check_id, subject_code, scenario, requested_by, requester_role, purpose,
+                                 verdict, missing_sources, catalogue_version, registered, decided_at)
+       SELECT d.check_id, d.subject_code, d.scenario, $2, $3, $4, d.verdict, d.missing_sources, d.catalogue_version, d.registered, now()
+         FROM jsonb_to_recordset($1::jsonb) AS d(check_id uuid, subject_code text, scenario text, verdict text, missing_sources text[],
+                                                catalogue_version int, registered boolean)
+       ON CONFLICT (check_id) DO NOTHING
+       RETURNING ${CHECK_COLUMNS}`,
       [
         JSON.stringify(
           decided.map((d) => ({
             check_id: d.checkId,
+            subject_code: d.code,
+            scenario: d.scenario,
             verdict: d.decision.verdict,
             missing_sources: d.decision.missingSources,
             catalogue_version: d.catalogueVersion,
             registered: d.decision.registered,
           })),
         ),
+        caller.clientId,
+        caller.role,
+        caller.purpose,
       ],
     );
-    const fresh = new Set(updated.map((row) => row.checkId));
+    const fresh = new Map(inserted.map((row) => [row.checkId, normalise(row)]));
     const measures = decided
       .filter((d) => fresh.has(d.checkId))
       // One row per record that applies a measure; a measure's rows read back as one measure (checkMeasures).
@@ -113,7 +108,7 @@ export async function saveDecisions(db: Database, decided: readonly DecidedCheck
         [JSON.stringify(measures)],
       );
     }
-    return new Map(updated.map((row) => [row.checkId, toIso(row.decidedAt)]));
+    return fresh;
   });
 }
 

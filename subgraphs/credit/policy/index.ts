@@ -10,6 +10,7 @@ export * from './triggers';
 export * from './penalties';
 export * from './lists';
 export * from './three-years';
+export * from './incentives';
 export * from './repair';
 export * from './objection';
 export * from './supervision';

@@ -6,20 +6,25 @@
  * its entries with the same functions.
  *
  * Source: DESIGN.md «The credit platform's rules» — red list: tax rating A,
- * environmental GREEN (credit models, 诚信典型); black list: dishonest
+ * environmental GREEN (credit models, 诚信典型), "keeps contracts" units
+ * (守合同重信用企业, publicised by market supervision); black list: dishonest
  * judgment debtors, major tax violation parties, the serious illegal and
  * dishonest list, serious environmental violators (rating BLACK, serious
  * penalties), breach of a credit commitment, serious penalties in the
  * black-list areas (policy/penalties.ts); key attention: dishonest conduct
  * below that threshold (abnormal operations, unpaid tax arrears,
- * environmental RED). «Decisions»: "a red, black or key-attention list entry
+ * environmental RED, tax rating D, administrative penalties below the
+ * black-list threshold). These rules are the one source of which department
+ * records are which trigger: the check finds the triggers in a subject's
+ * records through them (checks/evidence.ts), so a record the rules put on a
+ * list and its list entry are the same trigger. «Decisions»: "a red, black or key-attention list entry
  * in force is a determination that every check applies (with its department
  * as initiator and its record as trigger); an ended entry applies nothing;
  * publishing one is checked against the list rules"; "Every punishment has
  * an exit (period, repair, objection)".
  */
 import type { Department } from '../vocabulary';
-import { addYears } from './calendar';
+import { addDays, addYears } from './calendar';
 import { isBlackListPenalty } from './penalties';
 import type { Trigger } from './triggers';
 
@@ -53,6 +58,13 @@ export const LIST_RULES: readonly ListRule[] = [
   { kind: 'KEY_ATTENTION', department: 'ENVIRONMENT', table: 'environmental_credit_rating', trigger: 'ENVIRONMENTAL_RATING_RED', runs: 'a RED rating, until the next rating' },
   { kind: 'RED', department: 'TAX', table: 'tax_credit_rating', trigger: 'TAX_RATING_A', runs: 'an A rating, until the next rating' },
   { kind: 'RED', department: 'ENVIRONMENT', table: 'environmental_credit_rating', trigger: 'ENVIRONMENTAL_RATING_GREEN', runs: 'a GREEN rating, until the next rating' },
+  // Below the black-list threshold, and punished by the key-attention measures: 纳税信用D级 (《纳税信用管理办法》), and
+  // every published penalty that does not black-list (DESIGN.md «rules»: "dishonest conduct below the black-list threshold").
+  { kind: 'KEY_ATTENTION', department: 'TAX', table: 'tax_credit_rating', trigger: 'TAX_RATING_D', runs: 'a D rating, until the next rating' },
+  { kind: 'KEY_ATTENTION', department: 'MARKET', table: 'administrative_penalty', trigger: 'ADMINISTRATIVE_PENALTY', runs: 'a published penalty below the black-list threshold (not serious, or serious outside the black-list areas), for its publication period' },
+  { kind: 'KEY_ATTENTION', department: 'ENVIRONMENT', table: 'environmental_penalty', trigger: 'ADMINISTRATIVE_PENALTY', runs: 'a published penalty that is not serious, for its publication period' },
+  // 守合同重信用企业: market supervision publicises the recognition (DESIGN.md «rules»: red list, "keeps contracts" units).
+  { kind: 'RED', department: 'MARKET', table: 'contract_honouring_recognition', trigger: 'CONTRACT_HONOURING', runs: 'a contract-honouring recognition (守合同重信用), from its publicity until it expires or is revoked' },
 ];
 
 /** The table of a record id `<table>/<natural key>`. */
@@ -76,7 +88,7 @@ export const entryInForce = (entry: { since: string; until: string | null }, tod
 
 /** The list a rating of `level` puts its subject on, by the department that rates. */
 export function ratingListKind(department: Department, level: string): ListKind | null {
-  if (department === 'TAX') return level === 'A' ? 'RED' : null;
+  if (department === 'TAX') return level === 'A' ? 'RED' : level === 'D' ? 'KEY_ATTENTION' : null;
   if (department === 'ENVIRONMENT') return level === 'GREEN' ? 'RED' : level === 'BLACK' ? 'BLACK' : level === 'RED' ? 'KEY_ATTENTION' : null;
   return null;
 }
@@ -91,9 +103,21 @@ export function ratingEnds<R extends { year: number; assessedOn: string }>(ratin
   return new Map(ordered.map((rating, i) => [rating, ordered[i + 1]?.assessedOn ?? null]));
 }
 
-/** The list a published penalty puts its subject on: the black list for a black-list penalty, none otherwise. */
+/** The list a published penalty puts its subject on: the black list for a black-list penalty, key attention for any other; none before it is published. */
 export function penaltyListKind(department: Department, penalty: { serious: boolean; area?: string | null; publishedOn: string | null }): ListKind | null {
-  return penalty.publishedOn !== null && isBlackListPenalty(department, penalty) ? 'BLACK' : null;
+  if (penalty.publishedOn === null) return null;
+  return isBlackListPenalty(department, penalty) ? 'BLACK' : 'KEY_ATTENTION';
+}
+
+/**
+ * The end of a contract-honouring recognition's entry: the day after its
+ * last valid day, or the day it was revoked if that is sooner.
+ */
+export function recognitionEnd(recognition: { validUntil: string | null; revokedOn: string | null }): string | null {
+  const expires = recognition.validUntil === null ? null : addDays(recognition.validUntil, 1);
+  if (recognition.revokedOn === null) return expires;
+  // Stryker disable next-line EqualityOperator: equal dates are one date
+  return expires !== null && expires < recognition.revokedOn ? expires : recognition.revokedOn;
 }
 
 /** The black-list period of a breached commitment: from the breach, for COMMITMENT_BREACH_LIST_YEARS. */
@@ -126,6 +150,7 @@ export interface ListableRecords {
     penalties: readonly { recordId: string; area: string; serious: boolean; publishedOn: string | null; publicationEndsOn: string | null }[];
     abnormalOperations: readonly { recordId: string; listedOn: string; removedOn: string | null }[];
     seriousViolations: readonly { recordId: string; listedOn: string; removedOn: string | null }[];
+    contractHonouring?: readonly { recordId: string; recognisedOn: string; validUntil: string | null; revokedOn: string | null }[];
   } | null;
   tax?: {
     creditRatings: readonly { recordId: string; year: number; level: string; assessedOn: string }[];
@@ -168,6 +193,7 @@ export function listDeterminations(records: ListableRecords): Determination[] {
     // Stryker disable next-line ConditionalExpression: equivalent — penaltyListKind lists no unpublished penalty; the test narrows the type
     for (const r of market.penalties) if (r.publishedOn !== null) add(penaltyListKind('MARKET', r), 'MARKET', r.recordId, r.publishedOn, r.publicationEndsOn);
     for (const r of market.abnormalOperations) add('KEY_ATTENTION', 'MARKET', r.recordId, r.listedOn, r.removedOn);
+    for (const r of market.contractHonouring ?? []) add('RED', 'MARKET', r.recordId, r.recognisedOn, recognitionEnd(r));
   }
   if (environment) {
     for (const [rating, until] of ratingEnds(environment.creditRatings)) {
@@ -177,6 +203,28 @@ export function listDeterminations(records: ListableRecords): Determination[] {
     for (const r of environment.penalties) if (r.publishedOn !== null) add(penaltyListKind('ENVIRONMENT', r), 'ENVIRONMENT', r.recordId, r.publishedOn, r.publicationEndsOn);
   }
   return out;
+}
+
+/** The determinations of a subject's records in force on `today` (policy/lists.ts: begun, not ended). */
+export const determinationsInForce = (records: ListableRecords, today: string): Determination[] =>
+  listDeterminations(records).filter((determination) => entryInForce(determination, today));
+
+/** Why an entry may not take effect on `since`, or null when it may: not in the future, not before its record's determination. */
+export type EntryStartRefusal = 'SINCE_IN_FUTURE' | 'SINCE_BEFORE_RECORD';
+
+/**
+ * An entry stands on its record: it takes effect on or after the day the
+ * department determined it (a listing, a publication, an assessment, a
+ * breach) and never later than today — a department publishes what it has
+ * determined, so an entry cannot pre-date its record (a subject would have
+ * been "on the list" before anything put it there) nor be published in
+ * advance of a determination. Source: DESIGN.md «Decisions» ("publishing one
+ * is checked against the list rules"; "Lists and checks agree").
+ */
+export function entryStartRefusal(determination: { since: string }, since: string, today: string): EntryStartRefusal | null {
+  if (since > today) return 'SINCE_IN_FUTURE';
+  if (since < determination.since) return 'SINCE_BEFORE_RECORD';
+  return null;
 }
 
 /**

@@ -29,7 +29,7 @@ export const TRIGGERS = {
   DISHONEST_JUDGMENT_DEBTOR: { departments: ['COURTS'], polarity: 'ADVERSE', description: 'On the list of dishonest judgment debtors (失信被执行人)' },
   CONSUMPTION_RESTRICTION: { departments: ['COURTS'], polarity: 'ADVERSE', description: 'Bound by a consumption restriction order (限制消费令), also as legal representative' },
   MAJOR_TAX_VIOLATION: { departments: ['TAX'], polarity: 'ADVERSE', description: 'Party to a published major tax violation case (重大税收违法失信主体)' },
-  TAX_RATING_D: { departments: ['TAX'], polarity: 'ADVERSE', description: 'Latest tax credit rating D' },
+  TAX_RATING_D: { departments: ['TAX'], polarity: 'ADVERSE', description: 'Latest tax credit rating D (key-attention list)' },
   TAX_ARREARS: { departments: ['TAX'], polarity: 'ADVERSE', description: 'Named in an unsettled tax arrears notice (欠税公告)' },
   SERIOUS_VIOLATION_LIST: { departments: ['MARKET'], polarity: 'ADVERSE', description: 'On the serious illegal and dishonest list (严重违法失信名单)' },
   ABNORMAL_OPERATIONS: { departments: ['MARKET'], polarity: 'ADVERSE', description: 'On the abnormal operations list (经营异常名录)' },
@@ -39,7 +39,11 @@ export const TRIGGERS = {
     description:
       'A serious administrative penalty still within its publication period in a black-list area: food and drug, construction, work safety (special equipment included), fire safety; every serious environmental penalty',
   },
-  ADMINISTRATIVE_PENALTY: { departments: ['MARKET', 'ENVIRONMENT'], polarity: 'ADVERSE', description: 'An administrative penalty still within its publication period' },
+  ADMINISTRATIVE_PENALTY: {
+    departments: ['MARKET', 'ENVIRONMENT'],
+    polarity: 'ADVERSE',
+    description: 'An administrative penalty below the black-list threshold still within its publication period (key-attention list)',
+  },
   ENVIRONMENTAL_RATING_BLACK: { departments: ['ENVIRONMENT'], polarity: 'ADVERSE', description: 'Latest environmental credit rating BLACK (serious dishonesty)' },
   ENVIRONMENTAL_RATING_RED: { departments: ['ENVIRONMENT'], polarity: 'ADVERSE', description: 'Latest environmental credit rating RED (bad)' },
   COMMITMENT_BREACH: { departments: ['CREDIT_OFFICE'], polarity: 'ADVERSE', description: 'Breached a credit commitment (信用承诺) made to obtain a service' },
@@ -49,13 +53,20 @@ export const TRIGGERS = {
     polarity: 'ADVERSE',
     description: 'Did not rectify by the deadline of a rectification order (逾期未整改); the credit office lists it for key attention until it rectifies',
   },
+  // The determination is the entity's: the department that black-listed it initiates the person's measures too.
   REPRESENTS_BLACKLISTED_ENTITY: {
-    departments: ['CREDIT_OFFICE'],
+    departments: ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'],
     polarity: 'ADVERSE',
-    description: 'Legal representative of an entity on the black list (the person carries the person-level measures)',
+    description:
+      'Legal representative of an entity on the black list, by its list entry or by a department record the list rules black-list (the person carries the person-level measures; the determining department initiates them)',
   },
   TAX_RATING_A: { departments: ['TAX'], polarity: 'CREDITWORTHY', description: 'Latest tax credit rating A (red list)' },
   ENVIRONMENTAL_RATING_GREEN: { departments: ['ENVIRONMENT'], polarity: 'CREDITWORTHY', description: 'Latest environmental credit rating GREEN (trustworthy)' },
+  CONTRACT_HONOURING: {
+    departments: ['MARKET'],
+    polarity: 'CREDITWORTHY',
+    description: 'Recognised and publicised as a contract-honouring, credit-keeping enterprise (守合同重信用企业, red list), while the recognition is valid',
+  },
   NO_ADVERSE_RECORD_3_YEARS: {
     departments: ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT'],
     polarity: 'CREDITWORTHY',

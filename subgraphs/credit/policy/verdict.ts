@@ -43,6 +43,14 @@ export function verdictOf(measures: readonly VerdictMeasure[]): Exclude<Verdict,
 }
 
 /**
+ * Whether a verdict grants the incentives the check found: only INCENTIVE.
+ * An INCONCLUSIVE verdict decides nothing — a department that did not answer
+ * may hold the record that ends every incentive — so it grants none, and the
+ * check lists none.
+ */
+export const incentivesGranted = (verdict: Verdict): boolean => verdict === 'INCENTIVE';
+
+/**
  * Rank of a verdict from best to worst for the subject. INCONCLUSIVE grants
  * nothing (no clearance, no incentive) but punishes nothing either: it lies
  * between CLEAR and RESTRICTED.
