@@ -47,6 +47,7 @@ describe('list rules', () => {
   it('puts every record that triggers the key-attention measures on the key-attention list: rating D and penalties below the black-list threshold too', () => {
     const keyAttention = LIST_RULES.filter((rule) => rule.kind === 'KEY_ATTENTION').map((rule) => `${rule.department} ${rule.table} ${rule.trigger}`);
     expect(keyAttention).toEqual([
+      'CREDIT_OFFICE rectification_order RECTIFICATION_OVERDUE',
       'MARKET abnormal_operations_entry ABNORMAL_OPERATIONS',
       'TAX tax_arrears_notice TAX_ARREARS',
       'ENVIRONMENT environmental_credit_rating ENVIRONMENTAL_RATING_RED',
