@@ -21,6 +21,7 @@ import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type Opera
 import type { CallerIdentity } from '../lib/auth/credentials';
 import { PUBLIC_IDENTITY } from '../lib/auth/credentials';
 import type { Logger } from '../lib/logger';
+import type { FetchAccess } from './auth/plan-pruning';
 
 /** The JSON of a GraphQL-over-HTTP request. */
 export interface GraphQLRequestBody {
@@ -63,8 +64,15 @@ export interface GatewayRequest {
   /** Parsed once and validated against the API schema (plugins/parse-validate.ts). */
   document?: DocumentNode;
   operation?: OperationDefinitionNode;
-  /** What the gateway plans and executes: the client's document, or it without the forbidden fields (plugins/field-access.ts). */
-  executable?: { document: DocumentNode; hash: string };
+  /** The hash of the query text: with the operation name, the key of its query plan. */
+  queryHash: string;
+  /**
+   * What execution shapes the answer by (the client's document, or it without
+   * the forbidden fields) and, when field access forbade any, what the plan's
+   * fetches may ask for (plugins/field-access.ts). The plan is always the
+   * client's document's (execution.ts).
+   */
+  executable?: { document: DocumentNode; access?: FetchAccess };
   /** Set by execution (or by a plugin answering in its place). */
   result?: ExecutionOutcome;
   /** The answer's status and headers. */
@@ -119,6 +127,7 @@ export function createGatewayRequest(init: { id: string; headers: FastifyRequest
     purpose: null,
     scopes: new Set(PUBLIC_IDENTITY.scopes),
     operationName: typeof body.operationName === 'string' && body.operationName !== '' ? body.operationName : null,
+    queryHash: '',
     variables: {},
     status: 200,
     responseHeaders: { 'content-type': 'application/json; charset=utf-8' },

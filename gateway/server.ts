@@ -6,10 +6,8 @@
  * through one chain of named links (gateway/fetch/).
  */
 import fs from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
-import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { FastifyInstance } from 'fastify';
-import { getOperationAST, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { closeGracefully, createHttpServer } from '../lib/http';
 import { createLogger, type Logger } from '../lib/logger';
 import { createServiceMetrics } from '../lib/metrics';
@@ -32,7 +30,6 @@ import { invalidationLink } from './fetch/invalidation';
 import { inFlightLink } from './fetch/in-flight';
 import { entityCacheLink } from './fetch/entity-cache';
 import { playgroundPlugin } from './playground';
-import { scopeOfCaller, type GatewayContext } from './context';
 import { subgraphsOf } from './supergraph';
 import { auditWriterFromEnvironment, type AuditWriter } from './audit/writer';
 import { CachePolicy } from './cache/policy';
@@ -41,7 +38,8 @@ import { EntityCache } from './cache/entity-cache';
 import { createResponseCache } from './cache/response-cache';
 import { accessPolicies, linksAccessSpec } from './auth/field-access';
 import { remoteAuthorisationLookup } from './auth/credit-office';
-import { pipelineRoute, type Execute, type GatewayPlugin } from './pipeline';
+import { createExecution } from './execution';
+import { pipelineRoute, type GatewayPlugin } from './pipeline';
 import { requestIdPlugin } from './plugins/request-id';
 import { credentialsPlugin } from './plugins/credentials';
 import { purposePlugin } from './plugins/purpose';
@@ -131,16 +129,14 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     timeoutLink(config.subgraphTimeoutMs),
   ];
   const fetchSubgraph = composeLinks(links, http.send);
-  const gateway = new ApolloGateway({
+  const execution = createExecution({
     supergraphSdl,
     logger,
-    buildService: ({ name }) => new DepartmentSource({ name, url: subgraphUrls[name]! }, fetchSubgraph),
+    dataSource: (name) => new DepartmentSource({ name, url: subgraphUrls[name]! }, fetchSubgraph),
   });
-  const loaded = await gateway.load();
   // The client-facing (API) schema: what operations are validated against and introspection answers.
-  const apiSchema: GraphQLSchema = loaded.schema;
+  const apiSchema: GraphQLSchema = execution.apiSchema;
   const schema = () => apiSchema;
-  const execute = executeWith(loaded.executor, apiSchema, logger);
 
   const jwt = jwtConfigFromEnv();
   const credentials: CredentialDependencies = {
@@ -191,7 +187,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     // In production the playground (and introspection, plugins/introspection.ts) is for DEVELOPER clients only.
     allow: config.production ? requireDeveloper(credentials) : undefined,
   });
-  const route = pipelineRoute(plugins, execute, logger);
+  const route = pipelineRoute(plugins, execution.execute, logger);
   app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
 
   return {
@@ -199,41 +195,14 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     subgraphUrls,
     audit,
     async close() {
-      // HTTP first (in-flight requests finish through the still-running gateway), then the gateway, then the sockets.
+      // HTTP first (in-flight requests finish through the still-running execution), then the sockets.
       await closeGracefully(app);
-      await gateway.stop();
       // Every request has recorded its entry by now: deliver them (or spool them) before the sockets go.
       await audit?.close();
       await http.close();
       await store?.close();
       redisForLimits?.disconnect();
     },
-  };
-}
-
-/** The execution step of the pipeline: the gateway's planner and executor on the document the plugins prepared. */
-function executeWith(executor: GatewayExecutor, schema: GraphQLSchema, logger: Logger): Execute {
-  return async (request) => {
-    const executable = request.executable!;
-    const operation = getOperationAST(executable.document, request.operationName)!;
-    const context: GatewayContext = { requestId: request.id, caller: request.caller, purpose: request.purpose, scope: scopeOfCaller(request.caller) };
-    const requestContext = {
-      logger,
-      schema,
-      request: { query: request.source, operationName: request.operationName ?? undefined, variables: request.variables },
-      response: { http: { headers: new Map(), status: undefined } },
-      context,
-      cache: undefined,
-      document: executable.document,
-      source: request.source!,
-      queryHash: executable.hash,
-      operationName: operation.name?.value ?? null,
-      operation,
-      metrics: {},
-      overallCachePolicy: undefined,
-    } as unknown as GatewayGraphQLRequestContext<GatewayContext>;
-    const result = await executor(requestContext);
-    return result as Awaited<ReturnType<Execute>>;
   };
 }
 

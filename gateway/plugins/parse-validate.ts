@@ -15,7 +15,7 @@ import { getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules
 import { LRUCache } from 'lru-cache';
 import { requestError, type GatewayPlugin, type GatewayRequest } from '../pipeline';
 
-type Checked = { document: DocumentNode } | { status: number; errors: GraphQLFormattedError[] };
+type Checked = { document: DocumentNode; hash: string } | { status: number; errors: GraphQLFormattedError[] };
 
 const withCode = (error: GraphQLError, code: string): GraphQLFormattedError => {
   const formatted = error.toJSON();
@@ -32,7 +32,7 @@ export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cach
     try {
       const document = parse(source);
       const errors = validate(options.schema(), document, specifiedRules);
-      result = errors.length > 0 ? { status: 400, errors: errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) } : { document };
+      result = errors.length > 0 ? { status: 400, errors: errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) } : { document, hash: hashOf(source) };
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       result = { status: 400, errors: [withCode(error, 'GRAPHQL_PARSE_FAILED')] };
@@ -85,7 +85,8 @@ export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cach
       request.variableValues = coerced.coerced;
       request.document = result.document;
       request.operation = operation;
-      request.executable = { document: result.document, hash: hashOf(query) };
+      request.queryHash = result.hash;
+      request.executable = { document: result.document };
     },
   };
 }
