@@ -143,6 +143,14 @@ export function createGatewayRequest(init: { id: string; headers: FastifyRequest
   return request;
 }
 
+/** The errors execution answered (a subgraph's, the planner's, the executor's), as opposed to the plugins' own. */
+const executionErrors = new WeakSet<object>();
+
+/** Whether an error came from execution: its text and locations are not the client's, its extensions not the contract's. */
+export function fromExecution(error: GraphQLError | GraphQLFormattedError): boolean {
+  return executionErrors.has(error);
+}
+
 /** Runs one request through the plugins and the execution; returns the answer's text. */
 export async function runPipeline(plugins: readonly GatewayPlugin[], execute: Execute, request: GatewayRequest): Promise<string> {
   for (const plugin of plugins) {
@@ -156,6 +164,7 @@ export async function runPipeline(plugins: readonly GatewayPlugin[], execute: Ex
       // Planner and executor failures: a GraphQL error for the masking plugin to judge.
       request.result = { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error })] };
     }
+    for (const error of request.result.errors ?? []) executionErrors.add(error);
   }
   if (request.responseText === undefined) {
     const result = request.result ?? { errors: [requestError('INTERNAL_SERVER_ERROR', 'internal error')] };
