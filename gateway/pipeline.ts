@@ -23,12 +23,29 @@ import { PUBLIC_IDENTITY } from '../lib/auth/credentials';
 import type { Logger } from '../lib/logger';
 import type { FetchAccess } from './auth/plan-pruning';
 
-/** The JSON of a GraphQL-over-HTTP request. */
+/** The JSON of a GraphQL-over-HTTP request (a POST's body, or a GET's query string decoded: graphqlParamsOf). */
 export interface GraphQLRequestBody {
   query?: unknown;
   operationName?: unknown;
   variables?: unknown;
   extensions?: unknown;
+}
+
+/**
+ * The parameters of a GET (GraphQL over HTTP): `query` and `operationName`
+ * as they are, `variables` and `extensions` JSON-decoded. A parameter that is
+ * not JSON is kept as its text, for parse-validate to refuse by name.
+ */
+export function graphqlParamsOf(queryString: Record<string, unknown>): GraphQLRequestBody {
+  const json = (value: unknown) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  };
+  return { query: queryString.query, operationName: queryString.operationName, variables: json(queryString.variables), extensions: json(queryString.extensions) };
 }
 
 /** What execution answered, before it is serialised; errors may still be GraphQLError instances. */
@@ -45,7 +62,11 @@ export interface GatewayRequest {
   readonly startedAt: bigint;
   readonly headers: FastifyRequest['headers'];
   readonly ip: string;
+  /** GET (a query string, queries only) or POST (a JSON body). */
+  readonly method: 'GET' | 'POST';
   readonly body: GraphQLRequestBody;
+  /** The POST body was a JSON array (a batch of operations), which this gateway does not run. */
+  readonly batched: boolean;
   /** Who is calling (plugins/credentials.ts); PUBLIC until then. */
   caller: CallerIdentity;
   /** X-Purpose (plugins/purpose.ts). */
@@ -115,14 +136,16 @@ export function serialise(result: ExecutionOutcome): string {
 }
 
 /** A new request's state, PUBLIC until a plugin says otherwise. */
-export function createGatewayRequest(init: { id: string; headers: FastifyRequest['headers']; ip: string; body: unknown; log: Logger }): GatewayRequest {
+export function createGatewayRequest(init: { id: string; headers: FastifyRequest['headers']; ip: string; method?: 'GET' | 'POST'; body: unknown; log: Logger }): GatewayRequest {
   const body = (typeof init.body === 'object' && init.body !== null && !Array.isArray(init.body) ? init.body : {}) as GraphQLRequestBody;
   const request: GatewayRequest = {
     id: init.id,
     startedAt: process.hrtime.bigint(),
     headers: init.headers,
     ip: init.ip,
+    method: init.method ?? 'POST',
     body,
+    batched: Array.isArray(init.body),
     caller: PUBLIC_IDENTITY,
     purpose: null,
     scopes: new Set(PUBLIC_IDENTITY.scopes),
@@ -188,14 +211,16 @@ export async function endPipeline(plugins: readonly GatewayPlugin[], request: Ga
 }
 
 /**
- * The Fastify route parts of POST /graphql: the handler runs the pipeline and
- * answers; onResponse (Fastify calls it for every answer, also when the client
- * went away) runs onEnd.
+ * The Fastify route parts of /graphql (POST, and GET with a query string):
+ * the handler runs the pipeline and answers; onResponse (Fastify calls it for
+ * every answer, also when the client went away) runs onEnd.
  */
 export function pipelineRoute(plugins: readonly GatewayPlugin[], execute: Execute, logger: Logger) {
   const states = new WeakMap<FastifyRequest, GatewayRequest>();
   async function handler(http: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const request = createGatewayRequest({ id: http.id, headers: http.headers, ip: http.ip, body: http.body, log: logger });
+    const method = http.method === 'GET' ? 'GET' : 'POST';
+    const body = method === 'GET' ? graphqlParamsOf((http.query ?? {}) as Record<string, unknown>) : http.body;
+    const request = createGatewayRequest({ id: http.id, headers: http.headers, ip: http.ip, method, body, log: logger });
     states.set(http, request);
     let text: string;
     try {

@@ -14,7 +14,7 @@ import { createServiceMetrics } from '../lib/metrics';
 import { operationsPlugin } from '../lib/operations';
 import type { GatewayConfig } from '../lib/config';
 import { identitySigningKey } from '../lib/config';
-import { cachedApiKeyVerifier, isRefusal, remoteApiKeyVerifier, resolveCaller, type CredentialDependencies } from '../lib/auth/credentials';
+import { cachedApiKeyVerifier, remoteApiKeyVerifier, type CredentialDependencies } from '../lib/auth/credentials';
 import { createJwtVerifier, jwtConfigFromEnv } from '../lib/auth/jwt';
 import { connectRedis, fastFailOptions } from '../lib/redis';
 import { generationsToBump } from '../lib/invalidation';
@@ -46,7 +46,7 @@ import { purposePlugin } from './plugins/purpose';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { parseValidatePlugin } from './plugins/parse-validate';
 import { complexityPlugin, DEFAULT_COMPLEXITY } from './plugins/complexity';
-import { INTROSPECTION_SCOPE, introspectionPlugin } from './plugins/introspection';
+import { introspectionPlugin } from './plugins/introspection';
 import { subjectAuthorisationPlugin } from './plugins/subject-authorisation';
 import { fieldAccessPlugin } from './plugins/field-access';
 import { responseCachePlugin } from './plugins/response-cache';
@@ -76,6 +76,11 @@ query SubjectProfile($code: ID!) {
     environment { latestRating { year level } }
   }
 }`;
+
+/** What a browser opening /graphql reads in production, where the playground is not served. */
+export const PRODUCTION_NOTICE = `This is the credit-graph GraphQL API. The playground is not served in production.
+
+Send GraphQL here with POST (a JSON body: {"query": "...", "variables": {...}}) or, for queries, with GET (?query=...&variables=...). Credentials go in the X-Api-Key or Authorization: Bearer header; introspection is open to DEVELOPER clients.`;
 
 /** The subgraph holding the API clients, the bank authorisations and the audit log. */
 export const CREDIT_OFFICE_SUBGRAPH = 'credit';
@@ -180,15 +185,17 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       return { ready: checks.every(([, state]) => state === 'ready'), details: { supergraph: 'loaded', subgraphs: Object.fromEntries(checks) } };
     },
   });
+  const route = pipelineRoute(plugins, execution.execute, logger);
+  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
   await app.register(playgroundPlugin, {
     endpoint: '/graphql',
     title: 'credit-graph',
     defaultQuery: DEFAULT_QUERY,
-    // In production the playground (and introspection, plugins/introspection.ts) is for DEVELOPER clients only.
-    allow: config.production ? requireDeveloper(credentials) : undefined,
+    // GET with a query string is GraphQL over HTTP (queries only), through the same pipeline as a POST.
+    graphqlGet: route,
+    // No playground in production (nor introspection but for DEVELOPER clients, plugins/introspection.ts): a browser is told how to call the API.
+    unavailable: config.production ? PRODUCTION_NOTICE : undefined,
   });
-  const route = pipelineRoute(plugins, execution.execute, logger);
-  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
 
   return {
     app,
@@ -203,16 +210,5 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       await store?.close();
       redisForLimits?.disconnect();
     },
-  };
-}
-
-/** The playground in production: DEVELOPER clients only (credentials in the request's headers). */
-function requireDeveloper(credentials: CredentialDependencies) {
-  return async (request: { headers: Record<string, string | string[] | undefined> }, reply: { code(status: number): { type(t: string): { send(body: string): unknown } } }): Promise<unknown> => {
-    const caller = await resolveCaller(request.headers, credentials);
-    if (isRefusal(caller) || !caller.scopes.includes(INTROSPECTION_SCOPE as never)) {
-      return reply.code(403).type('text/plain; charset=utf-8').send('The playground is for DEVELOPER clients in production: send a DEVELOPER X-Api-Key.');
-    }
-    return undefined;
   };
 }
