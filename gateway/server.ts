@@ -60,6 +60,8 @@ export interface GatewayServer {
   subgraphUrls: Record<string, string>;
   /** The audit log's writer (gateway/audit/writer.ts): `audit.record(entry)` once per request; null without IDENTITY_SIGNING_KEY. */
   audit: AuditWriter | null;
+  /** What this gateway does for its supergraph and configuration, for the start-up line. */
+  capabilities: Record<'fieldAccess' | 'apiKeys' | 'bearerTokens' | 'cache' | 'audit', string>;
   close(): Promise<void>;
 }
 
@@ -102,8 +104,11 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   }
   if (policies === null) logger.warn('field-level authorisation is OFF (--access open): every caller may read every field');
   const creditUrl = subgraphUrls[CREDIT_OFFICE_SUBGRAPH];
+  const jwt = jwtConfigFromEnv();
   if (!creditUrl) {
-    logger.warn('the supergraph has no credit subgraph: API keys are unavailable (bearer tokens still work), banks are authorised for no subject, and requests are not audited');
+    logger.warn(
+      `the supergraph has no ${CREDIT_OFFICE_SUBGRAPH} subgraph, so no register of API clients: API keys are unavailable (an X-Api-Key is refused as such), ${jwt ? 'bearer tokens are verified as usual' : 'and no JWT key is configured (JWT_SECRET, JWT_JWKS_FILE or JWT_JWKS_URL), so every caller is PUBLIC'}; financial institutions are authorised for no subject`,
+    );
   }
 
   const metrics = createServiceMetrics('gateway');
@@ -117,10 +122,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   const entityCache = store ? new EntityCache(store, policy) : undefined;
   const responseCache = store ? createResponseCache(store, policy) : undefined;
   const invalidate = store ? (codes: string[]) => store.invalidate(generationsToBump(codes)) : undefined;
-  logger.info(
-    { cache: config.cache ? (config.redis ? (config.redis.clusterNodes ? 'l1+redis-cluster' : 'l1+redis') : 'in-process') : 'off' },
-    'gateway cache',
-  );
+  const cacheMode = config.cache ? (config.redis ? (config.redis.clusterNodes ? 'l1+redis-cluster' : 'l1+redis') : 'in-process') : 'off';
 
   // The subgraph chain (gateway/fetch/), outermost first.
   const links: SubgraphLink[] = [
@@ -143,7 +145,6 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   const apiSchema: GraphQLSchema = execution.apiSchema;
   const schema = () => apiSchema;
 
-  const jwt = jwtConfigFromEnv();
   const credentials: CredentialDependencies = {
     verifyApiKey: creditUrl ? cachedApiKeyVerifier(remoteApiKeyVerifier({ creditUrl, signingKey })) : undefined,
     verifyJwt: jwt ? createJwtVerifier(jwt) : undefined,
@@ -201,6 +202,13 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     app,
     subgraphUrls,
     audit,
+    capabilities: {
+      fieldAccess: policies ? 'enforced (@access policies of the supergraph)' : 'off (--access open)',
+      apiKeys: creditUrl ? `checked with the ${CREDIT_OFFICE_SUBGRAPH} subgraph` : `unavailable (no ${CREDIT_OFFICE_SUBGRAPH} subgraph)`,
+      bearerTokens: jwt ? 'verified' : 'unavailable (no JWT key configured)',
+      cache: cacheMode,
+      audit: audit ? `to the ${CREDIT_OFFICE_SUBGRAPH} subgraph` : `off (no ${CREDIT_OFFICE_SUBGRAPH} subgraph)`,
+    },
     async close() {
       // HTTP first (in-flight requests finish through the still-running execution), then the sockets.
       await closeGracefully(app);

@@ -105,7 +105,14 @@ describe('the gateway on a supergraph of another domain', () => {
   it('serves it with --access open, says API keys are unavailable, refuses them and accepts bearer tokens', async () => {
     const server = await start(['--supergraph', plain, '--access', 'open']);
     expect(logLines.join('')).toMatch(/field-level authorisation is OFF/);
-    expect(logLines.join('')).toMatch(/API keys are unavailable/);
+    expect(logLines.join('')).toMatch(/no register of API clients: API keys are unavailable \(an X-Api-Key is refused as such\), bearer tokens are verified as usual/);
+    expect(server.capabilities).toEqual({
+      fieldAccess: 'off (--access open)',
+      apiKeys: 'unavailable (no credit subgraph)',
+      bearerTokens: 'verified',
+      cache: 'in-process',
+      audit: 'off (no credit subgraph)',
+    });
     const federated = await post(server, '{ products { name reviews { body } } }');
     expect(federated.body).toEqual({ data: { products: [{ name: 'Kettle', reviews: [{ body: 'good p1' }] }, { name: 'Teapot', reviews: [{ body: 'good p2' }] }] } });
     const key = await post(server, '{ products { name } }', { 'x-api-key': 'cgk_x' });
