@@ -23,7 +23,8 @@
  *
  * The shaping document never leaves anything the client did not write that
  * would be invalid: a fragment or inline fragment it empties is removed
- * (with its spreads), a variable only removed fields used is dropped, and a
+ * (with its spreads), the operation keeps every variable definition (the
+ * plan's @skip/@include conditions read their defaults from it), and a
  * field whose whole selection was removed keeps a `__typename` under a
  * reserved alias (so the answer still says whether the object exists).
  * The reserved aliases are chosen per document so that none is a response
@@ -328,9 +329,8 @@ export function planFieldAccess(
   const rootType = schema.getRootType(operation.operation);
   if (root.selections.length === 0 && rootType) root = placeholderFor(schema, rootType, reserved);
 
-  // Only the fragments the pruned operation still reaches, and only the variables they and it use.
+  // Only the fragments the pruned operation still reaches (an unused one would be invalid).
   const reached = new Map<string, FragmentDefinitionNode>();
-  const usedVariables = new Set<string>();
   const walk = (node: SelectionSetNode) =>
     visit(node, {
       FragmentSpread(spread) {
@@ -340,22 +340,12 @@ export function planFieldAccess(
         reached.set(spread.name.value, pruned);
         walk(pruned.selectionSet);
       },
-      Variable(variable) {
-        usedVariables.add(variable.name.value);
-      },
     });
   walk(root);
-  for (const directive of operation.directives ?? []) {
-    visit(directive, {
-      Variable(variable) {
-        usedVariables.add(variable.name.value); // a variable of the operation's own directives
-      },
-    });
-  }
   const rewritten: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
-      { ...operation, variableDefinitions: operation.variableDefinitions?.filter((v) => usedVariables.has(v.variable.name.value)), selectionSet: root },
+      { ...operation, selectionSet: root },
       ...[...fragments.keys()].filter((name) => reached.has(name)).map((name) => reached.get(name)!),
     ],
   };

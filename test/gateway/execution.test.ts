@@ -39,6 +39,22 @@ describe('execution: the plan of the client’s own operation', () => {
     expect(calls).toEqual({ archive: 0, library: 1 });
   });
 
+  it('keeps the @skip/@include conditions of the client’s plan, their variables’ defaults included, when the field they guard is forbidden', async () => {
+    // `note` is another subgraph's: its fetch is planned under a Condition on the variable.
+    const shop = await startSubgraph('shop', `${link(['@key'])}\ntype Query { product: Product }\ntype Product @key(fields: "id") { id: ID! price: Float }`, {
+      Query: { product: () => ({ id: 'p1', price: 3.5 }) },
+    });
+    const notes = await startSubgraph('notes', `${link(['@key'])}\ntype Product @key(fields: "id") { id: ID! note: String }`, {
+      Product: { __resolveReference: ({ id }: { id: string }) => ({ id, note: 'fragile' }) },
+    });
+    subgraphs.push(shop, notes);
+    const server = await ours.start(compose([shop, notes]).replace(/(\n  note: String)/, '$1 @access(scopes: ["records"])'));
+    const included = await post(server, 'query ($show: Boolean = true) { product { price note @include(if: $show) } }');
+    expect(included.body).toEqual({ errors: [expect.objectContaining({ path: ['product', 'note'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })], data: { product: { price: 3.5, note: null } } });
+    const skipped = await post(server, 'query ($hide: Boolean = true) { product { price note @skip(if: $hide) } }');
+    expect(skipped.body).toEqual({ data: { product: { price: 3.5 } } });
+  });
+
   describe('an @interfaceObject subgraph that does not answer', () => {
     let accounts: TestSubgraph;
     let activity: TestSubgraph;
