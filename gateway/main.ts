@@ -17,7 +17,10 @@ async function main(): Promise<void> {
     await server.close();
   });
   await server.app.listen({ host: config.host, port: config.port });
-  logger.info({ port: config.port, supergraph: config.supergraphPath, subgraphs: server.subgraphUrls }, 'gateway listening');
+  logger.info(
+    { url: `http://${config.host}:${config.port}/graphql`, supergraph: config.supergraphPath, subgraphs: server.subgraphUrls, ...server.capabilities },
+    `gateway listening on http://${config.host}:${config.port}/graphql`,
+  );
 }
 
 main().catch((error) => {

@@ -21,13 +21,31 @@ import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type Opera
 import type { CallerIdentity } from '../lib/auth/credentials';
 import { PUBLIC_IDENTITY } from '../lib/auth/credentials';
 import type { Logger } from '../lib/logger';
+import type { FetchAccess } from './auth/plan-pruning';
 
-/** The JSON of a GraphQL-over-HTTP request. */
+/** The JSON of a GraphQL-over-HTTP request (a POST's body, or a GET's query string decoded: graphqlParamsOf). */
 export interface GraphQLRequestBody {
   query?: unknown;
   operationName?: unknown;
   variables?: unknown;
   extensions?: unknown;
+}
+
+/**
+ * The parameters of a GET (GraphQL over HTTP): `query` and `operationName`
+ * as they are, `variables` and `extensions` JSON-decoded. A parameter that is
+ * not JSON is kept as its text, for parse-validate to refuse by name.
+ */
+export function graphqlParamsOf(queryString: Record<string, unknown>): GraphQLRequestBody {
+  const json = (value: unknown) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  };
+  return { query: queryString.query, operationName: queryString.operationName, variables: json(queryString.variables), extensions: json(queryString.extensions) };
 }
 
 /** What execution answered, before it is serialised; errors may still be GraphQLError instances. */
@@ -44,7 +62,11 @@ export interface GatewayRequest {
   readonly startedAt: bigint;
   readonly headers: FastifyRequest['headers'];
   readonly ip: string;
+  /** GET (a query string, queries only) or POST (a JSON body). */
+  readonly method: 'GET' | 'POST';
   readonly body: GraphQLRequestBody;
+  /** The POST body was a JSON array (a batch of operations), which this gateway does not run. */
+  readonly batched: boolean;
   /** Who is calling (plugins/credentials.ts); PUBLIC until then. */
   caller: CallerIdentity;
   /** X-Purpose (plugins/purpose.ts). */
@@ -63,8 +85,15 @@ export interface GatewayRequest {
   /** Parsed once and validated against the API schema (plugins/parse-validate.ts). */
   document?: DocumentNode;
   operation?: OperationDefinitionNode;
-  /** What the gateway plans and executes: the client's document, or it without the forbidden fields (plugins/field-access.ts). */
-  executable?: { document: DocumentNode; hash: string };
+  /** The hash of the query text: with the operation name, the key of its query plan. */
+  queryHash: string;
+  /**
+   * What execution shapes the answer by (the client's document, or it without
+   * the forbidden fields) and, when field access forbade any, what the plan's
+   * fetches may ask for (plugins/field-access.ts). The plan is always the
+   * client's document's (execution.ts).
+   */
+  executable?: { document: DocumentNode; access?: FetchAccess };
   /** Set by execution (or by a plugin answering in its place). */
   result?: ExecutionOutcome;
   /** The answer's status and headers. */
@@ -107,18 +136,21 @@ export function serialise(result: ExecutionOutcome): string {
 }
 
 /** A new request's state, PUBLIC until a plugin says otherwise. */
-export function createGatewayRequest(init: { id: string; headers: FastifyRequest['headers']; ip: string; body: unknown; log: Logger }): GatewayRequest {
+export function createGatewayRequest(init: { id: string; headers: FastifyRequest['headers']; ip: string; method?: 'GET' | 'POST'; body: unknown; log: Logger }): GatewayRequest {
   const body = (typeof init.body === 'object' && init.body !== null && !Array.isArray(init.body) ? init.body : {}) as GraphQLRequestBody;
   const request: GatewayRequest = {
     id: init.id,
     startedAt: process.hrtime.bigint(),
     headers: init.headers,
     ip: init.ip,
+    method: init.method ?? 'POST',
     body,
+    batched: Array.isArray(init.body),
     caller: PUBLIC_IDENTITY,
     purpose: null,
     scopes: new Set(PUBLIC_IDENTITY.scopes),
     operationName: typeof body.operationName === 'string' && body.operationName !== '' ? body.operationName : null,
+    queryHash: '',
     variables: {},
     status: 200,
     responseHeaders: { 'content-type': 'application/json; charset=utf-8' },
@@ -134,6 +166,14 @@ export function createGatewayRequest(init: { id: string; headers: FastifyRequest
   return request;
 }
 
+/** The errors execution answered (a subgraph's, the planner's, the executor's), as opposed to the plugins' own. */
+const executionErrors = new WeakSet<object>();
+
+/** Whether an error came from execution: its text and locations are not the client's, its extensions not the contract's. */
+export function fromExecution(error: GraphQLError | GraphQLFormattedError): boolean {
+  return executionErrors.has(error);
+}
+
 /** Runs one request through the plugins and the execution; returns the answer's text. */
 export async function runPipeline(plugins: readonly GatewayPlugin[], execute: Execute, request: GatewayRequest): Promise<string> {
   for (const plugin of plugins) {
@@ -147,6 +187,7 @@ export async function runPipeline(plugins: readonly GatewayPlugin[], execute: Ex
       // Planner and executor failures: a GraphQL error for the masking plugin to judge.
       request.result = { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error })] };
     }
+    for (const error of request.result.errors ?? []) executionErrors.add(error);
   }
   if (request.responseText === undefined) {
     const result = request.result ?? { errors: [requestError('INTERNAL_SERVER_ERROR', 'internal error')] };
@@ -170,14 +211,16 @@ export async function endPipeline(plugins: readonly GatewayPlugin[], request: Ga
 }
 
 /**
- * The Fastify route parts of POST /graphql: the handler runs the pipeline and
- * answers; onResponse (Fastify calls it for every answer, also when the client
- * went away) runs onEnd.
+ * The Fastify route parts of /graphql (POST, and GET with a query string):
+ * the handler runs the pipeline and answers; onResponse (Fastify calls it for
+ * every answer, also when the client went away) runs onEnd.
  */
 export function pipelineRoute(plugins: readonly GatewayPlugin[], execute: Execute, logger: Logger, addressOf: (http: FastifyRequest) => string = (http) => http.ip) {
   const states = new WeakMap<FastifyRequest, GatewayRequest>();
   async function handler(http: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const request = createGatewayRequest({ id: http.id, headers: http.headers, ip: addressOf(http), body: http.body, log: logger });
+    const method = http.method === 'GET' ? 'GET' : 'POST';
+    const body = method === 'GET' ? graphqlParamsOf((http.query ?? {}) as Record<string, unknown>) : http.body;
+    const request = createGatewayRequest({ id: http.id, headers: http.headers, ip: addressOf(http), method, body, log: logger });
     states.set(http, request);
     let text: string;
     try {

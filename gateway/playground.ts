@@ -1,6 +1,10 @@
 /**
- * The offline playground: `GET <endpoint>` answers a GraphiQL 3 page whose
- * every script, style and font comes from this process. Government networks
+ * The offline playground: a browser's `GET <endpoint>` (no `query`
+ * parameter, HTML accepted) answers a GraphiQL 3 page whose every script,
+ * style and font comes from this process; any other GET of the endpoint is
+ * GraphQL over HTTP and goes to `graphqlGet`. Where the playground is not
+ * served (`unavailable`, production) a browser gets a page saying so and how
+ * to call the endpoint. Government networks
  * have no internet, so the CDN-based landing pages of Apollo Server and
  * Mercurius are unusable there.
  *
@@ -28,8 +32,17 @@ export interface PlaygroundOptions {
   defaultQuery?: string;
   /** JSON text for the variables pane of that first tab, for a default query that takes variables. */
   defaultVariables?: string;
-  /** Runs before the page is served; may refuse (production: DEVELOPER clients only). */
-  allow?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** The endpoint's GETs that are not a browser's page load (GraphQL over HTTP: `?query=...`), with the hook to run after each answer. */
+  graphqlGet?: { handler: (request: FastifyRequest, reply: FastifyReply) => Promise<void>; onResponse?: (request: FastifyRequest) => Promise<void> };
+  /** Set where the playground is not served: the text a browser's page load gets instead (why, and how to call the endpoint). */
+  unavailable?: string;
+}
+
+/** A browser loading the endpoint as a page: no `query` parameter, and HTML accepted. Anything else is a GraphQL request. */
+export function isPageLoad(request: FastifyRequest): boolean {
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query && query.query !== undefined) return false;
+  return /\btext\/html\b/i.test(String(request.headers.accept ?? ''));
 }
 
 /** Fixed, not configurable: the routes are an allow-list and tests import them. */
@@ -205,6 +218,20 @@ export function renderPlaygroundPage(options: PlaygroundOptions, assetHref: (fil
 `;
 }
 
+/** The page a browser gets where the playground is not served. */
+function renderNotice(title: string, text: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body { font: 16px/1.5 system-ui, sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em; }</style></head>
+<body><h1>${escapeHtml(title)}</h1>${text
+    .split(/\n\n+/)
+    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+    .join('')}</body>
+</html>
+`;
+}
+
 export const playgroundPlugin = fp<PlaygroundOptions>(
   async (app: FastifyInstance, options: PlaygroundOptions) => {
     const assets = new Map<string, LoadedAsset>();
@@ -228,15 +255,17 @@ export const playgroundPlugin = fp<PlaygroundOptions>(
     const relativePrefix = path.posix.relative(endpointDir, PLAYGROUND_ASSET_PREFIX);
     const page = renderPlaygroundPage(options, (file) => `${relativePrefix}/${file}?v=${assets.get(file)!.version}`);
 
-    app.get(options.endpoint, { preHandler: options.allow }, async (_request, reply) => {
+    const notice = options.unavailable === undefined ? undefined : renderNotice(options.title ?? 'GraphQL', options.unavailable);
+    app.get(options.endpoint, { onResponse: options.graphqlGet?.onResponse }, async (request, reply) => {
+      if (options.graphqlGet && !isPageLoad(request)) return options.graphqlGet.handler(request, reply);
       return reply
         .header('content-type', 'text/html; charset=utf-8')
         // The page is tiny and names the hashed assets; revalidating it is what picks up an upgrade.
         .header('cache-control', 'no-cache')
-        .header('content-security-policy', PAGE_CSP)
+        .header('content-security-policy', notice ? "default-src 'none'; style-src 'unsafe-inline'" : PAGE_CSP)
         .header('x-content-type-options', 'nosniff')
         .header('referrer-policy', 'no-referrer')
-        .send(page);
+        .send(notice ?? page);
     });
 
     for (const [file, asset] of assets) {

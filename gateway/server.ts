@@ -6,17 +6,15 @@
  * through one chain of named links (gateway/fetch/).
  */
 import fs from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
-import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { FastifyInstance } from 'fastify';
-import { getOperationAST, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { closeGracefully, createHttpServer } from '../lib/http';
 import { createLogger, type Logger } from '../lib/logger';
 import { createServiceMetrics } from '../lib/metrics';
 import { operationsPlugin } from '../lib/operations';
 import type { GatewayConfig } from '../lib/config';
 import { identitySigningKey } from '../lib/config';
-import { cachedApiKeyVerifier, isRefusal, remoteApiKeyVerifier, resolveCaller, type CredentialDependencies } from '../lib/auth/credentials';
+import { cachedApiKeyVerifier, remoteApiKeyVerifier, type CredentialDependencies } from '../lib/auth/credentials';
 import { createJwtVerifier, jwtConfigFromEnv } from '../lib/auth/jwt';
 import { connectRedis, fastFailOptions } from '../lib/redis';
 import { generationsToBump } from '../lib/invalidation';
@@ -32,7 +30,6 @@ import { invalidationLink } from './fetch/invalidation';
 import { inFlightLink } from './fetch/in-flight';
 import { entityCacheLink } from './fetch/entity-cache';
 import { playgroundPlugin } from './playground';
-import { scopeOfCaller, type GatewayContext } from './context';
 import { subgraphsOf } from './supergraph';
 import { auditWriterFromEnvironment, type AuditWriter } from './audit/writer';
 import { CachePolicy } from './cache/policy';
@@ -41,7 +38,8 @@ import { EntityCache } from './cache/entity-cache';
 import { createResponseCache } from './cache/response-cache';
 import { accessPolicies, linksAccessSpec } from './auth/field-access';
 import { remoteAuthorisationLookup } from './auth/credit-office';
-import { pipelineRoute, type Execute, type GatewayPlugin } from './pipeline';
+import { createExecution } from './execution';
+import { pipelineRoute, type GatewayPlugin } from './pipeline';
 import { clientAddress } from '../lib/client-address';
 import { requestIdPlugin } from './plugins/request-id';
 import { credentialsPlugin } from './plugins/credentials';
@@ -49,7 +47,7 @@ import { purposePlugin } from './plugins/purpose';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { parseValidatePlugin } from './plugins/parse-validate';
 import { complexityPlugin, DEFAULT_COMPLEXITY } from './plugins/complexity';
-import { INTROSPECTION_SCOPE, introspectionPlugin } from './plugins/introspection';
+import { introspectionPlugin } from './plugins/introspection';
 import { subjectAuthorisationPlugin } from './plugins/subject-authorisation';
 import { fieldAccessPlugin } from './plugins/field-access';
 import { responseCachePlugin } from './plugins/response-cache';
@@ -63,6 +61,8 @@ export interface GatewayServer {
   subgraphUrls: Record<string, string>;
   /** The audit log's writer (gateway/audit/writer.ts): `audit.record(entry)` once per request; null without IDENTITY_SIGNING_KEY. */
   audit: AuditWriter | null;
+  /** What this gateway does for its supergraph and configuration, for the start-up line. */
+  capabilities: Record<'fieldAccess' | 'apiKeys' | 'bearerTokens' | 'cache' | 'audit', string>;
   close(): Promise<void>;
 }
 
@@ -79,6 +79,11 @@ query SubjectProfile($code: ID!) {
     environment { latestRating { year level } }
   }
 }`;
+
+/** What a browser opening /graphql reads in production, where the playground is not served. */
+export const PRODUCTION_NOTICE = `This is the credit-graph GraphQL API. The playground is not served in production.
+
+Send GraphQL here with POST (a JSON body: {"query": "...", "variables": {...}}) or, for queries, with GET (?query=...&variables=...). Credentials go in the X-Api-Key or Authorization: Bearer header; introspection is open to DEVELOPER clients.`;
 
 /** The subgraph holding the API clients, the bank authorisations and the audit log. */
 export const CREDIT_OFFICE_SUBGRAPH = 'credit';
@@ -100,8 +105,11 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   }
   if (policies === null) logger.warn('field-level authorisation is OFF (--access open): every caller may read every field');
   const creditUrl = subgraphUrls[CREDIT_OFFICE_SUBGRAPH];
+  const jwt = jwtConfigFromEnv();
   if (!creditUrl) {
-    logger.warn('the supergraph has no credit subgraph: API keys are unavailable (bearer tokens still work), banks are authorised for no subject, and requests are not audited');
+    logger.warn(
+      `the supergraph has no ${CREDIT_OFFICE_SUBGRAPH} subgraph, so no register of API clients: API keys are unavailable (an X-Api-Key is refused as such), ${jwt ? 'bearer tokens are verified as usual' : 'and no JWT key is configured (JWT_SECRET, JWT_JWKS_FILE or JWT_JWKS_URL), so every caller is PUBLIC'}; financial institutions are authorised for no subject`,
+    );
   }
 
   const metrics = createServiceMetrics('gateway');
@@ -115,10 +123,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   const entityCache = store ? new EntityCache(store, policy) : undefined;
   const responseCache = store ? createResponseCache(store, policy) : undefined;
   const invalidate = store ? (codes: string[]) => store.invalidate(generationsToBump(codes)) : undefined;
-  logger.info(
-    { cache: config.cache ? (config.redis ? (config.redis.clusterNodes ? 'l1+redis-cluster' : 'l1+redis') : 'in-process') : 'off' },
-    'gateway cache',
-  );
+  const cacheMode = config.cache ? (config.redis ? (config.redis.clusterNodes ? 'l1+redis-cluster' : 'l1+redis') : 'in-process') : 'off';
 
   // The subgraph chain (gateway/fetch/), outermost first.
   const links: SubgraphLink[] = [
@@ -132,18 +137,15 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     timeoutLink(config.subgraphTimeoutMs),
   ];
   const fetchSubgraph = composeLinks(links, http.send);
-  const gateway = new ApolloGateway({
+  const execution = createExecution({
     supergraphSdl,
     logger,
-    buildService: ({ name }) => new DepartmentSource({ name, url: subgraphUrls[name]! }, fetchSubgraph),
+    dataSource: (name) => new DepartmentSource({ name, url: subgraphUrls[name]! }, fetchSubgraph),
   });
-  const loaded = await gateway.load();
   // The client-facing (API) schema: what operations are validated against and introspection answers.
-  const apiSchema: GraphQLSchema = loaded.schema;
+  const apiSchema: GraphQLSchema = execution.apiSchema;
   const schema = () => apiSchema;
-  const execute = executeWith(loaded.executor, apiSchema, logger);
 
-  const jwt = jwtConfigFromEnv();
   const credentials: CredentialDependencies = {
     verifyApiKey: creditUrl ? cachedApiKeyVerifier(remoteApiKeyVerifier({ creditUrl, signingKey })) : undefined,
     verifyJwt: jwt ? createJwtVerifier(jwt) : undefined,
@@ -185,66 +187,37 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       return { ready: checks.every(([, state]) => state === 'ready'), details: { supergraph: 'loaded', subgraphs: Object.fromEntries(checks) } };
     },
   });
+  const route = pipelineRoute(plugins, execution.execute, logger, (http) => clientAddress(http.ip, http.headers, config.proxySecret));
+  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
   await app.register(playgroundPlugin, {
     endpoint: '/graphql',
     title: 'credit-graph',
     defaultQuery: DEFAULT_QUERY,
-    // In production the playground (and introspection, plugins/introspection.ts) is for DEVELOPER clients only.
-    allow: config.production ? requireDeveloper(credentials) : undefined,
+    // GET with a query string is GraphQL over HTTP (queries only), through the same pipeline as a POST.
+    graphqlGet: route,
+    // No playground in production (nor introspection but for DEVELOPER clients, plugins/introspection.ts): a browser is told how to call the API.
+    unavailable: config.production ? PRODUCTION_NOTICE : undefined,
   });
-  const route = pipelineRoute(plugins, execute, logger, (http) => clientAddress(http.ip, http.headers, config.proxySecret));
-  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
 
   return {
     app,
     subgraphUrls,
     audit,
+    capabilities: {
+      fieldAccess: policies ? 'enforced (@access policies of the supergraph)' : 'off (--access open)',
+      apiKeys: creditUrl ? `checked with the ${CREDIT_OFFICE_SUBGRAPH} subgraph` : `unavailable (no ${CREDIT_OFFICE_SUBGRAPH} subgraph)`,
+      bearerTokens: jwt ? 'verified' : 'unavailable (no JWT key configured)',
+      cache: cacheMode,
+      audit: audit ? `to the ${CREDIT_OFFICE_SUBGRAPH} subgraph` : `off (no ${CREDIT_OFFICE_SUBGRAPH} subgraph)`,
+    },
     async close() {
-      // HTTP first (in-flight requests finish through the still-running gateway), then the gateway, then the sockets.
+      // HTTP first (in-flight requests finish through the still-running execution), then the sockets.
       await closeGracefully(app);
-      await gateway.stop();
       // Every request has recorded its entry by now: deliver them (or spool them) before the sockets go.
       await audit?.close();
       await http.close();
       await store?.close();
       redisForLimits?.disconnect();
     },
-  };
-}
-
-/** The execution step of the pipeline: the gateway's planner and executor on the document the plugins prepared. */
-function executeWith(executor: GatewayExecutor, schema: GraphQLSchema, logger: Logger): Execute {
-  return async (request) => {
-    const executable = request.executable!;
-    const operation = getOperationAST(executable.document, request.operationName)!;
-    const context: GatewayContext = { requestId: request.id, caller: request.caller, purpose: request.purpose, scope: scopeOfCaller(request.caller) };
-    const requestContext = {
-      logger,
-      schema,
-      request: { query: request.source, operationName: request.operationName ?? undefined, variables: request.variables },
-      response: { http: { headers: new Map(), status: undefined } },
-      context,
-      cache: undefined,
-      document: executable.document,
-      source: request.source!,
-      queryHash: executable.hash,
-      operationName: operation.name?.value ?? null,
-      operation,
-      metrics: {},
-      overallCachePolicy: undefined,
-    } as unknown as GatewayGraphQLRequestContext<GatewayContext>;
-    const result = await executor(requestContext);
-    return result as Awaited<ReturnType<Execute>>;
-  };
-}
-
-/** The playground in production: DEVELOPER clients only (credentials in the request's headers). */
-function requireDeveloper(credentials: CredentialDependencies) {
-  return async (request: { headers: Record<string, string | string[] | undefined> }, reply: { code(status: number): { type(t: string): { send(body: string): unknown } } }): Promise<unknown> => {
-    const caller = await resolveCaller(request.headers, credentials);
-    if (isRefusal(caller) || !caller.scopes.includes(INTROSPECTION_SCOPE as never)) {
-      return reply.code(403).type('text/plain; charset=utf-8').send('The playground is for DEVELOPER clients in production: send a DEVELOPER X-Api-Key.');
-    }
-    return undefined;
   };
 }

@@ -31,7 +31,9 @@ export function unansweredEntities(query: string, variables: Record<string, unkn
   if (!fields) return undefined;
   return representations.map((representation: Representation) => {
     const typename = typeof representation?.__typename === 'string' ? representation.__typename : null;
-    const entity: Record<string, unknown> = { __typename: typename };
+    // No __typename: the gateway keeps the one it has. A representation's may be an @interfaceObject's
+    // interface name, which would overwrite the entity's concrete type (and lose its type's fragments).
+    const entity: Record<string, unknown> = {};
     for (const key of [...(fields.get(null) ?? []), ...(typename ? (fields.get(typename) ?? []) : [])]) {
       if (key !== '__typename') entity[key] = null;
     }

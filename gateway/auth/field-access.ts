@@ -3,27 +3,34 @@
  * department marks its fields `@access(scopes: [...])` in its own SDL (the
  * directive is kept through composition with @composeDirective; a supergraph
  * "links the access spec" with `@link(url: "https://credit-graph.dev/access/v0.1")`),
- * and the gateway enforces it per field. A field the caller may not read is
- * taken out of the operation after the operation was validated and before it
- * is planned, so no subgraph is ever asked for it, and put back into the
- * answer as null with a FORBIDDEN error, so the rest of the request answers.
+ * and the gateway enforces it per field. The client's operation is planned
+ * as it was sent (so the plan routes it as it would without authorisation);
+ * the fields the caller may not read then leave the plan's subgraph fetches
+ * (plan-pruning.ts) and the document the answer is shaped by, and are put
+ * back into the answer as null with a FORBIDDEN error, so the rest of the
+ * request answers.
  *
  * Semantics: a field needs at least one of the listed scopes; a field
  * without its own @access takes its type's; a field with neither is
  * readable by nobody (deny by default — test/auth/field-policies.test.ts
  * fails for such a field, so a new field cannot slip through). A field
- * selected on an interface is readable when the interface's policy (if it
- * declares one) and the policy of that field on every object type that can
- * be there allow it: the same answer whatever the runtime type. Introspection
- * (`__schema`, `__type`, `__typename` and the `__*` types) is governed
- * separately (plugins/introspection.ts).
+ * selected on an interface is decided per value, by its runtime type: it is
+ * readable when the interface's own policy (if it declares one) and the
+ * runtime type's policy for that field allow it (`Node.id`: the ids of the
+ * types the caller may see). It leaves the plan only when no type that can
+ * be there allows it. Introspection (`__schema`, `__type`, `__typename` and
+ * the `__*` types) is governed separately (plugins/introspection.ts).
  *
- * The rewrite never leaves anything the client did not write that would be
- * invalid: a fragment or inline fragment it empties is removed (with its
- * spreads), a variable only removed fields used is dropped, and a field whose
- * whole selection was removed keeps one `__typename` under a reserved alias
- * (so the answer still says whether the object exists); fillForbidden removes
- * every reserved key from the answer.
+ * The shaping document never leaves anything the client did not write that
+ * would be invalid: a fragment or inline fragment it empties is removed
+ * (with its spreads), the operation keeps every variable definition (the
+ * plan's @skip/@include conditions read their defaults from it), and a
+ * field whose whole selection was removed keeps a `__typename` under a
+ * reserved alias (so the answer still says whether the object exists).
+ * The reserved aliases are chosen per document so that none is a response
+ * key of the client's (reservedKeys): a client cannot forge or hide one.
+ * fillForbidden rebuilds every object in the client's field order, so
+ * nothing reserved is left in the answer.
  */
 import {
   getDirectiveValues,
@@ -50,6 +57,7 @@ import {
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
+  type InlineFragmentNode,
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
@@ -58,10 +66,8 @@ import {
 export const ACCESS_DIRECTIVE = 'access';
 /** The access spec's URL prefix in a supergraph's @link. */
 export const ACCESS_SPEC_URL = 'https://credit-graph.dev/access/';
-/** Response key of the `__typename` that keeps an emptied selection valid; removed from the answer. */
-const PLACEHOLDER = '__cgForbiddenPlaceholder';
-/** Response key of the runtime type of an interface or union value, for putting fields back in it; removed from the answer. */
-const RUNTIME_TYPE = '__cgTypename';
+/** The start of every reserved response key; lengthened for a document whose own keys start with it. */
+const RESERVED_PREFIX = '__cg';
 
 /** Type name → (field name → scopes, any one of which grants it); `''` holds the type's own policy. */
 export type AccessPolicies = Map<string, Map<string, readonly string[]>>;
@@ -117,37 +123,127 @@ export function requiredScopes(policies: AccessPolicies, type: string, field: st
 
 const grants = (required: readonly string[] | undefined, scopes: ReadonlySet<string>) => required !== undefined && required.some((scope) => scopes.has(scope));
 
-/**
- * Whether `field` selected on `parent` (as the document has it: an object type
- * or an interface) may be read with `scopes`. The one decision both the
- * rewrite and the fill use.
- */
-export function fieldAllowed(schema: GraphQLSchema, policies: AccessPolicies, parent: GraphQLCompositeType, field: string, scopes: ReadonlySet<string>): boolean {
-  if (field.startsWith('__') || parent.name.startsWith('__')) return true;
-  if (isObjectType(parent)) return grants(requiredScopes(policies, parent.name, field), scopes);
-  if (!isInterfaceType(parent)) return false; // a union has no fields but __typename
-  const own = requiredScopes(policies, parent.name, field);
-  if (own !== undefined && !grants(own, scopes)) return false;
-  const possible = schema.getPossibleTypes(parent);
-  if (possible.length === 0) return own !== undefined;
-  return possible.every((type) => grants(requiredScopes(policies, type.name, field), scopes));
+/** Why a field is not readable on a value: the coordinate whose policy refused, and the scopes it names. */
+interface Refusal {
+  coordinate: string;
+  required: readonly string[];
 }
 
-/** The scopes a FORBIDDEN error names for a field. */
-function scopesNamed(schema: GraphQLSchema, policies: AccessPolicies, parent: GraphQLCompositeType, field: string): readonly string[] {
+/**
+ * Whether `field` selected on `parent` (as the document has it) may be read
+ * on a value whose runtime type is `runtime` (undefined when the answer does
+ * not say: then every type that can be there must allow it). The one
+ * decision the fill makes; returns why not, or undefined when allowed.
+ */
+export function refusal(
+  schema: GraphQLSchema,
+  policies: AccessPolicies,
+  parent: GraphQLCompositeType,
+  runtime: GraphQLObjectType | undefined,
+  field: string,
+  scopes: ReadonlySet<string>,
+): Refusal | undefined {
+  if (field.startsWith('__') || parent.name.startsWith('__')) return undefined;
+  const refusedBy = (type: string): Refusal | undefined => {
+    const required = requiredScopes(policies, type, field);
+    return grants(required, scopes) ? undefined : { coordinate: `${type}.${field}`, required: required ?? [] };
+  };
+  if (isObjectType(parent)) return refusedBy(parent.name);
+  if (!isInterfaceType(parent)) return { coordinate: `${parent.name}.${field}`, required: [] }; // a union has no fields but __typename
   const own = requiredScopes(policies, parent.name, field);
-  if (own !== undefined || !isInterfaceType(parent)) return own ?? [];
-  return [...new Set(schema.getPossibleTypes(parent).flatMap((type) => requiredScopes(policies, type.name, field) ?? []))];
+  if (own !== undefined && !grants(own, scopes)) return { coordinate: `${parent.name}.${field}`, required: own };
+  if (runtime) return refusedBy(runtime.name);
+  const possible = schema.getPossibleTypes(parent);
+  if (possible.length === 0) return own !== undefined ? undefined : { coordinate: `${parent.name}.${field}`, required: [] };
+  for (const type of possible) {
+    const refused = refusedBy(type.name);
+    if (refused) return refused;
+  }
+  return undefined;
+}
+
+/**
+ * Whether `field` selected on `parent` may be read on at least one value
+ * (`some`) and on every value (`all`) the caller could get there: what the
+ * plan keeps, and whether the answer must then be decided per runtime type.
+ */
+export function readability(schema: GraphQLSchema, policies: AccessPolicies, parent: GraphQLCompositeType, field: string, scopes: ReadonlySet<string>): { some: boolean; all: boolean } {
+  if (field.startsWith('__') || parent.name.startsWith('__')) return { some: true, all: true };
+  if (!isInterfaceType(parent)) {
+    const allowed = isObjectType(parent) && grants(requiredScopes(policies, parent.name, field), scopes);
+    return { some: allowed, all: allowed };
+  }
+  const own = requiredScopes(policies, parent.name, field);
+  if (own !== undefined && !grants(own, scopes)) return { some: false, all: false };
+  const possible = schema.getPossibleTypes(parent);
+  if (possible.length === 0) return { some: own !== undefined, all: own !== undefined };
+  const allowed = possible.filter((type) => grants(requiredScopes(policies, type.name, field), scopes)).length;
+  return { some: allowed > 0, all: allowed === possible.length };
+}
+
+/** The response keys the gateway adds to a document and removes from its answer, none of them one of the client's. */
+export interface ReservedKeys {
+  /** The `__typename` that keeps an emptied selection (of a document or a subgraph fetch) valid. */
+  placeholder: string;
+  /** The runtime type of an interface or union value, selected in an inline fragment per possible type. */
+  runtimeType: string;
+}
+
+const reservedByDocument = new WeakMap<DocumentNode, ReservedKeys>();
+
+/** The reserved keys for a document: a prefix no response key or field name of it starts with. */
+export function reservedKeys(document: DocumentNode): ReservedKeys {
+  let reserved = reservedByDocument.get(document);
+  if (reserved) return reserved;
+  const keys: string[] = [];
+  visit(document, {
+    Field(node) {
+      keys.push(node.name.value);
+      if (node.alias) keys.push(node.alias.value);
+    },
+  });
+  let prefix = RESERVED_PREFIX;
+  while (keys.some((key) => key.startsWith(prefix))) prefix += '_';
+  reserved = { placeholder: `${prefix}Empty`, runtimeType: `${prefix}Type` };
+  reservedByDocument.set(document, reserved);
+  return reserved;
 }
 
 export interface AccessPlan {
-  /** The operation to execute: the selected operation without the fields the caller may not read (the input itself when nothing is forbidden). */
+  /**
+   * The document the answer is shaped by: the selected operation without the
+   * fields the caller may not read (the input itself when nothing is
+   * forbidden and nothing is decided per runtime type).
+   */
   document: DocumentNode;
-  /** `Type.field` of every forbidden field the operation selected. */
+  /** `Type.field` of every field the operation selected that no value the caller could get there allows. */
   forbidden: string[];
+  /** Whether some interface field is allowed on some runtime types only (the answer is decided per value). */
+  perRuntimeType: boolean;
+  reserved: ReservedKeys;
 }
 
-const typenameField = (alias: string): FieldNode => ({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: '__typename' } });
+const aliased = (alias: string, name: string): FieldNode => ({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } });
+
+/** `... on T { <alias>: __typename }` for every possible type of an abstract type: says the runtime type without ever failing on an unknown one. */
+export function runtimeTypeMarkers(schema: GraphQLSchema, type: GraphQLCompositeType, alias: string): InlineFragmentNode[] {
+  const possible = isAbstractType(type) ? schema.getPossibleTypes(type) : [];
+  return possible.map((object) => ({
+    kind: Kind.INLINE_FRAGMENT,
+    typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: object.name } },
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [aliased(alias, '__typename')] },
+  }));
+}
+
+/**
+ * What stands for an emptied selection on `type`: its `__typename` under the
+ * placeholder key; for an interface or union, per possible type, so that a
+ * value whose runtime type the answer does not know stays an object.
+ */
+function placeholderFor(schema: GraphQLSchema, type: GraphQLCompositeType, reserved: ReservedKeys): SelectionSetNode {
+  const markers = runtimeTypeMarkers(schema, type, reserved.runtimeType);
+  return { kind: Kind.SELECTION_SET, selections: markers.length > 0 ? markers : [aliased(reserved.placeholder, '__typename')] };
+}
 
 function selectedOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
@@ -156,9 +252,10 @@ function selectedOperation(document: DocumentNode, operationName: string | null 
 
 /**
  * Takes the forbidden fields out of the selected operation of a validated
- * document. When anything is forbidden, or with `markAbstract` (scopes that
- * depend on the subject: the answer will be filled), every interface or
- * union value also selects its runtime type under a reserved alias.
+ * document. When anything is forbidden or decided per runtime type, or with
+ * `markAbstract` (scopes that depend on the subject: the answer will be
+ * filled), every interface or union value also selects its runtime type
+ * under a reserved key.
  */
 export function planFieldAccess(
   schema: GraphQLSchema,
@@ -167,22 +264,36 @@ export function planFieldAccess(
   scopes: ReadonlySet<string>,
   options: { operationName?: string | null; markAbstract?: boolean } = {},
 ): AccessPlan {
+  const reserved = reservedKeys(document);
   const forbidden = new Set<string>();
+  let perRuntimeType = false;
   const typeInfo = new TypeInfo(schema);
+  /** The type of each field whose selection may be emptied, for its placeholder. */
+  const typeOf = new Map<FieldNode, GraphQLCompositeType>();
   const removed = visit(
     document,
     visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        if (!parent || fieldAllowed(schema, policies, parent, node.name.value, scopes)) return undefined;
-        forbidden.add(`${parent.name}.${node.name.value}`);
-        return null;
+      Field: {
+        enter(node) {
+          const parent = typeInfo.getParentType();
+          if (!parent) return undefined;
+          const readable = readability(schema, policies, parent, node.name.value, scopes);
+          if (!readable.all) perRuntimeType ||= readable.some;
+          if (readable.some) return undefined;
+          forbidden.add(`${parent.name}.${node.name.value}`);
+          return null;
+        },
+        leave(node) {
+          const type = typeInfo.getType();
+          const named = type ? getNamedType(type) : undefined;
+          if (node.selectionSet && named && (isObjectType(named) || isAbstractType(named))) typeOf.set(node, named);
+        },
       },
     }),
   );
-  if (forbidden.size === 0 && !options.markAbstract) return { document, forbidden: [] };
+  if (forbidden.size === 0 && !perRuntimeType && !options.markAbstract) return { document, forbidden: [], perRuntimeType, reserved };
   const operation = selectedOperation(removed, options.operationName);
-  if (!operation) return { document, forbidden: [...forbidden] };
+  if (!operation) return { document, forbidden: [...forbidden], perRuntimeType, reserved };
 
   // Fragments the removal emptied, to a fixpoint (a fragment that only spread an emptied one is empty too).
   const fragments = new Map(removed.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
@@ -197,7 +308,8 @@ export function planFieldAccess(
         if (inner.selections.length > 0) selections.push({ ...selection, selectionSet: inner });
       } else if (selection.selectionSet) {
         const inner = prune(selection.selectionSet);
-        selections.push({ ...selection, selectionSet: inner.selections.length > 0 ? inner : { kind: Kind.SELECTION_SET, selections: [typenameField(PLACEHOLDER)] } });
+        const type = typeOf.get(selection);
+        selections.push({ ...selection, selectionSet: inner.selections.length > 0 || !type ? inner : placeholderFor(schema, type, reserved) });
       } else {
         selections.push(selection);
       }
@@ -214,11 +326,11 @@ export function planFieldAccess(
     }
   }
   let root = prune(operation.selectionSet);
-  if (root.selections.length === 0) root = { kind: Kind.SELECTION_SET, selections: [typenameField(PLACEHOLDER)] };
+  const rootType = schema.getRootType(operation.operation);
+  if (root.selections.length === 0 && rootType) root = placeholderFor(schema, rootType, reserved);
 
-  // Only the fragments the pruned operation still reaches, and only the variables they and it use.
+  // Only the fragments the pruned operation still reaches (an unused one would be invalid).
   const reached = new Map<string, FragmentDefinitionNode>();
-  const usedVariables = new Set<string>();
   const walk = (node: SelectionSetNode) =>
     visit(node, {
       FragmentSpread(spread) {
@@ -228,41 +340,32 @@ export function planFieldAccess(
         reached.set(spread.name.value, pruned);
         walk(pruned.selectionSet);
       },
-      Variable(variable) {
-        usedVariables.add(variable.name.value);
-      },
     });
   walk(root);
-  for (const directive of operation.directives ?? []) {
-    visit(directive, {
-      Variable(variable) {
-        usedVariables.add(variable.name.value); // a variable of the operation's own directives
-      },
-    });
-  }
-  let rewritten: DocumentNode = {
+  const rewritten: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
-      { ...operation, variableDefinitions: operation.variableDefinitions?.filter((v) => usedVariables.has(v.variable.name.value)), selectionSet: root },
+      { ...operation, selectionSet: root },
       ...[...fragments.keys()].filter((name) => reached.has(name)).map((name) => reached.get(name)!),
     ],
   };
   // The answer will be filled: interface and union values must say their runtime type.
-  rewritten = withRuntimeTypes(schema, rewritten);
-  return { document: rewritten, forbidden: [...forbidden] };
+  return { document: withRuntimeTypes(schema, rewritten, reserved), forbidden: [...forbidden], perRuntimeType, reserved };
 }
 
-/** Every selection of an interface or union value also asks for its runtime type (RUNTIME_TYPE). */
-function withRuntimeTypes(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
+/** Every selection of an interface or union value also says its runtime type (runtimeTypeMarkers). */
+function withRuntimeTypes(schema: GraphQLSchema, document: DocumentNode, reserved: ReservedKeys): DocumentNode {
   const typeInfo = new TypeInfo(schema);
   return visit(
     document,
     visitWithTypeInfo(typeInfo, {
       Field(node) {
         const type = typeInfo.getType();
-        if (!node.selectionSet || !type || !isAbstractType(getNamedType(type))) return undefined;
-        if (node.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.alias?.value === RUNTIME_TYPE)) return undefined;
-        return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, typenameField(RUNTIME_TYPE)] } };
+        const named = type ? getNamedType(type) : undefined;
+        if (!node.selectionSet || !named || !isAbstractType(named)) return undefined;
+        const marked = (s: SelectionNode) => s.kind === Kind.INLINE_FRAGMENT && s.selectionSet.selections.some((m) => m.kind === Kind.FIELD && m.alias?.value === reserved.runtimeType);
+        if (node.selectionSet.selections.some(marked)) return undefined;
+        return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, ...runtimeTypeMarkers(schema, named, reserved.runtimeType)] } };
       },
     }),
   );
@@ -276,8 +379,10 @@ export type ScopesAt = ReadonlySet<string> | ((path: ResponsePath) => ReadonlySe
 /**
  * Puts the forbidden fields back into the answer: null, with a FORBIDDEN
  * error at each place, and null propagated as GraphQL does when the field
- * is non-null; removes the reserved keys the rewrite added. Returns the
- * errors to add.
+ * is non-null. Every object is rebuilt with the client's keys in the
+ * client's order (CollectFields order), so a field put back stands where
+ * the client asked for it and no reserved key is left. Returns the errors
+ * to add.
  */
 export function fillForbidden(
   schema: GraphQLSchema,
@@ -294,21 +399,33 @@ export function fillForbidden(
   if (!data) return { data, errors };
   const operation = selectedOperation(document, operationName);
   if (!operation) return { data, errors };
+  const { runtimeType } = reservedKeys(document);
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
   const root = schema.getRootType(operation.operation);
   if (!root) return { data, errors };
+  const mutationRoot = schema.getMutationType();
 
   const included = (node: SelectionNode) =>
     getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true && getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
-  const applies = (condition: string | undefined, runtime: GraphQLObjectType) => {
-    if (!condition || condition === runtime.name) return true;
+  /** Whether a type condition applies to a value: by its runtime type, or (unknown) as the gateway shaped it, by the declared type. */
+  const applies = (condition: string | undefined, declared: GraphQLCompositeType, runtime: GraphQLObjectType | undefined) => {
+    if (!condition) return true;
     const type = schema.getType(condition);
-    return !!type && isAbstractType(type) && schema.isSubType(type, runtime);
+    const actual = runtime ?? declared;
+    if (!type || condition === actual.name) return !!type;
+    return isAbstractType(type) && !isAbstractType(actual) ? schema.isSubType(type, actual) : isInterfaceType(type) && isInterfaceType(actual) && schema.isSubType(type, actual);
   };
-  /** The fields that apply to a value of type `runtime`, grouped by response key, each with the type it was selected on. */
-  const fieldsOf = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, runtime: GraphQLObjectType, into = new Map<string, { node: FieldNode; parent: GraphQLCompositeType }[]>(), seen = new Set<string>()) => {
+  /** The fields that apply to a value, grouped by response key in the client's order, each with the type it was selected on. */
+  const fieldsOf = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    declared: GraphQLCompositeType,
+    runtime: GraphQLObjectType | undefined,
+    into = new Map<string, { node: FieldNode; parent: GraphQLCompositeType }[]>(),
+    seen = new Set<string>(),
+  ) => {
     for (const selection of selectionSet.selections) {
       if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) {
@@ -316,52 +433,56 @@ export function fillForbidden(
         into.set(key, [...(into.get(key) ?? []), { node: selection, parent }]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition?.name.value;
-        if (applies(condition, runtime)) fieldsOf(selection.selectionSet, condition ? (schema.getType(condition) as GraphQLCompositeType) : parent, runtime, into, seen);
+        if (applies(condition, declared, runtime)) fieldsOf(selection.selectionSet, condition ? (schema.getType(condition) as GraphQLCompositeType) : parent, declared, runtime, into, seen);
       } else {
         const fragment = fragments.get(selection.name.value);
-        if (!fragment || seen.has(fragment.name.value) || !applies(fragment.typeCondition.name.value, runtime)) continue;
+        if (!fragment || seen.has(fragment.name.value) || !applies(fragment.typeCondition.name.value, declared, runtime)) continue;
         seen.add(fragment.name.value);
-        fieldsOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType, runtime, into, seen);
+        fieldsOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType, declared, runtime, into, seen);
       }
     }
     return into;
   };
 
-  /** Fills one object; returns false when a non-null field had to be nulled, so the object itself becomes null. */
-  const fillObject = (declared: GraphQLCompositeType, runtime: GraphQLObjectType, selections: SelectionSetNode, value: { [key: string]: Json }, path: ResponsePath): boolean => {
-    delete value[PLACEHOLDER];
-    delete value[RUNTIME_TYPE];
-    for (const [key, nodes] of fieldsOf(selections, declared, runtime)) {
+  /** The object rebuilt, or undefined when a non-null field had to be nulled, so the object itself becomes null. */
+  const fillObject = (declared: GraphQLCompositeType, runtime: GraphQLObjectType | undefined, selections: SelectionSetNode, value: { [key: string]: Json }, path: ResponsePath) => {
+    const filled: { [key: string]: Json } = {};
+    const fieldsHere = runtime ? runtime.getFields() : isInterfaceType(declared) ? declared.getFields() : {};
+    for (const [key, nodes] of fieldsOf(selections, declared, declared, runtime)) {
       const name = nodes[0]!.node.name.value;
-      if (name.startsWith('__')) continue;
-      const field: GraphQLField<unknown, unknown> | undefined = runtime.getFields()[name];
-      if (!field) continue;
-      const here = scopesAt(path);
-      const denied = nodes.find(({ parent }) => !fieldAllowed(schema, policies, parent, name, here));
-      if (denied) {
-        const required = scopesNamed(schema, policies, denied.parent, name);
-        errors.push(
-          // A refused mutation is named as one: nothing was read, and the write was not made.
-          new GraphQLError(`${denied.parent.name === 'Mutation' ? `not allowed to call mutation ${name}` : `not allowed to read ${denied.parent.name}.${name}`}${required.length ? ` (needs one of: ${required.join(', ')})` : ''}`, {
-            nodes: denied.node,
-            path: [...path, key],
-            extensions: { code: 'FORBIDDEN', field: `${denied.parent.name}.${name}`, requiredScopes: required },
-          }),
-        );
-        value[key] = null;
-        if (isNonNullType(field.type)) return false;
+      const field: GraphQLField<unknown, unknown> | undefined = name.startsWith('__') ? undefined : fieldsHere[name];
+      if (!field) {
+        if (value[key] !== undefined) filled[key] = value[key]!;
         continue;
       }
-      const inner = nodes.flatMap(({ node }) => node.selectionSet?.selections ?? []);
-      if (inner.length > 0 && value[key] !== undefined && value[key] !== null) {
-        const filled = fillValue(field.type, { kind: Kind.SELECTION_SET, selections: inner }, value[key]!, [...path, key]);
-        if (filled === undefined) {
-          value[key] = null;
-          if (isNonNullType(field.type)) return false;
-        }
+      const here = scopesAt(path);
+      const refused = nodes.map(({ node, parent }) => ({ node, why: refusal(schema, policies, parent, runtime, name, here) })).find(({ why }) => why);
+      if (refused) {
+        const { coordinate, required } = refused.why!;
+        errors.push(
+          // A refused mutation is named as one: nothing was read, and the write was not made.
+          new GraphQLError(`${declared === mutationRoot ? `not allowed to call mutation ${name}` : `not allowed to read ${coordinate}`}${required.length ? ` (needs one of: ${required.join(', ')})` : ''}`, {
+            nodes: refused.node,
+            path: [...path, key],
+            extensions: { code: 'FORBIDDEN', field: coordinate, requiredScopes: required },
+          }),
+        );
+        if (isNonNullType(field.type)) return undefined;
+        filled[key] = null;
+        continue;
       }
+      const answer = value[key];
+      if (answer === undefined) continue;
+      const inner = nodes.flatMap(({ node }) => node.selectionSet?.selections ?? []);
+      if (inner.length === 0 || answer === null) {
+        filled[key] = answer;
+        continue;
+      }
+      const completed = fillValue(field.type, { kind: Kind.SELECTION_SET, selections: inner }, answer, [...path, key]);
+      if (completed === undefined && isNonNullType(field.type)) return undefined;
+      filled[key] = completed ?? null;
     }
-    return true;
+    return filled;
   };
 
   /** Returns the value, or undefined when it must become null. */
@@ -370,33 +491,27 @@ export function fillForbidden(
     if (isListType(nullable)) {
       if (!Array.isArray(value)) return value;
       const itemType = nullable.ofType as GraphQLOutputType;
+      const items: Json[] = [];
       for (let i = 0; i < value.length; i++) {
-        if (value[i] === null) continue;
-        const item = fillValue(itemType, selections, value[i]!, [...path, i]);
-        if (item === undefined) {
-          value[i] = null;
-          if (isNonNullType(itemType)) return undefined;
-        }
+        const item = value[i] === null ? null : fillValue(itemType, selections, value[i]!, [...path, i]);
+        if (item === undefined && isNonNullType(itemType)) return undefined;
+        items.push(item ?? null);
       }
-      return value;
+      return items;
     }
     const named = getNamedType(type);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || (!isObjectType(named) && !isAbstractType(named))) return value;
     let runtime: GraphQLObjectType | undefined;
     if (isObjectType(named)) runtime = named;
-    else if (isAbstractType(named)) {
-      const typename = value[RUNTIME_TYPE] ?? value.__typename;
+    else {
+      // Only the reserved key: a client's own `__typename` alias cannot pass for the runtime type.
+      const typename = value[runtimeType];
       const type = typeof typename === 'string' ? schema.getType(typename) : undefined;
-      runtime = isObjectType(type) ? type : undefined;
+      runtime = isObjectType(type) && schema.isSubType(named, type) ? type : undefined;
     }
-    if (!runtime) {
-      delete value[PLACEHOLDER];
-      delete value[RUNTIME_TYPE];
-      return value;
-    }
-    return fillObject(isObjectType(named) || isAbstractType(named) ? named : runtime, runtime, selections, value, path) ? value : undefined;
+    return fillObject(named, runtime, selections, value, path);
   };
 
   const complete = fillObject(root, root, operation.selectionSet, data, []);
-  return { data: complete ? data : null, errors };
+  return { data: complete ?? null, errors };
 }

@@ -1,14 +1,23 @@
 /**
- * Error masking: what a client may learn from an error. The codes of the
- * public contract (API.md) and GraphQL's own request errors pass as they
- * are; any other error (a subgraph's, the query planner's) keeps its message
- * when the message carries no internal detail, and becomes "internal error"
- * with the request id to quote when it does (a stack, SQL or a database's
- * words, a file path, a JavaScript runtime error), logged in full for
- * operators. Subgraph names, stacks and exception objects never leave.
+ * Error masking: what a client may learn from an error. Only the extension
+ * keys of the contract and of our own errors pass (code, reason, field,
+ * department, ...: PUBLIC_EXTENSIONS); anything else a subgraph put there
+ * (`sql`, `stacktrace`, `serviceName`, `exception`, a hint) is dropped.
+ * The contract's codes (API.md) and GraphQL's own request errors pass as
+ * they are; any other error (a subgraph's, the query planner's) keeps its
+ * message when the message carries no internal detail, and becomes
+ * "internal error" with the request id to quote when it does (a stack, SQL
+ * or a database's words, a file path, a JavaScript runtime error), logged in
+ * full for operators.
+ *
+ * Errors that came from execution (pipeline.ts fromExecution) are never
+ * about the client's text: their locations point into a subgraph's query and
+ * are dropped, and one that says a text was malformed or invalid (a
+ * subgraph's GRAPHQL_VALIDATION_FAILED) is the gateway's fault, so it is an
+ * internal error, logged, never the client's.
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { GatewayPlugin } from '../pipeline';
+import { fromExecution, type GatewayPlugin } from '../pipeline';
 
 const PUBLIC_CODES = new Set([
   'BAD_USER_INPUT',
@@ -21,10 +30,28 @@ const PUBLIC_CODES = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
 ]);
 
-/** Extensions that describe the gateway's or a subgraph's insides. */
-const INTERNAL_EXTENSIONS = ['serviceName', 'exception', 'stacktrace'];
+/** The codes that say the client's text was wrong: only the gateway's own checks can say so. */
+const CLIENT_TEXT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND']);
+
+/** Extension keys a client may read: the contract's and what our gateway and subgraphs put in their errors. */
+export const PUBLIC_EXTENSIONS = new Set([
+  'code',
+  'reason', // BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, DEPARTMENT_UNAVAILABLE: which kind
+  'field', // the input field or the `Type.field` refused
+  'input',
+  'index',
+  'limit',
+  'problems',
+  'operation', // the mutation refused
+  'repairId',
+  'version', // a measures catalogue version that does not exist
+  'department',
+  'departments',
+  'requiredScopes',
+]);
 
 const INTERNAL_DETAIL = [
   /\n\s+at\s/, // a stack trace
@@ -39,18 +66,25 @@ export function carriesInternalDetail(message: string): boolean {
   return message.length > 500 || INTERNAL_DETAIL.some((pattern) => pattern.test(message));
 }
 
-export function maskError(error: GraphQLError | GraphQLFormattedError, requestId: string): { error: GraphQLFormattedError; masked: boolean } {
+export function maskError(error: GraphQLError | GraphQLFormattedError, requestId: string, options: { fromExecution?: boolean } = {}): { error: GraphQLFormattedError; masked: boolean } {
   const formatted = error instanceof GraphQLError ? error.toJSON() : error;
-  const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([key]) => !INTERNAL_EXTENSIONS.includes(key)));
+  const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([key]) => PUBLIC_EXTENSIONS.has(key)));
   const code = typeof extensions.code === 'string' ? extensions.code : undefined;
-  if (code && PUBLIC_CODES.has(code)) return { error: { ...formatted, extensions }, masked: false };
-  if (!carriesInternalDetail(formatted.message)) {
-    return { error: { ...formatted, extensions: { code: code ?? 'INTERNAL_SERVER_ERROR' } }, masked: false };
-  }
-  return {
+  const internal = () => ({
     error: { message: `internal error (request ${requestId})`, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } },
     masked: true,
-  };
+  });
+  if (options.fromExecution && code && CLIENT_TEXT_CODES.has(code)) return internal();
+  // Locations are the client's only when the gateway's own checks made the error.
+  const shown = (shownExtensions: Record<string, unknown>): GraphQLFormattedError => ({
+    message: formatted.message,
+    ...(formatted.locations && !options.fromExecution ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: shownExtensions,
+  });
+  if (code && PUBLIC_CODES.has(code)) return { error: shown(extensions), masked: false };
+  if (!carriesInternalDetail(formatted.message)) return { error: shown({ code: code ?? 'INTERNAL_SERVER_ERROR' }), masked: false };
+  return internal();
 }
 
 export function errorMaskingPlugin(): GatewayPlugin {
@@ -59,7 +93,7 @@ export function errorMaskingPlugin(): GatewayPlugin {
     onResult(request, result) {
       if (!result.errors || result.errors.length === 0) return;
       result.errors = result.errors.map((error) => {
-        const { error: shown, masked } = maskError(error, request.id);
+        const { error: shown, masked } = maskError(error, request.id, { fromExecution: fromExecution(error) });
         if (masked) request.log.error({ err: error, requestId: request.id, path: shown.path }, 'internal error masked in the response');
         return shown;
       });

@@ -5,7 +5,10 @@
  * selected and its variables coerced. Every error says what the
  * specification says, with locations in the client's own text:
  * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, OPERATION_RESOLUTION_FAILURE,
- * BAD_USER_INPUT (variables), BAD_REQUEST (no query). The parsed document
+ * BAD_USER_INPUT (variables), BAD_REQUEST (no query, a batch, a mutation in a
+ * GET: 405), PERSISTED_QUERY_NOT_FOUND (an automatic persisted query's hash
+ * without its text, as the APQ protocol answers it, so a client resends the
+ * text; which hashes a gateway knows is the persisted-queries gate's). The parsed document
  * is carried in the request's state for every later plugin and the
  * execution; parse and validation results are kept per text (a client
  * repeats its operations), the schema being fixed for the process.
@@ -15,7 +18,7 @@ import { getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules
 import { LRUCache } from 'lru-cache';
 import { requestError, type GatewayPlugin, type GatewayRequest } from '../pipeline';
 
-type Checked = { document: DocumentNode } | { status: number; errors: GraphQLFormattedError[] };
+type Checked = { document: DocumentNode; hash: string } | { status: number; errors: GraphQLFormattedError[] };
 
 const withCode = (error: GraphQLError, code: string): GraphQLFormattedError => {
   const formatted = error.toJSON();
@@ -32,7 +35,7 @@ export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cach
     try {
       const document = parse(source);
       const errors = validate(options.schema(), document, specifiedRules);
-      result = errors.length > 0 ? { status: 400, errors: errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) } : { document };
+      result = errors.length > 0 ? { status: 400, errors: errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) } : { document, hash: hashOf(source) };
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       result = { status: 400, errors: [withCode(error, 'GRAPHQL_PARSE_FAILED')] };
@@ -41,18 +44,30 @@ export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cach
     return result;
   }
 
-  const badRequest = (request: GatewayRequest, message: string) => {
+  const badRequest = (request: GatewayRequest, message: string, status = 400) => {
     request.outcome = 'BAD_USER_INPUT';
-    request.respond(400, { errors: [requestError('BAD_REQUEST', message)] });
+    request.respond(status, { errors: [requestError('BAD_REQUEST', message)] });
   };
 
   return {
     name: 'parse-validate',
     onRequest(request) {
-      const { query, variables, operationName } = request.body;
-      if (typeof query !== 'string' || query.trim() === '') return badRequest(request, 'the request must carry a non-empty `query` string');
+      if (request.batched) {
+        return badRequest(request, 'batched requests (a JSON array of operations) are not supported by this gateway: send one operation per request, as a JSON object');
+      }
+      const { query, variables, operationName, extensions } = request.body;
+      if ((query === undefined || query === null || query === '') && persistedQueryHash(extensions) !== undefined) {
+        // The APQ protocol: the client answers this by sending the query text with its hash.
+        request.outcome = 'BAD_USER_INPUT';
+        request.responseHeaders['cache-control'] = 'private, no-cache, must-revalidate';
+        request.respond(200, { errors: [requestError('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound')] });
+        return;
+      }
+      if (typeof query !== 'string' || query.trim() === '') {
+        return badRequest(request, request.method === 'GET' ? 'a GET must carry a non-empty `query` parameter' : 'the request must carry a non-empty `query` string');
+      }
       if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-        return badRequest(request, '`variables` must be a JSON object');
+        return badRequest(request, request.method === 'GET' ? 'the `variables` parameter must be a JSON object (URL-encoded JSON text)' : '`variables` must be a JSON object');
       }
       if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return badRequest(request, '`operationName` must be a string');
       request.source = query;
@@ -71,6 +86,11 @@ export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cach
         request.respond(400, { errors: [requestError('OPERATION_RESOLUTION_FAILURE', message)] });
         return;
       }
+      if (operation.operation === 'mutation' && request.method === 'GET') {
+        // GraphQL over HTTP: a GET must not change anything (a browser, a proxy or a prefetch may repeat it).
+        request.responseHeaders.allow = 'POST';
+        return badRequest(request, 'a mutation cannot be sent with GET: send it with POST', 405);
+      }
       if (operation.operation === 'subscription') {
         request.outcome = 'BAD_USER_INPUT';
         request.respond(400, { errors: [{ ...withCode(new GraphQLError('subscriptions are not supported by this gateway', { nodes: operation }), 'BAD_REQUEST') }] });
@@ -85,9 +105,16 @@ export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cach
       request.variableValues = coerced.coerced;
       request.document = result.document;
       request.operation = operation;
-      request.executable = { document: result.document, hash: hashOf(query) };
+      request.queryHash = result.hash;
+      request.executable = { document: result.document };
     },
   };
+}
+
+/** The `sha256Hash` of an automatic persisted query's `extensions.persistedQuery`, if the request carries one. */
+function persistedQueryHash(extensions: unknown): string | undefined {
+  const persisted = typeof extensions === 'object' && extensions !== null ? (extensions as { persistedQuery?: { sha256Hash?: unknown } }).persistedQuery : undefined;
+  return typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : undefined;
 }
 
 /** The query plan cache key of a text (the gateway keys its plans by it and the operation name). */

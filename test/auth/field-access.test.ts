@@ -58,7 +58,7 @@ describe('field access', () => {
                    fragment F on Subject { other: tax { amount } }`;
     const { plan, data, errors } = run(query, PUBLIC, (rewritten) => {
       expect(rewritten).not.toMatch(/level|amount/);
-      return { a: { code: 'A', t: { __cgForbiddenPlaceholder: 'TaxProfile' }, other: { __cgForbiddenPlaceholder: 'TaxProfile' } } };
+      return { a: { code: 'A', t: { __cgEmpty: 'TaxProfile' }, other: { __cgEmpty: 'TaxProfile' } } };
     });
     expect(plan.forbidden.sort()).toEqual(['TaxProfile.amount', 'TaxProfile.level']);
     // level is nullable: null in place; amount is non-null: its TaxProfile becomes null.
@@ -83,19 +83,19 @@ describe('field access', () => {
 
   it('propagates null up to the data when every parent is non-null', () => {
     const { data, errors } = run('{ subject(code: "A") { strictTax { level } } }', PUBLIC, (rewritten) => {
-      expect(rewritten).toBe('{\n  subject(code: "A") {\n    __cgForbiddenPlaceholder: __typename\n  }\n}');
-      return { subject: { __cgForbiddenPlaceholder: 'Subject' } };
+      expect(rewritten).toBe('{\n  subject(code: "A") {\n    __cgEmpty: __typename\n  }\n}');
+      return { subject: { __cgEmpty: 'Subject' } };
     });
     expect(data).toBeNull();
     expect(errors[0]!.extensions).toEqual({ code: 'FORBIDDEN', field: 'Subject.strictTax', requiredScopes: ['records'] });
   });
 
-  it('drops the variables only a forbidden field used, so the operation stays valid', () => {
+  it('keeps the operation’s variable definitions, which the plan’s @skip/@include conditions read their defaults from', () => {
     const query = 'query($c: ID!, $d: ID!) { subject(code: $c) { code } secretRoot2: secretRoot other: subject(code: $d) { strictTax { level } } }';
     const plan = planFieldAccess(schema, parse(query), policies, PUBLIC);
-    expect(print(plan.document)).toBe('query ($c: ID!, $d: ID!) {\n  subject(code: $c) {\n    code\n  }\n  other: subject(code: $d) {\n    __cgForbiddenPlaceholder: __typename\n  }\n}');
-    const check = planFieldAccess(schema, parse('query($c: ID!) { secretRoot x: secretRoot }'), policies, PUBLIC);
-    expect(print(check.document)).not.toMatch(/\$c/);
+    expect(print(plan.document)).toBe('query ($c: ID!, $d: ID!) {\n  subject(code: $c) {\n    code\n  }\n  other: subject(code: $d) {\n    __cgEmpty: __typename\n  }\n}');
+    const check = planFieldAccess(schema, parse('query($c: Boolean = true) { secretRoot @include(if: $c) x: secretRoot }'), policies, PUBLIC);
+    expect(print(check.document)).toBe('query ($c: Boolean = true) {\n  __cgEmpty: __typename\n}');
   });
 
   it('denies a field no policy covers, to every caller', () => {

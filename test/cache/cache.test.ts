@@ -1,7 +1,7 @@
 /**
  * The gateway's caches end to end, every service a real process, against real
  * Redis: hits are the bytes of the miss, a partial batch fetches only what is
- * missing, credit checks are never cached, concurrent misses make one fetch,
+ * missing, credit checks are never cached (the departments' evidence is), concurrent misses make one fetch,
  * a write through one gateway is seen at once through another sharing the
  * Redis, scope is part of every key, and a Redis killed mid-run costs
  * nothing but the cache.
@@ -142,15 +142,28 @@ describe('the gateway cache', () => {
     expect(await subgraphRequests(graph.url, 'market')).toBe(requests + 1);
   });
 
-  it('never serves a credit check from a cache: each check is recorded', async () => {
-    const query = 'query($code: ID!) { creditCheck(code: $code, scenario: ADMINISTRATIVE_LICENSING) { checkId verdict } }';
+  it('never serves a credit check from a cache: each check is recorded, from the departments’ evidence cached like any entity', async () => {
+    const query = 'query($code: ID!) { creditCheck(code: $code, scenario: ADMINISTRATIVE_LICENSING) { checkId verdict measures { code } } }';
     const code = graph.seeded.examples.dishonestDebtor;
+    const departments = ['market', 'tax', 'courts', 'environment'];
+    const asked = async () => Promise.all([...departments, 'credit'].map((name) => subgraphRequests(graph.url, name)));
+    const start = await asked();
     const one = await post(graph.url, query, { code });
+    const afterOne = await asked();
     const two = await post(graph.url, query, { code });
+    const afterTwo = await asked();
     expect(one.body.errors).toBeUndefined();
     expect(one.cache).toBeNull();
     expect(two.body.data.creditCheck.checkId).not.toBe(one.body.data.creditCheck.checkId);
     expect(two.body.data.creditCheck.verdict).toBe(one.body.data.creditCheck.verdict);
+    expect(two.body.data.creditCheck.measures).toEqual(one.body.data.creditCheck.measures);
+    // The first check asked every department; the second none of them, but the credit office (which records and decides it) again.
+    expect(afterOne.slice(0, 4).map((n, i) => n - start[i]!)).toEqual([1, 1, 1, 1]);
+    expect(afterTwo.slice(0, 4)).toEqual(afterOne.slice(0, 4));
+    expect(afterTwo[4]! - afterOne[4]!).toBe(afterOne[4]! - start[4]!);
+    // Both checks are on record.
+    const record = await post(graph.url, 'query($id: ID!) { creditCheckRecord(checkId: $id) { checkId verdict } }', { id: two.body.data.creditCheck.checkId });
+    expect(record.body.data.creditCheckRecord).toEqual({ checkId: two.body.data.creditCheck.checkId, verdict: two.body.data.creditCheck.verdict });
   });
 
   it('makes one subgraph fetch for concurrent misses of the same entity', async () => {

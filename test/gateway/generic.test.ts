@@ -11,17 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
-import mercurius from 'mercurius';
 import pino from 'pino';
-import { composeServices } from '@apollo/composition';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
 import { SignJWT } from 'jose';
 import { gatewayConfig } from '../../lib/config';
 import { buildGatewayServer, type GatewayServer } from '../../gateway/server';
 import { withPublicPolicies } from '../../scripts/federation-audit/open-policies';
+import { compose, post as postTo, startSubgraph, type TestSubgraph } from './federated';
 
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])';
 const PRODUCTS = `${LINK}
@@ -40,17 +35,10 @@ const PRODUCT_ROWS = [
   { id: 'p2', name: 'Teapot', price: 12 },
 ];
 
-async function subgraph(sdl: string, resolvers: Record<string, unknown>): Promise<{ app: FastifyInstance; url: string }> {
-  const app = Fastify();
-  await app.register(mercurius, { schema: buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as never }]), path: '/graphql' });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/graphql` };
-}
-
 describe('the gateway on a supergraph of another domain', () => {
   const JWT_SECRET = crypto.randomBytes(32).toString('base64url');
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-generic-'));
-  let subgraphs: { app: FastifyInstance }[] = [];
+  let subgraphs: TestSubgraph[] = [];
   let plain: string;
   let withAccess: string;
   let restricted: string;
@@ -62,7 +50,7 @@ describe('the gateway on a supergraph of another domain', () => {
     process.env.IDENTITY_SIGNING_KEY = crypto.randomBytes(32).toString('base64url');
     process.env.JWT_SECRET = JWT_SECRET;
     process.env.DATA_DIR = path.join(workDir, 'data');
-    const products = await subgraph(PRODUCTS, {
+    const products = await startSubgraph('products', PRODUCTS, {
       Query: {
         products: () => PRODUCT_ROWS,
         search: () => [{ __typename: 'Product', ...PRODUCT_ROWS[0] }, { __typename: 'Service', id: 's1', hours: 2 }],
@@ -70,24 +58,20 @@ describe('the gateway on a supergraph of another domain', () => {
       Item: { __resolveType: (item: { __typename: string }) => item.__typename },
       Product: { __resolveReference: ({ id }: { id: string }) => PRODUCT_ROWS.find((p) => p.id === id) },
     });
-    const reviews = await subgraph(REVIEWS, {
+    const reviews = await startSubgraph('reviews', REVIEWS, {
       Product: { __resolveReference: ({ id }: { id: string }) => ({ id, reviews: [{ body: `good ${id}`, stars: 4 }] }) },
     });
     subgraphs = [products, reviews];
-    const composed = composeServices([
-      { name: 'products', url: products.url, typeDefs: parse(PRODUCTS) },
-      { name: 'reviews', url: reviews.url, typeDefs: parse(REVIEWS) },
-    ]);
-    if (composed.errors) throw composed.errors[0];
+    const supergraphSdl = compose([products, reviews]);
     plain = path.join(workDir, 'supergraph.graphql');
-    fs.writeFileSync(plain, composed.supergraphSdl);
+    fs.writeFileSync(plain, supergraphSdl);
     withAccess = path.join(workDir, 'supergraph.access.graphql');
-    fs.writeFileSync(withAccess, withPublicPolicies(composed.supergraphSdl));
+    fs.writeFileSync(withAccess, withPublicPolicies(supergraphSdl));
     // The same graph with fields only the records scope may read, on an entity, a type another subgraph owns, and an interface member.
     restricted = path.join(workDir, 'supergraph.restricted.graphql');
     fs.writeFileSync(
       restricted,
-      withPublicPolicies(composed.supergraphSdl)
+      withPublicPolicies(supergraphSdl)
         .replace(/(\n  price: Float)/, '$1 @access(scopes: ["records"])')
         .replace(/(\n  stars: Int)/, '$1 @access(scopes: ["records"])')
         .replace(/(\n  hours: Int)/, '$1 @access(scopes: ["records"])'),
@@ -105,10 +89,7 @@ describe('the gateway on a supergraph of another domain', () => {
     await server.app.ready();
     return server;
   }
-  const post = async (server: GatewayServer, query: string, headers: Record<string, string> = {}) => {
-    const response = await server.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify({ query }) });
-    return { status: response.statusCode, body: response.json() };
-  };
+  const post = (server: GatewayServer, query: string, headers: Record<string, string> = {}) => postTo(server, query, { headers });
 
   it('refuses a supergraph that does not link the access spec, saying how to serve it anyway', async () => {
     await expect(buildGatewayServer(gatewayConfig({}, ['--supergraph', plain]), logger)).rejects.toThrow(/does not link the access spec.*--access open/);
@@ -124,7 +105,14 @@ describe('the gateway on a supergraph of another domain', () => {
   it('serves it with --access open, says API keys are unavailable, refuses them and accepts bearer tokens', async () => {
     const server = await start(['--supergraph', plain, '--access', 'open']);
     expect(logLines.join('')).toMatch(/field-level authorisation is OFF/);
-    expect(logLines.join('')).toMatch(/API keys are unavailable/);
+    expect(logLines.join('')).toMatch(/no register of API clients: API keys are unavailable \(an X-Api-Key is refused as such\), bearer tokens are verified as usual/);
+    expect(server.capabilities).toEqual({
+      fieldAccess: 'off (--access open)',
+      apiKeys: 'unavailable (no credit subgraph)',
+      bearerTokens: 'verified',
+      cache: 'in-process',
+      audit: 'off (no credit subgraph)',
+    });
     const federated = await post(server, '{ products { name reviews { body } } }');
     expect(federated.body).toEqual({ data: { products: [{ name: 'Kettle', reviews: [{ body: 'good p1' }] }, { name: 'Teapot', reviews: [{ body: 'good p2' }] }] } });
     const key = await post(server, '{ products { name } }', { 'x-api-key': 'cgk_x' });

@@ -87,11 +87,11 @@ export interface Sent {
 /** Sends one request through `plugins` (and execution), then runs onEnd as the route does after the answer. */
 export async function send(
   plugins: GatewayPlugin[],
-  body: { query?: unknown; variables?: unknown; operationName?: unknown },
+  body: { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown } | unknown[],
   headers: Record<string, string> = {},
-  options: { ip?: string; execute?: Execute } = {},
+  options: { ip?: string; execute?: Execute; method?: 'GET' | 'POST' } = {},
 ): Promise<Sent> {
-  const request = createGatewayRequest({ id: crypto.randomUUID(), headers, ip: options.ip ?? '10.0.0.1', body, log: logger });
+  const request = createGatewayRequest({ id: crypto.randomUUID(), headers, ip: options.ip ?? '10.0.0.1', method: options.method, body, log: logger });
   const text = await runPipeline(plugins, options.execute ?? graphqlExecute, request);
   await endPipeline(plugins, request);
   return { status: request.status, body: JSON.parse(text), text, headers: request.responseHeaders, request };

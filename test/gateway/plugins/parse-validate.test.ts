@@ -5,7 +5,10 @@
  */
 import { parseValidatePlugin } from '../../../gateway/plugins/parse-validate';
 import type { GatewayPlugin } from '../../../gateway/pipeline';
+import { buildSchema } from 'graphql';
 import { executions, schema, send } from './harness';
+
+const mutable = buildSchema('type Query { ok: Boolean } type Mutation { touch: Boolean }');
 
 describe('parse-validate plugin', () => {
   const plugins = [parseValidatePlugin({ schema: () => schema })];
@@ -34,6 +37,36 @@ describe('parse-validate plugin', () => {
       expect(status).toBe(400);
       expect(answer.errors[0].extensions.code).toBe('BAD_REQUEST');
     }
+  });
+
+  it('refuses a batch (a JSON array of operations) saying batching is not supported', async () => {
+    const before = executions.count;
+    const { status, body } = await send(plugins, [{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+    expect(status).toBe(400);
+    expect(body).toEqual({ errors: [{ message: expect.stringMatching(/^batched requests \(a JSON array of operations\) are not supported by this gateway: send one operation per request/), extensions: { code: 'BAD_REQUEST' } }] });
+    expect(executions.count).toBe(before);
+  });
+
+  it('answers an automatic persisted query’s hash without its text with PERSISTED_QUERY_NOT_FOUND, as the APQ protocol does', async () => {
+    const extensions = { persistedQuery: { version: 1, sha256Hash: 'ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38' } };
+    const { status, body, headers } = await send(plugins, { extensions });
+    expect(status).toBe(200);
+    expect(body).toEqual({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
+    expect(headers['cache-control']).toBe('private, no-cache, must-revalidate');
+    // The client's retry with the text runs it.
+    const retried = await send(plugins, { query: '{ __typename }', extensions });
+    expect(retried.body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('runs a query sent with GET and refuses a mutation sent so with 405', async () => {
+    const query = await send(plugins, { query: '{ __typename }' }, {}, { method: 'GET' });
+    expect(query.body).toEqual({ data: { __typename: 'Query' } });
+    const mutation = await send([parseValidatePlugin({ schema: () => mutable })], { query: 'mutation { touch }' }, {}, { method: 'GET' });
+    expect(mutation.status).toBe(405);
+    expect(mutation.headers.allow).toBe('POST');
+    expect(mutation.body.errors).toEqual([{ message: 'a mutation cannot be sent with GET: send it with POST', extensions: { code: 'BAD_REQUEST' } }]);
+    const variables = await send(plugins, { query: '{ __typename }', variables: '{not json' }, {}, { method: 'GET' });
+    expect(variables.body.errors[0].message).toBe('the `variables` parameter must be a JSON object (URL-encoded JSON text)');
   });
 
   it('selects the operation by name and coerces its variables, refusing bad ones with their location', async () => {
