@@ -9,6 +9,8 @@
  * (test/credit-report.test.ts compares the two), so the report holds what the caller may read.
  */
 
+import { todayInChina } from './clock';
+
 export type Locale = 'zh' | 'en';
 
 export const REPORT_SELECTION = `name
@@ -159,6 +161,7 @@ const LABELS = {
   kind: { zh: '名单', en: 'List' }, since: { zh: '起始日期', en: 'Since' }, until: { zh: '截止日期', en: 'Until' },
   sourceRecord: { zh: '依据记录', en: 'Source record' }, year: { zh: '年度', en: 'Year' },
   none: { zh: '无记录', en: 'No records' },
+  ended: { zh: '已移出', en: 'ended' },
   disputed: { zh: '异议核查期间', en: 'Disputed, verification period' },
   repairNotices: { zh: '信用修复公示', en: 'Credit repair notices' },
   repairedOn: { zh: '修复日期', en: 'Repaired on' }, rectification: { zh: '纠正失信行为', en: 'Rectification' },
@@ -218,6 +221,7 @@ export function reportSections(
   });
   const { market, tax, courts, environment } = records;
   const registration = market?.registration;
+  const today = todayInChina();
   return [
     {
       id: 'registration',
@@ -242,12 +246,16 @@ export function reportSections(
         : [],
       note: market === null ? L('unavailable') : registration ? null : L('none'),
     },
-    section('lists', 'lists', 'CREDIT_OFFICE', lists, (e) => record(e.department, { recordId: e.sourceRecord, dispute: e.dispute }, {
-      title: `${valueName(e.kind, locale)}：${e.reason}`,
-      authority: departmentName(e.department, locale),
-      basis: null,
-      fields: [[L('sourceRecord'), e.sourceRecord], [L('since'), e.since], [L('until'), e.until ?? L('open')]],
-    })),
+    section('lists', 'lists', 'CREDIT_OFFICE', lists, (e) => {
+      const item = record(e.department, { recordId: e.sourceRecord, dispute: e.dispute }, {
+        title: `${valueName(e.kind, locale)}：${e.reason}`,
+        authority: departmentName(e.department, locale),
+        basis: null,
+        fields: [[L('sourceRecord'), e.sourceRecord], [L('since'), e.since], [L('until'), e.until ?? L('open')]],
+      });
+      // An ended entry is history (the subject has left the list): said so, and nothing left to object to or repair.
+      return e.until !== null && e.until <= today ? { ...item, title: `${item.title}（${L('ended')}）`, record: undefined } : item;
+    }),
     // Only while one is in publication: a subject with no repair has nothing to announce.
     ...(repairNotices.length > 0 ? [section('repairNotices', 'repairNotices', 'CREDIT_OFFICE', repairNotices, (n) => ({
       title: `${departmentName(n.department, locale)}：${valueName(n.recordKind, locale)}`,

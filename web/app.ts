@@ -45,12 +45,31 @@ const SECURITY_HEADERS = {
 };
 
 function localeOf(request: FastifyRequest, reply: FastifyReply): Locale {
-  const asked = (request.query as Record<string, string | undefined>).lang;
+  const asked = singleValues(request.query as Record<string, string | string[] | undefined>).lang;
   if (asked === 'zh' || asked === 'en') {
     reply.header('set-cookie', `lang=${asked}; Path=/; SameSite=Lax; Max-Age=31536000`);
     return asked;
   }
   return cookies(request).lang === 'en' ? 'en' : 'zh';
+}
+
+/**
+ * Whether a POST comes from this site's own pages: browsers send Origin on every form post
+ * (Referer where an old one does not); a request with neither is no browser's form.
+ */
+function sameOrigin(request: FastifyRequest): boolean {
+  const claimed = request.headers.origin ?? request.headers.referer;
+  if (claimed === undefined) return true;
+  try {
+    return new URL(claimed).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** A page's query parameters, one value each: a parameter sent twice (?q=a&q=b) counts by its first. */
+function singleValues(query: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(query).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]));
 }
 
 /** A form's fields; a name sent more than once (checkboxes) keeps every value. */
@@ -75,6 +94,13 @@ export async function buildWebApp(options: WebOptions) {
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
   });
+  // Cross-site request forgery: a form posted from any other origin (another port of this host
+  // counts: SameSite cookies do not stop it) acts with a clerk's session, so a POST whose
+  // browser says it comes from elsewhere is refused before any handler runs.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST') return;
+    if (!sameOrigin(request)) return reply.code(403).type('text/plain; charset=utf-8').send('cross-origin form posts are refused');
+  });
 
   const context = (request: FastifyRequest, reply: FastifyReply): PageContext => ({
     locale: localeOf(request, reply),
@@ -83,7 +109,7 @@ export async function buildWebApp(options: WebOptions) {
       requestId: String(request.id),
       visitor: options.proxySecret ? { address: request.ip, proxySecret: options.proxySecret } : undefined,
     }),
-    query: request.query as Record<string, string | undefined>,
+    query: singleValues(request.query as Record<string, string | string[] | undefined>),
   });
   const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
 
@@ -129,7 +155,7 @@ export async function buildWebApp(options: WebOptions) {
   app.get('/lists', async (request, reply) => sendPage(reply, await listsPage(context(request, reply))));
   app.get('/publicity', async (request, reply) => sendPage(reply, await publicityPage(context(request, reply))));
   app.get('/verify', async (request, reply) => {
-    const number = (request.query as { number?: string }).number?.trim();
+    const number = singleValues(request.query as Record<string, string | string[] | undefined>).number?.trim();
     return number ? reply.redirect(`/verify/${encodeURIComponent(number)}`, 303) : sendPage(reply, await verifyPage(context(request, reply), null));
   });
   app.get<{ Params: { number: string } }>('/verify/:number', async (request, reply) => sendPage(reply, await verifyPage(context(request, reply), request.params.number)));

@@ -106,6 +106,9 @@ describe('the credit website in a browser', () => {
     // Each read issues a report of its own: nothing caches or reuses one.
     const again = await graph.graphql(`query($code: ID!) { subject(code: $code) { creditReport { number } } }`, { code: debtor.code });
     expect(again.body.data.subject.creditReport.number).not.toBe(reportNumber);
+    // The same request again (any visitor's next download) is a new report too, never one from the response cache.
+    const third = await graph.graphql(`query($code: ID!) { subject(code: $code) { creditReport { number } } }`, { code: debtor.code });
+    expect(third.body.data.subject.creditReport.number).not.toBe(again.body.data.subject.creditReport.number);
 
     await page.goto(`${web.url}/verify/${reportNumber}`);
     expect(await page.locator('.verdict').getAttribute('data-genuine')).toBe('true');

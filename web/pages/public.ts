@@ -175,12 +175,18 @@ function dateField(id: string, name: string, labelText: string, value: string | 
  */
 function listedSubject(locale: Locale, code: string, name: string | null): Html {
   const parsed = validateSubjectCode(code);
+  // The graph masks persons for PUBLIC (a code with asterisks): no page to link to either.
+  if (code.includes('*')) return html`<code>${code}</code>`;
   if (parsed.valid && parsed.kind === 'NATURAL_PERSON') return html`<code>${maskResidentId(code)}</code>`;
   return html`<a href="/subject/${code}">${name ?? t(locale, 'noName')}</a><br><code>${code}</code>`;
 }
 
 interface ListsData {
-  listEntries: { hasNextPage: boolean; endCursor: string | null; nodes: { code: string; subject: { name: string | null } | null; kind: string; reason: string; department: string; sourceRecord: string; since: string; until: string | null }[] };
+  listEntries: {
+    hasNextPage: boolean;
+    endCursor: string | null;
+    nodes: { code: string; subject: { name: string | null } | null; kind: string; reason: string; department: string; sourceRecord: string; since: string; until: string | null; dispute: { since: string; verifyBy: string } | null }[];
+  };
 }
 
 export async function listsPage(ctx: PageContext): Promise<string> {
@@ -192,7 +198,7 @@ export async function listsPage(ctx: PageContext): Promise<string> {
   const result = await ctx.graph<ListsData>(
     `query Lists($kind: ListKind!, $after: String, $department: Department, $from: String, $to: String) {
       listEntries(kind: $kind, first: 20, after: $after, department: $department, from: $from, to: $to) {
-        hasNextPage endCursor nodes { code subject { name } kind reason department sourceRecord since until } } }`,
+        hasNextPage endCursor nodes { code subject { name } kind reason department sourceRecord since until dispute { since verifyBy } } } }`,
     { kind, after: query.after ?? null, department, from, to },
   );
   const entries = result.data?.listEntries;
@@ -209,7 +215,7 @@ export async function listsPage(ctx: PageContext): Promise<string> {
           <th scope="col">${t(locale, 'name')}</th><th scope="col">${t(locale, 'reason')}</th><th scope="col">${t(locale, 'department')}</th>
           <th scope="col">${t(locale, 'since')}</th><th scope="col">${t(locale, 'until')}</th></tr></thead>
           <tbody>${entries.nodes.map((e) => html`<tr><td>${listedSubject(locale, e.code, e.subject?.name ?? null)}</td>
-            <td>${e.reason}</td><td>${departmentName(e.department, locale)}</td><td>${e.since}</td><td>${e.until ?? label('open', locale)}</td></tr>`)}</tbody></table>
+            <td>${e.reason}${e.dispute ? html` <span class="mark" title="${e.dispute.since} – ${e.dispute.verifyBy}">${t(locale, 'DISPUTED')}</span>` : ''}</td><td>${departmentName(e.department, locale)}</td><td>${e.since}</td><td>${e.until ?? label('open', locale)}</td></tr>`)}</tbody></table>
           ${pager(locale, ctx.url, entries.hasNextPage ? entries.endCursor : null, !!query.after)}`
     : '';
   return page({ locale, url: ctx.url, title: t(locale, 'listsTitle'), body: html`${form}${errorNotice(locale, result)}${table}` });
