@@ -196,7 +196,7 @@ export async function buildWebApp(options: WebOptions) {
     const input = { codes: request.body.codes ?? '', scenario: request.body.scenario ?? '', purpose: request.body.purpose ?? '' };
     const outcome = await runBidderCheck(ctx, input);
     const session = sessions.get(request);
-    if (session && outcome.table) session.lastCheck = { header: outcome.table.header, rows: outcome.table.rows };
+    if (session && outcome.table) session.lastCheck = { header: outcome.table.header, rows: [...outcome.table.rows, ...outcome.table.unchecked] };
     return sendPage(reply, checkPage(ctx, { ...input, outcome }));
   }));
   app.get('/console/check.csv', consoleRoute(async (_ctx, request, reply) => {

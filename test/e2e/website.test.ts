@@ -280,6 +280,16 @@ describe('the credit website in a browser', () => {
     await checkPage('repair-notice');
   });
 
+  it('shows an ended black-list entry as history, with nothing to object to', async () => {
+    await page.goto(`${web.url}/subject/${graph.seeded.examples.formerlyListed}`);
+    const lists = page.locator('section[aria-labelledby="s-lists"] article');
+    expect(await lists.count()).toBeGreaterThan(0);
+    for (const entry of await lists.all()) {
+      expect(await entry.locator('h3').textContent()).toContain('（已移出）');
+      expect(await entry.getByRole('link', { name: '对此记录提出异议' }).count()).toBe(0);
+    }
+  });
+
   it('switches to English and back', async () => {
     await page.goto(`${web.url}/subject/${debtor.code}`);
     await page.getByRole('link', { name: 'English' }).click();
@@ -329,7 +339,11 @@ describe('the credit website in a browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 CSV' }).click()]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toMatch(/^统一社会信用代码,名称,核查结论/);
+    expect(lines[0]).toMatch(/^统一社会信用代码,名称,核查结论,适用措施,未响应部门,核查时间,核查编号$/);
+    // Every line of the input is in the record of the check, the ones not checked with why.
+    expect(csv).toContain('91350100M000100Y4X');
+    expect(csv).toContain('不存在的建筑有限公司');
+    expect(lines.filter((line) => line.includes('未核查'))).toHaveLength(2);
     expect(lines[1]).toContain(`${clean},`);
     expect(csv).toContain(debtor.code);
     expect(csv).toContain('禁止');

@@ -179,6 +179,8 @@ export const MAX_BIDDERS = 1000;
 export interface CheckTable {
   header: string[];
   rows: string[][];
+  /** Each line of the input that was not checked (an invalid code, a name that matched no or several subjects), with why: in the CSV too, so the record of the check is complete. */
+  unchecked: string[][];
   /** Each row's verdict as the graph said it (the rows hold it in words). */
   verdicts: string[];
 }
@@ -233,7 +235,7 @@ async function resolveNames(ctx: ConsoleContext, names: string[]): Promise<{ cod
 }
 
 interface CheckData {
-  creditChecks: { code: string; verdict: string; missingSources: string[]; checkedAt: string; measures: { code: string; name: string; effect: string; appliesTo: string; initiatingDepartment: string; basis: string; until: string | null; suspended: boolean }[] }[];
+  creditChecks: { checkId: string; code: string; verdict: string; registered: boolean | null; missingSources: string[]; checkedAt: string; measures: { code: string; name: string; effect: string; appliesTo: string; initiatingDepartment: string; basis: string; until: string | null; suspended: boolean }[] }[];
   subjects: { code: string; name: string | null }[];
 }
 
@@ -262,7 +264,7 @@ export async function runBidderCheck(ctx: ConsoleContext, input: { codes: string
   const scenario = SCENARIOS.includes(input.scenario) ? input.scenario : 'PUBLIC_RESOURCE_TRADING';
   const result = await ctx.graph<CheckData>(
     `query BidderCheck($codes: [ID!]!, $scenario: Scenario!) {
-      creditChecks(codes: $codes, scenario: $scenario) { code verdict missingSources checkedAt measures { code name effect appliesTo initiatingDepartment basis until suspended } }
+      creditChecks(codes: $codes, scenario: $scenario) { checkId code verdict registered missingSources checkedAt measures { code name effect appliesTo initiatingDepartment basis until suspended } }
       subjects(codes: $codes) { code name } }`,
     { codes, scenario },
     { apiKey: ctx.credential.apiKey, purpose: input.purpose.trim() || ctx.credential.purpose },
@@ -270,17 +272,20 @@ export async function runBidderCheck(ctx: ConsoleContext, input: { codes: string
   if (!result.data?.creditChecks) return { table: null, invalid, message: sectionError(locale, result) };
   const registeredNames = new Map(result.data.subjects?.map((s) => [s.code, s.name]) ?? []);
   const table: CheckTable = {
-    header: [t(locale, 'code'), t(locale, 'name'), t(locale, 'verdict'), t(locale, 'measures'), t(locale, 'missing'), 'checkedAt'],
+    header: [t(locale, 'code'), t(locale, 'name'), t(locale, 'verdict'), t(locale, 'measures'), t(locale, 'missing'), t(locale, 'checkedAt'), t(locale, 'checkId')],
     rows: result.data.creditChecks.map((check) => [
       check.code,
-      registeredNames.get(check.code) ?? '',
+      // A bidder no department knows is said to be so, not shown as a clean one with no name.
+      check.registered === false ? t(locale, 'notRegistered') : check.registered === null ? `${registeredNames.get(check.code) ?? ''}${t(locale, 'registrationUnknown')}` : (registeredNames.get(check.code) ?? ''),
       word(locale, check.verdict),
       check.measures
         .map((m) => `${m.name}${m.appliesTo === 'LEGAL_REPRESENTATIVE' ? t(locale, 'toLegalRep') : ''}（${departmentName(m.initiatingDepartment, locale)}；${m.basis}${m.until ? `；${m.until}` : ''}）${m.suspended ? t(locale, 'suspended') : ''}`)
         .join('\n'),
       check.missingSources.map((d) => departmentName(d, locale)).join('、'),
       check.checkedAt,
+      check.checkId,
     ]),
+    unchecked: invalid.map((problem) => [problem, '', t(locale, 'notChecked'), '', '', '', '']),
     verdicts: result.data.creditChecks.map((check) => check.verdict),
   };
   return { table, invalid, message: errorNotice(locale, result) };
