@@ -8,18 +8,29 @@ import { Client } from 'pg';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { addDays } from '../../subgraphs/credit/policy/calendar';
 import { todayInChina } from '../../lib/clock';
+import { openDatabase } from '../../lib/db';
+import { createClient } from '../../subgraphs/credit/clients';
 
 const END = 'mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }';
+const FILE = 'mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id status verifyBy } }';
 
 describe('after a workflow decision, through the gateway', () => {
   let graph: TestGraph;
   let db: Client;
   const today = todayInChina();
+  let marketKey = '';
 
   beforeAll(async () => {
     graph = await startTestGraph({ subjects: 300 });
     db = new Client({ connectionString: graph.databaseUrl });
     await db.connect();
+    // A market clerk besides the demo's court clerk.
+    const credit = await openDatabase({ schema: 'credit', url: graph.databaseUrl });
+    try {
+      marketKey = (await createClient(credit, { name: 'market clerk', role: 'DEPARTMENT', department: 'MARKET' })).apiKey;
+    } finally {
+      await credit.close();
+    }
   }, 240_000);
   afterAll(async () => {
     await db?.end();
@@ -29,6 +40,15 @@ describe('after a workflow decision, through the gateway', () => {
   const PUBLIC = {};
   const COURTS = () => graph.as('DEPARTMENT', 'court clerk');
   const OFFICE = () => graph.as('CREDIT_OFFICE', 'credit office');
+  const MARKET = () => ({ 'x-api-key': marketKey, 'x-purpose': 'market clerk' });
+  let serial = 0;
+  const key = () => `e2e-13-review-${++serial}`;
+  const refusal = (body: { errors?: any[] }) => ({ ...body.errors?.[0]?.extensions, message: body.errors?.[0]?.message });
+  /** The first record of `list` in `department`'s profile of `code` still in force, as the credit office reads it. */
+  const recordOf = async (code: string, department: 'market' | 'courts' | 'tax' | 'environment', list: string, open = 'removedOn') => {
+    const body = await gql(`query($c: ID!) { subject(code: $c) { ${department} { ${list} { recordId ${open} } } } }`, { c: code }, OFFICE());
+    return body.data.subject[department][list].find((r: Record<string, unknown>) => r[open] === null).recordId as string;
+  };
   const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => (await graph.graphql(query, variables, headers)).body;
   /** Every entry of a public list, page by page. */
   const listPage = async (kind: string, headers: Record<string, string>, selection = 'code sourceRecord') => {
@@ -54,5 +74,31 @@ describe('after a workflow decision, through the gateway', () => {
     }
     expect((await gql(LISTS, { c: code }, PUBLIC)).data.subject.lists).toContainEqual({ ...entry, until: null });
     expect((await listPage('BLACK', PUBLIC)).map((e) => e.sourceRecord)).toContain(entry.sourceRecord);
+  });
+
+  it('shows a department only the objections on its own records (the credit office all of them)', async () => {
+    const courtRecord = await recordOf(graph.seeded.examples.dishonestDebtor, 'courts', 'dishonestDebtors');
+    const marketRecord = await recordOf(graph.seeded.examples.abnormalOperations, 'market', 'abnormalOperations');
+    const courts = (await gql(FILE, { input: { subjectCode: graph.seeded.examples.dishonestDebtor, department: 'COURTS', recordId: courtRecord, reason: '已履行', idempotencyKey: key() } }, COURTS())).data.fileObjection;
+    const market = (await gql(FILE, { input: { subjectCode: graph.seeded.examples.abnormalOperations, department: 'MARKET', recordId: marketRecord, reason: '已公示年报', idempotencyKey: key() } }, MARKET())).data.fileObjection;
+    const ONE = 'query($id: ID!) { objection(id: $id) { id department recordId } }';
+    const PAGE = 'query($d: Department) { objections(department: $d, first: 100) { nodes { id department } } }';
+    const BY_SUBJECT = 'query($c: ID!) { subject(code: $c) { objections { id department } } }';
+
+    // The market's clerk: its own objection, never the court's — by id, by filter, by subject.
+    expect((await gql(ONE, { id: market.id }, MARKET())).data.objection).toEqual({ id: market.id, department: 'MARKET', recordId: marketRecord });
+    const byId = await gql(ONE, { id: courts.id }, MARKET());
+    expect(byId.data?.objection ?? null).toBeNull();
+    expect(refusal(byId)).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT' }));
+    expect(refusal(await gql(PAGE, { d: 'COURTS' }, MARKET()))).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT' }));
+    const page = (await gql(PAGE, {}, MARKET())).data.objections.nodes;
+    expect(page).toContainEqual({ id: market.id, department: 'MARKET' });
+    expect(page.every((o: { department: string }) => o.department === 'MARKET')).toBe(true);
+    expect((await gql(BY_SUBJECT, { c: graph.seeded.examples.dishonestDebtor }, MARKET())).data.subject.objections).toEqual([]);
+
+    // The court's clerk sees the court's; the credit office both.
+    expect((await gql(BY_SUBJECT, { c: graph.seeded.examples.dishonestDebtor }, COURTS())).data.subject.objections).toEqual([{ id: courts.id, department: 'COURTS' }]);
+    const all = (await gql(PAGE, {}, OFFICE())).data.objections.nodes;
+    expect(all).toEqual(expect.arrayContaining([{ id: courts.id, department: 'COURTS' }, { id: market.id, department: 'MARKET' }]));
   });
 });

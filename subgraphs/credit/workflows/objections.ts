@@ -17,7 +17,7 @@ import type { Department } from '../vocabulary';
 import { isOverdue, suspendsPunishments, verifyBy } from '../policy';
 import { boundRecord } from '../records';
 import { sendRecordStatus } from '../departments';
-import { clientScope, requireActsFor } from '../callers';
+import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf, workflowDepartmentOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import {
   createOnce,
@@ -255,18 +255,24 @@ type Context = SubgraphContext<unknown>;
 
 export const objectionResolvers: ResolverMap = {
   Query: {
+    // A department reads the objections to its own records; the credit office every one (callers.ts).
     objection: async (_root: unknown, args: { id: string }, context: Context) => {
       const id = parseRowId(args.id);
-      return id ? readObjection(context.db, id) : null;
+      const objection = id ? await readObjection(context.db, id) : null;
+      if (objection) requireReadsWorkflowsOf(context.caller, objection.department, 'objection');
+      return objection;
     },
     objections: async (
       _root: unknown,
       args: ObjectionFilter & { first: number; after?: string | null },
       context: Context,
     ) => {
+      requireReadsWorkflowsOf(context.caller, args.department ?? null, 'objections');
+      const readable = workflowDepartmentOf(context.caller);
+      const filter = { ...args, department: readable === 'ALL' ? args.department : readable };
       const first = requirePageSize(args.first);
       const after = args.after ? decodeIdCursor('objection', args.after, 'objections') : null;
-      const rows = await listObjections(context.db, args, todayInChina(), first + 1, after);
+      const rows = await listObjections(context.db, filter, todayInChina(), first + 1, after);
       const nodes = rows.slice(0, first);
       const last = nodes[nodes.length - 1];
       return { nodes, endCursor: last ? encodeIdCursor('objection', last.id) : null, hasNextPage: rows.length > first };
@@ -280,6 +286,7 @@ export const objectionResolvers: ResolverMap = {
     overdue: (objection: Objection) => isOverdue(objection, todayInChina()),
   },
   Subject: {
-    objections: (subject: { code: string }, _args: unknown, context: Context) => objectionsOfSubject(context).load(subject.code),
+    objections: async (subject: { code: string }, _args: unknown, context: Context) =>
+      readableWorkflowRows(context.caller, await objectionsOfSubject(context).load(subject.code)),
   },
 };

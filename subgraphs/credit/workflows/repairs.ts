@@ -25,7 +25,7 @@ import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { boundRecord, type RepairFacts } from '../records';
 import { sendRecordStatus } from '../departments';
-import { clientScope, requireActsFor } from '../callers';
+import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
 
@@ -287,9 +287,12 @@ type Context = SubgraphContext<unknown>;
 
 export const repairResolvers: ResolverMap = {
   Query: {
+    // As objections: a department reads the applications for its own records, the credit office every one.
     repairApplication: async (_root: unknown, args: { id: string }, context: Context) => {
       const id = parseRowId(args.id);
-      return id ? readRepairApplication(context.db, id) : null;
+      const application = id ? await readRepairApplication(context.db, id) : null;
+      if (application) requireReadsWorkflowsOf(context.caller, application.department, 'repairApplication');
+      return application;
     },
   },
   Mutation: {
@@ -297,6 +300,7 @@ export const repairResolvers: ResolverMap = {
     decideRepair: (_root: unknown, args: DecideRepairInput, context: Context) => decideRepair(context.db, args, context.caller),
   },
   Subject: {
-    repairApplications: (subject: { code: string }, _args: unknown, context: Context) => repairsOfSubject(context).load(subject.code),
+    repairApplications: async (subject: { code: string }, _args: unknown, context: Context) =>
+      readableWorkflowRows(context.caller, await repairsOfSubject(context).load(subject.code)),
   },
 };
