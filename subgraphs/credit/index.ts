@@ -25,6 +25,7 @@ import { auditRoutes } from './audit-routes';
 import { auditResolvers } from './audit-resolvers';
 import { reportResolvers } from './reports';
 import { identitySigningKey } from '../../lib/config';
+import { recordStatusDelivery } from './workflows/record-status-outbox';
 
 type Context = SubgraphContext<CreditLoaders>;
 
@@ -131,10 +132,13 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   createLoaders: createCreditLoaders,
   // The gateway's internal endpoints: the API-key lookup and the audit log's delivery
   // (audit-routes.ts). The key is read when the app is built; without one nothing internal is served.
+  // And the delivery of the workflows' decisions to the departments (workflows/record-status-outbox.ts).
   routes: async (app, db) => {
     const signingKey = identitySigningKey();
     await internalRoutes({ signingKey })(app, db);
     await auditRoutes({ signingKey })(app, db);
+    // Decisions queued for the departments' own disclosure, delivered at start and until taken.
+    recordStatusDelivery(app, db);
   },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
   resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, disclosureResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers),

@@ -16,7 +16,7 @@ import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { isOverdue, suspendsPunishments, verifyBy } from '../policy';
 import { boundRecord } from '../records';
-import { sendRecordStatus } from '../departments';
+import { deliverRecordStatuses, departmentNotified, queueRecordStatus } from './record-status-outbox';
 import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf, workflowDepartmentOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import {
@@ -116,7 +116,7 @@ export async function createObjection(
   // The record must exist at its department and be the subject's (or its represented entity's), now.
   const bound = await boundRecord(db, payload.department, payload.subjectCode, payload.recordId, `fileObjection ${payload.recordId}`);
   try {
-    return await createOnce(db, {
+    const objection = await createOnce(db, {
       table: 'objection',
       mutation: 'fileObjection',
       key,
@@ -137,18 +137,21 @@ export async function createObjection(
           [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina()), client, bound.ownerCode],
         );
         await onCreate?.(tx, row!.id);
-        // The department marks its record disputed at once (柴桑 (二十一)); it not answering refuses the filing.
+        // The department marks its record disputed at once (柴桑 (二十一)), told once this commits (record-status-outbox.ts).
         // Not a record it already verified: that objection is verified too, but suspends and marks nothing.
         const earlier = await tx.query<{ status: string }>(
           `SELECT status FROM objection WHERE department = $1 AND record_id = $2 AND status <> 'OPEN'`,
           [payload.department, payload.recordId],
         );
         if (suspendsPunishments(earlier.map((o) => o.status))) {
-          await sendRecordStatus(payload.department, { recordId: payload.recordId, subjectCode: bound.ownerCode, change: 'DISPUTED', on: todayInChina(), verifyBy: verifyBy(todayInChina()), reference: `objection/${row!.id}` });
+          await queueRecordStatus(tx, payload.department, { recordId: payload.recordId, subjectCode: bound.ownerCode, change: 'DISPUTED', on: todayInChina(), verifyBy: verifyBy(todayInChina()), reference: `objection/${row!.id}` });
         }
         return row!.id;
       },
     });
+    // Committed: the department marks its record now (or when it answers again; a retry of this filing sends it too).
+    await deliverRecordStatuses(db, [payload.department]);
+    return objection;
   } catch (error) {
     // Two objections to one record filed at the same moment: the second loses on the index.
     if (uniqueViolation(error) === 'objection_one_open_idx') throw alreadyOpen(null);
@@ -165,8 +168,11 @@ export interface VerifyObjectionInput {
 
 /**
  * Records the department's verification: OPEN → UPHELD (with the correction
- * made; the record's list entries end today) or OPEN → REJECTED. Anything
- * but an open objection is refused and nothing changes.
+ * made; the record's list entries end today) or OPEN → REJECTED. The same
+ * verification sent again (a retry: same outcome, correction and note)
+ * answers the objection as verified and sends the department what it has
+ * not taken yet; any other verification of an objection no longer open is
+ * refused and nothing changes.
  */
 export async function verifyObjection(db: Database, input: VerifyObjectionInput, caller: ForwardedIdentity): Promise<Objection> {
   const id = parseRowId(input.id);
@@ -195,20 +201,23 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput,
     if (!updated) {
       const current = await readObjection(tx, id);
       if (!current) throw notFound('objection', input.id);
+      if (current.outcome === input.outcome && current.correction === (input.correction ?? null) && current.resolutionNote === note) return;
       throw refuse('INVALID_TRANSITION', `objection ${id} is ${current.status}, not OPEN: it was already verified`, {
         status: current.status,
       });
     }
     const department = updated.department as Department;
     const reference = `objection/${id}`;
+    // The department is told once this commits (record-status-outbox.ts): never a decision the credit office did not make.
     if (input.outcome === 'UPHELD') {
       // Revoked or corrected: withdrawn from public disclosure everywhere, the lists and the department's own.
       await endListEntries(tx, department, updated.record_id, today, { reason: input.correction!, reference });
-      await sendRecordStatus(department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: input.correction!, reference });
+      await queueRecordStatus(tx, department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: input.correction!, reference });
     } else {
-      await sendRecordStatus(department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'DISPUTE_CLEARED', on: today, reference });
+      await queueRecordStatus(tx, department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'DISPUTE_CLEARED', on: today, reference });
     }
   });
+  await deliverRecordStatuses(db, [objection.department]);
   return (await readObjection(db, id))!;
 }
 
@@ -284,6 +293,7 @@ export const objectionResolvers: ResolverMap = {
   },
   Objection: {
     overdue: (objection: Objection) => isOverdue(objection, todayInChina()),
+    departmentNotified: (objection: Objection, _args: unknown, context: Context) => departmentNotified(context).load(`objection/${objection.id}`),
   },
   Subject: {
     objections: async (subject: { code: string }, _args: unknown, context: Context) =>

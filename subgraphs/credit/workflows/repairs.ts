@@ -24,7 +24,7 @@ import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { boundRecord, type RepairFacts } from '../records';
-import { sendRecordStatus } from '../departments';
+import { deliverRecordStatuses, departmentNotified, queueRecordStatus } from './record-status-outbox';
 import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
@@ -233,8 +233,11 @@ export interface DecideRepairInput {
 
 /**
  * Decides a pending application: approval ends the record's publication and
- * measures (its list entries end today), rejection keeps them. Deciding
- * twice is refused and changes nothing.
+ * measures (its list entries end today), rejection keeps them. The same
+ * decision sent again (a retry: same approval and note) answers the
+ * application as decided and sends the department what it has not taken
+ * yet; any other decision of an application no longer pending is refused
+ * and changes nothing.
  */
 export async function decideRepair(db: Database, input: DecideRepairInput, caller: ForwardedIdentity): Promise<RepairApplication> {
   const id = parseRowId(input.id);
@@ -256,17 +259,20 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
       if (!updated) {
         const current = await readRepairApplication(tx, id);
         if (!current) throw notFound('repair application', input.id);
+        if (current.status === (input.approve ? 'APPROVED' : 'REJECTED') && current.decisionNote === note) return;
         throw refuse('INVALID_TRANSITION', `repair application ${id} is ${current.status}, not PENDING: it was already decided`, {
           status: current.status,
         });
       }
       if (input.approve) {
-        // Publication ends at once (柴桑 (二十)): the lists and the department's own disclosure; the repair notice is published instead (notices.ts).
+        // Publication ends at once (柴桑 (二十)): the lists, and the department's own disclosure once this commits
+        // (record-status-outbox.ts); the repair notice is published instead (disclosure.ts).
         const reference = `repair/${id}`;
         await endListEntries(tx, updated.department, updated.record_id, today, { reason: 'REPAIRED', reference });
-        await sendRecordStatus(updated.department as Department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: 'REPAIRED', reference });
+        await queueRecordStatus(tx, updated.department as Department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: 'REPAIRED', reference });
       }
     });
+    await deliverRecordStatuses(db, [application.department]);
   } catch (error) {
     if (uniqueViolation(error) === 'repair_one_approved_idx') {
       throw refuse('INVALID_TRANSITION', `the record of repair application ${id} was already repaired; a record is repaired once`);
@@ -298,6 +304,9 @@ export const repairResolvers: ResolverMap = {
   Mutation: {
     applyForRepair: (_root: unknown, args: { input: ApplyForRepairInput }, context: Context) => applyForRepair(context.db, args.input, context.caller),
     decideRepair: (_root: unknown, args: DecideRepairInput, context: Context) => decideRepair(context.db, args, context.caller),
+  },
+  RepairApplication: {
+    departmentNotified: (application: RepairApplication, _args: unknown, context: Context) => departmentNotified(context).load(`repair/${application.id}`),
   },
   Subject: {
     repairApplications: async (subject: { code: string }, _args: unknown, context: Context) =>
