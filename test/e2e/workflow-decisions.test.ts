@@ -13,6 +13,10 @@ import { createClient } from '../../subgraphs/credit/clients';
 
 const END = 'mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }';
 const FILE = 'mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id status verifyBy } }';
+const VERIFY = 'mutation($id: ID!, $outcome: ObjectionOutcome!, $correction: RecordCorrection) { verifyObjection(id: $id, outcome: $outcome, note: "核实", correction: $correction) { id status } }';
+const APPLY = 'mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id status } }';
+const DECIDE = 'mutation($id: ID!, $approve: Boolean!) { decideRepair(id: $id, approve: $approve, note: "整改到位") { id status } }';
+const OPEN_CASE = 'mutation($input: OpenJointCaseInput!) { openJointCase(input: $input) { id } }';
 
 describe('after a workflow decision, through the gateway', () => {
   let graph: TestGraph;
@@ -100,5 +104,54 @@ describe('after a workflow decision, through the gateway', () => {
     expect((await gql(BY_SUBJECT, { c: graph.seeded.examples.dishonestDebtor }, COURTS())).data.subject.objections).toEqual([{ id: courts.id, department: 'COURTS' }]);
     const all = (await gql(PAGE, {}, OFFICE())).data.objections.nodes;
     expect(all).toEqual(expect.arrayContaining([{ id: courts.id, department: 'COURTS' }, { id: market.id, department: 'MARKET' }]));
+  });
+
+  /** Market penalties repairable today (3 months after publication, still published), one per subject, with their trigger. */
+  const repairablePenalties = async (n: number) =>
+    (await db.query<{ code: string; recordId: string; trigger: string }>(
+      `SELECT DISTINCT ON (subject_code) subject_code AS code, 'administrative_penalty/' || decision_number AS "recordId",
+              CASE WHEN serious AND area IN ('FOOD_AND_DRUG','CONSTRUCTION','WORK_SAFETY','SPECIAL_EQUIPMENT','FIRE_SAFETY') THEN 'SERIOUS_PENALTY' ELSE 'ADMINISTRATIVE_PENALTY' END AS trigger
+         FROM market.administrative_penalty
+        WHERE area NOT IN ('SPECIAL_EQUIPMENT','WORK_SAFETY','FIRE_SAFETY') AND published_on < $1::date AND publication_ends_on > $2::date
+        ORDER BY subject_code, id LIMIT $3`,
+      [addDays(today, -124), today, n],
+    )).rows;
+
+  it('refuses every workflow on a record already revoked or repaired, and publishes no repair notice of a revoked record', async () => {
+    const [revoked, repaired] = await repairablePenalties(2);
+    expect(repaired).toBeDefined();
+    const objection = (input: { code: string; recordId: string }) => ({ input: { subjectCode: input.code, department: 'MARKET', recordId: input.recordId, reason: '处罚有误', idempotencyKey: key() } });
+    const repair = (input: { code: string; recordId: string }) => ({ input: { subjectCode: input.code, department: 'MARKET', recordId: input.recordId, rectification: ['RECTIFICATION'], idempotencyKey: key() } });
+    const jointCase = (input: { code: string; recordId: string; trigger: string }) => ({ input: { subjectCode: input.code, initiatingDepartment: 'MARKET', trigger: input.trigger, recordId: input.recordId, idempotencyKey: key() } });
+    const withdrawn = (body: { errors?: any[] }, withdrawal: string) =>
+      expect(refusal(body)).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_WITHDRAWN', withdrawal }));
+
+    // Revoked after an upheld objection while a repair application was pending: the repair is not approved.
+    const pending = (await gql(APPLY, repair(revoked!), MARKET())).data.applyForRepair;
+    const filed = (await gql(FILE, objection(revoked!), MARKET())).data.fileObjection;
+    expect((await gql(VERIFY, { id: filed.id, outcome: 'UPHELD', correction: 'REVOKED' }, MARKET())).data.verifyObjection.status).toBe('UPHELD');
+    withdrawn(await gql(DECIDE, { id: pending.id, approve: true }, MARKET()), 'REVOKED');
+    withdrawn(await gql(APPLY, repair(revoked!), MARKET()), 'REVOKED');
+    withdrawn(await gql(FILE, objection(revoked!), MARKET()), 'REVOKED');
+    withdrawn(await gql(OPEN_CASE, jointCase(revoked!), MARKET()), 'REVOKED');
+    // The credit office is refused the same.
+    withdrawn(await gql(OPEN_CASE, jointCase(revoked!), OFFICE()), 'REVOKED');
+
+    // Repaired: no second repair, no objection, no joint case.
+    const applied = (await gql(APPLY, repair(repaired!), MARKET())).data.applyForRepair;
+    expect((await gql(DECIDE, { id: applied.id, approve: true }, MARKET())).data.decideRepair.status).toBe('APPROVED');
+    withdrawn(await gql(APPLY, repair(repaired!), MARKET()), 'REPAIRED');
+    withdrawn(await gql(FILE, objection(repaired!), MARKET()), 'REPAIRED');
+    withdrawn(await gql(OPEN_CASE, jointCase(repaired!), OFFICE()), 'REPAIRED');
+
+    // What PUBLIC sees: one repair notice, of the repaired record; the revoked one neither published nor noticed.
+    const NOTICES = 'query($c: ID!) { subject(code: $c) { market { penalties { recordId } } repairNotices { recordId } } }';
+    const ofRevoked = (await gql(NOTICES, { c: revoked!.code }, PUBLIC)).data.subject;
+    expect(ofRevoked.repairNotices).toEqual([]);
+    expect(ofRevoked.market.penalties.map((p: { recordId: string }) => p.recordId)).not.toContain(revoked!.recordId);
+    expect((await gql(NOTICES, { c: repaired!.code }, PUBLIC)).data.subject.repairNotices).toEqual([{ recordId: repaired!.recordId }]);
+    const stored = await db.query(`SELECT status, count(*)::int AS n FROM credit.repair_application WHERE record_id = ANY($1) GROUP BY status ORDER BY status`, [[revoked!.recordId, repaired!.recordId]]);
+    expect(stored.rows).toEqual([{ status: 'APPROVED', n: 1 }, { status: 'PENDING', n: 1 }]);
+    expect(await db.query(`SELECT 1 FROM credit.joint_case WHERE record_id = ANY($1)`, [[revoked!.recordId, repaired!.recordId]]).then((r) => r.rowCount)).toBe(0);
   });
 });

@@ -453,10 +453,10 @@ describe('credit office workflows', () => {
           expect.objectContaining({ reason: 'INVALID_TRANSITION', status: 'APPROVED' }),
         );
       }
-      // Repairing a record twice.
+      // Repairing a record twice: it was withdrawn as repaired.
       const twice = await refused(APPLY, { input: applyInput(recordId) });
-      expect(twice).toEqual(expect.objectContaining({ reason: 'INVALID_TRANSITION', repairId: second.id }));
-      expect(twice.message).toMatch(/already repaired/);
+      expect(twice).toEqual(expect.objectContaining({ reason: 'RECORD_WITHDRAWN', withdrawal: 'REPAIRED', reference: `repair/${second.id}` }));
+      expect(twice.message).toMatch(/was repaired/);
       // A retry of the first application still answers what it created.
       expect(await ok(APPLY, { input: applyInput(recordId, { idempotencyKey: key, publishedOn: first.publishedOn }) })).toEqual(
         expect.objectContaining({ id: first.id, status: 'REJECTED' }),

@@ -22,9 +22,11 @@ import {
   notFound,
   optionalText,
   parseRowId,
+  recordLock,
   refuse,
   requireDepartment,
   requireIdempotencyKey,
+  requireNotWithdrawn,
   requireRecordId,
   requireText,
 } from './common';
@@ -98,8 +100,11 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput, cal
     key,
     client,
     payload,
+    // Not on a record the workflows withdrew (revoked, corrected, repaired), nor while a decision on it is made.
+    lock: recordLock(payload.initiatingDepartment, payload.recordId),
     read: readJointCase,
     async create(tx, requestFingerprint) {
+      await requireNotWithdrawn(tx, payload.initiatingDepartment, payload.recordId, 'openJointCase');
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO joint_case (idempotency_key, request_fingerprint, subject_code, initiating_department, trigger, record_id, client_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,

@@ -25,6 +25,7 @@ import {
   encodeIdCursor,
   endListEntries,
   isoTimestamp,
+  lockRecord,
   notFound,
   optionalText,
   parseRowId,
@@ -34,6 +35,8 @@ import {
   requireIdempotencyKey,
   requirePageSize,
   requireRecordId,
+  recordLock,
+  requireNotWithdrawn,
   requireText,
   uniqueViolation,
 } from './common';
@@ -122,10 +125,11 @@ export async function createObjection(
       key,
       client,
       payload,
-      // Objections to one record are filed one at a time.
-      lock: `objection:${payload.department}:${payload.recordId}`,
+      // Objections to one record are filed one at a time, and not while a decision on it is made.
+      lock: recordLock(payload.department, payload.recordId),
       read: readObjection,
       async create(tx, requestFingerprint) {
+        await requireNotWithdrawn(tx, payload.department, payload.recordId, 'fileObjection');
         const [open] = await tx.query<{ id: string }>(
           `SELECT id::text AS id FROM objection WHERE department = $1 AND record_id = $2 AND status = 'OPEN'`,
           [payload.department, payload.recordId],
@@ -192,6 +196,7 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput,
   }
   const today = todayInChina();
   await db.transaction(async (tx) => {
+    await lockRecord(tx, objection.department, objection.recordId);
     const [updated] = await tx.query<{ department: string; record_id: string; record_subject_code: string }>(
       `UPDATE objection SET status = $2, correction = $3, resolution_note = $4, resolved_at = now()
         WHERE id = $1::bigint AND status = 'OPEN'

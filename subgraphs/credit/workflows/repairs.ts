@@ -34,6 +34,7 @@ import {
   createOnce,
   endListEntries,
   isoTimestamp,
+  lockRecord,
   notFound,
   parseRowId,
   perRequest,
@@ -42,6 +43,8 @@ import {
   requireDepartment,
   requireIdempotencyKey,
   requireRecordId,
+  recordLock,
+  requireNotWithdrawn,
   requireText,
   uniqueViolation,
 } from './common';
@@ -180,8 +183,8 @@ export async function createRepairApplication(
       key,
       client,
       payload: request,
-      // Applications for one record are made one at a time.
-      lock: `repair_application:${payload.department}:${payload.recordId}`,
+      // Applications for one record are made one at a time, and not while a decision on it is made.
+      lock: recordLock(payload.department, payload.recordId),
       read: readRepairApplication,
       async create(tx, requestFingerprint) {
         if (today < from) {
@@ -191,18 +194,12 @@ export async function createRepairApplication(
             { eligibleFrom: from },
           );
         }
-        const earlier = await tx.query<{ id: string; status: RepairStatus }>(
-          `SELECT id::text AS id, status FROM repair_application
-            WHERE department = $1 AND record_id = $2 AND status IN ('PENDING','APPROVED')`,
+        // Repaired once (or revoked): nothing left to repair.
+        await requireNotWithdrawn(tx, payload.department, payload.recordId, 'applyForRepair');
+        const [pending] = await tx.query<{ id: string }>(
+          `SELECT id::text AS id FROM repair_application WHERE department = $1 AND record_id = $2 AND status = 'PENDING'`,
           [payload.department, payload.recordId],
         );
-        const approved = earlier.find((row) => row.status === 'APPROVED');
-        if (approved) {
-          throw refuse('INVALID_TRANSITION', `record ${record} was already repaired (application ${approved.id}); a record is repaired once`, {
-            repairId: approved.id,
-          });
-        }
-        const pending = earlier.find((row) => row.status === 'PENDING');
         if (pending) {
           throw refuse('INVALID_TRANSITION', `record ${record} already has pending repair application ${pending.id}`, { repairId: pending.id });
         }
@@ -250,6 +247,7 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
   const today = todayInChina();
   try {
     await db.transaction(async (tx) => {
+      await lockRecord(tx, application.department, application.recordId);
       const [updated] = await tx.query<{ department: string; record_id: string; record_subject_code: string }>(
         `UPDATE repair_application SET status = $2, decision_note = $3, decided_at = now()
           WHERE id = $1::bigint AND status = 'PENDING'
@@ -265,6 +263,8 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
         });
       }
       if (input.approve) {
+        // A record revoked meanwhile (an upheld objection) is not repaired: no repair notice of a revoked record.
+        await requireNotWithdrawn(tx, updated.department, updated.record_id, 'decideRepair', `repair/${id}`);
         // Publication ends at once (柴桑 (二十)): the lists, and the department's own disclosure once this commits
         // (record-status-outbox.ts); the repair notice is published instead (disclosure.ts).
         const reference = `repair/${id}`;
