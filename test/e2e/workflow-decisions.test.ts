@@ -10,6 +10,8 @@ import { addDays } from '../../subgraphs/credit/policy/calendar';
 import { todayInChina } from '../../lib/clock';
 import { openDatabase } from '../../lib/db';
 import { createClient } from '../../subgraphs/credit/clients';
+import { buildUscc } from '../../lib/identifiers';
+import { environmentalPenalty, marketPenalty, type DepartmentDatabases } from '../helpers/department-records';
 
 const END = 'mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }';
 const FILE = 'mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id status verifyBy } }';
@@ -23,6 +25,8 @@ describe('after a workflow decision, through the gateway', () => {
   let db: Client;
   const today = todayInChina();
   let marketKey = '';
+  /** The departments' databases, for records written as each department's store writes them. */
+  let dbs: DepartmentDatabases & { close(): Promise<void> };
 
   beforeAll(async () => {
     graph = await startTestGraph({ subjects: 300 });
@@ -35,8 +39,11 @@ describe('after a workflow decision, through the gateway', () => {
     } finally {
       await credit.close();
     }
+    const [market, courts, environment] = await Promise.all(['market', 'courts', 'environment'].map((schema) => openDatabase({ schema, url: graph.databaseUrl })));
+    dbs = { market: market!, courts: courts!, environment: environment!, close: async () => void (await Promise.all([market!.close(), courts!.close(), environment!.close()])) };
   }, 240_000);
   afterAll(async () => {
+    await dbs?.close();
     await db?.end();
     await graph?.close();
   });
@@ -106,16 +113,13 @@ describe('after a workflow decision, through the gateway', () => {
     expect(all).toEqual(expect.arrayContaining([{ id: courts.id, department: 'COURTS' }, { id: market.id, department: 'MARKET' }]));
   });
 
-  /** Market penalties repairable today (3 months after publication, still published), one per subject, with their trigger. */
+  /** Market penalties repairable today (published five months ago, area OTHER), each of a subject of its own, written as the market's store writes them. */
+  let fixtures = 0;
   const repairablePenalties = async (n: number) =>
-    (await db.query<{ code: string; recordId: string; trigger: string }>(
-      `SELECT DISTINCT ON (subject_code) subject_code AS code, 'administrative_penalty/' || decision_number AS "recordId",
-              CASE WHEN serious AND area IN ('FOOD_AND_DRUG','CONSTRUCTION','WORK_SAFETY','SPECIAL_EQUIPMENT','FIRE_SAFETY') THEN 'SERIOUS_PENALTY' ELSE 'ADMINISTRATIVE_PENALTY' END AS trigger
-         FROM market.administrative_penalty
-        WHERE area NOT IN ('SPECIAL_EQUIPMENT','WORK_SAFETY','FIRE_SAFETY') AND published_on < $1::date AND publication_ends_on > $2::date
-        ORDER BY subject_code, id LIMIT $3`,
-      [addDays(today, -124), today, n],
-    )).rows;
+    Promise.all(Array.from({ length: n }, async () => {
+      const code = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(71300000 + ++fixtures) });
+      return { code, recordId: await marketPenalty(dbs, code, addDays(today, -150)), trigger: 'ADMINISTRATIVE_PENALTY' };
+    }));
 
   it('refuses every workflow on a record already revoked or repaired, and publishes no repair notice of a revoked record', async () => {
     const [revoked, repaired] = await repairablePenalties(2);
@@ -153,5 +157,61 @@ describe('after a workflow decision, through the gateway', () => {
     const stored = await db.query(`SELECT status, count(*)::int AS n FROM credit.repair_application WHERE record_id = ANY($1) GROUP BY status ORDER BY status`, [[revoked!.recordId, repaired!.recordId]]);
     expect(stored.rows).toEqual([{ status: 'APPROVED', n: 1 }, { status: 'PENDING', n: 1 }]);
     expect(await db.query(`SELECT 1 FROM credit.joint_case WHERE record_id = ANY($1)`, [[revoked!.recordId, repaired!.recordId]]).then((r) => r.rowCount)).toBe(0);
+  });
+
+  it('takes a repaired penalty out of both double-publicity listings at once, and marks a disputed one', async () => {
+    const PAGE = (department: 'market' | 'environment') =>
+      `query($from: String, $to: String, $a: String) { page: ${department}DoublePublicity(kind: PENALTY, from: $from, to: $to, first: 100, after: $a) { nodes { decisionNumber dispute { verifyBy } } endCursor hasNextPage } }`;
+    const listed = async (department: 'market' | 'environment', decidedOn: string) => {
+      const all: { decisionNumber: string; dispute: { verifyBy: string } | null }[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const body: any = await gql(PAGE(department), { from: decidedOn, to: decidedOn, a: after }, PUBLIC);
+        all.push(...body.data.page.nodes);
+        if (!body.data.page.hasNextPage) return all;
+        after = body.data.page.endCursor;
+      }
+    };
+    const [repaired, disputed] = await repairablePenalties(2);
+    const decidedOn = async (decisionNumber: string, table: string) =>
+      (await db.query(`SELECT decided_on::text AS d FROM ${table} WHERE decision_number = $1`, [decisionNumber])).rows[0].d as string;
+    const number = (recordId: string) => recordId.slice(recordId.indexOf('/') + 1);
+    const environmentalCode = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(71390000 + ++fixtures) });
+    const environmental = { code: environmentalCode, recordId: await environmentalPenalty(dbs, environmentalCode, addDays(today, -150)) };
+    const marketDay = await decidedOn(number(repaired!.recordId), 'market.administrative_penalty');
+    const environmentDay = await decidedOn(number(environmental!.recordId), 'environment.environmental_penalty');
+    expect((await listed('market', marketDay)).map((n) => n.decisionNumber)).toContain(number(repaired!.recordId));
+    expect((await listed('environment', environmentDay)).map((n) => n.decisionNumber)).toContain(number(environmental!.recordId));
+
+    for (const [record, department, headers] of [[repaired!, 'MARKET', MARKET()], [environmental!, 'ENVIRONMENT', OFFICE()]] as const) {
+      const applied = await gql(APPLY, { input: { subjectCode: record.code, department, recordId: record.recordId, rectification: ['RECTIFICATION'], idempotencyKey: key() } }, headers);
+      expect(applied.errors).toBeUndefined();
+      expect((await gql(DECIDE, { id: applied.data.applyForRepair.id, approve: true }, headers)).data.decideRepair.status).toBe('APPROVED');
+    }
+    expect((await listed('market', marketDay)).map((n) => n.decisionNumber)).not.toContain(number(repaired!.recordId));
+    expect((await listed('environment', environmentDay)).map((n) => n.decisionNumber)).not.toContain(number(environmental!.recordId));
+
+    // Disputed: still listed, with the mark.
+    const filed = (await gql(FILE, { input: { subjectCode: disputed!.code, department: 'MARKET', recordId: disputed!.recordId, reason: '处罚有误', idempotencyKey: key() } }, MARKET())).data.fileObjection;
+    const nodes = await listed('market', await decidedOn(number(disputed!.recordId), 'market.administrative_penalty'));
+    expect(nodes.find((n) => n.decisionNumber === number(disputed!.recordId))?.dispute).toEqual({ verifyBy: filed.verifyBy });
+  });
+
+  it('shows the rating before a revoked one as the latest rating, and a disputed latest rating with its mark', async () => {
+    const [subject] = (await db.query<{ code: string; years: number[] }>(
+      `SELECT subject_code AS code, array_agg(year ORDER BY year DESC) AS years FROM tax.tax_credit_rating GROUP BY subject_code HAVING count(*) >= 2 ORDER BY subject_code LIMIT 1`,
+    )).rows;
+    const [newest, before] = subject!.years;
+    const LATEST = 'query($c: ID!) { subject(code: $c) { tax { latestRating { year dispute { verifyBy } } creditRatings { year } } } }';
+    expect((await gql(LATEST, { c: subject!.code }, PUBLIC)).data.subject.tax.latestRating).toEqual({ year: newest, dispute: null });
+    const recordId = `tax_credit_rating/${subject!.code}/${newest}`;
+    const filed = (await gql(FILE, { input: { subjectCode: subject!.code, department: 'TAX', recordId, reason: '评价有误', idempotencyKey: key() } }, OFFICE())).data.fileObjection;
+    expect((await gql(LATEST, { c: subject!.code }, PUBLIC)).data.subject.tax.latestRating).toEqual({ year: newest, dispute: { verifyBy: filed.verifyBy } });
+    expect((await gql(VERIFY, { id: filed.id, outcome: 'UPHELD', correction: 'REVOKED' }, OFFICE())).data.verifyObjection.status).toBe('UPHELD');
+    const after = (await gql(LATEST, { c: subject!.code }, PUBLIC)).data.subject.tax;
+    expect(after.latestRating).toEqual({ year: before, dispute: null });
+    expect(after.creditRatings.map((r: { year: number }) => r.year)).not.toContain(newest);
+    // For the credit office too, the revoked rating is not the latest (it still lists it, withdrawn).
+    expect((await gql(LATEST, { c: subject!.code }, OFFICE())).data.subject.tax.latestRating.year).toBe(before);
   });
 });
