@@ -214,4 +214,47 @@ describe('after a workflow decision, through the gateway', () => {
     // For the credit office too, the revoked rating is not the latest (it still lists it, withdrawn).
     expect((await gql(LATEST, { c: subject!.code }, OFFICE())).data.subject.tax.latestRating.year).toBe(before);
   });
+
+  it('shows every decision at once, never a cached answer: a representative\'s objection to the entity\'s record, its verification, a list entry ended', async () => {
+    // An entity on the black list as a dishonest debtor, with its legal representative; no workflow has touched its record.
+    const [entity] = (await db.query<{ code: string; person: string; recordId: string }>(
+      `SELECT d.subject_code AS code, r.legal_rep_id AS person, 'dishonest_debtor/' || d.subject_code || '/' || d.case_number AS "recordId"
+         FROM courts.dishonest_debtor d JOIN market.registration r ON r.subject_code = d.subject_code
+        WHERE d.removed_on IS NULL
+          AND EXISTS (SELECT 1 FROM credit.list_entry e WHERE e.source_record = 'dishonest_debtor/' || d.subject_code || '/' || d.case_number AND e.until IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM credit.objection o WHERE o.subject_code = d.subject_code OR o.record_subject_code = d.subject_code)
+        ORDER BY d.id LIMIT 1`,
+    )).rows;
+    expect(entity).toBeDefined();
+    const PROFILE = 'query Entity($c: ID!) { subject(code: $c) { courts { dishonestDebtors { recordId dispute { verifyBy } } } lists { kind sourceRecord until } } }';
+    const read = async () => {
+      const response = await graph.graphql(PROFILE, { c: entity!.code }, PUBLIC);
+      return { cache: response.headers.get('x-cache'), subject: response.body.data.subject };
+    };
+    const record = (subject: any) => subject.courts.dishonestDebtors.find((r: { recordId: string }) => r.recordId === entity!.recordId);
+    await read();
+    const cached = await read();
+    expect(cached.cache).toBe('HIT');
+    expect(record(cached.subject).dispute).toBeNull();
+
+    // The person objects to the entity's record: PUBLIC's next read of the entity shows the mark.
+    const filed = (await gql(FILE, { input: { subjectCode: entity!.person, department: 'COURTS', recordId: entity!.recordId, reason: '已履行', idempotencyKey: key() } }, COURTS())).data.fileObjection;
+    const disputed = await read();
+    expect(disputed.cache).toBe('MISS');
+    expect(record(disputed.subject).dispute).toEqual({ verifyBy: filed.verifyBy });
+    expect((await read()).cache).toBe('HIT');
+
+    // Rejected: the mark goes at once.
+    expect((await gql(VERIFY, { id: filed.id, outcome: 'REJECTED' }, COURTS())).data.verifyObjection.status).toBe('REJECTED');
+    const rejected = await read();
+    expect(rejected.cache).toBe('MISS');
+    expect(record(rejected.subject).dispute).toBeNull();
+
+    // The court ends the entry today: PUBLIC's next read shows it ended.
+    const entry = rejected.subject.lists.find((e: { sourceRecord: string; until: string | null }) => e.sourceRecord === entity!.recordId && e.until === null);
+    expect((await gql(END, { input: { kind: entry.kind, department: 'COURTS', sourceRecord: entity!.recordId, until: today } }, COURTS())).errors).toBeUndefined();
+    const ended = await read();
+    expect(ended.cache).toBe('MISS');
+    expect(ended.subject.lists).toContainEqual({ kind: entry.kind, sourceRecord: entity!.recordId, until: today });
+  });
 });

@@ -59,6 +59,13 @@ export interface Objection {
   outcome: ObjectionOutcome | null;
   correction: RecordCorrection | null;
   resolutionNote: string | null;
+  /**
+   * The subject the department holds the record under: the objecting subject,
+   * or the entity it represents. Part of every answer about the objection, so
+   * a decision invalidates that subject's cached answers too (lib/invalidation.ts
+   * collects the codes of a mutation's result).
+   */
+  recordSubjectCode: string;
 }
 
 export interface FileObjectionInput {
@@ -72,7 +79,8 @@ export interface FileObjectionInput {
 
 const OBJECTION_FIELDS = `objection.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId", reason, contact, status,
   ${isoTimestamp('filed_at')} AS "filedAt", verify_by::text AS "verifyBy", ${isoTimestamp('resolved_at')} AS "resolvedAt",
-  CASE WHEN status = 'OPEN' THEN NULL ELSE status END AS outcome, correction, resolution_note AS "resolutionNote"`;
+  CASE WHEN status = 'OPEN' THEN NULL ELSE status END AS outcome, correction, resolution_note AS "resolutionNote",
+  COALESCE(record_subject_code, subject_code) AS "recordSubjectCode"`;
 
 export async function readObjection(q: Queryable, id: string): Promise<Objection | null> {
   const [row] = await q.query<Objection>(`SELECT ${OBJECTION_FIELDS} FROM objection WHERE id = $1::bigint`, [id]);

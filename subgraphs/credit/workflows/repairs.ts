@@ -68,6 +68,8 @@ export interface RepairApplication {
   appliedAt: string;
   decidedAt: string | null;
   decisionNote: string | null;
+  /** The subject the department holds the record under (as Objection.recordSubjectCode: a decision invalidates its cached answers too). */
+  recordSubjectCode: string;
 }
 
 export interface ApplyForRepairInput {
@@ -84,7 +86,8 @@ export interface ApplyForRepairInput {
 
 const REPAIR_FIELDS = `repair_application.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId",
   record_kind AS "recordKind", published_on::text AS "publishedOn", area, rectification, eligible_from::text AS "eligibleFrom", status,
-  ${isoTimestamp('applied_at')} AS "appliedAt", ${isoTimestamp('decided_at')} AS "decidedAt", decision_note AS "decisionNote"`;
+  ${isoTimestamp('applied_at')} AS "appliedAt", ${isoTimestamp('decided_at')} AS "decidedAt", decision_note AS "decisionNote",
+  COALESCE(record_subject_code, subject_code) AS "recordSubjectCode"`;
 
 export async function readRepairApplication(q: Queryable, id: string): Promise<RepairApplication | null> {
   const [row] = await q.query<RepairApplication>(`SELECT ${REPAIR_FIELDS} FROM repair_application WHERE id = $1::bigint`, [id]);
