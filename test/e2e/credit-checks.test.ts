@@ -194,9 +194,13 @@ describe('credit checks through the gateway', () => {
       expect(applied.data.applyForRepair.status).toBe('PENDING');
       const approved = await gql(DECIDE, { id: applied.data.applyForRepair.id });
       expect(approved.data.decideRepair.status).toBe('APPROVED');
-      expect((await gql(DECIDE, { id: applied.data.applyForRepair.id })).errors![0].extensions.reason).toBe('INVALID_TRANSITION');
+      // The same decision again is a retry (the same answer); a rejection of the approved application is refused.
+      expect((await gql(DECIDE, { id: applied.data.applyForRepair.id })).data.decideRepair).toEqual(approved.data.decideRepair);
+      const REJECT = 'mutation($id: ID!) { decideRepair(id: $id, approve: false, note: "整改到位") { id status } }';
+      expect((await gql(REJECT, { id: applied.data.applyForRepair.id })).errors![0].extensions.reason).toBe('INVALID_TRANSITION');
+      // A repaired record is withdrawn: it is not repaired twice.
       const twice = await gql(APPLY, { input: { ...input, idempotencyKey: `e2e-repair-again-${penalty.recordId}` } });
-      expect(twice.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
+      expect(twice.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_WITHDRAWN', withdrawal: 'REPAIRED' }));
 
       const after = (await check(penalty.code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
       expect(appliedFor(after)).toBe(false);

@@ -10,7 +10,7 @@ import { addDays } from '../../subgraphs/credit/policy/calendar';
 import { todayInChina } from '../../lib/clock';
 import { openDatabase } from '../../lib/db';
 import { createClient } from '../../subgraphs/credit/clients';
-import { buildUscc } from '../../lib/identifiers';
+import { buildUscc, maskResidentId, validateSubjectCode } from '../../lib/identifiers';
 import { environmentalPenalty, marketPenalty, type DepartmentDatabases } from '../helpers/department-records';
 
 const END = 'mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }';
@@ -256,5 +256,53 @@ describe('after a workflow decision, through the gateway', () => {
     const ended = await read();
     expect(ended.cache).toBe('MISS');
     expect(ended.subject.lists).toContainEqual({ kind: entry.kind, sourceRecord: entity!.recordId, until: today });
+  });
+
+  it('masks every natural person\'s identity number for callers without personal — record ids, source records, check measures, messages — and takes the masked record id for the subject\'s own filing', async () => {
+    const person = graph.seeded.examples.dishonestPerson;
+    /** Every string in an answer that carries an unmasked resident identity number. */
+    const unmasked = (value: unknown): string[] => {
+      if (typeof value === 'string') {
+        return (value.match(/\d{17}[\dX]/g) ?? []).some((id) => {
+          const checked = validateSubjectCode(id);
+          return checked.valid && checked.kind === 'NATURAL_PERSON';
+        }) ? [value] : [];
+      }
+      if (value && typeof value === 'object') return Object.values(value).flatMap(unmasked);
+      return [];
+    };
+    const PROFILE = 'query($c: ID!) { subject(code: $c) { code courts { dishonestDebtors { recordId } consumptionRestrictions { recordId restrictedSubjectCode restrictedPerson { residentId } } } lists { code sourceRecord } } }';
+    const seen = (await gql(PROFILE, { c: person }, PUBLIC)).data.subject;
+    // The code PUBLIC asked for comes back as sent (the subject's code, the order's restricted subject); nothing else carries the number.
+    expect(seen.code).toBe(person);
+    expect(unmasked(seen).filter((text) => text !== person)).toEqual([]);
+    const masked = seen.courts.dishonestDebtors[0].recordId as string;
+    expect(masked).toContain(maskResidentId(person));
+    // A department (personal) reads the record ids as they are.
+    const court = (await gql(PROFILE, { c: person }, COURTS())).data.subject;
+    const recordId = court.courts.dishonestDebtors[0].recordId as string;
+    expect(recordId).toBe(masked.replace(maskResidentId(person), person));
+
+    // An approval system (no personal): the check's measures name the records masked.
+    const CHECK = 'query($c: ID!) { creditCheck(code: $c, scenario: ADMINISTRATIVE_LICENSING) { code measures { recordId triggers { recordId recordSubjectCode } } } }';
+    const check = (await gql(CHECK, { c: person }, graph.as('APPROVAL_SYSTEM', 'licence 13'))).data.creditCheck;
+    expect(check.code).toBe(person);
+    expect(check.measures.length).toBeGreaterThan(0);
+    expect(unmasked(check.measures).filter((text) => text !== person)).toEqual([]);
+    expect(check.measures.flatMap((m: { triggers: { recordId: string }[] }) => m.triggers.map((t) => t.recordId))).toContain(masked);
+
+    // The subject files its own objection: a refusal's message names the record masked; the masked id it read is its record.
+    const issued = await gql('mutation($i: IssueFilingCodeInput!) { issueFilingCode(input: $i) { code } }', { i: { subjectCode: person, purpose: 'OBJECTION', contact: '138-0000-0000' } }, OFFICE());
+    const OWN = 'mutation($i: FileOwnObjectionInput!) { fileOwnObjection(input: $i) { id status recordId subjectCode } }';
+    const own = { filingCode: issued.data.issueFilingCode.code, subjectCode: person, department: 'COURTS', reason: '已履行完毕', idempotencyKey: key() };
+    const wrong = await gql(OWN, { i: { ...own, recordId: `dishonest_debtor/${person}/（2020）不存在号` } }, PUBLIC);
+    expect(refusal(wrong)).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_NOT_FOUND' }));
+    expect(unmasked(wrong.errors)).toEqual([]);
+    expect(wrong.errors![0].message).toContain(maskResidentId(person));
+    const filed = await gql(OWN, { i: { ...own, recordId: masked } }, PUBLIC);
+    expect(filed.errors).toBeUndefined();
+    expect(filed.data.fileOwnObjection).toEqual(expect.objectContaining({ status: 'OPEN', recordId: masked, subjectCode: person }));
+    const stored = await db.query('SELECT record_id FROM credit.objection WHERE id = $1', [filed.data.fileOwnObjection.id]);
+    expect(stored.rows).toEqual([{ record_id: recordId }]);
   });
 });

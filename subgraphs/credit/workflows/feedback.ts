@@ -15,7 +15,7 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { DETERMINING_DEPARTMENT, IMPLEMENTER_NAMES, TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { callerDepartment, clientScope, forbidden, isCreditOffice, requireActsFor } from '../callers';
-import { boundRecord } from '../records';
+import { boundRecord, recordIdOf } from '../records';
 import {
   createOnce,
   isoTimestamp,
@@ -75,11 +75,12 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput, cal
       field: 'initiatingDepartment',
     });
   }
+  const subjectCode = requireSubjectCode(input.subjectCode);
   const payload = {
-    subjectCode: requireSubjectCode(input.subjectCode),
+    subjectCode,
     initiatingDepartment,
     trigger,
-    recordId: requireRecordId(input.recordId),
+    recordId: recordIdOf(requireRecordId(input.recordId), subjectCode),
   };
   const key = requireIdempotencyKey(input.idempotencyKey);
   // The initiating department opens the case for its own determination (or the credit office).

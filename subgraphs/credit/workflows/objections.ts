@@ -15,7 +15,7 @@ import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { isOverdue, suspendsPunishments, verifyBy } from '../policy';
-import { boundRecord } from '../records';
+import { boundRecord, recordIdOf } from '../records';
 import { deliverRecordStatuses, departmentNotified, queueRecordStatus } from './record-status-outbox';
 import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf, workflowDepartmentOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
@@ -110,10 +110,11 @@ export async function createObjection(
   client: string,
   onCreate?: (tx: Queryable, id: string) => Promise<void>,
 ): Promise<Objection> {
+  const subjectCode = requireSubjectCode(input.subjectCode);
   const payload = {
-    subjectCode: requireSubjectCode(input.subjectCode),
+    subjectCode,
     department: requireDepartment(input.department),
-    recordId: requireRecordId(input.recordId),
+    recordId: recordIdOf(requireRecordId(input.recordId), subjectCode),
     reason: requireText('reason', input.reason),
     contact: optionalText('contact', input.contact, 200),
   };

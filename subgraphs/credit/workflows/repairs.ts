@@ -23,7 +23,7 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
-import { boundRecord, type RepairFacts } from '../records';
+import { boundRecord, recordIdOf, type RepairFacts } from '../records';
 import { deliverRecordStatuses, departmentNotified, queueRecordStatus } from './record-status-outbox';
 import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
@@ -161,10 +161,11 @@ export async function createRepairApplication(
     throw refuse('INVALID_INPUT', `'rectification' must name what the subject did to correct its conduct`, { field: 'rectification' });
   }
   // The applicant's request; the record's facts are read from its department below.
+  const subjectCode = requireSubjectCode(input.subjectCode);
   const request = {
-    subjectCode: requireSubjectCode(input.subjectCode),
+    subjectCode,
     department,
-    recordId: requireRecordId(input.recordId),
+    recordId: recordIdOf(requireRecordId(input.recordId), subjectCode),
     rectification: [...new Set(input.rectification.map((step) => oneOf('rectification', RECTIFICATION_STEPS, step)))],
   };
   const bound = await boundRecord(db, department, request.subjectCode, request.recordId, `applyForRepair ${request.recordId}`, today);
