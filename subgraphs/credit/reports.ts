@@ -13,7 +13,8 @@ import { GraphQLError } from 'graphql';
 import type { Database } from '../../lib/db';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { maskResidentId, USCC_ALPHABET, validateSubjectCode } from '../../lib/identifiers';
-import { seesPersonalData } from '../../lib/personal-data';
+import { maskPersonalData, seesPersonalData } from '../../lib/personal-data';
+import { visibleEntries } from './disclosure';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { todayInChina } from '../../lib/clock';
 import { creditReportVerifyUrl } from '../../lib/config';
@@ -106,14 +107,17 @@ async function issueReport(subject: { code: string } & ReportRecords, context: C
   const number = newReportNumber(now);
   const issuedAt = now.toISOString();
   const verificationUrl = `${creditReportVerifyUrl()}${number}`;
-  const lists = (await context.loaders.lists.load(code)) as ReportListEntry[];
+  // The entries as the caller may see them (a withdrawn one only with `records`), and, for a caller without
+  // `personal`, no identity number but the subject's own in the report (the gateway cannot mask inside a PDF).
+  const lists = visibleEntries(context.caller, (await context.loaders.lists.load(code)) as (ReportListEntry & { code: string })[]);
   const marks = await recordMarks(context.db, subject);
+  const sections = reportSections(subject, lists, 'zh', marks);
   const pdf = await withRenderSlot(() => renderReportPdf({
     number,
     issuedAt,
     code,
     name: subject.name ?? null,
-    sections: reportSections(subject, lists, 'zh', marks),
+    sections: seesPersonalData(context.caller) ? sections : maskPersonalData(sections, new Set([code])),
     verificationUrl,
     issuedToRole: context.caller.role,
   }));

@@ -11,6 +11,7 @@ import { todayInChina } from '../../lib/clock';
 import { openDatabase } from '../../lib/db';
 import { createClient } from '../../subgraphs/credit/clients';
 import { buildUscc, maskResidentId, validateSubjectCode } from '../../lib/identifiers';
+import { pdfText } from '../helpers/pdf';
 import { environmentalPenalty, marketPenalty, type DepartmentDatabases } from '../helpers/department-records';
 
 const END = 'mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }';
@@ -304,5 +305,11 @@ describe('after a workflow decision, through the gateway', () => {
     expect(filed.data.fileOwnObjection).toEqual(expect.objectContaining({ status: 'OPEN', recordId: masked, subjectCode: person }));
     const stored = await db.query('SELECT record_id FROM credit.objection WHERE id = $1', [filed.data.fileOwnObjection.id]);
     expect(stored.rows).toEqual([{ record_id: recordId }]);
+
+    // Nor inside the credit report PUBLIC downloads (a PDF the gateway cannot look into): the list entry's record masked.
+    const report = await gql('query($c: ID!) { subject(code: $c) { creditReport { pdf } } }', { c: person }, PUBLIC);
+    const text = (await pdfText(Buffer.from(report.data.subject.creditReport.pdf, 'base64'))).replace(/\s+/g, '');
+    expect(text).toContain(`dishonest_debtor/${maskResidentId(person)}`);
+    expect(text).not.toContain(`${person}/`);
   });
 });
