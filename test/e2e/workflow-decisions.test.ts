@@ -312,4 +312,34 @@ describe('after a workflow decision, through the gateway', () => {
     expect(text).toContain(`dishonest_debtor/${maskResidentId(person)}`);
     expect(text).not.toContain(`${person}/`);
   });
+
+  it('answers each of two aliased filings truthfully: the one stored with its data, the refused one null, saying why', async () => {
+    const code = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(71380000 + ++fixtures) });
+    const first = await marketPenalty(dbs, code, addDays(today, -150));
+    const second = await marketPenalty(dbs, code, addDays(today, -140));
+    const issue = async () => (await gql('mutation($i: IssueFilingCodeInput!) { issueFilingCode(input: $i) { code } }', { i: { subjectCode: code, purpose: 'OBJECTION', contact: '0755-8888' } }, OFFICE())).data.issueFilingCode.code as string;
+    const TWO = `mutation($a: FileOwnObjectionInput!, $b: FileOwnObjectionInput!) {
+      a: fileOwnObjection(input: $a) { id recordId status }
+      b: fileOwnObjection(input: $b) { id recordId status } }`;
+    const filing = (filingCode: string, recordId: string, idempotencyKey: string) => ({ filingCode, subjectCode: code, department: 'MARKET', recordId, reason: '处罚已撤销', idempotencyKey });
+    const stored = async () => (await db.query('SELECT id::text AS id, record_id FROM credit.objection WHERE subject_code = $1 ORDER BY id', [code])).rows;
+
+    // One code, two records: the first is filed, the second refused (the code is spent) and stores nothing.
+    const once = await issue();
+    const body = await gql(TWO, { a: filing(once, first, 'own-a'), b: filing(once, second, 'own-b') }, PUBLIC);
+    expect(body.data.a).toEqual(expect.objectContaining({ recordId: first, status: 'OPEN' }));
+    expect(body.data.b).toBeNull();
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors![0]).toEqual(expect.objectContaining({ path: ['b'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));
+    expect(await stored()).toEqual([{ id: body.data.a.id, record_id: first }]);
+    // What was stored is what the answer said: the subject follows it with its code.
+    expect((await gql('query($id: ID!, $c: String!) { filing(id: $id, filingCode: $c) { status } }', { id: body.data.a.id, c: once }, PUBLIC)).data.filing).toEqual({ status: 'OPEN' });
+
+    // The same filing twice in one request is one filing, answered twice.
+    const again = await issue();
+    const twice = await gql(TWO, { a: filing(again, second, 'own-c'), b: filing(again, second, 'own-c') }, PUBLIC);
+    expect(twice.errors).toBeUndefined();
+    expect(twice.data.b).toEqual(twice.data.a);
+    expect((await stored()).map((row: { record_id: string }) => row.record_id)).toEqual([first, second]);
+  });
 });
