@@ -322,7 +322,7 @@ describe('after a workflow decision, through the gateway', () => {
       a: fileOwnObjection(input: $a) { id recordId status }
       b: fileOwnObjection(input: $b) { id recordId status } }`;
     const filing = (filingCode: string, recordId: string, idempotencyKey: string) => ({ filingCode, subjectCode: code, department: 'MARKET', recordId, reason: '处罚已撤销', idempotencyKey });
-    const stored = async () => (await db.query('SELECT id::text AS id, record_id FROM credit.objection WHERE subject_code = $1 ORDER BY id', [code])).rows;
+    const stored = async () => (await db.query('SELECT o.id::text AS id, o.record_id FROM credit.objection o WHERE o.subject_code = $1 ORDER BY o.id', [code])).rows;
 
     // One code, two records: the first is filed, the second refused (the code is spent) and stores nothing.
     const once = await issue();

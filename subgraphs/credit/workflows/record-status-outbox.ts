@@ -57,9 +57,10 @@ export interface Delivery {
 /** Delivers one department's pending changes in order, stopping at the first it does not take. */
 async function deliverTo(db: Database, department: RecordDepartment, into: Delivery): Promise<void> {
   await db.transaction(async (tx) => {
-    // Locked in order: a concurrent delivery to this department waits, then finds these delivered.
+    // Locked in the order decided (the bigint id: its text would sort 10 before 9); a concurrent delivery to this
+    // department waits, then finds these delivered.
     const rows = await tx.query<{ id: string; change: RecordStatusChange }>(
-      `SELECT id::text AS id, change FROM record_status_outbox WHERE department = $1 AND delivered_at IS NULL ORDER BY id FOR UPDATE`,
+      `SELECT id::text AS id, change FROM record_status_outbox WHERE department = $1 AND delivered_at IS NULL ORDER BY record_status_outbox.id FOR UPDATE`,
       [department],
     );
     for (const [at, row] of rows.entries()) {
