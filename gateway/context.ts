@@ -18,7 +18,9 @@ export interface GatewayContext {
 /**
  * The one place a request's cache scope is decided: the role and its scopes,
  * plus the client itself for a bank, whose tax detail depends on which
- * subjects authorised that bank (the response cache and the context both use it).
+ * subjects authorised that bank, and the department of a department's client,
+ * which reads its own department's objections and repair applications only
+ * (the response cache and the context both use it).
  */
 export function scopeOf(request: { auth?: { caller: CallerIdentity } }): string {
   const caller = request.auth?.caller;
@@ -27,5 +29,6 @@ export function scopeOf(request: { auth?: { caller: CallerIdentity } }): string 
 
 export function scopeOfCaller(caller: CallerIdentity): string {
   const scope = `${caller.role}:${[...caller.scopes].sort().join(',')}`;
-  return caller.role === 'FINANCIAL_INSTITUTION' ? `${scope}:${caller.clientId ?? ''}` : scope;
+  if (caller.role === 'FINANCIAL_INSTITUTION') return `${scope}:${caller.clientId ?? ''}`;
+  return caller.department ? `${scope}:${caller.department}` : scope;
 }

@@ -54,6 +54,7 @@ import { responseCachePlugin } from './plugins/response-cache';
 import { auditPlugin } from './plugins/audit';
 import { metricsPlugin } from './plugins/metrics';
 import { errorMaskingPlugin } from './plugins/error-masking';
+import { personalDataPlugin } from './plugins/personal-data';
 
 export interface GatewayServer {
   app: FastifyInstance;
@@ -153,7 +154,8 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   const redisForLimits = config.redis ? connectRedis(config.redis, fastFailOptions(100)) : undefined;
 
   // The pipeline, in order (gateway/pipeline.ts): who and why, how often, what (parsed and validated once),
-  // how big, introspection, which subjects a bank may see in detail, which fields, the cache, then the records.
+  // how big, introspection, which subjects a bank may see in detail, which fields, the cache, then the records;
+  // the answer's errors masked, then its personal data.
   const plugins: GatewayPlugin[] = [
     requestIdPlugin(),
     credentialsPlugin(credentials),
@@ -168,6 +170,8 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     auditPlugin({ audit }),
     metricsPlugin({ metrics }),
     errorMaskingPlugin(),
+    // Last: natural persons masked in whatever the answer became (lib/personal-data.ts).
+    personalDataPlugin(),
   ];
 
   const app = createHttpServer(logger, { bodyLimit: config.maxBodyBytes });

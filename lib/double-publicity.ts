@@ -2,7 +2,9 @@
  * Double publicity (双公示, 甘州 五(三)): the administrative licences and penalties a department
  * has published, newest publication first, with whether each was published within 7 working days
  * of its decision (lib/publication-timeliness.ts). Only what the rules publish today is listed
- * (lib/disclosure.ts DISCLOSED_SQL), whoever asks: this is the public listing. Each department
+ * (lib/disclosure.ts DISCLOSED_SQL), whoever asks: this is the public listing. The credit office's
+ * decisions apply as in the department's profiles (lib/record-status.ts): a record withdrawn
+ * (revoked, corrected, repaired) is not listed, a disputed one carries its mark. Each department
  * that publishes decisions (market: licences and penalties; environment: penalties) serves its
  * own `<department>DoublePublicity` field over its own tables with this one function.
  */
@@ -40,6 +42,8 @@ interface DecisionRow {
   decidedOn: string;
   publishedOn: string;
   onTime: boolean;
+  dispute_since: string | null;
+  dispute_verify_by: string | null;
 }
 
 function encodeCursor(row: { publishedOn: string; id: string }): string {
@@ -80,12 +84,16 @@ export async function publishedDecisions(db: Queryable, tables: DecisionTables, 
   const authority = args.authority?.trim() || null;
   const after = args.after ? decodeCursor(args.after) : null;
   const source = KINDS[args.kind];
+  // A decision's record id is `<table>/<decision number>` (the form the department's profile publishes).
   const rows = await db.query<DecisionRow>(
-    `SELECT id::text AS id, subject_code, decision_number AS "decisionNumber", ${source.title} AS title, content, ${source.basis} AS basis,
+    `SELECT id::text AS id, ${table}.subject_code, decision_number AS "decisionNumber", ${source.title} AS title, content, ${source.basis} AS basis,
             authority, decided_on::text AS "decidedOn", published_on::text AS "publishedOn",
-            ${workingDaysBetweenSql('decided_on', 'published_on')} < ${PUBLICATION_WORKING_DAYS} AS "onTime"
+            ${workingDaysBetweenSql('decided_on', 'published_on')} < ${PUBLICATION_WORKING_DAYS} AS "onTime",
+            status.disputed_since::text AS dispute_since, status.dispute_verify_by::text AS dispute_verify_by
        FROM ${table}
+       LEFT JOIN record_status status ON status.record_id = '${table}/' || decision_number
       WHERE ${DISCLOSED_SQL[source.rule]('$1::date')}
+        AND status.withdrawn_on IS NULL
         AND ($2::text IS NULL OR strpos(authority, $2::text) > 0)
         AND ($3::date IS NULL OR decided_on >= $3::date)
         AND ($4::date IS NULL OR decided_on <= $4::date)
@@ -94,7 +102,12 @@ export async function publishedDecisions(db: Queryable, tables: DecisionTables, 
       LIMIT $7`,
     [today, authority, from, to, after?.publishedOn ?? null, after?.id ?? null, args.first + 1],
   );
-  const nodes = rows.slice(0, args.first).map((row) => ({ ...row, kind: args.kind, subject: { code: row.subject_code } }));
+  const nodes = rows.slice(0, args.first).map(({ dispute_since, dispute_verify_by, ...row }) => ({
+    ...row,
+    kind: args.kind,
+    subject: { code: row.subject_code },
+    dispute: dispute_since && dispute_verify_by ? { since: dispute_since, verifyBy: dispute_verify_by } : null,
+  }));
   const last = nodes[nodes.length - 1];
   return { nodes, endCursor: last ? encodeCursor(last) : null, hasNextPage: rows.length > args.first };
 }

@@ -4,11 +4,14 @@
  * masked (110101********123X, 张**) unless the caller's scopes include
  * `personal` (lib/auth/roles.ts).
  *
- * Only names and identity numbers *on* a record are masked here: a natural
- * person's own code (a resident identity number) is the key of the subject
- * the caller asked for, and of records about that subject, so it is never
- * masked (the caller already holds it, and the graph could not join on a
- * masked key).
+ * Inside the graph a natural person's own code (a resident identity number)
+ * is the key of the subject and part of its records' ids, so the subgraphs
+ * keep it (the graph could not join on a masked key). What leaves the
+ * gateway for a caller without `personal` is masked once, in one place
+ * (gateway/plugins/personal-data.ts, `maskPersonalData`): every resident
+ * identity number in the answer — record ids, source records, a check's
+ * measures, messages — except a code the caller named itself and gets back
+ * as it is (the subject it asked for).
  */
 import type { ForwardedIdentity } from './auth/identity-header';
 import { maskPersonName, maskResidentId, validateSubjectCode } from './identifiers';
@@ -46,4 +49,20 @@ export function maskResidentIds(text: string): string {
  */
 export function personalTextFor(caller: Pick<ForwardedIdentity, 'scopes'>, text: string): string {
   return seesPersonalData(caller) ? text : maskResidentIds(text);
+}
+
+/**
+ * A whole answer (data, an error's message and extensions) as a caller
+ * without `personal` may see it: every valid resident identity number in
+ * every string masked, except a string that is exactly one of the codes the
+ * caller named (`named`, upper case): the subject it asked for, echoed back.
+ * A number inside a longer text (a record id, a message) is masked always.
+ */
+export function maskPersonalData<T>(value: T, named: ReadonlySet<string>, depth = 0): T {
+  if (typeof value === 'string') return (named.has(value) ? value : maskResidentIds(value)) as T;
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => maskPersonalData(item, named, depth + 1)) as T;
+  const masked: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) masked[key] = maskPersonalData(item, named, depth + 1);
+  return masked as T;
 }

@@ -58,3 +58,21 @@ export function departmentProfileResolvers<Loaders extends LoaderMap>(
     [profileType]: profile,
   };
 }
+
+/**
+ * A profile's "latest" field (`latestRating`) over one of its list fields
+ * whose rows arrive newest first: the newest row as the caller sees it
+ * (disclosure and the credit office's decisions applied, with its dispute
+ * mark) that the decisions left standing. A rating revoked or corrected
+ * after an upheld objection is not the subject's rating for anyone, so the
+ * one before it is the latest, also for callers with `records` (who still
+ * see the withdrawn one in the list itself).
+ */
+export function latestOf(profile: ResolverMap, profileType: string, field: string): ResolverMap[string][string] {
+  const rows = profile[profileType]?.[field];
+  if (!rows) throw new Error(`${profileType}.${field} is not a field of the profile`);
+  return async (parent: unknown, args: unknown, context: unknown) => {
+    const seen = (await rows(parent, args, context)) as { withdrawal?: unknown }[];
+    return seen.find((row) => !row.withdrawal) ?? null;
+  };
+}

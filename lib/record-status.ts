@@ -16,9 +16,10 @@
  *
  * The credit office sends these (subgraphs/credit/departments.ts) on its
  * internal endpoint, signed as the gateway signs (IDENTITY_SIGNING_KEY, role
- * GATEWAY): no client reaches it. Each change is idempotent (a retry of the
- * credit office's transaction sends it again). A department never imports
- * the credit office's code: this module is the shared part.
+ * GATEWAY): no client reaches it. It sends each after its decision committed
+ * and again until the department took it (subgraphs/credit/workflows/
+ * record-status-outbox.ts), so each change is idempotent. A department never
+ * imports the credit office's code: this module is the shared part.
  */
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
@@ -57,14 +58,19 @@ export interface RecordStatus {
   withdrawal: RecordWithdrawal | null;
 }
 
-/** Applies one change (idempotent). */
+/**
+ * Applies one change (idempotent). A withdrawn record stays withdrawn: it is
+ * never marked disputed again (it left public disclosure; the credit office
+ * refuses objections to it), whatever order changes arrive in.
+ */
 export async function applyRecordStatus(db: Queryable, change: RecordStatusChange): Promise<void> {
   switch (change.change) {
     case 'DISPUTED':
       await db.query(
         `INSERT INTO record_status (record_id, disputed_since, dispute_verify_by, dispute_reference, subject_code) VALUES ($1, $2::date, $3::date, $4, $5)
          ON CONFLICT (record_id) DO UPDATE SET disputed_since = EXCLUDED.disputed_since, dispute_verify_by = EXCLUDED.dispute_verify_by,
-                                               dispute_reference = EXCLUDED.dispute_reference, updated_at = now()`,
+                                               dispute_reference = EXCLUDED.dispute_reference, updated_at = now()
+           WHERE record_status.withdrawn_on IS NULL`,
         [change.recordId, change.on, change.verifyBy, change.reference, change.subjectCode],
       );
       return;

@@ -41,3 +41,31 @@ export function requireActsFor(caller: ForwardedIdentity, department: Department
 
 /** The scope of the caller's idempotency keys: its client id ('' without one). */
 export const clientScope = (caller: ForwardedIdentity): string => caller.clientId ?? '';
+
+/**
+ * Whose objections and repair applications the caller may read: the credit
+ * office every department's; a DEPARTMENT client its own department's (the
+ * records it verifies and decides); anyone else none. A department's
+ * workflow records name another department's subjects, disputes and
+ * rectifications, which are that department's business.
+ */
+export function workflowDepartmentOf(caller: ForwardedIdentity): Department | 'ALL' | null {
+  return isCreditOffice(caller) ? 'ALL' : callerDepartment(caller);
+}
+
+/** The rows of a department's workflow records the caller may read (workflowDepartmentOf). */
+export function readableWorkflowRows<R extends { department: Department }>(caller: ForwardedIdentity, rows: readonly R[]): R[] {
+  const readable = workflowDepartmentOf(caller);
+  if (readable === 'ALL') return [...rows];
+  return readable === null ? [] : rows.filter((row) => row.department === readable);
+}
+
+/** Refuses reading `department`'s workflow records in `field` unless the caller may (workflowDepartmentOf). */
+export function requireReadsWorkflowsOf(caller: ForwardedIdentity, department: Department | null, field: string): void {
+  const readable = workflowDepartmentOf(caller);
+  if (readable === 'ALL' || (readable !== null && (department === null || department === readable))) return;
+  if (readable === null) {
+    throw forbidden(field, caller.role === 'DEPARTMENT' ? 'NO_DEPARTMENT' : 'NOT_ALLOWED', `${caller.role} clients read no department's objections or repair applications`);
+  }
+  throw forbidden(field, 'OTHER_DEPARTMENT', `a ${readable} client reads ${readable}'s objections and repair applications only, not ${department}'s`, { department: readable });
+}

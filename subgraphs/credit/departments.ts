@@ -114,30 +114,21 @@ export async function departmentEvidence(codes: readonly string[], purpose: stri
 /**
  * Tells the department what a workflow decided about its record (a dispute
  * mark, its removal, a withdrawal from disclosure; lib/record-status.ts), on
- * its internal endpoint, signed as the gateway signs. Called inside the
- * credit office's transaction before it commits: a department that does not
- * answer refuses the decision (DEPARTMENT_UNAVAILABLE) and nothing is stored;
- * each change is idempotent, so a retried decision sends it again safely.
- * The credit office's own records (credit_commitment/…) have no department
- * to tell.
+ * its internal endpoint, signed as the gateway signs. Only the outbox calls
+ * it (workflows/record-status-outbox.ts), after the decision committed; it
+ * throws when the department did not take the change, and the outbox sends
+ * it again (each change is idempotent at the department).
  */
-export async function sendRecordStatus(department: Department, change: RecordStatusChange): Promise<void> {
-  if (department === 'CREDIT_OFFICE') return;
+export async function sendRecordStatus(department: RecordDepartment, change: RecordStatusChange): Promise<void> {
   const key = identitySigningKey();
-  if (!key) throw unavailable(department, 'no IDENTITY_SIGNING_KEY to sign the request with');
+  if (!key) throw new Error('no IDENTITY_SIGNING_KEY to sign the request with');
   const url = departmentUrl(department).replace(/\/graphql\/?$/, '') + RECORD_STATUS_PATH;
-  let status: number;
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signGatewayIdentity(key, `record status ${change.change}`) },
-      body: JSON.stringify(change),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    status = response.status;
-    await response.arrayBuffer();
-  } catch (error) {
-    throw unavailable(department, (error as Error).message);
-  }
-  if (status !== 200) throw unavailable(department, `its record-status endpoint answered ${status}`);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signGatewayIdentity(key, `record status ${change.change}`) },
+    body: JSON.stringify(change),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`its record-status endpoint answered ${response.status}`);
 }

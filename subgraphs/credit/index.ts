@@ -29,6 +29,7 @@ import { notificationResolvers } from './notifications';
 import { rectificationResolvers } from './rectification';
 import { scheduleJobs } from './jobs';
 import { publicReportResolvers } from './public-reports';
+import { recordStatusDelivery } from './workflows/record-status-outbox';
 
 type Context = SubgraphContext<CreditLoaders>;
 
@@ -135,12 +136,15 @@ export const creditSubgraph: SubgraphDefinition<CreditLoaders> = {
   createLoaders: createCreditLoaders,
   // The gateway's internal endpoints: the API-key lookup and the audit log's delivery
   // (audit-routes.ts). The key is read when the app is built; without one nothing internal is served.
+  // And the delivery of the workflows' decisions to the departments (workflows/record-status-outbox.ts).
   routes: async (app, db) => {
     const signingKey = identitySigningKey();
     await internalRoutes({ signingKey })(app, db);
     await auditRoutes({ signingKey })(app, db);
     // Breaches of overdue commitments, overdue rectifications (jobs.ts).
     scheduleJobs(app, db);
+    // Decisions queued for the departments' own disclosure, delivered at start and until taken.
+    recordStatusDelivery(app, db);
   },
   // One resolver map per concern of the credit office, merged (a field defined twice is an error).
   resolvers: mergeResolverMaps(subjectAndListResolvers, publicationResolvers, checkResolvers, historyResolvers, catalogueResolvers, workflowResolvers, disclosureResolvers, supervisionResolvers, statisticsResolvers, authorisationResolvers, auditResolvers, reportResolvers, notificationResolvers, rectificationResolvers, publicReportResolvers),

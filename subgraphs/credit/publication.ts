@@ -161,9 +161,21 @@ export async function publishListEntry(db: Database, input: PublishInput, caller
   });
 }
 
-export async function endListEntry(db: Database, input: EndInput, caller: ForwardedIdentity): Promise<ListEntryView> {
+/**
+ * Ends an entry on `until`: today or later. An end in the past would rewrite
+ * what the list said (and what checks decided) on the days since; a
+ * determination that was wrong from the start is withdrawn by an upheld
+ * objection instead (workflows/objections.ts).
+ */
+export async function endListEntry(db: Database, input: EndInput, caller: ForwardedIdentity, today: string = todayInChina()): Promise<ListEntryView> {
   requireActsFor(caller, input.department, 'endListEntry');
   const until = isoDate(input.until, 'until');
+  if (until < today) {
+    throw badUserInput(
+      `until (${until}) is in the past: an entry ends today (${today}) or later; a determination that was wrong is withdrawn by an upheld objection`,
+      { reason: 'RETROACTIVE_END', field: 'until', today },
+    );
+  }
   const [ended] = await db.query<ListEntryView>(
     `UPDATE list_entry SET until = $4
       WHERE kind = $1 AND department = $2 AND source_record = $3 AND since <= $4::date AND (until IS NULL OR until >= $4::date)

@@ -18,7 +18,7 @@
  */
 import type { Queryable } from '../../lib/db';
 import { todayInChina } from '../../lib/clock';
-import { validateSubjectCode } from '../../lib/identifiers';
+import { maskResidentId, validateSubjectCode } from '../../lib/identifiers';
 import { badUserInput } from '../../lib/errors';
 import { departmentRecords, type RecordDepartment } from './departments';
 import { EVIDENCE_DEPARTMENTS, findTriggers, type Evidence, type MarketEvidence } from './checks/evidence';
@@ -80,6 +80,19 @@ function codesNamedIn(recordId: string, except: string): string[] {
     .split('/')
     .map((part) => part.toUpperCase())
     .filter((part) => part !== except && validateSubjectCode(part).valid);
+}
+
+/**
+ * A record id as the filer may have read it. Callers without `personal` (the
+ * public website, a subject filing for itself) see a natural person's record
+ * ids with the number masked (gateway/plugins/personal-data.ts); the masked
+ * number of the subject named in the filing stands for that subject's code.
+ * Nothing else is unmasked: the record must still be the subject's.
+ */
+export function recordIdOf(recordId: string, subjectCode: string): string {
+  const person = validateSubjectCode(subjectCode);
+  if (!person.valid || person.kind !== 'NATURAL_PERSON') return recordId;
+  return recordId.split(maskResidentId(person.code)).join(person.code);
 }
 
 export function refuseRecord(reason: RecordRefusal, message: string): never {

@@ -13,7 +13,7 @@ import { GraphQLError } from 'graphql';
 import type { Database } from '../../lib/db';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { maskResidentId, USCC_ALPHABET, validateSubjectCode } from '../../lib/identifiers';
-import { personalTextFor, seesPersonalData } from '../../lib/personal-data';
+import { maskPersonalData, seesPersonalData } from '../../lib/personal-data';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { todayInChina } from '../../lib/clock';
 import { creditReportVerifyUrl } from '../../lib/config';
@@ -107,23 +107,17 @@ async function issueReport(subject: { code: string } & ReportRecords, context: C
   const number = newReportNumber(now);
   const issuedAt = now.toISOString();
   const verificationUrl = `${creditReportVerifyUrl()}${number}`;
-  // The entries the caller may see, as on the subject's `lists`: a withdrawn one is no past black-list entry in a public report.
-  const lists = visibleEntries(context.caller, await context.loaders.lists.load(code)) as ReportListEntry[];
+  // The entries as the caller may see them (a withdrawn one only with `records`), and, for a caller without
+  // `personal`, no identity number but the subject's own in the report (the gateway cannot mask inside a PDF).
+  const lists = visibleEntries(context.caller, (await context.loaders.lists.load(code)) as (ReportListEntry & { code: string })[]);
   const [marks, notices] = await Promise.all([recordMarks(context.db, subject), publishedRepairNotices(context, code)]);
-  // The credit office's own rows carry identity numbers in record ids: masked as everywhere for a caller without `personal`.
-  const shown = (text: string) => personalTextFor(context.caller, text);
+  const sections = reportSections(subject, lists, 'zh', marks, notices);
   const pdf = await withRenderSlot(() => renderReportPdf({
     number,
     issuedAt,
     code,
     name: subject.name ?? null,
-    sections: reportSections(
-      subject,
-      lists.map((entry) => ({ ...entry, sourceRecord: shown(entry.sourceRecord) })),
-      'zh',
-      marks,
-      notices.map((notice) => ({ ...notice, recordId: shown(notice.recordId) })),
-    ),
+    sections: seesPersonalData(context.caller) ? sections : maskPersonalData(sections, new Set([code])),
     verificationUrl,
     issuedToRole: context.caller.role,
   }));

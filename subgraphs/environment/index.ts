@@ -1,12 +1,10 @@
 /** Ecology and environment (生态环境) subgraph. */
-import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import type { SubgraphDefinition } from '../../lib/subgraph';
 import { migrationsDirOf } from '../../lib/migrate';
-import { departmentProfileResolvers } from '../../lib/profile-resolvers';
+import { departmentProfileResolvers, latestOf } from '../../lib/profile-resolvers';
 import { publicationTimelinessResolver } from '../../lib/publication-timeliness';
 import { doublePublicityResolver, latePublicationsResolver } from '../../lib/double-publicity';
 import { createEnvironmentLoaders, type EnvironmentLoaders } from './store';
-
-type Context = SubgraphContext<EnvironmentLoaders>;
 
 const profile = departmentProfileResolvers<EnvironmentLoaders>(
   'environment',
@@ -37,9 +35,8 @@ export const environmentSubgraph: SubgraphDefinition<EnvironmentLoaders> = {
     },
     EnvironmentProfile: {
       ...profile.EnvironmentProfile,
-      // Ratings arrive newest year first, so the latest is the head of the list the ratings loader already fetched.
-      latestRating: async (parent: { code: string }, _args: unknown, context: Context) =>
-        (await context.loaders.creditRatings.load(parent.code))[0] ?? null,
+      // The newest rating standing after the credit office's decisions, with its dispute mark (the ratings loader's rows, newest year first).
+      latestRating: latestOf(profile, 'EnvironmentProfile', 'creditRatings'),
     },
   },
 };

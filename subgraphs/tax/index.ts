@@ -1,10 +1,8 @@
 /** Tax (税务) subgraph. */
-import type { SubgraphContext, SubgraphDefinition } from '../../lib/subgraph';
+import type { SubgraphDefinition } from '../../lib/subgraph';
 import { migrationsDirOf } from '../../lib/migrate';
-import { departmentProfileResolvers } from '../../lib/profile-resolvers';
+import { departmentProfileResolvers, latestOf } from '../../lib/profile-resolvers';
 import { createTaxLoaders, type TaxLoaders } from './store';
-
-type Context = SubgraphContext<TaxLoaders>;
 
 const profile = departmentProfileResolvers<TaxLoaders>('tax', 'TaxProfile', ['creditRatings', 'majorViolations', 'arrears']);
 
@@ -18,9 +16,8 @@ export const taxSubgraph: SubgraphDefinition<TaxLoaders> = {
     ...profile,
     TaxProfile: {
       ...profile.TaxProfile,
-      // Ratings arrive newest year first, so the latest is the head of the list the ratings loader already fetched.
-      latestRating: async (parent: { code: string }, _args: unknown, context: Context) =>
-        (await context.loaders.creditRatings.load(parent.code))[0] ?? null,
+      // The newest rating standing after the credit office's decisions, with its dispute mark (the ratings loader's rows, newest year first).
+      latestRating: latestOf(profile, 'TaxProfile', 'creditRatings'),
     },
   },
 };

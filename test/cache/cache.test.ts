@@ -272,6 +272,9 @@ describe('the authorisation scope', () => {
     const bank = (clientId: string) => ({ auth: { caller: { clientId, name: 'bank', role: 'FINANCIAL_INSTITUTION' as const, scopes: ['public', 'checks', 'tax:detail'] as const, via: 'api-key' as const } } });
     // A bank's answers depend on which subjects authorised that bank: its client is part of the scope.
     expect(scopeOf(bank('cli_a'))).not.toBe(scopeOf(bank('cli_b')));
+    // A department's client reads its own department's objections and repair applications: its department is part of the scope.
+    const clerk = (department: string) => ({ auth: { caller: { clientId: `cli_${department}`, name: 'clerk', role: 'DEPARTMENT' as const, scopes: ['public', 'records', 'personal', 'workflows'] as const, via: 'api-key' as const, department } } });
+    expect(scopeOf(clerk('MARKET'))).not.toBe(scopeOf(clerk('COURTS')));
     const representation = { __typename: 'Subject', code: '91110105MA0000YY08' };
     const query = 'query X__market__1($representations:[_Any!]!){_entities(representations:$representations){...on Subject{name}}}';
     expect(entityKey('market', representation, query, 'PUBLIC')).not.toBe(entityKey('market', representation, query, 'CREDIT_OFFICE'));

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { createPlan } from '../../scripts/seed/plan';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { addYears } from '../../subgraphs/credit/policy/calendar';
+import { todayInChina } from '../../lib/clock';
 
 const SUBJECTS = 2000;
 const PLANNED_CODES = createPlan({ subjects: SUBJECTS, seed: 7 }).subjects.map((subject) => subject.code);
@@ -230,9 +231,13 @@ describe('credit checks through the gateway', () => {
       expect(applied.data.applyForRepair.status).toBe('PENDING');
       const approved = await gql(DECIDE, { id: applied.data.applyForRepair.id });
       expect(approved.data.decideRepair.status).toBe('APPROVED');
-      expect((await gql(DECIDE, { id: applied.data.applyForRepair.id })).errors![0].extensions.reason).toBe('INVALID_TRANSITION');
+      // The same decision again is a retry (the same answer); a rejection of the approved application is refused.
+      expect((await gql(DECIDE, { id: applied.data.applyForRepair.id })).data.decideRepair).toEqual(approved.data.decideRepair);
+      const REJECT = 'mutation($id: ID!) { decideRepair(id: $id, approve: false, note: "整改到位") { id status } }';
+      expect((await gql(REJECT, { id: applied.data.applyForRepair.id })).errors![0].extensions.reason).toBe('INVALID_TRANSITION');
+      // A repaired record is withdrawn: it is not repaired twice.
       const twice = await gql(APPLY, { input: { ...input, idempotencyKey: `e2e-repair-again-${penalty.recordId}` } });
-      expect(twice.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
+      expect(twice.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_WITHDRAWN', withdrawal: 'REPAIRED' }));
 
       const after = (await check(penalty.code, 'ADMINISTRATIVE_LICENSING')).data.creditCheck;
       expect(appliedFor(after)).toBe(false);
@@ -297,12 +302,14 @@ describe('credit checks through the gateway', () => {
       expect(licensing.verdict).toBe('PROHIBITED');
       expect(licensing.measures.filter((m: { kind: string }) => m.kind === 'INCENTIVE')).toEqual([]);
       // The court removes the debtor and ends the entry: the check follows at once.
-      await db.query(`UPDATE courts.dishonest_debtor SET removed_on = '2026-02-01' WHERE subject_code = $1 AND case_number = $2`, [code, caseNumber]);
+      // An entry ends today or later (an end in the past is refused: it would rewrite history).
+      const today = todayInChina();
+      await db.query(`UPDATE courts.dishonest_debtor SET removed_on = $3::date WHERE subject_code = $1 AND case_number = $2`, [code, caseNumber, today]);
       const ended = await gql('mutation($input: EndListEntryInput!) { endListEntry(input: $input) { until } }', {
-        input: { kind: 'BLACK', department: 'COURTS', sourceRecord, until: '2026-02-01' },
+        input: { kind: 'BLACK', department: 'COURTS', sourceRecord, until: today },
       });
-      expect(ended.data.endListEntry.until).toBe('2026-02-01');
-      expect((await lists()).lists).toContainEqual({ sourceRecord, until: '2026-02-01' });
+      expect(ended.data.endListEntry.until).toBe(today);
+      expect((await lists()).lists).toContainEqual({ sourceRecord, until: today });
       expect(['CLEAR', 'INCENTIVE']).toContain((await bidding()).verdict);
     });
 

@@ -271,7 +271,7 @@ describe('measures catalogue', () => {
     const refused = async (measures: MeasureInput[], message: RegExp, note = '测试') => {
       const before = await counts();
       const result = await subgraph.graphql(PUBLISH, { input: { note, measures } });
-      expect(result.data).toBeNull();
+      expect(result.data).toEqual({ publishMeasureCatalogue: null });
       expect(result.errors).toHaveLength(1);
       expect(result.errors![0].extensions.code).toBe('BAD_USER_INPUT');
       expect(result.errors![0].message).toMatch(message);

@@ -93,19 +93,31 @@ describe('list publication', () => {
     expect(await count()).toBe(1);
   });
 
-  it('ends the entry when the court removes the debtor, once', async () => {
+  it('refuses an end in the past, which would rewrite what the list said, changing nothing', async () => {
     const input = { kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${CODE}/（2026）粤0305执88号`, until: '2026-09-30' };
+    expect(todayInChina() > '2026-09-30').toBe(true);
+    // The court's clerk and the credit office alike (found by a review of the running graph).
+    for (const as of [COURTS, { role: 'CREDIT_OFFICE' }]) {
+      const { errors } = await gql(END, { input }, as);
+      expect(errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RETROACTIVE_END', field: 'until', today: todayInChina() }));
+    }
+    expect((await gql(LISTS, { code: CODE })).data.subject.lists).toEqual([expect.objectContaining({ since: '2026-03-02', until: null })]);
+    expect((await gql('{ listEntries(kind: BLACK) { nodes { code } } }')).data.listEntries.nodes).toEqual([{ code: CODE }]);
+  });
+
+  it('ends the entry when the court removes the debtor, once', async () => {
+    const today = todayInChina();
+    const input = { kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${CODE}/（2026）粤0305执88号`, until: today };
     const ended = await gql(END, { input });
-    expect(ended.data.endListEntry).toEqual(expect.objectContaining({ until: '2026-09-30' }));
+    expect(ended.data.endListEntry).toEqual(expect.objectContaining({ until: today }));
     // A retry of the same end is the same answer; a different end is refused.
-    expect((await gql(END, { input })).data.endListEntry.until).toBe('2026-09-30');
-    const moved = await gql(END, { input: { ...input, until: '2026-10-31' } });
+    expect((await gql(END, { input })).data.endListEntry.until).toBe(today);
+    const moved = await gql(END, { input: { ...input, until: '2099-10-31' } });
     expect(moved.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'INVALID_TRANSITION' }));
     const early = await gql(END, { input: { ...input, sourceRecord: 'nothing/here' } });
     expect(early.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'NOT_FOUND' }));
-    // Ended in the past: no longer disclosed on the public list.
+    // Ended today: no longer in force, so no longer disclosed on the public list.
     const disclosed = await gql('{ listEntries(kind: BLACK) { nodes { code } } }');
-    expect(todayInChina() > '2026-09-30').toBe(true);
     expect(disclosed.data.listEntries.nodes).toEqual([]);
   });
 });

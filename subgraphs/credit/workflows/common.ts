@@ -25,7 +25,9 @@ export type WorkflowRefusal =
   /** Credit repair does not apply to this kind of record. */
   | 'NOT_REPAIRABLE'
   /** The department holds no such record of the subject (records.ts). */
-  | 'RECORD_NOT_FOUND';
+  | 'RECORD_NOT_FOUND'
+  /** The record was revoked or corrected after an upheld objection, or repaired: withdrawn, nothing more to act on. */
+  | 'RECORD_WITHDRAWN';
 
 export function refuse(reason: WorkflowRefusal, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return badUserInput(message, { ...extra, reason });
@@ -189,6 +191,46 @@ export async function createOnce<T>(db: Database, spec: IdempotentCreate<T>): Pr
     }
     throw error;
   }
+}
+
+// ---------------------------------------------------------------- one record at a time
+
+/**
+ * The lock every workflow write on one record takes (a transaction-scoped
+ * advisory lock): filings, repair applications, joint cases and decisions on
+ * a record happen one after the other, so a check of what was decided about
+ * the record holds until the write commits.
+ */
+export const recordLock = (department: string, recordId: string): string => `record:${department}:${recordId}`;
+
+export async function lockRecord(tx: Queryable, department: string, recordId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [recordLock(department, recordId)]);
+}
+
+/**
+ * Refuses (RECORD_WITHDRAWN) a record the workflows withdrew: revoked or
+ * corrected after an upheld objection, or repaired. It left disclosure and
+ * triggers nothing; objecting to it, repairing it again or opening a joint
+ * case on it would act on a decision already made (and re-publish a repair
+ * notice of a revoked record). `except`: the decision being made now.
+ */
+export async function requireNotWithdrawn(tx: Queryable, department: string, recordId: string, mutation: string, except?: string): Promise<void> {
+  const [withdrawn] = await tx.query<{ reference: string; withdrawal: Withdrawal }>(
+    `SELECT reference, withdrawal FROM (
+       SELECT 'objection/' || id AS reference, correction AS withdrawal FROM objection WHERE department = $1 AND record_id = $2 AND status = 'UPHELD'
+       UNION ALL
+       SELECT 'repair/' || id, 'REPAIRED' FROM repair_application WHERE department = $1 AND record_id = $2 AND status = 'APPROVED') decided
+      WHERE reference IS DISTINCT FROM $3
+      LIMIT 1`,
+    [department, recordId, except ?? null],
+  );
+  if (!withdrawn) return;
+  const how = { REVOKED: 'revoked after an upheld objection', CORRECTED: 'corrected after an upheld objection', REPAIRED: 'repaired' }[withdrawn.withdrawal];
+  throw refuse('RECORD_WITHDRAWN', `${mutation}: record ${department} ${recordId} was ${how} (${withdrawn.reference}); it is withdrawn from disclosure and triggers nothing`, {
+    field: 'recordId',
+    withdrawal: withdrawn.withdrawal,
+    reference: withdrawn.reference,
+  });
 }
 
 // ---------------------------------------------------------------- list entries

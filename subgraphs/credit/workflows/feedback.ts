@@ -18,16 +18,18 @@ import { todayInChina } from '../../../lib/clock';
 import { notify } from '../notifications';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { callerDepartment, clientScope, forbidden, isCreditOffice, requireActsFor } from '../callers';
-import { boundRecord } from '../records';
+import { boundRecord, recordIdOf } from '../records';
 import {
   createOnce,
   isoTimestamp,
   notFound,
   optionalText,
   parseRowId,
+  recordLock,
   refuse,
   requireDepartment,
   requireIdempotencyKey,
+  requireNotWithdrawn,
   requireRecordId,
   requireText,
   requireDate,
@@ -122,11 +124,12 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput, cal
     if (deadline < today) throw refuse('INVALID_INPUT', `the deadline ${deadline} of ${department} is in the past`, { field: 'deadlines' });
     deadlines.set(department, deadline);
   }
+  const subjectCode = requireSubjectCode(input.subjectCode);
   const payload = {
-    subjectCode: requireSubjectCode(input.subjectCode),
+    subjectCode,
     initiatingDepartment,
     trigger,
-    recordId: requireRecordId(input.recordId),
+    recordId: recordIdOf(requireRecordId(input.recordId), subjectCode),
     measureCodes: [...requested].sort(),
     deadlines: [...deadlines].sort(([a], [b]) => (a < b ? -1 : 1)),
   };
@@ -149,8 +152,11 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput, cal
     key,
     client,
     payload,
+    // Not on a record the workflows withdrew (revoked, corrected, repaired), nor while a decision on it is made.
+    lock: recordLock(payload.initiatingDepartment, payload.recordId),
     read: readJointCase,
     async create(tx, requestFingerprint) {
+      await requireNotWithdrawn(tx, payload.initiatingDepartment, payload.recordId, 'openJointCase');
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO joint_case (idempotency_key, request_fingerprint, subject_code, initiating_department, trigger, record_id, client_id, measure_codes, catalogue_version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9) RETURNING id::text AS id`,

@@ -153,15 +153,17 @@ export interface Filing {
   eligibleFrom: string | null;
   decidedAt: string | null;
   note: string | null;
+  /** The subject the department holds the record under (not exposed: a filing changes its cached answers too). */
+  recordSubjectCode: string;
 }
 
 async function readFiling(q: Queryable, kind: FilingPurpose, id: string): Promise<Filing | null> {
   if (kind === 'OBJECTION') {
     const o = await readObjection(q, id);
-    return o && { id: o.id, kind, subjectCode: o.subjectCode, department: o.department, recordId: o.recordId, status: o.status, filedAt: o.filedAt, verifyBy: o.verifyBy, eligibleFrom: null, decidedAt: o.resolvedAt, note: o.resolutionNote };
+    return o && { id: o.id, kind, subjectCode: o.subjectCode, department: o.department, recordId: o.recordId, status: o.status, filedAt: o.filedAt, verifyBy: o.verifyBy, eligibleFrom: null, decidedAt: o.resolvedAt, note: o.resolutionNote, recordSubjectCode: o.recordSubjectCode };
   }
   const a = await readRepairApplication(q, id);
-  return a && { id: a.id, kind, subjectCode: a.subjectCode, department: a.department, recordId: a.recordId, status: a.status, filedAt: a.appliedAt, verifyBy: null, eligibleFrom: a.eligibleFrom, decidedAt: a.decidedAt, note: a.decisionNote };
+  return a && { id: a.id, kind, subjectCode: a.subjectCode, department: a.department, recordId: a.recordId, status: a.status, filedAt: a.appliedAt, verifyBy: null, eligibleFrom: a.eligibleFrom, decidedAt: a.decidedAt, note: a.decisionNote, recordSubjectCode: a.recordSubjectCode };
 }
 
 /** The filing the code was spent on, when `id` is it; null otherwise (a wrong code and a wrong id look the same). */

@@ -15,9 +15,9 @@ import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { isOverdue, suspendsPunishments, verifyBy } from '../policy';
-import { boundRecord } from '../records';
-import { sendRecordStatus } from '../departments';
-import { clientScope, requireActsFor } from '../callers';
+import { boundRecord, recordIdOf } from '../records';
+import { deliverRecordStatuses, departmentNotified, queueRecordStatus } from './record-status-outbox';
+import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf, workflowDepartmentOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import {
   createOnce,
@@ -25,6 +25,7 @@ import {
   encodeIdCursor,
   endListEntries,
   isoTimestamp,
+  lockRecord,
   notFound,
   optionalText,
   parseRowId,
@@ -34,6 +35,8 @@ import {
   requireIdempotencyKey,
   requirePageSize,
   requireRecordId,
+  recordLock,
+  requireNotWithdrawn,
   requireText,
   uniqueViolation,
 } from './common';
@@ -56,6 +59,13 @@ export interface Objection {
   outcome: ObjectionOutcome | null;
   correction: RecordCorrection | null;
   resolutionNote: string | null;
+  /**
+   * The subject the department holds the record under: the objecting subject,
+   * or the entity it represents. Part of every answer about the objection, so
+   * a decision invalidates that subject's cached answers too (lib/invalidation.ts
+   * collects the codes of a mutation's result).
+   */
+  recordSubjectCode: string;
 }
 
 export interface FileObjectionInput {
@@ -69,7 +79,8 @@ export interface FileObjectionInput {
 
 const OBJECTION_FIELDS = `objection.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId", reason, contact, status,
   ${isoTimestamp('filed_at')} AS "filedAt", verify_by::text AS "verifyBy", ${isoTimestamp('resolved_at')} AS "resolvedAt",
-  CASE WHEN status = 'OPEN' THEN NULL ELSE status END AS outcome, correction, resolution_note AS "resolutionNote"`;
+  CASE WHEN status = 'OPEN' THEN NULL ELSE status END AS outcome, correction, resolution_note AS "resolutionNote",
+  COALESCE(record_subject_code, subject_code) AS "recordSubjectCode"`;
 
 export async function readObjection(q: Queryable, id: string): Promise<Objection | null> {
   const [row] = await q.query<Objection>(`SELECT ${OBJECTION_FIELDS} FROM objection WHERE id = $1::bigint`, [id]);
@@ -99,10 +110,11 @@ export async function createObjection(
   client: string,
   onCreate?: (tx: Queryable, id: string) => Promise<void>,
 ): Promise<Objection> {
+  const subjectCode = requireSubjectCode(input.subjectCode);
   const payload = {
-    subjectCode: requireSubjectCode(input.subjectCode),
+    subjectCode,
     department: requireDepartment(input.department),
-    recordId: requireRecordId(input.recordId),
+    recordId: recordIdOf(requireRecordId(input.recordId), subjectCode),
     reason: requireText('reason', input.reason),
     contact: optionalText('contact', input.contact, 200),
   };
@@ -116,16 +128,17 @@ export async function createObjection(
   // The record must exist at its department and be the subject's (or its represented entity's), now.
   const bound = await boundRecord(db, payload.department, payload.subjectCode, payload.recordId, `fileObjection ${payload.recordId}`);
   try {
-    return await createOnce(db, {
+    const objection = await createOnce(db, {
       table: 'objection',
       mutation: 'fileObjection',
       key,
       client,
       payload,
-      // Objections to one record are filed one at a time.
-      lock: `objection:${payload.department}:${payload.recordId}`,
+      // Objections to one record are filed one at a time, and not while a decision on it is made.
+      lock: recordLock(payload.department, payload.recordId),
       read: readObjection,
       async create(tx, requestFingerprint) {
+        await requireNotWithdrawn(tx, payload.department, payload.recordId, 'fileObjection');
         const [open] = await tx.query<{ id: string }>(
           `SELECT id::text AS id FROM objection WHERE department = $1 AND record_id = $2 AND status = 'OPEN'`,
           [payload.department, payload.recordId],
@@ -137,18 +150,21 @@ export async function createObjection(
           [key, requestFingerprint, payload.subjectCode, payload.department, payload.recordId, payload.reason, payload.contact, verifyBy(todayInChina()), client, bound.ownerCode],
         );
         await onCreate?.(tx, row!.id);
-        // The department marks its record disputed at once (柴桑 (二十一)); it not answering refuses the filing.
+        // The department marks its record disputed at once (柴桑 (二十一)), told once this commits (record-status-outbox.ts).
         // Not a record it already verified: that objection is verified too, but suspends and marks nothing.
         const earlier = await tx.query<{ status: string }>(
           `SELECT status FROM objection WHERE department = $1 AND record_id = $2 AND status <> 'OPEN'`,
           [payload.department, payload.recordId],
         );
         if (suspendsPunishments(earlier.map((o) => o.status))) {
-          await sendRecordStatus(payload.department, { recordId: payload.recordId, subjectCode: bound.ownerCode, change: 'DISPUTED', on: todayInChina(), verifyBy: verifyBy(todayInChina()), reference: `objection/${row!.id}` });
+          await queueRecordStatus(tx, payload.department, { recordId: payload.recordId, subjectCode: bound.ownerCode, change: 'DISPUTED', on: todayInChina(), verifyBy: verifyBy(todayInChina()), reference: `objection/${row!.id}` });
         }
         return row!.id;
       },
     });
+    // Committed: the department marks its record now (or when it answers again; a retry of this filing sends it too).
+    await deliverRecordStatuses(db, [payload.department]);
+    return objection;
   } catch (error) {
     // Two objections to one record filed at the same moment: the second loses on the index.
     if (uniqueViolation(error) === 'objection_one_open_idx') throw alreadyOpen(null);
@@ -165,8 +181,11 @@ export interface VerifyObjectionInput {
 
 /**
  * Records the department's verification: OPEN → UPHELD (with the correction
- * made; the record's list entries end today) or OPEN → REJECTED. Anything
- * but an open objection is refused and nothing changes.
+ * made; the record's list entries end today) or OPEN → REJECTED. The same
+ * verification sent again (a retry: same outcome, correction and note)
+ * answers the objection as verified and sends the department what it has
+ * not taken yet; any other verification of an objection no longer open is
+ * refused and nothing changes.
  */
 export async function verifyObjection(db: Database, input: VerifyObjectionInput, caller: ForwardedIdentity): Promise<Objection> {
   const id = parseRowId(input.id);
@@ -186,6 +205,7 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput,
   }
   const today = todayInChina();
   await db.transaction(async (tx) => {
+    await lockRecord(tx, objection.department, objection.recordId);
     const [updated] = await tx.query<{ department: string; record_id: string; record_subject_code: string }>(
       `UPDATE objection SET status = $2, correction = $3, resolution_note = $4, resolved_at = now()
         WHERE id = $1::bigint AND status = 'OPEN'
@@ -195,20 +215,23 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput,
     if (!updated) {
       const current = await readObjection(tx, id);
       if (!current) throw notFound('objection', input.id);
+      if (current.outcome === input.outcome && current.correction === (input.correction ?? null) && current.resolutionNote === note) return;
       throw refuse('INVALID_TRANSITION', `objection ${id} is ${current.status}, not OPEN: it was already verified`, {
         status: current.status,
       });
     }
     const department = updated.department as Department;
     const reference = `objection/${id}`;
+    // The department is told once this commits (record-status-outbox.ts): never a decision the credit office did not make.
     if (input.outcome === 'UPHELD') {
       // Revoked or corrected: withdrawn from public disclosure everywhere, the lists and the department's own.
       await endListEntries(tx, department, updated.record_id, today, { reason: input.correction!, reference });
-      await sendRecordStatus(department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: input.correction!, reference });
+      await queueRecordStatus(tx, department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: input.correction!, reference });
     } else {
-      await sendRecordStatus(department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'DISPUTE_CLEARED', on: today, reference });
+      await queueRecordStatus(tx, department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'DISPUTE_CLEARED', on: today, reference });
     }
   });
+  await deliverRecordStatuses(db, [objection.department]);
   return (await readObjection(db, id))!;
 }
 
@@ -255,18 +278,24 @@ type Context = SubgraphContext<unknown>;
 
 export const objectionResolvers: ResolverMap = {
   Query: {
+    // A department reads the objections to its own records; the credit office every one (callers.ts).
     objection: async (_root: unknown, args: { id: string }, context: Context) => {
       const id = parseRowId(args.id);
-      return id ? readObjection(context.db, id) : null;
+      const objection = id ? await readObjection(context.db, id) : null;
+      if (objection) requireReadsWorkflowsOf(context.caller, objection.department, 'objection');
+      return objection;
     },
     objections: async (
       _root: unknown,
       args: ObjectionFilter & { first: number; after?: string | null },
       context: Context,
     ) => {
+      requireReadsWorkflowsOf(context.caller, args.department ?? null, 'objections');
+      const readable = workflowDepartmentOf(context.caller);
+      const filter = { ...args, department: readable === 'ALL' ? args.department : readable };
       const first = requirePageSize(args.first);
       const after = args.after ? decodeIdCursor('objection', args.after, 'objections') : null;
-      const rows = await listObjections(context.db, args, todayInChina(), first + 1, after);
+      const rows = await listObjections(context.db, filter, todayInChina(), first + 1, after);
       const nodes = rows.slice(0, first);
       const last = nodes[nodes.length - 1];
       return { nodes, endCursor: last ? encodeIdCursor('objection', last.id) : null, hasNextPage: rows.length > first };
@@ -278,8 +307,10 @@ export const objectionResolvers: ResolverMap = {
   },
   Objection: {
     overdue: (objection: Objection) => isOverdue(objection, todayInChina()),
+    departmentNotified: (objection: Objection, _args: unknown, context: Context) => departmentNotified(context).load(`objection/${objection.id}`),
   },
   Subject: {
-    objections: (subject: { code: string }, _args: unknown, context: Context) => objectionsOfSubject(context).load(subject.code),
+    objections: async (subject: { code: string }, _args: unknown, context: Context) =>
+      readableWorkflowRows(context.caller, await objectionsOfSubject(context).load(subject.code)),
   },
 };

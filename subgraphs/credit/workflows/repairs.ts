@@ -23,9 +23,9 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
-import { boundRecord, type RepairFacts } from '../records';
-import { sendRecordStatus } from '../departments';
-import { clientScope, requireActsFor } from '../callers';
+import { boundRecord, recordIdOf, type RepairFacts } from '../records';
+import { deliverRecordStatuses, departmentNotified, queueRecordStatus } from './record-status-outbox';
+import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
 
@@ -34,6 +34,7 @@ import {
   createOnce,
   endListEntries,
   isoTimestamp,
+  lockRecord,
   notFound,
   parseRowId,
   perRequest,
@@ -42,6 +43,8 @@ import {
   requireDepartment,
   requireIdempotencyKey,
   requireRecordId,
+  recordLock,
+  requireNotWithdrawn,
   requireText,
   uniqueViolation,
 } from './common';
@@ -65,6 +68,8 @@ export interface RepairApplication {
   appliedAt: string;
   decidedAt: string | null;
   decisionNote: string | null;
+  /** The subject the department holds the record under (as Objection.recordSubjectCode: a decision invalidates its cached answers too). */
+  recordSubjectCode: string;
 }
 
 export interface ApplyForRepairInput {
@@ -81,7 +86,8 @@ export interface ApplyForRepairInput {
 
 const REPAIR_FIELDS = `repair_application.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId",
   record_kind AS "recordKind", published_on::text AS "publishedOn", area, rectification, eligible_from::text AS "eligibleFrom", status,
-  ${isoTimestamp('applied_at')} AS "appliedAt", ${isoTimestamp('decided_at')} AS "decidedAt", decision_note AS "decisionNote"`;
+  ${isoTimestamp('applied_at')} AS "appliedAt", ${isoTimestamp('decided_at')} AS "decidedAt", decision_note AS "decisionNote",
+  COALESCE(record_subject_code, subject_code) AS "recordSubjectCode"`;
 
 export async function readRepairApplication(q: Queryable, id: string): Promise<RepairApplication | null> {
   const [row] = await q.query<RepairApplication>(`SELECT ${REPAIR_FIELDS} FROM repair_application WHERE id = $1::bigint`, [id]);
@@ -155,10 +161,11 @@ export async function createRepairApplication(
     throw refuse('INVALID_INPUT', `'rectification' must name what the subject did to correct its conduct`, { field: 'rectification' });
   }
   // The applicant's request; the record's facts are read from its department below.
+  const subjectCode = requireSubjectCode(input.subjectCode);
   const request = {
-    subjectCode: requireSubjectCode(input.subjectCode),
+    subjectCode,
     department,
-    recordId: requireRecordId(input.recordId),
+    recordId: recordIdOf(requireRecordId(input.recordId), subjectCode),
     rectification: [...new Set(input.rectification.map((step) => oneOf('rectification', RECTIFICATION_STEPS, step)))],
   };
   const bound = await boundRecord(db, department, request.subjectCode, request.recordId, `applyForRepair ${request.recordId}`, today);
@@ -180,8 +187,8 @@ export async function createRepairApplication(
       key,
       client,
       payload: request,
-      // Applications for one record are made one at a time.
-      lock: `repair_application:${payload.department}:${payload.recordId}`,
+      // Applications for one record are made one at a time, and not while a decision on it is made.
+      lock: recordLock(payload.department, payload.recordId),
       read: readRepairApplication,
       async create(tx, requestFingerprint) {
         if (today < from) {
@@ -191,18 +198,12 @@ export async function createRepairApplication(
             { eligibleFrom: from },
           );
         }
-        const earlier = await tx.query<{ id: string; status: RepairStatus }>(
-          `SELECT id::text AS id, status FROM repair_application
-            WHERE department = $1 AND record_id = $2 AND status IN ('PENDING','APPROVED')`,
+        // Repaired once (or revoked): nothing left to repair.
+        await requireNotWithdrawn(tx, payload.department, payload.recordId, 'applyForRepair');
+        const [pending] = await tx.query<{ id: string }>(
+          `SELECT id::text AS id FROM repair_application WHERE department = $1 AND record_id = $2 AND status = 'PENDING'`,
           [payload.department, payload.recordId],
         );
-        const approved = earlier.find((row) => row.status === 'APPROVED');
-        if (approved) {
-          throw refuse('INVALID_TRANSITION', `record ${record} was already repaired (application ${approved.id}); a record is repaired once`, {
-            repairId: approved.id,
-          });
-        }
-        const pending = earlier.find((row) => row.status === 'PENDING');
         if (pending) {
           throw refuse('INVALID_TRANSITION', `record ${record} already has pending repair application ${pending.id}`, { repairId: pending.id });
         }
@@ -233,8 +234,11 @@ export interface DecideRepairInput {
 
 /**
  * Decides a pending application: approval ends the record's publication and
- * measures (its list entries end today), rejection keeps them. Deciding
- * twice is refused and changes nothing.
+ * measures (its list entries end today), rejection keeps them. The same
+ * decision sent again (a retry: same approval and note) answers the
+ * application as decided and sends the department what it has not taken
+ * yet; any other decision of an application no longer pending is refused
+ * and changes nothing.
  */
 export async function decideRepair(db: Database, input: DecideRepairInput, caller: ForwardedIdentity): Promise<RepairApplication> {
   const id = parseRowId(input.id);
@@ -247,6 +251,7 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
   const today = todayInChina();
   try {
     await db.transaction(async (tx) => {
+      await lockRecord(tx, application.department, application.recordId);
       const [updated] = await tx.query<{ department: string; record_id: string; record_subject_code: string }>(
         `UPDATE repair_application SET status = $2, decision_note = $3, decided_at = now()
           WHERE id = $1::bigint AND status = 'PENDING'
@@ -256,17 +261,22 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
       if (!updated) {
         const current = await readRepairApplication(tx, id);
         if (!current) throw notFound('repair application', input.id);
+        if (current.status === (input.approve ? 'APPROVED' : 'REJECTED') && current.decisionNote === note) return;
         throw refuse('INVALID_TRANSITION', `repair application ${id} is ${current.status}, not PENDING: it was already decided`, {
           status: current.status,
         });
       }
       if (input.approve) {
-        // Publication ends at once (柴桑 (二十)): the lists and the department's own disclosure; the repair notice is published instead (notices.ts).
+        // A record revoked meanwhile (an upheld objection) is not repaired: no repair notice of a revoked record.
+        await requireNotWithdrawn(tx, updated.department, updated.record_id, 'decideRepair', `repair/${id}`);
+        // Publication ends at once (柴桑 (二十)): the lists, and the department's own disclosure once this commits
+        // (record-status-outbox.ts); the repair notice is published instead (disclosure.ts).
         const reference = `repair/${id}`;
         await endListEntries(tx, updated.department, updated.record_id, today, { reason: 'REPAIRED', reference });
-        await sendRecordStatus(updated.department as Department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: 'REPAIRED', reference });
+        await queueRecordStatus(tx, updated.department as Department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: 'REPAIRED', reference });
       }
     });
+    await deliverRecordStatuses(db, [application.department]);
   } catch (error) {
     if (uniqueViolation(error) === 'repair_one_approved_idx') {
       throw refuse('INVALID_TRANSITION', `the record of repair application ${id} was already repaired; a record is repaired once`);
@@ -287,16 +297,23 @@ type Context = SubgraphContext<unknown>;
 
 export const repairResolvers: ResolverMap = {
   Query: {
+    // As objections: a department reads the applications for its own records, the credit office every one.
     repairApplication: async (_root: unknown, args: { id: string }, context: Context) => {
       const id = parseRowId(args.id);
-      return id ? readRepairApplication(context.db, id) : null;
+      const application = id ? await readRepairApplication(context.db, id) : null;
+      if (application) requireReadsWorkflowsOf(context.caller, application.department, 'repairApplication');
+      return application;
     },
   },
   Mutation: {
     applyForRepair: (_root: unknown, args: { input: ApplyForRepairInput }, context: Context) => applyForRepair(context.db, args.input, context.caller),
     decideRepair: (_root: unknown, args: DecideRepairInput, context: Context) => decideRepair(context.db, args, context.caller),
   },
+  RepairApplication: {
+    departmentNotified: (application: RepairApplication, _args: unknown, context: Context) => departmentNotified(context).load(`repair/${application.id}`),
+  },
   Subject: {
-    repairApplications: (subject: { code: string }, _args: unknown, context: Context) => repairsOfSubject(context).load(subject.code),
+    repairApplications: async (subject: { code: string }, _args: unknown, context: Context) =>
+      readableWorkflowRows(context.caller, await repairsOfSubject(context).load(subject.code)),
   },
 };

@@ -1,0 +1,30 @@
+/**
+ * Personal data (lib/personal-data.ts): the one place an answer is masked
+ * for a caller without the `personal` scope, after everything else made it
+ * (execution, forbidden fields put back, errors masked) and before it is
+ * serialised, whatever its path through the graph — department records and
+ * their ids, list entries, a check's measures, workflow records, refusals
+ * (including those the pipeline answers before execution). A code the caller
+ * named itself (in its variables or its text: the audit's subjects) comes
+ * back as it sent it; any other natural person's identity number, anywhere,
+ * is masked. A response-cache hit is the stored answer, masked when stored
+ * for that same scope and request.
+ */
+import { GraphQLError } from 'graphql';
+import { maskPersonalData, seesPersonalData } from '../../lib/personal-data';
+import type { GatewayPlugin } from '../pipeline';
+import { subjectsOf } from './audit';
+
+export function personalDataPlugin(): GatewayPlugin {
+  return {
+    name: 'personal-data',
+    onResult(request, result) {
+      if (seesPersonalData({ scopes: [...request.scopes] })) return;
+      const named = new Set(subjectsOf(request.body.variables ?? {}, request.document));
+      if (result.data) result.data = maskPersonalData(result.data, named);
+      if (result.errors) {
+        result.errors = result.errors.map((error) => maskPersonalData(error instanceof GraphQLError ? error.toJSON() : error, named));
+      }
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * plugins/personal-data.ts: for a caller without `personal`, every natural
+ * person's identity number leaves the gateway masked, in data and in errors,
+ * except a code the caller named itself and gets back exactly; a caller with
+ * `personal` gets the answer as it is.
+ */
+import { GraphQLError } from 'graphql';
+import { createJwtVerifier } from '../../../lib/auth/jwt';
+import { buildResidentId, maskResidentId } from '../../../lib/identifiers';
+import { credentialsPlugin } from '../../../gateway/plugins/credentials';
+import { parseValidatePlugin } from '../../../gateway/plugins/parse-validate';
+import { errorMaskingPlugin } from '../../../gateway/plugins/error-masking';
+import { personalDataPlugin } from '../../../gateway/plugins/personal-data';
+import { bearer, JWT_SECRET, schema, send } from './harness';
+
+describe('personal-data plugin', () => {
+  const credentials = credentialsPlugin({ verifyJwt: createJwtVerifier({ key: { kind: 'secret', secret: JWT_SECRET } }) });
+  const plugins = [credentials, parseValidatePlugin({ schema: () => schema }), errorMaskingPlugin(), personalDataPlugin()];
+  const asked = buildResidentId('110101', '19900307', '123');
+  const other = buildResidentId('440305', '19851111', '456');
+  const answer = async () => ({
+    data: { records: [{ id: `dishonest_debtor/${asked}/（2024）京0101执1号`, detail: `代表人 ${other}` }, { id: asked, detail: other }] },
+    errors: [new GraphQLError(`COURTS holds no record 'dishonest_debtor/${asked}/x' of subject ${asked}`, { path: ['records'], extensions: { code: 'BAD_USER_INPUT', input: asked, recordValue: other } })],
+  });
+  const query = { query: 'query($c: ID!) { records(code: $c) { id detail } }', variables: { c: asked.toLowerCase() } };
+
+  it('masks every number for PUBLIC but the code it named, echoed exactly', async () => {
+    const { body } = await send(plugins, query, {}, { execute: answer });
+    expect(body.data.records).toEqual([
+      { id: `dishonest_debtor/${maskResidentId(asked)}/（2024）京0101执1号`, detail: `代表人 ${maskResidentId(other)}` },
+      { id: asked, detail: maskResidentId(other) },
+    ]);
+    expect(body.errors).toEqual([
+      { message: `COURTS holds no record 'dishonest_debtor/${maskResidentId(asked)}/x' of subject ${maskResidentId(asked)}`, path: ['records'], extensions: { code: 'BAD_USER_INPUT', input: asked, recordValue: maskResidentId(other) } },
+    ]);
+  });
+
+  it('masks for a role without personal (an approval system), not for one with it (the credit office)', async () => {
+    const approval = await send(plugins, query, await bearer('APPROVAL_SYSTEM'), { execute: answer });
+    expect(JSON.stringify(approval.body)).not.toContain(other);
+    const office = await send(plugins, query, await bearer('CREDIT_OFFICE'), { execute: answer });
+    expect(office.body.data.records[0]).toEqual({ id: `dishonest_debtor/${asked}/（2024）京0101执1号`, detail: `代表人 ${other}` });
+    expect(office.body.errors[0].extensions.recordValue).toBe(other);
+  });
+
+  it('masks a refusal answered before execution too', async () => {
+    const { body } = await send(plugins, { query: 'query($c: ID!) { records(code: $c) { id } }', variables: { c: { person: other } } });
+    expect(body.errors[0].message).toContain(maskResidentId(other));
+    expect(JSON.stringify(body)).not.toContain(other);
+  });
+});
