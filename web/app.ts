@@ -17,6 +17,7 @@ import { SessionStore, cookies } from './session';
 import type { PageContext } from './pages/context';
 import { homePage, listsPage, publicityPage, reportPdf, searchPage, subjectPage, verifyFile, verifyPage } from './pages/public';
 import { followFiling, selfServicePage, submitFiling } from './pages/self-service';
+import { deskAction, deskPage } from './pages/desk';
 import {
   cataloguePage, checkPage, credentialWorks, dashboardPage, loginPage, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
 } from './pages/console';
@@ -210,6 +211,10 @@ export async function buildWebApp(options: WebOptions) {
   }
   app.get('/console/catalogue', consoleRoute(async (ctx, _request, reply) => sendPage(reply, await cataloguePage(ctx))));
   app.get('/console/lookup', consoleRoute(async (ctx, _request, reply) => sendPage(reply, await lookupPage(ctx))));
+  app.get('/console/desk', consoleRoute(async (ctx, _request, reply) => sendPage(reply, await deskPage(ctx))));
+  for (const action of ['filing-code', 'objection', 'repair'] as const) {
+    app.post(`/console/desk/${action}`, consoleRoute(async (ctx, request: FormRequest, reply) => sendPage(reply, await deskPage(ctx, await deskAction(ctx, action, request.body)))));
+  }
 
   return app;
 }

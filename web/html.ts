@@ -57,6 +57,7 @@ const CONSOLE_NAV: [string, MessageKey][] = [
   ['/console/check', 'navCheck'],
   ['/console/lists', 'navPublish'],
   ['/console/catalogue', 'navCatalogue'],
+  ['/console/desk', 'navDesk'],
   ['/console/lookup', 'navLookup'],
   ['/', 'navPublicSite'],
 ];

@@ -174,6 +174,8 @@ describe('the credit website in a browser', () => {
     expect(await page.locator('table.results tbody tr').count()).toBeGreaterThan(0);
   });
 
+  let ownObjection = { id: '', code: '', recordId: '' };
+
   it('lets a subject file its own objection with the code the credit office issued, marks the record disputed, and follows it', async () => {
     const code = graph.seeded.examples.seriousViolation;
     const office = graph.as('CREDIT_OFFICE', 'service hall');
@@ -208,6 +210,7 @@ describe('the credit website in a browser', () => {
     await again.getByRole('button', { name: '提交异议' }).click();
     await page.locator('dl[data-filing]').waitFor();
     const filingId = (await page.locator('dl[data-filing]').getAttribute('data-filing'))!;
+    ownObjection = { id: filingId, code, recordId };
     expect(await page.locator('.notice.info').textContent()).toContain(filingId);
     expect(await page.locator('dd.status').getAttribute('data-status')).toBe('OPEN');
     await checkPage('filing');
@@ -347,6 +350,39 @@ describe('the credit website in a browser', () => {
     expect(lines[1]).toContain(`${clean},`);
     expect(csv).toContain(debtor.code);
     expect(csv).toContain('禁止');
+  });
+
+  it("gives the credit office's clerk the desk: a filing code issued, the subject's objection verified, the inbox of joint cases", async () => {
+    await page.goto(`${web.url}/console/desk`);
+    const codeForm = page.locator('form[action="/console/desk/filing-code"]');
+    await codeForm.getByLabel('统一社会信用代码').fill(graph.seeded.examples.abnormalOperations);
+    await codeForm.getByLabel('联系方式').fill('0755-88886666');
+    await codeForm.getByRole('button', { name: '发放' }).click();
+    await page.locator('.filing-code').waitFor();
+    expect(await page.locator('.filing-code').textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(await page.locator('table.inbox, p.empty').count()).toBeGreaterThan(0);
+    await checkPage('console-desk');
+
+    // The subject's own objection (filed on the self-service page above), rejected by the clerk: the mark goes.
+    expect(ownObjection.id).not.toBe('');
+    const verify = page.locator('form[action="/console/desk/objection"]');
+    await verify.getByLabel('异议编号').fill(ownObjection.id);
+    await verify.getByLabel('结论').selectOption('REJECTED');
+    await verify.getByLabel('决定说明').fill('经核查，记录准确');
+    await verify.getByRole('button', { name: '提交决定' }).click();
+    await page.locator('.notice.info').waitFor();
+    expect(await page.locator('.notice.info').textContent()).toContain('REJECTED');
+    // Deciding it again with another outcome is refused, with the graph's reason.
+    const again = page.locator('form[action="/console/desk/objection"]');
+    await again.getByLabel('异议编号').fill(ownObjection.id);
+    await again.getByLabel('结论').selectOption('UPHELD_REVOKED');
+    await again.getByLabel('决定说明').fill('改判');
+    await again.getByRole('button', { name: '提交决定' }).click();
+    await page.locator('.notice.error').waitFor();
+    expect(await page.locator('.notice.error').textContent()).toContain('未办理');
+    await page.goto(`${web.url}/subject/${ownObjection.code}`);
+    const record = page.locator('section[aria-labelledby="s-serious"] article', { hasText: ownObjection.recordId });
+    expect(await record.getAttribute('class')).not.toContain('disputed');
   });
 
   it('shows the credit office an overdue objection and the statistics as charts with their numbers', async () => {

@@ -16,7 +16,7 @@ export interface ConsoleContext extends PageContext {
   credential: Credential;
 }
 
-const consolePage = (ctx: PageContext, title: string, body: Html) => page({ locale: ctx.locale, url: ctx.url, title, body, console: true });
+export const consolePage = (ctx: PageContext, title: string, body: Html) => page({ locale: ctx.locale, url: ctx.url, title, body, console: true });
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
 const SCENARIOS = ['PUBLIC_RESOURCE_TRADING', 'ADMINISTRATIVE_LICENSING', 'FINANCIAL_SERVICES', 'FISCAL_SUPPORT', 'HONORS_AND_AWARDS', 'REGULATORY_INSPECTION'];
@@ -56,7 +56,7 @@ export function loginPage(ctx: PageContext, error: boolean): string {
 const logoutForm = (locale: Locale) => html`<form class="logout" method="post" action="/console/logout"><button type="submit">${t(locale, 'logout')}</button></form>`;
 
 /** The forbidden part of an answer shows as such; other errors as errors. */
-function sectionError(locale: Locale, result: GraphResult<unknown>): Html | null {
+export function sectionError(locale: Locale, result: GraphResult<unknown>): Html | null {
   if (result.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) return notice('info', t(locale, 'forbidden'));
   return errorNotice(locale, result);
 }
