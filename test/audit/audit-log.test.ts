@@ -27,12 +27,18 @@ describe('audit log', () => {
   });
   afterAll(() => subgraph?.close());
 
-  const post = (body: unknown, identity: string | null = signIdentity(GATEWAY, SIGNING_KEY)) =>
-    fetch(url, {
+  /** What the gateway signs for one delivery: the credit subgraph, POST /internal/audit, these bytes. */
+  const delivery = (text: string, at?: number, key = SIGNING_KEY, who: ForwardedIdentity = GATEWAY) =>
+    signIdentity(who, key, { audience: 'credit', method: 'POST', target: AUDIT_PATH, body: text }, at);
+  /** POSTs a body signed for it (or with the identity `sign` makes of its text, or none). */
+  const post = (body: unknown, sign: ((text: string) => string) | null = (text) => delivery(text)) => {
+    const text = JSON.stringify(body);
+    return fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(identity !== null ? { [IDENTITY_HEADER]: identity } : {}) },
-      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(sign !== null ? { [IDENTITY_HEADER]: sign(text) } : {}) },
+      body: text,
     });
+  };
 
   async function count(): Promise<number> {
     const [row] = await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_entry');
@@ -157,13 +163,18 @@ describe('audit log', () => {
     it('refuses a missing, forged, expired or malformed identity, and any role but GATEWAY', async () => {
       const before = await count();
       const entries = auditEntries(2);
-      const refusals: [string | null, string][] = [
+      const captured = delivery(JSON.stringify({ entries: auditEntries(1) }));
+      const refusals: [((text: string) => string) | null, string][] = [
         [null, 'MISSING'],
-        [signIdentity(GATEWAY, 'another-key-0123456789abcdef0123456789'), 'BAD_SIGNATURE'],
-        [signIdentity(GATEWAY, SIGNING_KEY, Date.now() - 10 * 60_000), 'EXPIRED'],
-        ['not-a-token', 'MALFORMED'],
-        [signIdentity({ ...GATEWAY, role: 'CREDIT_OFFICE' }, SIGNING_KEY), 'NOT_GATEWAY'],
-        [signIdentity({ ...GATEWAY, role: 'PUBLIC', clientId: null }, SIGNING_KEY), 'NOT_GATEWAY'],
+        [(text) => delivery(text, undefined, 'another-key-0123456789abcdef0123456789'), 'BAD_SIGNATURE'],
+        [(text) => delivery(text, Date.now() - 10 * 60_000), 'EXPIRED'],
+        [() => 'not-a-token', 'MALFORMED'],
+        [(text) => delivery(text, undefined, SIGNING_KEY, { ...GATEWAY, role: 'CREDIT_OFFICE' }), 'NOT_GATEWAY'],
+        [(text) => delivery(text, undefined, SIGNING_KEY, { ...GATEWAY, role: 'PUBLIC', clientId: null }), 'NOT_GATEWAY'],
+        // A header captured from another delivery appends nothing else.
+        [() => captured, 'WRONG_BODY'],
+        [(text) => signIdentity(GATEWAY, SIGNING_KEY, { audience: 'credit', method: 'POST', target: '/internal/credentials/api-key', body: text }), 'WRONG_TARGET'],
+        [(text) => signIdentity(GATEWAY, SIGNING_KEY, { audience: 'market', method: 'POST', target: AUDIT_PATH, body: text }), 'WRONG_AUDIENCE'],
       ];
       for (const [identity, reason] of refusals) {
         const response = await post({ entries }, identity);
@@ -171,6 +182,16 @@ describe('audit log', () => {
         expect(await response.json()).toMatchObject({ error: 'UNAUTHENTICATED', reason });
       }
       expect(await count()).toBe(before);
+    });
+
+    it('takes a signed delivery once: the same request sent again is refused as replayed', async () => {
+      const text = JSON.stringify({ entries: auditEntries(1) });
+      const identity = delivery(text);
+      const send = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity }, body: text });
+      expect((await send()).status).toBe(200);
+      const again = await send();
+      expect(again.status).toBe(401);
+      expect(await again.json()).toMatchObject({ error: 'UNAUTHENTICATED', reason: 'REPLAYED' });
     });
 
     it('refuses a batch with any invalid entry, naming each problem, and stores none of it', async () => {
