@@ -91,6 +91,31 @@ describe('audit log', () => {
       );
       expect(auditEntryHash(row.prevHash, row.seq, { ...row, at: new Date(row.at).toISOString() })).toBe(row.hash);
     });
+
+    it('hashes the client\'s request id, the address and the count only when an entry has them, so older entries keep their hashes', async () => {
+      const plain = auditEntry();
+      const { clientRequestId: _c, sourceAddress: _s, count: _n, ...older } = { ...plain, clientRequestId: null, sourceAddress: null, count: 1 };
+      expect(auditEntryHash(null, '1', plain)).toBe(auditEntryHash(null, '1', older as typeof plain));
+      const aggregate = auditEntry({ clientRequestId: 'bank-7', sourceAddress: '192.0.2.1', count: 40, outcome: 'UNAUTHENTICATED' });
+      await appendAuditEntries(subgraph.db, [aggregate]);
+      expect((await verifyAuditChain(subgraph.db)).ok).toBe(true);
+      const [stored] = await subgraph.db.query<{ seq: string }>('SELECT seq::text AS seq FROM audit_entry WHERE entry_id = $1', [aggregate.entryId]);
+      // Each of the three is covered by the hash: a count lowered by hand breaks the chain there.
+      await subgraph.db.transaction(async (tx) => {
+        await tx.exec('ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only');
+        await tx.query('UPDATE audit_entry SET request_count = 1 WHERE seq = $1', [stored!.seq]);
+        await tx.exec('ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only');
+      });
+      expect(await verifyAuditChain(subgraph.db, { from: stored!.seq, to: stored!.seq })).toMatchObject({ ok: false, brokenAt: stored!.seq });
+      await subgraph.db.transaction(async (tx) => {
+        await tx.exec('ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only');
+        await tx.query('UPDATE audit_entry SET request_count = 40 WHERE seq = $1', [stored!.seq]);
+        await tx.exec('ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only');
+      });
+      expect((await verifyAuditChain(subgraph.db)).ok).toBe(true);
+      const read = await subgraph.graphql(`{ auditLog(filter: { outcome: "UNAUTHENTICATED" }, first: 1) { nodes { clientRequestId sourceAddress count } } }`, undefined, { as: { role: 'CREDIT_OFFICE' } });
+      expect(read.data.auditLog.nodes[0]).toEqual({ clientRequestId: 'bank-7', sourceAddress: '192.0.2.1', count: 40 });
+    });
   });
 
   describe('append-only', () => {
