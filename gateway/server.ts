@@ -167,7 +167,8 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     errorMaskingPlugin(),
   ];
 
-  const app = createHttpServer(logger, { bodyLimit: config.maxBodyBytes });
+  // The gateway names requests itself (a client's x-request-id is kept beside, plugins/request-id.ts).
+  const app = createHttpServer(logger, { bodyLimit: config.maxBodyBytes, ownRequestIds: true });
   await app.register(operationsPlugin, {
     metrics,
     readiness: async () => {
@@ -192,7 +193,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     allow: config.production ? requireDeveloper(credentials) : undefined,
   });
   const route = pipelineRoute(plugins, execute, logger);
-  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
+  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onSend: route.onSend, onResponse: route.onResponse });
 
   return {
     app,
