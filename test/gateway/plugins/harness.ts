@@ -87,7 +87,7 @@ export interface Sent {
 /** Sends one request through `plugins` (and execution), then runs onEnd as the route does after the answer. */
 export async function send(
   plugins: GatewayPlugin[],
-  body: { query?: unknown; variables?: unknown; operationName?: unknown },
+  body: { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown },
   headers: Record<string, string> = {},
   options: { ip?: string; execute?: Execute } = {},
 ): Promise<Sent> {
