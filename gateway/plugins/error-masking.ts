@@ -21,6 +21,10 @@ const PUBLIC_CODES = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
+  // The gateway's own answers of issue 15: a credential that could not be checked now (503), the persisted-query protocol.
+  'SERVICE_UNAVAILABLE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
 /** Extensions that describe the gateway's or a subgraph's insides. */

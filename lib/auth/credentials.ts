@@ -70,7 +70,7 @@ export type ApiKeyVerifier = (apiKey: string) => Promise<ApiKeyLookup>;
 export interface CredentialDependencies {
   /** Undefined: the deployment has no register of API clients (no credit subgraph), and a key sent is refused. */
   verifyApiKey?: ApiKeyVerifier;
-  /** Whether a key is one this gateway already holds as valid (no lookup needed): such a key is never held back by failed attempts around it. */
+  /** Whether a key is one this gateway found valid (lately, and not refused since): such a key is never held back by failed attempts of others at its address. */
   knowsApiKey?: (apiKey: string) => boolean;
   /** Undefined: the deployment accepts no bearer tokens, and one sent is refused. */
   verifyJwt?: JwtVerifier;
@@ -151,9 +151,16 @@ export interface ApiKeyCacheOptions {
 /** A revocation takes effect on every gateway within this time, announced or not (lib/auth/revocations.ts announces it at once). */
 export const API_KEY_CACHE_TTL_MS = 5_000;
 const API_KEY_CACHE_MAX_ENTRIES = 10_000;
+/** How long a key found valid is remembered as a known client's (not as valid: that is the cache's TTL). */
+export const KNOWN_KEY_MS = 60 * 60_000;
 
 export interface CachedApiKeyVerifier extends ApiKeyVerifier {
-  /** Whether the key is held as valid now (no lookup would be made). */
+  /**
+   * Whether this gateway found the key valid within KNOWN_KEY_MS and was not
+   * told otherwise since (a refusal, an announced revocation): it is still
+   * asked about after the cache's TTL, but never held back by bogus keys
+   * sent from the same address.
+   */
   knows(apiKey: string): boolean;
   /** Drops every key of a client (its revocation was announced). */
   forgetClient(clientId: string): void;
@@ -177,6 +184,8 @@ export function cachedApiKeyVerifier(verify: ApiKeyVerifier, options: ApiKeyCach
   const now = options.now ?? Date.now;
   const entries = new Map<string, { owner: ApiKeyOwner; until: number }>();
   const inFlight = new Map<string, Promise<ApiKeyLookup>>();
+  /** Keys found valid lately (key id → client id, and until when), for `knows`. */
+  const known = new Map<string, { clientId: string; until: number }>();
 
   const idOf = (apiKey: string) => crypto.createHash('sha256').update(apiKey).digest('hex');
   /** Lookups in flight when a client was forgotten: their answer predates the revocation and is not kept. */
@@ -193,7 +202,11 @@ export function cachedApiKeyVerifier(verify: ApiKeyVerifier, options: ApiKeyCach
     const generation = forgetting;
     const request = verify(apiKey)
       .then((result) => {
+        if ('refused' in result) known.delete(id);
         if (!('refused' in result) && generation === forgetting) {
+          known.delete(id);
+          known.set(id, { clientId: result.clientId, until: now() + KNOWN_KEY_MS });
+          while (known.size > maxEntries) known.delete(known.keys().next().value!);
           const expiry = result.expiresAt === null ? Infinity : Date.parse(result.expiresAt);
           const until = Math.min(now() + ttlMs, expiry);
           if (until > now()) {
@@ -210,14 +223,21 @@ export function cachedApiKeyVerifier(verify: ApiKeyVerifier, options: ApiKeyCach
   };
   return Object.assign(lookup, {
     knows(apiKey: string) {
-      const cached = entries.get(idOf(apiKey));
-      return cached !== undefined && cached.until > now();
+      const id = idOf(apiKey);
+      const cached = entries.get(id);
+      if (cached !== undefined && cached.until > now()) return true;
+      const seen = known.get(id);
+      return seen !== undefined && seen.until > now();
     },
     forgetClient(clientId: string) {
       forgetting += 1;
       for (const [id, entry] of entries) if (entry.owner.clientId === clientId) entries.delete(id);
+      for (const [id, seen] of known) if (seen.clientId === clientId) known.delete(id);
     },
-    clear: () => entries.clear(),
+    clear: () => {
+      entries.clear();
+      known.clear();
+    },
     size: () => entries.size,
   });
 }

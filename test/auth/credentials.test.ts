@@ -146,8 +146,10 @@ describe('cachedApiKeyVerifier', () => {
     clock += 4_000;
     expect(await verify(apiKey)).toMatchObject({ clientId: client.id }); // still cached: the documented window
     clock += 1_001;
-    expect(verify.knows(apiKey)).toBe(false);
+    // Known as a client's key until the credit office says otherwise: asked again, now refused.
+    expect(verify.knows(apiKey)).toBe(true);
     expect(await verify(apiKey)).toEqual({ refused: 'REVOKED' });
+    expect(verify.knows(apiKey)).toBe(false);
     expect(lookups).toBe(2);
   });
 
