@@ -45,7 +45,7 @@ export interface SubgraphConfig {
   logLevel: string;
 }
 
-/** DATA_DIR: the embedded cluster, the demo's files, the gateway's audit spool. */
+/** DATA_DIR: the embedded cluster, the demo's files, the gateway's audit journal. */
 export function dataDirFrom(env: Env = process.env): string {
   return path.resolve(env.DATA_DIR ?? path.join(ROOT_DIR, 'data'));
 }
@@ -314,7 +314,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
     default: '<repository>/data',
     description:
-      'Directory of the embedded PostgreSQL cluster (postgres/, and its connection file postgres.json with one login role and database per department; unused with PostgreSQL URLs) and the demo\'s files; the gateway spools audit entries it could not deliver to its audit-spool/ sub-directory.',
+      'Directory of the embedded PostgreSQL cluster (postgres/, and its connection file postgres.json with one login role and database per department; unused with PostgreSQL URLs) and the demo\'s files; the gateway journals every audit entry in its audit-journal/ sub-directory before it answers (and delivers what an earlier gateway left in audit-spool/).',
     requiredInCompose: false,
   },
   {
@@ -385,7 +385,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway'],
     default: '',
     description:
-      'redis:// URL of the entity and response cache shared by all gateway replicas (ioredis), and of its invalidation channel; unset means an in-process cache, correct only for a single replica. The seed (lib/bulk.ts writers) also reads it to announce what it wrote.',
+      'redis:// URL of the entity and response cache shared by all gateway replicas (ioredis), of its invalidation channel, of the rate limits and of the revocation channel (npm run client -- revoke announces there); unset means an in-process cache and limits, correct only for a single replica. The seed (lib/bulk.ts writers) and the client CLI also read it to announce what they wrote.',
     requiredInCompose: true,
   },
   {
