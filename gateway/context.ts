@@ -13,6 +13,8 @@ export interface GatewayContext {
    * served to a caller with the same scope.
    */
   scope: string;
+  /** Aborted when the request's execution deadline passes: the fetch chain's timeout link stops waiting for the subgraphs. */
+  signal?: AbortSignal;
 }
 
 /**

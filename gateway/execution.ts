@@ -198,7 +198,7 @@ export function createExecution(options: {
     if (client.planned && shaping.planned) {
       const plan = planOf(request, client.planned);
       const operationContext = buildOperationContext({ schema: apiSchema, operationDocument: shaping.planned, operationName: request.operationName ?? undefined });
-      const context: GatewayContext = { requestId: request.id, caller: request.caller, purpose: request.purpose, scope: scopeOfCaller(request.caller) };
+      const context: GatewayContext = { requestId: request.id, caller: request.caller, purpose: request.purpose, scope: scopeOfCaller(request.caller), signal: request.signal };
       const requestContext = {
         logger: options.logger,
         schema: apiSchema,

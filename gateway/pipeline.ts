@@ -57,8 +57,10 @@ export interface ExecutionOutcome {
 
 /** One request's state, shared by every plugin and by the execution. */
 export interface GatewayRequest {
-  /** The request id (plugins/request-id.ts): in logs, in the x-request-id answer header, forwarded to subgraphs. */
+  /** The request id the gateway made (plugins/request-id.ts): in logs, the audit entry, the x-request-id answer header, forwarded to subgraphs. */
   id: string;
+  /** The client's own x-request-id, when it sent a plain one (kept beside the gateway's in the audit entry). */
+  clientRequestId: string | null;
   readonly startedAt: bigint;
   readonly headers: FastifyRequest['headers'];
   readonly ip: string;
@@ -67,6 +69,8 @@ export interface GatewayRequest {
   readonly body: GraphQLRequestBody;
   /** The POST body was a JSON array (a batch of operations), which this gateway does not run. */
   readonly batched: boolean;
+  /** The JSON body as it came (an array for a batch, which `body` does not describe). */
+  readonly rawBody: unknown;
   /** Who is calling (plugins/credentials.ts); PUBLIC until then. */
   caller: CallerIdentity;
   /** X-Purpose (plugins/purpose.ts). */
@@ -96,6 +100,8 @@ export interface GatewayRequest {
   executable?: { document: DocumentNode; access?: FetchAccess };
   /** Set by execution (or by a plugin answering in its place). */
   result?: ExecutionOutcome;
+  /** Aborted when the request's execution deadline passes (plugins/complexity.ts): its subgraph fetches stop waiting. */
+  signal?: AbortSignal;
   /** The answer's status and headers. */
   status: number;
   readonly responseHeaders: Record<string, string>;
@@ -140,12 +146,14 @@ export function createGatewayRequest(init: { id: string; headers: FastifyRequest
   const body = (typeof init.body === 'object' && init.body !== null && !Array.isArray(init.body) ? init.body : {}) as GraphQLRequestBody;
   const request: GatewayRequest = {
     id: init.id,
+    clientRequestId: null,
     startedAt: process.hrtime.bigint(),
     headers: init.headers,
     ip: init.ip,
     method: init.method ?? 'POST',
     body,
     batched: Array.isArray(init.body),
+    rawBody: init.body,
     caller: PUBLIC_IDENTITY,
     purpose: null,
     scopes: new Set(PUBLIC_IDENTITY.scopes),
@@ -195,8 +203,18 @@ export async function runPipeline(plugins: readonly GatewayPlugin[], execute: Ex
     request.result = result;
     request.responseText = serialise(result);
   }
-  for (const plugin of plugins) await plugin.onSend?.(request, request.responseText);
+  await sendPipeline(plugins, request);
   return request.responseText;
+}
+
+/** onSend of every plugin, with the answer's text (a plugin may replace it, e.g. the audit failing closed). */
+async function sendPipeline(plugins: readonly GatewayPlugin[], request: GatewayRequest): Promise<void> {
+  for (const plugin of plugins) await plugin.onSend?.(request, request.responseText!);
+}
+
+/** The audit outcome of an answer Fastify gave before the pipeline ran (an unreadable body, 413, 415). */
+function outcomeOfStatus(status: number): string {
+  return status === 413 ? 'REQUEST_TOO_LARGE' : status >= 500 ? 'ERROR' : 'BAD_USER_INPUT';
 }
 
 /** onEnd of every plugin, after the answer went out. */
@@ -212,8 +230,11 @@ export async function endPipeline(plugins: readonly GatewayPlugin[], request: Ga
 
 /**
  * The Fastify route parts of /graphql (POST, and GET with a query string):
- * the handler runs the pipeline and answers; onResponse (Fastify calls it for
- * every answer, also when the client went away) runs onEnd.
+ * the handler runs the pipeline and answers; onSend sees the answers Fastify
+ * gave before the handler ran (a body it could not read or that was too large)
+ * and runs them through the plugins' onSend too, so they are audited like any
+ * refusal; onResponse (Fastify calls it for every answer, also when the client
+ * went away) runs onEnd.
  */
 export function pipelineRoute(plugins: readonly GatewayPlugin[], execute: Execute, logger: Logger, addressOf: (http: FastifyRequest) => string = (http) => http.ip) {
   const states = new WeakMap<FastifyRequest, GatewayRequest>();
@@ -229,14 +250,32 @@ export function pipelineRoute(plugins: readonly GatewayPlugin[], execute: Execut
       logger.error({ err: error, requestId: request.id }, 'the request pipeline failed');
       request.status = 500;
       request.outcome = 'ERROR';
-      text = serialise({ errors: [requestError('INTERNAL_SERVER_ERROR', `internal error (request ${request.id})`)] });
-      request.responseText = text;
+      request.result = { errors: [requestError('INTERNAL_SERVER_ERROR', `internal error (request ${request.id})`)] };
+      request.responseText = serialise(request.result);
+      try {
+        await sendPipeline(plugins, request);
+      } catch (failure) {
+        logger.error({ err: failure, requestId: request.id }, 'a plugin failed on a failed request');
+      }
+      text = request.responseText;
     }
     await reply.code(request.status).headers(request.responseHeaders).send(text);
+  }
+  async function onSend(http: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+    if (states.has(http)) return payload;
+    const request = createGatewayRequest({ id: http.id, headers: http.headers, ip: addressOf(http), body: undefined, log: logger });
+    states.set(http, request);
+    request.ended = true;
+    request.status = reply.statusCode;
+    request.outcome = outcomeOfStatus(reply.statusCode);
+    request.responseText = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+    await sendPipeline(plugins, request);
+    if (request.status !== reply.statusCode) reply.code(request.status);
+    return request.responseText;
   }
   async function onResponse(http: FastifyRequest): Promise<void> {
     const request = states.get(http);
     if (request) await endPipeline(plugins, request);
   }
-  return { handler, onResponse };
+  return { handler, onSend, onResponse };
 }

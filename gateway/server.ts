@@ -15,6 +15,8 @@ import { operationsPlugin } from '../lib/operations';
 import type { GatewayConfig } from '../lib/config';
 import { identitySigningKey } from '../lib/config';
 import { cachedApiKeyVerifier, remoteApiKeyVerifier, type CredentialDependencies } from '../lib/auth/credentials';
+import { authFailureGuard } from '../lib/auth/auth-failures';
+import { subscribeToRevocations } from '../lib/auth/revocations';
 import { createJwtVerifier, jwtConfigFromEnv } from '../lib/auth/jwt';
 import { connectRedis, fastFailOptions } from '../lib/redis';
 import { generationsToBump } from '../lib/invalidation';
@@ -46,7 +48,9 @@ import { credentialsPlugin } from './plugins/credentials';
 import { purposePlugin } from './plugins/purpose';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { parseValidatePlugin } from './plugins/parse-validate';
-import { complexityPlugin, DEFAULT_COMPLEXITY } from './plugins/complexity';
+import { complexityPlugin, withExecutionDeadline } from './plugins/complexity';
+import { persistedQueriesPlugin } from './plugins/persisted-queries';
+import { inputStringsPlugin, strictJsonBodyParser } from './plugins/input-strings';
 import { introspectionPlugin } from './plugins/introspection';
 import { subjectAuthorisationPlugin } from './plugins/subject-authorisation';
 import { fieldAccessPlugin } from './plugins/field-access';
@@ -146,23 +150,30 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   // The client-facing (API) schema: what operations are validated against and introspection answers.
   const apiSchema: GraphQLSchema = execution.apiSchema;
   const schema = () => apiSchema;
-
+  const execute = withExecutionDeadline(execution.execute, config.budgets);
+  const apiKeys = creditUrl ? cachedApiKeyVerifier(remoteApiKeyVerifier({ creditUrl, signingKey })) : undefined;
   const credentials: CredentialDependencies = {
-    verifyApiKey: creditUrl ? cachedApiKeyVerifier(remoteApiKeyVerifier({ creditUrl, signingKey })) : undefined,
+    verifyApiKey: apiKeys,
+    knowsApiKey: apiKeys?.knows,
     verifyJwt: jwt ? createJwtVerifier(jwt) : undefined,
   };
+  // A revoked client's keys leave every gateway's cache at once when the revocation is announced (5 s at most otherwise).
+  const revocations = apiKeys && config.redis ? subscribeToRevocations(config.redis, (clientId) => apiKeys.forgetClient(clientId), logger) : undefined;
   const redisForLimits = config.redis ? connectRedis(config.redis, fastFailOptions(100)) : undefined;
 
-  // The pipeline, in order (gateway/pipeline.ts): who and why, how often, what (parsed and validated once),
+  // The pipeline, in order (gateway/pipeline.ts): who and why, how often, which text (a persisted query's hash
+  // becomes its text, judged like any other), what (parsed and validated once), strings a department can store,
   // how big, introspection, which subjects a bank may see in detail, which fields, the cache, then the records;
   // the answer's errors masked, then its personal data.
   const plugins: GatewayPlugin[] = [
     requestIdPlugin(),
-    credentialsPlugin(credentials),
+    credentialsPlugin(credentials, authFailureGuard(config.authFailures, redisForLimits)),
     purposePlugin(),
     rateLimitPlugin({ requestsPerMinute: config.rateLimitPerMinute, redis: redisForLimits }),
+    persistedQueriesPlugin({ enabled: config.persistedQueries }),
     parseValidatePlugin({ schema }),
-    complexityPlugin({ schema, limits: { ...DEFAULT_COMPLEXITY, maxDepth: config.maxQueryDepth } }),
+    inputStringsPlugin(),
+    complexityPlugin({ schema, budgets: config.budgets }),
     introspectionPlugin({ production: config.production }),
     subjectAuthorisationPlugin({ authorisedSubjects: creditUrl ? remoteAuthorisationLookup({ creditUrl, signingKey, logger }) : undefined }),
     fieldAccessPlugin({ schema, policies }),
@@ -174,7 +185,9 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     personalDataPlugin(),
   ];
 
-  const app = createHttpServer(logger, { bodyLimit: config.maxBodyBytes });
+  // The gateway names requests itself (a client's x-request-id is kept beside, plugins/request-id.ts) and reads bodies as strict UTF-8.
+  const app = createHttpServer(logger, { bodyLimit: config.maxBodyBytes, ownRequestIds: true });
+  strictJsonBodyParser(app);
   await app.register(operationsPlugin, {
     metrics,
     readiness: async () => {
@@ -191,8 +204,8 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       return { ready: checks.every(([, state]) => state === 'ready'), details: { supergraph: 'loaded', subgraphs: Object.fromEntries(checks) } };
     },
   });
-  const route = pipelineRoute(plugins, execution.execute, logger, (http) => clientAddress(http.ip, http.headers, config.proxySecret));
-  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onResponse: route.onResponse });
+  const route = pipelineRoute(plugins, execute, logger, (http) => clientAddress(http.ip, http.headers, config.proxySecret));
+  app.route({ url: '/graphql', method: 'POST', handler: route.handler, onSend: route.onSend, onResponse: route.onResponse });
   await app.register(playgroundPlugin, {
     endpoint: '/graphql',
     title: 'credit-graph',
@@ -222,6 +235,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
       await http.close();
       await store?.close();
       redisForLimits?.disconnect();
+      revocations?.close();
     },
   };
 }

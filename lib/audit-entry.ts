@@ -10,9 +10,21 @@
 export interface AuditEntry {
   /** UUID the gateway assigns when it records the entry; re-delivering it stores nothing new. */
   entryId: string;
-  /** When the request happened, ISO-8601 with an offset (the writer uses UTC, millisecond precision). */
+  /** When the request happened (for an aggregate, its first request), ISO-8601 with an offset (the writer uses UTC, millisecond precision). */
   at: string;
+  /** The id the gateway gave the request (for an aggregate, its first request's). */
   requestId: string;
+  /** The client's own x-request-id, when it sent a plain one; null otherwise. Absent in entries of older gateways (null). */
+  clientRequestId?: string | null;
+  /** The address the request came from, as the gateway saw it; null when unknown. Absent in older entries (null). */
+  sourceAddress?: string | null;
+  /**
+   * How many requests the entry stands for: 1, or more for an aggregate —
+   * the requests refused before an operation was considered (bad or missing
+   * credentials, rate limits, unreadable bodies) from one address, client and
+   * outcome within a minute. Absent in older entries (1).
+   */
+  count?: number;
   /** API key id or JWT subject; null for PUBLIC (and for requests refused before identification). */
   clientId: string | null;
   /** PUBLIC, APPROVAL_SYSTEM, ... (shared/API.md); the pipeline records what it authenticated. */
@@ -35,10 +47,25 @@ export const AUDIT_FIELD_GROUPS = ['registration', 'market', 'tax', 'courts', 'e
  * Outcomes of a request: OK (answered), PARTIAL (answered with some fields
  * null: FORBIDDEN fields or a department unavailable), FORBIDDEN (nothing
  * answered: not allowed), UNAUTHENTICATED (bad credential), BAD_USER_INPUT,
- * RATE_LIMITED, QUERY_TOO_COMPLEX, ERROR (internal). Any UPPER_CASE code is
- * accepted so a new error code does not make the entry undeliverable.
+ * RATE_LIMITED, QUERY_TOO_COMPLEX, REQUEST_TOO_LARGE (413),
+ * DEPARTMENT_UNAVAILABLE (nothing answered: the departments asked did not),
+ * SERVICE_UNAVAILABLE (the credential could not be checked), ERROR
+ * (internal). Any UPPER_CASE code is accepted so a new error code does not
+ * make the entry undeliverable.
  */
-export const AUDIT_OUTCOMES = ['OK', 'PARTIAL', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX', 'ERROR'] as const;
+export const AUDIT_OUTCOMES = [
+  'OK',
+  'PARTIAL',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'BAD_USER_INPUT',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'REQUEST_TOO_LARGE',
+  'DEPARTMENT_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+  'ERROR',
+] as const;
 
 /** Most entries one delivery may carry. */
 export const MAX_AUDIT_BATCH = 1000;
@@ -51,7 +78,10 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\
 const CODE_WORD = /^[A-Z][A-Z0-9_]*$/;
 const GROUP = /^[a-z][a-z0-9_.-]*$/;
 
-const FIELDS: readonly (keyof AuditEntry)[] = ['entryId', 'at', 'requestId', 'clientId', 'role', 'purpose', 'operationName', 'subjects', 'fieldGroups', 'outcome'];
+const FIELDS: readonly (keyof AuditEntry)[] = ['entryId', 'at', 'requestId', 'clientRequestId', 'sourceAddress', 'count', 'clientId', 'role', 'purpose', 'operationName', 'subjects', 'fieldGroups', 'outcome'];
+
+/** Most requests one aggregate entry may stand for. */
+export const MAX_AUDIT_COUNT = 1_000_000_000;
 
 function text(value: unknown, name: string, max: number, problems: string[], nullable: boolean): void {
   if (value === null && nullable) return;
@@ -81,6 +111,11 @@ export function auditEntryProblems(entry: unknown, label = 'entry'): string[] {
     problems.push(`at must be an ISO-8601 date-time with an offset (e.g. 2026-05-01T08:00:00.000Z), got ${JSON.stringify(e.at ?? null)}`);
   }
   text(e.requestId, 'requestId', 200, problems, false);
+  if (e.clientRequestId !== undefined) text(e.clientRequestId, 'clientRequestId', 200, problems, true);
+  if (e.sourceAddress !== undefined) text(e.sourceAddress, 'sourceAddress', 100, problems, true);
+  if (e.count !== undefined && (typeof e.count !== 'number' || !Number.isInteger(e.count) || e.count < 1 || e.count > MAX_AUDIT_COUNT)) {
+    problems.push(`count must be a whole number from 1 to ${MAX_AUDIT_COUNT}, got ${JSON.stringify(e.count)}`);
+  }
   text(e.clientId, 'clientId', 200, problems, true);
   if (typeof e.role !== 'string' || !CODE_WORD.test(e.role) || e.role.length > 40) problems.push(`role must be an UPPER_CASE role name, got ${JSON.stringify(e.role ?? null)}`);
   text(e.purpose, 'purpose', 500, problems, true);

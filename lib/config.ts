@@ -45,7 +45,7 @@ export interface SubgraphConfig {
   logLevel: string;
 }
 
-/** DATA_DIR: the embedded cluster, the demo's files, the gateway's audit spool. */
+/** DATA_DIR: the embedded cluster, the demo's files, the gateway's audit journal. */
 export function dataDirFrom(env: Env = process.env): string {
   return path.resolve(env.DATA_DIR ?? path.join(ROOT_DIR, 'data'));
 }
@@ -84,14 +84,40 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** PROXY_SECRET: a proxy presenting it (the website) names its client's address (lib/client-address.ts). */
   proxySecret: string | undefined;
-  /** Deepest selection an operation may nest (QUERY_TOO_COMPLEX above it). */
-  maxQueryDepth: number;
+  /**
+   * What one operation may cost, per kind of caller: PUBLIC (no credential)
+   * has the tighter budget, every registered client the other
+   * (gateway/plugins/complexity.ts; QUERY_TOO_COMPLEX over any of them).
+   */
+  budgets: { public: OperationBudget; registered: OperationBudget };
+  /** Automatic persisted queries through the same gate as any operation (PERSISTED_QUERIES=on, the default), or refused as unsupported (off). */
+  persistedQueries: boolean;
+  /**
+   * Failed authentications per minute from one address, and with one
+   * presented credential, before further attempts are refused (429) without
+   * asking anyone (lib/auth/auth-failures.ts).
+   */
+  authFailures: { perAddress: number; perCredential: number };
   /**
    * Field-level authorisation: 'enforce' (default; the supergraph must link the
    * access spec) or 'open' (`--access open` / ACCESS=open: off, said explicitly,
    * for a supergraph without @access policies).
    */
   access: 'enforce' | 'open';
+}
+
+/** The limits of one operation (gateway/plugins/complexity.ts). */
+export interface OperationBudget {
+  /** Deepest selection (fields nested in fields, through fragments). */
+  maxDepth: number;
+  /** Estimated values in the answer: every field once per object it is selected on, lists counted by their size. */
+  maxCost: number;
+  /** Aliased fields, __typename included. */
+  maxAliases: number;
+  /** Largest answer, in bytes of JSON. */
+  maxResponseBytes: number;
+  /** Longest a query may execute (planning and every subgraph fetch). */
+  executionTimeoutMs: number;
 }
 
 export function gatewayConfig(env: Env = process.env, argv: string[] = []): GatewayConfig {
@@ -125,10 +151,50 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     // A 1,000-code batch is ~25 KB; a megabyte leaves room for any honest query and none for a flood.
     maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024),
     proxySecret: env.PROXY_SECRET || undefined,
-    // The schema has no cycles (its deepest path is 6); a deeper operation is not a real client's.
-    maxQueryDepth: intFrom(env, 'MAX_QUERY_DEPTH', 10),
+    budgets: operationBudgets(env),
+    persistedQueries: onOff(env, 'PERSISTED_QUERIES', true),
+    authFailures: {
+      perAddress: intFrom(env, 'AUTH_FAILURES_PER_ADDRESS', 20),
+      perCredential: intFrom(env, 'AUTH_FAILURES_PER_CREDENTIAL', 5),
+    },
     access: accessSwitch(flag('access') ?? env.ACCESS),
   };
+}
+
+/**
+ * The budgets of PUBLIC and of registered clients. The defaults fit the
+ * largest honest operations (a 1,000-bidder check with its measures costs
+ * ~90,000; a public page of 1,000 subjects with their lists and listed records
+ * ~37,000; one full public profile ~1,000) and refuse amplification (30
+ * aliases of 1,000 full profiles: ~26,000,000).
+ */
+function operationBudgets(env: Env): GatewayConfig['budgets'] {
+  // The schema has no cycles (its deepest path is 6); a deeper operation is not a real client's.
+  const maxDepth = intFrom(env, 'MAX_QUERY_DEPTH', 10);
+  return {
+    public: {
+      maxDepth,
+      maxCost: intFrom(env, 'MAX_QUERY_COST_PUBLIC', 50_000),
+      maxAliases: intFrom(env, 'MAX_ALIASES_PUBLIC', 10),
+      maxResponseBytes: intFrom(env, 'MAX_RESPONSE_BYTES_PUBLIC', 2 * 1024 * 1024),
+      executionTimeoutMs: intFrom(env, 'EXECUTION_TIMEOUT_MS_PUBLIC', 10_000),
+    },
+    registered: {
+      maxDepth,
+      maxCost: intFrom(env, 'MAX_QUERY_COST', 500_000),
+      maxAliases: intFrom(env, 'MAX_ALIASES', 30),
+      maxResponseBytes: intFrom(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024),
+      executionTimeoutMs: intFrom(env, 'EXECUTION_TIMEOUT_MS', 20_000),
+    },
+  };
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`${name} must be 'on' or 'off', got '${raw}'`);
 }
 
 function accessSwitch(raw: string | undefined): 'enforce' | 'open' {
@@ -254,7 +320,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway', ...DEPARTMENTS.map((d) => d.name)],
     default: '<repository>/data',
     description:
-      'Directory of the embedded PostgreSQL cluster (postgres/, and its connection file postgres.json with one login role and database per department; unused with PostgreSQL URLs) and the demo\'s files; the gateway spools audit entries it could not deliver to its audit-spool/ sub-directory.',
+      'Directory of the embedded PostgreSQL cluster (postgres/, and its connection file postgres.json with one login role and database per department; unused with PostgreSQL URLs) and the demo\'s files; the gateway journals every audit entry in its audit-journal/ sub-directory before it answers (and delivers what an earlier gateway left in audit-spool/).',
     requiredInCompose: false,
   },
   {
@@ -333,7 +399,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway', 'credit'],
     default: '',
     description:
-      'redis:// URL of the entity and response cache shared by all gateway replicas (ioredis), and of its invalidation channel; unset means an in-process cache, correct only for a single replica. The seed (lib/bulk.ts writers) and the credit subgraph\'s scheduled job (subgraphs/credit/jobs.ts) also read it to announce what they wrote.',
+      'redis:// URL of the entity and response cache shared by all gateway replicas (ioredis), of its invalidation channel, of the rate limits and of the revocation channel (npm run client -- revoke announces there); unset means an in-process cache and limits, correct only for a single replica. The seed (lib/bulk.ts writers) and the client CLI also read it to announce what they wrote.',
     requiredInCompose: true,
   },
   {
@@ -354,7 +420,87 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     name: 'MAX_QUERY_DEPTH',
     services: ['gateway'],
     default: '10',
-    description: 'Deepest selection an operation may nest; deeper ones are refused with QUERY_TOO_COMPLEX (introspection is not counted).',
+    description: 'Deepest selection an operation may nest, for every caller; deeper ones are refused with QUERY_TOO_COMPLEX (introspection is not counted).',
+    requiredInCompose: false,
+  },
+  {
+    name: 'MAX_QUERY_COST',
+    services: ['gateway'],
+    default: '500000',
+    description:
+      "Largest estimated cost of one operation of a registered client: every field once per object it is selected on, each list counted by its size (`codes`, `first`, else 10); more is refused with QUERY_TOO_COMPLEX naming the figure and the limit (docs/security.md).",
+    requiredInCompose: false,
+  },
+  {
+    name: 'MAX_QUERY_COST_PUBLIC',
+    services: ['gateway'],
+    default: '50000',
+    description: 'As MAX_QUERY_COST, for PUBLIC callers (no credential).',
+    requiredInCompose: false,
+  },
+  {
+    name: 'MAX_ALIASES',
+    services: ['gateway'],
+    default: '30',
+    description: 'Most aliased fields (__typename included) in one operation of a registered client; more is refused with QUERY_TOO_COMPLEX.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'MAX_ALIASES_PUBLIC',
+    services: ['gateway'],
+    default: '10',
+    description: 'As MAX_ALIASES, for PUBLIC callers.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'MAX_RESPONSE_BYTES',
+    services: ['gateway'],
+    default: '16777216',
+    description: 'Largest answer (bytes of JSON) to a registered client; a larger one is not sent, and the request is answered QUERY_TOO_COMPLEX with its size and the limit.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'MAX_RESPONSE_BYTES_PUBLIC',
+    services: ['gateway'],
+    default: '2097152',
+    description: 'As MAX_RESPONSE_BYTES, for PUBLIC callers.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'EXECUTION_TIMEOUT_MS',
+    services: ['gateway'],
+    default: '20000',
+    description: "Longest a registered client's query may execute; its subgraph fetches are then abandoned and it is answered QUERY_TOO_COMPLEX (mutations are bounded by SUBGRAPH_TIMEOUT_MS alone, never cut off half-way).",
+    requiredInCompose: false,
+  },
+  {
+    name: 'EXECUTION_TIMEOUT_MS_PUBLIC',
+    services: ['gateway'],
+    default: '10000',
+    description: 'As EXECUTION_TIMEOUT_MS, for PUBLIC callers.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'PERSISTED_QUERIES',
+    services: ['gateway'],
+    default: 'on',
+    description:
+      "Automatic persisted queries (extensions.persistedQuery, sha256 of the text): 'on' keeps each text a client sent with its hash, and a later request naming only the hash runs that text through every check as if it had been sent in full (a hash carries nobody's rights); 'off' answers PERSISTED_QUERY_NOT_SUPPORTED.",
+    requiredInCompose: false,
+  },
+  {
+    name: 'AUTH_FAILURES_PER_ADDRESS',
+    services: ['gateway'],
+    default: '20',
+    description:
+      'Failed authentications (a bad, unknown, expired or revoked credential) one address may make per minute, counted across gateways in Redis; beyond it credentials from that address are refused with 429 before any lookup (a key this gateway already knows to be valid still works).',
+    requiredInCompose: false,
+  },
+  {
+    name: 'AUTH_FAILURES_PER_CREDENTIAL',
+    services: ['gateway'],
+    default: '5',
+    description: 'Failed authentications with one and the same credential per minute; beyond it that credential is refused with 429 before any lookup, from any address.',
     requiredInCompose: false,
   },
   {

@@ -25,7 +25,7 @@ import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
 import type { Database, Queryable } from './db';
 import type { ForwardedIdentity } from './auth/identity-header';
-import { IDENTITY_HEADER, verifyGatewayCaller } from './auth/identity-header';
+import { signedCallers } from './signed-requests';
 import { isCalendarDate } from './clock';
 import { seesAllRecords } from './disclosure';
 
@@ -107,12 +107,12 @@ function parseChange(body: unknown): RecordStatusChange | null {
 }
 
 /** The internal endpoint the credit office sends changes to; without a signing key nothing is served. */
-export function recordStatusRoutes(signingKey: string | undefined): (app: FastifyInstance, db: Database) => Promise<void> {
+export function recordStatusRoutes(signingKey: string | undefined, audience: string): (app: FastifyInstance, db: Database) => Promise<void> {
   return async (app, db) => {
     if (!signingKey) return;
-    app.post<{ Body: unknown }>(RECORD_STATUS_PATH, { bodyLimit: 8 * 1024 }, async (request, reply) => {
-      const verified = verifyGatewayCaller(request.headers[IDENTITY_HEADER], signingKey);
-      if (!verified.valid) return reply.code(401).send({ error: 'CALLER_REFUSED', reason: verified.reason });
+    // Signed by the credit office as the gateway signs itself, for this department and this very change.
+    const callers = signedCallers({ key: signingKey, audience, gatewayOnly: true, refuse: (_request, reply, reason) => reply.code(401).send({ error: 'CALLER_REFUSED', reason }) });
+    app.post<{ Body: unknown }>(RECORD_STATUS_PATH, { bodyLimit: 8 * 1024, onRequest: callers.onRequest, preHandler: callers.preHandler }, async (request, reply) => {
       const change = parseChange(request.body);
       if (!change) return reply.code(400).send({ error: 'BAD_REQUEST', message: 'expected { recordId, change: DISPUTED | DISPUTE_CLEARED | WITHDRAWN, on, reference, verifyBy | withdrawal }' });
       await applyRecordStatus(db, change);

@@ -20,7 +20,8 @@ import { createLogger, type Logger } from './logger';
 import { createServiceMetrics, operationLabel, type ServiceMetrics } from './metrics';
 import { operationsPlugin } from './operations';
 import { identitySigningKey, ROOT_DIR, subgraphConfig, type SubgraphConfig } from './config';
-import { IDENTITY_HEADER, verifyIdentity, type ForwardedIdentity } from './auth/identity-header';
+import { IDENTITY_HEADER, type ForwardedIdentity } from './auth/identity-header';
+import { keepRawJsonBodies, signedCallers } from './signed-requests';
 import type { SubgraphName } from './departments';
 import { changedSubjects, withWriteInvalidation } from './invalidation';
 import { publicSubgraphError } from './errors';
@@ -113,29 +114,34 @@ export async function buildSubgraph<Loaders>(
   const metrics = createServiceMetrics(`subgraph-${definition.name}`);
   const app = createHttpServer(logger);
 
-  // Only the gateway may ask: a GraphQL request (any method) without a fresh identity signed with
-  // the shared key is refused before it is parsed, in a body a GraphQL client understands.
-  const callers = new WeakMap<object, ForwardedIdentity>();
+  // Only the gateway may ask: a GraphQL request (any method) without an identity signed with the shared
+  // key for this subgraph and this very request (method, path, body), fresh and not seen before, is
+  // refused before it is executed, in a body a GraphQL client understands.
+  keepRawJsonBodies(app);
+  const graphqlCallers = signedCallers({
+    key: identityKey,
+    audience: definition.name,
+    now,
+    refuse: (request, reply, reason) => {
+      request.log.warn({ reason }, 'GraphQL request without a valid gateway identity refused');
+      return reply
+        .code(401)
+        .type('application/json; charset=utf-8')
+        .send({
+          errors: [
+            {
+              message: `a ${IDENTITY_HEADER} header signed by the gateway for this request is required (${reason})`,
+              extensions: { code: 'UNAUTHENTICATED', reason },
+            },
+          ],
+        });
+    },
+  });
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.url !== GRAPHQL_PATH) return;
-    const header = request.headers[IDENTITY_HEADER];
-    const verified = verifyIdentity(typeof header === 'string' ? header : undefined, identityKey, now()); // a repeated header is not one identity
-    if (verified.valid) {
-      callers.set(request, verified.identity);
-      return;
-    }
-    request.log.warn({ reason: verified.reason }, 'GraphQL request without a valid gateway identity refused');
-    return reply
-      .code(401)
-      .type('application/json; charset=utf-8')
-      .send({
-        errors: [
-          {
-            message: `a fresh ${IDENTITY_HEADER} header signed by the gateway is required (${verified.reason})`,
-            extensions: { code: 'UNAUTHENTICATED', reason: verified.reason },
-          },
-        ],
-      });
+    if (request.routeOptions.url === GRAPHQL_PATH) return graphqlCallers.onRequest(request, reply);
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.url === GRAPHQL_PATH) return graphqlCallers.preHandler(request, reply);
   });
   await app.register(operationsPlugin, {
     metrics,
@@ -160,14 +166,14 @@ export async function buildSubgraph<Loaders>(
       return mercurius.defaultErrorFormatter({ ...execution, errors: execution.errors?.map(publicSubgraphError) }, context);
     },
     context: (request): SubgraphContext<Loaders> => {
-      const caller = callers.get(request);
+      const caller = graphqlCallers.callerOf(request);
       // The onRequest hook refused the request otherwise; never answer without a verified caller.
       if (!caller) throw new Error('GraphQL request reached the resolvers without a verified caller');
       return { db, loaders: definition.createLoaders(db), requestId: request.id, log: request.log, caller };
     },
   });
 
-  if (definition.recordStatus) await app.register(async (scope) => recordStatusRoutes(identityKey)(scope, db));
+  if (definition.recordStatus) await app.register(async (scope) => recordStatusRoutes(identityKey, definition.name)(scope, db));
   if (definition.routes) {
     const routes = definition.routes;
     await app.register(async (scope) => routes(scope, db));

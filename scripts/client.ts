@@ -7,7 +7,12 @@
  *
  * Writes through the credit subgraph's own store and database (DATA_DIR or
  * CREDIT_DATABASE_URL / DATABASE_URL, as the subgraph itself), so it needs no
- * running service. `create` prints the API key once: only its hash is kept.
+ * running service, and is safe beside a running graph: it goes through the
+ * graph's PostgreSQL server (and says so), never opens its files. `create`
+ * prints the API key once: only its hash is kept. `revoke` announces the
+ * revocation to every gateway on Redis when REDIS_URL / REDIS_CLUSTER_NODES
+ * is set (lib/auth/revocations.ts), so it takes effect at once; without it,
+ * within 5 s (each gateway's cache of valid keys).
  */
 import { parseArgs } from 'node:util';
 import { CREDENTIAL_ROLES, RECORD_DEPARTMENTS } from '../lib/auth/roles';
@@ -90,9 +95,13 @@ async function main(argv: string[]): Promise<void> {
   const { dataDirFrom, subgraphConfig } = require('../lib/config') as typeof import('../lib/config');
   const { creditSubgraph } = require('../subgraphs/credit') as typeof import('../subgraphs/credit');
   const { withLocalCluster } = require('./postgres/cluster') as typeof import('./postgres/cluster');
+  const { announceRevocation } = require('../lib/auth/revocations') as typeof import('../lib/auth/revocations');
   /* eslint-enable @typescript-eslint/no-require-imports */
   // Through the running graph's database server when there is one, so the change is there at once.
-  await withLocalCluster(process.env, dataDirFrom(), async () => {
+  await withLocalCluster(process.env, dataDirFrom(), async (server) => {
+    if (server && !server.owned) {
+      console.error(`(through the running graph's PostgreSQL server on 127.0.0.1:${server.cluster.port}, owned by process ${server.cluster.ownerPid})`);
+    }
     const db = await openSubgraphDatabase(creditSubgraph, subgraphConfig('credit'));
     try {
       if (command === 'create') {
@@ -112,6 +121,14 @@ async function main(argv: string[]): Promise<void> {
       } else {
         const client = await revokeClient(db, values.id!);
         console.log(`revoked ${client.id} (${client.role}, "${client.name}") at ${client.revokedAt}`);
+        // Committed first: a gateway that drops the key at once must find it revoked when it asks again.
+        let announced = false;
+        try {
+          announced = await announceRevocation(client.id);
+        } catch (error) {
+          console.error(`could not announce the revocation on Redis (${(error as Error).message}): it takes effect on every gateway within 5 s`);
+        }
+        console.log(announced ? 'announced to every gateway: refused from now on' : 'takes effect on every gateway within 5 s (no Redis configured to announce it)');
       }
     } finally {
       await db.close();

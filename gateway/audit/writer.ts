@@ -1,48 +1,43 @@
 /**
- * The gateway's audit writer: one entry per request, shipped in batches to
- * the credit office (`POST /internal/audit` of the credit subgraph, which
- * appends them to its hash-chained log). The gateway never opens that
- * database.
+ * The gateway's audit writer: one entry per request, made durable in a local
+ * journal (journal.ts) before the request's answer is sent, then delivered
+ * in batches to the credit office (`POST /internal/audit` of the credit
+ * subgraph, which appends them to its hash-chained log). The gateway never
+ * opens that database.
  *
- * How the request pipeline uses it (gateway/server.ts creates it as
- * `server.audit` when IDENTITY_SIGNING_KEY is set, and closes it):
+ *   await audit.record({ requestId, clientRequestId, sourceAddress, clientId, role, purpose,
+ *                        operationName, subjects: ['9135…'], fieldGroups: ['market'], outcome: 'OK' });
  *
- *   audit.record({ requestId, clientId, role, purpose, operationName,
- *                  subjects: ['9135…'], fieldGroups: ['market', 'tax'], outcome: 'OK' });
+ * once per request, when its outcome is known and before its answer goes out
+ * (the audit plugin, gateway/plugins/audit.ts). It resolves once the entry
+ * is on disk: a crash of the gateway after that loses nothing, since the
+ * next process recovers the journal and delivers it. It rejects only when
+ * the journal cannot be written — and then the answer is not sent either.
  *
- * once per request, when its outcome is known (the audit plugin's onEnd,
- * gateway/plugins/audit.ts, for every request, refused ones included:
- * UNAUTHENTICATED, RATE_LIMITED, ...). `record` is synchronous and cheap: it
- * assigns the entry's id and time (unless given) and pushes it onto an
- * in-memory queue; it never waits for the network and never throws.
+ * `recordRefusal(...)` is for the requests refused before an operation was
+ * considered (a bad credential, a rate limit, a body that could not be read):
+ * they are counted into one aggregate entry per address, client and outcome
+ * and minute (`count`), so a flood of bogus keys is a few entries, not one
+ * each; each refusal is on disk (the aggregate's latest snapshot) before its
+ * answer goes out, like any entry.
  *
- * Delivery: a batch goes out when `batchSize` entries are waiting or every
- * `flushIntervalMs`, signed as the gateway (role GATEWAY). A failed delivery
- * keeps its entries and is retried with exponential backoff; the credit
- * office stores each entry once however often it is delivered (entryId).
- * Nothing is lost:
- * - when more than `maxQueue` entries wait (the credit office down for long),
- *   the queue is spilled to an append-only JSON-lines file under `spoolDir`
- *   (DATA_DIR/audit-spool) and delivered from there once the office answers;
- * - `close()` (the gateway's close, after in-flight requests finished)
- *   delivers what is queued, and writes what it could not deliver to the
- *   spool, which the next writer started on the same spool directory
- *   delivers first;
- * - a batch the credit office refuses as invalid (400: a bug in what the
- *   pipeline recorded) cannot succeed by retrying: it is written to a
- *   `rejected-*.jsonl` file beside the spool for someone to look at, and an
- *   error is logged.
- * A crash of the gateway process (SIGKILL, power) loses the entries still in
- * memory: at most `flushIntervalMs` worth, or `maxQueue` while the office is down.
+ * Delivery: the writer reads its journal back and ships a batch when
+ * `batchSize` entries wait or every `flushIntervalMs`, signed as the gateway
+ * (role GATEWAY). A failed delivery is retried with exponential backoff;
+ * the credit office stores each entry once however often it is delivered
+ * (entryId), so delivering again after a crash duplicates nothing. A segment
+ * is removed once delivered. A batch the credit office refuses as invalid
+ * (400: a bug in what the pipeline recorded) cannot succeed by retrying: it
+ * goes to `rejected-*.jsonl` beside the journal and an error is logged.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Logger } from '../../lib/logger';
 import { callCreditOffice, creditOfficeEndpoint } from '../../lib/auth/credit-office-client';
 import { dataDirFrom, identitySigningKey } from '../../lib/config';
-import { auditEntryProblems, MAX_AUDIT_BATCH, type AuditEntry } from '../../lib/audit-entry';
+import { auditEntryProblems, MAX_AUDIT_BATCH, MAX_AUDIT_SUBJECTS, type AuditEntry } from '../../lib/audit-entry';
+import { abandonedSegments, AuditJournal, journalLine, parseJournalLine, readLines, type JournalSegment } from './journal';
 
 export type { AuditEntry } from '../../lib/audit-entry';
 export { AUDIT_FIELD_GROUPS, AUDIT_OUTCOMES } from '../../lib/audit-entry';
@@ -56,33 +51,41 @@ export interface AuditWriterOptions {
   /** IDENTITY_SIGNING_KEY. */
   signingKey: string;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Directory of the journal and of rejected batches (auditJournalDir(DATA_DIR)). */
+  journalDir: string;
+  /** Directories of an earlier format to deliver at start (auditSpoolDir(DATA_DIR), plain JSON lines). */
+  legacySpoolDirs?: string[];
   /** Entries per delivery (default 200, at most MAX_AUDIT_BATCH). */
   batchSize?: number;
   /** Longest an entry waits before it is shipped (default 1000 ms). */
   flushIntervalMs?: number;
-  /** Entries kept in memory before the queue is spilled to the spool (default 10,000). */
-  maxQueue?: number;
-  /** Directory of the spool and rejected files (default: none — entries that cannot be kept in memory are logged and dropped; always set it in a deployment). */
-  spoolDir?: string;
   /** Timeout of one delivery (default 10 s). */
   requestTimeoutMs?: number;
   /** First retry delay, doubled per failure up to maxBackoffMs (defaults 200 ms and 30 s). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
-  /** How long close() keeps trying to deliver before spooling the rest (default 5 s). */
+  /** How long close() keeps trying to deliver; the rest stays in the journal for the next start (default 5 s). */
   closeTimeoutMs?: number;
+  /** How long an aggregate of refusals stays open (default 60 s). */
+  aggregateWindowMs?: number;
+  /** fdatasync every grouped write (default true). */
+  sync?: boolean;
+  /** Journal segment size (default 16 MB). */
+  segmentBytes?: number;
 }
 
 export interface AuditWriterStats {
-  /** Entries recorded since start. */
+  /** Entries recorded since start (each refusal counted once). */
   recorded: number;
   /** Entries the credit office acknowledged (stored now or already stored). */
   delivered: number;
-  /** Entries waiting in memory. */
-  queued: number;
-  /** Entries written to the spool (since start) and spool files waiting for delivery. */
-  spooled: number;
-  spoolFiles: number;
+  /** Journal segments of this process not yet delivered to their end, and segments of earlier processes still to recover. */
+  segments: number;
+  abandoned: number;
+  /** Aggregates of refusals still open. */
+  openAggregates: number;
+  /** Grouped journal writes (one flush each) since start: far fewer than entries under load. */
+  journalWrites: number;
   /** Failed deliveries since start. */
   failures: number;
   /** Entries refused by the credit office as invalid (written to rejected-*.jsonl). */
@@ -90,11 +93,13 @@ export interface AuditWriterStats {
 }
 
 export interface AuditWriter {
-  /** Queues one entry; synchronous, never throws, never waits. */
-  record(entry: AuditRecord): void;
-  /** Delivers everything queued and spooled now; rejects if a delivery fails (entries are kept). */
+  /** Records one entry; resolves once it is on disk. */
+  record(entry: AuditRecord): Promise<void>;
+  /** Counts one refused request into its aggregate (per outcome, address, client, role and minute); resolves once that is on disk. */
+  recordRefusal(entry: AuditRecord): Promise<void>;
+  /** Delivers everything journaled now; rejects if a delivery fails (nothing is lost). */
   flush(): Promise<void>;
-  /** Stops the timer, delivers what it can within closeTimeoutMs and spools the rest. Idempotent. */
+  /** Closes the open aggregates, delivers what it can within closeTimeoutMs; the rest stays in the journal. Idempotent. */
   close(): Promise<void>;
   stats(): AuditWriterStats;
 }
@@ -104,7 +109,12 @@ export function auditEndpoint(creditGraphqlUrl: string): string {
   return creditOfficeEndpoint(creditGraphqlUrl, '/internal/audit');
 }
 
-/** Where the writer spools: DATA_DIR/audit-spool. */
+/** Where the gateway journals its entries: DATA_DIR/audit-journal. */
+export function auditJournalDir(dataDir: string): string {
+  return path.join(dataDir, 'audit-journal');
+}
+
+/** Where earlier gateways spooled entries they could not deliver: DATA_DIR/audit-spool (delivered at start). */
 export function auditSpoolDir(dataDir: string): string {
   return path.join(dataDir, 'audit-spool');
 }
@@ -115,71 +125,69 @@ class DeliveryError extends Error {
   }
 }
 
-const SPOOL_FILE = /^spool-.*\.jsonl$/;
+const LEGACY_SPOOL = /^spool-.*\.jsonl$/;
+
+/** The entry as it is stored: id and time assigned, codes upper case, each once. */
+function entryOf(input: AuditRecord): AuditEntry {
+  const at = input.at instanceof Date ? input.at.toISOString() : (input.at ?? new Date().toISOString());
+  return {
+    entryId: input.entryId ?? crypto.randomUUID(),
+    at,
+    requestId: input.requestId,
+    clientRequestId: input.clientRequestId ?? null,
+    sourceAddress: input.sourceAddress ?? null,
+    count: input.count ?? 1,
+    clientId: input.clientId ?? null,
+    role: input.role,
+    purpose: input.purpose ?? null,
+    operationName: input.operationName ?? null,
+    subjects: [...new Set((input.subjects ?? []).map((code) => String(code).trim().toUpperCase()))].slice(0, MAX_AUDIT_SUBJECTS),
+    fieldGroups: [...new Set(input.fieldGroups ?? [])],
+    outcome: input.outcome,
+  };
+}
 
 export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   const log = options.logger;
   const batchSize = Math.min(Math.max(1, options.batchSize ?? 200), MAX_AUDIT_BATCH);
   const flushIntervalMs = options.flushIntervalMs ?? 1000;
-  const maxQueue = Math.max(batchSize, options.maxQueue ?? 10_000);
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const minBackoffMs = options.minBackoffMs ?? 200;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 5000;
-  const spoolDir = options.spoolDir;
+  const windowMs = options.aggregateWindowMs ?? 60_000;
 
-  const queue: AuditEntry[] = [];
-  /** Closed spool files waiting for delivery, oldest first (from earlier runs, then this run's). */
-  const backlog: string[] = [];
-  /** The spool file this run is appending to; null until it first spills. */
-  let currentSpool: string | null = null;
-  let spoolCounter = 0;
-  /** Spool writes in flight, in order (appends are serialised). */
-  let spoolWrites: Promise<void> = Promise.resolve();
+  const aggregates = new Map<string, { entry: AuditEntry; closesAt: number }>();
+  const journal = new AuditJournal({
+    dir: options.journalDir,
+    sync: options.sync,
+    segmentBytes: options.segmentBytes,
+    // A new segment starts with the open aggregates' snapshots, so removing an older one never loses the latest.
+    carryOver: () => [...aggregates.values()].map(({ entry }) => journalLine('S', entry)),
+  });
+  /** Segments of processes that are gone (and earlier spool files), grouped by the process that wrote them, oldest first. */
+  const abandoned: string[][] = groupByWriter([
+    ...abandonedSegments(options.journalDir, journal.instance),
+    ...(options.legacySpoolDirs ?? []).flatMap((dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => LEGACY_SPOOL.test(f)).sort().map((f) => path.join(dir, f)) : [])),
+  ]);
+  if (abandoned.length > 0) log.info({ files: abandoned.flat().length, dir: options.journalDir }, 'audit: delivering the journal of an earlier gateway process');
+
+  /** Where delivery of this process's own journal stands. */
+  let cursor: { segment: JournalSegment | undefined; offset: number } = { segment: undefined, offset: 0 };
+  /** Entries journaled since the last delivery: a batch's worth ships at once. */
+  let waiting = 0;
   let flushing: Promise<void> | null = null;
   let failuresInARow = 0;
   let retryAt = 0;
   let closed = false;
-  const stats = { recorded: 0, delivered: 0, spooled: 0, failures: 0, rejected: 0 };
+  let lastShipped = Date.now();
+  const stats = { recorded: 0, delivered: 0, failures: 0, rejected: 0 };
 
-  if (spoolDir) {
-    fs.mkdirSync(spoolDir, { recursive: true });
-    const left = fs.readdirSync(spoolDir).filter((f) => SPOOL_FILE.test(f)).sort();
-    backlog.push(...left.map((f) => path.join(spoolDir, f)));
-    if (left.length > 0) log.info({ files: left.length, spoolDir }, 'audit: delivering entries spooled by an earlier run');
-  }
-
-  const newSpoolName = () => path.join(spoolDir!, `spool-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++spoolCounter}.jsonl`);
-
-  /** Appends entries to the current spool file (in order; the write is queued, close() waits for it). */
-  function spill(entries: AuditEntry[]): void {
-    if (entries.length === 0) return;
-    if (!spoolDir) {
-      log.error({ entries: entries.length, lost: entries.map((e) => e.entryId) }, 'audit: queue full and no spool directory: entries dropped');
-      return;
-    }
-    currentSpool ??= newSpoolName();
-    const file = currentSpool;
-    const text = entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
-    stats.spooled += entries.length;
-    spoolWrites = spoolWrites.then(
-      () => fs.promises.appendFile(file, text, { flag: 'a' }),
-    ).catch((error: unknown) => {
-      log.error({ err: error, file, entries: entries.length }, 'audit: could not write the spool file: entries kept in memory');
-      queue.unshift(...entries);
-    });
-    log.warn({ entries: entries.length, file }, 'audit: credit office not keeping up: entries spooled to disk');
-  }
-
-  function writeRejected(entries: AuditEntry[], reason: unknown): void {
+  async function writeRejected(entries: AuditEntry[], reason: unknown): Promise<void> {
     stats.rejected += entries.length;
-    log.error({ entries: entries.length, reason }, 'audit: the credit office refused a batch as invalid');
-    if (!spoolDir) return;
-    const file = path.join(spoolDir, `rejected-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.jsonl`);
-    const text = entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
-    spoolWrites = spoolWrites.then(() => fs.promises.appendFile(file, text)).catch((error: unknown) => {
-      log.error({ err: error, file }, 'audit: could not write the rejected entries');
-    });
+    log.error({ entries: entries.length, reason }, 'audit: an entry the credit office would refuse was put aside');
+    const file = path.join(options.journalDir, `rejected-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.jsonl`);
+    await fs.promises.appendFile(file, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
 
   async function deliver(entries: AuditEntry[], timeoutMs = requestTimeoutMs): Promise<void> {
@@ -193,75 +201,90 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     stats.delivered += entries.length;
   }
 
-  /** Delivers a batch; a 400 is final (the batch goes to the rejected file), anything else is retried later. */
+  /** Delivers a batch; a 400 is final (the batch is put aside), anything else is thrown to be retried. */
   async function deliverOrReject(entries: AuditEntry[], timeoutMs?: number): Promise<void> {
+    if (entries.length === 0) return;
     try {
       await deliver(entries, timeoutMs);
     } catch (error) {
-      if (error instanceof DeliveryError && error.status === 400) {
-        writeRejected(entries, error.body);
-        return;
-      }
+      if (error instanceof DeliveryError && error.status === 400) return writeRejected(entries, error.body);
       throw error;
     }
   }
 
-  /** Delivers one spool file in batches; removes it once all of it was acknowledged. */
-  async function deliverFile(file: string): Promise<void> {
-    let batch: AuditEntry[] = [];
-    const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      let entry: AuditEntry;
-      try {
-        entry = JSON.parse(line) as AuditEntry;
-      } catch {
-        // A torn last line from a crash mid-write: the entries before it are whole.
-        log.error({ file, line: line.slice(0, 200) }, 'audit: unreadable line in a spool file skipped');
-        continue;
-      }
-      batch.push(entry);
-      if (batch.length >= batchSize) {
-        await deliverOrReject(batch);
-        batch = [];
-      }
+  /** Where delivery of a segment stood (a hint kept beside it, so a recovery does not send it all again). */
+  const deliveredOffset = (file: string): number => {
+    try {
+      return Number(fs.readFileSync(`${file}.delivered`, 'utf8')) || 0;
+    } catch {
+      return 0;
     }
-    if (batch.length > 0) await deliverOrReject(batch);
-    await fs.promises.rm(file, { force: true });
-  }
+  };
 
-  /** One pass: the spool backlog (oldest first), then the queue. Throws on the first failed delivery. */
-  async function drain(): Promise<void> {
-    while (backlog.length > 0) {
-      await deliverFile(backlog[0]!);
-      backlog.shift();
-    }
-    while (queue.length > 0) {
-      const batch = queue.splice(0, batchSize);
-      try {
-        await deliverOrReject(batch);
-      } catch (error) {
-        queue.unshift(...batch);
-        throw error;
+  /**
+   * Recovers the segments one gone process wrote: its entries, and for each
+   * aggregate that never closed the last snapshot, as its final entry.
+   */
+  async function deliverAbandoned(files: string[], timeoutMs?: number): Promise<void> {
+    const finals = new Set<string>();
+    const snapshots = new Map<string, AuditEntry>();
+    for (const file of files) {
+      const size = fs.statSync(file).size;
+      for (const line of (await readLines(file, 0, size, Number.MAX_SAFE_INTEGER)).lines) {
+        const parsed = parseJournalLine(line);
+        if (!parsed) continue;
+        if (parsed.kind === 'E') finals.add(parsed.entry.entryId);
+        else snapshots.set(parsed.entry.entryId, parsed.entry);
       }
     }
-    // Caught up: this run's spool file is closed and joins the backlog, to be delivered next.
-    if (currentSpool !== null) {
-      const file = currentSpool;
-      currentSpool = null;
-      await spoolWrites;
-      if (fs.existsSync(file)) {
-        backlog.push(file);
-        await drain();
+    for (const file of files) {
+      let offset = deliveredOffset(file);
+      const size = fs.statSync(file).size;
+      while (offset < size) {
+        const { lines, next } = await readLines(file, offset, size, batchSize * 4);
+        if (lines.length === 0) break;
+        const entries = lines.map(parseJournalLine).flatMap((l) => (l && l.kind === 'E' ? [l.entry] : []));
+        for (let at = 0; at < entries.length; at += batchSize) await deliverOrReject(entries.slice(at, at + batchSize), timeoutMs);
+        offset = next;
+        await fs.promises.writeFile(`${file}.delivered`, String(offset)).catch(() => {});
       }
+    }
+    const unclosed = [...snapshots.values()].filter((entry) => !finals.has(entry.entryId));
+    for (let at = 0; at < unclosed.length; at += batchSize) await deliverOrReject(unclosed.slice(at, at + batchSize), timeoutMs);
+    for (const file of files) {
+      await fs.promises.rm(file, { force: true });
+      await fs.promises.rm(`${file}.delivered`, { force: true });
     }
   }
 
-  function flushNow(): Promise<void> {
+  /** One pass: what earlier processes left, then this process's journal up to what is flushed. Throws on the first failed delivery. */
+  async function drain(timeoutMs?: number): Promise<void> {
+    while (abandoned.length > 0) {
+      await deliverAbandoned(abandoned[0]!, timeoutMs);
+      abandoned.shift();
+    }
+    for (;;) {
+      const segment = journal.segments[0];
+      if (!segment) return;
+      if (cursor.segment !== segment) cursor = { segment, offset: 0 };
+      waiting = 0;
+      const { lines, next } = await readLines(segment.file, cursor.offset, segment.committedBytes, batchSize);
+      if (lines.length === 0 && next < segment.committedBytes) throw new Error(`audit: ${segment.file} has a line without its end at byte ${next}`);
+      const entries = lines.map(parseJournalLine).flatMap((l) => (l && l.kind === 'E' ? [l.entry] : []));
+      await deliverOrReject(entries, timeoutMs);
+      cursor.offset = next;
+      if (entries.length > 0) await fs.promises.writeFile(`${segment.file}.delivered`, String(next)).catch(() => {});
+      if (next < segment.committedBytes) continue;
+      if (!segment.closed) return;
+      await journal.remove(segment);
+    }
+  }
+
+  function flushNow(timeoutMs?: number): Promise<void> {
     if (flushing) return flushing;
     flushing = (async () => {
       try {
-        await drain();
+        await drain(timeoutMs);
         failuresInARow = 0;
         retryAt = 0;
       } catch (error) {
@@ -269,66 +292,76 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
         failuresInARow += 1;
         const delay = Math.min(maxBackoffMs, minBackoffMs * 2 ** (failuresInARow - 1));
         retryAt = Date.now() + delay * (0.5 + Math.random() / 2);
-        log.warn({ err: (error as Error).message, queued: queue.length, retryInMs: Math.round(retryAt - Date.now()) }, 'audit: delivery failed, will retry');
+        log.warn({ err: (error as Error).message, retryInMs: Math.round(retryAt - Date.now()) }, 'audit: delivery failed, will retry');
         throw error;
       } finally {
         flushing = null;
+        lastShipped = Date.now();
       }
     })();
     return flushing;
   }
 
-  /** Timer and size trigger: flush unless one is running or the backoff has not elapsed. */
   function kick(): void {
     if (closed || flushing || Date.now() < retryAt) return;
-    if (queue.length === 0 && backlog.length === 0 && currentSpool === null) return;
     flushNow().catch(() => {});
   }
 
+  function closeAggregate(key: string): Promise<void> {
+    const open = aggregates.get(key);
+    if (!open) return Promise.resolve();
+    aggregates.delete(key);
+    waiting += 1;
+    return journal.append(journalLine('E', open.entry)).catch((error: unknown) => {
+      log.error({ err: error, entry: open.entry }, 'audit: could not journal a closed aggregate');
+    });
+  }
+
+  journal.onCommit(() => {
+    if (waiting >= batchSize) setImmediate(kick);
+  });
   // Ticks at the retry granularity; a batch smaller than batchSize waits for flushIntervalMs.
-  let lastShipped = Date.now();
   const ticker = setInterval(() => {
-    if (queue.length >= batchSize || backlog.length > 0 || currentSpool !== null || Date.now() - lastShipped >= flushIntervalMs) {
-      lastShipped = Date.now();
-      kick();
-    }
+    const now = Date.now();
+    for (const [key, open] of aggregates) if (open.closesAt <= now) void closeAggregate(key);
+    if (waiting >= batchSize || abandoned.length > 0 || now - lastShipped >= flushIntervalMs) kick();
   }, Math.max(10, Math.min(flushIntervalMs, minBackoffMs)));
   ticker.unref();
 
+  async function recordValid(entry: AuditEntry, line: () => Promise<void>): Promise<void> {
+    stats.recorded += 1;
+    const problems = auditEntryProblems(entry);
+    // A bug in the pipeline; the credit office would refuse the whole batch for it. Kept on disk all the same.
+    if (problems.length > 0) return writeRejected([entry], problems);
+    await line();
+  }
+
   return {
     record(input) {
-      try {
-        const at = input.at instanceof Date ? input.at.toISOString() : (input.at ?? new Date().toISOString());
-        const entry: AuditEntry = {
-          entryId: input.entryId ?? crypto.randomUUID(),
-          at,
-          requestId: input.requestId,
-          clientId: input.clientId ?? null,
-          role: input.role,
-          purpose: input.purpose ?? null,
-          operationName: input.operationName ?? null,
-          subjects: [...new Set((input.subjects ?? []).map((code) => String(code).trim().toUpperCase()))],
-          fieldGroups: [...new Set(input.fieldGroups ?? [])],
-          outcome: input.outcome,
-        };
-        stats.recorded += 1;
-        const problems = auditEntryProblems(entry);
-        if (problems.length > 0) {
-          // A bug in the pipeline; the credit office would refuse the whole batch for it.
-          writeRejected([entry], problems);
-          return;
-        }
-        if (closed) {
-          // After close(): a late request still gets accounted for, in the spool.
-          spill([entry]);
-          return;
-        }
-        queue.push(entry);
-        if (queue.length > maxQueue) spill(queue.splice(0, queue.length));
-        else if (queue.length >= batchSize && !flushing && Date.now() >= retryAt) setImmediate(kick);
-      } catch (error) {
-        log.error({ err: error }, 'audit: could not record an entry');
+      const entry = entryOf(input);
+      return recordValid(entry, async () => {
+        waiting += 1;
+        await journal.append(journalLine('E', entry));
+      });
+    },
+
+    recordRefusal(input) {
+      const first = entryOf({ ...input, count: 1 });
+      const key = JSON.stringify([first.outcome, first.sourceAddress, first.clientId, first.role]);
+      const now = Date.now();
+      let open = aggregates.get(key);
+      if (open && open.closesAt <= now) {
+        void closeAggregate(key);
+        open = undefined;
       }
+      if (!open) {
+        open = { entry: { ...first, count: 0, subjects: [] }, closesAt: now + windowMs };
+        aggregates.set(key, open);
+      }
+      const aggregate = open.entry;
+      aggregate.count = (aggregate.count ?? 0) + 1;
+      if (aggregate.subjects.length < MAX_AUDIT_SUBJECTS) aggregate.subjects = [...new Set([...aggregate.subjects, ...first.subjects])].slice(0, MAX_AUDIT_SUBJECTS);
+      return recordValid(aggregate, () => journal.append(journalLine('S', aggregate), aggregate.entryId));
     },
 
     flush: async () => {
@@ -340,44 +373,52 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
       if (closed) return;
       closed = true;
       clearInterval(ticker);
+      await Promise.all([...aggregates.keys()].map((key) => closeAggregate(key)));
+      await journal.seal();
       const deadline = Date.now() + closeTimeoutMs;
       if (flushing) await flushing.catch(() => {});
-      // Only memory needs saving: spool files are already on disk for the next start.
       let attempt = 0;
-      while (queue.length > 0) {
+      while (journal.segments.length > 0 || abandoned.length > 0) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
-        const batch = queue.splice(0, batchSize);
         try {
-          await deliverOrReject(batch, Math.min(requestTimeoutMs, remaining));
-          attempt = 0;
+          await flushNow(Math.min(requestTimeoutMs, remaining));
         } catch {
-          queue.unshift(...batch);
-          stats.failures += 1;
           const wait = Math.min(minBackoffMs * 2 ** attempt++, deadline - Date.now());
           if (wait <= 0) break;
           await new Promise((resolve) => setTimeout(resolve, wait));
         }
       }
-      if (queue.length > 0) {
-        log.warn({ entries: queue.length }, 'audit: credit office unreachable at shutdown: entries spooled for the next start');
-        spill(queue.splice(0, queue.length));
-      }
-      await spoolWrites;
+      if (journal.segments.length > 0 || abandoned.length > 0) log.warn({ dir: options.journalDir }, 'audit: credit office unreachable at shutdown: the journal is delivered by the next start');
+      await journal.close();
     },
 
     stats: () => ({
       ...stats,
-      queued: queue.length,
-      spoolFiles: backlog.length + (currentSpool ? 1 : 0),
+      segments: journal.segments.length,
+      abandoned: abandoned.length,
+      openAggregates: aggregates.size,
+      journalWrites: journal.writes,
     }),
   };
+}
+
+/** Files of one writing process together (its aggregates span its segments), in the order given. */
+function groupByWriter(files: string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    const writer = /^journal-(\d+-[0-9a-z]+)-\d+\.jsonl$/.exec(path.basename(file))?.[1] ?? file;
+    const group = groups.get(writer) ?? [];
+    group.push(file);
+    groups.set(writer, group);
+  }
+  return [...groups.values()];
 }
 
 /**
  * The writer of a gateway process, from its environment: the credit
  * subgraph's URL (as the gateway calls it), IDENTITY_SIGNING_KEY, and
- * DATA_DIR/audit-spool for the spool. Null when there is no signing key or no
+ * DATA_DIR/audit-journal for the journal. Null when there is no signing key or no
  * credit subgraph: nothing could be delivered, and requests are not audited.
  */
 export function auditWriterFromEnvironment(
@@ -391,5 +432,6 @@ export function auditWriterFromEnvironment(
     logger.warn('audit: no IDENTITY_SIGNING_KEY or no credit subgraph: requests are not audited');
     return null;
   }
-  return createAuditWriter({ url: auditEndpoint(credit), signingKey, logger, spoolDir: auditSpoolDir(dataDirFrom(env)) });
+  const dataDir = dataDirFrom(env);
+  return createAuditWriter({ url: auditEndpoint(credit), signingKey, logger, journalDir: auditJournalDir(dataDir), legacySpoolDirs: [auditSpoolDir(dataDir)] });
 }

@@ -20,6 +20,8 @@ export interface SubgraphCall {
   variables?: Record<string, unknown>;
   /** Headers of the HTTP request; links add theirs. */
   headers: Record<string, string>;
+  /** The request's JSON text, once a link fixed it (the identity link signs these very bytes); else the last link serialises the call. */
+  body?: string;
   /** The client request this fetch is part of (undefined outside one). */
   context?: GatewayContext;
   /** Aborts the HTTP request (the timeout link sets it). */

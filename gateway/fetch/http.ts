@@ -6,7 +6,12 @@
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Agent, fetch } from 'undici';
-import type { SubgraphNext } from './chain';
+import type { SubgraphCall, SubgraphNext } from './chain';
+
+/** The JSON text of a subgraph request. */
+export function requestBody(call: Pick<SubgraphCall, 'query' | 'operationName' | 'variables'>): string {
+  return JSON.stringify({ query: call.query, operationName: call.operationName, variables: call.variables });
+}
 
 /** One connection pool for all subgraphs of a gateway process, and the link that sends through it. */
 export function createHttpSender(): { send: SubgraphNext; close(): Promise<void> } {
@@ -15,7 +20,7 @@ export function createHttpSender(): { send: SubgraphNext; close(): Promise<void>
     const response = await fetch(call.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...call.headers },
-      body: JSON.stringify({ query: call.query, operationName: call.operationName, variables: call.variables }),
+      body: call.body ?? requestBody(call),
       dispatcher: agent,
       signal: call.signal,
     });

@@ -1,41 +1,106 @@
 /**
- * Audit: one entry per request — who asked (client, role), why (purpose),
- * about whom (every subject code in the variables and in the operation's own
- * text), which department groups, and the outcome — recorded after the
- * answer went out, so it never slows a request (gateway/audit/writer.ts ships
- * it to the credit office's hash-chained log; nothing is recorded when the
- * gateway has no audit writer).
+ * Audit: every request that reaches the gateway leaves an entry — who asked
+ * (client, role, address), why (purpose), about whom (every subject code the
+ * request names: literals in its text, its variables, every operation of a
+ * batch; and every code its answer holds), which groups of fields, with the
+ * gateway's request id (the client's beside it) and the real outcome
+ * (FORBIDDEN when no value was answered for that reason, PARTIAL when some
+ * was) — recorded before the answer is sent: the journal has it on disk
+ * first (gateway/audit/writer.ts), so no answered request goes unaudited,
+ * even after a crash. If it cannot be recorded, the answer is not sent:
+ * 503 SERVICE_UNAVAILABLE instead.
+ *
+ * Requests refused before their operation's text was read (bad or missing
+ * credentials, rate limits, a purpose missing, a body that could not be
+ * read or was too large) are counted into one aggregate entry per address,
+ * client, outcome and minute, so a flood of them is a few entries.
+ *
+ * Nothing is recorded when the gateway has no audit writer (no credit subgraph).
  */
-import { Kind, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { collectSubjectCodes } from '../../lib/invalidation';
+import { Kind, visit, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { collectSubjectCodes, subjectCodeOf } from '../../lib/invalidation';
 import { MAX_AUDIT_SUBJECTS } from '../../lib/audit-entry';
-import type { AuditWriter } from '../audit/writer';
-import type { GatewayPlugin, GatewayRequest } from '../pipeline';
+import type { AuditRecord, AuditWriter } from '../audit/writer';
+import { requestError, serialise, type GatewayPlugin, type GatewayRequest } from '../pipeline';
+import { clientRequestIdOf } from './request-id';
 
-/** The fields whose name is their department group in the audit entry. */
-const DEPARTMENT_FIELDS = new Set(['market', 'tax', 'courts', 'environment', 'lists']);
+/** Fields whose name is their department's group wherever they are selected. */
+const DEPARTMENT_FIELDS = new Set(['market', 'tax', 'courts', 'environment', 'lists', 'registration']);
+/** Root fields and the group they read or write. */
+const ROOT_GROUPS: Record<string, string> = {
+  creditCheck: 'checks',
+  creditChecks: 'checks',
+  creditCheckRecord: 'checks',
+  checkFeedback: 'checks',
+  submitFeedback: 'checks',
+  listEntries: 'lists',
+  publishListEntry: 'lists',
+  endListEntry: 'lists',
+  measureCatalogue: 'catalogue',
+  publishMeasureCatalogue: 'catalogue',
+  auditLog: 'audit',
+  auditChainStatus: 'audit',
+  creditStatistics: 'statistics',
+  marketPublicationTimeliness: 'statistics',
+  environmentPublicationTimeliness: 'statistics',
+  spotCheckSample: 'supervision',
+  searchSubjects: 'registration',
+  marketDoublePublicity: 'market',
+  environmentDoublePublicity: 'environment',
+};
+/** Fields anywhere that name their group. */
+const NESTED_GROUPS: Record<string, string> = { accessLog: 'audit', creditCheckHistory: 'checks', creditGrade: 'supervision' };
+/** Fields that carry a natural person's name or identity number (unmasked for callers with `personal`). */
+const PERSON_FIELDS = new Set(['legalRepresentative', 'restrictedPerson', 'residentId']);
 
-/** Top-level department groups an operation reads (market, tax, ... checks, workflows). */
-export function fieldGroupsOf(operation: OperationDefinitionNode): string[] {
-  const groups = new Set<string>();
-  const visitSelections = (selections: OperationDefinitionNode['selectionSet']['selections'], depth: number) => {
-    for (const selection of selections) {
-      if (selection.kind !== Kind.FIELD) continue;
-      const name = selection.name.value;
-      if (depth === 0) {
-        if (name === 'creditCheck' || name === 'creditChecks') groups.add('checks');
-        else if (name === 'listEntries') groups.add('lists');
-        else if (operation.operation === 'mutation') groups.add('workflows');
-      }
-      if (DEPARTMENT_FIELDS.has(name)) groups.add(name);
-      if (selection.selectionSet && depth < 2) visitSelections(selection.selectionSet.selections, depth + 1);
-    }
-  };
-  visitSelections(operation.selectionSet.selections, 0);
-  return [...groups].sort();
+interface Groups {
+  groups: string[];
+  namesPersons: boolean;
 }
 
-/** The codes written into an operation's text; a parsed document is shared by every request with that text. */
+const groupsByDocument = new WeakMap<DocumentNode, Map<string, Groups>>();
+
+/** The groups of fields an operation touches, at any depth and through fragments (cached per document and operation). */
+export function fieldGroupsOf(document: DocumentNode, operation: OperationDefinitionNode): Groups {
+  const key = operation.name?.value ?? '';
+  let byOperation = groupsByDocument.get(document);
+  const known = byOperation?.get(key);
+  if (known) return known;
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition.selectionSet);
+  const groups = new Set<string>();
+  let namesPersons = false;
+  const seen = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode, root: boolean) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (root) {
+          const group = ROOT_GROUPS[name] ?? (operation.operation === 'mutation' ? 'workflows' : undefined);
+          if (group) groups.add(group);
+        }
+        if (DEPARTMENT_FIELDS.has(name)) groups.add(name);
+        if (NESTED_GROUPS[name]) groups.add(NESTED_GROUPS[name]!);
+        if (PERSON_FIELDS.has(name)) namesPersons = true;
+        if (selection.selectionSet) walk(selection.selectionSet, false);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, root);
+      } else if (!seen.has(selection.name.value)) {
+        // A fragment's groups are the same wherever it is spread.
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment, root);
+      }
+    }
+  };
+  walk(operation.selectionSet, true);
+  const found = { groups: [...groups].sort(), namesPersons };
+  if (!byOperation) groupsByDocument.set(document, (byOperation = new Map()));
+  byOperation.set(key, found);
+  return found;
+}
+
+/** Codes written into a parsed document's literals (a parsed document is shared by every request with that text). */
 const literalCodes = new WeakMap<DocumentNode, readonly string[]>();
 
 function codesWrittenIn(document: DocumentNode): readonly string[] {
@@ -53,33 +118,106 @@ function codesWrittenIn(document: DocumentNode): readonly string[] {
   return codes;
 }
 
-/** Every subject code the request names: in its variables and as string literals in its text. */
-export function subjectsOf(variables: unknown, document: DocumentNode | undefined): string[] {
-  const codes = collectSubjectCodes(variables);
-  for (const code of document ? codesWrittenIn(document) : []) codes.add(code);
-  return [...codes];
+/** A code-shaped token: 18 characters of the USCC alphabet (which holds every resident identity number), not inside a longer token. */
+const CODE_TOKEN = /(?<![0-9A-Za-z])[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18}(?![0-9A-Za-z])/g;
+
+/** Every valid subject code in a text: an operation that could not be parsed, or an answer. */
+export function codesInText(text: string, into: Set<string> = new Set()): Set<string> {
+  for (const [token] of text.matchAll(CODE_TOKEN)) {
+    const code = subjectCodeOf(token);
+    if (code) into.add(code);
+  }
+  return into;
 }
 
+/** The subjects a request names (its text's literals, or the text itself when it was not parsed; its variables; every operation of a batch) and its answer holds. */
+/** The subjects the operation names: literals in its text, variables, every operation of a batch. */
+export function namedSubjects(request: GatewayRequest, codes = new Set<string>()): Set<string> {
+  const operations = Array.isArray(request.rawBody) ? request.rawBody : [request.body];
+  for (const operation of operations) {
+    if (typeof operation !== 'object' || operation === null) continue;
+    const { query, variables } = operation as { query?: unknown; variables?: unknown };
+    if (request.document && operation === request.body) for (const code of codesWrittenIn(request.document)) codes.add(code);
+    else if (typeof query === 'string') codesInText(query, codes);
+    collectSubjectCodes(variables, codes);
+  }
+  return codes;
+}
+
+/** The subjects named anywhere in the operation and those its answer returned. */
+export function subjectsOf(request: GatewayRequest, answer: string): string[] {
+  const codes = namedSubjects(request);
+  codesInText(answer, codes);
+  return [...codes].slice(0, MAX_AUDIT_SUBJECTS);
+}
+
+const errorCode = (error: { extensions?: Record<string, unknown> }) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR');
+
+/** Whether the answer holds no value at all: no data, or only nulls, empty lists and objects of them. */
+function nothingAnswered(data: unknown): boolean {
+  if (data === null || data === undefined) return true;
+  if (Array.isArray(data)) return data.every(nothingAnswered);
+  if (typeof data === 'object') return Object.values(data).every(nothingAnswered);
+  return false;
+}
+
+/**
+ * What happened: a refusal's own outcome; otherwise from the answer — OK
+ * without errors, PARTIAL when something was answered beside them, and when
+ * nothing was, the errors' code (FORBIDDEN, BAD_USER_INPUT,
+ * DEPARTMENT_UNAVAILABLE, ...; ERROR for an internal one or a mix).
+ */
 export function outcomeOf(request: GatewayRequest): string {
-  return request.outcome ?? (request.status >= 500 ? 'ERROR' : request.status >= 400 ? 'BAD_USER_INPUT' : 'OK');
+  if (request.ended && request.outcome) return request.outcome;
+  const result = request.result;
+  if (!result) return request.outcome ?? (request.status >= 500 ? 'ERROR' : request.status >= 400 ? 'BAD_USER_INPUT' : 'OK');
+  const errors = result.errors ?? [];
+  if (errors.length === 0) return 'OK';
+  if (!nothingAnswered(result.data)) return 'PARTIAL';
+  const codes = new Set(errors.map(errorCode));
+  if (codes.size !== 1) return 'ERROR';
+  const [code] = codes;
+  return code === 'INTERNAL_SERVER_ERROR' ? 'ERROR' : code!;
+}
+
+/** The entry of a request, once its answer is known. */
+export function auditRecordOf(request: GatewayRequest, answer: string): AuditRecord {
+  const groups = request.document && request.operation ? fieldGroupsOf(request.document, request.operation) : undefined;
+  const fieldGroups = groups ? [...groups.groups] : [];
+  if (groups?.namesPersons && request.scopes.has('personal')) fieldGroups.push('personal_data');
+  return {
+    requestId: request.id,
+    clientRequestId: request.clientRequestId ?? clientRequestIdOf(request.headers),
+    sourceAddress: request.ip || null,
+    clientId: request.caller.clientId,
+    role: request.caller.role,
+    purpose: request.purpose,
+    operationName: request.operation?.name?.value ?? request.operationName ?? null,
+    subjects: subjectsOf(request, answer),
+    fieldGroups,
+    outcome: outcomeOf(request),
+  };
 }
 
 export function auditPlugin(options: { audit: AuditWriter | null }): GatewayPlugin {
+  const { audit } = options;
   return {
     name: 'audit',
-    onEnd(request) {
-      if (!options.audit) return;
-      const operation = request.operation;
-      options.audit.record({
-        requestId: request.id,
-        clientId: request.caller.clientId,
-        role: request.caller.role,
-        purpose: request.purpose,
-        operationName: request.operationName ?? operation?.name?.value ?? null,
-        subjects: subjectsOf(request.body.variables ?? {}, request.document).slice(0, MAX_AUDIT_SUBJECTS),
-        fieldGroups: operation ? fieldGroupsOf(operation) : [],
-        outcome: outcomeOf(request),
-      });
+    async onSend(request, text) {
+      if (!audit) return;
+      const entry = auditRecordOf(request, text);
+      // No operation text was read: counted into its aggregate, not one entry each.
+      const refusedBeforeOperation = request.ended && request.source === undefined;
+      try {
+        await (refusedBeforeOperation ? audit.recordRefusal(entry) : audit.record(entry));
+      } catch (error) {
+        // Not on record, so not answered.
+        request.log.error({ err: error, requestId: request.id }, 'the request could not be audited: its answer was withheld');
+        request.status = 503;
+        request.outcome = 'ERROR';
+        request.result = { errors: [requestError('SERVICE_UNAVAILABLE', `the request could not be recorded in the audit log, so it was not answered; retry later (request ${request.id})`)] };
+        request.responseText = serialise(request.result);
+      }
     },
   };
 }

@@ -30,7 +30,10 @@ const PUBLIC_CODES = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
+  // The gateway's own answers of issue 15: a credential that could not be checked now (503), the persisted-query protocol.
+  'SERVICE_UNAVAILABLE',
   'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
 /** The codes that say the client's text was wrong: only the gateway's own checks can say so. */
@@ -40,6 +43,7 @@ const CLIENT_TEXT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_F
 export const PUBLIC_EXTENSIONS = new Set([
   'code',
   'reason', // BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, DEPARTMENT_UNAVAILABLE: which kind
+  'figure', // QUERY_TOO_COMPLEX: what the operation measured (beside `limit`)
   'field', // the input field or the `Type.field` refused
   'input',
   'index',

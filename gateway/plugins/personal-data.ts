@@ -13,14 +13,14 @@
 import { GraphQLError } from 'graphql';
 import { maskPersonalData, seesPersonalData } from '../../lib/personal-data';
 import type { GatewayPlugin } from '../pipeline';
-import { subjectsOf } from './audit';
+import { namedSubjects } from './audit';
 
 export function personalDataPlugin(): GatewayPlugin {
   return {
     name: 'personal-data',
     onResult(request, result) {
       if (seesPersonalData({ scopes: [...request.scopes] })) return;
-      const named = new Set(subjectsOf(request.body.variables ?? {}, request.document));
+      const named = namedSubjects(request);
       if (result.data) result.data = maskPersonalData(result.data, named);
       if (result.errors) {
         result.errors = result.errors.map((error) => maskPersonalData(error instanceof GraphQLError ? error.toJSON() : error, named));

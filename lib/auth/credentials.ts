@@ -70,6 +70,8 @@ export type ApiKeyVerifier = (apiKey: string) => Promise<ApiKeyLookup>;
 export interface CredentialDependencies {
   /** Undefined: the deployment has no register of API clients (no credit subgraph), and a key sent is refused. */
   verifyApiKey?: ApiKeyVerifier;
+  /** Whether a key is one this gateway found valid (lately, and not refused since): such a key is never held back by failed attempts of others at its address. */
+  knowsApiKey?: (apiKey: string) => boolean;
   /** Undefined: the deployment accepts no bearer tokens, and one sent is refused. */
   verifyJwt?: JwtVerifier;
 }
@@ -95,6 +97,18 @@ function header(headers: Headers, name: string): string | undefined {
   const value = headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The API key a request presents on its own (no Authorization beside it), trimmed; undefined when there is none to look up. */
+export function presentedApiKey(headers: Headers): string | undefined {
+  if (header(headers, 'authorization') !== undefined) return undefined;
+  const key = header(headers, 'x-api-key')?.trim();
+  return key ? key : undefined;
+}
+
+/** Refusals that say nothing about the credential: the service that judges it could not be asked. */
+export function isServiceUnavailable(reason: CredentialRefusalReason): boolean {
+  return reason === 'CREDENTIAL_SERVICE_UNAVAILABLE' || reason === 'KEY_SOURCE_UNAVAILABLE';
 }
 
 export async function resolveCaller(headers: Headers, deps: CredentialDependencies): Promise<CallerResolution> {
@@ -127,34 +141,57 @@ export async function resolveCaller(headers: Headers, deps: CredentialDependenci
 }
 
 export interface ApiKeyCacheOptions {
-  /** How long a successful lookup is reused. A key revoked meanwhile keeps working on this gateway for up to this long. */
+  /** How long a successful lookup is reused. A key revoked meanwhile keeps working on this gateway for up to this long, unless the revocation is announced (forgetClient). */
   ttlMs?: number;
   /** Most keys remembered; the oldest entry is dropped first. */
   maxEntries?: number;
   now?: () => number;
 }
 
-export const API_KEY_CACHE_TTL_MS = 30_000;
+/** A revocation takes effect on every gateway within this time, announced or not (lib/auth/revocations.ts announces it at once). */
+export const API_KEY_CACHE_TTL_MS = 5_000;
 const API_KEY_CACHE_MAX_ENTRIES = 10_000;
+/** How long a key found valid is remembered as a known client's (not as valid: that is the cache's TTL). */
+export const KNOWN_KEY_MS = 60 * 60_000;
+
+export interface CachedApiKeyVerifier extends ApiKeyVerifier {
+  /**
+   * Whether this gateway found the key valid within KNOWN_KEY_MS and was not
+   * told otherwise since (a refusal, an announced revocation): it is still
+   * asked about after the cache's TTL, but never held back by bogus keys
+   * sent from the same address.
+   */
+  knows(apiKey: string): boolean;
+  /** Drops every key of a client (its revocation was announced). */
+  forgetClient(clientId: string): void;
+  clear(): void;
+  size(): number;
+}
 
 /**
  * Wraps an API-key verifier with a small in-process cache of successful
  * lookups, so a client's every request does not cost a round trip to the
- * credit office. The price: **a revocation takes effect on each gateway
- * within `ttlMs` (30 s by default)**, not at once. An entry never outlives
+ * credit office. The price: a revocation takes effect on each gateway
+ * within `ttlMs` (5 s by default), or at once where it is announced
+ * (`forgetClient`, from the revocation channel). An entry never outlives
  * the key's own expiry. Refusals are not cached (a key created a moment ago
  * works at once), and concurrent lookups of the same key share one request.
  * Keys are held by their SHA-256, not in clear.
  */
-export function cachedApiKeyVerifier(verify: ApiKeyVerifier, options: ApiKeyCacheOptions = {}): ApiKeyVerifier & { clear(): void; size(): number } {
+export function cachedApiKeyVerifier(verify: ApiKeyVerifier, options: ApiKeyCacheOptions = {}): CachedApiKeyVerifier {
   const ttlMs = options.ttlMs ?? API_KEY_CACHE_TTL_MS;
   const maxEntries = options.maxEntries ?? API_KEY_CACHE_MAX_ENTRIES;
   const now = options.now ?? Date.now;
   const entries = new Map<string, { owner: ApiKeyOwner; until: number }>();
   const inFlight = new Map<string, Promise<ApiKeyLookup>>();
+  /** Keys found valid lately (key id → client id, and until when), for `knows`. */
+  const known = new Map<string, { clientId: string; until: number }>();
 
+  const idOf = (apiKey: string) => crypto.createHash('sha256').update(apiKey).digest('hex');
+  /** Lookups in flight when a client was forgotten: their answer predates the revocation and is not kept. */
+  let forgetting = 0;
   const lookup = async (apiKey: string): Promise<ApiKeyLookup> => {
-    const id = crypto.createHash('sha256').update(apiKey).digest('hex');
+    const id = idOf(apiKey);
     const cached = entries.get(id);
     if (cached) {
       if (cached.until > now()) return cached.owner;
@@ -162,9 +199,14 @@ export function cachedApiKeyVerifier(verify: ApiKeyVerifier, options: ApiKeyCach
     }
     const pending = inFlight.get(id);
     if (pending) return pending;
+    const generation = forgetting;
     const request = verify(apiKey)
       .then((result) => {
-        if (!('refused' in result)) {
+        if ('refused' in result) known.delete(id);
+        if (!('refused' in result) && generation === forgetting) {
+          known.delete(id);
+          known.set(id, { clientId: result.clientId, until: now() + KNOWN_KEY_MS });
+          while (known.size > maxEntries) known.delete(known.keys().next().value!);
           const expiry = result.expiresAt === null ? Infinity : Date.parse(result.expiresAt);
           const until = Math.min(now() + ttlMs, expiry);
           if (until > now()) {
@@ -179,7 +221,25 @@ export function cachedApiKeyVerifier(verify: ApiKeyVerifier, options: ApiKeyCach
     inFlight.set(id, request);
     return request;
   };
-  return Object.assign(lookup, { clear: () => entries.clear(), size: () => entries.size });
+  return Object.assign(lookup, {
+    knows(apiKey: string) {
+      const id = idOf(apiKey);
+      const cached = entries.get(id);
+      if (cached !== undefined && cached.until > now()) return true;
+      const seen = known.get(id);
+      return seen !== undefined && seen.until > now();
+    },
+    forgetClient(clientId: string) {
+      forgetting += 1;
+      for (const [id, entry] of entries) if (entry.owner.clientId === clientId) entries.delete(id);
+      for (const [id, seen] of known) if (seen.clientId === clientId) known.delete(id);
+    },
+    clear: () => {
+      entries.clear();
+      known.clear();
+    },
+    size: () => entries.size,
+  });
 }
 
 export interface RemoteApiKeyVerifierOptions {

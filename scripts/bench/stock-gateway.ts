@@ -3,7 +3,8 @@
  * ApolloGateway over a supergraph file, every option at its default (the
  * default data source and HTTP fetcher, no cache, no plugins), on Apollo's
  * standalone server. The one addition: the subgraphs refuse unsigned calls,
- * so each subgraph request carries the signed caller (./identity.ts).
+ * so each subgraph request carries the caller signed for its URL and body
+ * (./identity.ts), added around the default fetcher.
  *
  *   node --import tsx scripts/bench/stock-gateway.ts --supergraph FILE --port N [--health-port M]
  *
@@ -18,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { benchIdentity, IDENTITY_HEADER, signingKeyFromEnv } from './identity';
+import { benchIdentityHeaders, signingKeyFromEnv } from './identity';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { supergraph: { type: 'string' }, port: { type: 'string' }, 'health-port': { type: 'string' } } });
@@ -26,13 +27,13 @@ async function main(): Promise<void> {
   const key = signingKeyFromEnv();
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(values.supergraph, 'utf8'),
-    buildService: ({ url }) =>
-      new RemoteGraphQLDataSource({
-        url,
-        willSendRequest: ({ request }) => {
-          request.http?.headers.set(IDENTITY_HEADER, benchIdentity(key));
-        },
-      }),
+    buildService: ({ name, url }) => {
+      const source = new RemoteGraphQLDataSource({ url });
+      const fetcher = source.fetcher;
+      source.fetcher = (target, init) =>
+        fetcher(target, { ...init, headers: { ...(init?.headers as Record<string, string>), ...benchIdentityHeaders(key, name, String(target), String(init?.body ?? '')) } });
+      return source;
+    },
   });
   const server = new ApolloServer({ gateway });
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: Number(values.port) } });

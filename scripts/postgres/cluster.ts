@@ -419,17 +419,18 @@ export function usesExternalDatabases(env: NodeJS.ProcessEnv): boolean {
 /**
  * Runs `fn` with the embedded cluster under DATA_DIR running (a tool such as
  * the seed or the client CLI): through the server of a running graph when
- * there is one, else on a server this process starts and stops again. With
- * external database URLs configured it just runs `fn`.
+ * there is one, else on a server this process starts and stops again (`fn`
+ * is told which: `server.owned`). With external database URLs configured it
+ * just runs `fn` (with no server).
  */
-export async function withLocalCluster<T>(env: NodeJS.ProcessEnv, dataDir: string, fn: () => Promise<T>): Promise<T> {
-  if (usesExternalDatabases(env)) return fn();
+export async function withLocalCluster<T>(env: NodeJS.ProcessEnv, dataDir: string, fn: (server: RunningCluster | undefined) => Promise<T>): Promise<T> {
+  if (usesExternalDatabases(env)) return fn(undefined);
   if (!readLocalCluster(dataDir)) {
     process.stderr.write(`No DATABASE_URL and no embedded PostgreSQL in ${dataDir} yet: creating a new, empty one there.\n`);
   }
   const running = await openLocalCluster({ dataDir, port: postgresPort(env) });
   try {
-    return await fn();
+    return await fn(running);
   } finally {
     await running.stop();
   }

@@ -1,8 +1,9 @@
 /**
  * `POST /internal/audit`: where the gateway delivers its audit entries
  * (gateway/audit/writer.ts). Only the gateway may call it: the request must
- * carry a valid signed identity header (lib/auth/identity-header.ts) naming
- * the role GATEWAY, else 401. The body is `{ "entries": [ ... ] }`
+ * carry a signed identity header (lib/auth/identity-header.ts) naming the
+ * role GATEWAY, made for this subgraph, this path and these very bytes, and
+ * not seen before, else 401 — a captured header appends nothing else. The body is `{ "entries": [ ... ] }`
  * (lib/audit-entry.ts); a batch with any invalid entry is refused whole
  * with 400 and every problem named, and nothing of it is stored. A stored
  * batch answers 200 `{ stored, duplicates }`; delivering it again stores
@@ -10,7 +11,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../lib/db';
-import { IDENTITY_HEADER, verifyGatewayCaller } from '../../lib/auth/identity-header';
+import { IDENTITY_HEADER } from '../../lib/auth/identity-header';
+import { signedCallers } from '../../lib/signed-requests';
 import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
 import { validateAuditBatch } from '../../lib/audit-entry';
 import { appendAuditEntries } from './audit';
@@ -21,21 +23,25 @@ export const AUDIT_PATH = '/internal/audit';
 const BODY_LIMIT = 32 * 1024 * 1024;
 
 export async function registerAuditRoutes(app: FastifyInstance, db: Database, signingKey: string): Promise<void> {
-  app.post(AUDIT_PATH, { bodyLimit: BODY_LIMIT }, async (request, reply) => {
-    const verification = verifyGatewayCaller(request.headers[IDENTITY_HEADER], signingKey);
-    if (!verification.valid) {
+  const gateway = signedCallers({
+    key: signingKey,
+    audience: 'credit',
+    gatewayOnly: true,
+    refuse: (_request, reply, reason) => {
       const message =
-        verification.reason === 'NOT_GATEWAY'
+        reason === 'NOT_GATEWAY'
           ? `only the gateway (role ${GATEWAY_SERVICE_ROLE}) delivers audit entries`
-          : `a signed ${IDENTITY_HEADER} header of the gateway is required`;
-      return reply.code(401).send({ error: 'UNAUTHENTICATED', reason: verification.reason, message });
-    }
+          : `a ${IDENTITY_HEADER} header the gateway signed for this very delivery is required`;
+      return reply.code(401).send({ error: 'UNAUTHENTICATED', reason, message });
+    },
+  });
+  app.post(AUDIT_PATH, { bodyLimit: BODY_LIMIT, onRequest: gateway.onRequest, preHandler: gateway.preHandler }, async (request, reply) => {
     const batch = validateAuditBatch(request.body);
     if (!batch.valid) {
       return reply.code(400).send({ error: 'BAD_REQUEST', message: `audit batch refused, nothing stored: ${batch.problems[0]}`, problems: batch.problems });
     }
     const result = await appendAuditEntries(db, batch.entries);
-    request.log.debug({ ...result, requestId: verification.identity.requestId }, 'audit entries appended');
+    request.log.debug({ ...result, requestId: gateway.callerOf(request)?.requestId }, 'audit entries appended');
     return reply.code(200).send(result);
   });
 }

@@ -44,7 +44,7 @@ function canonicalInstant(at: string): string {
  * (`sha256(prev_hash || this)`) agree byte for byte.
  */
 export function canonicalAuditJson(seq: string, entry: AuditEntry): string {
-  return JSON.stringify([
+  const fields: unknown[] = [
     seq,
     entry.entryId.toLowerCase(),
     canonicalInstant(entry.at),
@@ -56,7 +56,13 @@ export function canonicalAuditJson(seq: string, entry: AuditEntry): string {
     entry.subjects,
     entry.fieldGroups,
     entry.outcome,
-  ]);
+  ];
+  // Migration 015's fields join the hashed text only when they say something, so older entries keep their hashes.
+  const clientRequestId = entry.clientRequestId ?? null;
+  const sourceAddress = entry.sourceAddress ?? null;
+  const count = entry.count ?? 1;
+  if (clientRequestId !== null || sourceAddress !== null || count !== 1) fields.push(clientRequestId, sourceAddress, count);
+  return JSON.stringify(fields);
 }
 
 export function auditEntryHash(prevHash: string | null, seq: string, entry: AuditEntry): string {
@@ -117,6 +123,9 @@ export async function appendAuditEntries(db: Pick<Database, 'transaction'>, entr
         subjects: entry.subjects,
         field_groups: entry.fieldGroups,
         outcome: entry.outcome,
+        client_request_id: entry.clientRequestId ?? null,
+        source_address: entry.sourceAddress ?? null,
+        request_count: entry.count ?? 1,
         prev_hash: prevHash,
         hash,
       };
@@ -124,12 +133,14 @@ export async function appendAuditEntries(db: Pick<Database, 'transaction'>, entr
       return row;
     });
     await tx.query(
-      `INSERT INTO audit_entry (seq, entry_id, at, request_id, client_id, role, purpose, operation_name, subjects, field_groups, outcome, prev_hash, hash)
+      `INSERT INTO audit_entry (seq, entry_id, at, request_id, client_id, role, purpose, operation_name, subjects, field_groups, outcome,
+                                client_request_id, source_address, request_count, prev_hash, hash)
        SELECT r.seq, r.entry_id, r.at, r.request_id, r.client_id, r.role, r.purpose, r.operation_name,
               ARRAY(SELECT jsonb_array_elements_text(r.subjects)), ARRAY(SELECT jsonb_array_elements_text(r.field_groups)),
-              r.outcome, r.prev_hash, r.hash
+              r.outcome, r.client_request_id, r.source_address, r.request_count, r.prev_hash, r.hash
          FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, entry_id uuid, at timestamptz, request_id text, client_id text, role text,
-              purpose text, operation_name text, subjects jsonb, field_groups jsonb, outcome text, prev_hash text, hash text)`,
+              purpose text, operation_name text, subjects jsonb, field_groups jsonb, outcome text,
+              client_request_id text, source_address text, request_count integer, prev_hash text, hash text)`,
       [JSON.stringify(rows)],
     );
     return { stored: fresh.length, duplicates: entries.length - fresh.length };
@@ -143,7 +154,8 @@ export async function appendAuditEntries(db: Pick<Database, 'transaction'>, entr
  */
 const COLUMNS = `seq::text AS seq, entry_id::text AS "entryId",
   to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
-  request_id AS "requestId", client_id AS "clientId", role, purpose, operation_name AS "operationName",
+  request_id AS "requestId", client_request_id AS "clientRequestId", source_address AS "sourceAddress", request_count AS count,
+  client_id AS "clientId", role, purpose, operation_name AS "operationName",
   subjects, field_groups AS "fieldGroups", outcome, prev_hash AS "prevHash", hash`;
 
 export type ChainVerification =

@@ -6,17 +6,17 @@
  * department's record itself (publishListEntry against the list rules),
  * rather than trusting what the caller states.
  *
- * The request is signed as the gateway signs (IDENTITY_SIGNING_KEY): every
- * department subgraph answers only signed requests. A department that does
+ * The request is signed as the gateway signs (IDENTITY_SIGNING_KEY), for
+ * that department and that very request: every department subgraph answers
+ * only such requests. A department that does
  * not answer refuses the mutation (DEPARTMENT_UNAVAILABLE): nothing is
  * stored on an unchecked record.
  */
 import crypto from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { gatewayConfig, identitySigningKey, subgraphConfig } from '../../lib/config';
-import { IDENTITY_HEADER, signGatewayIdentity, signIdentity } from '../../lib/auth/identity-header';
+import { gatewayIdentity, signedHeaders } from '../../lib/auth/identity-header';
 import { RECORD_STATUS_PATH, type RecordStatusChange } from '../../lib/record-status';
-import { GATEWAY_SERVICE_ROLE } from '../../lib/auth/roles';
 import { DEPARTMENTS, type SubgraphName } from '../../lib/departments';
 import { EVIDENCE_DEPARTMENTS, EVIDENCE_FIELDS, type Evidence } from './checks/evidence';
 import type { Department } from './vocabulary';
@@ -55,16 +55,18 @@ async function askDepartment(department: RecordDepartment, codes: readonly strin
   const key = identitySigningKey();
   if (!key) throw unavailable(department, 'no IDENTITY_SIGNING_KEY to sign the request with');
   const field = fieldOf(department);
-  const identity = signIdentity({ clientId: null, role: GATEWAY_SERVICE_ROLE, scopes: ['records'], purpose, requestId: crypto.randomUUID() }, key);
+  const url = departmentUrl(department);
+  const request = JSON.stringify({
+    query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on CreditCheck { ${field} { ${EVIDENCE_FIELDS[field]} } } } }`,
+    variables: { r: codes.map((code) => ({ __typename: 'CreditCheck', code })) },
+  });
+  const signed = signedHeaders(gatewayIdentity(purpose, crypto.randomUUID(), ['records']), key, { audience: subgraphOf(department), method: 'POST', url, body: request });
   let body: EntitiesAnswer;
   try {
-    const response = await fetch(departmentUrl(department), {
+    const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
-      body: JSON.stringify({
-        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on CreditCheck { ${field} { ${EVIDENCE_FIELDS[field]} } } } }`,
-        variables: { r: codes.map((code) => ({ __typename: 'CreditCheck', code })) },
-      }),
+      headers: { 'content-type': 'application/json', ...signed },
+      body: request,
       signal: AbortSignal.timeout(timeoutMs),
     });
     body = (await response.json()) as EntitiesAnswer;
@@ -123,12 +125,20 @@ export async function sendRecordStatus(department: RecordDepartment, change: Rec
   const key = identitySigningKey();
   if (!key) throw new Error('no IDENTITY_SIGNING_KEY to sign the request with');
   const url = departmentUrl(department).replace(/\/graphql\/?$/, '') + RECORD_STATUS_PATH;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signGatewayIdentity(key, `record status ${change.change}`) },
-    body: JSON.stringify(change),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`its record-status endpoint answered ${response.status}`);
+  const body = JSON.stringify(change);
+  const signed = signedHeaders(gatewayIdentity(`record status ${change.change}`), key, { audience: subgraphOf(department), method: 'POST', url, body });
+  let status: number;
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signed },
+      body,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    status = response.status;
+    await response.arrayBuffer();
+  } catch (error) {
+    throw unavailable(department, (error as Error).message);
+  }
+  if (status !== 200) throw unavailable(department, `its record-status endpoint answered ${status}`);
 }

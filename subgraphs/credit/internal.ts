@@ -8,16 +8,17 @@
  *   POST /internal/financial-authorisations  { clientId, codes }
  *     200 { authorised: [codes with an authorisation in force for that client] }
  *
- * The caller must present a fresh identity signed with IDENTITY_SIGNING_KEY
- * (header x-credit-graph-identity) whose role is GATEWAY; anything else is
+ * The caller must present an identity signed with IDENTITY_SIGNING_KEY
+ * (header x-credit-graph-identity) whose role is GATEWAY, made for this
+ * subgraph and this very request (lib/auth/identity-header.ts); anything else is
  * 401 { error: 'CALLER_REFUSED', reason } — a different body from a refused
  * key, so the gateway can tell "this key is bad" from "I am misconfigured".
  * Without a signing key the routes are not registered at all (404), so an
  * unconfigured deployment never has an open internal endpoint.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../lib/db';
-import { IDENTITY_HEADER, verifyGatewayCaller } from '../../lib/auth/identity-header';
+import { signedCallers } from '../../lib/signed-requests';
 import { authenticateApiKey } from './clients';
 import { authorisedSubjects } from './workflows/authorisations';
 
@@ -44,13 +45,11 @@ export function internalRoutes(options: InternalRoutesOptions): (app: FastifyIns
     }
     const now = options.now ?? Date.now;
 
-    /** Only the gateway, vouching for itself with the shared key, may call an internal endpoint. */
-    const requireGateway = async (request: FastifyRequest, reply: FastifyReply) => {
-      const verified = verifyGatewayCaller(request.headers[IDENTITY_HEADER], signingKey, now());
-      if (!verified.valid) return reply.code(401).send({ error: 'CALLER_REFUSED', reason: verified.reason });
-    };
+    /** Only the gateway, vouching for itself with the shared key for this very request, may call an internal endpoint. */
+    const gateway = signedCallers({ key: signingKey, audience: 'credit', gatewayOnly: true, now, refuse: (_request, reply, reason) => reply.code(401).send({ error: 'CALLER_REFUSED', reason }) });
+    const requireGateway = { onRequest: gateway.onRequest, preHandler: gateway.preHandler };
 
-    app.post<{ Body: unknown }>(API_KEY_LOOKUP_PATH, { bodyLimit: BODY_LIMIT, onRequest: requireGateway }, async (request, reply) => {
+    app.post<{ Body: unknown }>(API_KEY_LOOKUP_PATH, { bodyLimit: BODY_LIMIT, ...requireGateway }, async (request, reply) => {
       const body = request.body as { apiKey?: unknown } | null | undefined;
       if (typeof body !== 'object' || body === null || typeof body.apiKey !== 'string') {
         return reply.code(400).send({ error: 'BAD_REQUEST', message: 'expected a JSON body { "apiKey": "<key>" }' });
@@ -60,7 +59,7 @@ export function internalRoutes(options: InternalRoutesOptions): (app: FastifyIns
       return reply.code(200).send(result);
     });
 
-    app.post<{ Body: unknown }>(AUTHORISATION_LOOKUP_PATH, { onRequest: requireGateway }, async (request, reply) => {
+    app.post<{ Body: unknown }>(AUTHORISATION_LOOKUP_PATH, { ...requireGateway }, async (request, reply) => {
       const body = request.body as { clientId?: unknown; codes?: unknown } | null | undefined;
       const codes = body && Array.isArray(body.codes) && body.codes.every((code) => typeof code === 'string') ? (body.codes as string[]) : null;
       if (!body || typeof body.clientId !== 'string' || !codes || codes.length > MAX_AUTHORISATION_CODES) {

@@ -27,12 +27,18 @@ describe('audit log', () => {
   });
   afterAll(() => subgraph?.close());
 
-  const post = (body: unknown, identity: string | null = signIdentity(GATEWAY, SIGNING_KEY)) =>
-    fetch(url, {
+  /** What the gateway signs for one delivery: the credit subgraph, POST /internal/audit, these bytes. */
+  const delivery = (text: string, at?: number, key = SIGNING_KEY, who: ForwardedIdentity = GATEWAY) =>
+    signIdentity(who, key, { audience: 'credit', method: 'POST', target: AUDIT_PATH, body: text }, at);
+  /** POSTs a body signed for it (or with the identity `sign` makes of its text, or none). */
+  const post = (body: unknown, sign: ((text: string) => string) | null = (text) => delivery(text)) => {
+    const text = JSON.stringify(body);
+    return fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(identity !== null ? { [IDENTITY_HEADER]: identity } : {}) },
-      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(sign !== null ? { [IDENTITY_HEADER]: sign(text) } : {}) },
+      body: text,
     });
+  };
 
   async function count(): Promise<number> {
     const [row] = await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_entry');
@@ -84,6 +90,31 @@ describe('audit log', () => {
            FROM audit_entry ORDER BY audit_entry.seq DESC LIMIT 1`,
       );
       expect(auditEntryHash(row.prevHash, row.seq, { ...row, at: new Date(row.at).toISOString() })).toBe(row.hash);
+    });
+
+    it('hashes the client\'s request id, the address and the count only when an entry has them, so older entries keep their hashes', async () => {
+      const plain = auditEntry();
+      const { clientRequestId: _c, sourceAddress: _s, count: _n, ...older } = { ...plain, clientRequestId: null, sourceAddress: null, count: 1 };
+      expect(auditEntryHash(null, '1', plain)).toBe(auditEntryHash(null, '1', older as typeof plain));
+      const aggregate = auditEntry({ clientRequestId: 'bank-7', sourceAddress: '192.0.2.1', count: 40, outcome: 'UNAUTHENTICATED' });
+      await appendAuditEntries(subgraph.db, [aggregate]);
+      expect((await verifyAuditChain(subgraph.db)).ok).toBe(true);
+      const [stored] = await subgraph.db.query<{ seq: string }>('SELECT seq::text AS seq FROM audit_entry WHERE entry_id = $1', [aggregate.entryId]);
+      // Each of the three is covered by the hash: a count lowered by hand breaks the chain there.
+      await subgraph.db.transaction(async (tx) => {
+        await tx.exec('ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only');
+        await tx.query('UPDATE audit_entry SET request_count = 1 WHERE seq = $1', [stored!.seq]);
+        await tx.exec('ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only');
+      });
+      expect(await verifyAuditChain(subgraph.db, { from: stored!.seq, to: stored!.seq })).toMatchObject({ ok: false, brokenAt: stored!.seq });
+      await subgraph.db.transaction(async (tx) => {
+        await tx.exec('ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only');
+        await tx.query('UPDATE audit_entry SET request_count = 40 WHERE seq = $1', [stored!.seq]);
+        await tx.exec('ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only');
+      });
+      expect((await verifyAuditChain(subgraph.db)).ok).toBe(true);
+      const read = await subgraph.graphql(`{ auditLog(filter: { outcome: "UNAUTHENTICATED" }, first: 1) { nodes { clientRequestId sourceAddress count } } }`, undefined, { as: { role: 'CREDIT_OFFICE' } });
+      expect(read.data.auditLog.nodes[0]).toEqual({ clientRequestId: 'bank-7', sourceAddress: '192.0.2.1', count: 40 });
     });
   });
 
@@ -157,13 +188,18 @@ describe('audit log', () => {
     it('refuses a missing, forged, expired or malformed identity, and any role but GATEWAY', async () => {
       const before = await count();
       const entries = auditEntries(2);
-      const refusals: [string | null, string][] = [
+      const captured = delivery(JSON.stringify({ entries: auditEntries(1) }));
+      const refusals: [((text: string) => string) | null, string][] = [
         [null, 'MISSING'],
-        [signIdentity(GATEWAY, 'another-key-0123456789abcdef0123456789'), 'BAD_SIGNATURE'],
-        [signIdentity(GATEWAY, SIGNING_KEY, Date.now() - 10 * 60_000), 'EXPIRED'],
-        ['not-a-token', 'MALFORMED'],
-        [signIdentity({ ...GATEWAY, role: 'CREDIT_OFFICE' }, SIGNING_KEY), 'NOT_GATEWAY'],
-        [signIdentity({ ...GATEWAY, role: 'PUBLIC', clientId: null }, SIGNING_KEY), 'NOT_GATEWAY'],
+        [(text) => delivery(text, undefined, 'another-key-0123456789abcdef0123456789'), 'BAD_SIGNATURE'],
+        [(text) => delivery(text, Date.now() - 10 * 60_000), 'EXPIRED'],
+        [() => 'not-a-token', 'MALFORMED'],
+        [(text) => delivery(text, undefined, SIGNING_KEY, { ...GATEWAY, role: 'CREDIT_OFFICE' }), 'NOT_GATEWAY'],
+        [(text) => delivery(text, undefined, SIGNING_KEY, { ...GATEWAY, role: 'PUBLIC', clientId: null }), 'NOT_GATEWAY'],
+        // A header captured from another delivery appends nothing else.
+        [() => captured, 'WRONG_BODY'],
+        [(text) => signIdentity(GATEWAY, SIGNING_KEY, { audience: 'credit', method: 'POST', target: '/internal/credentials/api-key', body: text }), 'WRONG_TARGET'],
+        [(text) => signIdentity(GATEWAY, SIGNING_KEY, { audience: 'market', method: 'POST', target: AUDIT_PATH, body: text }), 'WRONG_AUDIENCE'],
       ];
       for (const [identity, reason] of refusals) {
         const response = await post({ entries }, identity);
@@ -171,6 +207,16 @@ describe('audit log', () => {
         expect(await response.json()).toMatchObject({ error: 'UNAUTHENTICATED', reason });
       }
       expect(await count()).toBe(before);
+    });
+
+    it('takes a signed delivery once: the same request sent again is refused as replayed', async () => {
+      const text = JSON.stringify({ entries: auditEntries(1) });
+      const identity = delivery(text);
+      const send = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity }, body: text });
+      expect((await send()).status).toBe(200);
+      const again = await send();
+      expect(again.status).toBe(401);
+      expect(await again.json()).toMatchObject({ error: 'UNAUTHENTICATED', reason: 'REPLAYED' });
     });
 
     it('refuses a batch with any invalid entry, naming each problem, and stores none of it', async () => {

@@ -136,15 +136,15 @@ describe('the credit subgraph killed while it appends a delivered batch', () => 
     }
   }
 
-  const deliver = (entries: unknown[]) =>
-    fetch(`http://127.0.0.1:${port}/internal/audit`, {
+  const deliver = (entries: unknown[]) => {
+    const body = JSON.stringify({ entries });
+    const identity = { clientId: 'gateway', role: 'GATEWAY', scopes: [], purpose: null, requestId: 'crash' };
+    return fetch(`http://127.0.0.1:${port}/internal/audit`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [IDENTITY_HEADER]: signIdentity({ clientId: 'gateway', role: 'GATEWAY', scopes: [], purpose: null, requestId: 'crash' }, SIGNING_KEY),
-      },
-      body: JSON.stringify({ entries }),
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(identity, SIGNING_KEY, { audience: 'credit', method: 'POST', target: '/internal/audit', body }) },
+      body,
     });
+  };
 
   it('stores nothing of the batch, keeps the chain intact, and takes the re-delivery whole', async () => {
     subgraph = await startCredit();

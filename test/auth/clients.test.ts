@@ -159,10 +159,12 @@ async function listeningCredit(signingKey: string | undefined) {
   }
 }
 
-const gatewayIdentity = (overrides: Partial<{ role: string; key: string; at: number }> = {}) =>
+/** The gateway's identity for one API-key lookup: the credit subgraph, that endpoint, that body. */
+const gatewayIdentity = (body: string, overrides: Partial<{ role: string; key: string; at: number; target: string }> = {}) =>
   signIdentity(
     { clientId: null, role: overrides.role ?? 'GATEWAY', scopes: [], purpose: null, requestId: 'test' },
     overrides.key ?? SIGNING_KEY,
+    { audience: 'credit', method: 'POST', target: overrides.target ?? API_KEY_LOOKUP_PATH, body },
     overrides.at ?? Date.now(),
   );
 
@@ -188,12 +190,11 @@ describe('the internal API-key endpoint over HTTP', () => {
     await subgraph?.close();
   });
 
-  const post = (body: unknown, headers: Record<string, string> = { [IDENTITY_HEADER]: gatewayIdentity() }) =>
-    fetch(`${base}${API_KEY_LOOKUP_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
+  /** POSTs `body` with the headers made for its text (by default the gateway's identity signed for it). */
+  const post = (body: unknown, headersFor: (text: string) => Record<string, string> = (text) => ({ [IDENTITY_HEADER]: gatewayIdentity(text) })) => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    return fetch(`${base}${API_KEY_LOOKUP_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(text) }, body: text });
+  };
 
   it('answers the owner of a valid key to the gateway', async () => {
     const response = await post({ apiKey: valid.apiKey });
@@ -211,22 +212,26 @@ describe('the internal API-key endpoint over HTTP', () => {
   });
 
   it('refuses a caller without a signed identity, or with a forged, expired, or non-gateway one', async () => {
-    const cases: [Record<string, string>, string][] = [
-      [{}, 'MISSING'],
-      [{ [IDENTITY_HEADER]: gatewayIdentity({ key: 'another-key-another-key-another-key-!!' }) }, 'BAD_SIGNATURE'],
-      [{ [IDENTITY_HEADER]: 'garbage' }, 'MALFORMED'],
-      [{ [IDENTITY_HEADER]: gatewayIdentity({ at: Date.now() - 5 * 60_000 }) }, 'EXPIRED'],
-      [{ [IDENTITY_HEADER]: gatewayIdentity({ role: 'CREDIT_OFFICE' }) }, 'NOT_GATEWAY'],
-      [{ [IDENTITY_HEADER]: gatewayIdentity({ role: 'PUBLIC' }) }, 'NOT_GATEWAY'],
+    const cases: [(text: string) => Record<string, string>, string][] = [
+      [() => ({}), 'MISSING'],
+      [(text) => ({ [IDENTITY_HEADER]: gatewayIdentity(text, { key: 'another-key-another-key-another-key-!!' }) }), 'BAD_SIGNATURE'],
+      [() => ({ [IDENTITY_HEADER]: 'garbage' }), 'MALFORMED'],
+      [(text) => ({ [IDENTITY_HEADER]: gatewayIdentity(text, { at: Date.now() - 5 * 60_000 }) }), 'EXPIRED'],
+      [(text) => ({ [IDENTITY_HEADER]: gatewayIdentity(text, { role: 'CREDIT_OFFICE' }) }), 'NOT_GATEWAY'],
+      [(text) => ({ [IDENTITY_HEADER]: gatewayIdentity(text, { role: 'PUBLIC' }) }), 'NOT_GATEWAY'],
+      // Signed for another lookup, or for another endpoint.
+      [() => ({ [IDENTITY_HEADER]: gatewayIdentity(JSON.stringify({ apiKey: revoked })) }), 'WRONG_BODY'],
+      [(text) => ({ [IDENTITY_HEADER]: gatewayIdentity(text, { target: '/internal/audit' }) }), 'WRONG_TARGET'],
     ];
     for (const [headers, reason] of cases) {
       const response = await post({ apiKey: valid.apiKey }, headers);
       expect({ reason, status: response.status, body: await response.json() }).toEqual({ reason, status: 401, body: { error: 'CALLER_REFUSED', reason } });
     }
     // A forged payload re-signed with nothing: the gateway's token with its role swapped.
-    const [body, signature] = gatewayIdentity({ role: 'DEVELOPER' }).split('.') as [string, string];
+    const text = JSON.stringify({ apiKey: valid.apiKey });
+    const [body, signature] = gatewayIdentity(text, { role: 'DEVELOPER' }).split('.') as [string, string];
     const swapped = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), role: 'GATEWAY' })).toString('base64url');
-    const forged = await post({ apiKey: valid.apiKey }, { [IDENTITY_HEADER]: `${swapped}.${signature}` });
+    const forged = await post(text, () => ({ [IDENTITY_HEADER]: `${swapped}.${signature}` }));
     expect([forged.status, await forged.json()]).toEqual([401, { error: 'CALLER_REFUSED', reason: 'BAD_SIGNATURE' }]);
   });
 
@@ -277,7 +282,7 @@ describe('the credit subgraph without IDENTITY_SIGNING_KEY', () => {
     try {
       const response = await fetch(`${base}${API_KEY_LOOKUP_PATH}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: gatewayIdentity() },
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: gatewayIdentity(JSON.stringify({ apiKey: `cgk_${'A'.repeat(43)}` })) },
         body: JSON.stringify({ apiKey: `cgk_${'A'.repeat(43)}` }),
       });
       expect(response.status).toBe(404);

@@ -133,20 +133,44 @@ describe('resolveCaller', () => {
 });
 
 describe('cachedApiKeyVerifier', () => {
-  it('answers repeated lookups of a valid key from memory for 30 s, so a revocation takes effect within that time', async () => {
+  it('answers repeated lookups of a valid key from memory for 5 s, so a revocation takes effect within that time', async () => {
     let clock = Date.now();
     const verify = cachedApiKeyVerifier(deps.verifyApiKey, { now: () => clock });
     const { client, apiKey } = await createClient(db, { name: 'bidding platform', role: 'TRADING_PLATFORM' });
     lookups = 0;
     for (let i = 0; i < 5; i++) expect(await verify(apiKey)).toMatchObject({ clientId: client.id });
     expect(lookups).toBe(1);
+    expect(verify.knows(apiKey)).toBe(true);
 
     await revokeClient(db, client.id);
-    clock += 29_000;
+    clock += 4_000;
     expect(await verify(apiKey)).toMatchObject({ clientId: client.id }); // still cached: the documented window
     clock += 1_001;
+    // Known as a client's key until the credit office says otherwise: asked again, now refused.
+    expect(verify.knows(apiKey)).toBe(true);
     expect(await verify(apiKey)).toEqual({ refused: 'REVOKED' });
+    expect(verify.knows(apiKey)).toBe(false);
     expect(lookups).toBe(2);
+  });
+
+  it('forgets a client at once when its revocation is announced, also a lookup in flight at that moment', async () => {
+    const verify = cachedApiKeyVerifier(deps.verifyApiKey);
+    const { client, apiKey } = await createClient(db, { name: 'bank', role: 'FINANCIAL_INSTITUTION' });
+    const other = await createClient(db, { name: 'other bank', role: 'FINANCIAL_INSTITUTION' });
+    await verify(apiKey);
+    await verify(other.apiKey);
+    lookups = 0;
+    verify.forgetClient(client.id);
+    expect(verify.knows(apiKey)).toBe(false);
+    expect(verify.knows(other.apiKey)).toBe(true);
+    await revokeClient(db, client.id);
+    expect(await verify(apiKey)).toEqual({ refused: 'REVOKED' });
+    // A lookup that started before the announcement is answered, but not kept.
+    const third = await createClient(db, { name: 'third bank', role: 'FINANCIAL_INSTITUTION' });
+    const inFlight = verify(third.apiKey);
+    verify.forgetClient('somebody');
+    expect(await inFlight).toMatchObject({ clientId: third.client.id });
+    expect(verify.knows(third.apiKey)).toBe(false);
   });
 
   it('does not cache refusals, so a key created a moment after a failed try works at once', async () => {
@@ -166,10 +190,12 @@ describe('cachedApiKeyVerifier', () => {
       return authenticateApiKey(db, key, new Date(clock));
     };
     const verify = cachedApiKeyVerifier(store, { now: () => clock });
-    const expiresAt = new Date(clock + 10_000);
+    const expiresAt = new Date(clock + 3_000);
     const { apiKey } = await createClient(db, { name: 'expiring', role: 'DEVELOPER', expiresAt });
     expect(await verify(apiKey)).toMatchObject({ role: 'DEVELOPER', expiresAt: expiresAt.toISOString() });
-    clock = expiresAt.getTime(); // well within the 30 s TTL, but at the key's expiry
+    clock = expiresAt.getTime() - 1_000;
+    expect(await verify(apiKey)).toMatchObject({ role: 'DEVELOPER' });
+    clock = expiresAt.getTime(); // within the cache's TTL, but at the key's expiry
     expect(await verify(apiKey)).toEqual({ refused: 'EXPIRED' });
     expect(asked).toBe(2);
   });

@@ -7,34 +7,11 @@
  * a scope misspelt in an SDL, or a policy change that breaks one of the
  * must-hold facts below fails here. Pure: no servers, no databases.
  */
-import fs from 'node:fs';
-import { Supergraph } from '@apollo/federation-internals';
-import {
-  getNamedType,
-  getNullableType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  parse,
-  validate,
-  type GraphQLArgument,
-  type GraphQLInputType,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, isNonNullType, isObjectType, parse, validate, type GraphQLObjectType } from 'graphql';
 import { accessPolicies, planFieldAccess, requiredScopes } from '../../gateway/auth/field-access';
-import { readSubgraphSdl, SUPERGRAPH_PATH } from '../../gateway/compose';
+import { readSubgraphSdl } from '../../gateway/compose';
 import { ROLE_SCOPES, ROLES, SCOPES, type Role } from '../../lib/auth/roles';
-import { buildUscc } from '../../lib/identifiers';
-
-const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
-const apiSchema: GraphQLSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-const policies = accessPolicies(supergraphSdl);
-
-const SAMPLE_CODE = buildUscc({ authority: '9', entityType: '1', division: '110108', organisationBody: 'MA01234X' });
+import { apiSchema, argumentsOf, policies } from '../helpers/operations';
 
 /** `Type.field` of every field of every object type the client can select (introspection left out). */
 const objectTypes = Object.values(apiSchema.getTypeMap()).filter(
@@ -47,37 +24,6 @@ const split = (coordinate: string) => coordinate.split('.') as [string, string];
 const grants = (scopes: ReadonlySet<string>, coordinate: string) => (requiredScopes(policies, ...split(coordinate)) ?? []).some((s) => scopes.has(s));
 
 // --- Generated operations ---------------------------------------------------------------------
-
-/** A literal for an input type: required input fields filled, valid subject codes, first enum values. */
-function sample(type: GraphQLInputType, name: string): string {
-  const nullable = getNullableType(type);
-  if (isListType(nullable)) return `[${sample(nullable.ofType as GraphQLInputType, name)}]`;
-  if (isEnumType(nullable)) return nullable.getValues()[0]!.name;
-  if (isInputObjectType(nullable)) {
-    const fields = Object.values(nullable.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined);
-    return `{ ${fields.map((f) => `${f.name}: ${sample(f.type, f.name)}`).join(', ')} }`;
-  }
-  if (isScalarType(nullable)) {
-    switch (nullable.name) {
-      case 'Int':
-        return '1';
-      case 'Float':
-        return '1.5';
-      case 'Boolean':
-        return 'true';
-      case 'ID':
-        return JSON.stringify(/code/i.test(name) ? SAMPLE_CODE : '1');
-      default:
-        return JSON.stringify(/^(since|until|from|to|validUntil|publishedOn|madeOn)$/.test(name) ? '2024-01-02' : 'x');
-    }
-  }
-  throw new Error(`no sample value for ${String(type)}`);
-}
-
-const argumentsOf = (args: readonly GraphQLArgument[]) => {
-  const required = args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
-  return required.length ? `(${required.map((a) => `${a.name}: ${sample(a.type, a.name)}`).join(', ')})` : '';
-};
 
 /** The steps from a root type to a field: each `Type.field`. */
 type Path = string[];

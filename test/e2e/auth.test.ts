@@ -4,20 +4,14 @@
  * the credit office's register, JWTs signed with jose.
  */
 import crypto from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
-import { ROOT_DIR } from '../../lib/config';
-import { DEPARTMENTS } from '../../lib/departments';
 import { openSubgraphDatabase } from '../../lib/subgraph';
 import type { Database } from '../../lib/db';
 import { creditSubgraph } from '../../subgraphs/credit';
 import { createClient, revokeClient } from '../../subgraphs/credit/clients';
-import { startTestGraph, type TestGraph } from '../helpers/graph';
-import { freePorts } from '../helpers/ports';
+import { startGateway, startTestGraph, type ExtraGateway, type TestGraph } from '../helpers/graph';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/3';
 const JWT_SECRET = crypto.randomBytes(32).toString('base64url');
@@ -31,7 +25,7 @@ describe('the authorised API', () => {
   let credit: Database;
   let db: Client;
   const keys = {} as Record<Role, { apiKey: string; clientId: string }>;
-  let second: { url: string; child: ChildProcess };
+  let second: ExtraGateway;
 
   beforeAll(async () => {
     graph = await startTestGraph({
@@ -49,7 +43,7 @@ describe('the authorised API', () => {
     second = await startSecondGateway(graph);
   }, 180_000);
   afterAll(async () => {
-    second?.child.kill('SIGTERM');
+    await second?.stop();
     await db?.end();
     await credit?.close();
     await graph?.close();
@@ -272,27 +266,7 @@ describe('the authorised API', () => {
   });
 });
 
-async function startSecondGateway(graph: TestGraph): Promise<{ url: string; child: ChildProcess }> {
-  const [port] = await freePorts(1);
-  const args = ['--import', 'tsx', 'gateway/main.ts', '--port', String(port)];
-  for (const d of DEPARTMENTS) args.push('--subgraph', `${d.name}=http://127.0.0.1:${graph.graph.ports[d.name]}/graphql`);
-  const { NODE_OPTIONS: _n, ...parentEnv } = process.env;
-  const log = fs.openSync(path.join(graph.logDir, 'gateway-b.log'), 'a');
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT_DIR,
-    env: { ...parentEnv, REDIS_URL, JWT_SECRET, IDENTITY_SIGNING_KEY: SIGNING_KEY, RATE_LIMIT_PER_MINUTE: String(RATE), CACHE: 'off', MAX_QUERY_DEPTH: '3' },
-    stdio: ['ignore', log, log],
-  });
-  fs.closeSync(log);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the second gateway did not become ready');
+/** The second gateway: the graph's environment (the same Redis, keys and limits), a shallower depth limit. */
+function startSecondGateway(graph: TestGraph): Promise<ExtraGateway> {
+  return startGateway(graph, { name: 'gateway-b', env: { MAX_QUERY_DEPTH: '3' } });
 }

@@ -153,10 +153,13 @@ describe('the federated graph', () => {
     expect(subgraphMetrics).toMatch(/graphql_operation_duration_seconds_bucket\{[^}]*service="subgraph-market"/);
   });
 
-  it('passes the request id on to the subgraphs', async () => {
-    const requestId = `e2e-${Date.now()}`;
-    const { headers } = await graph.graphql('query($c: ID!) { subject(code: $c) { code } }', { c: 'too-short' }, { 'x-request-id': requestId });
-    expect(headers.get('x-request-id')).toBe(requestId);
+  it('passes its own request id on to the subgraphs, the client\'s kept beside it', async () => {
+    const clientId = `e2e-${Date.now()}`;
+    const { headers } = await graph.graphql('query($c: ID!) { subject(code: $c) { code } }', { c: 'too-short' }, { 'x-request-id': clientId });
+    // The gateway names the request itself (a client's id is a claim, issue 15) and answers the client's beside it.
+    const requestId = headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(headers.get('x-client-request-id')).toBe(clientId);
     // The credit subgraph logs the refused input with the id the gateway passed on.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(fs.readFileSync(path.join(graph.logDir, 'credit.log'), 'utf8')).toContain(requestId);

@@ -4,10 +4,13 @@
  * of its own on the test run's PostgreSQL server (each department in its own
  * schema, through the shared DATABASE_URL).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startGraph, type RunningGraph, type ServiceName } from '../../scripts/graph-processes';
+import { startGraph, stopChild, waitUntilReady, type RunningGraph, type ServiceName } from '../../scripts/graph-processes';
+import { ROOT_DIR } from '../../lib/config';
+import { DEPARTMENTS } from '../../lib/departments';
 import { seed, type SeedSummary } from '../../scripts/seed/index';
 import { ensureDemoCredentials, type DemoCredentials } from '../../scripts/demo-credentials';
 import type { CredentialRole } from '../../lib/auth/roles';
@@ -21,6 +24,8 @@ export interface TestGraph {
   logDir: string;
   /** The PostgreSQL database every department uses (its own schema each). */
   databaseUrl: string;
+  /** The environment every process of the graph was started with (on top of this process's). */
+  env: NodeJS.ProcessEnv;
   /** One API client per credential role, registered as `npm start` registers the demo's (scripts/demo-credentials.ts). */
   credentials: DemoCredentials;
   /** Headers of a request as `role`: its API key and an X-Purpose (non-public roles must send one). */
@@ -55,6 +60,7 @@ export async function startTestGraph(options: TestGraphOptions): Promise<TestGra
     seeded,
     logDir,
     databaseUrl: database.url,
+    env,
     credentials,
     as,
     async graphql(query, variables, headers = {}) {
@@ -76,3 +82,35 @@ export async function startTestGraph(options: TestGraphOptions): Promise<TestGra
 }
 
 export type { ServiceName };
+
+export interface ExtraGateway {
+  url: string;
+  child: ChildProcess;
+  /** SIGTERM, and wait for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Another gateway process over the graph's subgraphs, as a second replica
+ * behind a load balancer would run: the graph's signing key and
+ * environment, its own port and DATA_DIR (its audit journal), `env` on top,
+ * and any subgraph reached at another URL (`subgraphUrls`, e.g. through a
+ * recording proxy).
+ */
+export async function startGateway(graph: TestGraph, options: { name: string; env?: NodeJS.ProcessEnv; subgraphUrls?: Record<string, string> }): Promise<ExtraGateway> {
+  const [port] = await freePorts(1);
+  const args = ['--import', 'tsx', 'gateway/main.ts', '--port', String(port)];
+  for (const d of DEPARTMENTS) args.push('--subgraph', `${d.name}=${options.subgraphUrls?.[d.name] ?? `http://127.0.0.1:${graph.graph.ports[d.name]}/graphql`}`);
+  const { NODE_OPTIONS: _n, ...parentEnv } = process.env;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cg-${options.name}-`));
+  const log = fs.openSync(path.join(graph.logDir, `${options.name}.log`), 'a');
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT_DIR,
+    env: { ...parentEnv, ...graph.env, IDENTITY_SIGNING_KEY: graph.graph.identitySigningKey, DATA_DIR: dataDir, ...options.env },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(`${url}/readyz`, child, 60_000);
+  return { url, child, stop: () => stopChild(child) };
+}

@@ -13,7 +13,7 @@ import { buildSubgraph, openSubgraphDatabase, type SubgraphDefinition } from '..
 import { createLogger } from '../../lib/logger';
 import { createTestDatabase } from './postgres';
 import type { FastifyInstance } from 'fastify';
-import { IDENTITY_HEADER, signIdentity, type ForwardedIdentity } from '../../lib/auth/identity-header';
+import { IDENTITY_HEADER, signIdentity, type ForwardedIdentity, type SignedRequest } from '../../lib/auth/identity-header';
 import { ROLE_SCOPES, type Role } from '../../lib/auth/roles';
 
 /**
@@ -52,8 +52,11 @@ export interface SubgraphUnderTest {
   app: FastifyInstance;
   /** The IDENTITY_SIGNING_KEY this subgraph verifies callers with (random per subgraph unless given). */
   identityKey: string;
-  /** A signed identity header value for the caller (default DEFAULT_CALLER), as the gateway would send it. */
-  sign(as?: CallerOverride, at?: number): string;
+  /**
+   * A signed identity header value for the caller (default DEFAULT_CALLER), as the gateway would send it
+   * for a request to this subgraph: by default POST /graphql with `body` (an object is sent as its JSON).
+   */
+  sign(as?: CallerOverride, at?: number, request?: Partial<Omit<SignedRequest, 'body'>> & { body?: unknown }): string;
   /** POSTs a GraphQL request signed as `options.as` (default APPROVAL_SYSTEM) and returns the parsed body. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<{ data?: T; errors?: any[] }>;
   /** Resolves `Subject` representations through `_entities`, as the gateway does. */
@@ -72,10 +75,22 @@ export async function startSubgraph<L>(definition: SubgraphDefinition<L>, option
   const identityKey = options.identityKey ?? crypto.randomBytes(32).toString('base64url');
   const { app } = await buildSubgraph(definition, db, createLogger(`test-${definition.name}`, 'warn'), { identityKey });
   await app.ready();
-  const sign = (as?: CallerOverride, at?: number) => signIdentity(forwardedIdentity(as), identityKey, at);
+  const sign = (as?: CallerOverride, at?: number, request: Partial<Omit<SignedRequest, 'body'>> & { body?: unknown } = {}) =>
+    signIdentity(
+      forwardedIdentity(as),
+      identityKey,
+      {
+        audience: request.audience ?? definition.name,
+        method: request.method ?? 'POST',
+        target: request.target ?? '/graphql',
+        body: typeof request.body === 'string' ? request.body : request.body === undefined ? '' : JSON.stringify(request.body),
+      },
+      at,
+    );
   const graphql = async (query: string, variables?: Record<string, unknown>, request: RequestOptions = {}) => {
-    const headers: Record<string, string> = request.signed === false ? {} : { [IDENTITY_HEADER]: sign(request.as) };
-    const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables }, headers: { ...headers, ...request.headers } });
+    const payload = JSON.stringify({ query, variables });
+    const headers: Record<string, string> = request.signed === false ? {} : { [IDENTITY_HEADER]: sign(request.as, undefined, { body: payload }) };
+    const response = await app.inject({ method: 'POST', url: '/graphql', payload, headers: { 'content-type': 'application/json', ...headers, ...request.headers } });
     return response.json();
   };
   return {

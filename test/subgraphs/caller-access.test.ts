@@ -80,26 +80,34 @@ describe('a subgraph answers only the gateway', () => {
   afterAll(() => subgraph?.close());
 
   const QUERY = '{ _service { sdl } }';
+  const BODY = { query: QUERY };
   const post = (headers: Record<string, string>) =>
-    subgraph.app.inject({ method: 'POST', url: '/graphql', payload: { query: QUERY }, headers });
+    subgraph.app.inject({ method: 'POST', url: '/graphql', payload: BODY, headers });
 
   it('answers a request the gateway signed', async () => {
-    const response = await post({ [IDENTITY_HEADER]: subgraph.sign() });
+    const response = await post({ [IDENTITY_HEADER]: subgraph.sign(undefined, undefined, { body: BODY }) });
     expect(response.statusCode).toBe(200);
     expect(response.json().data._service.sdl).toContain('MarketProfile');
     expect((await subgraph.graphql(QUERY)).errors).toBeUndefined();
   });
 
-  it('refuses unsigned, malformed, forged and expired requests with 401 and a GraphQL UNAUTHENTICATED error', async () => {
-    const [body, signature] = subgraph.sign(PUBLIC).split('.') as [string, string];
+  it('refuses unsigned, malformed, forged, expired, misdirected and replayed requests with 401 and a GraphQL UNAUTHENTICATED error', async () => {
+    const once = subgraph.sign(APPROVAL, undefined, { body: BODY });
+    expect((await post({ [IDENTITY_HEADER]: once })).statusCode).toBe(200);
+    const [body, signature] = subgraph.sign(PUBLIC, undefined, { body: BODY }).split('.') as [string, string];
     const promoted = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), role: 'CREDIT_OFFICE', scopes: ['public', 'records', 'personal'] })).toString('base64url');
     const cases: [Record<string, string>, string][] = [
       [{}, 'MISSING'],
       [{ [IDENTITY_HEADER]: 'garbage' }, 'MALFORMED'],
       [{ [IDENTITY_HEADER]: `${promoted}.${signature}` }, 'BAD_SIGNATURE'], // a PUBLIC token promoted by hand
-      [{ [IDENTITY_HEADER]: signIdentity(forwardedIdentity(APPROVAL), 'some-other-deployments-key-0123456789abcdef') }, 'BAD_SIGNATURE'],
-      [{ [IDENTITY_HEADER]: subgraph.sign(APPROVAL, Date.now() - 5 * 60_000) }, 'EXPIRED'],
-      [{ [IDENTITY_HEADER]: subgraph.sign(APPROVAL, Date.now() + 5 * 60_000) }, 'EXPIRED'],
+      [{ [IDENTITY_HEADER]: signIdentity(forwardedIdentity(APPROVAL), 'some-other-deployments-key-0123456789abcdef', { audience: 'market', method: 'POST', target: '/graphql', body: JSON.stringify(BODY) }) }, 'BAD_SIGNATURE'],
+      [{ [IDENTITY_HEADER]: subgraph.sign(APPROVAL, Date.now() - 5 * 60_000, { body: BODY }) }, 'EXPIRED'],
+      [{ [IDENTITY_HEADER]: subgraph.sign(APPROVAL, Date.now() + 5 * 60_000, { body: BODY }) }, 'EXPIRED'],
+      // Made for another subgraph, another path, another body, or sent a second time.
+      [{ [IDENTITY_HEADER]: subgraph.sign(APPROVAL, undefined, { body: BODY, audience: 'tax' }) }, 'WRONG_AUDIENCE'],
+      [{ [IDENTITY_HEADER]: subgraph.sign(APPROVAL, undefined, { body: BODY, target: '/internal/record-status' }) }, 'WRONG_TARGET'],
+      [{ [IDENTITY_HEADER]: subgraph.sign(APPROVAL, undefined, { body: { query: '{ __typename }' } }) }, 'WRONG_BODY'],
+      [{ [IDENTITY_HEADER]: once }, 'REPLAYED'],
     ];
     for (const [headers, reason] of cases) {
       const response = await post(headers);

@@ -92,7 +92,8 @@ describe('the subgraph chain', () => {
     const headersOf = composeLinks([requestIdLink(), identityLink(market.identityKey)], async (call) => (seen.push(call), { data: {} }));
     await headersOf(entityCall([code(1)]));
     expect(seen[0]!.headers[REQUEST_ID_HEADER]).toBe('req-chain-1');
-    const identity = verifyIdentity(seen[0]!.headers[IDENTITY_HEADER], market.identityKey);
+    const sent = seen[0]!;
+    const identity = verifyIdentity(sent.headers[IDENTITY_HEADER], market.identityKey, { audience: 'market', method: 'POST', target: new URL(sent.url).pathname, body: sent.body! });
     expect(identity).toEqual({ valid: true, identity: expect.objectContaining({ role: 'PUBLIC', requestId: 'req-chain-1' }) });
 
     const { fetch } = fullChain();

@@ -1,7 +1,20 @@
-/** plugins/credentials.ts: PUBLIC without a credential, the JWT's role with one, UNAUTHENTICATED for a bad one, API keys refused without a register. */
+/**
+ * plugins/credentials.ts: PUBLIC without a credential, the JWT's role with
+ * one, UNAUTHENTICATED for a bad one, API keys refused without a register;
+ * against the real credit office (in-process, on PostgreSQL): failed
+ * attempts limited per address and per key before any lookup, 503 when the
+ * register cannot be asked.
+ */
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { createJwtVerifier } from '../../../lib/auth/jwt';
+import { cachedApiKeyVerifier, remoteApiKeyVerifier, type ApiKeyVerifier } from '../../../lib/auth/credentials';
+import { authFailureGuard } from '../../../lib/auth/auth-failures';
 import { credentialsPlugin } from '../../../gateway/plugins/credentials';
+import { creditSubgraph } from '../../../subgraphs/credit';
+import { createClient } from '../../../subgraphs/credit/clients';
+import { startSubgraph, type SubgraphUnderTest } from '../../helpers/subgraph';
 import { bearer, executions, JWT_SECRET, send } from './harness';
 
 describe('credentials plugin', () => {
@@ -41,5 +54,83 @@ describe('credentials plugin', () => {
     expect(status).toBe(401);
     expect(body.errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'API_KEYS_UNAVAILABLE' });
     expect(body.errors[0].message).toMatch(/API keys are unavailable/);
+  });
+
+});
+
+describe('credentials plugin with the credit office\'s register', () => {
+  const SIGNING_KEY = crypto.randomBytes(32).toString('base64url');
+  let office: SubgraphUnderTest;
+  let creditUrl: string;
+  let valid: string;
+  const lookups = { count: 0 };
+
+  beforeAll(async () => {
+    process.env.IDENTITY_SIGNING_KEY = SIGNING_KEY;
+    office = await startSubgraph(creditSubgraph, { identityKey: SIGNING_KEY });
+    await office.app.listen({ host: '127.0.0.1', port: 0 });
+    creditUrl = `http://127.0.0.1:${(office.app.server.address() as AddressInfo).port}/graphql`;
+    valid = (await createClient(office.db, { name: 'bidding platform', role: 'TRADING_PLATFORM' })).apiKey;
+  }, 60_000);
+  afterAll(() => office?.close());
+
+  /** The real lookup, counted. */
+  const counted = (verify: ApiKeyVerifier): ApiKeyVerifier => (key) => {
+    lookups.count += 1;
+    return verify(key);
+  };
+  const pluginsWith = (budgets = { perAddress: 5, perCredential: 3 }) => {
+    const verifier = cachedApiKeyVerifier(counted(remoteApiKeyVerifier({ creditUrl, signingKey: SIGNING_KEY })));
+    return [credentialsPlugin({ verifyApiKey: verifier, knowsApiKey: verifier.knows }, authFailureGuard(budgets))];
+  };
+  const query = { query: '{ __typename }' };
+  const bogus = () => `cgk_${crypto.randomBytes(32).toString('base64url')}`;
+
+  it('asks the credit office about at most the address\'s budget of bogus keys, however many arrive at once', async () => {
+    const plugins = pluginsWith();
+    const before = lookups.count;
+    const answers = await Promise.all(Array.from({ length: 300 }, () => send(plugins, { ...query }, { 'x-api-key': bogus(), 'x-purpose': 'p' }, { ip: '198.51.100.7' })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(295);
+    expect(lookups.count - before).toBe(5);
+    const limited = answers.find((a) => a.status === 429)!;
+    expect(limited.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', reason: 'AUTH_FAILURES' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.request.outcome).toBe('RATE_LIMITED');
+    // Another address is not held back by this one.
+    expect((await send(plugins, query, { 'x-api-key': bogus() }, { ip: '198.51.100.8' })).status).toBe(401);
+  });
+
+  it('still lets a key through that the gateway already knows to be valid, and gives back the attempt of a valid one', async () => {
+    const plugins = pluginsWith();
+    expect((await send(plugins, query, { 'x-api-key': valid, 'x-purpose': 'p' }, { ip: '198.51.100.20' })).status).toBe(200);
+    for (let i = 0; i < 10; i++) await send(plugins, query, { 'x-api-key': bogus() }, { ip: '198.51.100.20' });
+    const known = await send(plugins, query, { 'x-api-key': valid, 'x-purpose': 'p' }, { ip: '198.51.100.20' });
+    expect(known.status).toBe(200);
+    expect(known.request.caller.role).toBe('TRADING_PLATFORM');
+    // Valid attempts cost nothing: an address with only valid ones is never held back.
+    const fresh = pluginsWith({ perAddress: 2, perCredential: 2 });
+    for (let i = 0; i < 6; i++) expect((await send(fresh, query, { 'x-api-key': valid, 'x-purpose': 'p' }, { ip: `198.51.100.${30 + i}` })).status).toBe(200);
+  });
+
+  it('limits one presented key from any address', async () => {
+    const plugins = pluginsWith({ perAddress: 100, perCredential: 3 });
+    const key = bogus();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await send(plugins, query, { 'x-api-key': key }, { ip: `203.0.113.${i}` })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
+  });
+
+  it('answers 503, not 401, when the register cannot be asked, and counts no failed attempt', async () => {
+    const unreachable = remoteApiKeyVerifier({ creditUrl: 'http://127.0.0.1:9/graphql', signingKey: SIGNING_KEY, timeoutMs: 500 });
+    const plugins = [credentialsPlugin({ verifyApiKey: unreachable }, authFailureGuard({ perAddress: 1, perCredential: 1 }))];
+    for (let i = 0; i < 3; i++) {
+      const { status, body, headers, request } = await send(plugins, query, { 'x-api-key': valid, 'x-purpose': 'p' }, { ip: '192.0.2.99' });
+      expect(status).toBe(503);
+      expect(body.errors[0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'CREDENTIAL_SERVICE_UNAVAILABLE' });
+      expect(headers['retry-after']).toBe('5');
+      expect(request.outcome).toBe('SERVICE_UNAVAILABLE');
+    }
   });
 });

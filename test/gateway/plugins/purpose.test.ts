@@ -1,4 +1,4 @@
-/** plugins/purpose.ts: non-public roles must say why they ask; the purpose is kept, trimmed and bounded. */
+/** plugins/purpose.ts: non-public roles must say why they ask; the purpose is read as UTF-8 (or RFC 8187), kept trimmed and bounded. */
 import { createJwtVerifier } from '../../../lib/auth/jwt';
 import { credentialsPlugin } from '../../../gateway/plugins/credentials';
 import { purposePlugin } from '../../../gateway/plugins/purpose';
@@ -25,5 +25,29 @@ describe('purpose plugin', () => {
     expect(request.purpose!.startsWith('tender 2026-17')).toBe(true);
     expect(request.purpose).toHaveLength(500);
     expect((await send(plugins, query)).status).toBe(200);
+  });
+
+  it('reads the purpose as UTF-8, also in its RFC 8187 forms, and refuses what is not text', async () => {
+    const authorization = (await bearer('APPROVAL_SYSTEM')).authorization!;
+    // Node hands a header over one character per byte: this is how UTF-8 bytes of 许可 arrive.
+    const asSent = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const purposeOf = async (headers: Record<string, string>) => (await send(plugins, query, { authorization, ...headers })).request.purpose;
+    expect(await purposeOf({ 'x-purpose': asSent('许可 2026-0042') })).toBe('许可 2026-0042');
+    expect(await purposeOf({ 'x-purpose*': `UTF-8''${encodeURIComponent('许可 2026-0042')}` })).toBe('许可 2026-0042');
+    expect(await purposeOf({ 'x-purpose': `utf-8''${encodeURIComponent('招标 2026-017')}` })).toBe('招标 2026-017');
+    // The extended form wins over a plain one sent beside it.
+    expect(await purposeOf({ 'x-purpose': 'licence', 'x-purpose*': `UTF-8'zh'${encodeURIComponent('许可')}` })).toBe('许可');
+    expect(await purposeOf({ 'x-purpose': 'licence 2026-0042' })).toBe('licence 2026-0042');
+    for (const headers of <Record<string, string>[]>[
+      { 'x-purpose': '\xe8\xae licence' }, // bytes that are not UTF-8
+      { 'x-purpose*': "ISO-8859-1''caf%E9" },
+      { 'x-purpose*': "UTF-8''%E8%AE" }, // half a character
+      { 'x-purpose*': "UTF-8''%ZZ" },
+      { 'x-purpose*': "UTF-8''a%00b" }, // a control character
+      { 'x-purpose*': 'no quotes at all' },
+    ]) {
+      const { status, body } = await send(plugins, query, { authorization, ...headers });
+      expect({ headers, status, extensions: body.errors?.[0]?.extensions }).toEqual({ headers, status: 400, extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_PURPOSE' } });
+    }
   });
 });
