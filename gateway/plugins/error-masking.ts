@@ -55,6 +55,23 @@ export const PUBLIC_EXTENSIONS = new Set([
   'department',
   'departments',
   'requiredScopes',
+  // The credit office's refusals say what in the record decided them (API.md: RECORD_MISMATCH, NOT_ELIGIBLE_YET, RECORD_WITHDRAWN, ...).
+  'recordValue',
+  'recordSince',
+  'recordTriggers',
+  'eligibleFrom',
+  'measureCodes',
+  'appliedMeasures',
+  'withdrawal',
+  'reference',
+  'recordId',
+  'objectionId',
+  'checkId',
+  'jointCaseId',
+  'trigger',
+  'initiatingDepartment',
+  'deadline',
+  'mutation',
 ]);
 
 const INTERNAL_DETAIL = [
