@@ -72,6 +72,7 @@ export const PUBLIC_EXTENSIONS = new Set([
   'initiatingDepartment',
   'deadline',
   'mutation',
+  'status', // INVALID_TRANSITION: the state it is in
 ]);
 
 const INTERNAL_DETAIL = [

@@ -28,7 +28,10 @@ describe('credit checks through the gateway', () => {
 
   beforeAll(async () => {
     // The credit office runs checks, workflows, lists and statistics; a bidding check is asked as a trading platform.
-    graph = await startTestGraph({ subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500' }, caller: 'CREDIT_OFFICE' });
+    // The cache off: these tests write the departments' databases directly (a new registration status, a stopped
+    // department), which bypasses the invalidation a department's own write announces; a check answered from the
+    // evidence cached for its hint (60 s) is test/cache's subject, not the policy's.
+    graph = await startTestGraph({ subjects: SUBJECTS, env: { SUBGRAPH_TIMEOUT_MS: '1500', CACHE: 'off' }, caller: 'CREDIT_OFFICE' });
     db = new Client({ connectionString: graph.databaseUrl });
     await db.connect();
   }, 180_000);

@@ -33,7 +33,8 @@ import { startSubgraph, type SubgraphUnderTest } from '../../helpers/subgraph';
 
 const code = (n: number) => buildUscc({ authority: '9', entityType: '1', division: '330106', organisationBody: String(71000000 + n) });
 const ENTITIES = 'query Profile__market__1($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { market { registration { name } } } } }';
-const TIMEOUT_MS = 300;
+// Long enough for a real subgraph on a loaded machine (CI shares its cores), short enough to wait out.
+const TIMEOUT_MS = 2000;
 
 describe('the subgraph chain', () => {
   let market: SubgraphUnderTest;
