@@ -6,6 +6,7 @@
  * commitment and black list after the scheduled job, and the late publications on the holiday calendar.
  */
 import { Client } from 'pg';
+import { eventually } from '../helpers/eventually';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { openDatabase } from '../../lib/db';
 import { createClient } from '../../subgraphs/credit/clients';
@@ -14,17 +15,6 @@ import { addDays, gradeOf, publicationDeadline, workingDaysLate, type ListKind }
 
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
 type Clerk = 'MARKET' | 'TAX' | 'ENVIRONMENT';
-
-/** Waits until `probe` answers something truthy (the scheduled job runs every 300 ms here). */
-async function eventually<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('the seeds\' remaining mechanisms, through the gateway (issue 17)', () => {
   let graph: TestGraph;

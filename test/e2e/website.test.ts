@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import { ROOT_DIR } from '../../lib/config';
+import { eventually } from '../helpers/eventually';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { freePorts } from '../helpers/ports';
 import { pdfText } from '../helpers/pdf';
@@ -97,12 +98,15 @@ describe('the credit website in a browser', () => {
     expect(text).toContain(debtor.court);
     expect(text).toContain(`${web.url}/verify/${reportNumber}`);
     // The report was asked for like any query, and the audit log says so.
-    const log = await graph.graphql(
-      `query($code: ID!) { subject(code: $code) { accessLog(first: 20) { nodes { role operationName outcome } } } }`,
-      { code: debtor.code },
-      graph.as('CREDIT_OFFICE', 'audit review'),
-    );
-    expect(log.body.data.subject.accessLog.nodes).toContainEqual({ role: 'PUBLIC', operationName: 'CreditReport', outcome: 'OK' });
+    // (The gateway journals the entry before answering and delivers it to the credit office in batches: wait for it.)
+    await eventually(async () => {
+      const log = await graph.graphql(
+        `query($code: ID!) { subject(code: $code) { accessLog(first: 20) { nodes { role operationName outcome } } } }`,
+        { code: debtor.code },
+        graph.as('CREDIT_OFFICE', 'audit review'),
+      );
+      return (log.body.data.subject.accessLog.nodes as { role: string; operationName: string; outcome: string }[]).some((n) => n.role === 'PUBLIC' && n.operationName === 'CreditReport' && n.outcome === 'OK');
+    }, 'the report in the access log');
     // Each read issues a report of its own: nothing caches or reuses one.
     const again = await graph.graphql(`query($code: ID!) { subject(code: $code) { creditReport { number } } }`, { code: debtor.code });
     expect(again.body.data.subject.creditReport.number).not.toBe(reportNumber);
