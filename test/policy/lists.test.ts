@@ -190,6 +190,8 @@ describe('list rules', () => {
       ['KEY_ATTENTION', 'ENVIRONMENT', 'environmental_penalty/e2', 'ADMINISTRATIVE_PENALTY', '2025-07-01', '2026-07-01'],
     ]);
     expect(listDeterminations({})).toEqual([]);
+    // Market records from before it kept recognitions: none is a red-list one.
+    expect(listDeterminations({ market: { penalties: [], abnormalOperations: [], seriousViolations: [] } })).toEqual([]);
     // A record of a table no rule of that list names gives no entry.
     expect(listDeterminations({ courts: { dishonestDebtors: [{ recordId: 'consumption_restriction_order/x/1', listedOn: '2025-01-01', removedOn: null }] } })).toEqual([]);
     expect(listDeterminations({ market: null, tax: null, courts: null, environment: null })).toEqual([]);

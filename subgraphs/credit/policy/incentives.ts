@@ -13,7 +13,7 @@
  */
 
 /** Registration statuses under which a subject may no longer trade: licence revoked (吊销), deregistered (注销). */
-export const CLOSED_REGISTRATION_STATUSES: ReadonlySet<string> = new Set(['REVOKED', 'DEREGISTERED']);
+export const CLOSED_REGISTRATION_STATUSES: readonly string[] = ['REVOKED', 'DEREGISTERED'];
 
 /**
  * Whether anyone knows the subject: true when a department or the credit
@@ -39,5 +39,6 @@ export interface RewardFacts {
 /** Whether incentives can apply: a known subject, not deregistered or revoked, with nothing adverse in force. */
 export function mayBeRewarded(facts: RewardFacts): boolean {
   if (facts.registered !== true || facts.adverseInForce) return false;
-  return facts.registrationStatus === null || !CLOSED_REGISTRATION_STATUSES.has(facts.registrationStatus);
+  // No registration at market supervision (null: a person, a subject registered elsewhere) is no closed one.
+  return !CLOSED_REGISTRATION_STATUSES.some((closed) => closed === facts.registrationStatus);
 }

@@ -116,7 +116,7 @@ export function penaltyListKind(department: Department, penalty: { serious: bool
 export function recognitionEnd(recognition: { validUntil: string | null; revokedOn: string | null }): string | null {
   const expires = recognition.validUntil === null ? null : addDays(recognition.validUntil, 1);
   if (recognition.revokedOn === null) return expires;
-  // Stryker disable next-line EqualityOperator: equal dates are one date
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — `null < x` is false, so no expiry gives the revocation; equal dates are one date.
   return expires !== null && expires < recognition.revokedOn ? expires : recognition.revokedOn;
 }
 
