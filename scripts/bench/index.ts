@@ -17,8 +17,9 @@
  *
  * Seeds a dataset once into a temporary DATA_DIR (or the PostgreSQL of
  * DATABASE_URL, whose department schemas are replaced), starts the subgraphs
- * once, then runs each contender as its own process, checks its answers
- * against stock Apollo Gateway's, and measures it with autocannon. Writes the
+ * once, then starts each contender as its own process and checks its answers
+ * against stock Apollo Gateway's, and measures every case for every
+ * contender back to back with autocannon. Writes the
  * "Gateways side by side" section of docs/benchmarks.md and docs/benchmarks.svg;
  * the raw numbers go to .bench/results.json.
  */
@@ -369,6 +370,18 @@ async function main(): Promise<void> {
     await stopProcess(child);
   }
 
+  // 1. Every contender started in turn and checked (stock first: its answers are the reference and the bare
+  // server's bytes), then left running, so that each case is measured for every contender back to back:
+  // the host is shared, and minutes between two contenders' rows of one case would measure its load instead.
+  interface Running {
+    contender: Contender;
+    label: string;
+    url: string;
+    child: ReturnType<typeof spawnLogged>;
+    memory: ReturnType<typeof memorySampler>;
+    result: ContenderResult;
+  }
+  const running: Running[] = [];
   for (const contender of contenders) {
     if (opts.only.length > 0 && contender.key !== 'stock' && !opts.only.includes(contender.key)) continue;
     const label = CONTENDERS[contender.key].label;
@@ -388,11 +401,9 @@ async function main(): Promise<void> {
       await stopProcess(child);
       continue;
     }
-    const memory = memorySampler(child.pid);
-    // Every process of the benchmark: this one (the load generator), the subgraphs and the contender.
-    const pids = () => [process.pid, child.pid, ...[...graph.processes.values()].map((p) => p.pid)].filter((pid): pid is number => pid !== undefined);
     const result: ContenderResult = { contender: contender.key, measurements: [], peakRssBytes: 0 };
     results.push(result);
+    running.push({ contender, label, url, child, memory: memorySampler(child.pid), result });
 
     // Cold: the first 1,000-bidder batch after the process started (its cache, if any, is empty).
     const cold = await post(url, 'batch', batchLoad.bodies[0]!);
@@ -422,16 +433,23 @@ async function main(): Promise<void> {
         }
       }
     }
+    console.log('  answers match stock Apollo Gateway’s');
     if (contender.key === 'stock') {
       // The bare server answers the varied cases with one captured answer, the same size as the others'.
       bare['profile-varied'] = bare['profile-same']!;
       bare['check-varied'] = bare['check-same']!;
     }
+  }
 
-    const measured = (caseKey: CaseKey) => opts.cases.length === 0 || opts.cases.includes(caseKey);
-    for (const caseKey of Object.keys(loads) as Array<keyof typeof loads>) {
-      if (!measured(caseKey)) continue;
-      const load = loads[caseKey];
+  // 2. Each case, every contender in turn.
+  // Every process of the benchmark: this one (the load generator), the subgraphs and the contenders.
+  const pids = () => [process.pid, ...running.map((r) => r.child.pid), ...[...graph.processes.values()].map((p) => p.pid)].filter((pid): pid is number => pid !== undefined);
+  const measured = (caseKey: CaseKey) => opts.cases.length === 0 || opts.cases.includes(caseKey);
+  for (const caseKey of Object.keys(loads) as Array<keyof typeof loads>) {
+    if (!measured(caseKey)) continue;
+    console.log(`\n${CASES[caseKey].label}`);
+    const load = loads[caseKey];
+    for (const { contender, url, memory, result } of running) {
       // A credit check is recorded every time, but the departments' evidence it is decided from is cached like any entity.
       if (contender.prime && load.bodies.length > 1) await runLoad(url, load, { amount: load.bodies.length });
       if (opts.warmup > 0) await runLoad(url, load, opts.warmup);
@@ -439,22 +457,24 @@ async function main(): Promise<void> {
       const meter = cpuMeter(pids);
       const run = await runLoad(url, load, opts.duration);
       result.measurements.push(measurement(caseKey, run, memory.peak(), meter().others));
-      report(result.measurements.at(-1)!);
+      report(contender.key, result.measurements.at(-1)!);
     }
-
-    // Warm: the same batch again and again, one at a time.
-    if (measured('batch')) {
+  }
+  // Warm: the same batch again and again, one at a time.
+  if (measured('batch')) {
+    console.log(`\n${CASES.batch.label}`);
+    for (const { contender, url, memory, result } of running) {
       await runLoad(url, batchLoad, { amount: 2 });
       memory.reset();
       const meter = cpuMeter(pids);
       const warm = await runLoad(url, batchLoad, opts.duration);
       result.measurements.push(measurement('batch', warm, memory.peak(), meter().others));
-      report(result.measurements.at(-1)!);
+      report(contender.key, result.measurements.at(-1)!);
     }
-
+  }
+  for (const { child, memory, result } of running) {
     result.peakRssBytes = memory.overall();
     memory.stop();
-    console.log(`  peak resident ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
     await stopProcess(child);
   }
 
@@ -497,10 +517,10 @@ function measurement(caseKey: CaseKey, run: autocannon.Result, peakRssBytes: num
   };
 }
 
-function report(m: Measurement): void {
+function report(contender: ContenderKey, m: Measurement): void {
   const failed = m.failed > 0 ? `  (${m.failed} failed or with errors!)` : '';
   console.log(
-    `  ${CASES[m.case].label.padEnd(34)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${String(m.p50Ms).padStart(5)} ms  p99 ${String(m.p99Ms).padStart(5)} ms  RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MB  others' CPU ${Math.round(m.otherCpu * 100)} %${failed}`,
+    `  ${CONTENDERS[contender].short.padEnd(24)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${String(m.p50Ms).padStart(5)} ms  p99 ${String(m.p99Ms).padStart(5)} ms  RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MB  others' CPU ${Math.round(m.otherCpu * 100)} %${failed}`,
   );
 }
 

@@ -106,8 +106,9 @@ export function markdown(results: BenchResults): string {
     results.command,
     '```',
     '',
-    `One run, all on 127.0.0.1: the five subgraphs start once; each contender runs as its own process in turn over the same supergraph and answers ` +
-      `the same requests, checked against stock Apollo Gateway's answers before it is measured (the run stops if they differ). ` +
+    `One run, all on 127.0.0.1: the five subgraphs start once; each contender runs as its own process over the same supergraph and answers ` +
+      `the same requests, checked against stock Apollo Gateway's answers before anything is measured (the run stops if they differ); then each case ` +
+      `is measured for every contender back to back (the host is shared: rows of one case are seconds apart, not minutes). ` +
       `autocannon in the benchmark's own process, ${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.duration} s per measurement; ` +
       `"different subject" rotates through ${settings.rotation.toLocaleString('en')} seeded subjects, one per request; "same subject" repeats one ` +
       `(a dishonest judgment debtor with records in several departments). The cache-warm gateway is sent every rotated subject once before it is measured. ` +
