@@ -1,6 +1,7 @@
 /**
- * The gateway: @apollo/gateway plans and executes operations over a
- * supergraph file, on Fastify, with the operations endpoints and the offline
+ * The gateway: operations planned and executed over a supergraph file
+ * (gateway/execution.ts: @apollo/query-planner and @apollo/gateway's
+ * executeQueryPlan), on Fastify, with the operations endpoints and the offline
  * playground. Every request goes through one ordered list of named plugins
  * (gateway/pipeline.ts; each in gateway/plugins/), and every subgraph fetch
  * through one chain of named links (gateway/fetch/).

@@ -26,6 +26,8 @@ export interface GraphOptions {
   gateway?: boolean;
   /** Start the credit website and console too (web/; `npm start` does, the tests start it themselves). */
   web?: boolean;
+  /** Node options for every service (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }
 
 export interface RunningGraph {
@@ -53,10 +55,10 @@ const ENTRY_POINTS: Record<ServiceName, string> = {
 };
 
 /** Runs a service from its built JavaScript (scripts/build.ts). */
-function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, logDir: string, buildDir: string): ChildProcess {
+function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, logDir: string, buildDir: string, nodeArgs: readonly string[] = []): ChildProcess {
   fs.mkdirSync(logDir, { recursive: true });
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, [path.join(buildDir, ENTRY_POINTS[name].replace(/\.ts$/, '.js'))], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(buildDir, ENTRY_POINTS[name].replace(/\.ts$/, '.js'))], {
     cwd: ROOT_DIR,
     env,
     stdio: ['ignore', log, log],
@@ -155,7 +157,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
       ...(options.gateway === false ? [] : ['gateway' as const]),
       ...(options.web === true && options.gateway !== false ? ['web' as const] : []),
     ];
-    for (const name of names) processes.set(name, spawnService(name, env, options.logDir, buildDir));
+    for (const name of names) processes.set(name, spawnService(name, env, options.logDir, buildDir, options.nodeArgs));
     await Promise.all(names.map((name) => ready(name)));
   } catch (error) {
     await stop();
@@ -174,7 +176,7 @@ export async function startGraph(options: GraphOptions): Promise<RunningGraph> {
     restartService: async (name) => {
       const previous = processes.get(name);
       if (previous) await stopChild(previous);
-      processes.set(name, spawnService(name, env, options.logDir, buildDir));
+      processes.set(name, spawnService(name, env, options.logDir, buildDir, options.nodeArgs));
       await ready(name);
     },
     stop,

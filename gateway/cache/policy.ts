@@ -14,8 +14,10 @@
  *   without one inherit from their parent, so a department marks only what
  *   changes faster than the profile it sits in.
  * A TTL of 0 means: never cached. That is how the credit office's
- * `creditCheck(s)` and the `CreditCheck` entity stay uncached — each
- * resolution decides and records a check — they simply carry no hint.
+ * `creditCheck(s)` and its `CreditCheck` entity (the verdict) stay uncached —
+ * each resolution decides and records a check — they simply carry no hint;
+ * the departments' evidence for a check (`CreditCheck.market`, ...) carries
+ * theirs and is cached like their profiles.
  */
 import {
   buildASTSchema,

@@ -25,7 +25,17 @@ export function departmentUnavailableLink(timeoutMs: number): SubgraphLink {
       } catch (error) {
         const reason = failureReason(error);
         const department = departmentName(call.subgraph);
-        const detail = reason === 'timeout' ? `no answer within ${timeoutMs} ms` : (error as Error).message;
+        // Said by kind, never with the socket's own words (they name the subgraph's address).
+        const detail =
+          reason === 'timeout'
+            ? `no answer within ${timeoutMs} ms`
+            : reason.startsWith('http_')
+              ? `it answered HTTP ${reason.slice(5)}`
+              : reason === 'econnrefused'
+                ? 'the connection was refused'
+                : reason === 'error'
+                  ? 'no usable answer'
+                  : `the connection failed (${reason})`;
         const unavailable = new GraphQLError(`department ${department} did not answer: ${detail}`, {
           extensions: { code: 'DEPARTMENT_UNAVAILABLE', department, subgraph: call.subgraph, reason },
         });

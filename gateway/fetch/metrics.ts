@@ -28,10 +28,11 @@ export function createSubgraphMetrics(registry: Registry): SubgraphMetrics {
 
 /** Why a fetch failed, as a metric label and in DEPARTMENT_UNAVAILABLE's `reason`. */
 export function failureReason(error: unknown): string {
-  const name = (error as { name?: string })?.name;
-  const cause = (error as { cause?: { code?: string; name?: string } })?.cause;
+  const { name, code, cause } = (error ?? {}) as { name?: string; code?: string; cause?: { code?: string; name?: string } };
   if (name === 'TimeoutError' || cause?.name === 'TimeoutError') return 'timeout';
+  // undici's request names a socket's failure on the error itself (ECONNREFUSED), an HTTP status in the cause.
   if (cause?.code) return cause.code.toLowerCase();
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code.toLowerCase();
   return 'error';
 }
 

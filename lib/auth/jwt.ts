@@ -20,12 +20,14 @@ import fs from 'node:fs';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  decodeJwt,
   decodeProtectedHeader,
   jwtVerify,
   type JSONWebKeySet,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { isCredentialRole, isRecordDepartment, isScope, ROLE_SCOPES, type CredentialRole, type Scope } from './roles';
 
 export type JwtRefusal =
@@ -162,7 +164,36 @@ function refusalOf(error: unknown, remote: boolean): JwtRefusal {
   }
 }
 
+/** Tokens verified once are reused (a client sends the same token with each request) for at most this long. */
+const VERIFIED_TOKEN_REUSE_MS = 60_000;
+
+/**
+ * A verifier that remembers each token it accepted, by its whole text (the
+ * signature included), until the token's own time claims end it (exp and
+ * nbf, with the clock tolerance, judged again on each use) and for a minute
+ * at most (a key withdrawn from a key set stops its tokens soon). A CPU
+ * profile of the gateway had HMAC verification at about 7 % of a cache hit.
+ * Refusals are never remembered.
+ */
 export function createJwtVerifier(config: JwtConfig): JwtVerifier {
+  const verify = createUncachedJwtVerifier(config);
+  const now = config.now ?? Date.now;
+  const toleranceMs = (config.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS) * 1000;
+  const accepted = new LRUCache<string, { identity: Awaited<ReturnType<JwtVerifier>>; from: number; until: number }>({ max: 10_000, ttl: VERIFIED_TOKEN_REUSE_MS, ttlAutopurge: false });
+  return async (token) => {
+    const known = accepted.get(token);
+    const at = now();
+    if (known && at >= known.from && at < known.until) return known.identity;
+    const identity = await verify(token);
+    if (!('refused' in identity)) {
+      const { exp, nbf } = decodeJwt(token);
+      if (typeof exp === 'number') accepted.set(token, { identity, from: typeof nbf === 'number' ? nbf * 1000 - toleranceMs : -Infinity, until: exp * 1000 + toleranceMs });
+    }
+    return identity;
+  };
+}
+
+function createUncachedJwtVerifier(config: JwtConfig): JwtVerifier {
   const { key, algorithms } = keyFor(config.key);
   const now = config.now ?? Date.now;
   const clockTolerance = config.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS;

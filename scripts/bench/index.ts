@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --subjects N --seed S --duration SECONDS --warmup SECONDS --connections N --rotation N --only stock,off,...]`
+ * `npm run bench [-- --subjects N --seed S --duration SECONDS --warmup SECONDS --connections N --rotation N --only stock,off,... --cases check-varied,batch,... --profile]`
  *
  * Gateways side by side, in one run, on the same five subgraphs, the same data
  * and the same queries, all on 127.0.0.1:
@@ -10,10 +10,16 @@
  *   cache warm  our gateway with its cache on (the default), primed before measuring
  *   bare        a bare Node http server answering with captured response bytes: the ceiling
  *
+ * `--only` and `--cases` make a partial run (stock Apollo Gateway always runs,
+ * as the reference); `--profile` writes CPU profiles (node --cpu-prof) of our
+ * gateway and of the subgraphs to .bench/profiles/, one per process, for the
+ * cases measured (open them in Chrome DevTools or speedscope).
+ *
  * Seeds a dataset once into a temporary DATA_DIR (or the PostgreSQL of
  * DATABASE_URL, whose department schemas are replaced), starts the subgraphs
- * once, then runs each contender as its own process, checks its answers
- * against stock Apollo Gateway's, and measures it with autocannon. Writes the
+ * once, then starts each contender as its own process and checks its answers
+ * against stock Apollo Gateway's, and measures every case for every
+ * contender back to back with autocannon. Writes the
  * "Gateways side by side" section of docs/benchmarks.md and docs/benchmarks.svg;
  * the raw numbers go to .bench/results.json.
  */
@@ -100,6 +106,10 @@ interface Options {
   rotation: number;
   /** Contenders to run (all when empty); stock Apollo Gateway always runs, as the reference. */
   only: ContenderKey[];
+  /** Cases to measure (all when empty). */
+  cases: CaseKey[];
+  /** Write CPU profiles of our gateway and the subgraphs. */
+  profile: boolean;
 }
 
 function options(): Options {
@@ -112,11 +122,15 @@ function options(): Options {
       connections: { type: 'string', default: '50' },
       rotation: { type: 'string', default: '1000' },
       only: { type: 'string' },
+      cases: { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const only = values.only?.split(',').map((key) => key.trim()) ?? [];
   for (const key of only) if (!(key in CONTENDERS)) throw new Error(`--only takes contenders among ${Object.keys(CONTENDERS).join(', ')}, got '${key}'`);
-  const number = (name: Exclude<keyof typeof values, 'only'>, min: number) => {
+  const cases = values.cases?.split(',').map((key) => key.trim()) ?? [];
+  for (const key of cases) if (!(key in CASES)) throw new Error(`--cases takes cases among ${Object.keys(CASES).join(', ')}, got '${key}'`);
+  const number = (name: Exclude<keyof typeof values, 'only' | 'cases' | 'profile'>, min: number) => {
     const value = Number(values[name]);
     if (!Number.isFinite(value) || value < min) throw new Error(`--${name} takes a number of at least ${min}, got '${values[name]}'`);
     return value;
@@ -129,6 +143,8 @@ function options(): Options {
     connections: number('connections', 1),
     rotation: number('rotation', 10),
     only: only as ContenderKey[],
+    cases: cases as CaseKey[],
+    profile: values.profile ?? false,
   };
 }
 
@@ -264,7 +280,13 @@ async function main(): Promise<void> {
   const ports: Partial<Record<SubgraphName, number>> = {};
   for (const d of DEPARTMENTS) ports[d.name] = await freePort();
   console.log('Starting the five subgraphs...');
-  const graph = await startGraph({ env, ports, logDir, gateway: false, readyTimeoutMs: 120_000 });
+  const profileDir = path.join(BENCH_DIR, 'profiles');
+  if (opts.profile) {
+    fs.rmSync(profileDir, { recursive: true, force: true });
+    fs.mkdirSync(profileDir, { recursive: true });
+  }
+  const profiling = (name: string): string[] => (opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : []);
+  const graph = await startGraph({ env, ports, logDir, gateway: false, readyTimeoutMs: 120_000, nodeArgs: profiling('subgraphs') });
   onExit(() => graph.stop());
   const subgraphUrl = (name: string) => `http://127.0.0.1:${graph.ports[name as SubgraphName]}/graphql`;
   const supergraphFile = path.join(BENCH_DIR, 'supergraph.graphql');
@@ -281,10 +303,11 @@ async function main(): Promise<void> {
   // Our gateway authorises every request; the benchmark calls it as the credit office (a JWT that
   // every contender receives and only ours reads), without a rate limit.
   const ourGatewayEnv = { JWT_SECRET: jwtSecret, RATE_LIMIT_PER_MINUTE: '1000000000' };
-  const ours = (cache: 'on' | 'off') => (port: number, logFile: string) =>
+  const ours = (cache: 'on' | 'off', profiled = true) => (port: number, logFile: string) =>
     spawnLogged(
       node,
       [
+        ...(profiled ? profiling(`gateway-cache-${cache}`) : []),
         '--import', 'tsx', 'gateway/main.ts', '--supergraph', supergraphFile, '--port', String(port),
         ...DEPARTMENTS.flatMap((d) => ['--subgraph', `${d.name}=${subgraphUrl(d.name)}`]),
       ],
@@ -338,7 +361,7 @@ async function main(): Promise<void> {
   {
     const port = await freePort();
     const logFile = path.join(logDir, 'subgraph-warmup.log');
-    const child = contenders[2]!.start(port, logFile);
+    const child = ours('off', false)(port, logFile);
     const url = `http://127.0.0.1:${port}/graphql`;
     await waitForGraphQL(url, child, 60_000, logFile);
     for (let i = 0; i < 2; i++) await post(url, 'batch', batchLoad.bodies[0]!);
@@ -347,6 +370,18 @@ async function main(): Promise<void> {
     await stopProcess(child);
   }
 
+  // 1. Every contender started in turn and checked (stock first: its answers are the reference and the bare
+  // server's bytes), then left running, so that each case is measured for every contender back to back:
+  // the host is shared, and minutes between two contenders' rows of one case would measure its load instead.
+  interface Running {
+    contender: Contender;
+    label: string;
+    url: string;
+    child: ReturnType<typeof spawnLogged>;
+    memory: ReturnType<typeof memorySampler>;
+    result: ContenderResult;
+  }
+  const running: Running[] = [];
   for (const contender of contenders) {
     if (opts.only.length > 0 && contender.key !== 'stock' && !opts.only.includes(contender.key)) continue;
     const label = CONTENDERS[contender.key].label;
@@ -366,11 +401,9 @@ async function main(): Promise<void> {
       await stopProcess(child);
       continue;
     }
-    const memory = memorySampler(child.pid);
-    // Every process of the benchmark: this one (the load generator), the subgraphs and the contender.
-    const pids = () => [process.pid, child.pid, ...[...graph.processes.values()].map((p) => p.pid)].filter((pid): pid is number => pid !== undefined);
     const result: ContenderResult = { contender: contender.key, measurements: [], peakRssBytes: 0 };
     results.push(result);
+    running.push({ contender, label, url, child, memory: memorySampler(child.pid), result });
 
     // Cold: the first 1,000-bidder batch after the process started (its cache, if any, is empty).
     const cold = await post(url, 'batch', batchLoad.bodies[0]!);
@@ -400,35 +433,48 @@ async function main(): Promise<void> {
         }
       }
     }
+    console.log('  answers match stock Apollo Gateway’s');
     if (contender.key === 'stock') {
       // The bare server answers the varied cases with one captured answer, the same size as the others'.
       bare['profile-varied'] = bare['profile-same']!;
       bare['check-varied'] = bare['check-same']!;
     }
+  }
 
-    for (const caseKey of Object.keys(loads) as Array<keyof typeof loads>) {
-      const load = loads[caseKey];
-      // Credit checks are recorded and never cached whole, so only the profiles are primed.
-      if (contender.prime && load.bodies.length > 1 && caseKey.startsWith('profile')) await runLoad(url, load, { amount: load.bodies.length });
+  // 2. Each case, every contender in turn.
+  // Every process of the benchmark: this one (the load generator), the subgraphs and the contenders.
+  const pids = () => [process.pid, ...running.map((r) => r.child.pid), ...[...graph.processes.values()].map((p) => p.pid)].filter((pid): pid is number => pid !== undefined);
+  const measured = (caseKey: CaseKey) => opts.cases.length === 0 || opts.cases.includes(caseKey);
+  for (const caseKey of Object.keys(loads) as Array<keyof typeof loads>) {
+    if (!measured(caseKey)) continue;
+    console.log(`\n${CASES[caseKey].label}`);
+    const load = loads[caseKey];
+    for (const { contender, url, memory, result } of running) {
+      // A credit check is recorded every time, but the departments' evidence it is decided from is cached like any entity.
+      if (contender.prime && load.bodies.length > 1) await runLoad(url, load, { amount: load.bodies.length });
       if (opts.warmup > 0) await runLoad(url, load, opts.warmup);
       memory.reset();
       const meter = cpuMeter(pids);
       const run = await runLoad(url, load, opts.duration);
       result.measurements.push(measurement(caseKey, run, memory.peak(), meter().others));
-      report(result.measurements.at(-1)!);
+      report(contender.key, result.measurements.at(-1)!);
     }
-
-    // Warm: the same batch again and again, one at a time.
-    await runLoad(url, batchLoad, { amount: 2 });
-    memory.reset();
-    const meter = cpuMeter(pids);
-    const warm = await runLoad(url, batchLoad, opts.duration);
-    result.measurements.push(measurement('batch', warm, memory.peak(), meter().others));
-    report(result.measurements.at(-1)!);
-
+  }
+  // Warm: the same batch again and again, one at a time.
+  if (measured('batch')) {
+    console.log(`\n${CASES.batch.label}`);
+    for (const { contender, url, memory, result } of running) {
+      await runLoad(url, batchLoad, { amount: 2 });
+      memory.reset();
+      const meter = cpuMeter(pids);
+      const warm = await runLoad(url, batchLoad, opts.duration);
+      result.measurements.push(measurement('batch', warm, memory.peak(), meter().others));
+      report(contender.key, result.measurements.at(-1)!);
+    }
+  }
+  for (const { child, memory, result } of running) {
     result.peakRssBytes = memory.overall();
     memory.stop();
-    console.log(`  peak resident ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
     await stopProcess(child);
   }
 
@@ -447,8 +493,9 @@ async function main(): Promise<void> {
     results,
   };
   fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), JSON.stringify(benchResults, null, 2));
-  if (opts.only.length > 0) {
-    console.log(`\nA partial run (--only): wrote .bench/results.json only, not the docs (${benchResults.settings.seconds} s in all).`);
+  if (opts.profile) console.log(`\nCPU profiles (one per process, written as each stopped) in ${profileDir}`);
+  if (opts.only.length > 0 || opts.cases.length > 0) {
+    console.log(`\nA partial run (--only, --cases): wrote .bench/results.json only, not the docs (${benchResults.settings.seconds} s in all).`);
   } else {
     writeReport(benchResults, ROOT_DIR);
     console.log(`\nWrote docs/benchmarks.md, docs/benchmarks.svg and .bench/results.json (${benchResults.settings.seconds} s in all).`);
@@ -470,10 +517,10 @@ function measurement(caseKey: CaseKey, run: autocannon.Result, peakRssBytes: num
   };
 }
 
-function report(m: Measurement): void {
+function report(contender: ContenderKey, m: Measurement): void {
   const failed = m.failed > 0 ? `  (${m.failed} failed or with errors!)` : '';
   console.log(
-    `  ${CASES[m.case].label.padEnd(34)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${String(m.p50Ms).padStart(5)} ms  p99 ${String(m.p99Ms).padStart(5)} ms  RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MB  others' CPU ${Math.round(m.otherCpu * 100)} %${failed}`,
+    `  ${CONTENDERS[contender].short.padEnd(24)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${String(m.p50Ms).padStart(5)} ms  p99 ${String(m.p99Ms).padStart(5)} ms  RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MB  others' CPU ${Math.round(m.otherCpu * 100)} %${failed}`,
   );
 }
 

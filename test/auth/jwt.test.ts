@@ -97,6 +97,25 @@ describe('HS256 with JWT_SECRET (the demo)', () => {
     expect(await verify(await token(claims, { alg: 'HS256' }, secretKey, nowSeconds() - 45))).toEqual({ refused: 'EXPIRED' });
   });
 
+  it('reuses a token it accepted only while the token’s own time claims allow, and never a refusal', async () => {
+    let clock = Date.now();
+    const timed = createJwtVerifier({ key: { kind: 'secret', secret: SECRET }, now: () => clock });
+    const exp = Math.floor(clock / 1000) + 60;
+    const accepted = await token(claims, { alg: 'HS256' }, secretKey, exp);
+    expect(await timed(accepted)).toMatchObject({ role: 'FINANCIAL_INSTITUTION' });
+    expect(await timed(accepted)).toMatchObject({ role: 'FINANCIAL_INSTITUTION' });
+    // Past exp and the 30 s tolerance the same token is refused, though it was accepted before.
+    clock = (exp + 31) * 1000;
+    expect(await timed(accepted)).toEqual({ refused: 'EXPIRED' });
+    // A token differing only in its signature is judged on its own.
+    clock = Date.now();
+    const [h, p, sig] = accepted.split('.') as [string, string, string];
+    expect(await timed(`${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`)).toEqual({ refused: 'BAD_SIGNATURE' });
+    const early = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setNotBefore(Math.floor(clock / 1000) + 3600).setExpirationTime('2h').sign(secretKey);
+    expect(await timed(early)).toEqual({ refused: 'NOT_YET_VALID' });
+    expect(await timed(early)).toEqual({ refused: 'NOT_YET_VALID' });
+  });
+
   it('refuses PUBLIC, unknown and missing roles, and a missing subject', async () => {
     for (const role of ['PUBLIC', 'ADMIN', 'GATEWAY', 'credit_office', 42]) {
       expect(await verify(await token({ ...claims, role }, { alg: 'HS256' }, secretKey))).toEqual({ refused: 'UNKNOWN_ROLE' });

@@ -125,6 +125,8 @@ describe('the subgraph chain', () => {
       expect(timedOut.errors![0]!.message).toBe(`department MARKET did not answer: no answer within ${TIMEOUT_MS} ms`);
       const refused = await fetch(entityCall([code(4)], closedUrl));
       expect(refused.errors![0]!.extensions).toEqual(expect.objectContaining({ code: 'DEPARTMENT_UNAVAILABLE', reason: 'econnrefused' }));
+      // Said by kind: the socket's own words would name the subgraph's address.
+      expect(refused.errors![0]!.message).toBe('department MARKET did not answer: the connection was refused');
       const failures = (await metrics.failures.get()).values.map((v) => [v.labels.reason, v.value]);
       expect(failures).toEqual(expect.arrayContaining([['timeout', 1], ['econnrefused', 1]]));
     } finally {
