@@ -222,7 +222,7 @@ export async function listsPage(ctx: PageContext): Promise<string> {
 }
 
 interface PublicityData {
-  decisions: { hasNextPage: boolean; endCursor: string | null; nodes: { subject: { code: string; name: string | null }; decisionNumber: string; title: string; content: string; basis: string | null; authority: string; decidedOn: string; publishedOn: string; onTime: boolean }[] };
+  decisions: { hasNextPage: boolean; endCursor: string | null; nodes: { subject: { code: string; name: string | null }; decisionNumber: string; title: string; content: string; basis: string | null; authority: string; decidedOn: string; publishedOn: string; onTime: boolean; dispute: { since: string; verifyBy: string } | null }[] };
 }
 
 /** The departments that publish decisions, each with its own field and the kinds it decides. */
@@ -242,7 +242,7 @@ export async function publicityPage(ctx: PageContext): Promise<string> {
   const result = await ctx.graph<PublicityData>(
     `query Publicity($kind: DecisionKind!, $authority: String, $from: String, $to: String, $after: String) {
       decisions: ${publisher.field}(kind: $kind, authority: $authority, from: $from, to: $to, first: 20, after: $after) {
-        hasNextPage endCursor nodes { subject { code name } decisionNumber title content basis authority decidedOn publishedOn onTime } } }`,
+        hasNextPage endCursor nodes { subject { code name } decisionNumber title content basis authority decidedOn publishedOn onTime dispute { since verifyBy } } } }`,
     { kind, authority, from, to, after: query.after ?? null },
   );
   const decisions = result.data?.decisions;
@@ -259,7 +259,7 @@ export async function publicityPage(ctx: PageContext): Promise<string> {
       : html`<table class="results"><caption>${word(locale, kind)}</caption><thead><tr>
           <th scope="col">${t(locale, 'decisionNumber')}</th><th scope="col">${t(locale, 'subject')}</th><th scope="col">${t(locale, 'matter')}</th>
           <th scope="col">${t(locale, 'authority')}</th><th scope="col">${t(locale, 'decidedOn')}</th><th scope="col">${t(locale, 'publishedOn')}</th><th scope="col">${t(locale, 'onTime')}</th></tr></thead>
-          <tbody>${decisions.nodes.map((d) => html`<tr><td>${d.decisionNumber}</td><td><a href="/subject/${d.subject.code}">${d.subject.name ?? d.subject.code}</a></td>
+          <tbody>${decisions.nodes.map((d) => html`<tr><td>${d.decisionNumber}${d.dispute ? html` <span class="mark" title="${d.dispute.since} – ${d.dispute.verifyBy}">${t(locale, 'DISPUTED')}</span>` : ''}</td><td><a href="/subject/${d.subject.code}">${d.subject.name ?? d.subject.code}</a></td>
             <td>${d.title}<br><span class="hint">${d.content}${d.basis ? html`；${t(locale, 'basis')}：${d.basis}` : ''}</span></td>
             <td>${d.authority}</td><td>${d.decidedOn}</td><td>${d.publishedOn}</td><td>${d.onTime ? t(locale, 'yes') : html`<strong>${t(locale, 'no')}</strong>`}</td></tr>`)}</tbody></table>
           ${pager(locale, ctx.url, decisions.hasNextPage ? decisions.endCursor : null, !!query.after)}`
