@@ -106,7 +106,7 @@ describe('the credit website in a browser', () => {
         graph.as('CREDIT_OFFICE', 'audit review'),
       );
       return (log.body.data.subject.accessLog.nodes as { role: string; operationName: string; outcome: string }[]).some((n) => n.role === 'PUBLIC' && n.operationName === 'CreditReport' && n.outcome === 'OK');
-    }, 'the report in the access log');
+    }, 'the report in the access log', 120_000);
     // Each read issues a report of its own: nothing caches or reuses one.
     const again = await graph.graphql(`query($code: ID!) { subject(code: $code) { creditReport { number } } }`, { code: debtor.code });
     expect(again.body.data.subject.creditReport.number).not.toBe(reportNumber);
