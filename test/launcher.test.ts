@@ -25,6 +25,7 @@ import { ROOT_DIR } from '../lib/config';
 import { DEPARTMENTS } from '../lib/departments';
 import { departmentUrl, postgresUrl, readLocalCluster } from '../lib/local-cluster';
 import { freePorts } from './helpers/ports';
+import { eventually } from './helpers/eventually';
 
 jest.setTimeout(240_000);
 
@@ -139,7 +140,7 @@ afterAll(async () => {
 
 it('listens on the ports the environment names and answers', async () => {
   expect(output).toContain(`http://127.0.0.1:${gatewayPort}/graphql`);
-  expect(await answers()).toBe(true);
+  expect(await eventually(answers, 'the graph answering', 60_000)).toBe(true);
 });
 
 it('gives each department its own database and login role, and no role another department\'s database', async () => {
@@ -172,7 +173,7 @@ it('runs the client CLI beside the graph, through its server, with the change th
   expect(JSON.parse(await cli(['list', '--json']))).toContainEqual(expect.objectContaining({ id: created.id, revokedAt: expect.any(String) }));
   // The server is still the launcher's, and the graph still answers.
   expect(readLocalCluster(dataDir)!.ownerPid).toBe(launcher.pid);
-  expect(await answers()).toBe(true);
+  expect(await eventually(answers, 'the graph answering', 60_000)).toBe(true);
 });
 
 it('starts a subgraph killed with SIGKILL again, and says so', async () => {
@@ -237,7 +238,7 @@ it('keeps the database server its own when a tool runs while it brings a killed 
   // Another tool run neither takes the server over nor stops it.
   await cli(['list']);
   expect(readLocalCluster(dataDir)!.ownerPid).toBe(launcher.pid);
-  expect(await answers()).toBe(true);
+  expect(await eventually(answers, 'the graph answering', 60_000)).toBe(true);
   expect(output).not.toMatch(/PostgreSQL exited unexpectedly \(code 0\)/);
 });
 
@@ -250,6 +251,6 @@ it('comes back on the same data after the launcher itself is killed with SIGKILL
   expect(output).toMatch(/A crashed launcher left .*market.* running: stopping them first/);
   expect(fs.existsSync(`/proc/${leftover}`)).toBe(false);
   expect(output).toContain('Reusing the demo data');
-  expect(await answers()).toBe(true);
+  expect(await eventually(answers, 'the graph answering', 60_000)).toBe(true);
   expect(JSON.parse(await cli(['list', '--json'])).length).toBe(clientsBefore);
 });
