@@ -24,7 +24,7 @@ import { identitySigningKey } from '../../lib/config';
 import { personalTextFor } from '../../lib/personal-data';
 import { callerDepartment, forbidden, isCreditOffice, requireActsFor } from './callers';
 import { notify } from './notifications';
-import { decodeIdCursor, encodeIdCursor, fingerprint, isoTimestamp, notFound, optionalText, parseRowId, refuse, requireDepartment, requirePageSize, requireText } from './workflows/common';
+import { decodeIdCursor, encodeIdCursor, fingerprint, isoTimestamp, optionalText, refuse, requireDepartment, requirePageSize, requireRow, requireText } from './workflows/common';
 import type { Department } from './vocabulary';
 
 export type ReportStatus = 'RECEIVED' | 'ROUTED' | 'CLOSED';
@@ -141,9 +141,7 @@ export async function reportByReceipt(q: Queryable, receiptCode: string): Promis
 /** The credit office routes a received report to the competent department, which is told in its queue. */
 export async function routeReport(db: Database, input: { id: string; department: string; note?: string | null }, caller: ForwardedIdentity): Promise<PublicReport> {
   if (!isCreditOffice(caller)) throw forbidden('routeReport', 'NOT_ALLOWED', 'reports from the public are routed by the credit office');
-  const id = parseRowId(input.id);
-  const report = id ? await readReport(db, id) : null;
-  if (!report) throw notFound('report', input.id);
+  const report = await requireRow('report', input.id, (id) => readReport(db, id));
   const department = requireDepartment(input.department);
   const note = optionalText('note', input.note);
   await db.transaction(async (tx) => {
@@ -159,9 +157,7 @@ export async function routeReport(db: Database, input: { id: string; department:
 
 /** The department the report was routed to (or the credit office) closes it with its result. */
 export async function closeReport(db: Database, input: { id: string; result: string; note: string }, caller: ForwardedIdentity): Promise<PublicReport> {
-  const id = parseRowId(input.id);
-  const report = id ? await readReport(db, id) : null;
-  if (!report) throw notFound('report', input.id);
+  const report = await requireRow('report', input.id, (id) => readReport(db, id));
   if (report.status === 'RECEIVED') throw refuse('INVALID_TRANSITION', `report ${report.id} has not been routed to a department yet`, { status: report.status });
   requireActsFor(caller, report.department!, 'closeReport');
   if (input.result !== 'SUBSTANTIATED' && input.result !== 'NOT_SUBSTANTIATED') throw refuse('INVALID_INPUT', `unknown result '${input.result}'`, { field: 'result' });

@@ -24,7 +24,6 @@ import { notify } from './notifications';
 import {
   createOnce,
   isoTimestamp,
-  notFound,
   parseRowId,
   perRequest,
   refuse,
@@ -33,6 +32,7 @@ import {
   requireIdempotencyKey,
   requireRecordId,
   requireText,
+  requireRow,
 } from './workflows/common';
 import type { Department } from './vocabulary';
 
@@ -139,9 +139,7 @@ export async function completeRectification(
   caller: ForwardedIdentity,
   today = todayInChina(),
 ): Promise<RectificationOrder> {
-  const id = parseRowId(input.id);
-  const order = id ? await readRectificationOrder(db, id) : null;
-  if (!order) throw notFound('rectification order', input.id);
+  const order = await requireRow('rectification order', input.id, (id) => readRectificationOrder(db, id));
   requireActsFor(caller, order.department, 'completeRectification');
   const note = requireText('note', input.note);
   const on = input.rectifiedOn ? requireDate('rectifiedOn', input.rectifiedOn) : today;
@@ -173,9 +171,7 @@ export interface RecordInterviewInput {
 
 /** The ordering department records a reminder or warning interview held with a subject that has not rectified in time (谁约谈). */
 export async function recordInterview(db: Database, input: RecordInterviewInput, caller: ForwardedIdentity, today = todayInChina()): Promise<Interview> {
-  const orderId = parseRowId(input.rectificationOrderId);
-  const order = orderId ? await readRectificationOrder(db, orderId) : null;
-  if (!order) throw notFound('rectification order', input.rectificationOrderId);
+  const order = await requireRow('rectification order', input.rectificationOrderId, (id) => readRectificationOrder(db, id));
   requireActsFor(caller, order.department, 'recordInterview');
   if (input.kind !== 'REMINDER' && input.kind !== 'WARNING') throw refuse('INVALID_INPUT', `unknown interview kind '${input.kind}'`, { field: 'kind' });
   const heldOn = requireDate('heldOn', input.heldOn);

@@ -31,7 +31,6 @@ import {
   decodeIdCursor,
   encodeIdCursor,
   isoTimestamp,
-  notFound,
   parseRowId,
   perRequest,
   refuse,
@@ -40,6 +39,7 @@ import {
   requireIdempotencyKey,
   requirePageSize,
   requireText,
+  requireRow,
 } from './workflows/common';
 import { rowsBySubject } from '../../lib/loaders';
 
@@ -303,9 +303,7 @@ export interface RecordInspectionResultInput {
  * (INVALID_TRANSITION). Published at once (inspectionResults).
  */
 export async function recordInspectionResult(db: Database, input: RecordInspectionResultInput, caller: ForwardedIdentity, today = todayInChina()): Promise<InspectionResult> {
-  const planId = parseRowId(input.planId);
-  const plan = planId ? await readSpotCheckPlan(db, planId) : null;
-  if (!plan) throw notFound('spot-check plan', input.planId);
+  const plan = await requireRow('spot-check plan', input.planId, (id) => readSpotCheckPlan(db, id));
   requireActsFor(caller, plan.department, 'recordInspectionResult');
   const subjectCode = requireSubjectCode(input.subjectCode);
   if (!(INSPECTION_OUTCOMES as readonly string[]).includes(input.outcome)) throw refuse('INVALID_INPUT', `unknown outcome '${input.outcome}'`, { field: 'outcome' });

@@ -46,6 +46,7 @@ import {
   requireIdempotencyKey,
   requirePageSize,
   requireText,
+  requireRow,
   optionalText,
   encodeIdCursor,
   decodeIdCursor,
@@ -291,9 +292,7 @@ export async function breachOverdueCommitments(db: Database, today: string): Pro
 
 /** The department the commitment was made to (or the credit office) confirms it was fulfilled: it can no longer be breached. */
 export async function fulfilCommitment(db: Database, input: { id: string; note: string; fulfilledOn?: string | null }, caller: ForwardedIdentity): Promise<Commitment> {
-  const id = parseRowId(input.id);
-  const commitment = id ? await readCommitment(db, id) : null;
-  if (!commitment) throw notFound('credit commitment', input.id);
+  const commitment = await requireRow('credit commitment', input.id, (id) => readCommitment(db, id));
   requireActsFor(caller, commitment.madeTo, 'fulfilCommitment');
   const note = requireText('note', input.note);
   const today = todayInChina();

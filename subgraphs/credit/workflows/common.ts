@@ -95,6 +95,14 @@ export function notFound(kind: string, id: string): GraphQLError {
   return refuse('NOT_FOUND', `no ${kind} with id '${id}'`, { id });
 }
 
+/** The row a mutation names by its id, read with `read`: NOT_FOUND for an id that is malformed or names nothing. */
+export async function requireRow<T>(kind: string, id: string, read: (rowId: string) => Promise<T | null | undefined>): Promise<T> {
+  const rowId = parseRowId(id);
+  const row = rowId ? await read(rowId) : null;
+  if (!row) throw notFound(kind, id);
+  return row;
+}
+
 /** An ISO-8601 UTC timestamp of a timestamptz column, the same text on both engines. */
 export const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
