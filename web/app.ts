@@ -18,6 +18,7 @@ import type { PageContext } from './pages/context';
 import { homePage, listsPage, publicityPage, reportPdf, searchPage, subjectPage, verifyFile, verifyPage } from './pages/public';
 import { followFiling, selfServicePage, submitFiling } from './pages/self-service';
 import { deskAction, deskPage } from './pages/desk';
+import { firstValues, parseFormFields } from './form';
 import {
   cataloguePage, checkPage, credentialWorks, dashboardPage, loginPage, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
 } from './pages/console';
@@ -46,7 +47,7 @@ const SECURITY_HEADERS = {
 };
 
 function localeOf(request: FastifyRequest, reply: FastifyReply): Locale {
-  const asked = singleValues(request.query as Record<string, string | string[] | undefined>).lang;
+  const asked = firstValues(request.query as Record<string, string | string[] | undefined>).lang;
   if (asked === 'zh' || asked === 'en') {
     reply.header('set-cookie', `lang=${asked}; Path=/; SameSite=Lax; Max-Age=31536000`);
     return asked;
@@ -68,28 +69,13 @@ function sameOrigin(request: FastifyRequest): boolean {
   }
 }
 
-/** A page's query parameters, one value each: a parameter sent twice (?q=a&q=b) counts by its first. */
-function singleValues(query: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(query).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]));
-}
-
-/** A form's fields; a name sent more than once (checkboxes) keeps every value. */
-function formFields(body: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(body)) {
-    const earlier = fields[name];
-    fields[name] = earlier === undefined ? value : [...(Array.isArray(earlier) ? earlier : [earlier]), value];
-  }
-  return fields;
-}
-
 export async function buildWebApp(options: WebOptions) {
   const app = createHttpServer(options.logger, { bodyLimit: 10 * 1024 * 1024 });
   const sessions = new SessionStore();
   const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: fs.readFileSync(asset.file) }]));
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, formFields(body as string));
+    done(null, parseFormFields(body as string));
   });
   app.addContentTypeParser('application/pdf', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onSend', async (_request, reply) => {
@@ -110,7 +96,7 @@ export async function buildWebApp(options: WebOptions) {
       requestId: String(request.id),
       visitor: options.proxySecret ? { address: request.ip, proxySecret: options.proxySecret } : undefined,
     }),
-    query: singleValues(request.query as Record<string, string | string[] | undefined>),
+    query: firstValues(request.query as Record<string, string | string[] | undefined>),
   });
   const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
 
@@ -156,7 +142,7 @@ export async function buildWebApp(options: WebOptions) {
   app.get('/lists', async (request, reply) => sendPage(reply, await listsPage(context(request, reply))));
   app.get('/publicity', async (request, reply) => sendPage(reply, await publicityPage(context(request, reply))));
   app.get('/verify', async (request, reply) => {
-    const number = singleValues(request.query as Record<string, string | string[] | undefined>).number?.trim();
+    const number = firstValues(request.query as Record<string, string | string[] | undefined>).number?.trim();
     return number ? reply.redirect(`/verify/${encodeURIComponent(number)}`, 303) : sendPage(reply, await verifyPage(context(request, reply), null));
   });
   app.get<{ Params: { number: string } }>('/verify/:number', async (request, reply) => sendPage(reply, await verifyPage(context(request, reply), request.params.number)));

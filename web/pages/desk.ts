@@ -10,22 +10,13 @@ import { departmentName, valueName, type Locale } from '../../lib/credit-report'
 import { html, notice, type Html } from '../html';
 import { t } from '../i18n';
 import type { GraphResult } from '../graph';
+import { field, formText, type FormFields } from '../form';
 import { consolePage, sectionError, type ConsoleContext } from './console';
 
 /** A refused step, with the graph's reason (a mutation refused is not a page one may not read). */
 function refusal(locale: Locale, result: GraphResult<unknown>): Html {
   const error = result.errors[0];
   return notice('error', html`${t(locale, 'refused')}${error ? `${error.message}${error.extensions?.reason ? `（${String(error.extensions.reason)}）` : ''}` : ''}`);
-}
-
-type Form = Record<string, string | string[] | undefined>;
-const value = (form: Form, name: string) => {
-  const v = form[name];
-  return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
-};
-
-function field(id: string, labelText: string, control: Html): Html {
-  return html`<div class="field"><label for="${id}">${labelText}</label>${control}</div>`;
 }
 
 function options(pairs: [string, string][], selected = ''): Html {
@@ -98,12 +89,12 @@ export async function deskPage(ctx: ConsoleContext, outcome: Html | null = null)
 }
 
 /** One step of the desk: the graph's answer as a notice above the forms. */
-export async function deskAction(ctx: ConsoleContext, action: 'filing-code' | 'objection' | 'repair', form: Form): Promise<Html> {
+export async function deskAction(ctx: ConsoleContext, action: 'filing-code' | 'objection' | 'repair', form: FormFields): Promise<Html> {
   const { locale } = ctx;
   if (action === 'filing-code') {
     const result = await ctx.graph<{ issued: { code: string; subjectCode: string; expiresOn: string } | null }>(
       `mutation IssueFilingCode($input: IssueFilingCodeInput!) { issued: issueFilingCode(input: $input) { code subjectCode expiresOn } }`,
-      { input: { subjectCode: value(form, 'subjectCode'), purpose: value(form, 'purpose') === 'REPAIR' ? 'REPAIR' : 'OBJECTION', contact: value(form, 'contact') } },
+      { input: { subjectCode: formText(form, 'subjectCode'), purpose: formText(form, 'purpose') === 'REPAIR' ? 'REPAIR' : 'OBJECTION', contact: formText(form, 'contact') } },
       ctx.credential,
     );
     const issued = result.data?.issued;
@@ -112,15 +103,15 @@ export async function deskAction(ctx: ConsoleContext, action: 'filing-code' | 'o
       : refusal(locale, result);
   }
   if (action === 'objection') {
-    const outcome = value(form, 'outcome');
+    const outcome = formText(form, 'outcome');
     const result = await ctx.graph<{ verified: { id: string; status: string } | null }>(
       `mutation VerifyObjection($id: ID!, $outcome: ObjectionOutcome!, $note: String!, $correction: RecordCorrection) {
         verified: verifyObjection(id: $id, outcome: $outcome, note: $note, correction: $correction) { id status } }`,
       {
-        id: value(form, 'id'),
+        id: formText(form, 'id'),
         outcome: outcome.startsWith('UPHELD') ? 'UPHELD' : 'REJECTED',
         correction: outcome === 'UPHELD_REVOKED' ? 'REVOKED' : outcome === 'UPHELD_CORRECTED' ? 'CORRECTED' : null,
-        note: value(form, 'note'),
+        note: formText(form, 'note'),
       },
       ctx.credential,
     );
@@ -129,7 +120,7 @@ export async function deskAction(ctx: ConsoleContext, action: 'filing-code' | 'o
   }
   const result = await ctx.graph<{ decided: { id: string; status: string } | null }>(
     `mutation DecideRepair($id: ID!, $approve: Boolean!, $note: String!) { decided: decideRepair(id: $id, approve: $approve, note: $note) { id status } }`,
-    { id: value(form, 'id'), approve: value(form, 'approve') === 'true', note: value(form, 'note') },
+    { id: formText(form, 'id'), approve: formText(form, 'approve') === 'true', note: formText(form, 'note') },
     ctx.credential,
   );
   const decided = result.data?.decided;

@@ -11,6 +11,7 @@ import type { GraphResult } from '../graph';
 import { html, notice, page, type Html } from '../html';
 import { t, word } from '../i18n';
 import { errorNotice, type PageContext } from './context';
+import { field, formText, formValues, type FormFields } from '../form';
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT'];
 const RECTIFICATION_STEPS = ['COMMITMENT', 'RECTIFICATION', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'];
@@ -33,21 +34,6 @@ interface Filing {
 
 const FILING_FIELDS = 'id kind subjectCode department recordId status filedAt verifyBy eligibleFrom decidedAt note';
 
-/** What the visitor typed, kept to fill the form again after a refusal. */
-export type FilingForm = Record<string, string | string[] | undefined>;
-
-const text = (form: FilingForm, name: string) => {
-  const value = form[name];
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
-};
-const all = (form: FilingForm, name: string) => {
-  const value = form[name];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-};
-
-function field(id: string, labelText: string, control: Html, hint?: string): Html {
-  return html`<div class="field"><label for="${id}">${labelText}</label>${control}${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}</div>`;
-}
 
 function departmentSelect(locale: Locale, id: string, selected: string): Html {
   return html`<select id="${id}" name="department" required>
@@ -59,25 +45,25 @@ function departmentSelect(locale: Locale, id: string, selected: string): Html {
  * A form for one filing. Its idempotency key is drawn when the form is shown, so submitting the
  * same form twice (a double click, a reload after a lost answer) answers the same filing.
  */
-function filingForm(locale: Locale, kind: FilingKind, form: FilingForm): Html {
+function filingForm(locale: Locale, kind: FilingKind, form: FormFields): Html {
   const p = kind; // ids unique on the page
-  const key = text(form, 'idempotencyKey') || crypto.randomUUID();
+  const key = formText(form, 'idempotencyKey') || crypto.randomUUID();
   const common = html`
-    ${field(`${p}-code`, t(locale, 'filingCode'), html`<input id="${p}-code" name="filingCode" required autocomplete="off" value="${text(form, 'filingCode')}" aria-describedby="${p}-code-hint">`, t(locale, 'filingCodeHint'))}
-    ${field(`${p}-subject`, t(locale, 'code'), html`<input id="${p}-subject" name="subjectCode" required maxlength="18" value="${text(form, 'subjectCode')}">`)}
-    ${field(`${p}-department`, t(locale, 'department'), departmentSelect(locale, `${p}-department`, text(form, 'department')))}
-    ${field(`${p}-record`, t(locale, 'recordId'), html`<input id="${p}-record" name="recordId" required value="${text(form, 'recordId')}" aria-describedby="${p}-record-hint">`, t(locale, 'recordIdHint'))}
+    ${field(`${p}-code`, t(locale, 'filingCode'), html`<input id="${p}-code" name="filingCode" required autocomplete="off" value="${formText(form, 'filingCode')}" aria-describedby="${p}-code-hint">`, t(locale, 'filingCodeHint'))}
+    ${field(`${p}-subject`, t(locale, 'code'), html`<input id="${p}-subject" name="subjectCode" required maxlength="18" value="${formText(form, 'subjectCode')}">`)}
+    ${field(`${p}-department`, t(locale, 'department'), departmentSelect(locale, `${p}-department`, formText(form, 'department')))}
+    ${field(`${p}-record`, t(locale, 'recordId'), html`<input id="${p}-record" name="recordId" required value="${formText(form, 'recordId')}" aria-describedby="${p}-record-hint">`, t(locale, 'recordIdHint'))}
     <input type="hidden" name="idempotencyKey" value="${key}">`;
   if (kind === 'objection') {
     return html`<form class="stack" method="post" action="/self-service/objection" aria-labelledby="objection-title">
       <h2 id="objection-title">${t(locale, 'fileObjection')}</h2>
       ${common}
-      ${field('objection-reason', t(locale, 'objectionReason'), html`<textarea id="objection-reason" name="reason" required maxlength="2000" rows="4">${text(form, 'reason')}</textarea>`)}
-      ${field('objection-contact', t(locale, 'contactOptional'), html`<input id="objection-contact" name="contact" maxlength="200" value="${text(form, 'contact')}">`)}
+      ${field('objection-reason', t(locale, 'objectionReason'), html`<textarea id="objection-reason" name="reason" required maxlength="2000" rows="4">${formText(form, 'reason')}</textarea>`)}
+      ${field('objection-contact', t(locale, 'contactOptional'), html`<input id="objection-contact" name="contact" maxlength="200" value="${formText(form, 'contact')}">`)}
       <button type="submit">${t(locale, 'submitObjection')}</button>
     </form>`;
   }
-  const chosen = new Set(all(form, 'rectification'));
+  const chosen = new Set(formValues(form, 'rectification'));
   return html`<form class="stack" method="post" action="/self-service/repair" aria-labelledby="repair-title">
     <h2 id="repair-title">${t(locale, 'applyForRepair')}</h2>
     ${common}
@@ -106,7 +92,7 @@ const INTRO = {
     <p>Filing online needs a <strong>filing code</strong>: prove who you are at the credit office's counter (business licence and identity document) and the office sends a one-time code to the subject's registered contact (valid 7 days, for one filing). Follow your filing by its id and that code.</p>`,
 } as const;
 
-export function selfServicePage(ctx: PageContext, shown: { kind?: FilingKind; form?: FilingForm; refusal?: Html | null } = {}): string {
+export function selfServicePage(ctx: PageContext, shown: { kind?: FilingKind; /** What the visitor typed, to fill the form again after a refusal. */ form?: FormFields; refusal?: Html | null } = {}): string {
   const { locale } = ctx;
   const formOf = (kind: FilingKind) => filingForm(locale, kind, shown.kind === kind ? (shown.form ?? {}) : prefill(ctx));
   return page({
@@ -120,7 +106,7 @@ export function selfServicePage(ctx: PageContext, shown: { kind?: FilingKind; fo
 }
 
 /** A link from a record on the subject page opens the forms with the record filled in. */
-function prefill(ctx: PageContext): FilingForm {
+function prefill(ctx: PageContext): FormFields {
   return { subjectCode: ctx.query.subject, department: ctx.query.department, recordId: ctx.query.record };
 }
 
@@ -159,24 +145,24 @@ function filingPage(ctx: PageContext, filing: Filing, justFiled: boolean): strin
 }
 
 /** Files the form's objection or repair application; the filing's page, or the form again with the refusal. */
-export async function submitFiling(ctx: PageContext, kind: FilingKind, form: FilingForm): Promise<{ status: number; body: string }> {
+export async function submitFiling(ctx: PageContext, kind: FilingKind, form: FormFields): Promise<{ status: number; body: string }> {
   const { locale } = ctx;
   const common = {
-    filingCode: text(form, 'filingCode'),
-    subjectCode: text(form, 'subjectCode').toUpperCase(),
-    department: text(form, 'department'),
-    recordId: text(form, 'recordId'),
-    idempotencyKey: text(form, 'idempotencyKey') || crypto.randomUUID(),
+    filingCode: formText(form, 'filingCode'),
+    subjectCode: formText(form, 'subjectCode').toUpperCase(),
+    department: formText(form, 'department'),
+    recordId: formText(form, 'recordId'),
+    idempotencyKey: formText(form, 'idempotencyKey') || crypto.randomUUID(),
   };
   const result =
     kind === 'objection'
       ? await ctx.graph<{ filed: Filing }>(
           `mutation FileOwnObjection($input: FileOwnObjectionInput!) { filed: fileOwnObjection(input: $input) { ${FILING_FIELDS} } }`,
-          { input: { ...common, reason: text(form, 'reason'), contact: text(form, 'contact') || null } },
+          { input: { ...common, reason: formText(form, 'reason'), contact: formText(form, 'contact') || null } },
         )
       : await ctx.graph<{ filed: Filing }>(
           `mutation ApplyForOwnRepair($input: ApplyForOwnRepairInput!) { filed: applyForOwnRepair(input: $input) { ${FILING_FIELDS} } }`,
-          { input: { ...common, rectification: all(form, 'rectification').filter((step) => RECTIFICATION_STEPS.includes(step)) } },
+          { input: { ...common, rectification: formValues(form, 'rectification').filter((step) => RECTIFICATION_STEPS.includes(step)) } },
         );
   const filed = result.data?.filed;
   if (filed && result.errors.length === 0) return { status: 200, body: filingPage(ctx, filed, true) };
@@ -184,12 +170,12 @@ export async function submitFiling(ctx: PageContext, kind: FilingKind, form: Fil
 }
 
 /** A filing followed by its id and code; a wrong pair says only that nothing was found. */
-export async function followFiling(ctx: PageContext, form: FilingForm): Promise<{ status: number; body: string }> {
+export async function followFiling(ctx: PageContext, form: FormFields): Promise<{ status: number; body: string }> {
   const { locale } = ctx;
-  const id = text(form, 'id');
+  const id = formText(form, 'id');
   const result = await ctx.graph<{ filing: Filing | null }>(`query Filing($id: ID!, $code: String!) { filing(id: $id, filingCode: $code) { ${FILING_FIELDS} } }`, {
     id,
-    code: text(form, 'filingCode'),
+    code: formText(form, 'filingCode'),
   });
   const filing = result.data?.filing;
   if (filing) return { status: 200, body: filingPage(ctx, filing, false) };
