@@ -8,6 +8,7 @@
  * gateway of the whole graph, with the court's service stopped and the credit
  * office killed in between: what each caller sees, and that it converges.
  */
+import { eventually } from '../helpers/eventually';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 
 const FILE = 'mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id status departmentNotified } }';
@@ -29,15 +30,6 @@ describe('a decision reaches the department after the credit office committed it
   const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => (await graph.graphql(query, variables, headers)).body;
   let serial = 0;
   const key = () => `e2e-13-delivery-${++serial}`;
-
-  /** Waits until `condition` holds (each try is a real request), failing after `timeoutMs`. */
-  async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   const courtRecordOf = async (code: string) => {
     const body = await gql('query($c: ID!) { subject(code: $c) { courts { dishonestDebtors { recordId removedOn } } } }', { c: code }, OFFICE());
@@ -68,7 +60,7 @@ describe('a decision reaches the department after the credit office committed it
     await graph.graph.restartService('courts');
     await graph.graph.restartService('credit');
     // Delivered when the credit office starts.
-    await waitFor(async () => (await gql(OBJECTION, { id: filed.id }, OFFICE())).data?.objection?.departmentNotified === true, 'the court took the verification');
+    await eventually(async () => (await gql(OBJECTION, { id: filed.id }, OFFICE())).data?.objection?.departmentNotified === true, 'the court took the verification', 60_000);
 
     const seen = (await gql(PROFILE, { c: code }, PUBLIC)).data.subject;
     expect(seen.courts.dishonestDebtors.map((r: { recordId: string }) => r.recordId)).not.toContain(recordId);

@@ -6,6 +6,7 @@
  * refused before the pipeline; and a SIGKILL of the gateway just after N
  * answered requests, then a restart, leaves exactly N entries.
  */
+import { eventually } from '../helpers/eventually';
 import net from 'node:net';
 import { Client } from 'pg';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
@@ -32,18 +33,8 @@ describe('the audit log misses nobody (issue 15)', () => {
     return { status: response.status, body: await response.json().catch(() => undefined), requestId: response.headers.get('x-request-id') };
   }
 
-  async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   const entryOf = (requestId: string | null) =>
-    until(async () => (await db.query('SELECT * FROM credit.audit_entry WHERE request_id = $1', [requestId])).rows[0], `the entry of ${requestId}`);
+    eventually(async () => (await db.query('SELECT * FROM credit.audit_entry WHERE request_id = $1', [requestId])).rows[0], `the entry of ${requestId}`, 20_000);
 
   it('records the subject of the README\'s own literal form, and the subject sees it in its access log', async () => {
     const code = graph.seeded.examples.dishonestDebtor;
@@ -129,17 +120,17 @@ describe('the audit log misses nobody (issue 15)', () => {
     await new Promise((resolve) => (gateway.exitCode !== null || gateway.signalCode !== null ? resolve(null) : gateway.once('exit', resolve)));
     await graph.graph.restartService('gateway');
 
-    const stored = await until(async () => {
+    const stored = await eventually(async () => {
       const rows = (await db.query('SELECT request_id FROM credit.audit_entry WHERE request_id = ANY($1)', [ids])).rows;
       return rows.length >= N ? rows : undefined;
-    }, `${N} entries`);
+    }, `${N} entries`, 20_000);
     expect(stored).toHaveLength(N);
     expect(new Set(stored.map((r: { request_id: string }) => r.request_id))).toEqual(new Set(ids));
 
-    const refusals = await until(async () => {
+    const refusals = await eventually(async () => {
       const rows = (await db.query("SELECT outcome, request_count, subjects FROM credit.audit_entry WHERE at >= $1 AND outcome IN ('BAD_USER_INPUT', 'REQUEST_TOO_LARGE', 'UNAUTHENTICATED') AND source_address = '127.0.0.1' ORDER BY outcome", [startedAt])).rows;
       return rows.length >= 3 ? rows : undefined;
-    }, 'the aggregates of the refusals');
+    }, 'the aggregates of the refusals', 20_000);
     expect(refusals).toEqual([
       { outcome: 'BAD_USER_INPUT', request_count: 2, subjects: [named] },
       { outcome: 'REQUEST_TOO_LARGE', request_count: 1, subjects: [] },
