@@ -7,6 +7,7 @@ import type { Database, Queryable } from '../../../lib/db';
 import type { Department, Scenario } from '../vocabulary';
 import type { CheckListEntry, Decision, Verdict } from './decide';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
+import { parseCheckId } from '../workflows/feedback';
 
 export interface CheckRow {
   checkId: string;
@@ -29,8 +30,12 @@ const CHECK_COLUMNS = `check_id::text AS "checkId", subject_code AS code, scenar
   verdict, missing_sources AS "missingSources", catalogue_version AS "catalogueVersion", requested_by AS "requestedBy",
   requester_role AS "requesterRole", purpose, registered`;
 
+/** The checks of these ids (an id that is no UUID names none), read by the primary key. */
 export async function checksById(q: Queryable, checkIds: readonly string[]): Promise<Map<string, CheckRow>> {
-  const rows = await q.query<CheckRow>(`SELECT ${CHECK_COLUMNS} FROM credit_check WHERE check_id::text = ANY($1::text[])`, [checkIds]);
+  // Compared as uuid, not as text: `check_id::text = ANY(...)` could not use the key's index and read the whole table.
+  const ids = checkIds.flatMap((id) => parseCheckId(id) ?? []);
+  if (ids.length === 0) return new Map();
+  const rows = await q.query<CheckRow>(`SELECT ${CHECK_COLUMNS} FROM credit_check WHERE check_id = ANY($1::uuid[])`, [ids]);
   return new Map(rows.map((row) => [row.checkId, normalise(row)]));
 }
 
