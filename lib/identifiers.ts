@@ -115,6 +115,21 @@ export function hasRealBirthDate(id: string): boolean {
  * USCC rules decide the reason for refusal.
  */
 export function validateSubjectCode(input: string): CodeValidation {
+  const known = validatedCodes.get(input);
+  if (known) return known;
+  const validation = Object.freeze(judgeSubjectCode(input));
+  // Remembered: the same codes are validated again and again (every fetch, check and audit entry names them), and it showed in the profiles.
+  if (input.length <= 64) {
+    if (validatedCodes.size >= MAX_REMEMBERED_CODES) validatedCodes.clear();
+    validatedCodes.set(input, validation);
+  }
+  return validation;
+}
+
+const MAX_REMEMBERED_CODES = 100_000;
+const validatedCodes = new Map<string, Readonly<CodeValidation>>();
+
+function judgeSubjectCode(input: string): CodeValidation {
   const asPerson = validateResidentId(input);
   const asOrganisation = validateUscc(input);
   // An all-digit USCC passes the identity-number checksum about one time in eleven; only a string
