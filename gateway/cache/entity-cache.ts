@@ -35,10 +35,19 @@ function selectionOf(query: string): string {
   return query.replace(/^\s*query\s+[A-Za-z_][A-Za-z0-9_]*\s*(?=[({])/, 'query ');
 }
 
+/** The cache key of one representation of a fetch (entityKeys for a whole batch). */
 export function entityKey(subgraph: string, representation: unknown, query: string, scope: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify([subgraph, representation, selectionOf(query), scope]))
-    .digest('base64url');
+  return entityKeys(subgraph, query, scope)(representation);
+}
+
+/**
+ * The keys of one fetch's representations: the subgraph, selection and scope are hashed once and
+ * the hash state copied per representation (hashing the whole query text again for each of a
+ * 1,000-bidder batch's entities was 15 % of the gateway's CPU).
+ */
+export function entityKeys(subgraph: string, query: string, scope: string): (representation: unknown) => string {
+  const prefix = createHash('sha256').update(JSON.stringify([subgraph, selectionOf(query), scope]));
+  return (representation) => prefix.copy().update(JSON.stringify(representation)).digest('base64url');
 }
 
 /** Errors of a fetch of a subset, with `_entities` indexes mapped back to the whole batch. */
@@ -73,12 +82,13 @@ export class EntityCache {
     const keys: (string | undefined)[] = [];
     const codes: (string | undefined)[] = [];
     const ttls: number[] = [];
+    const keyOf = entityKeys(subgraph, query, scope);
     for (const representation of representations as Representation[]) {
       const ttl = policy.ttlByType.get(String(representation?.__typename)) ?? 0;
       const code = ttl > 0 ? subjectCodeOf(representation?.code) : undefined;
       codes.push(code);
       ttls.push(ttl);
-      keys.push(code ? entityKey(subgraph, representation, query, scope) : undefined);
+      keys.push(code ? keyOf(representation) : undefined);
     }
     const cacheable = keys.flatMap((key, at) => (key ? [at] : []));
     if (cacheable.length === 0) return undefined;
