@@ -131,6 +131,18 @@ const VALUES: Record<string, Record<Locale, string>> = {
   COMMITMENT: { zh: '作出信用承诺', en: 'Credit commitment' }, RECTIFICATION: { zh: '完成整改', en: 'Rectification' },
   TRAINING: { zh: '参加信用修复培训', en: 'Credit training' }, REPORT: { zh: '提交信用报告', en: 'Credit report' },
   PUBLIC_SERVICE: { zh: '参加公益慈善活动', en: 'Public-interest service' },
+  PUBLIC_RESOURCE_TRADING: { zh: '公共资源交易（招标投标、政府采购）', en: 'Public-resource trading (bidding, procurement)' },
+  ADMINISTRATIVE_LICENSING: { zh: '行政审批', en: 'Administrative licensing' },
+  FINANCIAL_SERVICES: { zh: '金融服务', en: 'Financial services' },
+  FISCAL_SUPPORT: { zh: '财政资金支持', en: 'Fiscal support' },
+  HONORS_AND_AWARDS: { zh: '评优评先', en: 'Honours and awards' },
+  REGULATORY_INSPECTION: { zh: '监管检查', en: 'Regulatory inspection' },
+  KEPT: { zh: '履行中', en: 'In force' }, FULFILLED: { zh: '已履行', en: 'Fulfilled' }, BREACHED: { zh: '已违背', en: 'Breached' },
+  COMPLIANT: { zh: '未发现问题', en: 'No problem found' }, ISSUES_FOUND: { zh: '发现问题', en: 'Problems found' },
+  NOT_LOCATED: { zh: '查无下落', en: 'Not found at its address' },
+  RECEIVED: { zh: '已受理', en: 'Received' }, ROUTED: { zh: '已转交主管部门核查', en: 'Routed to the competent department' },
+  CLOSED: { zh: '已办结', en: 'Closed' },
+  SUBSTANTIATED: { zh: '查证属实', en: 'Substantiated' }, NOT_SUBSTANTIATED: { zh: '查无实据', en: 'Not substantiated' },
 };
 
 const LABELS = {

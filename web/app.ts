@@ -18,6 +18,7 @@ import type { PageContext } from './pages/context';
 import { homePage, listsPage, publicityPage, reportPdf, searchPage, subjectPage, verifyFile, verifyPage } from './pages/public';
 import { followFiling, selfServicePage, submitFiling } from './pages/self-service';
 import { deskAction, deskPage } from './pages/desk';
+import { commitmentsPage, conductReportsPage, followConductReport, inspectionsPage, submitConductReport } from './pages/supervision';
 import { firstValues, parseFormFields } from './form';
 import {
   cataloguePage, checkPage, credentialWorks, dashboardPage, loginPage, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
@@ -161,6 +162,19 @@ export async function buildWebApp(options: WebOptions) {
     const outcome = await followFiling(context(request, reply), request.body ?? {});
     return sendPage(reply, outcome.body, outcome.status);
   });
+
+  app.get('/conduct-reports', async (request, reply) => sendPage(reply, conductReportsPage(context(request, reply))));
+  app.post<{ Body: Record<string, string | string[]> }>('/conduct-reports', async (request, reply) => {
+    const outcome = await submitConductReport(context(request, reply), request.body ?? {});
+    return sendPage(reply, outcome.body, outcome.status);
+  });
+  // By POST: a receipt code in a URL would sit in the browser's history and in logs.
+  app.post<{ Body: Record<string, string | string[]> }>('/conduct-reports/follow', async (request, reply) => {
+    const outcome = await followConductReport(context(request, reply), request.body ?? {});
+    return sendPage(reply, outcome.body, outcome.status);
+  });
+  app.get('/commitments', async (request, reply) => sendPage(reply, await commitmentsPage(context(request, reply))));
+  app.get('/inspections', async (request, reply) => sendPage(reply, await inspectionsPage(context(request, reply))));
 
   // --- The console ---
   app.get('/console/login', async (request, reply) => sendPage(reply, loginPage(context(request, reply), false)));

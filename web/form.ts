@@ -38,3 +38,15 @@ export function firstValues(query: FormFields): Record<string, string | undefine
 export function field(id: string, labelText: string, control: Html, hint?: string): Html {
   return html`<div class="field"><label for="${id}">${labelText}</label>${control}${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}</div>`;
 }
+
+/** A labelled drop-down of [value, text] options. */
+export function selectField(id: string, name: string, labelText: string, options: [string, string][], selected: string | undefined): Html {
+  return html`<div class="field"><label for="${id}">${labelText}</label><select id="${id}" name="${name}">
+    ${options.map(([value, text]) => html`<option value="${value}"${value === (selected ?? '') ? html` selected` : ''}>${text}</option>`)}
+  </select></div>`;
+}
+
+/** A labelled date input. */
+export function dateField(id: string, name: string, labelText: string, value: string | undefined): Html {
+  return html`<div class="field"><label for="${id}">${labelText}</label><input id="${id}" name="${name}" type="date" value="${value ?? ''}"></div>`;
+}

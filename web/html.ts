@@ -50,6 +50,7 @@ const PUBLIC_NAV: [string, MessageKey][] = [
   ['/publicity', 'navPublicity'],
   ['/verify', 'navVerify'],
   ['/self-service', 'navSelfService'],
+  ['/conduct-reports', 'navConductReports'],
   ['/console', 'navConsole'],
 ];
 const CONSOLE_NAV: [string, MessageKey][] = [

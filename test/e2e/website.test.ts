@@ -297,6 +297,100 @@ describe('the credit website in a browser', () => {
     }
   });
 
+  it('takes a report of dishonest conduct from anyone, and its reporter follows it to the result by the receipt code alone, never seeing who reported', async () => {
+    await page.goto(`${web.url}/`);
+    await page.getByRole('navigation').getByRole('link', { name: '失信举报' }).click();
+    await page.waitForURL(/\/conduct-reports$/);
+    await page.getByLabel('被举报主体的统一社会信用代码').fill(debtor.code.toLowerCase());
+    await page.getByLabel('失信行为（时间、地点、经过）').fill('2026年11月在本市转移财产逃避执行');
+    await page.getByLabel('姓名').fill('举报人甲');
+    await page.getByLabel('电话').fill('13800138000');
+    const idempotencyKey = await page.locator('input[name="idempotencyKey"]').inputValue();
+    await page.getByRole('button', { name: '提交举报' }).click();
+    const receiptCode = (await page.locator('code.receipt').textContent())!;
+    expect(receiptCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    await checkPage('conduct-report-receipt');
+    // The same form sent again (a retry after a lost answer) is the same report, with the same receipt.
+    const again = await page.request.post(`${web.url}/conduct-reports`, {
+      form: { subjectCode: debtor.code, conduct: '2026年11月在本市转移财产逃避执行', department: '', contactName: '举报人甲', contactPhone: '13800138000', contactEmail: '', idempotencyKey },
+    });
+    expect(await again.text()).toContain(receiptCode);
+
+    // The credit office sees the report with its contact, routes it to the courts, which close it.
+    const office = graph.as('CREDIT_OFFICE', 'reports from the public');
+    const reports = await graph.graphql('{ publicReports(status: RECEIVED, first: 100) { nodes { id subjectCode conduct contact { phone } } } }', {}, office);
+    const mine = (reports.body.data.publicReports.nodes as { id: string; subjectCode: string; conduct: string; contact: { phone: string } | null }[]).filter((r) => r.conduct === '2026年11月在本市转移财产逃避执行');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ subjectCode: debtor.code, contact: { phone: '13800138000' } });
+    expect((await graph.graphql('mutation($id: ID!) { routeReport(id: $id, department: COURTS) { status } }', { id: mine[0]!.id }, office)).body.data.routeReport.status).toBe('ROUTED');
+    const closed = await graph.graphql('mutation($id: ID!) { closeReport(id: $id, result: SUBSTANTIATED, note: "查证属实，已依法处理") { status } }', { id: mine[0]!.id }, graph.as('DEPARTMENT', 'court clerk'));
+    expect(closed.body.data.closeReport.status).toBe('CLOSED');
+
+    // The reporter follows it with the receipt code, typed loosely: the result, and nothing of who reported.
+    await page.goto(`${web.url}/conduct-reports`);
+    await page.getByLabel('回执码').fill(receiptCode.toLowerCase().replaceAll('-', ''));
+    await page.getByRole('button', { name: '查询' }).click();
+    const facts = page.locator('dl.facts');
+    expect(await facts.getAttribute('data-report-status')).toBe('CLOSED');
+    expect(await facts.textContent()).toContain('查证属实');
+    expect(await facts.textContent()).toContain('人民法院');
+    const followed = await page.content();
+    expect(followed).not.toContain('13800138000');
+    expect(followed).not.toContain('举报人甲');
+    await checkPage('conduct-report-followed');
+    // A code no report has says so, and nothing else.
+    await page.goto(`${web.url}/conduct-reports`);
+    await page.getByLabel('回执码').fill('AAAA-BBBB-CCCC-DDDD');
+    await page.getByRole('button', { name: '查询' }).click();
+    expect(await page.locator('.notice.error').textContent()).toContain('没有与该回执码对应的举报');
+    // A report about a code that is no subject is refused with the reason, and the text typed is kept.
+    await page.goto(`${web.url}/conduct-reports`);
+    await page.getByLabel('被举报主体的统一社会信用代码').fill('91110000000000000X');
+    await page.getByLabel('失信行为（时间、地点、经过）').fill('虚假宣传');
+    await page.getByRole('button', { name: '提交举报' }).click();
+    expect(await page.locator('.notice.error').textContent()).toContain('举报未能提交');
+    expect(await page.getByLabel('失信行为（时间、地点、经过）').inputValue()).toBe('虚假宣传');
+  });
+
+  it('publishes credit commitments and inspection results on their pages and on the subject page', async () => {
+    const code = debtor.code; // a subject the courts hold records of: a department records only its own subjects' commitments
+    const courts = graph.as('DEPARTMENT', 'court clerk');
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const inDays = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const committed = await graph.graphql('mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }', {
+      input: { subjectCode: code, scenario: 'ADMINISTRATIVE_LICENSING', content: '三十日内补齐执行和解材料', application: '执和申〔2026〕7号', madeOn: today, deadline: inDays(30), idempotencyKey: `web-commitment-${Date.now()}-padding` },
+    }, courts);
+    expect(committed.body.errors).toBeUndefined();
+    const drawn = await graph.graphql('mutation($input: DrawSpotCheckPlanInput!) { drawSpotCheckPlan(input: $input) { id selected { code } } }', {
+      input: { name: '2026年执行领域双随机抽查', population: [code], seed: 'web-17', idempotencyKey: `web-plan-${Date.now()}-padding` },
+    }, courts);
+    expect(drawn.body.data.drawSpotCheckPlan.selected).toEqual([{ code }]);
+    const inspected = await graph.graphql('mutation($input: RecordInspectionResultInput!) { recordInspectionResult(input: $input) { id } }', {
+      input: { planId: drawn.body.data.drawSpotCheckPlan.id, subjectCode: code, outcome: 'COMPLIANT', findings: '执行和解协议履行正常', inspectedOn: today },
+    }, courts);
+    expect(inspected.body.errors).toBeUndefined();
+
+    await page.goto(`${web.url}/`);
+    await page.getByRole('link', { name: '信用承诺公示' }).click();
+    await page.getByLabel('认定部门').selectOption('COURTS');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/\/commitments\?department=COURTS/);
+    const commitment = page.locator(`tr[data-commitment="${committed.body.data.recordCommitment.id}"]`);
+    expect(await commitment.textContent()).toContain('三十日内补齐执行和解材料');
+    expect(await commitment.locator('.status').getAttribute('data-status')).toBe('KEPT');
+    await checkPage('commitments');
+
+    await page.goto(`${web.url}/inspections?department=COURTS`);
+    const result = page.locator(`tr[data-inspection="${inspected.body.data.recordInspectionResult.id}"]`);
+    expect(await result.textContent()).toContain('执行和解协议履行正常');
+    expect(await result.textContent()).toContain('未发现问题');
+    await checkPage('inspections');
+
+    await page.goto(`${web.url}/subject/${code}`);
+    expect(await page.locator('section[aria-labelledby="s-commitments"]').textContent()).toContain('执和申〔2026〕7号');
+    expect(await page.locator('section[aria-labelledby="s-inspections"]').textContent()).toContain('2026年执行领域双随机抽查');
+  });
+
   it('switches to English and back', async () => {
     await page.goto(`${web.url}/subject/${debtor.code}`);
     await page.getByRole('link', { name: 'English' }).click();

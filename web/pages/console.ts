@@ -20,14 +20,6 @@ export const consolePage = (ctx: PageContext, title: string, body: Html) => page
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
 const SCENARIOS = ['PUBLIC_RESOURCE_TRADING', 'ADMINISTRATIVE_LICENSING', 'FINANCIAL_SERVICES', 'FISCAL_SUPPORT', 'HONORS_AND_AWARDS', 'REGULATORY_INSPECTION'];
-const SCENARIO_NAMES: Record<string, Record<Locale, string>> = {
-  PUBLIC_RESOURCE_TRADING: { zh: '公共资源交易（招标投标、政府采购）', en: 'Public-resource trading (bidding, procurement)' },
-  ADMINISTRATIVE_LICENSING: { zh: '行政审批', en: 'Administrative licensing' },
-  FINANCIAL_SERVICES: { zh: '金融服务', en: 'Financial services' },
-  FISCAL_SUPPORT: { zh: '财政资金支持', en: 'Fiscal support' },
-  HONORS_AND_AWARDS: { zh: '评优评先', en: 'Honours and awards' },
-  REGULATORY_INSPECTION: { zh: '监管检查', en: 'Regulatory inspection' },
-};
 
 /**
  * Whether a credential works: the gateway refuses a bad one with 401 whatever is asked, and
@@ -313,7 +305,7 @@ export function checkPage(ctx: ConsoleContext, state: { codes: string; scenario:
       <div class="field"><label for="codes">${t(locale, 'codesLabel')}</label><textarea id="codes" name="codes" rows="8" required>${state.codes}</textarea></div>
       <div class="field"><label for="csv">${t(locale, 'csvLabel')}</label><input id="csv" type="file" accept=".csv,text/csv" data-fills="codes"></div>
       <div class="field"><label for="scenario">${t(locale, 'scenario')}</label><select id="scenario" name="scenario">
-        ${SCENARIOS.map((s) => html`<option value="${s}"${s === state.scenario ? html` selected` : ''}>${SCENARIO_NAMES[s]![locale]}</option>`)}</select></div>
+        ${SCENARIOS.map((s) => html`<option value="${s}"${s === state.scenario ? html` selected` : ''}>${valueName(s, locale)}</option>`)}</select></div>
       <div class="field"><label for="purpose">${t(locale, 'purpose')}</label><input id="purpose" name="purpose" value="${state.purpose}" required></div>
       <button type="submit">${t(locale, 'runCheck')}</button>
     </form>

@@ -1,5 +1,6 @@
 /** What every page handler gets: the language, its own URL, and the graph as this visitor may ask it. */
 import type { Locale } from '../../lib/credit-report';
+import { maskResidentId, validateSubjectCode } from '../../lib/identifiers';
 import type { GraphRequest, GraphResult } from '../graph';
 import { errorWith } from '../graph';
 import { html, notice, type Html } from '../html';
@@ -36,4 +37,17 @@ export function pager(locale: Locale, url: string, next: string | null, hasAfter
     ${hasAfter ? html`<a href="${withAfter(null)}">${t(locale, 'firstPage')}</a>` : ''}
     ${next ? html`<a href="${withAfter(next)}" rel="next">${t(locale, 'nextPage')}</a>` : ''}
   </nav>`;
+}
+
+/**
+ * A listed subject: an organisation by name, linked; a natural person by the masked identity
+ * number only, never linked, so the public page carries no full resident ID (even where the
+ * graph still answers one: issue 13 masks them at the source).
+ */
+export function listedSubject(locale: Locale, code: string, name: string | null): Html {
+  const parsed = validateSubjectCode(code);
+  // The graph masks persons for PUBLIC (a code with asterisks): no page to link to either.
+  if (code.includes('*')) return html`<code>${code}</code>`;
+  if (parsed.valid && parsed.kind === 'NATURAL_PERSON') return html`<code>${maskResidentId(code)}</code>`;
+  return html`<a href="/subject/${code}">${name ?? t(locale, 'noName')}</a><br><code>${code}</code>`;
 }

@@ -5,11 +5,13 @@
  */
 import crypto from 'node:crypto';
 import { departmentName, label, REPAIR_NOTICE_SELECTION, REPORT_SELECTION, reportSections, valueName, type Locale, type ReportListEntry, type ReportRecords, type ReportRepairNotice, type ReportSection } from '../../lib/credit-report';
-import { maskResidentId, validateSubjectCode } from '../../lib/identifiers';
+import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { html, href, notice, page, type Html } from '../html';
 import { t, word } from '../i18n';
-import { errorNotice, pager, type PageContext } from './context';
+import { errorNotice, listedSubject, pager, type PageContext } from './context';
+import { dateField, selectField } from '../form';
+import { INSPECTION_RESULT_FIELDS, PUBLIC_COMMITMENT_FIELDS, supervisionSectionsHtml, type InspectionResult, type PublicCommitment } from './supervision';
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
 const LIST_KINDS = ['BLACK', 'RED', 'KEY_ATTENTION'];
@@ -44,6 +46,9 @@ export function homePage(ctx: PageContext): string {
         <li><a href="/lists?kind=KEY_ATTENTION">${valueName('KEY_ATTENTION', ctx.locale)}</a></li>
         <li><a href="/publicity">${t(ctx.locale, 'navPublicity')}</a></li>
         <li><a href="/verify">${t(ctx.locale, 'navVerify')}</a></li>
+        <li><a href="/commitments">${t(ctx.locale, 'navCommitments')}</a></li>
+        <li><a href="/inspections">${t(ctx.locale, 'navInspections')}</a></li>
+        <li><a href="/conduct-reports">${t(ctx.locale, 'navConductReports')}</a></li>
       </ul>`,
   });
 }
@@ -88,7 +93,9 @@ export async function searchPage(ctx: PageContext): Promise<{ redirect: string }
 }
 
 interface SubjectData {
-  subject: ({ code: string; kind: string; lists: ReportListEntry[]; repairNotices: ReportRepairNotice[] | null } & ReportRecords) | null;
+  subject:
+    | ({ code: string; kind: string; lists: ReportListEntry[]; repairNotices: ReportRepairNotice[] | null; publicCommitments: PublicCommitment[] | null; inspectionResults: InspectionResult[] | null } & ReportRecords)
+    | null;
 }
 
 /** A record's id, and links that open the self-service forms for it (the subject's own objection or repair). */
@@ -119,7 +126,8 @@ export async function subjectPage(ctx: PageContext, rawCode: string): Promise<st
   const { locale } = ctx;
   const result = await ctx.graph<SubjectData>(
     `query SubjectPage($code: ID!) { subject(code: $code) {
-      code kind lists { kind reason department sourceRecord since until dispute { since verifyBy } } ${REPAIR_NOTICE_SELECTION} ${REPORT_SELECTION} } }`,
+      code kind lists { kind reason department sourceRecord since until dispute { since verifyBy } } ${REPAIR_NOTICE_SELECTION} ${REPORT_SELECTION}
+      publicCommitments { ${PUBLIC_COMMITMENT_FIELDS} } inspectionResults { ${INSPECTION_RESULT_FIELDS} } } }`,
     { code: rawCode },
   );
   const subject = result.data?.subject;
@@ -135,7 +143,8 @@ export async function subjectPage(ctx: PageContext, rawCode: string): Promise<st
       ${errorNotice(locale, result)}
       <p><a class="button" href="/subject/${subject.code}/report.pdf">${t(locale, 'downloadReport')}</a></p>
       <p class="hint">${t(locale, 'reportNote')}</p>
-      ${sectionsHtml(locale, sections, subject.code)}`,
+      ${sectionsHtml(locale, sections, subject.code)}
+      ${supervisionSectionsHtml(locale, subject.publicCommitments, subject.inspectionResults)}`,
   });
 }
 
@@ -156,29 +165,6 @@ export async function reportPdf(ctx: PageContext, code: string): Promise<{ numbe
     status: missing.length > 0 ? 503 : 502,
     page: page({ locale, url: ctx.url, title: t(locale, 'downloadReport'), body: html`${body}<p><a href="/subject/${code}">${t(locale, 'backToSubject')}</a></p>` }),
   };
-}
-
-function select(id: string, name: string, labelText: string, options: [string, string][], selected: string | undefined): Html {
-  return html`<div class="field"><label for="${id}">${labelText}</label><select id="${id}" name="${name}">
-    ${options.map(([value, text]) => html`<option value="${value}"${value === (selected ?? '') ? html` selected` : ''}>${text}</option>`)}
-  </select></div>`;
-}
-
-function dateField(id: string, name: string, labelText: string, value: string | undefined): Html {
-  return html`<div class="field"><label for="${id}">${labelText}</label><input id="${id}" name="${name}" type="date" value="${value ?? ''}"></div>`;
-}
-
-/**
- * A listed subject: an organisation by name, linked; a natural person by the masked identity
- * number only, never linked, so the public page carries no full resident ID (even where the
- * graph still answers one: issue 13 masks them at the source).
- */
-function listedSubject(locale: Locale, code: string, name: string | null): Html {
-  const parsed = validateSubjectCode(code);
-  // The graph masks persons for PUBLIC (a code with asterisks): no page to link to either.
-  if (code.includes('*')) return html`<code>${code}</code>`;
-  if (parsed.valid && parsed.kind === 'NATURAL_PERSON') return html`<code>${maskResidentId(code)}</code>`;
-  return html`<a href="/subject/${code}">${name ?? t(locale, 'noName')}</a><br><code>${code}</code>`;
 }
 
 interface ListsData {
@@ -203,8 +189,8 @@ export async function listsPage(ctx: PageContext): Promise<string> {
   );
   const entries = result.data?.listEntries;
   const form = html`<form class="filters" method="get" action="/lists">
-    ${select('kind', 'kind', t(locale, 'kind'), LIST_KINDS.map((k) => [k, valueName(k, locale)]), kind)}
-    ${select('department', 'department', t(locale, 'department'), [['', t(locale, 'allDepartments')], ...DEPARTMENTS.map((d): [string, string] => [d, departmentName(d, locale)])], department ?? '')}
+    ${selectField('kind', 'kind', t(locale, 'kind'), LIST_KINDS.map((k) => [k, valueName(k, locale)]), kind)}
+    ${selectField('department', 'department', t(locale, 'department'), [['', t(locale, 'allDepartments')], ...DEPARTMENTS.map((d): [string, string] => [d, departmentName(d, locale)])], department ?? '')}
     ${dateField('from', 'from', t(locale, 'from'), from ?? undefined)}${dateField('to', 'to', t(locale, 'to'), to ?? undefined)}
     <button type="submit">${t(locale, 'filter')}</button>
   </form>`;
@@ -247,8 +233,8 @@ export async function publicityPage(ctx: PageContext): Promise<string> {
   );
   const decisions = result.data?.decisions;
   const form = html`<form class="filters" method="get" action="/publicity">
-    ${select('department', 'department', t(locale, 'department'), Object.keys(PUBLISHERS).map((d): [string, string] => [d, departmentName(d, locale)]), department)}
-    ${select('kind', 'kind', t(locale, 'decisionKind'), [['PENALTY', t(locale, 'PENALTY')], ['LICENCE', t(locale, 'LICENCE')]], kind)}
+    ${selectField('department', 'department', t(locale, 'department'), Object.keys(PUBLISHERS).map((d): [string, string] => [d, departmentName(d, locale)]), department)}
+    ${selectField('kind', 'kind', t(locale, 'decisionKind'), [['PENALTY', t(locale, 'PENALTY')], ['LICENCE', t(locale, 'LICENCE')]], kind)}
     <div class="field"><label for="authority">${t(locale, 'authorityFilter')}</label><input id="authority" name="authority" value="${authority ?? ''}"></div>
     ${dateField('from', 'from', t(locale, 'decidedFrom'), from ?? undefined)}${dateField('to', 'to', t(locale, 'decidedTo'), to ?? undefined)}
     <button type="submit">${t(locale, 'filter')}</button>
