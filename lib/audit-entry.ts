@@ -80,6 +80,30 @@ const GROUP = /^[a-z][a-z0-9_.-]*$/;
 
 const FIELDS: readonly (keyof AuditEntry)[] = ['entryId', 'at', 'requestId', 'clientRequestId', 'sourceAddress', 'count', 'clientId', 'role', 'purpose', 'operationName', 'subjects', 'fieldGroups', 'outcome'];
 
+/** Longest texts an entry holds (characters): a longer value is cut to fit by auditText. */
+export const AUDIT_TEXT_LIMITS = { requestId: 200, clientRequestId: 200, sourceAddress: 100, clientId: 200, purpose: 500, operationName: 200 } as const;
+
+/**
+ * A text as an entry stores it: control characters and lone surrogates (which PostgreSQL cannot
+ * store, and which would make the whole batch undeliverable) become U+FFFD, an empty text is
+ * null, and a text longer than `max` is cut at a character boundary and ends with '…'. A client
+ * chooses its operation name, its purpose and its request id: none of them may make the entry
+ * invalid, or the request would go unrecorded.
+ */
+export function auditText(value: string | null | undefined, max: number): string | null {
+  if (value === null || value === undefined) return null;
+  // eslint-disable-next-line no-control-regex
+  const clean = value.replace(/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  if (clean.length === 0) return null;
+  if (clean.length <= max) return clean;
+  let cut = '';
+  for (const char of clean) {
+    if (cut.length + char.length > max - 1) break;
+    cut += char;
+  }
+  return `${cut}…`;
+}
+
 /** Most requests one aggregate entry may stand for. */
 export const MAX_AUDIT_COUNT = 1_000_000_000;
 
@@ -110,16 +134,16 @@ export function auditEntryProblems(entry: unknown, label = 'entry'): string[] {
   if (typeof e.at !== 'string' || !ISO_INSTANT.test(e.at) || Number.isNaN(Date.parse(e.at))) {
     problems.push(`at must be an ISO-8601 date-time with an offset (e.g. 2026-05-01T08:00:00.000Z), got ${JSON.stringify(e.at ?? null)}`);
   }
-  text(e.requestId, 'requestId', 200, problems, false);
-  if (e.clientRequestId !== undefined) text(e.clientRequestId, 'clientRequestId', 200, problems, true);
-  if (e.sourceAddress !== undefined) text(e.sourceAddress, 'sourceAddress', 100, problems, true);
+  text(e.requestId, 'requestId', AUDIT_TEXT_LIMITS.requestId, problems, false);
+  if (e.clientRequestId !== undefined) text(e.clientRequestId, 'clientRequestId', AUDIT_TEXT_LIMITS.clientRequestId, problems, true);
+  if (e.sourceAddress !== undefined) text(e.sourceAddress, 'sourceAddress', AUDIT_TEXT_LIMITS.sourceAddress, problems, true);
   if (e.count !== undefined && (typeof e.count !== 'number' || !Number.isInteger(e.count) || e.count < 1 || e.count > MAX_AUDIT_COUNT)) {
     problems.push(`count must be a whole number from 1 to ${MAX_AUDIT_COUNT}, got ${JSON.stringify(e.count)}`);
   }
-  text(e.clientId, 'clientId', 200, problems, true);
+  text(e.clientId, 'clientId', AUDIT_TEXT_LIMITS.clientId, problems, true);
   if (typeof e.role !== 'string' || !CODE_WORD.test(e.role) || e.role.length > 40) problems.push(`role must be an UPPER_CASE role name, got ${JSON.stringify(e.role ?? null)}`);
-  text(e.purpose, 'purpose', 500, problems, true);
-  text(e.operationName, 'operationName', 200, problems, true);
+  text(e.purpose, 'purpose', AUDIT_TEXT_LIMITS.purpose, problems, true);
+  text(e.operationName, 'operationName', AUDIT_TEXT_LIMITS.operationName, problems, true);
   if (!Array.isArray(e.subjects)) problems.push(`subjects must be an array of subject codes, got ${describe(e.subjects)}`);
   else if (e.subjects.length > MAX_AUDIT_SUBJECTS) problems.push(`subjects may name at most ${MAX_AUDIT_SUBJECTS} codes, got ${e.subjects.length}`);
   else {

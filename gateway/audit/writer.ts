@@ -36,7 +36,7 @@ import path from 'node:path';
 import type { Logger } from '../../lib/logger';
 import { callCreditOffice, creditOfficeEndpoint } from '../../lib/auth/credit-office-client';
 import { dataDirFrom, identitySigningKey } from '../../lib/config';
-import { auditEntryProblems, MAX_AUDIT_BATCH, MAX_AUDIT_SUBJECTS, type AuditEntry } from '../../lib/audit-entry';
+import { AUDIT_TEXT_LIMITS, auditEntryProblems, auditText, MAX_AUDIT_BATCH, MAX_AUDIT_SUBJECTS, type AuditEntry } from '../../lib/audit-entry';
 import { abandonedSegments, AuditJournal, journalLine, parseJournalLine, readLines, type JournalSegment } from './journal';
 
 export type { AuditEntry } from '../../lib/audit-entry';
@@ -133,14 +133,14 @@ function entryOf(input: AuditRecord): AuditEntry {
   return {
     entryId: input.entryId ?? crypto.randomUUID(),
     at,
-    requestId: input.requestId,
-    clientRequestId: input.clientRequestId ?? null,
-    sourceAddress: input.sourceAddress ?? null,
+    requestId: auditText(input.requestId, AUDIT_TEXT_LIMITS.requestId) ?? crypto.randomUUID(),
+    clientRequestId: auditText(input.clientRequestId, AUDIT_TEXT_LIMITS.clientRequestId),
+    sourceAddress: auditText(input.sourceAddress, AUDIT_TEXT_LIMITS.sourceAddress),
     count: input.count ?? 1,
-    clientId: input.clientId ?? null,
+    clientId: auditText(input.clientId, AUDIT_TEXT_LIMITS.clientId),
     role: input.role,
-    purpose: input.purpose ?? null,
-    operationName: input.operationName ?? null,
+    purpose: auditText(input.purpose, AUDIT_TEXT_LIMITS.purpose),
+    operationName: auditText(input.operationName, AUDIT_TEXT_LIMITS.operationName),
     subjects: [...new Set((input.subjects ?? []).map((code) => String(code).trim().toUpperCase()))].slice(0, MAX_AUDIT_SUBJECTS),
     fieldGroups: [...new Set(input.fieldGroups ?? [])],
     outcome: input.outcome,
@@ -331,8 +331,13 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   async function recordValid(entry: AuditEntry, line: () => Promise<void>): Promise<void> {
     stats.recorded += 1;
     const problems = auditEntryProblems(entry);
-    // A bug in the pipeline; the credit office would refuse the whole batch for it. Kept on disk all the same.
-    if (problems.length > 0) return writeRejected([entry], problems);
+    if (problems.length > 0) {
+      // A bug in the pipeline (entryOf makes every text the client chooses fit): the credit office
+      // would refuse the whole batch for it. Kept on disk for the record, and the request is not
+      // answered, as for any entry that cannot be recorded.
+      await writeRejected([entry], problems);
+      throw new Error(`audit entry invalid: ${problems.join('; ')}`);
+    }
     await line();
   }
 

@@ -84,6 +84,10 @@ describe('the audit writer', () => {
     return (await office!.db.query<{ id: string }>('SELECT entry_id::text AS id FROM audit_entry ORDER BY seq')).map((r) => r.id);
   }
 
+  async function storedEntries(): Promise<{ operationName: string | null; purpose: string | null; clientRequestId: string | null }[]> {
+    return office!.db.query('SELECT operation_name AS "operationName", purpose, client_request_id AS "clientRequestId" FROM audit_entry ORDER BY seq');
+  }
+
   beforeAll(async () => {
     [port] = (await freePorts(1)) as [number];
     url = auditEndpoint(`http://127.0.0.1:${port}/graphql`);
@@ -248,11 +252,12 @@ describe('the audit writer', () => {
     expect(fs.readdirSync(spool)).toEqual([]);
   });
 
-  it('puts an entry the pipeline recorded wrongly aside instead of blocking the rest', async () => {
+  it('puts an entry the pipeline recorded wrongly aside instead of blocking the rest, and refuses to call it recorded', async () => {
     await officeUp();
     const dir = journalDir('rejected');
     const w = writer({ journalDir: dir });
-    await w.record(record({ role: 'not a role' }));
+    // The plugin answers 503 instead of the request when record() rejects: nothing unrecorded is answered.
+    await expect(w.record(record({ role: 'not a role' }))).rejects.toThrow(/role/);
     await w.record(record());
     await until(() => w.stats().delivered === 1);
     await w.close();
@@ -260,6 +265,26 @@ describe('the audit writer', () => {
     const rejected = fs.readdirSync(dir).filter((f) => f.startsWith('rejected-'));
     expect(rejected).toHaveLength(1);
     expect(fs.readFileSync(path.join(dir, rejected[0]!), 'utf8')).toMatch(/not a role/);
+  });
+
+  it('records what a client chose however long or odd: an operation name of 5,000 characters, a purpose with control characters, an empty name', async () => {
+    await officeUp();
+    const dir = journalDir('client-texts');
+    const w = writer({ journalDir: dir });
+    const long = `Q${'x'.repeat(5000)}`;
+    await w.record(record({ operationName: long, purpose: `许可\u0000\u202e${'长'.repeat(600)}`, clientRequestId: '' }));
+    await w.record(record({ operationName: '' }));
+    await until(() => w.stats().delivered === 2);
+    await w.close();
+    expect(w.stats().rejected).toBe(0);
+    const stored = await storedEntries();
+    const named = stored.find((e) => e.operationName?.startsWith('Qxxx'))!;
+    expect(named.operationName).toHaveLength(200);
+    expect(named.operationName!.endsWith('…')).toBe(true);
+    expect(named.purpose!.length).toBeLessThanOrEqual(500);
+    expect(named.purpose!.startsWith('许可\ufffd')).toBe(true);
+    expect(named.clientRequestId).toBeNull();
+    expect(stored.some((e) => e.operationName === null)).toBe(true);
   });
 
   it('is refused by the office with a wrong key, and keeps the entries', async () => {

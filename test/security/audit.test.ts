@@ -87,6 +87,18 @@ describe('the audit log misses nobody (issue 15)', () => {
     for (const sent of [a, b]) expect(await entryOf(sent.requestId)).toEqual(expect.objectContaining({ request_id: sent.requestId, client_request_id: 'licence-0042', source_address: '127.0.0.1', request_count: 1 }));
   });
 
+  it('records a request whatever name its operation has: 5,000 characters long (found by a black-box review: such an entry was put aside, never delivered), or an empty one', async () => {
+    const code = graph.seeded.examples.dishonestDebtor;
+    const name = `Q${'x'.repeat(5000)}`;
+    const long = await post({ query: `query ${name} { subject(code: "${code}") { courts { dishonestDebtors { caseNumber } } } }` });
+    expect(long.status).toBe(200);
+    const entry = await entryOf(long.requestId);
+    expect(entry.operation_name).toBe(`${name.slice(0, 199)}…`);
+    expect(entry.subjects).toEqual([code]);
+    const empty = await post({ query: `{ subject(code: "${code}") { name } }`, operationName: '' });
+    expect((await entryOf(empty.requestId)).subjects).toEqual([code]);
+  });
+
   it('records the real outcome: FORBIDDEN when nothing was answered, PARTIAL when some was', async () => {
     const forbidden = await post({ query: '{ auditChainStatus { ok } }' });
     expect((await entryOf(forbidden.requestId)).outcome).toBe('FORBIDDEN');
