@@ -14,6 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, visit, type DocumentNode, type GraphQLFormattedError, type StringValueNode } from 'graphql';
 import type { GatewayPlugin } from '../pipeline';
+import { MAX_NESTING } from './parse-validate';
 
 /** NUL, or a surrogate without its other half. */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -31,7 +32,8 @@ function invalid(message: string, nodes?: StringValueNode): GraphQLFormattedErro
 
 /** Paths (`variables.input.reason`, `variables.codes[3]`) of the unstorable strings in a JSON value, keys included. */
 export function unstorableStrings(value: unknown, path: string, found: string[] = [], depth = 0): string[] {
-  if (found.length >= 10 || depth > 64) return found;
+  // Deeper variables never get here (parse-validate refuses them), so every string is looked at.
+  if (found.length >= 10 || depth > MAX_NESTING) return found;
   if (typeof value === 'string') {
     if (!isStorableString(value)) found.push(path);
   } else if (Array.isArray(value)) {

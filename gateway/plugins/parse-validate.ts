@@ -72,6 +72,19 @@ export function parseValidatePlugin(options: { schema: () => GraphQLSchema; cach
       if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return badRequest(request, '`operationName` must be a string');
       request.source = query;
       request.variables = (variables ?? {}) as Record<string, unknown>;
+      // Before anything walks them: the parser, the validation and every later plugin recurse into
+      // the text and the variables, and 2,000 levels overflowed the stack (an internal error, 500).
+      const textDepth = nestingOfText(query);
+      if (textDepth > MAX_NESTING) {
+        request.outcome = 'QUERY_TOO_COMPLEX';
+        request.respond(400, { errors: [requestError('QUERY_TOO_COMPLEX', `the operation's text nests ${textDepth} levels of braces, brackets and parentheses; at most ${MAX_NESTING}`, { reason: 'NESTING', figure: textDepth, limit: MAX_NESTING })] });
+        return;
+      }
+      if (nestingOfValue(request.variables, MAX_NESTING) > MAX_NESTING) {
+        request.outcome = 'BAD_USER_INPUT';
+        request.respond(400, { errors: [requestError('BAD_USER_INPUT', `the variables nest more than ${MAX_NESTING} levels of objects and lists`, { reason: 'NESTING', limit: MAX_NESTING })] });
+        return;
+      }
 
       const result = check(query);
       if (!('document' in result)) {
@@ -120,4 +133,51 @@ function persistedQueryHash(extensions: unknown): string | undefined {
 /** The query plan cache key of a text (the gateway keys its plans by it and the operation name). */
 export function hashOf(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** Deepest nesting the gateway reads, in an operation's text and in its variables (no operation of this graph comes near it). */
+export const MAX_NESTING = 64;
+
+/** The deepest nesting of `{`, `[` and `(` in a GraphQL text, outside strings and comments. */
+export function nestingOfText(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === '"') {
+      if (text.startsWith('"""', i)) {
+        let end = text.indexOf('"""', i + 3);
+        // \""" inside a block string is an escaped quote, not its end.
+        while (end > 0 && text[end - 1] === '\\') end = text.indexOf('"""', end + 3);
+        // An unterminated block string: the parser says so.
+        if (end < 0) return deepest;
+        i = end + 2;
+      } else {
+        for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+      }
+    } else if (c === '{' || c === '[' || c === '(') {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (c === '}' || c === ']' || c === ')') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return deepest;
+}
+
+/** How deep objects and lists nest in a JSON value, counted without recursion and up to `limit` + 1. */
+export function nestingOfValue(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) if (typeof child === 'object' && child !== null) stack.push([child, level]);
+  }
+  return deepest;
 }

@@ -3,7 +3,7 @@
  * the specification's rules before anything else reads it; every error in
  * the specification's words, with locations in that text.
  */
-import { parseValidatePlugin } from '../../../gateway/plugins/parse-validate';
+import { MAX_NESTING, nestingOfText, parseValidatePlugin } from '../../../gateway/plugins/parse-validate';
 import type { GatewayPlugin } from '../../../gateway/pipeline';
 import { buildSchema } from 'graphql';
 import { executions, schema, send } from './harness';
@@ -81,6 +81,25 @@ describe('parse-validate plugin', () => {
     const missing = await send(plugins, { query, operationName: 'A', variables: {} });
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([{ message: 'Variable "$c" of required type "ID!" was not provided.', locations: [{ line: 1, column: 9 }], extensions: { code: 'BAD_USER_INPUT' } }]);
+  });
+
+  it('refuses text and variables nested deeper than the limit with a 400, before the parser recurses into them (2,000 levels were a stack overflow: 500)', async () => {
+    const before = executions.count;
+    const deep = `{ subject(code: "A") ${'{ market '.repeat(2000)}${'}'.repeat(2000)} }`;
+    const text = await send(plugins, { query: deep });
+    expect(text.status).toBe(400);
+    expect(text.body.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', reason: 'NESTING', figure: 2001, limit: MAX_NESTING });
+    let nested: unknown = 'x';
+    for (let i = 0; i < 5000; i++) nested = [nested];
+    const variables = await send(plugins, { query: '{ __typename }', variables: { unused: nested } });
+    expect(variables.status).toBe(400);
+    expect(variables.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'NESTING', limit: MAX_NESTING });
+    expect(executions.count).toBe(before);
+    // Braces inside strings and comments are text, not nesting; within the limit it is parsed as usual.
+    expect(nestingOfText('{ a(s: "{{{{[[[\\"{{", b: """ {{{ \\""" {{ """) # {{{{\n }')).toBe(2);
+    const atLimit = `{ subject(code: "A") ${'{ market '.repeat(MAX_NESTING - 2)}${'}'.repeat(MAX_NESTING - 2)} }`;
+    expect(nestingOfText(atLimit)).toBe(MAX_NESTING - 1);
+    expect((await send(plugins, { query: atLimit })).body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('parses once: every later plugin and the execution get the same document', async () => {
