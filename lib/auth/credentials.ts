@@ -106,6 +106,11 @@ export function presentedApiKey(headers: Headers): string | undefined {
   return key ? key : undefined;
 }
 
+/** Whatever credential a request presents (its Authorization, else its X-Api-Key), for counting failed attempts; '' when none. */
+export function presentedCredential(headers: Headers): string {
+  return header(headers, 'authorization') ?? header(headers, 'x-api-key') ?? '';
+}
+
 /** Refusals that say nothing about the credential: the service that judges it could not be asked. */
 export function isServiceUnavailable(reason: CredentialRefusalReason): boolean {
   return reason === 'CREDENTIAL_SERVICE_UNAVAILABLE' || reason === 'KEY_SOURCE_UNAVAILABLE';

@@ -308,7 +308,7 @@ describe('one gate for every operation (issue 15)', () => {
 
   // Last: it spends this address's budget of failed authentications for a minute.
   describe('failed authentication', () => {
-    it('answers 1,500 bogus keys with at most the address\'s budget of 401s and 429 (refused before any lookup) for the rest, and audits them in aggregate', async () => {
+    it('answers 1,500 bogus keys and bearer tokens with at most the address\'s budget of 401s and 429 (refused before any lookup) for the rest, and audits them in aggregate', async () => {
       const valid = graph.credentials.APPROVAL_SYSTEM.apiKey;
       // Known to this gateway as valid: a client at the same address is not held back by the flood.
       expect((await post({ query: '{ __typename }' }, 'APPROVAL_SYSTEM')).status).toBe(200);
@@ -317,7 +317,11 @@ describe('one gate for every operation (issue 15)', () => {
       const statuses: number[] = [];
       for (let wave = 0; wave < 15; wave++) {
         const answers = await Promise.all(
-          Array.from({ length: 100 }, (_, i) => post({ query: '{ __typename }' }, 'PUBLIC', { 'x-api-key': `cgk_${'B'.repeat(38)}${String(wave * 100 + i).padStart(5, '0')}` })),
+          // Bogus API keys and bogus bearer tokens alike (the tokens were never limited: found by the black-box review).
+          Array.from({ length: 100 }, (_, i) => {
+            const n = String(wave * 100 + i).padStart(5, '0');
+            return post({ query: '{ __typename }' }, 'PUBLIC', i % 2 === 0 ? { 'x-api-key': `cgk_${'B'.repeat(38)}${n}` } : { authorization: `Bearer x.y.${n}` });
+          }),
         );
         statuses.push(...answers.map((a) => a.status));
       }

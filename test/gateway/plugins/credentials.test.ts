@@ -122,6 +122,25 @@ describe('credentials plugin with the credit office\'s register', () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
   });
 
+  it('counts refused bearer tokens and other Authorization schemes into the same budgets: a flood of them ends in 429, a valid token still passes', async () => {
+    const verifier = cachedApiKeyVerifier(counted(remoteApiKeyVerifier({ creditUrl, signingKey: SIGNING_KEY })));
+    const plugins = [credentialsPlugin({ verifyApiKey: verifier, knowsApiKey: verifier.knows, verifyJwt: createJwtVerifier({ key: { kind: 'secret', secret: JWT_SECRET } }) }, authFailureGuard({ perAddress: 5, perCredential: 3 }))];
+    const ip = { ip: '198.51.100.60' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await send(plugins, query, { authorization: `Bearer x.y.z${i}` }, ip)).status);
+    statuses.push((await send(plugins, query, { authorization: 'Basic dXNlcjpwYXNz' }, ip)).status);
+    // The address has one failed attempt left, whatever the credential: a bogus API key spends it.
+    statuses.push((await send(plugins, query, { 'x-api-key': bogus() }, ip)).status);
+    const limited = await send(plugins, query, { authorization: 'Bearer x.y.z9' }, ip);
+    statuses.push(limited.status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(limited.body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', reason: 'AUTH_FAILURES' });
+    // A valid bearer token is judged without any lookup and is never held back by the address's failures.
+    const valid = await send(plugins, query, await bearer('APPROVAL_SYSTEM'), ip);
+    expect(valid.status).toBe(200);
+    expect(valid.request.caller.role).toBe('APPROVAL_SYSTEM');
+  });
+
   it('answers 503, not 401, when the register cannot be asked, and counts no failed attempt', async () => {
     const unreachable = remoteApiKeyVerifier({ creditUrl: 'http://127.0.0.1:9/graphql', signingKey: SIGNING_KEY, timeoutMs: 500 });
     const plugins = [credentialsPlugin({ verifyApiKey: unreachable }, authFailureGuard({ perAddress: 1, perCredential: 1 }))];
