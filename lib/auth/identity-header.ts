@@ -101,6 +101,8 @@ export interface VerifiedHeader {
   nonce: string;
   /** Epoch ms until which the token could still be accepted: the replay guard remembers its nonce that long. */
   acceptableUntil: number;
+  /** Epoch seconds it was issued. */
+  issuedAt: number;
 }
 
 export type IdentityVerification = VerifiedHeader | { valid: false; reason: IdentityRefusal };
@@ -126,8 +128,8 @@ export function verifyIdentityHeader(token: string | undefined, key: string, exp
   }
   if (payload.aud !== expected.audience) return { valid: false, reason: 'WRONG_AUDIENCE' };
   if (payload.htm !== expected.method.toUpperCase() || payload.htu !== expected.target) return { valid: false, reason: 'WRONG_TARGET' };
-  const { aud: _aud, htm: _htm, htu: _htu, bh, iat: _iat, exp, jti, ...identity } = payload;
-  return { valid: true, identity, bodyHash: bh, nonce: jti, acceptableUntil: (exp + CLOCK_SKEW_SECONDS) * 1000 };
+  const { aud: _aud, htm: _htm, htu: _htu, bh, iat, exp, jti, ...identity } = payload;
+  return { valid: true, identity, bodyHash: bh, nonce: jti, acceptableUntil: (exp + CLOCK_SKEW_SECONDS) * 1000, issuedAt: iat };
 }
 
 /**
@@ -138,11 +140,20 @@ export function verifyIdentityHeader(token: string | undefined, key: string, exp
  */
 export class ReplayGuard {
   private readonly seen: LRUCache<string, true>;
+  /** The second this process started remembering: what was issued before, an earlier process may have accepted. */
+  private readonly since: number;
   constructor(private readonly now: () => number = Date.now, maxEntries = 200_000) {
     this.seen = new LRUCache({ max: maxEntries, ttl: (IDENTITY_LIFETIME_SECONDS + 2 * CLOCK_SKEW_SECONDS) * 1000, ttlAutopurge: false });
+    this.since = Math.floor(now() / 1000);
   }
-  /** True the first time a nonce is presented, false every later time. */
+  /**
+   * True the first time a nonce is presented, false every later time — and false for a token issued
+   * before this guard existed: the nonces are in memory, so a subgraph restarted within a token's
+   * lifetime would otherwise accept again a request captured before the restart (found by the
+   * black-box review). Several instances of one subgraph would need a shared guard (docs/security.md).
+   */
   firstUse(header: VerifiedHeader): boolean {
+    if (header.issuedAt < this.since) return false;
     if (this.seen.has(header.nonce)) return false;
     this.seen.set(header.nonce, true, { ttl: Math.max(1, header.acceptableUntil - this.now()) });
     return true;

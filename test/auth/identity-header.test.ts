@@ -90,6 +90,15 @@ describe('signed identity header', () => {
     expect(checkBody(header, REQUEST.body, guard)).toEqual({ valid: true });
   });
 
+  it('refuses, in a process started after it was issued, a token an earlier process may have accepted (a subgraph restarted within the lifetime)', () => {
+    const captured = signIdentity(identity, KEY, REQUEST, T0);
+    expect(verifyIdentity(captured, KEY, REQUEST, new ReplayGuard(() => T0), T0).valid).toBe(true);
+    // The subgraph is killed and back 2 s later, inside the token's lifetime: its new guard never saw the nonce.
+    const restarted = new ReplayGuard(() => T0 + 2000);
+    expect(verifyIdentity(captured, KEY, REQUEST, restarted, T0 + 2000)).toEqual({ valid: false, reason: 'REPLAYED' });
+    expect(verifyIdentity(signIdentity(identity, KEY, REQUEST, T0 + 2000), KEY, REQUEST, restarted, T0 + 2000).valid).toBe(true);
+  });
+
   it('admits to internal endpoints only the gateway signing for itself', () => {
     const gateway = { clientId: null, role: 'GATEWAY', scopes: [], purpose: null, requestId: 'r' };
     const audit = { audience: 'credit', method: 'POST', target: '/internal/audit', body: '{"entries":[]}' };
