@@ -50,7 +50,21 @@ export function createServiceMetrics(service: string): ServiceMetrics {
 
 export { LATENCY_BUCKETS };
 
-/** Operation label: the operation name, or "anonymous"; bounded length keeps label cardinality sane. */
+/** Most distinct operation names a process labels its metrics with; later ones count as OTHER_OPERATIONS. */
+export const MAX_OPERATION_LABELS = 200;
+export const OTHER_OPERATIONS = '(other)';
+const labelled = new Set<string>();
+
+/**
+ * Operation label: the operation name (at most 64 characters), or "anonymous". Clients choose the
+ * names, so a process labels at most MAX_OPERATION_LABELS of them, the first it sees, and counts
+ * the rest together: 300 requests with random names grew /metrics by 5,000 lines (found by the
+ * black-box review).
+ */
 export function operationLabel(name: string | null | undefined): string {
-  return (name || 'anonymous').slice(0, 64);
+  const label = (name || 'anonymous').slice(0, 64);
+  if (labelled.has(label)) return label;
+  if (labelled.size >= MAX_OPERATION_LABELS) return OTHER_OPERATIONS;
+  labelled.add(label);
+  return label;
 }

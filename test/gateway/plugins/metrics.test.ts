@@ -1,5 +1,5 @@
 /** plugins/metrics.ts: operations and their latency by name, answered errors by code, refusals included. */
-import { createServiceMetrics } from '../../../lib/metrics';
+import { createServiceMetrics, MAX_OPERATION_LABELS, OTHER_OPERATIONS } from '../../../lib/metrics';
 import { accessPolicies } from '../../../gateway/auth/field-access';
 import { fieldAccessPlugin } from '../../../gateway/plugins/field-access';
 import { metricsPlugin } from '../../../gateway/plugins/metrics';
@@ -25,5 +25,16 @@ describe('metrics plugin', () => {
     expect(await sample('graphql_operations_total', { operation: 'anonymous' })).toBe(2);
     expect(await sample('graphql_errors_total', { code: 'FORBIDDEN' })).toBe(1);
     expect(await sample('graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+  });
+
+  it('labels at most MAX_OPERATION_LABELS names, whatever names clients invent, and counts the rest together', async () => {
+    for (let i = 0; i < MAX_OPERATION_LABELS + 50; i++) await send(plugins, { query: `query Invented${i} { __typename }` });
+    const text = await metrics.registry.metrics();
+    const names = new Set(text.split('\n').filter((l) => l.startsWith('graphql_operations_total{')).map((l) => /operation="([^"]*)"/.exec(l)![1]));
+    expect(names.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 1);
+    expect(await sample('graphql_operations_total', { operation: OTHER_OPERATIONS })).toBeGreaterThanOrEqual(50);
+    // Names seen before the bound keep their own label.
+    await send(plugins, { query: 'query Profile { subject(code: "A") { code } }' });
+    expect(await sample('graphql_operations_total', { operation: 'Profile' })).toBe(3);
   });
 });
