@@ -22,12 +22,13 @@ import { requestError, type GatewayPlugin, type GatewayRequest } from '../pipeli
 export const PURPOSE_HEADER = 'x-purpose';
 /** RFC 8187's extended form of the header. */
 export const PURPOSE_EXTENDED_HEADER = 'x-purpose*';
-/** Longest purpose kept, in characters: a reference, not a document. */
+/** Longest purpose accepted, in characters: a reference, not a document. */
 const MAX_PURPOSE_LENGTH = 500;
 
 /** RFC 8187 ext-value: charset ' [language] ' value-chars. */
 const EXT_VALUE = /^([A-Za-z0-9!#$%&+^_`{}~-]+)'([A-Za-z0-9-]*)'(.*)$/s;
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+/** Control characters, and the bidirectional overrides and isolates that would make a purpose read otherwise in the audit log. */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 type Decoded = { text: string } | { problem: string };
 
@@ -68,10 +69,12 @@ export function purposeOf(request: GatewayRequest): { purpose: string | null } |
   const decoded = extended !== undefined ? decodeExtendedValue(extended) : decodeHeaderText(raw);
   if ('problem' in decoded) return { problem: `${extended !== undefined ? 'X-Purpose*' : 'X-Purpose'}: ${decoded.problem}` };
   const text = decoded.text.trim();
-  if (CONTROL.test(text)) return { problem: 'the purpose holds a control character' };
+  if (CONTROL.test(text)) return { problem: 'the purpose holds a control character or a bidirectional override' };
   if (text === '') return { purpose: null };
-  const characters = Array.from(text);
-  return { purpose: characters.length > MAX_PURPOSE_LENGTH ? characters.slice(0, MAX_PURPOSE_LENGTH).join('') : text };
+  const length = Array.from(text).length;
+  // Refused, not cut: the audit log must hold the purpose as the client gave it.
+  if (length > MAX_PURPOSE_LENGTH) return { problem: `the purpose is ${length} characters long; at most ${MAX_PURPOSE_LENGTH} (a reference such as the application number, not a document)` };
+  return { purpose: text };
 }
 
 export function purposePlugin(): GatewayPlugin {

@@ -18,12 +18,17 @@ describe('purpose plugin', () => {
     }
   });
 
-  it('keeps the purpose trimmed and at most 500 characters; PUBLIC needs none', async () => {
+  it('keeps the purpose trimmed, refuses one over 500 characters (never cut silently) or with a bidirectional override; PUBLIC needs none', async () => {
     const authorization = (await bearer('TRADING_PLATFORM')).authorization!;
-    const { status, request } = await send(plugins, query, { authorization, 'x-purpose': `  tender 2026-17 ${'x'.repeat(600)}` });
-    expect(status).toBe(200);
-    expect(request.purpose!.startsWith('tender 2026-17')).toBe(true);
-    expect(request.purpose).toHaveLength(500);
+    const kept = await send(plugins, query, { authorization, 'x-purpose': `  tender 2026-17 ${'x'.repeat(400)}  ` });
+    expect(kept.status).toBe(200);
+    expect(kept.request.purpose).toBe(`tender 2026-17 ${'x'.repeat(400)}`);
+    const long = await send(plugins, query, { authorization, 'x-purpose': `tender 2026-17 ${'x'.repeat(600)}` });
+    expect(long.status).toBe(400);
+    expect(long.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_PURPOSE' });
+    expect(long.body.errors[0].message).toMatch(/615 characters long; at most 500/);
+    const disguised = await send(plugins, query, { authorization, 'x-purpose*': `UTF-8''${encodeURIComponent('tender \u202e71-6202')}` });
+    expect(disguised.status).toBe(400);
     expect((await send(plugins, query)).status).toBe(200);
   });
 
