@@ -21,7 +21,7 @@ import { deskAction, deskPage } from './pages/desk';
 import { commitmentsPage, conductReportsPage, followConductReport, inspectionsPage, submitConductReport } from './pages/supervision';
 import { firstValues, parseFormFields } from './form';
 import {
-  cataloguePage, checkPage, credentialWorks, dashboardPage, loginPage, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
+  cataloguePage, checkPage, dashboardPage, loginOutcome, loginPage, loginStatus, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
 } from './pages/console';
 
 export interface WebOptions {
@@ -177,11 +177,12 @@ export async function buildWebApp(options: WebOptions) {
   app.get('/inspections', async (request, reply) => sendPage(reply, await inspectionsPage(context(request, reply))));
 
   // --- The console ---
-  app.get('/console/login', async (request, reply) => sendPage(reply, loginPage(context(request, reply), false)));
+  app.get('/console/login', async (request, reply) => sendPage(reply, loginPage(context(request, reply), null)));
   app.post<{ Body: Record<string, string> }>('/console/login', async (request, reply) => {
     const ctx = context(request, reply);
     const credential: Credential = { apiKey: (request.body.apiKey ?? '').trim(), purpose: (request.body.purpose ?? '').trim() || '信用办日常监管' };
-    if (!credential.apiKey || !(await credentialWorks(ctx.graph, credential))) return sendPage(reply, loginPage(ctx, true), 401);
+    const outcome = credential.apiKey ? await loginOutcome(ctx.graph, credential) : 'refused';
+    if (outcome !== 'ok') return sendPage(reply, loginPage(ctx, outcome), loginStatus(outcome));
     sessions.open(reply, credential);
     return reply.redirect('/console', 303);
   });

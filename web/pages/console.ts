@@ -9,7 +9,7 @@ import { todayInChina } from '../../lib/clock';
 import { barChart } from '../charts';
 import type { Credential, GraphRequest, GraphResult } from '../graph';
 import { html, notice, page, type Html } from '../html';
-import { t, word } from '../i18n';
+import { t, word, type MessageKey } from '../i18n';
 import { errorNotice, type PageContext } from './context';
 
 export interface ConsoleContext extends PageContext {
@@ -21,22 +21,36 @@ export const consolePage = (ctx: PageContext, title: string, body: Html) => page
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
 const SCENARIOS = ['PUBLIC_RESOURCE_TRADING', 'ADMINISTRATIVE_LICENSING', 'FINANCIAL_SERVICES', 'FISCAL_SUPPORT', 'HONORS_AND_AWARDS', 'REGULATORY_INSPECTION'];
 
+/** What logging in with a credential came to: the gateway's verdict on it. */
+export type LoginOutcome = 'ok' | 'refused' | 'rate-limited' | 'unavailable';
+
 /**
  * Whether a credential works: the gateway refuses a bad one with 401 whatever is asked, and
- * answers a good one. An unreachable gateway proves nothing, so it is no login either.
+ * answers a good one; too many failed attempts from this address are 429, and an unreachable
+ * gateway or credential service proves nothing, so neither is a login.
  */
-export async function credentialWorks(graph: GraphRequest, credential: Credential): Promise<boolean> {
+export async function loginOutcome(graph: GraphRequest, credential: Credential): Promise<LoginOutcome> {
   const result = await graph('{ __typename }', {}, credential);
-  return result.status === 200 && result.errors.length === 0;
+  if (result.status === 200 && result.errors.length === 0) return 'ok';
+  if (result.status === 429) return 'rate-limited';
+  return result.status === 401 ? 'refused' : 'unavailable';
 }
 
-export function loginPage(ctx: PageContext, error: boolean): string {
+const LOGIN_REFUSALS: Record<Exclude<LoginOutcome, 'ok'>, { status: number; message: MessageKey }> = {
+  refused: { status: 401, message: 'badKey' },
+  'rate-limited': { status: 429, message: 'rateLimited' },
+  unavailable: { status: 503, message: 'unavailable' },
+};
+
+/** The login page, with why the last attempt did not log in. */
+export function loginPage(ctx: PageContext, outcome: LoginOutcome | null): string {
   const { locale } = ctx;
+  const refusal = outcome && outcome !== 'ok' ? LOGIN_REFUSALS[outcome] : null;
   return page({
     locale,
     url: ctx.url,
     title: t(locale, 'consoleLogin'),
-    body: html`${error ? notice('error', t(locale, 'badKey')) : ''}
+    body: html`${refusal ? notice('error', t(locale, refusal.message)) : ''}
       <form class="stack" method="post" action="/console/login">
         <div class="field"><label for="apiKey">${t(locale, 'apiKey')}</label><input id="apiKey" name="apiKey" type="password" required autocomplete="off"></div>
         <div class="field"><label for="purpose">${t(locale, 'purpose')}</label><input id="purpose" name="purpose" required value="信用办日常监管"></div>
@@ -433,3 +447,6 @@ export async function lookupPage(ctx: ConsoleContext): Promise<string> {
       <button type="submit">${t(locale, 'lookup')}</button></form>
     ${found ?? ''}`);
 }
+
+/** The HTTP status of a login page after `outcome`. */
+export const loginStatus = (outcome: Exclude<LoginOutcome, 'ok'>): number => LOGIN_REFUSALS[outcome].status;
