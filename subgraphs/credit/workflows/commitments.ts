@@ -31,7 +31,6 @@ import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
 import { automaticBreachDate, breachedByDeadline, commitmentBreachPeriod, MISSING_DOCUMENTS_MEASURE } from '../policy';
-import { personalTextFor } from '../../../lib/personal-data';
 import { notify } from '../notifications';
 import { parseCheckId } from './feedback';
 import {
@@ -360,9 +359,5 @@ export const commitmentResolvers: ResolverMap = {
   Subject: {
     commitments: (subject: { code: string }, _args: unknown, context: Context) => commitmentsOfSubject(context).load(subject.code),
     publicCommitments: (subject: { code: string }, _args: unknown, context: Context) => publicCommitmentsOfSubject(context).load(subject.code),
-  },
-  PublicCommitment: {
-    // Public: a natural person's code is masked for callers without `personal`.
-    subjectCode: (commitment: { subjectCode: string }, _args: unknown, context: Context) => personalTextFor(context.caller, commitment.subjectCode),
   },
 };
