@@ -58,6 +58,7 @@ export const PUBLIC_EXTENSIONS = new Set([
   // The credit office's refusals say what in the record decided them (API.md: RECORD_MISMATCH, NOT_ELIGIBLE_YET, RECORD_WITHDRAWN, ...).
   'recordValue',
   'recordSince',
+  'rectificationOrderId', // ALREADY_OPEN: the order open on the record
   'recordTriggers',
   'eligibleFrom',
   'measureCodes',

@@ -72,13 +72,19 @@ describe('the seeds\' remaining mechanisms, through the gateway (issue 17)', () 
       // The market's clerk cannot open a case on the court's determination.
       expect(refusal(await gql(OPEN, { input: { ...input, idempotencyKey: key() } }, clerk('MARKET'))).reason).toBe('OTHER_DEPARTMENT');
       // Without measureCodes a case takes every measure the catalogue applies for the trigger.
-      const everything = await gql(OPEN, { input: { ...input, idempotencyKey: key() } }, COURTS());
+      // (On another determination: one case per record.)
+      const person = graph.seeded.examples.dishonestPerson;
+      const personal = await gql('query($c: ID!) { subject(code: $c) { courts { dishonestDebtors { recordId removedOn } } } }', { c: person }, COURTS());
+      const personRecord = personal.data.subject.courts.dishonestDebtors.find((r: { removedOn: string | null }) => r.removedOn === null).recordId;
+      const everything = await gql(OPEN, { input: { ...input, subjectCode: person, recordId: personRecord, idempotencyKey: key() } }, COURTS());
       expect(everything.data.openJointCase.measureCodes).toEqual(expect.arrayContaining(['P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', 'P_FOCUSED_SUPERVISION', 'P_NO_SENIOR_POST', 'P_PUBLIC_DISCLOSURE']));
       const measureCodes = ['P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', 'P_NO_NEW_PROJECT_APPROVAL', 'P_NO_SENIOR_POST', 'P_PUBLIC_DISCLOSURE'];
       const opened = await gql(OPEN, { input: { ...input, measureCodes, deadlines: [{ department: 'ENVIRONMENT', deadline: addDays(today, 3) }], idempotencyKey: key() } }, COURTS());
       expect(opened.errors).toBeUndefined();
       caseRow = opened.data.openJointCase;
       caseId = caseRow.id;
+      // A second case on the same determination is refused: its measures were pushed once, and count once.
+      expect(refusal(await gql(OPEN, { input: { ...input, measureCodes, idempotencyKey: key() } }, COURTS()))).toEqual(expect.objectContaining({ reason: 'ALREADY_OPEN', jointCaseId: caseId }));
       expect(caseRow.measureCodes).toEqual([...measureCodes].sort());
       const byDepartment = Object.fromEntries(caseRow.assignments.map((a: any) => [a.department, a]));
       // 市场监管（登记机关） bars the senior posts, 生态环境 new project approval, 认定部门 (the court) and 信用办 disclose;

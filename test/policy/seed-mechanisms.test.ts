@@ -10,9 +10,11 @@ import {
   feedbackLate,
   interviewRefusal,
   JOINT_CASE_FEEDBACK_WORKING_DAYS,
+  MAX_RECTIFICATION_MONTHS,
   MISSING_DOCUMENTS_MEASURE,
   namedImplementers,
   NOTICE_ON_TIME_THRESHOLD,
+  rectificationDatesRefusal,
   rectificationOverdue,
   rectificationOverdueSince,
 } from '../../subgraphs/credit/policy';
@@ -101,5 +103,19 @@ describe('rectification and interviews (凌源 三(五))', () => {
     expect(interviewRefusal(order, '2026-03-21', '2026-03-20')).toMatch(/future/);
     expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-12' }, '2026-03-13', '2026-03-20')).toMatch(/rectified/);
     expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-14' }, '2026-03-13', '2026-03-20')).toBeNull();
+  });
+
+  it('dates an order from its record on, never in the future, with a deadline after it and within the bound (issue 17 review: 1900-01-01, 9999-12-31)', () => {
+    expect(MAX_RECTIFICATION_MONTHS).toBe(12);
+    const today = '2026-12-01';
+    const dated = (orderedOn: string, deadline: string, recordSince: string | null = '2025-06-01') => rectificationDatesRefusal({ recordSince, orderedOn, deadline }, today);
+    expect(dated('2026-11-01', '2026-11-21')).toBeNull();
+    expect(dated('2025-06-01', '2025-06-30')).toBeNull();
+    expect(dated('1900-01-01', '1900-02-01')).toEqual({ reason: 'SINCE_BEFORE_RECORD', field: 'start' });
+    expect(dated('2026-12-02', '2026-12-30')).toEqual({ reason: 'SINCE_IN_FUTURE', field: 'start' });
+    expect(dated('2026-12-01', '2026-11-30')).toEqual({ reason: 'DEADLINE_BEFORE_START', field: 'deadline' });
+    expect(dated('2026-12-01', '9999-12-31')).toEqual({ reason: 'DEADLINE_TOO_FAR', field: 'deadline' });
+    // A record the list rules do not date: the order's own day is the bound.
+    expect(dated('2026-12-01', '2026-12-15', null)).toBeNull();
   });
 });
