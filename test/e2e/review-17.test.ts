@@ -2,8 +2,9 @@
  * The black-box review of issue 17, through the gateway of the whole graph: what the next person sees
  * after each action the review found wrong — a role without `personal` reading a person's order,
  * commitment or free text, and the subject's access log naming the read; measures refused on records
- * that are disputed, revoked or ended (and the verdict unchanged); an order dated to backdate a listing;
- * a second case or order on a record; feedback and interviews from the department they belong to.
+ * that are disputed, revoked or ended (and the verdict unchanged); dates that would backdate a
+ * listing; a commitment fulfilled after its deadline; a second case or order on a record; feedback
+ * and interviews from the department they belong to.
  */
 import { Client } from 'pg';
 import { eventually } from '../helpers/eventually';
@@ -138,6 +139,52 @@ describe('issue 17 review findings, through the gateway', () => {
       // Nothing was stored: the subject is not under key attention by any of them.
       const entries = (await gql('query($c: ID!) { subject(code: $c) { lists { department sourceRecord } } }', { c: code }, OFFICE())).data.subject.lists;
       expect(entries.filter((e: { sourceRecord: string }) => e.sourceRecord.startsWith('rectification_order/'))).toEqual([]);
+    });
+
+    it('refuses a commitment dated before the check it backs, and a deadline beyond the bound', async () => {
+      const code = graph.seeded.examples.redList;
+      const check = (await gql(CHECK, { code, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck;
+      const input = { department: 'MARKET', subjectCode: code, scenario: 'ADMINISTRATIVE_LICENSING', content: '补齐材料', application: 'R17-2', checkId: check.checkId };
+      const COMMIT = 'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }';
+      expect(refusal(await gql(COMMIT, { input: { ...input, madeOn: addDays(today, -20), deadline: addDays(today, -2), idempotencyKey: key() } }, OFFICE()))).toEqual(
+        expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'SINCE_BEFORE_RECORD', field: 'madeOn', checkedOn: today }),
+      );
+      expect(refusal(await gql(COMMIT, { input: { ...input, deadline: '9999-12-31', idempotencyKey: key() } }, OFFICE())).reason).toBe('DEADLINE_TOO_FAR');
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM credit.credit_commitment WHERE check_id = $1::uuid', [check.checkId]);
+      expect(rows[0].n).toBe(0);
+    });
+  });
+
+  describe('finding 4: a commitment fulfilled after its deadline is breached all the same', () => {
+    // Both checks first: a breach black-lists the subject, whose later checks grant no 容缺受理.
+    const granted: string[] = [];
+    beforeAll(async () => {
+      for (let i = 0; i < 2; i++) granted.push((await gql(CHECK, { code: graph.seeded.examples.redList, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck.checkId);
+    });
+    it('the job breaches one recorded as fulfilled only after its deadline', async () => {
+      const input = { department: 'MARKET', subjectCode: graph.seeded.examples.redList, scenario: 'ADMINISTRATIVE_LICENSING', content: '补齐材料', application: 'R17-5', checkId: granted[0], deadline: today, idempotencyKey: key() };
+      const id = (await gql('mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }', { input }, OFFICE())).data.recordCommitment.id;
+      expect((await gql('mutation($id: ID!) { fulfilCommitment(id: $id, note: "已补齐") { status } }', { id }, OFFICE())).data.fulfilCommitment.status).toBe('FULFILLED');
+      // As it stood before the fix: fulfilled a day after a deadline that had passed.
+      await db.query('UPDATE credit.credit_commitment SET made_on = $2::date, deadline = $3::date, fulfilled_on = $4::date WHERE id = $1::bigint', [id, addDays(today, -10), addDays(today, -3), addDays(today, -1)]);
+      await runScheduledJobs(credit, today);
+      expect((await gql('query($id: ID!) { commitment(id: $id) { status breachedOn } }', { id }, OFFICE())).data.commitment).toEqual({ status: 'BREACHED', breachedOn: addDays(today, -2) });
+    });
+
+    it('refuses the late fulfilment, breaches it from the day after the deadline, and one check backs one commitment', async () => {
+      const code = graph.seeded.examples.redList;
+      const COMMIT = 'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }';
+      const input = { department: 'MARKET', subjectCode: code, scenario: 'ADMINISTRATIVE_LICENSING', content: '补齐材料', application: 'R17-3', checkId: granted[1], deadline: today };
+      const id = (await gql(COMMIT, { input: { ...input, idempotencyKey: key() } }, OFFICE())).data.recordCommitment.id;
+      expect(refusal(await gql(COMMIT, { input: { ...input, application: 'R17-4', idempotencyKey: key() } }, OFFICE())).reason).toBe('CHECK_ALREADY_USED');
+      // The calendar moves on past the deadline; the job has not run yet when the department confirms the fulfilment.
+      await db.query('UPDATE credit.credit_commitment SET made_on = $2::date, deadline = $3::date WHERE id = $1::bigint', [id, addDays(today, -10), addDays(today, -2)]);
+      const late = refusal(await gql('mutation($id: ID!) { fulfilCommitment(id: $id, note: "材料已补齐") { status } }', { id }, OFFICE()));
+      expect(late).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION', status: 'BREACHED' }));
+      const seen = (await gql('query($id: ID!) { commitment(id: $id) { status breachedOn breachAutomatic } }', { id }, OFFICE())).data.commitment;
+      expect(seen).toEqual({ status: 'BREACHED', breachedOn: addDays(today, -1), breachAutomatic: true });
+      const lists = (await gql('query($c: ID!) { subject(code: $c) { lists { kind sourceRecord since } } }', { c: code }, OFFICE())).data.subject.lists;
+      expect(lists).toContainEqual({ kind: 'BLACK', sourceRecord: `credit_commitment/${id}`, since: addDays(today, -1) });
     });
   });
 

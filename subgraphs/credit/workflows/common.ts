@@ -33,6 +33,8 @@ export type WorkflowRefusal =
   | 'RECORD_DISPUTED'
   /** The record determines nothing today (removed, performed, expired): no measure stands on it. */
   | 'RECORD_NOT_IN_FORCE'
+  /** A credit check's 容缺受理 already backs a commitment. */
+  | 'CHECK_ALREADY_USED'
   /** The record already has an open joint case or rectification order of that department. */
   | 'ALREADY_OPEN';
 
