@@ -186,7 +186,7 @@ export async function publicReports(
   const rows = await q.query<PublicReport>(
     `SELECT ${REPORT_FIELDS} FROM public_report
       WHERE ($1::text IS NULL OR department = $1) AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR id > $3::bigint)
-      ORDER BY id LIMIT $4`,
+      ORDER BY public_report.id LIMIT $4`,
     [department, args.status ?? null, after, first + 1],
   );
   const nodes = rows.slice(0, first);

@@ -258,7 +258,7 @@ export async function listOverdueRectifications(db: Database, today: string): Pr
 }
 
 const ordersOfSubject = perRequest((db) =>
-  rowsBySubject<RectificationOrder>(db, `SELECT subject_code, ${ORDER_FIELDS} FROM rectification_order WHERE subject_code = ANY($1::text[]) ORDER BY id`),
+  rowsBySubject<RectificationOrder>(db, `SELECT subject_code, ${ORDER_FIELDS} FROM rectification_order WHERE subject_code = ANY($1::text[]) ORDER BY rectification_order.id`),
 );
 const interviewsOfSubject = perRequest((db) =>
   rowsBySubject<Interview>(

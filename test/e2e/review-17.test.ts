@@ -3,8 +3,7 @@
  * after each action the review found wrong — a role without `personal` reading a person's order,
  * commitment or free text, and the subject's access log naming the read; measures refused on records
  * that are disputed, revoked or ended (and the verdict unchanged); dates that would backdate a
- * listing; a commitment fulfilled after its deadline; a second case or order on a record; feedback
- * and interviews from the department they belong to.
+ * listing; a commitment fulfilled after its deadline; a department's queue paged past id 9.
  */
 import { Client } from 'pg';
 import { eventually } from '../helpers/eventually';
@@ -185,6 +184,26 @@ describe('issue 17 review findings, through the gateway', () => {
       expect(seen).toEqual({ status: 'BREACHED', breachedOn: addDays(today, -1), breachAutomatic: true });
       const lists = (await gql('query($c: ID!) { subject(code: $c) { lists { kind sourceRecord since } } }', { c: code }, OFFICE())).data.subject.lists;
       expect(lists).toContainEqual({ kind: 'BLACK', sourceRecord: `credit_commitment/${id}`, since: addDays(today, -1) });
+    });
+  });
+
+  describe('finding 5: a department\'s queue in id order, paged without loss', () => {
+    it('pages twelve notices with a cursor past id 9 and sees every one, in order', async () => {
+      for (let i = 0; i < 12; i++) {
+        await db.query(`INSERT INTO credit.department_notification (department, kind, reference, message) VALUES ('TAX', 'REPORT_ROUTED', $1, 'review')`, [`report/r17-${i}`]);
+      }
+      const all = (await gql('{ departmentNotifications(department: TAX, first: 100) { id } }', {}, OFFICE())).data.departmentNotifications.map((n: { id: string }) => n.id);
+      expect(all.length).toBeGreaterThanOrEqual(12);
+      expect(all).toEqual([...all].sort((a: string, b: string) => Number(a) - Number(b)));
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: { id: string }[] = (await gql('query($a: ID) { departmentNotifications(department: TAX, first: 5, after: $a) { id } }', { a: after }, OFFICE())).data.departmentNotifications;
+        if (page.length === 0) break;
+        seen.push(...page.map((n) => n.id));
+        after = page[page.length - 1]!.id;
+      }
+      expect(seen).toEqual(all);
     });
   });
 

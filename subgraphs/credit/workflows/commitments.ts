@@ -369,7 +369,7 @@ export async function commitmentPublicity(q: Queryable, args: { department?: str
   const rows = await q.query<{ id: string }>(
     `SELECT ${PUBLIC_COMMITMENT_FIELDS} FROM credit_commitment
       WHERE ($1::text IS NULL OR COALESCE(made_to, 'CREDIT_OFFICE') = $1) AND ($2::bigint IS NULL OR id < $2::bigint)
-      ORDER BY id DESC LIMIT $3`,
+      ORDER BY credit_commitment.id DESC LIMIT $3`,
     [department, after, first + 1],
   );
   const nodes = rows.slice(0, first);
@@ -378,7 +378,7 @@ export async function commitmentPublicity(q: Queryable, args: { department?: str
 }
 
 const publicCommitmentsOfSubject = perRequest((db) =>
-  rowsBySubject<{ id: string }>(db, `SELECT subject_code, ${PUBLIC_COMMITMENT_FIELDS} FROM credit_commitment WHERE subject_code = ANY($1::text[]) ORDER BY id DESC`),
+  rowsBySubject<{ id: string }>(db, `SELECT subject_code, ${PUBLIC_COMMITMENT_FIELDS} FROM credit_commitment WHERE subject_code = ANY($1::text[]) ORDER BY credit_commitment.id DESC`),
 );
 
 const commitmentsOfSubject = perRequest((db) =>
