@@ -100,6 +100,13 @@ export interface GatewayRequest {
   executable?: { document: DocumentNode; access?: FetchAccess };
   /** Set by execution (or by a plugin answering in its place). */
   result?: ExecutionOutcome;
+  /**
+   * The subject codes the answer held before natural persons were masked in it
+   * (plugins/personal-data.ts), or that a cached answer held when it was stored:
+   * a masked number is no code, so the audit's subjects and the cache's
+   * dependencies are taken from these, not from the masked text alone.
+   */
+  answerSubjects?: ReadonlySet<string>;
   /** Aborted when the request's execution deadline passes (plugins/complexity.ts): its subgraph fetches stop waiting. */
   signal?: AbortSignal;
   /** The answer's status and headers. */

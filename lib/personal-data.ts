@@ -32,12 +32,38 @@ export function personFor(caller: Pick<ForwardedIdentity, 'scopes'>, name: strin
   return { name: maskPersonName(name), residentId: maskResidentId(residentId) };
 }
 
-/** Every valid resident identity number inside a text (a record id, a message), masked. */
+/**
+ * Shaped like a resident identity number (GB 11643: region code, a birth date
+ * 19xx or 20xx, sequence, check character) whatever its check character: a
+ * number typed into free text (a finding, a commitment, an interview, a
+ * report) with a wrong check digit still names a person.
+ */
+const ID_SHAPED = /^[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]$/;
+
+/** Every 18 characters of 17 digits and a check character, overlapping (a number glued to other digits is found too). */
+const CANDIDATES = /(?=(\d{17}[\dXx]))/g;
+
+/**
+ * Every resident identity number inside a text (a record id, a message, free
+ * text), masked: a valid one wherever it stands, and one with a wrong check
+ * character when it stands alone (not inside a longer run of digits) and is
+ * not a unified social credit code.
+ */
 export function maskResidentIds(text: string): string {
-  return text.replace(/\d{17}[\dXx]/g, (candidate) => {
-    const checked = validateSubjectCode(candidate.toUpperCase());
-    return checked.valid && checked.kind === 'NATURAL_PERSON' ? maskResidentId(checked.code) : candidate;
-  });
+  let masked = '';
+  let from = 0;
+  for (const match of text.matchAll(CANDIDATES)) {
+    const at = match.index!;
+    if (at < from) continue;
+    const candidate = match[1]!.toUpperCase();
+    const checked = validateSubjectCode(candidate);
+    const alone = !/\d/.test(text[at - 1] ?? '') && !/[\dXx]/.test(text[at + 18] ?? '');
+    const person = checked.valid ? checked.kind === 'NATURAL_PERSON' : alone && ID_SHAPED.test(candidate);
+    if (!person) continue;
+    masked += text.slice(from, at) + maskResidentId(candidate);
+    from = at + 18;
+  }
+  return from === 0 ? text : masked + text.slice(from);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from '../web/app';
 import { html, escapeHtml } from '../web/html';
 import { purposeHeader } from '../web/graph';
-import { lastMonths, parseBidders, toCsv } from '../web/pages/console';
+import { lastMonths, noticeTable, parseBidders, toCsv } from '../web/pages/console';
 import { createLogger } from '../lib/logger';
 import { freePorts } from './helpers/ports';
 
@@ -114,5 +114,14 @@ describe('the website in process', () => {
       { label: '2026-02', from: '2026-02-01', to: '2026-02-28' },
       { label: '2026-03', from: '2026-03-01', to: '2026-03-15' },
     ]);
+  });
+
+  it('fills the month and the threshold into the notice\'s heading (issue 17 review: both were blank)', () => {
+    const notice = { month: '2026-11', threshold: 0.9, departments: [] };
+    expect(String(noticeTable('zh', notice))).toContain('2026-11 按时反馈率低于 90% 的实施部门');
+    const rows = [{ department: 'ENVIRONMENT', measuresReceived: 3, measuresDue: 2, measuresOnTime: 1, measuresLate: 1, onTimeRate: 0.5 }];
+    const english = String(noticeTable('en', { ...notice, threshold: 0.75, departments: rows }));
+    expect(english).toContain('Implementing departments below 75% on-time feedback in 2026-11');
+    expect(english).toContain('50%');
   });
 });

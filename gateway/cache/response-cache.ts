@@ -13,14 +13,15 @@
  * Invalidation rule: a cached response depends on every subject code found in
  * its variables and in its data (any valid unified social credit code or
  * resident identity number, at any depth: lib/invalidation.ts
- * collectSubjectCodes), on ALL, and for list pages (`listEntries`) on
+ * collectSubjectCodes, and those the answer held before natural persons were
+ * masked in it), on ALL, and for list pages (`listEntries`) on
  * SEQUENCE, which every write bumps. The generations are read from Redis after
  * execution, with SEQUENCE first; if SEQUENCE moved since the request began,
  * a write landed meanwhile and the answer (which may predate it) is not stored.
  */
 import { createHash } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
-import { ALL, collectSubjectCodes, SEQUENCE } from '../../lib/invalidation';
+import { ALL, collectSubjectCodes, SEQUENCE, subjectCodeOf } from '../../lib/invalidation';
 import type { CachePolicy } from './policy';
 import type { CacheStore } from './store';
 
@@ -43,20 +44,27 @@ export function responseKey(query: string, operationName: unknown, variables: un
 
 export function createResponseCache(store: CacheStore, policy: CachePolicy) {
   /** The stored answer, a miss to store the answer under, or undefined when the operation is not cacheable or the cache is unusable. */
-  async function lookup(query: string, operationName: string | null, variables: unknown, scope: string, document?: DocumentNode): Promise<{ hit: string } | { miss: ResponseMiss } | undefined> {
+  async function lookup(
+    query: string,
+    operationName: string | null,
+    variables: unknown,
+    scope: string,
+    document?: DocumentNode,
+  ): Promise<{ hit: string; subjects: string[] } | { miss: ResponseMiss } | undefined> {
     const { ttl, dependsOnAnyWrite } = policy.operation(query, operationName, document);
     if (ttl <= 0) return undefined;
     const key = `r:${responseKey(query, operationName ?? undefined, variables, scope)}`;
     const found = await store.lookup('response', [key], [ALL, SEQUENCE]);
     if (!found) return undefined;
     const hit = found.values[0];
-    if (hit) return { hit: hit.body };
+    // The subjects it depends on are those its answer held (masked or not in the body): the audit names them.
+    if (hit) return { hit: hit.body, subjects: hit.deps.filter((name) => subjectCodeOf(name) !== undefined) };
     return { miss: { key, ttl, startSequence: found.generations.get(SEQUENCE) ?? 0, variables, dependsOnAnyWrite } };
   }
 
-  /** Stores an answer without errors, unless a write landed since the lookup. */
-  async function save(miss: ResponseMiss, data: unknown, text: string): Promise<void> {
-    const codes = collectSubjectCodes(data, collectSubjectCodes(miss.variables));
+  /** Stores an answer without errors, unless a write landed since the lookup; `subjects`: the codes it held before it was masked. */
+  async function save(miss: ResponseMiss, data: unknown, text: string, subjects: Iterable<string> = []): Promise<void> {
+    const codes = collectSubjectCodes(data, collectSubjectCodes(miss.variables, new Set(subjects)));
     const deps = [...codes, ALL, ...(miss.dependsOnAnyWrite ? [SEQUENCE] : [])];
     const names = [SEQUENCE, ...deps.filter((name) => name !== SEQUENCE)];
     const generations = await store.freshGenerations(names);

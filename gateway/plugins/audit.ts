@@ -17,7 +17,7 @@
  *
  * Nothing is recorded when the gateway has no audit writer (no credit subgraph).
  */
-import { Kind, visit, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { collectSubjectCodes, subjectCodeOf } from '../../lib/invalidation';
 import { MAX_AUDIT_SUBJECTS } from '../../lib/audit-entry';
 import type { AuditRecord, AuditWriter } from '../audit/writer';
@@ -47,9 +47,27 @@ const ROOT_GROUPS: Record<string, string> = {
   searchSubjects: 'registration',
   marketDoublePublicity: 'market',
   environmentDoublePublicity: 'environment',
+  // Issue 17's workflow records and supervision: a read of them is a read of the subject's records.
+  jointCase: 'workflows',
+  jointCases: 'workflows',
+  rectificationOrder: 'workflows',
+  commitment: 'workflows',
+  commitmentPublicity: 'workflows',
+  publicReports: 'workflows',
+  departmentNotifications: 'workflows',
+  spotCheckPlan: 'supervision',
+  inspectionResults: 'supervision',
 };
 /** Fields anywhere that name their group. */
-const NESTED_GROUPS: Record<string, string> = { accessLog: 'audit', creditCheckHistory: 'checks', creditGrade: 'supervision' };
+const NESTED_GROUPS: Record<string, string> = {
+  accessLog: 'audit',
+  creditCheckHistory: 'checks',
+  creditGrade: 'supervision',
+  rectificationOrders: 'workflows',
+  interviews: 'workflows',
+  commitments: 'workflows',
+  publicCommitments: 'workflows',
+};
 /** Fields that carry a natural person's name or identity number (unmasked for callers with `personal`). */
 const PERSON_FIELDS = new Set(['legalRepresentative', 'restrictedPerson', 'residentId']);
 
@@ -130,7 +148,15 @@ export function codesInText(text: string, into: Set<string> = new Set()): Set<st
   return into;
 }
 
-/** The subjects a request names (its text's literals, or the text itself when it was not parsed; its variables; every operation of a batch) and its answer holds. */
+/** Every valid subject code in the strings of an answer (its data, its errors), at any depth and inside longer texts (record ids, messages). */
+export function codesInAnswer(value: unknown, into: Set<string> = new Set(), depth = 0): Set<string> {
+  if (typeof value === 'string') return codesInText(value, into);
+  if (value === null || typeof value !== 'object' || depth > 64) return into;
+  if (value instanceof GraphQLError) return codesInAnswer(value.toJSON(), into, depth + 1);
+  for (const item of Array.isArray(value) ? value : Object.values(value)) codesInAnswer(item, into, depth + 1);
+  return into;
+}
+
 /** The subjects the operation names: literals in its text, variables, every operation of a batch. */
 export function namedSubjects(request: GatewayRequest, codes = new Set<string>()): Set<string> {
   const operations = Array.isArray(request.rawBody) ? request.rawBody : [request.body];
@@ -144,9 +170,10 @@ export function namedSubjects(request: GatewayRequest, codes = new Set<string>()
   return codes;
 }
 
-/** The subjects named anywhere in the operation and those its answer returned. */
+/** The subjects named anywhere in the operation and those its answer returned (before masking: request.answerSubjects). */
 export function subjectsOf(request: GatewayRequest, answer: string): string[] {
   const codes = namedSubjects(request);
+  for (const code of request.answerSubjects ?? []) codes.add(code);
   codesInText(answer, codes);
   return [...codes].slice(0, MAX_AUDIT_SUBJECTS);
 }

@@ -58,6 +58,9 @@ export const PUBLIC_EXTENSIONS = new Set([
   // The credit office's refusals say what in the record decided them (API.md: RECORD_MISMATCH, NOT_ELIGIBLE_YET, RECORD_WITHDRAWN, ...).
   'recordValue',
   'recordSince',
+  'checkedOn', // a commitment dated before the check it backs (SINCE_BEFORE_RECORD)
+  'commitmentId', // CHECK_ALREADY_USED: the commitment the check's grant backs
+  'rectificationOrderId', // ALREADY_OPEN: the order open on the record
   'recordTriggers',
   'eligibleFrom',
   'measureCodes',

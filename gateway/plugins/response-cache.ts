@@ -19,6 +19,7 @@ export function responseCachePlugin(options: { cache: ResponseCache }): GatewayP
       if (!found) return;
       if ('hit' in found) {
         request.responseHeaders[CACHE_STATUS_HEADER] = 'HIT';
+        request.answerSubjects = new Set(found.subjects);
         request.respond(200, { text: found.hit });
         return;
       }
@@ -29,7 +30,7 @@ export function responseCachePlugin(options: { cache: ResponseCache }): GatewayP
       const miss = misses.get(request);
       const result = request.result;
       if (!miss || request.status !== 200 || !result?.data || (result.errors && result.errors.length > 0)) return;
-      await options.cache.save(miss, result.data, text);
+      await options.cache.save(miss, result.data, text, request.answerSubjects);
     },
   };
 }

@@ -37,7 +37,11 @@ export async function notify(tx: Queryable, department: Department, kind: Notifi
   );
 }
 
-/** A department's notices after `after` (an id it saw), oldest first. */
+/**
+ * A department's notices after `after` (an id it saw), oldest first: by the
+ * bigint id (ordered by the `id::text` output column, "10" came before "9" and
+ * a client polling with a cursor skipped notices).
+ */
 export async function departmentNotifications(
   q: Queryable,
   caller: ForwardedIdentity,
@@ -54,7 +58,7 @@ export async function departmentNotifications(
   if (args.after && !after) return [];
   return q.query<DepartmentNotification>(
     `SELECT id::text AS id, department, kind, reference, message, ${isoTimestamp('created_at')} AS "createdAt"
-       FROM department_notification WHERE department = $1 AND ($2::bigint IS NULL OR id > $2::bigint) ORDER BY id LIMIT $3`,
+       FROM department_notification WHERE department = $1 AND ($2::bigint IS NULL OR id > $2::bigint) ORDER BY department_notification.id LIMIT $3`,
     [department, after, first],
   );
 }

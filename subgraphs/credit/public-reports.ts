@@ -21,7 +21,6 @@ import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { identitySigningKey } from '../../lib/config';
-import { personalTextFor } from '../../lib/personal-data';
 import { callerDepartment, forbidden, isCreditOffice, requireActsFor } from './callers';
 import { notify } from './notifications';
 import { decodeIdCursor, encodeIdCursor, fingerprint, isoTimestamp, optionalText, refuse, requireDepartment, requirePageSize, requireRow, requireText } from './workflows/common';
@@ -187,7 +186,7 @@ export async function publicReports(
   const rows = await q.query<PublicReport>(
     `SELECT ${REPORT_FIELDS} FROM public_report
       WHERE ($1::text IS NULL OR department = $1) AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR id > $3::bigint)
-      ORDER BY id LIMIT $4`,
+      ORDER BY public_report.id LIMIT $4`,
     [department, args.status ?? null, after, first + 1],
   );
   const nodes = rows.slice(0, first);
@@ -215,8 +214,5 @@ export const publicReportResolvers: ResolverMap = {
       const [row] = await context.db.query<{ name: string | null; phone: string | null; email: string | null }>('SELECT name, phone, email FROM public_report_contact WHERE report_id = $1::bigint', [report.id]);
       return row ?? null;
     },
-  },
-  ReportFollowUp: {
-    subjectCode: (report: PublicReport, _args: unknown, context: Context) => personalTextFor(context.caller, report.subjectCode),
   },
 };

@@ -22,7 +22,7 @@ import { maskResidentId, validateSubjectCode } from '../../lib/identifiers';
 import { badUserInput } from '../../lib/errors';
 import { departmentRecords, type RecordDepartment } from './departments';
 import { EVIDENCE_DEPARTMENTS, findTriggers, type Evidence, type MarketEvidence } from './checks/evidence';
-import { penaltyTrigger, type RepairableRecordKind, type RepairArea } from './policy';
+import { listDeterminations, penaltyTrigger, type RepairableRecordKind, type RepairArea } from './policy';
 import type { Department, Trigger } from './vocabulary';
 
 /** What makes a record repairable, as the department's record has it (policy/repair.ts decides from when). */
@@ -42,6 +42,8 @@ export interface BoundRecord {
   triggers: Trigger[];
   /** Null when credit repair does not apply to this kind of record (or it was never published). */
   repair: RepairFacts | null;
+  /** The day the record's determination began (listing, publication, assessment, breach), when the list rules date it; null otherwise. */
+  since: string | null;
 }
 
 export type RecordRefusal = 'RECORD_NOT_FOUND' | 'RECORD_OF_ANOTHER_SUBJECT';
@@ -132,6 +134,7 @@ export async function boundRecord(
       ownerCode: subjectCode,
       triggers: breached ? ['COMMITMENT_BREACH'] : [],
       repair: breached ? { kind: 'COMMITMENT_BREACH', area: 'OTHER', publishedOn: breached } : null,
+      since: breached,
     };
   }
   const field = evidenceField(department);
@@ -143,6 +146,11 @@ export async function boundRecord(
       .filter((hit) => hit.recordId === recordId)
       .map((hit) => hit.trigger),
     repair: repairFactsOf(department, found.list, found.row),
+    since:
+      listDeterminations({ [field]: records })
+        .filter((d) => d.sourceRecord === recordId)
+        .map((d) => d.since)
+        .sort()[0] ?? null,
   });
   const own = await departmentRecords(department, subjectCode, purpose);
   const mine = findRow(own, recordId);

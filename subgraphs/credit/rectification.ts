@@ -14,12 +14,12 @@
 import type { Database, Queryable } from '../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
-import { requireSubjectCode } from '../../lib/errors';
+import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { todayInChina } from '../../lib/clock';
 import { rowsBySubject } from '../../lib/loaders';
-import { clientScope, requireActsFor } from './callers';
+import { callerDepartment, clientScope, forbidden, requireActsFor } from './callers';
 import { boundRecord } from './records';
-import { interviewRefusal, rectificationOverdue, rectificationOverdueSince } from './policy';
+import { interviewRefusal, MAX_RECTIFICATION_MONTHS, rectificationDatesRefusal, rectificationOverdue, rectificationOverdueSince } from './policy';
 import { notify } from './notifications';
 import {
   createOnce,
@@ -33,6 +33,8 @@ import {
   requireRecordId,
   requireText,
   requireRow,
+  recordLock,
+  requireRecordInForce,
 } from './workflows/common';
 import type { Department } from './vocabulary';
 
@@ -97,9 +99,7 @@ export async function orderRectification(db: Database, input: OrderRectification
   const department = requireDepartment(input.department);
   requireActsFor(caller, department, 'orderRectification');
   const orderedOn = input.orderedOn ? requireDate('orderedOn', input.orderedOn) : null;
-  if (orderedOn && orderedOn > today) throw refuse('INVALID_INPUT', `'orderedOn' ${orderedOn} is in the future`, { field: 'orderedOn' });
   const deadline = requireDate('deadline', input.deadline);
-  if (deadline < (orderedOn ?? today)) throw refuse('INVALID_INPUT', `'deadline' ${deadline} is before the order (${orderedOn ?? today})`, { field: 'deadline' });
   const payload = {
     subjectCode: requireSubjectCode(input.subjectCode),
     department,
@@ -110,14 +110,35 @@ export async function orderRectification(db: Database, input: OrderRectification
   };
   const key = requireIdempotencyKey(input.idempotencyKey);
   const record = await boundRecord(db, department, payload.subjectCode, payload.recordId, `orderRectification ${payload.recordId}`, today);
+  // Dated from the record on, never in the future, with a deadline within the policy's bound: a backdated
+  // order would put the subject under key attention retroactively (凌源 三(五); the list rules' SINCE_* refusals).
+  const dates = rectificationDatesRefusal({ recordSince: record.since, orderedOn: orderedOn ?? today, deadline }, today);
+  if (dates) {
+    const field = dates.field === 'start' ? 'orderedOn' : 'deadline';
+    const why = {
+      SINCE_IN_FUTURE: `'orderedOn' ${orderedOn} is in the future`,
+      SINCE_BEFORE_RECORD: `'orderedOn' ${orderedOn} is before the record's determination (${record.since}): an order stands on the record`,
+      DEADLINE_BEFORE_START: `'deadline' ${deadline} is before the order (${orderedOn ?? today})`,
+      DEADLINE_TOO_FAR: `'deadline' ${deadline} is more than ${MAX_RECTIFICATION_MONTHS} months after the order (${orderedOn ?? today})`,
+    }[dates.reason];
+    throw badUserInput(why, { reason: dates.reason, field, recordSince: record.since });
+  }
   return createOnce(db, {
     table: 'rectification_order',
     mutation: 'orderRectification',
     key,
     client: clientScope(caller),
     payload,
+    lock: recordLock(department, payload.recordId),
     read: readRectificationOrder,
     async create(tx, requestFingerprint) {
+      // 谁认定: an order stands on a determination in force — not on a record revoked, repaired, disputed or ended (凌源 三(五)).
+      await requireRecordInForce(tx, record, 'orderRectification');
+      // One open order per record and department: a second would list the subject twice when overdue.
+      const [open] = await tx.query<{ id: string }>(`SELECT id::text AS id FROM rectification_order WHERE department = $1 AND record_id = $2 AND status = 'ORDERED' LIMIT 1`, [department, payload.recordId]);
+      if (open) {
+        throw refuse('ALREADY_OPEN', `record ${department} ${payload.recordId} already has open rectification order ${open.id}`, { rectificationOrderId: open.id, field: 'recordId' });
+      }
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO rectification_order (idempotency_key, request_fingerprint, client_id, subject_code, department, record_id, record_subject_code,
                                           requirement, ordered_on, deadline)
@@ -172,7 +193,11 @@ export interface RecordInterviewInput {
 /** The ordering department records a reminder or warning interview held with a subject that has not rectified in time (谁约谈). */
 export async function recordInterview(db: Database, input: RecordInterviewInput, caller: ForwardedIdentity, today = todayInChina()): Promise<Interview> {
   const order = await requireRow('rectification order', input.rectificationOrderId, (id) => readRectificationOrder(db, id));
+  // 谁认定、谁约谈 (凌源 三(五)): the determining department itself, not the credit office on its behalf.
   requireActsFor(caller, order.department, 'recordInterview');
+  if (callerDepartment(caller) !== order.department) {
+    throw forbidden('recordInterview', 'OTHER_DEPARTMENT', `the interview is held by the department that determined the record (${order.department}), not ${callerDepartment(caller)}`, { department: order.department });
+  }
   if (input.kind !== 'REMINDER' && input.kind !== 'WARNING') throw refuse('INVALID_INPUT', `unknown interview kind '${input.kind}'`, { field: 'kind' });
   const heldOn = requireDate('heldOn', input.heldOn);
   const why = interviewRefusal(order, heldOn, today);
@@ -233,7 +258,7 @@ export async function listOverdueRectifications(db: Database, today: string): Pr
 }
 
 const ordersOfSubject = perRequest((db) =>
-  rowsBySubject<RectificationOrder>(db, `SELECT subject_code, ${ORDER_FIELDS} FROM rectification_order WHERE subject_code = ANY($1::text[]) ORDER BY id`),
+  rowsBySubject<RectificationOrder>(db, `SELECT subject_code, ${ORDER_FIELDS} FROM rectification_order WHERE subject_code = ANY($1::text[]) ORDER BY rectification_order.id`),
 );
 const interviewsOfSubject = perRequest((db) =>
   rowsBySubject<Interview>(

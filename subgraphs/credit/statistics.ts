@@ -144,7 +144,8 @@ export interface ImplementationStatistics {
  */
 export async function implementationStatistics(q: Queryable, period: Period, today: string): Promise<ImplementationStatistics[]> {
   const rows = await q.query<{ department: Department; deadline: string; reportedOn: string | null; applied: boolean }>(
-    `SELECT a.department, a.deadline::text AS deadline,
+    // Each pushed measure of a determination once (the earliest case: duplicates opened before they were refused count once).
+    `SELECT DISTINCT ON (c.initiating_department, c.record_id, a.department, m.code) a.department, a.deadline::text AS deadline,
             (SELECT min((f.submitted_at AT TIME ZONE 'Asia/Shanghai')::date)::text FROM feedback f
               WHERE f.joint_case_id = a.joint_case_id AND f.reporting_department = a.department AND f.measure_code = m.code) AS "reportedOn",
             EXISTS (SELECT 1 FROM feedback f WHERE f.joint_case_id = a.joint_case_id AND f.reporting_department = a.department
@@ -152,7 +153,8 @@ export async function implementationStatistics(q: Queryable, period: Period, tod
        FROM joint_case_assignment a
        JOIN joint_case c ON c.id = a.joint_case_id
       CROSS JOIN LATERAL unnest(a.measure_codes) AS m(code)
-      WHERE ${inPeriod('c.created_at')}`,
+      WHERE ${inPeriod('c.created_at')}
+      ORDER BY c.initiating_department, c.record_id, a.department, m.code, c.id`,
     [period.from, period.to],
   );
   return DEPARTMENTS.map((department) => {

@@ -21,7 +21,6 @@ import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { todayInChina } from '../../lib/clock';
-import { personalTextFor } from '../../lib/personal-data';
 import { gradeOfEntries, GRADES, sampleAllocation, samplingRatioProblems, SAMPLING_RATES, type Grade, type ListKind } from './policy';
 import { disputedRecords } from './workflows/status';
 import { recordKey, type Department } from './vocabulary';
@@ -375,15 +374,11 @@ export const supervisionResolvers: ResolverMap = {
   SpotCheckPlan: {
     selected: async (plan: SpotCheckPlan, _args: unknown, context: Context) =>
       (await context.db.query<{ code: string; grade: Grade }>('SELECT subject_code AS code, grade FROM spot_check_selection WHERE plan_id = $1::bigint ORDER BY subject_code', [plan.id])).map(
-        (row) => ({ ...row, code: personalTextFor(context.caller, row.code), samplingRate: plan.ratios[row.grade] }),
+        (row) => ({ ...row, samplingRate: plan.ratios[row.grade] }),
       ),
     results: (plan: SpotCheckPlan, _args: unknown, context: Context) =>
       context.db.query<InspectionResult>(`SELECT ${RESULT_FIELDS} FROM inspection_result r JOIN spot_check_plan p ON p.id = r.plan_id WHERE r.plan_id = $1::bigint ORDER BY r.id`, [plan.id]),
     ratios: (plan: SpotCheckPlan) => GRADES.map((grade) => ({ grade, ratio: plan.ratios[grade] })),
-  },
-  InspectionResult: {
-    // The results are public (一公开): a natural person's code is masked for callers without `personal`.
-    subjectCode: (result: InspectionResult, _args: unknown, context: Context) => personalTextFor(context.caller, result.subjectCode),
   },
   Subject: {
     creditGrade: (subject: { code: string }, _args: unknown, context: Context) => context.loaders.creditGrade.load(subject.code),

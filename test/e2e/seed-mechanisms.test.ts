@@ -72,13 +72,19 @@ describe('the seeds\' remaining mechanisms, through the gateway (issue 17)', () 
       // The market's clerk cannot open a case on the court's determination.
       expect(refusal(await gql(OPEN, { input: { ...input, idempotencyKey: key() } }, clerk('MARKET'))).reason).toBe('OTHER_DEPARTMENT');
       // Without measureCodes a case takes every measure the catalogue applies for the trigger.
-      const everything = await gql(OPEN, { input: { ...input, idempotencyKey: key() } }, COURTS());
+      // (On another determination: one case per record.)
+      const person = graph.seeded.examples.dishonestPerson;
+      const personal = await gql('query($c: ID!) { subject(code: $c) { courts { dishonestDebtors { recordId removedOn } } } }', { c: person }, COURTS());
+      const personRecord = personal.data.subject.courts.dishonestDebtors.find((r: { removedOn: string | null }) => r.removedOn === null).recordId;
+      const everything = await gql(OPEN, { input: { ...input, subjectCode: person, recordId: personRecord, idempotencyKey: key() } }, COURTS());
       expect(everything.data.openJointCase.measureCodes).toEqual(expect.arrayContaining(['P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', 'P_FOCUSED_SUPERVISION', 'P_NO_SENIOR_POST', 'P_PUBLIC_DISCLOSURE']));
       const measureCodes = ['P_BARRED_FROM_PUBLIC_RESOURCE_TRADING', 'P_NO_NEW_PROJECT_APPROVAL', 'P_NO_SENIOR_POST', 'P_PUBLIC_DISCLOSURE'];
       const opened = await gql(OPEN, { input: { ...input, measureCodes, deadlines: [{ department: 'ENVIRONMENT', deadline: addDays(today, 3) }], idempotencyKey: key() } }, COURTS());
       expect(opened.errors).toBeUndefined();
       caseRow = opened.data.openJointCase;
       caseId = caseRow.id;
+      // A second case on the same determination is refused: its measures were pushed once, and count once.
+      expect(refusal(await gql(OPEN, { input: { ...input, measureCodes, idempotencyKey: key() } }, COURTS()))).toEqual(expect.objectContaining({ reason: 'ALREADY_OPEN', jointCaseId: caseId }));
       expect(caseRow.measureCodes).toEqual([...measureCodes].sort());
       const byDepartment = Object.fromEntries(caseRow.assignments.map((a: any) => [a.department, a]));
       // 市场监管（登记机关） bars the senior posts, 生态环境 new project approval, 认定部门 (the court) and 信用办 disclose;
@@ -327,13 +333,21 @@ describe('the seeds\' remaining mechanisms, through the gateway (issue 17)', () 
   describe('credit commitments with deadlines, 容缺受理 and public notice (凌源 一(一), 二(一))', () => {
     const COMMIT = 'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id status deadline application checkId obtainedMissingDocuments } }';
     const PUBLICITY = '{ commitmentPublicity(first: 100) { nodes { id subjectCode application content deadline madeTo status breachedOn } } }';
+    // The calendar moves on: made 20 days ago, its deadline two days ago (a commitment is recorded on the day of its check at the earliest).
+    // Checks of the red-list subject taken before the first test breaches its commitment (a black-listed subject gets no 容缺受理).
+    const spare: string[] = [];
+    beforeAll(async () => {
+      for (let i = 0; i < 2; i++) spare.push((await gql(CHECK, { code: graph.seeded.examples.redList, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck.checkId);
+    });
+    const passDeadline = (id: string) => db.query('UPDATE credit.credit_commitment SET made_on = $2::date, deadline = $3::date WHERE id = $1::bigint', [id, addDays(today, -20), addDays(today, -2)]);
 
     it('links a commitment to the check that granted 容缺受理, breaches it after its deadline by the scheduled job, and publishes both', async () => {
       const code = graph.seeded.examples.redList;
       const check = (await gql(CHECK, { code, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck;
       expect(check.measures.map((m: any) => m.code)).toContain('I_ACCEPT_WITH_MISSING_DOCUMENTS');
       const other = (await gql(CHECK, { code: graph.seeded.examples.dishonestDebtor, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck;
-      const input = { subjectCode: code, scenario: 'ADMINISTRATIVE_LICENSING', content: '30日内补齐消防验收材料', application: '深市监许申〔2026〕88号', madeOn: addDays(today, -20), deadline: addDays(today, -2) };
+      // Made today, on the day of the check it backs (never before it); the calendar moves on below.
+      const input = { subjectCode: code, scenario: 'ADMINISTRATIVE_LICENSING', content: '30日内补齐消防验收材料', application: '深市监许申〔2026〕88号', deadline: today };
       expect(refusal(await gql(COMMIT, { input: { ...input, checkId: other.checkId, idempotencyKey: key() } }, clerk('MARKET'))).reason).toBe('RECORD_MISMATCH');
       expect(refusal(await gql(COMMIT, { input: { ...input, deadline: null, checkId: check.checkId, idempotencyKey: key() } }, clerk('MARKET'))).field).toBe('deadline');
       expect(refusal(await gql(COMMIT, { input: { ...input, checkId: '00000000-0000-4000-8000-000000000000', idempotencyKey: key() } }, clerk('MARKET'))).reason).toBe('NOT_FOUND');
@@ -341,6 +355,7 @@ describe('the seeds\' remaining mechanisms, through the gateway (issue 17)', () 
       expect(recorded.errors).toBeUndefined();
       const id = recorded.data.recordCommitment.id;
       expect(recorded.data.recordCommitment).toEqual(expect.objectContaining({ application: input.application, checkId: check.checkId, obtainedMissingDocuments: true }));
+      await passDeadline(id);
       // The job breaches it: the day after the deadline, black-listed, the market told, the public shown.
       const sourceRecord = `credit_commitment/${id}`;
       const entry = await eventually(async () => {
@@ -352,28 +367,33 @@ describe('the seeds\' remaining mechanisms, through the gateway (issue 17)', () 
       expect(commitment).toEqual({ status: 'BREACHED', breachedOn: addDays(today, -1), breachAutomatic: true, breachReportedBy: 'MARKET' });
       expect((await queue(clerk('MARKET'))).map((n) => [n.kind, n.reference])).toContainEqual(['COMMITMENT_BREACHED', sourceRecord]);
       const published = (await gql(PUBLICITY, {}, PUBLIC)).data.commitmentPublicity.nodes.find((c: any) => c.id === id);
-      expect(published).toEqual({ id, subjectCode: code, application: input.application, content: input.content, deadline: input.deadline, madeTo: 'MARKET', status: 'BREACHED', breachedOn: addDays(today, -1) });
+      expect(published).toEqual({ id, subjectCode: code, application: input.application, content: input.content, deadline: addDays(today, -2), madeTo: 'MARKET', status: 'BREACHED', breachedOn: addDays(today, -1) });
       expect((await gql(CHECK, { code, scenario: 'PUBLIC_RESOURCE_TRADING' }, APPROVAL())).data.creditCheck.verdict).toBe('PROHIBITED');
     });
 
     it('never breaches a fulfilled commitment, nor one that obtained no 容缺受理', async () => {
       const redList = graph.seeded.examples.redList;
       const check = (await gql(CHECK, { code: redList, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck;
+      // A check's 容缺受理 backs one commitment: the first test's check is spent, each commitment here has its own.
       const granted = (await db.query(`SELECT check_id::text AS id FROM credit.credit_commitment WHERE subject_code = $1 AND check_id IS NOT NULL LIMIT 1`, [redList])).rows[0].id as string;
       expect(check.checkId).toBeDefined();
-      const base = { scenario: 'ADMINISTRATIVE_LICENSING', content: '如实申报', application: 'A-1', madeOn: addDays(today, -20) };
+      const base = { scenario: 'ADMINISTRATIVE_LICENSING', content: '如实申报', application: 'A-1' };
+      expect(refusal(await gql(COMMIT, { input: { ...base, subjectCode: redList, deadline: today, checkId: granted, idempotencyKey: key() } }, clerk('MARKET'))).reason).toBe('CHECK_ALREADY_USED');
       // No 容缺受理: its deadline passes, and nothing happens.
-      const plain = (await gql(COMMIT, { input: { ...base, subjectCode: graph.seeded.examples.clean, deadline: addDays(today, -2), idempotencyKey: key() } }, clerk('MARKET'))).data.recordCommitment;
+      const plain = (await gql(COMMIT, { input: { ...base, subjectCode: graph.seeded.examples.clean, deadline: today, idempotencyKey: key() } }, clerk('MARKET'))).data.recordCommitment;
       expect(plain.obtainedMissingDocuments).toBe(false);
+      await passDeadline(plain.id);
       // 容缺受理, fulfilled before its deadline; then the deadline passes.
-      const kept = (await gql(COMMIT, { input: { ...base, subjectCode: redList, deadline: today, checkId: granted, idempotencyKey: key() } }, clerk('MARKET'))).data.recordCommitment;
+      const kept = (await gql(COMMIT, { input: { ...base, subjectCode: redList, deadline: today, checkId: spare[0], idempotencyKey: key() } }, clerk('MARKET'))).data.recordCommitment;
       expect(refusal(await gql('mutation($id: ID!) { fulfilCommitment(id: $id, note: "x") { status } }', { id: kept.id }, clerk('TAX'))).reason).toBe('OTHER_DEPARTMENT');
       const fulfilled = await gql('mutation($id: ID!) { fulfilCommitment(id: $id, note: "材料已补齐") { status fulfilledOn } }', { id: kept.id }, clerk('MARKET'));
       expect(fulfilled.data.fulfilCommitment).toEqual({ status: 'FULFILLED', fulfilledOn: today });
-      await db.query('UPDATE credit.credit_commitment SET deadline = $2::date WHERE id = $1::bigint', [kept.id, addDays(today, -2)]);
+      // Made 20 days ago, fulfilled three days ago, its deadline two days ago: fulfilled in time.
+      await db.query('UPDATE credit.credit_commitment SET made_on = $2::date, deadline = $3::date, fulfilled_on = $4::date WHERE id = $1::bigint', [kept.id, addDays(today, -20), addDays(today, -2), addDays(today, -3)]);
       expect(refusal(await gql('mutation($id: ID!) { reportCommitmentBreach(id: $id, department: MARKET, note: "x") { status } }', { id: kept.id }, clerk('MARKET'))).reason).toBe('INVALID_TRANSITION');
       // A third, overdue with 容缺受理, recorded after both: once the job has breached it, it has seen the other two.
-      const sentinel = (await gql(COMMIT, { input: { ...base, subjectCode: redList, deadline: addDays(today, -2), checkId: granted, idempotencyKey: key() } }, clerk('MARKET'))).data.recordCommitment;
+      const sentinel = (await gql(COMMIT, { input: { ...base, subjectCode: redList, deadline: today, checkId: spare[1], idempotencyKey: key() } }, clerk('MARKET'))).data.recordCommitment;
+      await passDeadline(sentinel.id);
       await eventually(async () => (await gql('query($id: ID!) { commitment(id: $id) { status } }', { id: sentinel.id }, clerk('MARKET'))).data.commitment.status === 'BREACHED', 'the job to breach the third');
       const status = async (id: string) => (await gql('query($id: ID!) { commitment(id: $id) { status } }', { id }, clerk('MARKET'))).data.commitment.status;
       expect(await status(plain.id)).toBe('KEPT');

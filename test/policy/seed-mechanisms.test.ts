@@ -1,7 +1,11 @@
 /** The rules of issue 17's mechanisms: joint-case implementers and deadlines, the notice, commitments' deadlines, rectification and interviews. */
 import {
   automaticBreachDate,
-  breachedByDeadline,
+  breachedByDates,
+  commitmentDatesRefusal,
+  MAX_COMMITMENT_MONTHS,
+  MAX_RECTIFICATION_MONTHS,
+  rectificationDatesRefusal,
   caseAssignments,
   caseImplementers,
   departmentsBelowThreshold,
@@ -75,13 +79,33 @@ describe('commitments and 容缺受理 (凌源 一(一), 二(一))', () => {
   it('breaches a kept commitment that obtained 容缺受理 from the day after its deadline', () => {
     expect(MISSING_DOCUMENTS_MEASURE).toBe('I_ACCEPT_WITH_MISSING_DOCUMENTS');
     expect(automaticBreachDate('2026-02-28')).toBe('2026-03-01');
-    const kept = { status: 'KEPT', deadline: '2026-03-10', obtainedMissingDocuments: true };
-    expect(breachedByDeadline(kept, '2026-03-10')).toBe(false);
-    expect(breachedByDeadline(kept, '2026-03-11')).toBe(true);
-    expect(breachedByDeadline({ ...kept, status: 'FULFILLED' }, '2026-04-01')).toBe(false);
-    expect(breachedByDeadline({ ...kept, status: 'BREACHED' }, '2026-04-01')).toBe(false);
-    expect(breachedByDeadline({ ...kept, obtainedMissingDocuments: false }, '2026-04-01')).toBe(false);
-    expect(breachedByDeadline({ ...kept, deadline: null }, '2026-04-01')).toBe(false);
+    const kept = { status: 'KEPT', deadline: '2026-03-10', obtainedMissingDocuments: true, fulfilledOn: null };
+    expect(breachedByDates(kept, '2026-03-10')).toBe(false);
+    expect(breachedByDates(kept, '2026-03-11')).toBe(true);
+    expect(breachedByDates({ ...kept, status: 'BREACHED' }, '2026-04-01')).toBe(false);
+    expect(breachedByDates({ ...kept, obtainedMissingDocuments: false }, '2026-04-01')).toBe(false);
+    expect(breachedByDates({ ...kept, deadline: null }, '2026-04-01')).toBe(false);
+  });
+
+  it('decides by the dates, not the order of events: fulfilled by the deadline never breached, after it breached all the same (issue 17 review)', () => {
+    const fulfilled = { status: 'FULFILLED', deadline: '2026-03-10', obtainedMissingDocuments: true };
+    expect(breachedByDates({ ...fulfilled, fulfilledOn: '2026-03-10' }, '2026-04-01')).toBe(false);
+    expect(breachedByDates({ ...fulfilled, fulfilledOn: '2026-03-11' }, '2026-04-01')).toBe(true);
+    expect(breachedByDates({ ...fulfilled, status: 'KEPT', fulfilledOn: '2026-03-12' }, '2026-03-12')).toBe(true);
+    // Not yet the day after the deadline: nothing to decide.
+    expect(breachedByDates({ ...fulfilled, status: 'KEPT', fulfilledOn: null }, '2026-03-10')).toBe(false);
+  });
+
+  it('dates a commitment on or after the check it backs, never in the future, with a deadline within the bound', () => {
+    expect(MAX_COMMITMENT_MONTHS).toBe(12);
+    const today = '2026-12-01';
+    expect(commitmentDatesRefusal({ checkedOn: '2026-12-01', madeOn: '2026-12-01', deadline: '2026-12-31' }, today)).toBeNull();
+    expect(commitmentDatesRefusal({ checkedOn: '2026-12-01', madeOn: '2026-11-11', deadline: '2026-12-31' }, today)).toEqual({ reason: 'SINCE_BEFORE_RECORD', field: 'start' });
+    expect(commitmentDatesRefusal({ checkedOn: null, madeOn: '2026-12-02', deadline: null }, today)).toEqual({ reason: 'SINCE_IN_FUTURE', field: 'start' });
+    expect(commitmentDatesRefusal({ checkedOn: null, madeOn: '2026-12-01', deadline: '2026-11-30' }, today)).toEqual({ reason: 'DEADLINE_BEFORE_START', field: 'deadline' });
+    expect(commitmentDatesRefusal({ checkedOn: null, madeOn: '2026-12-01', deadline: '2027-12-01' }, today)).toBeNull();
+    expect(commitmentDatesRefusal({ checkedOn: null, madeOn: '2026-12-01', deadline: '2027-12-02' }, today)).toEqual({ reason: 'DEADLINE_TOO_FAR', field: 'deadline' });
+    expect(commitmentDatesRefusal({ checkedOn: null, madeOn: '2026-12-01', deadline: '9999-12-31' }, today)?.reason).toBe('DEADLINE_TOO_FAR');
   });
 });
 
@@ -101,5 +125,19 @@ describe('rectification and interviews (凌源 三(五))', () => {
     expect(interviewRefusal(order, '2026-03-21', '2026-03-20')).toMatch(/future/);
     expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-12' }, '2026-03-13', '2026-03-20')).toMatch(/rectified/);
     expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-14' }, '2026-03-13', '2026-03-20')).toBeNull();
+  });
+
+  it('dates an order from its record on, never in the future, with a deadline after it and within the bound (issue 17 review: 1900-01-01, 9999-12-31)', () => {
+    expect(MAX_RECTIFICATION_MONTHS).toBe(12);
+    const today = '2026-12-01';
+    const dated = (orderedOn: string, deadline: string, recordSince: string | null = '2025-06-01') => rectificationDatesRefusal({ recordSince, orderedOn, deadline }, today);
+    expect(dated('2026-11-01', '2026-11-21')).toBeNull();
+    expect(dated('2025-06-01', '2025-06-30')).toBeNull();
+    expect(dated('1900-01-01', '1900-02-01')).toEqual({ reason: 'SINCE_BEFORE_RECORD', field: 'start' });
+    expect(dated('2026-12-02', '2026-12-30')).toEqual({ reason: 'SINCE_IN_FUTURE', field: 'start' });
+    expect(dated('2026-12-01', '2026-11-30')).toEqual({ reason: 'DEADLINE_BEFORE_START', field: 'deadline' });
+    expect(dated('2026-12-01', '9999-12-31')).toEqual({ reason: 'DEADLINE_TOO_FAR', field: 'deadline' });
+    // A record the list rules do not date: the order's own day is the bound.
+    expect(dated('2026-12-01', '2026-12-15', null)).toBeNull();
   });
 });

@@ -532,7 +532,7 @@ describe('credit office workflows', () => {
       expect(first.madeOn).toBe(addDays(today, -3));
       expect(await ok(RECORD_COMMITMENT, { input })).toEqual(first);
       expect((await refused(RECORD_COMMITMENT, { input: { ...input, content: '另一承诺' } })).reason).toBe('IDEMPOTENCY_CONFLICT');
-      expect((await refused(RECORD_COMMITMENT, { input: { ...input, idempotencyKey: newKey(), madeOn: addDays(today, 1) } })).reason).toBe('INVALID_INPUT');
+      expect((await refused(RECORD_COMMITMENT, { input: { ...input, idempotencyKey: newKey(), madeOn: addDays(today, 1) } })).reason).toBe('SINCE_IN_FUTURE');
       expect((await refused(BREACH, { id: '987654321', department: 'TAX', note: 'x' })).reason).toBe('NOT_FOUND');
     });
   });

@@ -91,13 +91,14 @@ export function lastMonths(today: string, count = 6): { label: string; from: str
 }
 
 interface NoticeRow { department: string; measuresReceived: number; measuresDue: number; measuresOnTime: number; measuresLate: number; onTimeRate: number | null }
-interface Notice { month: string; threshold: number; departments: NoticeRow[] }
+export interface Notice { month: string; threshold: number; departments: NoticeRow[] }
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
 /** The month's notice (通报) of the implementing departments below the on-time threshold (implementationNotice). */
-function noticeTable(locale: Locale, notice: Notice): Html {
-  const intro = html`<p>${t(locale, 'noticeIntro').replace('{month}', notice.month).replace('{threshold}', percent(notice.threshold))}</p>`;
+export function noticeTable(locale: Locale, notice: Notice): Html {
+  // The values go through t(): it fills every placeholder itself (with '' when none is given), so a later replace found none.
+  const intro = html`<p>${t(locale, 'noticeIntro', { month: notice.month, threshold: percent(notice.threshold) })}</p>`;
   if (notice.departments.length === 0) return html`${intro}<p class="empty">${t(locale, 'noticeNone')}</p>`;
   return html`${intro}<table class="results"><caption class="visually-hidden">${t(locale, 'noticeSection')}</caption><thead><tr>
     <th scope="col">${t(locale, 'department')}</th><th scope="col">${t(locale, 'measuresReceived')}</th><th scope="col">${t(locale, 'measuresDue')}</th>

@@ -11,14 +11,37 @@
  * I_ACCEPT_WITH_MISSING_DOCUMENTS (“申请人在约定期限内补齐”).
  */
 import { addDays } from './calendar';
+import { datedStepRefusal } from './rectification';
+
+/**
+ * The longest a commitment may run (补齐 within an agreed period, 国发〔2016〕33号):
+ * its deadline at most this many months after it was made. Not stated by the
+ * seeds: to be confirmed by the credit office.
+ */
+export const MAX_COMMITMENT_MONTHS = 12;
+
+/**
+ * A commitment's dates: made neither in the future nor before the check whose
+ * 容缺受理 it backs (`checkedOn`: a commitment dated before it would be breached
+ * retroactively), its deadline not before it was made and within MAX_COMMITMENT_MONTHS.
+ */
+export const commitmentDatesRefusal = (commitment: { checkedOn: string | null; madeOn: string; deadline: string | null }, today: string) =>
+  datedStepRefusal({ recordSince: commitment.checkedOn, start: commitment.madeOn, deadline: commitment.deadline }, today, MAX_COMMITMENT_MONTHS);
+
+/**
+ * Whether a commitment is breached by its dates, whatever happened in which
+ * order: it obtained 容缺受理, it was not breached already, and it was not
+ * fulfilled by its deadline (a fulfilment after the deadline does not undo
+ * the breach the day after the deadline began). `fulfilledOn` null: not yet.
+ */
+export function breachedByDates(commitment: { status: string; deadline: string | null; obtainedMissingDocuments: boolean; fulfilledOn: string | null }, today: string): boolean {
+  if (commitment.status === 'BREACHED' || !commitment.obtainedMissingDocuments || commitment.deadline === null) return false;
+  const breachDay = automaticBreachDate(commitment.deadline);
+  return breachDay <= today && (commitment.fulfilledOn === null || commitment.fulfilledOn >= breachDay);
+}
 
 /** The catalogue measure a commitment's 容缺受理 is: a check that applied it is what the commitment obtained. */
 export const MISSING_DOCUMENTS_MEASURE = 'I_ACCEPT_WITH_MISSING_DOCUMENTS';
 
 /** The day a commitment not fulfilled by `deadline` is breached: the day after. */
 export const automaticBreachDate = (deadline: string): string => addDays(deadline, 1);
-
-/** Whether the job breaches the commitment on `today`: still kept, it obtained 容缺受理, and its deadline has passed. */
-export function breachedByDeadline(commitment: { status: string; deadline: string | null; obtainedMissingDocuments: boolean }, today: string): boolean {
-  return commitment.status === 'KEPT' && commitment.obtainedMissingDocuments && commitment.deadline !== null && automaticBreachDate(commitment.deadline) <= today;
-}

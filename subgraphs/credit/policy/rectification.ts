@@ -7,7 +7,44 @@
  * key-attention entry of the credit office on `rectification_order/<id>`
  * (policy/lists.ts) — from the day after the deadline until it rectifies.
  */
-import { addDays } from './calendar';
+import { addDays, addMonths } from './calendar';
+import { entryStartRefusal, type EntryStartRefusal } from './lists';
+
+/**
+ * The longest rectification period an order may set: 限期整改 is a period the
+ * subject can meet, not an open end (a deadline of 9999-12-31 would keep an
+ * overdue order from ever being overdue). The seeds state no figure: to be
+ * confirmed by the credit office.
+ */
+export const MAX_RECTIFICATION_MONTHS = 12;
+
+/** Why a dated step cannot be taken: the list rules' start refusals, and a deadline before the start or beyond its bound. */
+export type DateRefusal = EntryStartRefusal | 'DEADLINE_BEFORE_START' | 'DEADLINE_TOO_FAR';
+
+/**
+ * A step dated `start` (an order, a commitment) that stands on a determination
+ * of `recordSince` (the record, the check) with a deadline: the start neither
+ * before the determination nor in the future (the list rules' entryStartRefusal:
+ * a backdated order would make a subject overdue and listed retroactively), the
+ * deadline not before the start and at most `maxMonths` after it. Null when the
+ * dates hold.
+ */
+export function datedStepRefusal(
+  dates: { recordSince: string | null; start: string; deadline: string | null },
+  today: string,
+  maxMonths: number,
+): { reason: DateRefusal; field: 'start' | 'deadline' } | null {
+  const start = entryStartRefusal({ since: dates.recordSince ?? dates.start }, dates.start, today);
+  if (start) return { reason: start, field: 'start' };
+  if (dates.deadline === null) return null;
+  if (dates.deadline < dates.start) return { reason: 'DEADLINE_BEFORE_START', field: 'deadline' };
+  if (dates.deadline > addMonths(dates.start, maxMonths)) return { reason: 'DEADLINE_TOO_FAR', field: 'deadline' };
+  return null;
+}
+
+/** An order's dates (凌源 三(五)): not before the record it stands on, not in the future, a deadline within MAX_RECTIFICATION_MONTHS. */
+export const rectificationDatesRefusal = (order: { recordSince: string | null; orderedOn: string; deadline: string }, today: string) =>
+  datedStepRefusal({ recordSince: order.recordSince, start: order.orderedOn, deadline: order.deadline }, today, MAX_RECTIFICATION_MONTHS);
 
 /** The day an order still open after `deadline` puts its subject under key attention: the day after. */
 export const rectificationOverdueSince = (deadline: string): string => addDays(deadline, 1);

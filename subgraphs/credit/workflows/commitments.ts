@@ -26,12 +26,11 @@ import { departmentRecords } from '../departments';
 /** Whether a department's answer holds anything of the subject (a registration, any record). */
 const holdsAnyRecord = (records: object): boolean =>
   Object.values(records).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined));
-import { requireSubjectCode } from '../../../lib/errors';
+import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
-import { automaticBreachDate, breachedByDeadline, commitmentBreachPeriod, MISSING_DOCUMENTS_MEASURE } from '../policy';
-import { personalTextFor } from '../../../lib/personal-data';
+import { automaticBreachDate, breachedByDates, commitmentBreachPeriod, commitmentDatesRefusal, MAX_COMMITMENT_MONTHS, MISSING_DOCUMENTS_MEASURE } from '../policy';
 import { notify } from '../notifications';
 import { parseCheckId } from './feedback';
 import {
@@ -115,11 +114,12 @@ const refuseCheck = (checkId: string): never => {
  * A commitment that obtained 容缺受理 names the check that granted it: a
  * check of this subject that applied I_ACCEPT_WITH_MISSING_DOCUMENTS (not a
  * check of someone else, nor one that granted nothing), with a deadline.
+ * Returns the day the check was made (China).
  */
-async function requireMissingDocumentsGranted(q: Queryable, checkId: string, subjectCode: string, deadline: string | null): Promise<void> {
+async function requireMissingDocumentsGranted(q: Queryable, checkId: string, subjectCode: string, deadline: string | null): Promise<string> {
   if (!deadline) throw refuse('INVALID_INPUT', `a commitment that obtained 容缺受理 (checkId) needs the 'deadline' by which the missing documents are supplied`, { field: 'deadline' });
-  const [check] = await q.query<{ subject_code: string; granted: boolean }>(
-    `SELECT c.subject_code, EXISTS (SELECT 1 FROM applied_measure m WHERE m.check_id = c.check_id AND m.measure_code = $2 AND NOT m.suspended) AS granted
+  const [check] = await q.query<{ subject_code: string; granted: boolean; checked_on: string }>(
+    `SELECT c.subject_code, (c.requested_at AT TIME ZONE 'Asia/Shanghai')::date::text AS checked_on, EXISTS (SELECT 1 FROM applied_measure m WHERE m.check_id = c.check_id AND m.measure_code = $2 AND NOT m.suspended) AS granted
        FROM credit_check c WHERE c.check_id = $1::uuid`,
     [checkId, MISSING_DOCUMENTS_MEASURE],
   );
@@ -130,6 +130,7 @@ async function requireMissingDocumentsGranted(q: Queryable, checkId: string, sub
   if (!check!.granted) {
     throw refuse('MEASURE_NOT_APPLIED', `credit check ${checkId} did not grant 容缺受理 (${MISSING_DOCUMENTS_MEASURE}): the commitment obtained none`, { field: 'checkId' });
   }
+  return check!.checked_on;
 }
 
 /** Records a commitment (idempotent per key), made on `madeOn` or today. */
@@ -143,7 +144,6 @@ export async function recordCommitment(
     throw refuse('INVALID_INPUT', `unknown scenario '${input.scenario}'`, { field: 'scenario' });
   }
   const madeOn = input.madeOn ? requireDate('madeOn', input.madeOn) : null;
-  if (madeOn && madeOn > today) throw refuse('INVALID_INPUT', `'madeOn' ${madeOn} is in the future`, { field: 'madeOn' });
   // The payload as given (madeOn absent stays absent), so a retry on a later day is still the same request.
   const payload = {
     subjectCode: requireSubjectCode(input.subjectCode),
@@ -155,10 +155,18 @@ export async function recordCommitment(
     deadline: input.deadline ? requireDate('deadline', input.deadline) : null,
     checkId: input.checkId ? parseCheckId(input.checkId) ?? refuseCheck(input.checkId) : null,
   };
-  if (payload.deadline && payload.deadline < (madeOn ?? today)) {
-    throw refuse('INVALID_INPUT', `'deadline' ${payload.deadline} is before the commitment was made (${madeOn ?? today})`, { field: 'deadline' });
+  const checkedOn = payload.checkId ? await requireMissingDocumentsGranted(db, payload.checkId, payload.subjectCode, payload.deadline) : null;
+  // Made neither in the future nor before the check it backs, its deadline within the policy's bound (policy/commitments.ts).
+  const dates = commitmentDatesRefusal({ checkedOn, madeOn: madeOn ?? today, deadline: payload.deadline }, today);
+  if (dates) {
+    const why = {
+      SINCE_IN_FUTURE: `'madeOn' ${madeOn} is in the future`,
+      SINCE_BEFORE_RECORD: `'madeOn' ${madeOn} is before the credit check ${payload.checkId} (${checkedOn}) whose 容缺受理 it backs`,
+      DEADLINE_BEFORE_START: `'deadline' ${payload.deadline} is before the commitment was made (${madeOn ?? today})`,
+      DEADLINE_TOO_FAR: `'deadline' ${payload.deadline} is more than ${MAX_COMMITMENT_MONTHS} months after the commitment was made (${madeOn ?? today})`,
+    }[dates.reason];
+    throw badUserInput(why, { reason: dates.reason, field: dates.field === 'start' ? 'madeOn' : 'deadline', ...(checkedOn ? { checkedOn } : {}) });
   }
-  if (payload.checkId) await requireMissingDocumentsGranted(db, payload.checkId, payload.subjectCode, payload.deadline);
   // A department records the commitments made to it; the credit office any.
   requireActsFor(caller, payload.madeTo, 'recordCommitment');
   // A department records commitments of subjects it deals with: its breach report black-lists, so a
@@ -177,8 +185,19 @@ export async function recordCommitment(
     key,
     client,
     payload,
+    // One check's 容缺受理 backs one commitment: two applications cannot ride on one grant.
+    lock: payload.checkId ? `commitment-check:${payload.checkId}` : undefined,
     read: readCommitment,
     async create(tx, requestFingerprint) {
+      if (payload.checkId) {
+        const [backed] = await tx.query<{ id: string }>('SELECT id::text AS id FROM credit_commitment WHERE check_id = $1::uuid', [payload.checkId]);
+        if (backed) {
+          throw refuse('CHECK_ALREADY_USED', `the 容缺受理 of credit check ${payload.checkId} already backs commitment ${backed.id}: one check's grant backs one commitment`, {
+            field: 'checkId',
+            commitmentId: backed.id,
+          });
+        }
+      }
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO credit_commitment (idempotency_key, request_fingerprint, subject_code, scenario, content, made_on, made_to, client_id,
                                         application, deadline, check_id)
@@ -229,7 +248,8 @@ export async function reportCommitmentBreach(db: Database, input: ReportBreachIn
  * Breaches a kept commitment on `on` and puts its subject on the black list
  * from that day (a CREDIT_OFFICE entry on `credit_commitment/<id>`, for the
  * list rule's period), in the caller's transaction. Returns the subject's
- * code, or null when the commitment is not kept (breached or fulfilled).
+ * code, or null when the commitment is not kept (breached or fulfilled; an
+ * automatic breach also takes one fulfilled only after its deadline).
  */
 export async function breachCommitment(
   tx: Queryable,
@@ -237,8 +257,10 @@ export async function breachCommitment(
   breach: { on: string; department: Department; note: string; automatic: boolean },
 ): Promise<string | null> {
   const [updated] = await tx.query<{ subject_code: string }>(
-    `UPDATE credit_commitment SET status = 'BREACHED', breached_on = $2::date, breach_department = $3, breach_note = $4, breach_automatic = $5
-      WHERE id = $1::bigint AND status = 'KEPT'
+    // A fulfilment after the deadline stays on record in the breach's note (a breached commitment is not fulfilled).
+    `UPDATE credit_commitment SET status = 'BREACHED', breached_on = $2::date, breach_department = $3, breach_automatic = $5, fulfilled_on = NULL,
+            breach_note = CASE WHEN fulfilled_on IS NULL THEN $4 ELSE $4 || '；' || fulfilled_on::text || ' 方补齐（fulfilled after the deadline）' END
+      WHERE id = $1::bigint AND (status = 'KEPT' OR ($5 AND status = 'FULFILLED' AND fulfilled_on > deadline))
       RETURNING subject_code`,
     [id, breach.on, breach.department, breach.note, breach.automatic],
   );
@@ -261,33 +283,49 @@ export async function breachCommitment(
  * instance is breaching. Returns the subjects whose black-list entry began.
  */
 export async function breachOverdueCommitments(db: Database, today: string): Promise<string[]> {
-  // The kept commitments that obtained 容缺受理 (a partial index); the policy decides which are breached today.
-  const kept = await db.query<{ id: string; status: string; deadline: string; made_to: Department }>(
-    `SELECT id::text AS id, status, deadline::text AS deadline, COALESCE(made_to, 'CREDIT_OFFICE') AS made_to FROM credit_commitment
-      WHERE status = 'KEPT' AND check_id IS NOT NULL ORDER BY id`,
+  // The commitments that obtained 容缺受理, kept or fulfilled (a fulfilment after the deadline does not undo the breach); the policy decides by the dates.
+  const candidates = await db.query<BreachCandidate>(
+    `SELECT id::text AS id, status, deadline::text AS deadline, fulfilled_on::text AS "fulfilledOn", COALESCE(made_to, 'CREDIT_OFFICE') AS "madeTo" FROM credit_commitment
+      WHERE status IN ('KEPT', 'FULFILLED') AND check_id IS NOT NULL AND deadline IS NOT NULL ORDER BY credit_commitment.id`,
   );
-  const due = kept.filter((c) => breachedByDeadline({ status: c.status, deadline: c.deadline, obtainedMissingDocuments: true }, today));
   const changed: string[] = [];
-  for (const commitment of due) {
-    const code = await db.transaction(async (tx) => {
-      const [locked] = await tx.query(`SELECT 1 FROM credit_commitment WHERE id = $1::bigint AND status = 'KEPT' FOR UPDATE SKIP LOCKED`, [commitment.id]);
-      if (!locked) return null;
-      const on = automaticBreachDate(commitment.deadline);
-      const subject = await breachCommitment(tx, commitment.id, {
-        on,
-        department: commitment.made_to,
-        note: `逾期未履行承诺：容缺受理所缺材料未在 ${commitment.deadline} 前补齐（not fulfilled by its deadline）`,
-        automatic: true,
-      });
-      if (subject) {
-        await notify(tx, commitment.made_to, 'COMMITMENT_BREACHED', commitmentRecordId(commitment.id),
-          `信用承诺 ${commitment.id} 逾期未履行，已于 ${on} 列入失信名单（${subject}）`);
-      }
-      return subject;
-    });
+  for (const commitment of candidates.filter((c) => breachedByDates({ ...c, obtainedMissingDocuments: true }, today))) {
+    const code = await breachByDeadline(db, commitment);
     if (code) changed.push(code);
   }
   return changed;
+}
+
+interface BreachCandidate {
+  id: string;
+  status: string;
+  deadline: string;
+  fulfilledOn: string | null;
+  madeTo: Department;
+}
+
+/**
+ * Breaches a commitment the day after its deadline (policy/commitments.ts
+ * breachedByDates: not fulfilled by then), the department told; in its own
+ * transaction, skipping a row another instance is breaching. The subject's
+ * code, or null when it was not (any longer) to breach.
+ */
+async function breachByDeadline(db: Database, commitment: BreachCandidate): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    const [locked] = await tx.query(`SELECT 1 FROM credit_commitment WHERE id = $1::bigint AND status IN ('KEPT', 'FULFILLED') FOR UPDATE SKIP LOCKED`, [commitment.id]);
+    if (!locked) return null;
+    const on = automaticBreachDate(commitment.deadline);
+    const subject = await breachCommitment(tx, commitment.id, {
+      on,
+      department: commitment.madeTo,
+      note: `逾期未履行承诺：容缺受理所缺材料未在 ${commitment.deadline} 前补齐（not fulfilled by its deadline）`,
+      automatic: true,
+    });
+    if (subject) {
+      await notify(tx, commitment.madeTo, 'COMMITMENT_BREACHED', commitmentRecordId(commitment.id), `信用承诺 ${commitment.id} 逾期未履行，已于 ${on} 列入失信名单（${subject}）`);
+    }
+    return subject;
+  });
 }
 
 /** The department the commitment was made to (or the credit office) confirms it was fulfilled: it can no longer be breached. */
@@ -299,6 +337,16 @@ export async function fulfilCommitment(db: Database, input: { id: string; note: 
   const on = input.fulfilledOn ? requireDate('fulfilledOn', input.fulfilledOn) : today;
   if (on > today) throw refuse('INVALID_INPUT', `'fulfilledOn' ${on} is in the future`, { field: 'fulfilledOn' });
   if (on < commitment.madeOn) throw refuse('INVALID_INPUT', `'fulfilledOn' ${on} is before the commitment was made (${commitment.madeOn})`, { field: 'fulfilledOn' });
+  // Fulfilled after its deadline, a commitment that obtained 容缺受理 was breached the day after it (凌源 二(一)):
+  // decided by the dates, not by whether the scheduled job ran before this confirmation.
+  const late = { status: commitment.status, deadline: commitment.deadline, fulfilledOn: on, obtainedMissingDocuments: commitment.obtainedMissingDocuments };
+  if (commitment.status === 'KEPT' && commitment.deadline !== null && breachedByDates(late, today)) {
+    await breachByDeadline(db, { id: commitment.id, status: commitment.status, deadline: commitment.deadline, fulfilledOn: null, madeTo: commitment.madeTo });
+    throw refuse('INVALID_TRANSITION', `credit commitment ${commitment.id} was not fulfilled by its deadline (${commitment.deadline}): it was breached on ${automaticBreachDate(commitment.deadline)}, and a fulfilment on ${on} does not undo that`, {
+      status: 'BREACHED',
+      field: 'fulfilledOn',
+    });
+  }
   const [updated] = await db.query(
     `UPDATE credit_commitment SET status = 'FULFILLED', fulfilled_on = $2::date, fulfilment_note = $3 WHERE id = $1::bigint AND status = 'KEPT' RETURNING id`,
     [commitment.id, on, note],
@@ -321,7 +369,7 @@ export async function commitmentPublicity(q: Queryable, args: { department?: str
   const rows = await q.query<{ id: string }>(
     `SELECT ${PUBLIC_COMMITMENT_FIELDS} FROM credit_commitment
       WHERE ($1::text IS NULL OR COALESCE(made_to, 'CREDIT_OFFICE') = $1) AND ($2::bigint IS NULL OR id < $2::bigint)
-      ORDER BY id DESC LIMIT $3`,
+      ORDER BY credit_commitment.id DESC LIMIT $3`,
     [department, after, first + 1],
   );
   const nodes = rows.slice(0, first);
@@ -330,7 +378,7 @@ export async function commitmentPublicity(q: Queryable, args: { department?: str
 }
 
 const publicCommitmentsOfSubject = perRequest((db) =>
-  rowsBySubject<{ id: string }>(db, `SELECT subject_code, ${PUBLIC_COMMITMENT_FIELDS} FROM credit_commitment WHERE subject_code = ANY($1::text[]) ORDER BY id DESC`),
+  rowsBySubject<{ id: string }>(db, `SELECT subject_code, ${PUBLIC_COMMITMENT_FIELDS} FROM credit_commitment WHERE subject_code = ANY($1::text[]) ORDER BY credit_commitment.id DESC`),
 );
 
 const commitmentsOfSubject = perRequest((db) =>
@@ -360,9 +408,5 @@ export const commitmentResolvers: ResolverMap = {
   Subject: {
     commitments: (subject: { code: string }, _args: unknown, context: Context) => commitmentsOfSubject(context).load(subject.code),
     publicCommitments: (subject: { code: string }, _args: unknown, context: Context) => publicCommitmentsOfSubject(context).load(subject.code),
-  },
-  PublicCommitment: {
-    // Public: a natural person's code is masked for callers without `personal`.
-    subjectCode: (commitment: { subjectCode: string }, _args: unknown, context: Context) => personalTextFor(context.caller, commitment.subjectCode),
   },
 };

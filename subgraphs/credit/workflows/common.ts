@@ -11,6 +11,7 @@ import { isCalendarDate } from '../../../lib/clock';
 import { badUserInput } from '../../../lib/errors';
 import { DEPARTMENTS, type Department } from '../vocabulary';
 import type { Withdrawal } from '../../../lib/record-status';
+import { disputedRecords } from './status';
 
 /** Why a workflow request was refused (`extensions.reason`). */
 export type WorkflowRefusal =
@@ -27,7 +28,15 @@ export type WorkflowRefusal =
   /** The department holds no such record of the subject (records.ts). */
   | 'RECORD_NOT_FOUND'
   /** The record was revoked or corrected after an upheld objection, or repaired: withdrawn, nothing more to act on. */
-  | 'RECORD_WITHDRAWN';
+  | 'RECORD_WITHDRAWN'
+  /** An objection to the record is open: its punishments are suspended while the department verifies. */
+  | 'RECORD_DISPUTED'
+  /** The record determines nothing today (removed, performed, expired): no measure stands on it. */
+  | 'RECORD_NOT_IN_FORCE'
+  /** A credit check's 容缺受理 already backs a commitment. */
+  | 'CHECK_ALREADY_USED'
+  /** The record already has an open joint case or rectification order of that department. */
+  | 'ALREADY_OPEN';
 
 export function refuse(reason: WorkflowRefusal, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return badUserInput(message, { ...extra, reason });
@@ -239,6 +248,26 @@ export async function requireNotWithdrawn(tx: Queryable, department: string, rec
     withdrawal: withdrawn.withdrawal,
     reference: withdrawn.reference,
   });
+}
+
+/**
+ * Refuses a record a new measure on the subject would stand on (a joint case,
+ * a rectification order) unless it is a determination in force today: not
+ * withdrawn by the workflows (requireNotWithdrawn), not under an open
+ * objection (RECORD_DISPUTED: 柴桑 (二十一), punishments suspended while the
+ * department verifies), and triggering something now (RECORD_NOT_IN_FORCE:
+ * a removed, performed or expired record). Called under the record's lock.
+ */
+export async function requireRecordInForce(tx: Queryable, record: { department: Department; recordId: string; triggers: readonly string[] }, mutation: string): Promise<void> {
+  await requireNotWithdrawn(tx, record.department, record.recordId, mutation);
+  if ((await disputedRecords(tx, [{ department: record.department, recordId: record.recordId }])).size > 0) {
+    throw refuse('RECORD_DISPUTED', `${mutation}: record ${record.department} ${record.recordId} is disputed by an open objection; its measures are suspended until the department has verified it`, {
+      field: 'recordId',
+    });
+  }
+  if (record.triggers.length === 0) {
+    throw refuse('RECORD_NOT_IN_FORCE', `${mutation}: record ${record.department} ${record.recordId} determines nothing today (removed, performed or expired)`, { field: 'recordId' });
+  }
 }
 
 // ---------------------------------------------------------------- list entries

@@ -13,7 +13,7 @@ import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { requireSubjectCode } from '../../../lib/errors';
 import { TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
-import { caseAssignments, feedbackDeadline, feedbackLate, namedImplementers } from '../policy';
+import { caseAssignments, feedbackDeadline, feedbackLate, IMPLEMENTER_NAMES, namedImplementers } from '../policy';
 import { todayInChina } from '../../../lib/clock';
 import { notify } from '../notifications';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
@@ -29,7 +29,7 @@ import {
   refuse,
   requireDepartment,
   requireIdempotencyKey,
-  requireNotWithdrawn,
+  requireRecordInForce,
   requireRecordId,
   requireText,
   requireDate,
@@ -152,11 +152,19 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput, cal
     key,
     client,
     payload,
-    // Not on a record the workflows withdrew (revoked, corrected, repaired), nor while a decision on it is made.
+    // Not on a record the workflows withdrew (revoked, corrected, repaired) or that is disputed, nor while a decision on it is made.
     lock: recordLock(payload.initiatingDepartment, payload.recordId),
     read: readJointCase,
     async create(tx, requestFingerprint) {
-      await requireNotWithdrawn(tx, payload.initiatingDepartment, payload.recordId, 'openJointCase');
+      await requireRecordInForce(tx, record, 'openJointCase');
+      // One case per determination: a second would push the same measures again and count them twice (甘州 五(六) 统计).
+      const [open] = await tx.query<{ id: string }>('SELECT id::text AS id FROM joint_case WHERE initiating_department = $1 AND record_id = $2 ORDER BY joint_case.id LIMIT 1', [
+        payload.initiatingDepartment,
+        payload.recordId,
+      ]);
+      if (open) {
+        throw refuse('ALREADY_OPEN', `record ${payload.initiatingDepartment} ${payload.recordId} already has joint case ${open.id}; its measures were pushed with it`, { jointCaseId: open.id, field: 'recordId' });
+      }
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO joint_case (idempotency_key, request_fingerprint, subject_code, initiating_department, trigger, record_id, client_id, measure_codes, catalogue_version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9) RETURNING id::text AS id`,
@@ -339,6 +347,23 @@ const notYourCheck = (operation: string, checkId: string) =>
   forbidden(operation, 'NOT_YOUR_CHECK', `credit check ${checkId} was run by another client and names no measure your department implements`);
 
 /**
+ * Who reports on a joint case: a DEPARTMENT client for its bound department
+ * only, which `department` must name — its enum value or its name in the
+ * catalogue (`市场监管` in 市市场监管局) — or FORBIDDEN (OTHER_DEPARTMENT); stored
+ * as the enum value, so feedback and the statistics per implementing
+ * department agree. The credit office relays the measures of bodies outside
+ * the graph (policy/joint-cases.ts) and names the body it reports for.
+ */
+function reportingDepartment(caller: ForwardedIdentity, named: string): string {
+  const text = requireText('department', named, 200);
+  if (isCreditOffice(caller)) return text;
+  const own = callerDepartment(caller);
+  if (!own) throw forbidden('submitFeedback', 'NO_DEPARTMENT', 'feedback on a joint case comes from an implementing department: this client acts for none');
+  if (text === own || text.includes(IMPLEMENTER_NAMES[own])) return own;
+  throw forbidden('submitFeedback', 'OTHER_DEPARTMENT', `a ${own} client reports for ${own} only, not for '${text}'`, { department: own });
+}
+
+/**
  * Records what an implementing department did with a measure, against a
  * credit check or a joint case (DESIGN.md «Decisions»: "feedback comes from
  * whoever ran the check or was asked to implement it"):
@@ -369,7 +394,8 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
     checkId,
     jointCaseId,
     measureCode: requireText('measureCode', input.measureCode, 100),
-    department: requireText('department', input.department, 200),
+    // On a case the reporting department is the caller's own (a department's client acts only for its department): never free text.
+    department: jointCaseId ? reportingDepartment(caller, input.department) : requireText('department', input.department, 200),
     action,
     note,
   };

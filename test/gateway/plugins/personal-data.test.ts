@@ -11,6 +11,8 @@ import { credentialsPlugin } from '../../../gateway/plugins/credentials';
 import { parseValidatePlugin } from '../../../gateway/plugins/parse-validate';
 import { errorMaskingPlugin } from '../../../gateway/plugins/error-masking';
 import { personalDataPlugin } from '../../../gateway/plugins/personal-data';
+import { auditRecordOf } from '../../../gateway/plugins/audit';
+import { maskResidentIds } from '../../../lib/personal-data';
 import { bearer, JWT_SECRET, schema, send } from './harness';
 
 describe('personal-data plugin', () => {
@@ -47,5 +49,22 @@ describe('personal-data plugin', () => {
     const { body } = await send(plugins, { query: 'query($c: ID!) { records(code: $c) { id } }', variables: { c: { person: other } } });
     expect(body.errors[0].message).toContain(maskResidentId(other));
     expect(JSON.stringify(body)).not.toContain(other);
+  });
+
+  it('masks ID-shaped numbers in free text even with a wrong check character, and numbers glued to other digits (issue 17 review)', () => {
+    const wrongCheck = `${other.slice(0, 17)}${other[17] === '0' ? '1' : '0'}`;
+    expect(maskResidentIds(`身份证 ${wrongCheck}，电话`)).toBe(`身份证 ${maskResidentId(wrongCheck)}，电话`);
+    expect(maskResidentIds(`编号1${other}`)).toBe(`编号1${maskResidentId(other)}`);
+    expect(maskResidentIds(`${other.toLowerCase()}`)).toBe(maskResidentId(other));
+    // Not a person: a unified social credit code of digits, a longer number, an impossible birth date.
+    expect(maskResidentIds('913101153736514982')).toBe('913101153736514982');
+    expect(maskResidentIds(`账号 1${wrongCheck}`)).toBe(`账号 1${wrongCheck}`);
+    expect(maskResidentIds('合同 110101199013401234')).toBe('合同 110101199013401234');
+  });
+
+  it('keeps the subjects the answer held before masking, for the audit entry (issue 17 review: subjects [] for masked reads)', async () => {
+    const { request } = await send(plugins, { query: '{ records(code: "x") { id detail } }' }, await bearer('APPROVAL_SYSTEM'), { execute: answer });
+    expect(JSON.stringify(request.result)).not.toContain(other);
+    expect(auditRecordOf(request, request.responseText!).subjects).toEqual(expect.arrayContaining([asked, other]));
   });
 });
