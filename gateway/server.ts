@@ -42,7 +42,7 @@ import { createResponseCache } from './cache/response-cache';
 import { accessPolicies, linksAccessSpec } from './auth/field-access';
 import { remoteAuthorisationLookup } from './auth/credit-office';
 import { createExecution } from './execution';
-import { pipelineRoute, type GatewayPlugin } from './pipeline';
+import { pipelineRoute, requestError, type GatewayPlugin } from './pipeline';
 import { clientAddress } from '../lib/client-address';
 import { requestIdPlugin } from './plugins/request-id';
 import { credentialsPlugin } from './plugins/credentials';
@@ -207,6 +207,15 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
   });
   const route = pipelineRoute(plugins, execute, logger, (http) => clientAddress(http.ip, http.headers, config.proxySecret));
   app.route({ url: '/graphql', method: 'POST', handler: route.handler, onSend: route.onSend, onResponse: route.onResponse });
+  // Any other method is refused here, not by Fastify's 404, so that it is audited like every refusal (found by the black-box review).
+  app.route({
+    url: '/graphql',
+    method: ['PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    onSend: route.onSend,
+    onResponse: route.onResponse,
+    handler: async (_http, reply) =>
+      reply.code(405).header('allow', 'GET, POST').send({ errors: [requestError('BAD_REQUEST', 'GraphQL is served over GET (queries) and POST; this method is not')] }),
+  });
   await app.register(playgroundPlugin, {
     endpoint: '/graphql',
     title: 'credit-graph',

@@ -117,6 +117,12 @@ describe('the audit log misses nobody (issue 15)', () => {
     expect((await post([{ query: `{ subject(code: "${named}") { name } }` }])).status).toBe(400);
     expect((await post({ query: `{ subject(code: "x") { code } } # ${'x'.repeat(70 * 1024)}` })).status).toBe(413);
     expect((await post({ query: '{ __typename }' }, { 'x-api-key': `cgk_${'Q'.repeat(43)}` })).status).toBe(401);
+    // Another method is a 405 of the gateway's own, audited (it was Fastify's 404, which nobody recorded).
+    for (const method of ['DELETE', 'OPTIONS']) {
+      const refused = await fetch(url(), { method });
+      expect(refused.status).toBe(405);
+      expect(refused.headers.get('allow')).toBe('GET, POST');
+    }
 
     const N = 200;
     const ids: string[] = [];
@@ -144,7 +150,7 @@ describe('the audit log misses nobody (issue 15)', () => {
       return rows.length >= 3 ? rows : undefined;
     }, 'the aggregates of the refusals', 20_000);
     expect(refusals).toEqual([
-      { outcome: 'BAD_USER_INPUT', request_count: 2, subjects: [named] },
+      { outcome: 'BAD_USER_INPUT', request_count: 4, subjects: [named] },
       { outcome: 'REQUEST_TOO_LARGE', request_count: 1, subjects: [] },
       { outcome: 'UNAUTHENTICATED', request_count: 1, subjects: [] },
     ]);
