@@ -11,8 +11,8 @@
  * counts on its own rather than not at all.
  */
 import crypto from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisClient } from '../redis';
+import { perMinuteLimiter, spend } from '../limits';
 
 export interface AuthFailureBudgets {
   /** Failed attempts per minute from one source address. */
@@ -30,38 +30,22 @@ export interface AuthFailureGuard {
   reserve(address: string, credential: string): Promise<Reservation>;
 }
 
-const WINDOW_SECONDS = 60;
-
-function limiter(points: number, keyPrefix: string, redis: RedisClient | undefined): RateLimiterAbstract {
-  const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix });
-  return redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: WINDOW_SECONDS, insuranceLimiter: memory }) : memory;
-}
-
 /** A credential is counted by a digest, never kept in clear. */
 function credentialKey(credential: string): string {
   return crypto.createHash('sha256').update(credential).digest('base64url').slice(0, 32);
 }
 
-async function take(limit: RateLimiterAbstract, key: string): Promise<RateLimiterRes | { retryAfterSeconds: number }> {
-  try {
-    return await limit.consume(key);
-  } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
-    return { retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
-  }
-}
-
 export function authFailureGuard(budgets: AuthFailureBudgets, redis?: RedisClient): AuthFailureGuard {
-  const byAddress = limiter(budgets.perAddress, 'cg:authfail:address', redis);
-  const byCredential = limiter(budgets.perCredential, 'cg:authfail:credential', redis);
+  const byAddress = perMinuteLimiter(budgets.perAddress, 'cg:authfail:address', redis);
+  const byCredential = perMinuteLimiter(budgets.perCredential, 'cg:authfail:credential', redis);
   return {
     async reserve(address, credential) {
       const addressKey = address || 'unknown';
       const digest = credentialKey(credential);
-      const fromAddress = await take(byAddress, addressKey);
-      if ('retryAfterSeconds' in fromAddress) return { granted: false, retryAfterSeconds: fromAddress.retryAfterSeconds, spent: 'address' };
-      const withCredential = await take(byCredential, digest);
-      if ('retryAfterSeconds' in withCredential) {
+      const fromAddress = await spend(byAddress, addressKey);
+      if (!fromAddress.granted) return { granted: false, retryAfterSeconds: fromAddress.retryAfterSeconds, spent: 'address' };
+      const withCredential = await spend(byCredential, digest);
+      if (!withCredential.granted) {
         await byAddress.reward(addressKey).catch(() => {});
         return { granted: false, retryAfterSeconds: withCredential.retryAfterSeconds, spent: 'credential' };
       }

@@ -141,6 +141,20 @@ describe('credentials plugin with the credit office\'s register', () => {
     expect(valid.request.caller.role).toBe('APPROVAL_SYSTEM');
   });
 
+  it('lets a valid key in as soon as the register answers again, however many attempts came during an outage (503s are no failed authentications)', async () => {
+    let down = true;
+    const verifier = remoteApiKeyVerifier({ creditUrl, signingKey: SIGNING_KEY });
+    const flaky: ApiKeyVerifier = (key) => (down ? Promise.reject(new Error('credit office unreachable')) : verifier(key));
+    const plugins = [credentialsPlugin({ verifyApiKey: flaky }, authFailureGuard({ perAddress: 20, perCredential: 5 }))];
+    const ip = { ip: '192.0.2.120' };
+    const during = await Promise.all(Array.from({ length: 25 }, () => send(plugins, query, { 'x-api-key': valid, 'x-purpose': 'p' }, ip)));
+    expect(during.map((a) => a.status).every((s) => s === 503 || s === 429)).toBe(true);
+    down = false;
+    const after = await send(plugins, query, { 'x-api-key': valid, 'x-purpose': 'p' }, ip);
+    expect(after.status).toBe(200);
+    expect(after.request.caller.role).toBe('TRADING_PLATFORM');
+  });
+
   it('answers 503, not 401, when the register cannot be asked, and counts no failed attempt', async () => {
     const unreachable = remoteApiKeyVerifier({ creditUrl: 'http://127.0.0.1:9/graphql', signingKey: SIGNING_KEY, timeoutMs: 500 });
     const plugins = [credentialsPlugin({ verifyApiKey: unreachable }, authFailureGuard({ perAddress: 1, perCredential: 1 }))];
