@@ -80,13 +80,16 @@ const GROUP = /^[a-z][a-z0-9_.-]*$/;
 
 const FIELDS: readonly (keyof AuditEntry)[] = ['entryId', 'at', 'requestId', 'clientRequestId', 'sourceAddress', 'count', 'clientId', 'role', 'purpose', 'operationName', 'subjects', 'fieldGroups', 'outcome'];
 
+/** Characters (code points, as the gateway counts a purpose: an emoji is one) of a text. */
+const characterCount = (text: string) => Array.from(text).length;
+
 /** Longest texts an entry holds (characters): a longer value is cut to fit by auditText. */
 export const AUDIT_TEXT_LIMITS = { requestId: 200, clientRequestId: 200, sourceAddress: 100, clientId: 200, purpose: 500, operationName: 200 } as const;
 
 /**
  * A text as an entry stores it: control characters and lone surrogates (which PostgreSQL cannot
  * store, and which would make the whole batch undeliverable) become U+FFFD, an empty text is
- * null, and a text longer than `max` is cut at a character boundary and ends with '…'. A client
+ * null, and a text longer than `max` characters (code points) is cut to `max` with '…' last. A client
  * chooses its operation name, its purpose and its request id: none of them may make the entry
  * invalid, or the request would go unrecorded.
  */
@@ -95,13 +98,9 @@ export function auditText(value: string | null | undefined, max: number): string
   // eslint-disable-next-line no-control-regex
   const clean = value.replace(/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   if (clean.length === 0) return null;
-  if (clean.length <= max) return clean;
-  let cut = '';
-  for (const char of clean) {
-    if (cut.length + char.length > max - 1) break;
-    cut += char;
-  }
-  return `${cut}…`;
+  const characters = Array.from(clean);
+  if (characters.length <= max) return clean;
+  return `${characters.slice(0, max - 1).join('')}…`;
 }
 
 /** Most requests one aggregate entry may stand for. */
@@ -111,8 +110,8 @@ function text(value: unknown, name: string, max: number, problems: string[], nul
   if (value === null && nullable) return;
   if (typeof value !== 'string') {
     problems.push(`${name} must be a string${nullable ? ' or null' : ''}, got ${describe(value)}`);
-  } else if (value.length === 0 || value.length > max) {
-    problems.push(`${name} must be 1 to ${max} characters, got ${value.length}`);
+  } else if (value.length === 0 || characterCount(value) > max) {
+    problems.push(`${name} must be 1 to ${max} characters, got ${characterCount(value)}`);
   }
 }
 

@@ -28,7 +28,7 @@ const MAX_PURPOSE_LENGTH = 500;
 /** RFC 8187 ext-value: charset ' [language] ' value-chars. */
 const EXT_VALUE = /^([A-Za-z0-9!#$%&+^_`{}~-]+)'([A-Za-z0-9-]*)'(.*)$/s;
 /** Control characters, and the bidirectional overrides and isolates that would make a purpose read otherwise in the audit log. */
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 type Decoded = { text: string } | { problem: string };
 

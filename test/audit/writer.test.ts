@@ -274,7 +274,9 @@ describe('the audit writer', () => {
     const long = `Q${'x'.repeat(5000)}`;
     await w.record(record({ operationName: long, purpose: `许可\u0000\u202e${'长'.repeat(600)}`, clientRequestId: '' }));
     await w.record(record({ operationName: '' }));
-    await until(() => w.stats().delivered === 2);
+    // 300 emoji are 300 characters, as the gateway counts a purpose (600 UTF-16 units): kept whole.
+    await w.record(record({ operationName: 'Emoji', purpose: `a${'😀'.repeat(299)}` }));
+    await until(() => w.stats().delivered === 3);
     await w.close();
     expect(w.stats().rejected).toBe(0);
     const stored = await storedEntries();
@@ -285,6 +287,7 @@ describe('the audit writer', () => {
     expect(named.purpose!.startsWith('许可\ufffd')).toBe(true);
     expect(named.clientRequestId).toBeNull();
     expect(stored.some((e) => e.operationName === null)).toBe(true);
+    expect(stored.find((e) => e.operationName === 'Emoji')!.purpose).toBe(`a${'😀'.repeat(299)}`);
   });
 
   it('is refused by the office with a wrong key, and keeps the entries', async () => {

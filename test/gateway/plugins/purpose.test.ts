@@ -29,6 +29,8 @@ describe('purpose plugin', () => {
     expect(long.body.errors[0].message).toMatch(/615 characters long; at most 500/);
     const disguised = await send(plugins, query, { authorization, 'x-purpose*': `UTF-8''${encodeURIComponent('tender \u202e71-6202')}` });
     expect(disguised.status).toBe(400);
+    // A tab is a control character too (README says so): refused, not stored.
+    expect((await send(plugins, query, { authorization, 'x-purpose': 'tender\t2026-17' })).status).toBe(400);
     expect((await send(plugins, query)).status).toBe(200);
   });
 
