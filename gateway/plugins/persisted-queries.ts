@@ -49,6 +49,15 @@ function badRequest(request: GatewayRequest, message: string): void {
   request.respond(400, { errors: [requestError('BAD_REQUEST', message)] });
 }
 
+/**
+ * Texts are kept per caller (a client, or an anonymous caller's address): a store shared by all
+ * told anyone whether some client had ever sent a text — PUBLIC could learn that a bank had looked
+ * up a subject's tax arrears by asking for the hash of that query (found by the second black-box review).
+ */
+function storeKey(request: GatewayRequest, hash: string): string {
+  return `${request.caller.clientId ?? `address:${request.ip}`}\u0000${hash}`;
+}
+
 export function persistedQueriesPlugin(options: PersistedQueriesOptions): GatewayPlugin {
   const texts = new LRUCache<string, string>({ maxSize: options.maxStoredChars ?? DEFAULT_STORE_CHARS, sizeCalculation: (text) => Math.max(1, text.length) });
   /** Requests whose text came with a matching hash: kept once it validated. */
@@ -77,14 +86,14 @@ export function persistedQueriesPlugin(options: PersistedQueriesOptions): Gatewa
         toRegister.set(request, hash);
         return;
       }
-      const text = texts.get(hash);
+      const text = texts.get(storeKey(request, hash));
       if (text === undefined) return protocolAnswer(request, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound');
       // From here on the request carries the text itself, judged like any other.
       (request.body as { query?: unknown }).query = text;
     },
     onEnd(request) {
       const hash = toRegister.get(request);
-      if (hash !== undefined && request.document && typeof request.body.query === 'string') texts.set(hash, request.body.query);
+      if (hash !== undefined && request.document && typeof request.body.query === 'string') texts.set(storeKey(request, hash), request.body.query);
     },
   };
 }

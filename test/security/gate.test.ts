@@ -106,12 +106,16 @@ describe('one gate for every operation (issue 15)', () => {
       expect(PRIVILEGED.every((p) => p.registrant && p.outsiders.includes('PUBLIC'))).toBe(true);
     });
 
-    it('runs a hash a privileged client registered for nobody else: each privileged operation, replayed by each role that may not run it, is refused as its text would be', async () => {
+    it('runs a hash a privileged client registered for nobody else: each privileged operation, replayed by each role that may not run it, is unknown to it, and once that role sent the text itself, refused as the text is', async () => {
       const opened: string[] = [];
       for (const operation of PRIVILEGED) {
         const registered = await post({ query: operation.text, extensions: persisted(operation.text) }, operation.registrant);
         expect({ coordinate: operation.coordinate, codes: codesOf(registered.body) }).not.toEqual({ coordinate: operation.coordinate, codes: expect.arrayContaining(['PERSISTED_QUERY_NOT_FOUND']) });
         for (const role of operation.outsiders) {
+          // Texts are kept per caller: another's hash tells this one nothing, not even that it was sent.
+          const unknown = await post({ extensions: persisted(operation.text) }, role);
+          if (JSON.stringify(codesOf(unknown.body)) !== '["PERSISTED_QUERY_NOT_FOUND"]') opened.push(`${operation.coordinate} replayed by ${role} before it sent the text: ${unknown.status} ${unknown.text.slice(0, 200)}`);
+          await post({ query: operation.text, extensions: persisted(operation.text) }, role);
           const replayed = await post({ extensions: persisted(operation.text) }, role);
           const inFull = await post({ query: operation.text }, role);
           const field = operation.coordinate.split('.')[1]!;
@@ -137,6 +141,9 @@ describe('one gate for every operation (issue 15)', () => {
       expect(legit.body.data.publishListEntry).toEqual({ code: debtor, kind: 'BLACK' });
       const before = (await db.query('SELECT count(*)::int AS n FROM credit.list_entry')).rows[0].n;
       const forged = { input: { code: victim, kind: 'BLACK', department: 'COURTS', sourceRecord: record.recordId, reason: '伪造', since: todayInChina() } };
+      expect(codesOf((await post({ variables: forged, extensions: persisted(PUBLISH) })).body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+      // Sent in full by PUBLIC (which registers it for PUBLIC), then replayed: refused as the text is.
+      await post({ query: PUBLISH, variables: forged, extensions: persisted(PUBLISH) });
       const replayed = await post({ variables: forged, extensions: persisted(PUBLISH) });
       expect(replayed.body.data?.publishListEntry ?? null).toBeNull(); // each mutation answers for itself: null with its refusal
       expect(codesOf(replayed.body)).toEqual(['FORBIDDEN']);
@@ -152,6 +159,8 @@ describe('one gate for every operation (issue 15)', () => {
       const registered = await post({ query: LOG, extensions: persisted(LOG) }, 'CREDIT_OFFICE');
       expect(registered.body.data.auditLog.nodes.length).toBeGreaterThan(0);
       for (const role of ['PUBLIC', 'APPROVAL_SYSTEM', 'DEPARTMENT'] as const) {
+        expect(codesOf((await post({ extensions: persisted(LOG) }, role)).body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+        await post({ query: LOG, extensions: persisted(LOG) }, role);
         const replayed = await post({ extensions: persisted(LOG) }, role);
         expect({ role, data: replayed.body.data, codes: codesOf(replayed.body) }).toEqual({ role, data: null, codes: ['FORBIDDEN'] });
         expect(await entryOf(replayed.requestId, 'field_groups, outcome')).toEqual({ field_groups: ['audit'], outcome: 'FORBIDDEN' });
@@ -174,10 +183,12 @@ describe('one gate for every operation (issue 15)', () => {
       expect(Array.isArray(own.body.data.subject.tax.arrears)).toBe(true);
       const hidden = (body: any) => body.data.subject.tax.arrears === null && body.data.subject.tax.creditRatings.every((r: { score: unknown }) => r.score === null) && codesOf(body).includes('FORBIDDEN');
       expect(hidden((await post({ variables: { c: other }, extensions: persisted(FIGURES) }, 'FINANCIAL_INSTITUTION')).body)).toBe(true);
-      expect(hidden((await post({ variables: { c: authorised }, extensions: persisted(FIGURES) })).body)).toBe(true);
+      expect(codesOf((await post({ variables: { c: authorised }, extensions: persisted(FIGURES) })).body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
       // The credit office's own hash, replayed by the bank for the other subject: still its own rights.
       const OFFICE = 'query OfficeFigures($c: ID!) { subject(code: $c) { code tax { arrears { amount } creditRatings { score } } } }';
       await post({ query: OFFICE, variables: { c: other }, extensions: persisted(OFFICE) }, 'CREDIT_OFFICE');
+      expect(codesOf((await post({ variables: { c: other }, extensions: persisted(OFFICE) }, 'FINANCIAL_INSTITUTION')).body)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+      await post({ query: OFFICE, variables: { c: other }, extensions: persisted(OFFICE) }, 'FINANCIAL_INSTITUTION');
       expect(hidden((await post({ variables: { c: other }, extensions: persisted(OFFICE) }, 'FINANCIAL_INSTITUTION')).body)).toBe(true);
     });
 

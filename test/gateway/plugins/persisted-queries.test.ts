@@ -27,10 +27,17 @@ describe('persisted-queries plugin', () => {
   it('runs a registered hash as its text, judged for whoever sends it: a privileged hash gives PUBLIC nothing it could not read', async () => {
     const plugins = gate();
     const query = 'query Detail($c: ID!) { subject(code: $c) { code tax { level amount } } creditCheck(code: $c) }';
-    const registered = await send(plugins, { query, variables: { c: 'A' }, extensions: persisted(sha(query)) }, await bearer('FINANCIAL_INSTITUTION'));
+    const bank = await bearer('FINANCIAL_INSTITUTION');
+    const registered = await send(plugins, { query, variables: { c: 'A' }, extensions: persisted(sha(query)) }, bank);
     expect(registered.body.data.creditCheck).toBe('CLEAR');
     expect(registered.body.data.subject.tax.amount).toBe(12.5);
+    expect((await send(plugins, { variables: { c: 'A' }, extensions: persisted(sha(query)) }, bank)).body).toEqual(registered.body);
 
+    // Another caller does not even learn that the bank sent that text: its hash is unknown to it (a store shared by all was a side channel).
+    const elsewhere = await send(plugins, { variables: { c: 'A' }, extensions: persisted(sha(query)) });
+    expect(elsewhere.body.errors).toEqual([{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }]);
+    // Registered by PUBLIC itself, the replay is judged for PUBLIC exactly as the text in full.
+    await send(plugins, { query, variables: { c: 'A' }, extensions: persisted(sha(query)) });
     const replayed = await send(plugins, { variables: { c: 'A' }, extensions: persisted(sha(query)) });
     const inFull = await send(plugins, { query, variables: { c: 'A' } });
     expect(replayed.status).toBe(inFull.status);
