@@ -7,7 +7,7 @@ export function metricsPlugin(options: { metrics: ServiceMetrics }): GatewayPlug
   return {
     name: 'metrics',
     onEnd(request) {
-      const operation = operationLabel(request.operationName ?? request.operation?.name?.value);
+      const operation = operationLabel(request.operationName ?? request.operation?.name?.value, request.caller.clientId === null);
       metrics.operations.inc({ operation });
       metrics.operationDuration.observe({ operation }, Number(process.hrtime.bigint() - request.startedAt) / 1e9);
       for (const error of request.result?.errors ?? []) {
