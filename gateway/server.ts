@@ -43,6 +43,7 @@ import { accessPolicies, linksAccessSpec } from './auth/field-access';
 import { remoteAuthorisationLookup } from './auth/credit-office';
 import { createExecution } from './execution';
 import { pipelineRoute, requestError, type GatewayPlugin } from './pipeline';
+import { personLookupsPlugin } from './plugins/person-lookups';
 import { clientAddress } from '../lib/client-address';
 import { requestIdPlugin } from './plugins/request-id';
 import { credentialsPlugin } from './plugins/credentials';
@@ -174,6 +175,7 @@ export async function buildGatewayServer(config: GatewayConfig, logger: Logger =
     persistedQueriesPlugin({ enabled: config.persistedQueries }),
     parseValidatePlugin({ schema }),
     inputStringsPlugin(),
+    personLookupsPlugin({ perMinute: config.personLookupsPerMinute, redis: redisForLimits }),
     complexityPlugin({ schema, budgets: config.budgets }),
     introspectionPlugin({ production: config.production }),
     subjectAuthorisationPlugin({ authorisedSubjects: creditUrl ? remoteAuthorisationLookup({ creditUrl, signingKey, logger }) : undefined }),

@@ -80,6 +80,8 @@ export interface GatewayConfig {
   production: boolean;
   /** Requests per client per minute, shared by every gateway through Redis. */
   rateLimitPerMinute: number;
+  /** Natural persons' identity numbers an anonymous address may name per minute (gateway/plugins/person-lookups.ts). */
+  personLookupsPerMinute: number;
   /** Largest request body accepted (413 above it). */
   maxBodyBytes: number;
   /** PROXY_SECRET: a proxy presenting it (the website) names its client's address (lib/client-address.ts). */
@@ -148,6 +150,7 @@ export function gatewayConfig(env: Env = process.env, argv: string[] = []): Gate
     redis: redisTargetFrom(env),
     production: env.NODE_ENV === 'production',
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 600),
+    personLookupsPerMinute: intFrom(env, 'PERSON_LOOKUPS_PER_MINUTE', 30),
     // A 1,000-code batch is ~25 KB; a megabyte leaves room for any honest query and none for a flood.
     maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024),
     proxySecret: env.PROXY_SECRET || undefined,
@@ -515,6 +518,13 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     services: ['gateway'],
     default: '600',
     description: 'Requests each client (each address for PUBLIC) may make per minute, counted across all gateways in Redis (per gateway without it).',
+    requiredInCompose: false,
+  },
+  {
+    name: 'PERSON_LOOKUPS_PER_MINUTE',
+    services: ['gateway'],
+    default: '30',
+    description: "Natural persons' identity numbers an anonymous caller's address may name per minute (429 PERSON_LOOKUPS beyond): the masked form leaves some 2,000 numbers possible, so naming them all must take long.",
     requiredInCompose: false,
   },
   {

@@ -80,15 +80,22 @@ export function personalTextFor(caller: Pick<ForwardedIdentity, 'scopes'>, text:
 /**
  * A whole answer (data, an error's message and extensions) as a caller
  * without `personal` may see it: every valid resident identity number in
- * every string masked, except a string that is exactly one of the codes the
- * caller named (`named`, upper case): the subject it asked for, echoed back.
- * A number inside a longer text (a record id, a message) is masked always.
+ * every string masked, except the `code` of an object (or a refusal's
+ * `input`) that is exactly one of the codes the caller named (`named`, upper
+ * case): the subject or check it asked for, echoed back as its key. Anywhere else — another field holding
+ * the same number (an inspection result's `subjectCode`), a number inside a
+ * longer text (a record id, a message) — it is masked: naming candidates
+ * beside a list once told which of them was the person listed (found by a
+ * black-box review).
  */
-export function maskPersonalData<T>(value: T, named: ReadonlySet<string>, depth = 0): T {
-  if (typeof value === 'string') return (named.has(value) ? value : maskResidentIds(value)) as T;
+export function maskPersonalData<T>(value: T, named: ReadonlySet<string>, depth = 0, key?: string): T {
+  if (typeof value === 'string') return (key !== undefined && ECHO_KEYS.has(key) && named.has(value) ? value : maskResidentIds(value)) as T;
   if (value === null || typeof value !== 'object' || depth > 64) return value;
-  if (Array.isArray(value)) return value.map((item) => maskPersonalData(item, named, depth + 1)) as T;
+  if (Array.isArray(value)) return value.map((item) => maskPersonalData(item, named, depth + 1, key)) as T;
   const masked: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) masked[key] = maskPersonalData(item, named, depth + 1);
+  for (const [field, item] of Object.entries(value)) masked[field] = maskPersonalData(item, named, depth + 1, field);
   return masked as T;
 }
+
+/** Where a named code is echoed: a subject's (or a check's) own `code`, and a refusal's `input` (what the caller sent). */
+const ECHO_KEYS = new Set(['code', 'input']);

@@ -12,7 +12,7 @@ import { parseValidatePlugin } from '../../../gateway/plugins/parse-validate';
 import { errorMaskingPlugin } from '../../../gateway/plugins/error-masking';
 import { personalDataPlugin } from '../../../gateway/plugins/personal-data';
 import { auditRecordOf } from '../../../gateway/plugins/audit';
-import { maskResidentIds } from '../../../lib/personal-data';
+import { maskPersonalData, maskResidentIds } from '../../../lib/personal-data';
 import { bearer, JWT_SECRET, schema, send } from './harness';
 
 describe('personal-data plugin', () => {
@@ -26,12 +26,14 @@ describe('personal-data plugin', () => {
   });
   const query = { query: 'query($c: ID!) { records(code: $c) { id detail } }', variables: { c: asked.toLowerCase() } };
 
-  it('masks every number for PUBLIC but the code it named, echoed exactly', async () => {
+  it('masks every number for PUBLIC but the code it named, echoed exactly as a code or as its own input, nowhere else', async () => {
     const { body } = await send(plugins, query, {}, { execute: answer });
+    // The named number in another field (here a record's id) is masked: naming candidates beside a list must not tell which one is listed.
     expect(body.data.records).toEqual([
       { id: `dishonest_debtor/${maskResidentId(asked)}/（2024）京0101执1号`, detail: `代表人 ${maskResidentId(other)}` },
-      { id: asked, detail: maskResidentId(other) },
+      { id: maskResidentId(asked), detail: maskResidentId(other) },
     ]);
+    expect(maskPersonalData({ subject: { code: asked, inspectionResults: [{ subjectCode: asked }] } }, new Set([asked]))).toEqual({ subject: { code: asked, inspectionResults: [{ subjectCode: maskResidentId(asked) }] } });
     expect(body.errors).toEqual([
       { message: `COURTS holds no record 'dishonest_debtor/${maskResidentId(asked)}/x' of subject ${maskResidentId(asked)}`, path: ['records'], extensions: { code: 'BAD_USER_INPUT', input: asked, recordValue: maskResidentId(other) } },
     ]);
