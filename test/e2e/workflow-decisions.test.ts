@@ -302,7 +302,8 @@ describe('after a workflow decision, through the gateway', () => {
     expect(wrong.errors![0].message).toContain(maskResidentId(person));
     const filed = await gql(OWN, { i: { ...own, recordId: masked } }, PUBLIC);
     expect(filed.errors).toBeUndefined();
-    expect(filed.data.fileOwnObjection).toEqual(expect.objectContaining({ status: 'OPEN', recordId: masked, subjectCode: person }));
+    // Even the subject's own number comes back masked outside a `code` field: the answer goes to an anonymous caller.
+    expect(filed.data.fileOwnObjection).toEqual(expect.objectContaining({ status: 'OPEN', recordId: masked, subjectCode: maskResidentId(person) }));
     const stored = await db.query('SELECT record_id FROM credit.objection WHERE id = $1', [filed.data.fileOwnObjection.id]);
     expect(stored.rows).toEqual([{ record_id: recordId }]);
 
