@@ -231,6 +231,7 @@ const MESSAGES = {
   error: { zh: '请求未能完成：', en: 'The request failed: ' },
   unavailable: { zh: '部分部门暂未响应，信息可能不完整。', en: 'Some departments did not answer: the information may be incomplete.' },
   rateLimited: { zh: '请求过于频繁，请稍后再试。', en: 'Too many requests; try again shortly.' },
+  loginUnavailable: { zh: '暂时无法核验凭证（网关或信用办服务未响应），请稍后再试。', en: 'The credential cannot be checked right now (the gateway or the credit office did not answer); try again shortly.' },
   // Supervision (issue 17): reports from the public, commitments and inspection results in publication.
   navConductReports: { zh: '失信举报', en: 'Report misconduct' },
   navCommitments: { zh: '信用承诺公示', en: 'Commitments' },

@@ -39,7 +39,7 @@ export async function loginOutcome(graph: GraphRequest, credential: Credential):
 const LOGIN_REFUSALS: Record<Exclude<LoginOutcome, 'ok'>, { status: number; message: MessageKey }> = {
   refused: { status: 401, message: 'badKey' },
   'rate-limited': { status: 429, message: 'rateLimited' },
-  unavailable: { status: 503, message: 'unavailable' },
+  unavailable: { status: 503, message: 'loginUnavailable' },
 };
 
 /** The login page, with why the last attempt did not log in. */
