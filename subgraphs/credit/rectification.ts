@@ -10,6 +10,9 @@
  * ends the day the department confirms the rectification.
  *
  *   ORDERED → RECTIFIED   (once)
+ *   ORDERED → WITHDRAWN   its record was revoked, corrected or repaired (or the order's own
+ *                         key-attention entry upheld as wrong): nothing to rectify, its entry ends
+ *                         that day (workflows/common.ts endWorkflowsOnRecord)
  */
 import type { Database, Queryable } from '../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
@@ -36,7 +39,8 @@ import {
   recordLock,
   requireRecordInForce,
 } from './workflows/common';
-import type { Department } from './vocabulary';
+import { recordKey, type Department } from './vocabulary';
+import { disputedRecords } from './workflows/status';
 
 export interface RectificationOrder {
   id: string;
@@ -46,9 +50,12 @@ export interface RectificationOrder {
   requirement: string;
   orderedOn: string;
   deadline: string;
-  status: 'ORDERED' | 'RECTIFIED';
+  status: 'ORDERED' | 'RECTIFIED' | 'WITHDRAWN';
   rectifiedOn: string | null;
   rectificationNote: string | null;
+  withdrawnOn: string | null;
+  /** The decision that withdrew its record: objection/<id> or repair/<id>. */
+  withdrawalReference: string | null;
 }
 
 export interface Interview {
@@ -66,7 +73,8 @@ export interface Interview {
 export const rectificationRecordId = (id: string) => `rectification_order/${id}`;
 
 const ORDER_FIELDS = `rectification_order.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId", requirement,
-  ordered_on::text AS "orderedOn", deadline::text AS deadline, status, rectified_on::text AS "rectifiedOn", rectification_note AS "rectificationNote"`;
+  ordered_on::text AS "orderedOn", deadline::text AS deadline, status, rectified_on::text AS "rectifiedOn", rectification_note AS "rectificationNote",
+  withdrawn_on::text AS "withdrawnOn", withdrawal_reference AS "withdrawalReference"`;
 const INTERVIEW_FIELDS = `interview.id::text AS id, rectification_order_id::text AS "rectificationOrderId", kind, held_on::text AS "heldOn", participants,
   content, outcome, ${isoTimestamp('recorded_at')} AS "recordedAt"`;
 
@@ -164,6 +172,7 @@ export async function completeRectification(
   requireActsFor(caller, order.department, 'completeRectification');
   const note = requireText('note', input.note);
   const on = input.rectifiedOn ? requireDate('rectifiedOn', input.rectifiedOn) : today;
+  requireOrderNotWithdrawn(order, 'completeRectification');
   if (on > today || on < order.orderedOn) throw refuse('INVALID_INPUT', `'rectifiedOn' ${on} is not between the order (${order.orderedOn}) and today`, { field: 'rectifiedOn' });
   await db.transaction(async (tx) => {
     const [updated] = await tx.query(
@@ -178,6 +187,15 @@ export async function completeRectification(
     );
   });
   return (await readRectificationOrder(db, order.id))!;
+}
+
+/** Refuses (RECORD_WITHDRAWN) a step on an order whose record was withdrawn: it stands on nothing any more. */
+function requireOrderNotWithdrawn(order: RectificationOrder, mutation: string): void {
+  if (order.status !== 'WITHDRAWN') return;
+  throw refuse('RECORD_WITHDRAWN', `${mutation}: rectification order ${order.id} was withdrawn on ${order.withdrawnOn} with its record (${order.withdrawalReference}); there is nothing to rectify`, {
+    status: order.status,
+    reference: order.withdrawalReference,
+  });
 }
 
 export interface RecordInterviewInput {
@@ -198,6 +216,7 @@ export async function recordInterview(db: Database, input: RecordInterviewInput,
   if (callerDepartment(caller) !== order.department) {
     throw forbidden('recordInterview', 'OTHER_DEPARTMENT', `the interview is held by the department that determined the record (${order.department}), not ${callerDepartment(caller)}`, { department: order.department });
   }
+  requireOrderNotWithdrawn(order, 'recordInterview');
   if (input.kind !== 'REMINDER' && input.kind !== 'WARNING') throw refuse('INVALID_INPUT', `unknown interview kind '${input.kind}'`, { field: 'kind' });
   const heldOn = requireDate('heldOn', input.heldOn);
   const why = interviewRefusal(order, heldOn, today);
@@ -232,13 +251,16 @@ export async function recordInterview(db: Database, input: RecordInterviewInput,
  */
 export async function listOverdueRectifications(db: Database, today: string): Promise<string[]> {
   // Open orders not yet listed (a partial index); the policy decides which are overdue today.
-  const open = await db.query<{ id: string; status: string; subject_code: string; department: Department; deadline: string; requirement: string }>(
-    `SELECT o.id::text AS id, o.status, o.subject_code, o.department, o.deadline::text AS deadline, o.requirement FROM rectification_order o
+  const open = await db.query<{ id: string; status: string; subject_code: string; department: Department; record_id: string; deadline: string; requirement: string }>(
+    `SELECT o.id::text AS id, o.status, o.subject_code, o.department, o.record_id, o.deadline::text AS deadline, o.requirement FROM rectification_order o
       WHERE o.status = 'ORDERED'
         AND NOT EXISTS (SELECT 1 FROM list_entry e WHERE e.kind = 'KEY_ATTENTION' AND e.department = 'CREDIT_OFFICE' AND e.source_record = 'rectification_order/' || o.id)
       ORDER BY o.id`,
   );
-  const due = open.filter((order) => rectificationOverdue(order, today));
+  // Not while the order's record is disputed: its punishments are suspended until the department has verified it (柴桑 (二十一)).
+  const overdue = open.filter((order) => rectificationOverdue(order, today));
+  const disputed = await disputedRecords(db, overdue.map((order) => ({ department: order.department, recordId: order.record_id })));
+  const due = overdue.filter((order) => !disputed.has(recordKey({ department: order.department, recordId: order.record_id })));
   const listed: string[] = [];
   for (const order of due) {
     const inserted = await db.transaction(async (tx) => {

@@ -1,0 +1,155 @@
+/**
+ * The second black-box review of issue 17, through the gateway of the whole graph: what the next
+ * person sees after each action the review found wrong — orders and joint cases that outlived the
+ * record they stood on, an overdue rectification nobody could object to, backdated orders and
+ * rectifications, unbounded deadlines, contradictory feedback, reads of other departments' cases.
+ */
+import { Client } from 'pg';
+import { startTestGraph, type TestGraph } from '../helpers/graph';
+import { openDatabase, type Database } from '../../lib/db';
+import { todayInChina } from '../../lib/clock';
+import { runScheduledJobs } from '../../subgraphs/credit/jobs';
+import { createClient } from '../../subgraphs/credit/clients';
+import { addDays } from '../../subgraphs/credit/policy';
+
+describe('issue 17 second review findings, through the gateway', () => {
+  let graph: TestGraph;
+  let db: Client;
+  let credit: Database;
+  let marketKey = '';
+  let taxKey = '';
+  const today = todayInChina();
+
+  beforeAll(async () => {
+    // No scheduled job in the background: the suite runs it when the calendar says so (runScheduledJobs on the graph's database).
+    graph = await startTestGraph({ subjects: 200, env: { SCHEDULED_JOBS_INTERVAL_MS: '0' } });
+    db = new Client({ connectionString: graph.databaseUrl });
+    await db.connect();
+    credit = await openDatabase({ schema: 'credit', url: graph.databaseUrl });
+    marketKey = (await createClient(credit, { name: 'market clerk', role: 'DEPARTMENT', department: 'MARKET' })).apiKey;
+    taxKey = (await createClient(credit, { name: 'tax clerk', role: 'DEPARTMENT', department: 'TAX' })).apiKey;
+  }, 300_000);
+  afterAll(async () => {
+    await credit?.close();
+    await db?.end();
+    await graph?.close();
+  });
+
+  const OFFICE = (purpose = 'credit office') => graph.as('CREDIT_OFFICE', purpose);
+  const COURTS = (purpose = 'court clerk') => graph.as('DEPARTMENT', purpose);
+  const MARKET = () => ({ 'x-api-key': marketKey, 'x-purpose': 'market clerk' });
+  const TAX = () => ({ 'x-api-key': taxKey, 'x-purpose': 'tax clerk' });
+  const APPROVAL = (purpose = 'licence application') => graph.as('APPROVAL_SYSTEM', purpose);
+  const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => (await graph.graphql(query, variables, headers)).body;
+  const refusal = (body: { errors?: any[] }) => ({ ...body.errors?.[0]?.extensions, message: body.errors?.[0]?.message });
+  let serial = 0;
+  const key = () => `review-17b-${++serial}-${Date.now()}-padding`;
+  const ORDER = 'mutation($input: OrderRectificationInput!) { orderRectification(input: $input) { id } }';
+  const ORDER_READ = 'query($id: ID!) { rectificationOrder(id: $id) { status overdue rectifiedOn withdrawnOn withdrawalReference } }';
+  const INTERVIEW = 'mutation($input: RecordInterviewInput!) { recordInterview(input: $input) { id } }';
+  const COMPLETE = 'mutation($id: ID!, $on: String) { completeRectification(id: $id, note: "已整改", rectifiedOn: $on) { status rectifiedOn } }';
+  const FILE = 'mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id } }';
+  const VERIFY = 'mutation($id: ID!) { verifyObjection(id: $id, outcome: UPHELD, note: "撤销", correction: REVOKED) { status } }';
+  const CHECK = 'query($code: ID!, $scenario: Scenario!) { creditCheck(code: $code, scenario: $scenario) { verdict measures { code triggers { trigger recordId suspended } } } }';
+  const LISTS = 'query($c: ID!) { subject(code: $c) { lists { kind department sourceRecord since until } } }';
+
+  /** Subjects with an abnormal-operations entry in force, each with its record (the market's key-attention determination). */
+  let abnormal: { code: string; recordId: string }[] = [];
+  const nextAbnormal = async () => {
+    if (abnormal.length === 0) {
+      const { rows } = await db.query(
+        `SELECT subject_code AS code, source_record AS "recordId" FROM credit.list_entry
+          WHERE kind = 'KEY_ATTENTION' AND department = 'MARKET' AND source_record LIKE 'abnormal_operations_entry/%' AND until IS NULL AND length(subject_code) = 18
+            AND substr(subject_code, 1, 1) = '9' ORDER BY id`,
+      );
+      abnormal = rows;
+    }
+    const next = abnormal.shift();
+    if (!next) throw new Error('the seed has no more subjects under abnormal operations');
+    return next;
+  };
+  /** An order made today, then the calendar moves on past its deadline (as the database would have it three days after). */
+  const overdueOrder = async (subject: { code: string; recordId: string }) => {
+    const made = await gql(ORDER, { input: { subjectCode: subject.code, department: 'MARKET', recordId: subject.recordId, requirement: '补报年度报告', deadline: today, idempotencyKey: key() } }, MARKET());
+    expect(made.errors).toBeUndefined();
+    const id = made.data.orderRectification.id as string;
+    await db.query('UPDATE credit.rectification_order SET ordered_on = $2::date, deadline = $3::date WHERE id = $1::bigint', [id, addDays(today, -20), addDays(today, -3)]);
+    return id;
+  };
+  const orderEntry = async (code: string, id: string) =>
+    ((await gql(LISTS, { c: code }, OFFICE())).data.subject.lists as { sourceRecord: string; since: string; until: string | null }[]).find((e) => e.sourceRecord === `rectification_order/${id}`);
+  const triggersOf = async (code: string) =>
+    ((await gql(CHECK, { code, scenario: 'REGULATORY_INSPECTION' }, APPROVAL())).data.creditCheck.measures as { triggers: { trigger: string; recordId: string; suspended: boolean }[] }[]).flatMap((m) => m.triggers);
+
+  describe('H2: orders end with the record they stand on, and an overdue order is objectable', () => {
+    it('withdraws an open overdue order and ends its key-attention entry when its record is revoked; nothing more is accepted on it', async () => {
+      const subject = await nextAbnormal();
+      const id = await overdueOrder(subject);
+      await runScheduledJobs(credit, today);
+      expect((await orderEntry(subject.code, id))?.until).toBeNull();
+      const filed = await gql(FILE, { input: { subjectCode: subject.code, department: 'MARKET', recordId: subject.recordId, reason: '已补报，异常名录有误', idempotencyKey: key() } }, MARKET());
+      expect(filed.errors).toBeUndefined();
+      expect((await gql(VERIFY, { id: filed.data.fileObjection.id }, MARKET())).errors).toBeUndefined();
+      const reference = `objection/${filed.data.fileObjection.id}`;
+      expect((await gql(ORDER_READ, { id }, OFFICE())).data.rectificationOrder).toEqual({ status: 'WITHDRAWN', overdue: false, rectifiedOn: null, withdrawnOn: today, withdrawalReference: reference });
+      // The key-attention entry ended today, withdrawn from the public lists with the record; the check applies nothing of it.
+      const ended = await orderEntry(subject.code, id);
+      expect(ended === undefined || ended.until === today).toBe(true);
+      const publicLists = (await gql(LISTS, { c: subject.code }, {})).data.subject.lists as { sourceRecord: string }[];
+      expect(publicLists.map((e) => e.sourceRecord)).not.toContain(`rectification_order/${id}`);
+      expect((await triggersOf(subject.code)).map((t) => t.trigger)).not.toContain('RECTIFICATION_OVERDUE');
+      // Neither an interview nor a completion is taken on it, and the job lists nothing again.
+      const interview = { rectificationOrderId: id, kind: 'WARNING', heldOn: today, participants: ['市场监管局 李科长'], content: '告知后果', outcome: '承诺整改' };
+      expect(refusal(await gql(INTERVIEW, { input: { ...interview, idempotencyKey: key() } }, MARKET()))).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_WITHDRAWN', reference }));
+      expect(refusal(await gql(COMPLETE, { id }, MARKET())).reason).toBe('RECORD_WITHDRAWN');
+      await runScheduledJobs(credit, addDays(today, 1));
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM credit.list_entry WHERE source_record = $1 AND (until IS NULL OR until > $2::date)`, [`rectification_order/${id}`, today]);
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('withdraws the order of a repaired record too', async () => {
+      const subject = await nextAbnormal();
+      const id = await overdueOrder(subject);
+      // A repair approved (as the workflow records it) ends the record's publication and what stands on it.
+      const applied = await gql('mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id status } }', {
+        input: { subjectCode: subject.code, department: 'MARKET', recordId: subject.recordId, rectification: ['RECTIFICATION', 'COMMITMENT'], idempotencyKey: key() },
+      }, MARKET());
+      expect(applied.errors).toBeUndefined();
+      const decided = await gql('mutation($id: ID!) { decideRepair(id: $id, approve: true, note: "准予修复") { status } }', { id: applied.data.applyForRepair.id }, MARKET());
+      expect(decided.errors).toBeUndefined();
+      expect((await gql(ORDER_READ, { id }, OFFICE())).data.rectificationOrder).toEqual(
+        expect.objectContaining({ status: 'WITHDRAWN', withdrawalReference: `repair/${applied.data.applyForRepair.id}` }),
+      );
+      await runScheduledJobs(credit, today);
+      expect((await orderEntry(subject.code, id))?.until ?? today).toBe(today);
+    });
+
+    it('takes an objection to an overdue order\'s entry (CREDIT_OFFICE, rectification_order/<id>): suspended meanwhile, withdrawn when upheld', async () => {
+      const subject = await nextAbnormal();
+      const id = await overdueOrder(subject);
+      await runScheduledJobs(credit, today);
+      const filed = await gql(FILE, { input: { subjectCode: subject.code, department: 'CREDIT_OFFICE', recordId: `rectification_order/${id}`, reason: '已按期整改，逾期认定有误', idempotencyKey: key() } }, OFFICE());
+      expect(filed.errors).toBeUndefined();
+      const disputed = (await triggersOf(subject.code)).filter((t) => t.trigger === 'RECTIFICATION_OVERDUE');
+      expect(disputed.length).toBeGreaterThan(0);
+      expect(disputed.every((t) => t.suspended && t.recordId === `rectification_order/${id}`)).toBe(true);
+      // Another subject's order is not this subject's record.
+      expect(refusal(await gql(FILE, { input: { subjectCode: graph.seeded.examples.clean, department: 'CREDIT_OFFICE', recordId: `rectification_order/${id}`, reason: 'x', idempotencyKey: key() } }, OFFICE())).reason).toBe(
+        'RECORD_OF_ANOTHER_SUBJECT',
+      );
+      expect((await gql(VERIFY, { id: filed.data.fileObjection.id }, OFFICE())).errors).toBeUndefined();
+      expect((await gql(ORDER_READ, { id }, OFFICE())).data.rectificationOrder.status).toBe('WITHDRAWN');
+      expect((await triggersOf(subject.code)).map((t) => t.trigger)).not.toContain('RECTIFICATION_OVERDUE');
+    });
+
+    it('does not list an overdue order while its record is disputed', async () => {
+      const subject = await nextAbnormal();
+      const id = await overdueOrder(subject);
+      const filed = await gql(FILE, { input: { subjectCode: subject.code, department: 'MARKET', recordId: subject.recordId, reason: '异常名录有误', idempotencyKey: key() } }, MARKET());
+      expect(filed.errors).toBeUndefined();
+      expect(await runScheduledJobs(credit, today)).not.toContain(subject.code);
+      expect(await orderEntry(subject.code, id)).toBeUndefined();
+      expect((await triggersOf(subject.code)).map((t) => t.trigger)).not.toContain('RECTIFICATION_OVERDUE');
+    });
+  });
+});
