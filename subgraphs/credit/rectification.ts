@@ -22,7 +22,16 @@ import { todayInChina } from '../../lib/clock';
 import { rowsBySubject } from '../../lib/loaders';
 import { callerDepartment, clientScope, forbidden, requireActsFor } from './callers';
 import { boundRecord } from './records';
-import { interviewRefusal, MAX_RECTIFICATION_MONTHS, rectificationDatesRefusal, rectificationOverdue, rectificationOverdueSince } from './policy';
+import {
+  interviewRefusal,
+  MAX_BACKDATED_DAYS,
+  MAX_RECTIFICATION_MONTHS,
+  rectificationDatesRefusal,
+  rectificationEntryEnd,
+  rectificationEntrySince,
+  rectificationOverdue,
+  rectifiedOnRefusal,
+} from './policy';
 import { notify } from './notifications';
 import {
   createOnce,
@@ -118,7 +127,7 @@ export async function orderRectification(db: Database, input: OrderRectification
   };
   const key = requireIdempotencyKey(input.idempotencyKey);
   const record = await boundRecord(db, department, payload.subjectCode, payload.recordId, `orderRectification ${payload.recordId}`, today);
-  // Dated from the record on, never in the future, with a deadline within the policy's bound: a backdated
+  // Dated from the record on, at most MAX_BACKDATED_DAYS back, never in the future, with a deadline not passed and within the policy's bound: a backdated
   // order would put the subject under key attention retroactively (凌源 三(五); the list rules' SINCE_* refusals).
   const dates = rectificationDatesRefusal({ recordSince: record.since, orderedOn: orderedOn ?? today, deadline }, today);
   if (dates) {
@@ -126,7 +135,9 @@ export async function orderRectification(db: Database, input: OrderRectification
     const why = {
       SINCE_IN_FUTURE: `'orderedOn' ${orderedOn} is in the future`,
       SINCE_BEFORE_RECORD: `'orderedOn' ${orderedOn} is before the record's determination (${record.since}): an order stands on the record`,
+      SINCE_TOO_EARLY: `'orderedOn' ${orderedOn} is more than ${MAX_BACKDATED_DAYS} days ago: an order is recorded when it is made`,
       DEADLINE_BEFORE_START: `'deadline' ${deadline} is before the order (${orderedOn ?? today})`,
+      DEADLINE_PASSED: `'deadline' ${deadline} has already passed: the order would be overdue, and its subject listed, as it is recorded`,
       DEADLINE_TOO_FAR: `'deadline' ${deadline} is more than ${MAX_RECTIFICATION_MONTHS} months after the order (${orderedOn ?? today})`,
     }[dates.reason];
     throw badUserInput(why, { reason: dates.reason, field, recordSince: record.since });
@@ -173,17 +184,25 @@ export async function completeRectification(
   const note = requireText('note', input.note);
   const on = input.rectifiedOn ? requireDate('rectifiedOn', input.rectifiedOn) : today;
   requireOrderNotWithdrawn(order, 'completeRectification');
-  if (on > today || on < order.orderedOn) throw refuse('INVALID_INPUT', `'rectifiedOn' ${on} is not between the order (${order.orderedOn}) and today`, { field: 'rectifiedOn' });
+  // Not before what the record already says — the order, its latest interview, its published entry (policy/rectification.ts).
+  const [history] = await db.query<{ latest_interview: string | null; entry_since: string | null }>(
+    `SELECT (SELECT max(held_on)::text FROM interview WHERE rectification_order_id = $1::bigint) AS latest_interview,
+            (SELECT since::text FROM list_entry WHERE kind = 'KEY_ATTENTION' AND department = 'CREDIT_OFFICE' AND source_record = $2) AS entry_since`,
+    [order.id, rectificationRecordId(order.id)],
+  );
+  const why = rectifiedOnRefusal({ orderedOn: order.orderedOn, latestInterview: history!.latest_interview, entrySince: history!.entry_since }, on, today);
+  if (why) throw refuse('INVALID_INPUT', `rectification order ${order.id}: ${why}`, { field: 'rectifiedOn' });
   await db.transaction(async (tx) => {
     const [updated] = await tx.query(
       `UPDATE rectification_order SET status = 'RECTIFIED', rectified_on = $2::date, rectification_note = $3 WHERE id = $1::bigint AND status = 'ORDERED' RETURNING id`,
       [order.id, on, note],
     );
     if (!updated) throw refuse('INVALID_TRANSITION', `rectification order ${order.id} was already rectified on ${order.rectifiedOn}`, { status: order.status });
-    // The key-attention entry ends: from the day it was rectified (never before it began).
+    // The key-attention entry ends today at the earliest: never in the past (the list rules' RETROACTIVE_END).
+    const until = rectificationEntryEnd(on, today);
     await tx.query(
       `UPDATE list_entry SET until = GREATEST(since, $3::date) WHERE department = 'CREDIT_OFFICE' AND source_record = $1 AND subject_code = $2 AND (until IS NULL OR until > $3::date)`,
-      [rectificationRecordId(order.id), order.subjectCode, on],
+      [rectificationRecordId(order.id), order.subjectCode, until],
     );
   });
   return (await readRectificationOrder(db, order.id))!;
@@ -246,8 +265,8 @@ export async function recordInterview(db: Database, input: RecordInterviewInput,
 /**
  * The scheduled job's part for rectifications: every order still open after
  * its deadline puts its subject on the key-attention list from the day after
- * the deadline (once: the entry's key is the order), and the ordering
- * department is told. Returns the subjects newly listed.
+ * the deadline, or from today if the job runs later — never retroactively
+ * (once: the entry's key is the order), and the ordering department is told. Returns the subjects newly listed.
  */
 export async function listOverdueRectifications(db: Database, today: string): Promise<string[]> {
   // Open orders not yet listed (a partial index); the policy decides which are overdue today.
@@ -268,7 +287,7 @@ export async function listOverdueRectifications(db: Database, today: string): Pr
         `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since, until)
          SELECT $1, 'KEY_ATTENTION', $2, 'CREDIT_OFFICE', $3, $4::date, NULL FROM rectification_order WHERE id = $5::bigint AND status = 'ORDERED'
          ON CONFLICT (kind, department, source_record) DO NOTHING RETURNING id`,
-        [order.subject_code, `逾期未整改（rectification overdue）: ${order.requirement}`, rectificationRecordId(order.id), rectificationOverdueSince(order.deadline), order.id],
+        [order.subject_code, `逾期未整改（rectification overdue）: ${order.requirement}`, rectificationRecordId(order.id), rectificationEntrySince(order.deadline, today), order.id],
       );
       if (!entry) return false;
       await notify(tx, order.department, 'RECTIFICATION_OVERDUE', rectificationRecordId(order.id), `责令整改 ${order.id} 逾期未整改（期限 ${order.deadline}），${order.subject_code} 已列入重点关注名单`);

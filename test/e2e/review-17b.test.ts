@@ -152,4 +152,50 @@ describe('issue 17 second review findings, through the gateway', () => {
       expect((await triggersOf(subject.code)).map((t) => t.trigger)).not.toContain('RECTIFICATION_OVERDUE');
     });
   });
+
+  describe('M1 and L2: no backdated orders, listings, rectifications or commitments', () => {
+    it('refuses an order dated weeks back or with a deadline passed, and lists an overdue order from the day the job runs', async () => {
+      const subject = await nextAbnormal();
+      const order = { subjectCode: subject.code, department: 'MARKET', recordId: subject.recordId, requirement: '补报年度报告' };
+      expect(refusal(await gql(ORDER, { input: { ...order, orderedOn: addDays(today, -62), deadline: addDays(today, -48), idempotencyKey: key() } }, MARKET()))).toEqual(
+        expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'SINCE_TOO_EARLY', field: 'orderedOn' }),
+      );
+      expect(refusal(await gql(ORDER, { input: { ...order, orderedOn: addDays(today, -3), deadline: addDays(today, -1), idempotencyKey: key() } }, MARKET()))).toEqual(
+        expect.objectContaining({ reason: 'DEADLINE_PASSED', field: 'deadline' }),
+      );
+      await runScheduledJobs(credit, today);
+      expect(((await gql(LISTS, { c: subject.code }, OFFICE())).data.subject.lists as { sourceRecord: string }[]).filter((e) => e.sourceRecord.startsWith('rectification_order/'))).toEqual([]);
+      // Yesterday's order is recorded as of yesterday; overdue (the calendar moved on), it is listed from today, not from the day after its deadline.
+      const id = await overdueOrder(subject);
+      await runScheduledJobs(credit, today);
+      expect(await orderEntry(subject.code, id)).toEqual(expect.objectContaining({ since: today, until: null }));
+    });
+
+    it('refuses a rectification dated before the interview or the published entry, and ends the entry today', async () => {
+      const subject = await nextAbnormal();
+      const id = await overdueOrder(subject);
+      await runScheduledJobs(credit, today);
+      const interview = { rectificationOrderId: id, kind: 'REMINDER', heldOn: addDays(today, -1), participants: ['市场监管局 李科长'], content: '提醒整改', outcome: '尚未整改' };
+      expect((await gql(INTERVIEW, { input: { ...interview, idempotencyKey: key() } }, MARKET())).errors).toBeUndefined();
+      expect(refusal(await gql(COMPLETE, { id, on: addDays(today, -2) }, MARKET()))).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'rectifiedOn' }));
+      expect(refusal(await gql(COMPLETE, { id, on: addDays(today, -2) }, MARKET())).message).toMatch(/interview/);
+      // The entry was published today: a rectification yesterday would rewrite what the list said.
+      expect(refusal(await gql(COMPLETE, { id, on: addDays(today, -1) }, MARKET())).message).toMatch(/published/);
+      expect((await gql(ORDER_READ, { id }, OFFICE())).data.rectificationOrder).toEqual(expect.objectContaining({ status: 'ORDERED', overdue: true }));
+      expect((await gql(COMPLETE, { id, on: today }, MARKET())).data.completeRectification).toEqual({ status: 'RECTIFIED', rectifiedOn: today });
+      expect(await orderEntry(subject.code, id)).toEqual(expect.objectContaining({ since: today, until: today }));
+    });
+
+    it('refuses a commitment without a check dated 1900, or with a deadline passed', async () => {
+      const COMMIT = 'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }';
+      const input = { department: 'COURTS', subjectCode: graph.seeded.examples.dishonestDebtor, scenario: 'ADMINISTRATIVE_LICENSING', content: '如实履行', application: 'R17B-1' };
+      expect(refusal(await gql(COMMIT, { input: { ...input, madeOn: '1900-01-01', deadline: '1900-02-01', idempotencyKey: key() } }, OFFICE()))).toEqual(
+        expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'SINCE_TOO_EARLY', field: 'madeOn' }),
+      );
+      expect(refusal(await gql(COMMIT, { input: { ...input, deadline: addDays(today, -1), idempotencyKey: key() } }, OFFICE())).reason).toBe('DEADLINE_BEFORE_START');
+      expect(refusal(await gql(COMMIT, { input: { ...input, madeOn: addDays(today, -3), deadline: addDays(today, -1), idempotencyKey: key() } }, OFFICE())).reason).toBe('DEADLINE_PASSED');
+      const published = (await gql('{ commitmentPublicity(first: 100) { nodes { application } } }', {}, {})).data.commitmentPublicity.nodes as { application: string | null }[];
+      expect(published.map((n) => n.application)).not.toContain('R17B-1');
+    });
+  });
 });

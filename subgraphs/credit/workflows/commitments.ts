@@ -30,7 +30,7 @@ import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
-import { automaticBreachDate, breachedByDates, commitmentBreachPeriod, commitmentDatesRefusal, MAX_COMMITMENT_MONTHS, MISSING_DOCUMENTS_MEASURE } from '../policy';
+import { automaticBreachDate, breachedByDates, commitmentBreachPeriod, commitmentDatesRefusal, MAX_BACKDATED_DAYS, MAX_COMMITMENT_MONTHS, MISSING_DOCUMENTS_MEASURE } from '../policy';
 import { notify } from '../notifications';
 import { parseCheckId } from './feedback';
 import {
@@ -156,13 +156,15 @@ export async function recordCommitment(
     checkId: input.checkId ? parseCheckId(input.checkId) ?? refuseCheck(input.checkId) : null,
   };
   const checkedOn = payload.checkId ? await requireMissingDocumentsGranted(db, payload.checkId, payload.subjectCode, payload.deadline) : null;
-  // Made neither in the future nor before the check it backs, its deadline within the policy's bound (policy/commitments.ts).
+  // Made neither in the future nor before the check it backs nor more than MAX_BACKDATED_DAYS back, its deadline not passed and within the policy's bound (policy/commitments.ts).
   const dates = commitmentDatesRefusal({ checkedOn, madeOn: madeOn ?? today, deadline: payload.deadline }, today);
   if (dates) {
     const why = {
       SINCE_IN_FUTURE: `'madeOn' ${madeOn} is in the future`,
       SINCE_BEFORE_RECORD: `'madeOn' ${madeOn} is before the credit check ${payload.checkId} (${checkedOn}) whose 容缺受理 it backs`,
+      SINCE_TOO_EARLY: `'madeOn' ${madeOn} is more than ${MAX_BACKDATED_DAYS} days ago: a commitment is recorded when it is made`,
       DEADLINE_BEFORE_START: `'deadline' ${payload.deadline} is before the commitment was made (${madeOn ?? today})`,
+      DEADLINE_PASSED: `'deadline' ${payload.deadline} has already passed: the commitment would be due as it is recorded`,
       DEADLINE_TOO_FAR: `'deadline' ${payload.deadline} is more than ${MAX_COMMITMENT_MONTHS} months after the commitment was made (${madeOn ?? today})`,
     }[dates.reason];
     throw badUserInput(why, { reason: dates.reason, field: dates.field === 'start' ? 'madeOn' : 'deadline', ...(checkedOn ? { checkedOn } : {}) });
