@@ -198,4 +198,72 @@ describe('issue 17 second review findings, through the gateway', () => {
       expect(published.map((n) => n.application)).not.toContain('R17B-1');
     });
   });
+
+  describe('M2 and M3: joint cases follow their record, and their deadlines are bounded', () => {
+    const CASE = 'id status withdrawnOn withdrawalReference disputed overdue assignments { department measureCodes status overdue late }';
+    const OPEN = `mutation($input: OpenJointCaseInput!) { openJointCase(input: $input) { ${CASE} } }`;
+    const READ = `query($id: ID!) { jointCase(id: $id) { ${CASE} } }`;
+    const SUBMIT = 'mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { id } }';
+    const INBOX = 'query($a: JointCaseAssignee, $s: JointCaseAssignmentStatus) { jointCases(assignedTo: $a, status: $s, first: 100) { nodes { id status } } }';
+    const STATS = 'query($f: String!, $t: String!) { implementationStatistics(from: $f, to: $t) { byDepartment { department measuresReceived measuresLate measuresDue } } }';
+    const stats = async (department: string) =>
+      (await gql(STATS, { f: today, t: today }, OFFICE())).data.implementationStatistics.byDepartment.find((row: { department: string }) => row.department === department);
+    /** A case on a subject's abnormal-operations record, and the part of it pushed to the market (认定部门) or the credit office, with who reports for it. */
+    const openCase = async (subject: { code: string; recordId: string }) => {
+      const opened = await gql(OPEN, { input: { subjectCode: subject.code, initiatingDepartment: 'MARKET', trigger: 'ABNORMAL_OPERATIONS', recordId: subject.recordId, idempotencyKey: key() } }, MARKET());
+      expect(opened.errors).toBeUndefined();
+      const jointCase = opened.data.openJointCase;
+      const part = jointCase.assignments.find((a: { department: string }) => a.department === 'MARKET' || a.department === 'CREDIT_OFFICE');
+      expect(part).toBeDefined();
+      return { jointCase, part, reporter: part.department === 'MARKET' ? MARKET() : OFFICE() };
+    };
+
+    it('refuses APPLIED feedback while the record is disputed and counts its deadline late only once the objection is rejected', async () => {
+      const subject = await nextAbnormal();
+      const { jointCase, part, reporter } = await openCase(subject);
+      const filed = await gql(FILE, { input: { subjectCode: subject.code, department: 'MARKET', recordId: subject.recordId, reason: '异常名录有误', idempotencyKey: key() } }, MARKET());
+      expect(filed.errors).toBeUndefined();
+      const feedback = { jointCaseId: jointCase.id, measureCode: part.measureCodes[0], department: part.department, action: 'APPLIED' };
+      expect(refusal(await gql(SUBMIT, { input: { ...feedback, idempotencyKey: key() } }, reporter))).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_DISPUTED' }));
+      // The deadline passes while the department verifies: suspended, not late.
+      await db.query('UPDATE credit.joint_case_assignment SET deadline = $2::date WHERE joint_case_id = $1::bigint', [jointCase.id, addDays(today, -1)]);
+      const lateBefore = (await stats(part.department)).measuresLate;
+      const disputed = (await gql(READ, { id: jointCase.id }, OFFICE())).data.jointCase;
+      expect(disputed).toEqual(expect.objectContaining({ status: 'OPEN', disputed: true, overdue: false }));
+      expect(disputed.assignments.every((a: { overdue: boolean; late: boolean }) => !a.overdue && !a.late)).toBe(true);
+      // Rejected: the record stands, and the deadline counts again.
+      expect((await gql('mutation($id: ID!) { verifyObjection(id: $id, outcome: REJECTED, note: "记录无误") { status } }', { id: filed.data.fileObjection.id }, MARKET())).errors).toBeUndefined();
+      const resumed = (await gql(READ, { id: jointCase.id }, OFFICE())).data.jointCase;
+      expect(resumed).toEqual(expect.objectContaining({ disputed: false, overdue: true }));
+      expect((await stats(part.department)).measuresLate).toBe(lateBefore + part.measureCodes.length);
+      expect((await gql(SUBMIT, { input: { ...feedback, idempotencyKey: key() } }, reporter)).errors).toBeUndefined();
+    });
+
+    it('closes a case whose record is revoked: WITHDRAWN in the inbox, no feedback, not counted', async () => {
+      const subject = await nextAbnormal();
+      const { jointCase, part, reporter } = await openCase(subject);
+      const received = (await stats(part.department)).measuresReceived;
+      const filed = await gql(FILE, { input: { subjectCode: subject.code, department: 'MARKET', recordId: subject.recordId, reason: '异常名录有误', idempotencyKey: key() } }, MARKET());
+      expect((await gql(VERIFY, { id: filed.data.fileObjection.id }, MARKET())).errors).toBeUndefined();
+      const closed = (await gql(READ, { id: jointCase.id }, OFFICE())).data.jointCase;
+      expect(closed).toEqual(expect.objectContaining({ status: 'WITHDRAWN', withdrawnOn: today, withdrawalReference: `objection/${filed.data.fileObjection.id}`, overdue: false, disputed: false }));
+      expect(closed.assignments.every((a: { status: string; late: boolean }) => a.status === 'WITHDRAWN' && !a.late)).toBe(true);
+      const inbox = async (status: string) => ((await gql(INBOX, { a: part.department, s: status }, OFFICE())).data.jointCases.nodes as { id: string }[]).map((n) => n.id);
+      expect(await inbox('AWAITING_FEEDBACK')).not.toContain(jointCase.id);
+      expect(await inbox('WITHDRAWN')).toContain(jointCase.id);
+      const feedback = { jointCaseId: jointCase.id, measureCode: part.measureCodes[0], department: part.department, action: 'APPLIED', idempotencyKey: key() };
+      expect(refusal(await gql(SUBMIT, { input: feedback }, reporter)).reason).toBe('RECORD_WITHDRAWN');
+      expect((await stats(part.department)).measuresReceived).toBe(received - part.measureCodes.length);
+    });
+
+    it('refuses a feedback deadline of 9999-12-31 or in the past', async () => {
+      const subject = await nextAbnormal();
+      const input = { subjectCode: subject.code, initiatingDepartment: 'MARKET', trigger: 'ABNORMAL_OPERATIONS', recordId: subject.recordId };
+      const far = refusal(await gql(OPEN, { input: { ...input, deadlines: [{ department: 'MARKET', deadline: '9999-12-31' }], idempotencyKey: key() } }, MARKET()));
+      expect(far).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'deadlines', reason: 'DEADLINE_TOO_FAR' }));
+      expect(refusal(await gql(OPEN, { input: { ...input, deadlines: [{ department: 'MARKET', deadline: addDays(today, -1) }], idempotencyKey: key() } }, MARKET())).field).toBe('deadlines');
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM credit.joint_case WHERE record_id = $1', [subject.recordId]);
+      expect(rows[0].n).toBe(0);
+    });
+  });
 });

@@ -11,6 +11,8 @@ import {
   rectificationEntrySince,
   rectifiedOnRefusal,
   endRefusal,
+  feedbackDeadlineRefusal,
+  MAX_FEEDBACK_MONTHS,
   caseAssignments,
   caseImplementers,
   departmentsBelowThreshold,
@@ -179,5 +181,25 @@ describe('no backdating (issue 17 second review, M1 and L2)', () => {
     expect(endRefusal('2026-12-02', today)).toBeNull();
     expect(rectificationEntryEnd('2026-11-20', today)).toBe(today);
     expect(rectificationEntryEnd(today, today)).toBe(today);
+  });
+});
+
+describe('joint cases follow their record (issue 17 second review, M2 and M3)', () => {
+  it('does not count a suspended (disputed) case late or due until it is fed back', () => {
+    expect(feedbackLate('2026-12-01', null, '2026-12-05', true)).toBe(false);
+    expect(feedbackDue('2026-12-01', null, '2026-12-05', true)).toBe(false);
+    expect(feedbackLate('2026-12-01', null, '2026-12-05')).toBe(true);
+    // Feedback given late stays late: the suspension covers what is still awaited.
+    expect(feedbackLate('2026-12-01', '2026-12-03', '2026-12-05', true)).toBe(true);
+    expect(feedbackDue('2026-12-01', '2026-12-03', '2026-12-05', true)).toBe(true);
+  });
+
+  it('bounds a feedback deadline like an order: not in the past, at most 12 months ahead', () => {
+    expect(MAX_FEEDBACK_MONTHS).toBe(12);
+    expect(feedbackDeadlineRefusal('2026-12-02', '2026-12-02')).toBeNull();
+    expect(feedbackDeadlineRefusal('2027-12-02', '2026-12-02')).toBeNull();
+    expect(feedbackDeadlineRefusal('2027-12-03', '2026-12-02')).toBe('DEADLINE_TOO_FAR');
+    expect(feedbackDeadlineRefusal('9999-12-31', '2026-12-02')).toBe('DEADLINE_TOO_FAR');
+    expect(feedbackDeadlineRefusal('2026-12-01', '2026-12-02')).toBe('DEADLINE_BEFORE_START');
   });
 });
