@@ -266,4 +266,18 @@ describe('issue 17 second review findings, through the gateway', () => {
       expect(rows[0].n).toBe(0);
     });
   });
+
+  describe('L1: a check backs a commitment of its own scenario only', () => {
+    it('refuses a licensing check\'s 容缺受理 for a trading commitment, and stores nothing', async () => {
+      const code = graph.seeded.examples.redList;
+      const check = (await gql('query($code: ID!, $scenario: Scenario!) { creditCheck(code: $code, scenario: $scenario) { checkId } }', { code, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck;
+      const COMMIT = 'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }';
+      const input = { department: 'MARKET', subjectCode: code, scenario: 'PUBLIC_RESOURCE_TRADING', content: '补齐材料', application: 'R17B-L1', checkId: check.checkId, deadline: addDays(today, 10), idempotencyKey: key() };
+      expect(refusal(await gql(COMMIT, { input }, OFFICE()))).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_MISMATCH', field: 'checkId' }));
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM credit.credit_commitment WHERE check_id = $1::uuid', [check.checkId]);
+      expect(rows[0].n).toBe(0);
+      // The same check backs a licensing commitment.
+      expect((await gql(COMMIT, { input: { ...input, scenario: 'ADMINISTRATIVE_LICENSING', idempotencyKey: key() } }, OFFICE())).errors).toBeUndefined();
+    });
+  });
 });
