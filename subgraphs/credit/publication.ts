@@ -23,7 +23,7 @@ import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import type { ResolverMap } from '../../lib/subgraph';
 import type { ListEntryView, ListKind } from './store';
 import type { Department } from './vocabulary';
-import { commitmentBreachPeriod, entryStartRefusal, listableTables, listDeterminations, listRuleFor, type Determination } from './policy';
+import { commitmentBreachPeriod, endRefusal, entryStartRefusal, listableTables, listDeterminations, listRuleFor, type Determination } from './policy';
 import { departmentRecords, type RecordDepartment } from './departments';
 import { EVIDENCE_DEPARTMENTS, type Evidence } from './checks/evidence';
 import { requireActsFor } from './callers';
@@ -170,7 +170,7 @@ export async function publishListEntry(db: Database, input: PublishInput, caller
 export async function endListEntry(db: Database, input: EndInput, caller: ForwardedIdentity, today: string = todayInChina()): Promise<ListEntryView> {
   requireActsFor(caller, input.department, 'endListEntry');
   const until = isoDate(input.until, 'until');
-  if (until < today) {
+  if (endRefusal(until, today)) {
     throw badUserInput(
       `until (${until}) is in the past: an entry ends today (${today}) or later; a determination that was wrong is withdrawn by an upheld objection`,
       { reason: 'RETROACTIVE_END', field: 'until', today },

@@ -22,8 +22,9 @@ import { maskResidentId, validateSubjectCode } from '../../lib/identifiers';
 import { badUserInput } from '../../lib/errors';
 import { departmentRecords, type RecordDepartment } from './departments';
 import { EVIDENCE_DEPARTMENTS, findTriggers, type Evidence, type MarketEvidence } from './checks/evidence';
-import { listDeterminations, penaltyTrigger, type RepairableRecordKind, type RepairArea } from './policy';
+import { entryInForce, listDeterminations, penaltyTrigger, type RepairableRecordKind, type RepairArea } from './policy';
 import type { Department, Trigger } from './vocabulary';
+import { rectificationOrderIdOf } from './workflows/common';
 
 /** What makes a record repairable, as the department's record has it (policy/repair.ts decides from when). */
 export interface RepairFacts {
@@ -116,6 +117,8 @@ export async function boundRecord(
 ): Promise<BoundRecord> {
   const notFound = () => refuseRecord('RECORD_NOT_FOUND', `${department} holds no record '${recordId}' of subject ${subjectCode}`);
   if (department === 'CREDIT_OFFICE') {
+    const orderId = rectificationOrderIdOf(department, recordId);
+    if (orderId) return overdueOrderRecord(db, orderId, recordId, subjectCode, today, notFound);
     const id = /^credit_commitment\/([1-9]\d{0,17})$/.exec(recordId)?.[1];
     const [commitment] = id
       ? await db.query<{ subject_code: string; breached_on: string | null }>(
@@ -172,4 +175,23 @@ export async function boundRecord(
     }
   }
   return notFound();
+}
+
+/**
+ * The credit office's record of an overdue rectification, `rectification_order/<id>`: the order of
+ * the subject, a determination of the credit office (its key-attention entry, RECTIFICATION_OVERDUE,
+ * policy/lists.ts) from the day the entry began — objectable like a breached commitment (柴桑
+ * (二十一): every determination can be disputed), not repairable (it ends when the subject rectifies).
+ */
+async function overdueOrderRecord(db: Queryable, orderId: string, recordId: string, subjectCode: string, today: string, notFound: () => never): Promise<BoundRecord> {
+  const [order] = await db.query<{ subject_code: string; since: string | null; until: string | null }>(
+    `SELECT o.subject_code, e.since::text AS since, e.until::text AS until FROM rectification_order o
+       LEFT JOIN list_entry e ON e.kind = 'KEY_ATTENTION' AND e.department = 'CREDIT_OFFICE' AND e.source_record = $2
+      WHERE o.id = $1::bigint`,
+    [orderId, recordId],
+  );
+  if (!order) return notFound();
+  if (order.subject_code !== subjectCode) return refuseRecord('RECORD_OF_ANOTHER_SUBJECT', `record '${recordId}' of the credit office is not a record of subject ${subjectCode}`);
+  const listed = order.since !== null && entryInForce({ since: order.since, until: order.until }, today);
+  return { department: 'CREDIT_OFFICE', recordId, ownerCode: subjectCode, triggers: listed ? ['RECTIFICATION_OVERDUE'] : [], repair: null, since: order.since };
 }

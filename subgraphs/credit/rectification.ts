@@ -10,6 +10,9 @@
  * ends the day the department confirms the rectification.
  *
  *   ORDERED → RECTIFIED   (once)
+ *   ORDERED → WITHDRAWN   its record was revoked, corrected or repaired (or the order's own
+ *                         key-attention entry upheld as wrong): nothing to rectify, its entry ends
+ *                         that day (workflows/common.ts endWorkflowsOnRecord)
  */
 import type { Database, Queryable } from '../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
@@ -19,7 +22,16 @@ import { todayInChina } from '../../lib/clock';
 import { rowsBySubject } from '../../lib/loaders';
 import { callerDepartment, clientScope, forbidden, requireActsFor } from './callers';
 import { boundRecord } from './records';
-import { interviewRefusal, MAX_RECTIFICATION_MONTHS, rectificationDatesRefusal, rectificationOverdue, rectificationOverdueSince } from './policy';
+import {
+  interviewRefusal,
+  MAX_BACKDATED_DAYS,
+  MAX_RECTIFICATION_MONTHS,
+  rectificationDatesRefusal,
+  rectificationEntryEnd,
+  rectificationEntrySince,
+  rectificationOverdue,
+  rectifiedOnRefusal,
+} from './policy';
 import { notify } from './notifications';
 import {
   createOnce,
@@ -36,7 +48,8 @@ import {
   recordLock,
   requireRecordInForce,
 } from './workflows/common';
-import type { Department } from './vocabulary';
+import { recordKey, type Department } from './vocabulary';
+import { disputedRecords } from './workflows/status';
 
 export interface RectificationOrder {
   id: string;
@@ -46,9 +59,12 @@ export interface RectificationOrder {
   requirement: string;
   orderedOn: string;
   deadline: string;
-  status: 'ORDERED' | 'RECTIFIED';
+  status: 'ORDERED' | 'RECTIFIED' | 'WITHDRAWN';
   rectifiedOn: string | null;
   rectificationNote: string | null;
+  withdrawnOn: string | null;
+  /** The decision that withdrew its record: objection/<id> or repair/<id>. */
+  withdrawalReference: string | null;
 }
 
 export interface Interview {
@@ -66,7 +82,8 @@ export interface Interview {
 export const rectificationRecordId = (id: string) => `rectification_order/${id}`;
 
 const ORDER_FIELDS = `rectification_order.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId", requirement,
-  ordered_on::text AS "orderedOn", deadline::text AS deadline, status, rectified_on::text AS "rectifiedOn", rectification_note AS "rectificationNote"`;
+  ordered_on::text AS "orderedOn", deadline::text AS deadline, status, rectified_on::text AS "rectifiedOn", rectification_note AS "rectificationNote",
+  withdrawn_on::text AS "withdrawnOn", withdrawal_reference AS "withdrawalReference"`;
 const INTERVIEW_FIELDS = `interview.id::text AS id, rectification_order_id::text AS "rectificationOrderId", kind, held_on::text AS "heldOn", participants,
   content, outcome, ${isoTimestamp('recorded_at')} AS "recordedAt"`;
 
@@ -110,7 +127,7 @@ export async function orderRectification(db: Database, input: OrderRectification
   };
   const key = requireIdempotencyKey(input.idempotencyKey);
   const record = await boundRecord(db, department, payload.subjectCode, payload.recordId, `orderRectification ${payload.recordId}`, today);
-  // Dated from the record on, never in the future, with a deadline within the policy's bound: a backdated
+  // Dated from the record on, at most MAX_BACKDATED_DAYS back, never in the future, with a deadline not passed and within the policy's bound: a backdated
   // order would put the subject under key attention retroactively (凌源 三(五); the list rules' SINCE_* refusals).
   const dates = rectificationDatesRefusal({ recordSince: record.since, orderedOn: orderedOn ?? today, deadline }, today);
   if (dates) {
@@ -118,7 +135,9 @@ export async function orderRectification(db: Database, input: OrderRectification
     const why = {
       SINCE_IN_FUTURE: `'orderedOn' ${orderedOn} is in the future`,
       SINCE_BEFORE_RECORD: `'orderedOn' ${orderedOn} is before the record's determination (${record.since}): an order stands on the record`,
+      SINCE_TOO_EARLY: `'orderedOn' ${orderedOn} is more than ${MAX_BACKDATED_DAYS} days ago: an order is recorded when it is made`,
       DEADLINE_BEFORE_START: `'deadline' ${deadline} is before the order (${orderedOn ?? today})`,
+      DEADLINE_PASSED: `'deadline' ${deadline} has already passed: the order would be overdue, and its subject listed, as it is recorded`,
       DEADLINE_TOO_FAR: `'deadline' ${deadline} is more than ${MAX_RECTIFICATION_MONTHS} months after the order (${orderedOn ?? today})`,
     }[dates.reason];
     throw badUserInput(why, { reason: dates.reason, field, recordSince: record.since });
@@ -164,20 +183,38 @@ export async function completeRectification(
   requireActsFor(caller, order.department, 'completeRectification');
   const note = requireText('note', input.note);
   const on = input.rectifiedOn ? requireDate('rectifiedOn', input.rectifiedOn) : today;
-  if (on > today || on < order.orderedOn) throw refuse('INVALID_INPUT', `'rectifiedOn' ${on} is not between the order (${order.orderedOn}) and today`, { field: 'rectifiedOn' });
+  requireOrderNotWithdrawn(order, 'completeRectification');
+  // Not before what the record already says — the order, its latest interview, its published entry (policy/rectification.ts).
+  const [history] = await db.query<{ latest_interview: string | null; entry_since: string | null }>(
+    `SELECT (SELECT max(held_on)::text FROM interview WHERE rectification_order_id = $1::bigint) AS latest_interview,
+            (SELECT since::text FROM list_entry WHERE kind = 'KEY_ATTENTION' AND department = 'CREDIT_OFFICE' AND source_record = $2) AS entry_since`,
+    [order.id, rectificationRecordId(order.id)],
+  );
+  const why = rectifiedOnRefusal({ orderedOn: order.orderedOn, latestInterview: history!.latest_interview, entrySince: history!.entry_since }, on, today);
+  if (why) throw refuse('INVALID_INPUT', `rectification order ${order.id}: ${why}`, { field: 'rectifiedOn' });
   await db.transaction(async (tx) => {
     const [updated] = await tx.query(
       `UPDATE rectification_order SET status = 'RECTIFIED', rectified_on = $2::date, rectification_note = $3 WHERE id = $1::bigint AND status = 'ORDERED' RETURNING id`,
       [order.id, on, note],
     );
     if (!updated) throw refuse('INVALID_TRANSITION', `rectification order ${order.id} was already rectified on ${order.rectifiedOn}`, { status: order.status });
-    // The key-attention entry ends: from the day it was rectified (never before it began).
+    // The key-attention entry ends today at the earliest: never in the past (the list rules' RETROACTIVE_END).
+    const until = rectificationEntryEnd(on, today);
     await tx.query(
       `UPDATE list_entry SET until = GREATEST(since, $3::date) WHERE department = 'CREDIT_OFFICE' AND source_record = $1 AND subject_code = $2 AND (until IS NULL OR until > $3::date)`,
-      [rectificationRecordId(order.id), order.subjectCode, on],
+      [rectificationRecordId(order.id), order.subjectCode, until],
     );
   });
   return (await readRectificationOrder(db, order.id))!;
+}
+
+/** Refuses (RECORD_WITHDRAWN) a step on an order whose record was withdrawn: it stands on nothing any more. */
+function requireOrderNotWithdrawn(order: RectificationOrder, mutation: string): void {
+  if (order.status !== 'WITHDRAWN') return;
+  throw refuse('RECORD_WITHDRAWN', `${mutation}: rectification order ${order.id} was withdrawn on ${order.withdrawnOn} with its record (${order.withdrawalReference}); there is nothing to rectify`, {
+    status: order.status,
+    reference: order.withdrawalReference,
+  });
 }
 
 export interface RecordInterviewInput {
@@ -198,6 +235,7 @@ export async function recordInterview(db: Database, input: RecordInterviewInput,
   if (callerDepartment(caller) !== order.department) {
     throw forbidden('recordInterview', 'OTHER_DEPARTMENT', `the interview is held by the department that determined the record (${order.department}), not ${callerDepartment(caller)}`, { department: order.department });
   }
+  requireOrderNotWithdrawn(order, 'recordInterview');
   if (input.kind !== 'REMINDER' && input.kind !== 'WARNING') throw refuse('INVALID_INPUT', `unknown interview kind '${input.kind}'`, { field: 'kind' });
   const heldOn = requireDate('heldOn', input.heldOn);
   const why = interviewRefusal(order, heldOn, today);
@@ -227,18 +265,21 @@ export async function recordInterview(db: Database, input: RecordInterviewInput,
 /**
  * The scheduled job's part for rectifications: every order still open after
  * its deadline puts its subject on the key-attention list from the day after
- * the deadline (once: the entry's key is the order), and the ordering
- * department is told. Returns the subjects newly listed.
+ * the deadline, or from today if the job runs later — never retroactively
+ * (once: the entry's key is the order), and the ordering department is told. Returns the subjects newly listed.
  */
 export async function listOverdueRectifications(db: Database, today: string): Promise<string[]> {
   // Open orders not yet listed (a partial index); the policy decides which are overdue today.
-  const open = await db.query<{ id: string; status: string; subject_code: string; department: Department; deadline: string; requirement: string }>(
-    `SELECT o.id::text AS id, o.status, o.subject_code, o.department, o.deadline::text AS deadline, o.requirement FROM rectification_order o
+  const open = await db.query<{ id: string; status: string; subject_code: string; department: Department; record_id: string; deadline: string; requirement: string }>(
+    `SELECT o.id::text AS id, o.status, o.subject_code, o.department, o.record_id, o.deadline::text AS deadline, o.requirement FROM rectification_order o
       WHERE o.status = 'ORDERED'
         AND NOT EXISTS (SELECT 1 FROM list_entry e WHERE e.kind = 'KEY_ATTENTION' AND e.department = 'CREDIT_OFFICE' AND e.source_record = 'rectification_order/' || o.id)
       ORDER BY o.id`,
   );
-  const due = open.filter((order) => rectificationOverdue(order, today));
+  // Not while the order's record is disputed: its punishments are suspended until the department has verified it (柴桑 (二十一)).
+  const overdue = open.filter((order) => rectificationOverdue(order, today));
+  const disputed = await disputedRecords(db, overdue.map((order) => ({ department: order.department, recordId: order.record_id })));
+  const due = overdue.filter((order) => !disputed.has(recordKey({ department: order.department, recordId: order.record_id })));
   const listed: string[] = [];
   for (const order of due) {
     const inserted = await db.transaction(async (tx) => {
@@ -246,7 +287,7 @@ export async function listOverdueRectifications(db: Database, today: string): Pr
         `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since, until)
          SELECT $1, 'KEY_ATTENTION', $2, 'CREDIT_OFFICE', $3, $4::date, NULL FROM rectification_order WHERE id = $5::bigint AND status = 'ORDERED'
          ON CONFLICT (kind, department, source_record) DO NOTHING RETURNING id`,
-        [order.subject_code, `逾期未整改（rectification overdue）: ${order.requirement}`, rectificationRecordId(order.id), rectificationOverdueSince(order.deadline), order.id],
+        [order.subject_code, `逾期未整改（rectification overdue）: ${order.requirement}`, rectificationRecordId(order.id), rectificationEntrySince(order.deadline, today), order.id],
       );
       if (!entry) return false;
       await notify(tx, order.department, 'RECTIFICATION_OVERDUE', rectificationRecordId(order.id), `责令整改 ${order.id} 逾期未整改（期限 ${order.deadline}），${order.subject_code} 已列入重点关注名单`);

@@ -15,7 +15,8 @@ import { requirePeriod, type Period } from '../../lib/period';
 import { todayInChina } from '../../lib/clock';
 import { badUserInput } from '../../lib/errors';
 import { addDays, addMonths, departmentsBelowThreshold, feedbackDue, feedbackLate, NOTICE_ON_TIME_THRESHOLD } from './policy';
-import { DEPARTMENTS, type Department, type Scenario } from './vocabulary';
+import { DEPARTMENTS, recordKey, type Department, type Scenario } from './vocabulary';
+import { disputedRecords } from './workflows/status';
 
 type Verdict = 'CLEAR' | 'INCENTIVE' | 'RESTRICTED' | 'PROHIBITED' | 'INCONCLUSIVE';
 
@@ -143,9 +144,11 @@ export interface ImplementationStatistics {
  * statement: a row per pushed measure, counted by the policy's lateness.
  */
 export async function implementationStatistics(q: Queryable, period: Period, today: string): Promise<ImplementationStatistics[]> {
-  const rows = await q.query<{ department: Department; deadline: string; reportedOn: string | null; applied: boolean }>(
-    // Each pushed measure of a determination once (the earliest case: duplicates opened before they were refused count once).
+  const rows = await q.query<{ department: Department; deadline: string; reportedOn: string | null; applied: boolean; initiating: Department; recordId: string }>(
+    // Each pushed measure of a determination once (the earliest case: duplicates opened before they were refused count once);
+    // not a withdrawn case's (its record was revoked, corrected or repaired: nothing is due on a determination that no longer exists).
     `SELECT DISTINCT ON (c.initiating_department, c.record_id, a.department, m.code) a.department, a.deadline::text AS deadline,
+            c.initiating_department AS initiating, c.record_id AS "recordId",
             (SELECT min((f.submitted_at AT TIME ZONE 'Asia/Shanghai')::date)::text FROM feedback f
               WHERE f.joint_case_id = a.joint_case_id AND f.reporting_department = a.department AND f.measure_code = m.code) AS "reportedOn",
             EXISTS (SELECT 1 FROM feedback f WHERE f.joint_case_id = a.joint_case_id AND f.reporting_department = a.department
@@ -153,21 +156,24 @@ export async function implementationStatistics(q: Queryable, period: Period, tod
        FROM joint_case_assignment a
        JOIN joint_case c ON c.id = a.joint_case_id
       CROSS JOIN LATERAL unnest(a.measure_codes) AS m(code)
-      WHERE ${inPeriod('c.created_at')}
+      WHERE ${inPeriod('c.created_at')} AND c.withdrawn_on IS NULL
       ORDER BY c.initiating_department, c.record_id, a.department, m.code, c.id`,
     [period.from, period.to],
   );
+  // A disputed case's deadlines are suspended while its record is verified (柴桑 (二十一)): not due, not late meanwhile.
+  const disputed = await disputedRecords(q, rows.map((row) => ({ department: row.initiating, recordId: row.recordId })));
+  const suspended = (row: { initiating: Department; recordId: string }) => disputed.has(recordKey({ department: row.initiating, recordId: row.recordId }));
   return DEPARTMENTS.map((department) => {
     const mine = rows.filter((row) => row.department === department);
     const onTime = mine.filter((row) => row.reportedOn !== null && row.reportedOn <= row.deadline).length;
-    const due = mine.filter((row) => feedbackDue(row.deadline, row.reportedOn, today)).length;
+    const due = mine.filter((row) => feedbackDue(row.deadline, row.reportedOn, today, suspended(row))).length;
     return {
       department,
       measuresReceived: mine.length,
       measuresApplied: mine.filter((row) => row.applied).length,
       measuresFedBack: mine.filter((row) => row.reportedOn !== null).length,
       measuresOnTime: onTime,
-      measuresLate: mine.filter((row) => feedbackLate(row.deadline, row.reportedOn, today)).length,
+      measuresLate: mine.filter((row) => feedbackLate(row.deadline, row.reportedOn, today, suspended(row))).length,
       measuresAwaiting: mine.filter((row) => row.reportedOn === null).length,
       measuresDue: due,
       onTimeRate: due > 0 ? onTime / due : null,

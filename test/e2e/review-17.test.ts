@@ -116,7 +116,7 @@ describe('issue 17 review findings, through the gateway', () => {
       const ended = lists.find((e: { department: string; until: string | null }) => e.department !== 'CREDIT_OFFICE' && e.until !== null && e.until <= today);
       expect(ended).toBeDefined();
       const verdict = (await gql(CHECK, { code, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck.verdict;
-      const order = { subjectCode: code, department: ended.department, recordId: ended.sourceRecord, requirement: '整改', orderedOn: addDays(today, -30), deadline: addDays(today, -1) };
+      const order = { subjectCode: code, department: ended.department, recordId: ended.sourceRecord, requirement: '整改', deadline: addDays(today, 30) };
       expect(refusal(await gql(ORDER, { input: { ...order, idempotencyKey: key() } }, OFFICE())).reason).toBe('RECORD_NOT_IN_FORCE');
       await runScheduledJobs(credit, today);
       expect((await gql(CHECK, { code, scenario: 'ADMINISTRATIVE_LICENSING' }, APPROVAL())).data.creditCheck.verdict).toBe(verdict);
@@ -235,10 +235,12 @@ describe('issue 17 review findings, through the gateway', () => {
       const code = graph.seeded.examples.abnormalOperations;
       const market = await gql('query($c: ID!) { subject(code: $c) { market { abnormalOperations { recordId removedOn } } } }', { c: code }, OFFICE());
       const recordId = market.data.subject.market.abnormalOperations.find((r: { removedOn: string | null }) => r.removedOn === null).recordId;
-      const order = { subjectCode: code, department: 'MARKET', recordId, requirement: '补报年度报告', orderedOn: addDays(today, -30), deadline: addDays(today, -10) };
+      const order = { subjectCode: code, department: 'MARKET', recordId, requirement: '补报年度报告', deadline: today };
       const first = await gql(ORDER, { input: { ...order, idempotencyKey: key() } }, MARKET());
       expect(first.errors).toBeUndefined();
       const id = first.data.orderRectification.id;
+      // The calendar moves on past the deadline (an order is recorded when it is made, never backdated).
+      await db.query('UPDATE credit.rectification_order SET ordered_on = $2::date, deadline = $3::date WHERE id = $1::bigint', [id, addDays(today, -30), addDays(today, -10)]);
       expect(refusal(await gql(ORDER, { input: { ...order, requirement: '再次责令', idempotencyKey: key() } }, OFFICE()))).toEqual(expect.objectContaining({ reason: 'ALREADY_OPEN', rectificationOrderId: id }));
       const INTERVIEW = 'mutation($input: RecordInterviewInput!) { recordInterview(input: $input) { id } }';
       const interview = { rectificationOrderId: id, kind: 'WARNING', heldOn: addDays(today, -5), participants: ['市场监管局 李科长'], content: '告知后果', outcome: '承诺整改' };

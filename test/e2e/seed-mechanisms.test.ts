@@ -174,21 +174,23 @@ describe('the seeds\' remaining mechanisms, through the gateway (issue 17)', () 
       code = graph.seeded.examples.abnormalOperations;
       const market = await gql('query($c: ID!) { subject(code: $c) { market { abnormalOperations { recordId removedOn } } } }', { c: code }, clerk('MARKET'));
       const recordId = market.data.subject.market.abnormalOperations.find((r: { removedOn: string | null }) => r.removedOn === null).recordId;
-      const input = { subjectCode: code, department: 'MARKET', recordId, requirement: '补报年度报告并公示', orderedOn: addDays(today, -30), deadline: addDays(today, -10) };
+      const input = { subjectCode: code, department: 'MARKET', recordId, requirement: '补报年度报告并公示', deadline: today };
       expect(refusal(await gql(ORDER, { input: { ...input, idempotencyKey: key() } }, clerk('TAX'))).reason).toBe('OTHER_DEPARTMENT');
       expect(refusal(await gql(ORDER, { input: { ...input, recordId: 'abnormal_operations_entry/none', idempotencyKey: key() } }, clerk('MARKET'))).reason).toBe('RECORD_NOT_FOUND');
       expect(refusal(await gql(ORDER, { input: { ...input, subjectCode: graph.seeded.examples.clean, idempotencyKey: key() } }, clerk('MARKET'))).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
       const ordered = await gql(ORDER, { input: { ...input, idempotencyKey: key() } }, clerk('MARKET'));
       expect(ordered.errors).toBeUndefined();
       orderId = ordered.data.orderRectification.id;
-      expect(ordered.data.orderRectification).toEqual({ id: orderId, status: 'ORDERED', overdue: true, deadline: addDays(today, -10) });
+      expect(ordered.data.orderRectification).toEqual({ id: orderId, status: 'ORDERED', overdue: false, deadline: today });
+      // The calendar moves on past the deadline (an order is recorded when it is made, never backdated).
+      await db.query('UPDATE credit.rectification_order SET ordered_on = $2::date, deadline = $3::date WHERE id = $1::bigint', [orderId, addDays(today, -30), addDays(today, -10)]);
       // The job lists it: the public sees the key-attention entry, the market its notice, a check the trigger.
       const sourceRecord = `rectification_order/${orderId}`;
       const entry = await eventually(async () => {
         const lists = (await gql('query($c: ID!) { subject(code: $c) { lists { kind department sourceRecord since until } } }', { c: code }, PUBLIC)).data.subject.lists;
         return lists.find((e: any) => e.sourceRecord === sourceRecord);
       }, 'the overdue rectification on the key-attention list');
-      expect(entry).toEqual({ kind: 'KEY_ATTENTION', department: 'CREDIT_OFFICE', sourceRecord, since: addDays(today, -9), until: null });
+      expect(entry).toEqual({ kind: 'KEY_ATTENTION', department: 'CREDIT_OFFICE', sourceRecord, since: today, until: null });
       expect((await queue(clerk('MARKET'))).map((n) => [n.kind, n.reference])).toContainEqual(['RECTIFICATION_OVERDUE', sourceRecord]);
       const check = (await gql(CHECK, { code, scenario: 'REGULATORY_INSPECTION' }, APPROVAL())).data.creditCheck;
       expect(check.measures.flatMap((m: any) => m.triggers)).toContainEqual({ trigger: 'RECTIFICATION_OVERDUE', recordId: sourceRecord });

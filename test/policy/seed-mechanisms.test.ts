@@ -4,8 +4,15 @@ import {
   breachedByDates,
   commitmentDatesRefusal,
   MAX_COMMITMENT_MONTHS,
+  MAX_BACKDATED_DAYS,
   MAX_RECTIFICATION_MONTHS,
   rectificationDatesRefusal,
+  rectificationEntryEnd,
+  rectificationEntrySince,
+  rectifiedOnRefusal,
+  endRefusal,
+  feedbackDeadlineRefusal,
+  MAX_FEEDBACK_MONTHS,
   caseAssignments,
   caseImplementers,
   departmentsBelowThreshold,
@@ -131,13 +138,68 @@ describe('rectification and interviews (凌源 三(五))', () => {
     expect(MAX_RECTIFICATION_MONTHS).toBe(12);
     const today = '2026-12-01';
     const dated = (orderedOn: string, deadline: string, recordSince: string | null = '2025-06-01') => rectificationDatesRefusal({ recordSince, orderedOn, deadline }, today);
-    expect(dated('2026-11-01', '2026-11-21')).toBeNull();
-    expect(dated('2025-06-01', '2025-06-30')).toBeNull();
+    expect(dated('2026-11-24', '2026-12-21')).toBeNull();
+    expect(dated('2026-12-01', '2026-12-01')).toBeNull();
     expect(dated('1900-01-01', '1900-02-01')).toEqual({ reason: 'SINCE_BEFORE_RECORD', field: 'start' });
     expect(dated('2026-12-02', '2026-12-30')).toEqual({ reason: 'SINCE_IN_FUTURE', field: 'start' });
     expect(dated('2026-12-01', '2026-11-30')).toEqual({ reason: 'DEADLINE_BEFORE_START', field: 'deadline' });
     expect(dated('2026-12-01', '9999-12-31')).toEqual({ reason: 'DEADLINE_TOO_FAR', field: 'deadline' });
     // A record the list rules do not date: the order's own day is the bound.
     expect(dated('2026-12-01', '2026-12-15', null)).toBeNull();
+  });
+});
+
+describe('no backdating (issue 17 second review, M1 and L2)', () => {
+  const today = '2026-12-02';
+  it('records an order or commitment at most MAX_BACKDATED_DAYS back, with a deadline not yet passed', () => {
+    expect(MAX_BACKDATED_DAYS).toBe(7);
+    const order = (orderedOn: string, deadline: string) => rectificationDatesRefusal({ recordSince: '2025-06-01', orderedOn, deadline }, today);
+    expect(order('2026-11-25', '2026-12-02')).toBeNull();
+    expect(order('2026-11-24', '2026-12-15')).toEqual({ reason: 'SINCE_TOO_EARLY', field: 'start' });
+    expect(order('2026-10-01', '2026-10-15')).toEqual({ reason: 'SINCE_TOO_EARLY', field: 'start' });
+    expect(order('2026-11-30', '2026-12-01')).toEqual({ reason: 'DEADLINE_PASSED', field: 'deadline' });
+    expect(commitmentDatesRefusal({ checkedOn: null, madeOn: '1900-01-01', deadline: '1900-02-01' }, today)).toEqual({ reason: 'SINCE_TOO_EARLY', field: 'start' });
+    expect(commitmentDatesRefusal({ checkedOn: null, madeOn: '2026-12-01', deadline: '2026-12-01' }, today)).toEqual({ reason: 'DEADLINE_PASSED', field: 'deadline' });
+    expect(commitmentDatesRefusal({ checkedOn: null, madeOn: '2026-12-01', deadline: null }, today)).toBeNull();
+  });
+
+  it('starts an overdue entry the day after the deadline, or the day the job runs if later', () => {
+    expect(rectificationEntrySince('2026-12-01', '2026-12-02')).toBe('2026-12-02');
+    expect(rectificationEntrySince('2026-10-15', '2026-12-02')).toBe('2026-12-02');
+    expect(rectificationEntrySince('2026-12-05', '2026-12-02')).toBe('2026-12-06');
+  });
+
+  it('confirms a rectification not before the order, the latest interview or the published entry, and ends the entry today at the earliest', () => {
+    const order = { orderedOn: '2026-11-01', latestInterview: '2026-11-20', entrySince: '2026-11-16' };
+    expect(rectifiedOnRefusal(order, '2026-11-20', today)).toBeNull();
+    expect(rectifiedOnRefusal(order, '2026-11-19', today)).toMatch(/interview/);
+    expect(rectifiedOnRefusal({ ...order, latestInterview: null }, '2026-11-15', today)).toMatch(/published/);
+    expect(rectifiedOnRefusal({ ...order, latestInterview: null, entrySince: null }, '2026-10-31', today)).toMatch(/before the order/);
+    expect(rectifiedOnRefusal({ ...order, latestInterview: null, entrySince: null }, '2026-11-01', today)).toBeNull();
+    expect(rectifiedOnRefusal(order, '2026-12-03', today)).toMatch(/future/);
+    expect(endRefusal('2026-12-01', today)).toBe('RETROACTIVE_END');
+    expect(endRefusal('2026-12-02', today)).toBeNull();
+    expect(rectificationEntryEnd('2026-11-20', today)).toBe(today);
+    expect(rectificationEntryEnd(today, today)).toBe(today);
+  });
+});
+
+describe('joint cases follow their record (issue 17 second review, M2 and M3)', () => {
+  it('does not count a suspended (disputed) case late or due until it is fed back', () => {
+    expect(feedbackLate('2026-12-01', null, '2026-12-05', true)).toBe(false);
+    expect(feedbackDue('2026-12-01', null, '2026-12-05', true)).toBe(false);
+    expect(feedbackLate('2026-12-01', null, '2026-12-05')).toBe(true);
+    // Feedback given late stays late: the suspension covers what is still awaited.
+    expect(feedbackLate('2026-12-01', '2026-12-03', '2026-12-05', true)).toBe(true);
+    expect(feedbackDue('2026-12-01', '2026-12-03', '2026-12-05', true)).toBe(true);
+  });
+
+  it('bounds a feedback deadline like an order: not in the past, at most 12 months ahead', () => {
+    expect(MAX_FEEDBACK_MONTHS).toBe(12);
+    expect(feedbackDeadlineRefusal('2026-12-02', '2026-12-02')).toBeNull();
+    expect(feedbackDeadlineRefusal('2027-12-02', '2026-12-02')).toBeNull();
+    expect(feedbackDeadlineRefusal('2027-12-03', '2026-12-02')).toBe('DEADLINE_TOO_FAR');
+    expect(feedbackDeadlineRefusal('9999-12-31', '2026-12-02')).toBe('DEADLINE_TOO_FAR');
+    expect(feedbackDeadlineRefusal('2026-12-01', '2026-12-02')).toBe('DEADLINE_BEFORE_START');
   });
 });

@@ -18,6 +18,7 @@
  */
 import type { Department } from '../vocabulary';
 import { addWorkingDays } from './calendar';
+import { datedStepRefusal, MAX_RECTIFICATION_MONTHS } from './rectification';
 
 /** How the catalogue names each department among a measure's implementing departments. */
 export const IMPLEMENTER_NAMES: Readonly<Record<Department, string>> = {
@@ -69,11 +70,24 @@ export function caseAssignments(measures: readonly { code: string; implementing:
 /** The default deadline of a department's feedback on a case opened on `openedOn`. */
 export const feedbackDeadline = (openedOn: string): string => addWorkingDays(openedOn, JOINT_CASE_FEEDBACK_WORKING_DAYS);
 
-/** Whether feedback given on `reportedOn` (null: none yet, as of `today`) is late for `deadline`. */
-export const feedbackLate = (deadline: string, reportedOn: string | null, today: string): boolean => (reportedOn ?? today) > deadline && (reportedOn !== null || today > deadline);
+/**
+ * A feedback deadline given when a case is opened: not in the past and at most
+ * MAX_FEEDBACK_MONTHS ahead — the bound of rectification orders (datedStepRefusal): a
+ * deadline of 9999-12-31 would never fall due nor be late. Null when it holds.
+ */
+export const MAX_FEEDBACK_MONTHS = MAX_RECTIFICATION_MONTHS;
+export const feedbackDeadlineRefusal = (deadline: string, today: string) => datedStepRefusal({ recordSince: null, start: today, deadline }, today, MAX_FEEDBACK_MONTHS)?.reason ?? null;
 
-/** Whether a pushed measure is due on `today`: reported on, or its deadline has passed (one not yet due counts neither way). */
-export const feedbackDue = (deadline: string, reportedOn: string | null, today: string): boolean => reportedOn !== null || today > deadline;
+/**
+ * Whether feedback given on `reportedOn` (null: none yet, as of `today`) is late for `deadline`.
+ * `suspended`: the case's record is disputed by an open objection — its measures are suspended
+ * while the department verifies (柴桑 (二十一)), so feedback not yet given is not late meanwhile.
+ */
+export const feedbackLate = (deadline: string, reportedOn: string | null, today: string, suspended = false): boolean =>
+  (reportedOn ?? today) > deadline && (reportedOn !== null || (today > deadline && !suspended));
+
+/** Whether a pushed measure is due on `today`: reported on, or its deadline has passed and it is not suspended (one not yet due counts neither way). */
+export const feedbackDue = (deadline: string, reportedOn: string | null, today: string, suspended = false): boolean => reportedOn !== null || (today > deadline && !suspended);
 
 /**
  * The departments a month's notice names: those with measures due whose

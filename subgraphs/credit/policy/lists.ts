@@ -228,6 +228,13 @@ export function entryStartRefusal(determination: { since: string }, since: strin
 }
 
 /**
+ * Why an entry may not end on `until`, or null: an end in the past would rewrite what the list said
+ * (and what checks decided) on the days since — an entry ends today or later; a determination that
+ * was wrong from the start is withdrawn by an upheld objection instead.
+ */
+export const endRefusal = (until: string, today: string): 'RETROACTIVE_END' | null => (until < today ? 'RETROACTIVE_END' : null);
+
+/**
  * The trigger a list entry in force is in a check: its rule's trigger. An
  * entry stored before the rules were enforced on publication, whose record
  * table no rule names, counts as its department's first rule for that list

@@ -30,7 +30,7 @@ import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
-import { automaticBreachDate, breachedByDates, commitmentBreachPeriod, commitmentDatesRefusal, MAX_COMMITMENT_MONTHS, MISSING_DOCUMENTS_MEASURE } from '../policy';
+import { automaticBreachDate, breachedByDates, commitmentBreachPeriod, commitmentDatesRefusal, MAX_BACKDATED_DAYS, MAX_COMMITMENT_MONTHS, MISSING_DOCUMENTS_MEASURE } from '../policy';
 import { notify } from '../notifications';
 import { parseCheckId } from './feedback';
 import {
@@ -116,16 +116,20 @@ const refuseCheck = (checkId: string): never => {
  * check of someone else, nor one that granted nothing), with a deadline.
  * Returns the day the check was made (China).
  */
-async function requireMissingDocumentsGranted(q: Queryable, checkId: string, subjectCode: string, deadline: string | null): Promise<string> {
+async function requireMissingDocumentsGranted(q: Queryable, checkId: string, subjectCode: string, scenario: string, deadline: string | null): Promise<string> {
   if (!deadline) throw refuse('INVALID_INPUT', `a commitment that obtained 容缺受理 (checkId) needs the 'deadline' by which the missing documents are supplied`, { field: 'deadline' });
-  const [check] = await q.query<{ subject_code: string; granted: boolean; checked_on: string }>(
-    `SELECT c.subject_code, (c.requested_at AT TIME ZONE 'Asia/Shanghai')::date::text AS checked_on, EXISTS (SELECT 1 FROM applied_measure m WHERE m.check_id = c.check_id AND m.measure_code = $2 AND NOT m.suspended) AS granted
+  const [check] = await q.query<{ subject_code: string; scenario: string; granted: boolean; checked_on: string }>(
+    `SELECT c.subject_code, c.scenario, (c.requested_at AT TIME ZONE 'Asia/Shanghai')::date::text AS checked_on, EXISTS (SELECT 1 FROM applied_measure m WHERE m.check_id = c.check_id AND m.measure_code = $2 AND NOT m.suspended) AS granted
        FROM credit_check c WHERE c.check_id = $1::uuid`,
     [checkId, MISSING_DOCUMENTS_MEASURE],
   );
   if (!check) refuseCheck(checkId);
   if (check!.subject_code !== subjectCode) {
     throw refuse('RECORD_MISMATCH', `credit check ${checkId} is not a check of subject ${subjectCode}`, { field: 'checkId' });
+  }
+  // 容缺受理 is granted for the service checked: a licensing check's grant backs no bid (凌源 一(一): a commitment for that application).
+  if (check!.scenario !== scenario) {
+    throw refuse('RECORD_MISMATCH', `credit check ${checkId} was a ${check!.scenario} check, not ${scenario}: its 容缺受理 backs a commitment of that scenario only`, { field: 'checkId' });
   }
   if (!check!.granted) {
     throw refuse('MEASURE_NOT_APPLIED', `credit check ${checkId} did not grant 容缺受理 (${MISSING_DOCUMENTS_MEASURE}): the commitment obtained none`, { field: 'checkId' });
@@ -155,14 +159,16 @@ export async function recordCommitment(
     deadline: input.deadline ? requireDate('deadline', input.deadline) : null,
     checkId: input.checkId ? parseCheckId(input.checkId) ?? refuseCheck(input.checkId) : null,
   };
-  const checkedOn = payload.checkId ? await requireMissingDocumentsGranted(db, payload.checkId, payload.subjectCode, payload.deadline) : null;
-  // Made neither in the future nor before the check it backs, its deadline within the policy's bound (policy/commitments.ts).
+  const checkedOn = payload.checkId ? await requireMissingDocumentsGranted(db, payload.checkId, payload.subjectCode, payload.scenario, payload.deadline) : null;
+  // Made neither in the future nor before the check it backs nor more than MAX_BACKDATED_DAYS back, its deadline not passed and within the policy's bound (policy/commitments.ts).
   const dates = commitmentDatesRefusal({ checkedOn, madeOn: madeOn ?? today, deadline: payload.deadline }, today);
   if (dates) {
     const why = {
       SINCE_IN_FUTURE: `'madeOn' ${madeOn} is in the future`,
       SINCE_BEFORE_RECORD: `'madeOn' ${madeOn} is before the credit check ${payload.checkId} (${checkedOn}) whose 容缺受理 it backs`,
+      SINCE_TOO_EARLY: `'madeOn' ${madeOn} is more than ${MAX_BACKDATED_DAYS} days ago: a commitment is recorded when it is made`,
       DEADLINE_BEFORE_START: `'deadline' ${payload.deadline} is before the commitment was made (${madeOn ?? today})`,
+      DEADLINE_PASSED: `'deadline' ${payload.deadline} has already passed: the commitment would be due as it is recorded`,
       DEADLINE_TOO_FAR: `'deadline' ${payload.deadline} is more than ${MAX_COMMITMENT_MONTHS} months after the commitment was made (${madeOn ?? today})`,
     }[dates.reason];
     throw badUserInput(why, { reason: dates.reason, field: dates.field === 'start' ? 'madeOn' : 'deadline', ...(checkedOn ? { checkedOn } : {}) });

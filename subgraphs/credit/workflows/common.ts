@@ -297,6 +297,42 @@ export async function endListEntries(
   return rows.length;
 }
 
+/** The rectification order a credit-office record id names (`rectification_order/<id>`: the record its key-attention entry stands on), or null. */
+export const rectificationOrderIdOf = (department: string, recordId: string): string | null =>
+  department === 'CREDIT_OFFICE' ? (/^rectification_order\/([1-9]\d{0,17})$/.exec(recordId)?.[1] ?? null) : null;
+
+/**
+ * Ends, on `today`, what the workflows built on a record they now withdraw
+ * (revoked or corrected after an upheld objection, or repaired): the
+ * rectification orders still open on it — and the order itself when the
+ * record is one, `rectification_order/<id>` — become WITHDRAWN with the
+ * decision's reference, their key-attention entries end and leave disclosure
+ * as the record's do (endListEntries), and its joint cases are closed
+ * (WITHDRAWN in every inbox, no feedback, not counted). A measure never
+ * outlives the determination it stood on (DESIGN.md «Decisions»: "Every
+ * punishment has an exit ... and the check follows at once"; 凌源 三(五):
+ * 谁认定 — no determination, nothing to rectify). In the decision's transaction.
+ */
+export async function endWorkflowsOnRecord(
+  tx: Queryable,
+  department: string,
+  recordId: string,
+  today: string,
+  withdrawal: { reason: Withdrawal; reference: string },
+): Promise<void> {
+  const orders = await tx.query<{ id: string }>(
+    `UPDATE rectification_order SET status = 'WITHDRAWN', withdrawn_on = $3::date, withdrawal_reference = $4
+      WHERE status = 'ORDERED' AND ((department = $1 AND record_id = $2) OR id = $5::bigint)
+      RETURNING id::text AS id`,
+    [department, recordId, today, withdrawal.reference, rectificationOrderIdOf(department, recordId)],
+  );
+  for (const order of orders) await endListEntries(tx, 'CREDIT_OFFICE', `rectification_order/${order.id}`, today, withdrawal);
+  await tx.query(
+    `UPDATE joint_case SET withdrawn_on = $3::date, withdrawal_reference = $4 WHERE initiating_department = $1 AND record_id = $2 AND withdrawn_on IS NULL`,
+    [department, recordId, today, withdrawal.reference],
+  );
+}
+
 // ---------------------------------------------------------------- paging
 
 export const MAX_WORKFLOW_PAGE = 100;

@@ -11,9 +11,10 @@
  */
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
-import { requireSubjectCode } from '../../../lib/errors';
-import { TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
-import { caseAssignments, feedbackDeadline, feedbackLate, IMPLEMENTER_NAMES, namedImplementers } from '../policy';
+import { badUserInput, requireSubjectCode } from '../../../lib/errors';
+import { recordKey, TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
+import { caseAssignments, feedbackDeadline, feedbackDeadlineRefusal, feedbackLate, IMPLEMENTER_NAMES, MAX_FEEDBACK_MONTHS, namedImplementers } from '../policy';
+import { disputedRecords } from './status';
 import { todayInChina } from '../../../lib/clock';
 import { notify } from '../notifications';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
@@ -50,6 +51,10 @@ export interface JointCase {
   /** The measures to apply; null for a case opened before cases named them. */
   measureCodes: string[] | null;
   catalogueVersion: number | null;
+  /** OPEN, or WITHDRAWN with its record (revoked, corrected, repaired: workflows/common.ts endWorkflowsOnRecord). */
+  status: 'OPEN' | 'WITHDRAWN';
+  withdrawnOn: string | null;
+  withdrawalReference: string | null;
 }
 
 export interface OpenJointCaseInput {
@@ -65,7 +70,19 @@ export interface OpenJointCaseInput {
 }
 
 const JOINT_CASE_FIELDS = `joint_case.id::text AS id, subject_code AS "subjectCode", initiating_department AS "initiatingDepartment", trigger,
-  record_id AS "recordId", ${isoTimestamp('joint_case.created_at')} AS "createdAt", joint_case.measure_codes AS "measureCodes", joint_case.catalogue_version AS "catalogueVersion"`;
+  record_id AS "recordId", ${isoTimestamp('joint_case.created_at')} AS "createdAt", joint_case.measure_codes AS "measureCodes", joint_case.catalogue_version AS "catalogueVersion",
+  CASE WHEN joint_case.withdrawn_on IS NULL THEN 'OPEN' ELSE 'WITHDRAWN' END AS status, joint_case.withdrawn_on::text AS "withdrawnOn",
+  joint_case.withdrawal_reference AS "withdrawalReference"`;
+
+/**
+ * The ids of the cases whose record is disputed now (an open objection that suspends, status.ts):
+ * their measures are suspended while the department verifies (柴桑 (二十一)) — no feedback
+ * APPLIED, and their deadlines are not counted late meanwhile.
+ */
+export async function suspendedCases(q: Queryable, cases: readonly { id: string; initiatingDepartment: Department; recordId: string }[]): Promise<Set<string>> {
+  const disputed = await disputedRecords(q, cases.map((c) => ({ department: c.initiatingDepartment, recordId: c.recordId })));
+  return new Set(cases.filter((c) => disputed.has(recordKey({ department: c.initiatingDepartment, recordId: c.recordId }))).map((c) => c.id));
+}
 
 export async function readJointCase(q: Queryable, id: string): Promise<JointCase | null> {
   const [row] = await q.query<JointCase>(`SELECT ${JOINT_CASE_FIELDS} FROM joint_case WHERE id = $1::bigint`, [id]);
@@ -121,7 +138,12 @@ export async function openJointCase(db: Database, input: OpenJointCaseInput, cal
       throw refuse('INVALID_INPUT', `${department} implements none of the case's measures; the case goes to ${[...assignments.keys()].join(', ')}`, { field: 'deadlines' });
     }
     const deadline = requireDate('deadline', given.deadline);
-    if (deadline < today) throw refuse('INVALID_INPUT', `the deadline ${deadline} of ${department} is in the past`, { field: 'deadlines' });
+    // Not in the past, at most MAX_FEEDBACK_MONTHS ahead: a deadline that never falls due is never late (policy/joint-cases.ts).
+    const bound = feedbackDeadlineRefusal(deadline, today);
+    if (bound) {
+      const why = bound === 'DEADLINE_TOO_FAR' ? `is more than ${MAX_FEEDBACK_MONTHS} months ahead` : 'is in the past';
+      throw badUserInput(`the deadline ${deadline} of ${department} ${why}`, { reason: bound, field: 'deadlines' });
+    }
     deadlines.set(department, deadline);
   }
   const subjectCode = requireSubjectCode(input.subjectCode);
@@ -205,9 +227,13 @@ export async function assignmentsOf(q: Queryable, caseIds: string[]): Promise<Jo
   );
 }
 
-export type AssignmentStatus = 'AWAITING_FEEDBACK' | 'FED_BACK';
-const assignmentStatus = (a: JointCaseAssignment): AssignmentStatus => (a.fedBack.length >= a.measureCodes.length ? 'FED_BACK' : 'AWAITING_FEEDBACK');
-const assignmentOverdue = (a: JointCaseAssignment, today: string): boolean => assignmentStatus(a) === 'AWAITING_FEEDBACK' && a.deadline < today;
+export type AssignmentStatus = 'AWAITING_FEEDBACK' | 'FED_BACK' | 'WITHDRAWN';
+/** Where a department's part stands: WITHDRAWN with its case, else by its feedback. */
+const assignmentStatus = (a: JointCaseAssignment, jointCase: { status: string }): AssignmentStatus =>
+  jointCase.status === 'WITHDRAWN' ? 'WITHDRAWN' : a.fedBack.length >= a.measureCodes.length ? 'FED_BACK' : 'AWAITING_FEEDBACK';
+/** Awaiting feedback past its deadline, and not suspended (its record disputed). */
+const assignmentOverdue = (a: JointCaseAssignment, jointCase: { status: string }, today: string, suspended: boolean): boolean =>
+  assignmentStatus(a, jointCase) === 'AWAITING_FEEDBACK' && a.deadline < today && !suspended;
 
 /**
  * A department's inbox (or, for the credit office, any department's or all
@@ -239,10 +265,11 @@ export async function jointCases(
       [wanted, cursor],
     );
     const assignments = new Map((await assignmentsOf(q, batch.map((c) => c.id))).filter((a) => a.department === wanted).map((a) => [a.jointCaseId, a]));
+    const suspended = await suspendedCases(q, batch);
     for (const jointCase of batch) {
       const mine = assignments.get(jointCase.id)!;
-      if (args.status && assignmentStatus(mine) !== args.status) continue;
-      if (args.overdue !== null && args.overdue !== undefined && assignmentOverdue(mine, today) !== args.overdue) continue;
+      if (args.status && assignmentStatus(mine, jointCase) !== args.status) continue;
+      if (args.overdue !== null && args.overdue !== undefined && assignmentOverdue(mine, jointCase, today, suspended.has(jointCase.id)) !== args.overdue) continue;
       nodes.push(jointCase);
       if (nodes.length > first) break;
     }
@@ -417,6 +444,17 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
   } else {
     const jointCase = await readJointCase(db, jointCaseId!);
     if (!jointCase) throw notFound('joint case', jointCaseId!);
+    // A case whose record was withdrawn takes no feedback; while it is disputed, nothing is applied (柴桑 (二十一)).
+    if (jointCase.status === 'WITHDRAWN') {
+      throw refuse('RECORD_WITHDRAWN', `joint case ${jointCase.id} was withdrawn on ${jointCase.withdrawnOn} with its record (${jointCase.withdrawalReference}): its measures no longer apply`, {
+        reference: jointCase.withdrawalReference,
+      });
+    }
+    if (action === 'APPLIED' && (await suspendedCases(db, [jointCase])).size > 0) {
+      throw refuse('RECORD_DISPUTED', `joint case ${jointCase.id}: record ${jointCase.initiatingDepartment} ${jointCase.recordId} is disputed by an open objection; its measures are suspended until the department has verified it`, {
+        field: 'action',
+      });
+    }
     const department = callerDepartment(caller);
     if (jointCase.measureCodes) {
       // Only the measures of the case, and of those only the ones pushed to the caller's department.
@@ -501,19 +539,24 @@ export const feedbackResolvers: ResolverMap = {
     measureCodes: (jointCase: JointCase) => jointCase.measureCodes ?? [],
     assignments: async (jointCase: JointCase, _args: unknown, context: Context) => {
       const today = todayInChina();
+      const suspended = (await suspendedCases(context.db, [jointCase])).size > 0;
+      const withdrawn = jointCase.status === 'WITHDRAWN';
       return (await assignmentsOf(context.db, [jointCase.id])).map((a) => ({
         department: a.department,
         measureCodes: a.measureCodes,
         deadline: a.deadline,
-        status: assignmentStatus(a),
-        overdue: assignmentOverdue(a, today),
+        status: assignmentStatus(a, jointCase),
+        overdue: assignmentOverdue(a, jointCase, today, suspended),
         fedBackMeasureCodes: a.fedBack.map((f) => f.measureCode),
-        late: a.measureCodes.some((code) => feedbackLate(a.deadline, a.fedBack.find((f) => f.measureCode === code)?.reportedOn ?? null, today)),
+        // A withdrawn case is late for no one: its determination no longer exists.
+        late: !withdrawn && a.measureCodes.some((code) => feedbackLate(a.deadline, a.fedBack.find((f) => f.measureCode === code)?.reportedOn ?? null, today, suspended)),
       }));
     },
     overdue: async (jointCase: JointCase, _args: unknown, context: Context) => {
       const today = todayInChina();
-      return (await assignmentsOf(context.db, [jointCase.id])).some((a) => assignmentOverdue(a, today));
+      const suspended = (await suspendedCases(context.db, [jointCase])).size > 0;
+      return (await assignmentsOf(context.db, [jointCase.id])).some((a) => assignmentOverdue(a, jointCase, today, suspended));
     },
+    disputed: async (jointCase: JointCase, _args: unknown, context: Context) => jointCase.status === 'OPEN' && (await suspendedCases(context.db, [jointCase])).size > 0,
   },
 };

@@ -24,6 +24,7 @@ import {
   decodeIdCursor,
   encodeIdCursor,
   endListEntries,
+  endWorkflowsOnRecord,
   isoTimestamp,
   lockRecord,
   notFound,
@@ -226,6 +227,8 @@ export async function verifyObjection(db: Database, input: VerifyObjectionInput,
     if (input.outcome === 'UPHELD') {
       // Revoked or corrected: withdrawn from public disclosure everywhere, the lists and the department's own.
       await endListEntries(tx, department, updated.record_id, today, { reason: input.correction!, reference });
+      // Its open rectification orders and joint cases end with it (common.ts endWorkflowsOnRecord).
+      await endWorkflowsOnRecord(tx, department, updated.record_id, today, { reason: input.correction!, reference });
       await queueRecordStatus(tx, department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: input.correction!, reference });
     } else {
       await queueRecordStatus(tx, department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'DISPUTE_CLEARED', on: today, reference });

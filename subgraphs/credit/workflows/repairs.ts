@@ -33,6 +33,7 @@ export { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, typ
 import {
   createOnce,
   endListEntries,
+  endWorkflowsOnRecord,
   isoTimestamp,
   lockRecord,
   notFound,
@@ -273,6 +274,8 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
         // (record-status-outbox.ts); the repair notice is published instead (disclosure.ts).
         const reference = `repair/${id}`;
         await endListEntries(tx, updated.department, updated.record_id, today, { reason: 'REPAIRED', reference });
+        // Its open rectification orders and joint cases end with it (common.ts endWorkflowsOnRecord).
+        await endWorkflowsOnRecord(tx, updated.department, updated.record_id, today, { reason: 'REPAIRED', reference });
         await queueRecordStatus(tx, updated.department as Department, { recordId: updated.record_id, subjectCode: updated.record_subject_code, change: 'WITHDRAWN', on: today, withdrawal: 'REPAIRED', reference });
       }
     });
