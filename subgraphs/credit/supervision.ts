@@ -24,7 +24,7 @@ import { todayInChina } from '../../lib/clock';
 import { gradeOfEntries, GRADES, sampleAllocation, samplingRatioProblems, SAMPLING_RATES, type Grade, type ListKind } from './policy';
 import { disputedRecords } from './workflows/status';
 import { recordKey, type Department } from './vocabulary';
-import { clientScope, isCreditOffice, forbidden, requireActsFor } from './callers';
+import { clientScope, isCreditOffice, forbidden, requireActsFor, requireReadsWorkflowsOf } from './callers';
 import {
   createOnce,
   decodeIdCursor,
@@ -359,7 +359,10 @@ export const supervisionResolvers: ResolverMap = {
     samplingRatios: (_root: unknown, _args: unknown, context: Context) => samplingRatioRows(context.db),
     spotCheckPlan: async (_root: unknown, args: { id: string }, context: Context) => {
       const id = parseRowId(args.id);
-      return id ? readSpotCheckPlan(context.db, id) : null;
+      const plan = id ? await readSpotCheckPlan(context.db, id) : null;
+      // Its sample is the inspecting department's until it inspects (双随机: the subjects are not told in advance); only the results are public.
+      if (plan) requireReadsWorkflowsOf(context.caller, plan.department, 'spotCheckPlan', 'spot-check plans');
+      return plan;
     },
     inspectionResults: (_root: unknown, args: { department?: string | null; first: number; after?: string | null }, context: Context) =>
       inspectionResults(context.db, args),

@@ -18,7 +18,7 @@ import { disputedRecords } from './status';
 import { todayInChina } from '../../../lib/clock';
 import { notify } from '../notifications';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
-import { callerDepartment, clientScope, forbidden, isCreditOffice, requireActsFor } from '../callers';
+import { callerDepartment, clientScope, forbidden, isCreditOffice, requireActsFor, requireReadsWorkflowsOf } from '../callers';
 import { boundRecord, recordIdOf } from '../records';
 import {
   createOnce,
@@ -227,6 +227,11 @@ export async function assignmentsOf(q: Queryable, caseIds: string[]): Promise<Jo
   );
 }
 
+/** The departments a case concerns: the one that opened it, then those its measures were pushed to. */
+async function caseDepartments(q: Queryable, jointCase: JointCase): Promise<Department[]> {
+  return [jointCase.initiatingDepartment, ...(await assignmentsOf(q, [jointCase.id])).map((a) => a.department)];
+}
+
 export type AssignmentStatus = 'AWAITING_FEEDBACK' | 'FED_BACK' | 'WITHDRAWN';
 /** Where a department's part stands: WITHDRAWN with its case, else by its feedback. */
 const assignmentStatus = (a: JointCaseAssignment, jointCase: { status: string }): AssignmentStatus =>
@@ -251,9 +256,7 @@ export async function jointCases(
   const own = callerDepartment(caller);
   const wanted = !args.assignedTo || args.assignedTo === 'MY_DEPARTMENT' ? own : requireDepartment(args.assignedTo);
   if (!wanted) throw forbidden('jointCases', 'NO_DEPARTMENT', 'this client acts for no department: it has no joint cases assigned');
-  if (wanted !== own && !isCreditOffice(caller)) {
-    throw forbidden('jointCases', 'OTHER_DEPARTMENT', `a ${own} client reads ${own}'s joint cases only, not ${wanted}'s`, { department: own });
-  }
+  requireReadsWorkflowsOf(caller, wanted, 'jointCases', 'joint cases');
   const after = args.after ? decodeIdCursor('case', args.after, 'jointCases') : null;
   // The status is the department's feedback, computed per page; scan in pages until this page is full.
   const nodes: JointCase[] = [];
@@ -524,7 +527,10 @@ export const feedbackResolvers: ResolverMap = {
   Query: {
     jointCase: async (_root: unknown, args: { id: string }, context: Context) => {
       const id = parseRowId(args.id);
-      return id ? readJointCase(context.db, id) : null;
+      const jointCase = id ? await readJointCase(context.db, id) : null;
+      // A case is the business of the department that opened it and those it was pushed to (as objections: DESIGN.md «Decisions»).
+      if (jointCase) requireReadsWorkflowsOf(context.caller, await caseDepartments(context.db, jointCase), 'jointCase', 'joint cases');
+      return jointCase;
     },
     checkFeedback: (_root: unknown, args: { checkId: string }, context: Context) => checkFeedback(context.db, args.checkId, context.caller),
     jointCases: (_root: unknown, args: { assignedTo?: string | null; status?: AssignmentStatus | null; overdue?: boolean | null; first: number; after?: string | null }, context: Context) =>

@@ -1,0 +1,102 @@
+/**
+ * The second black-box review of issue 17, its remaining findings, through the gateway of the whole
+ * graph: what the next person sees — another department's joint cases and spot-check samples, an
+ * inspection dated before its plan, contradictory feedback, retried transitions, a mistyped queue
+ * cursor, weak report keys.
+ */
+import { Client } from 'pg';
+import { startTestGraph, type TestGraph } from '../helpers/graph';
+import { openDatabase, type Database } from '../../lib/db';
+import { todayInChina } from '../../lib/clock';
+import { createClient } from '../../subgraphs/credit/clients';
+import { caseAssignments } from '../../subgraphs/credit/policy';
+
+describe('issue 17 second review, remaining findings, through the gateway', () => {
+  let graph: TestGraph;
+  let db: Client;
+  let credit: Database;
+  const keys: Record<string, string> = {};
+  const today = todayInChina();
+
+  beforeAll(async () => {
+    graph = await startTestGraph({ subjects: 200, env: { SCHEDULED_JOBS_INTERVAL_MS: '0' } });
+    db = new Client({ connectionString: graph.databaseUrl });
+    await db.connect();
+    credit = await openDatabase({ schema: 'credit', url: graph.databaseUrl });
+    for (const department of ['MARKET', 'TAX', 'ENVIRONMENT'] as const) {
+      keys[department] = (await createClient(credit, { name: `${department.toLowerCase()} clerk`, role: 'DEPARTMENT', department })).apiKey;
+    }
+  }, 300_000);
+  afterAll(async () => {
+    await credit?.close();
+    await db?.end();
+    await graph?.close();
+  });
+
+  const OFFICE = (purpose = 'credit office') => graph.as('CREDIT_OFFICE', purpose);
+  const COURTS = (purpose = 'court clerk') => graph.as('DEPARTMENT', purpose);
+  const clerk = (department: string) => (department === 'COURTS' ? COURTS() : { 'x-api-key': keys[department]!, 'x-purpose': `${department.toLowerCase()} clerk` });
+  const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => (await graph.graphql(query, variables, headers)).body;
+  const refusal = (body: { errors?: any[] }) => ({ ...body.errors?.[0]?.extensions, message: body.errors?.[0]?.message });
+  let serial = 0;
+  const key = () => `review-17c-${++serial}-${Date.now()}-padding`;
+  const debtorRecord = async (code: string) =>
+    (await gql('query($c: ID!) { subject(code: $c) { courts { dishonestDebtors { recordId removedOn } } } }', { c: code }, COURTS())).data.subject.courts.dishonestDebtors.find(
+      (r: { removedOn: string | null }) => r.removedOn === null,
+    ).recordId as string;
+  let population: string[] = [];
+  const drawPlan = async (department: string, seed: string) => {
+    if (population.length === 0) population = (await db.query('SELECT subject_code FROM market.registration ORDER BY subject_code LIMIT 150')).rows.map((r) => r.subject_code);
+    const drawn = await gql('mutation($input: DrawSpotCheckPlanInput!) { drawSpotCheckPlan(input: $input) { id department selected { code } } }', {
+      input: { name: '2026年第四季度双随机抽查', population, seed, idempotencyKey: key() },
+    }, clerk(department));
+    expect(drawn.errors).toBeUndefined();
+    return drawn.data.drawSpotCheckPlan as { id: string; department: string; selected: { code: string }[] };
+  };
+
+  describe('L6: a department reads its own joint cases and spot-check plans only', () => {
+    it('refuses another department\'s joint case (OTHER_DEPARTMENT) and answers it to the departments it concerns and the credit office', async () => {
+      const code = graph.seeded.examples.dishonestDebtor;
+      // The measures the catalogue has no implementer of the graph for: the case goes to the credit office only (it relays them).
+      const { rows: measures } = await db.query(
+        `SELECT code, implementing_departments AS implementing FROM credit.measure WHERE version = (SELECT max(version) FROM credit.catalogue_version) AND 'DISHONEST_JUDGMENT_DEBTOR' = ANY(triggers)`,
+      );
+      const relayed = caseAssignments(measures, 'COURTS').get('CREDIT_OFFICE') ?? [];
+      expect(relayed.length).toBeGreaterThan(0);
+      const opened = await gql('mutation($input: OpenJointCaseInput!) { openJointCase(input: $input) { id assignments { department } } }', {
+        input: { subjectCode: code, initiatingDepartment: 'COURTS', trigger: 'DISHONEST_JUDGMENT_DEBTOR', recordId: await debtorRecord(code), measureCodes: relayed, idempotencyKey: key() },
+      }, COURTS());
+      expect(opened.errors).toBeUndefined();
+      const { id, assignments } = opened.data.openJointCase as { id: string; assignments: { department: string }[] };
+      const concerned = new Set(['COURTS', ...assignments.map((a) => a.department)]);
+      const outsiders = ['MARKET', 'TAX', 'ENVIRONMENT'].filter((d) => !concerned.has(d));
+      expect(outsiders.length).toBeGreaterThan(0);
+      const READ = 'query($id: ID!) { jointCase(id: $id) { id subjectCode recordId } }';
+      for (const outsider of outsiders) {
+        const read = await gql(READ, { id }, clerk(outsider));
+        expect(read.data?.jointCase ?? null).toBeNull();
+        expect(refusal(read)).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT', department: outsider }));
+        // Nor through its inbox: another department's is the credit office's to read.
+        expect(refusal(await gql('{ jointCases(assignedTo: COURTS, first: 100) { nodes { id } } }', {}, clerk(outsider))).reason).toBe('OTHER_DEPARTMENT');
+        const own = (await gql('{ jointCases(first: 100) { nodes { id } } }', {}, clerk(outsider))).data.jointCases.nodes as { id: string }[];
+        expect(own.map((n) => n.id)).not.toContain(id);
+      }
+      expect((await gql(READ, { id }, COURTS())).data.jointCase.id).toBe(id);
+      expect((await gql(READ, { id }, OFFICE())).data.jointCase.id).toBe(id);
+      for (const assigned of [...concerned].filter((d) => d !== 'COURTS' && d !== 'CREDIT_OFFICE')) {
+        expect((await gql(READ, { id }, clerk(assigned))).data.jointCase.id).toBe(id);
+      }
+    });
+
+    it('refuses another department\'s spot-check plan and its sample before the inspections', async () => {
+      const plan = await drawPlan('MARKET', 'review-17c-L6');
+      const READ = 'query($id: ID!) { spotCheckPlan(id: $id) { id selected { code } } }';
+      const read = await gql(READ, { id: plan.id }, clerk('TAX'));
+      expect(read.data?.spotCheckPlan ?? null).toBeNull();
+      expect(refusal(read)).toEqual(expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT', department: 'TAX' }));
+      expect(refusal(await gql(READ, { id: plan.id }, COURTS())).reason).toBe('OTHER_DEPARTMENT');
+      expect((await gql(READ, { id: plan.id }, clerk('MARKET'))).data.spotCheckPlan.selected).toEqual(plan.selected);
+      expect((await gql(READ, { id: plan.id }, OFFICE())).data.spotCheckPlan.selected).toEqual(plan.selected);
+    });
+  });
+});
