@@ -9,7 +9,7 @@ import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { openDatabase, type Database } from '../../lib/db';
 import { todayInChina } from '../../lib/clock';
 import { createClient } from '../../subgraphs/credit/clients';
-import { caseAssignments } from '../../subgraphs/credit/policy';
+import { addDays, caseAssignments } from '../../subgraphs/credit/policy';
 
 describe('issue 17 second review, remaining findings, through the gateway', () => {
   let graph: TestGraph;
@@ -97,6 +97,27 @@ describe('issue 17 second review, remaining findings, through the gateway', () =
       expect(refusal(await gql(READ, { id: plan.id }, COURTS())).reason).toBe('OTHER_DEPARTMENT');
       expect((await gql(READ, { id: plan.id }, clerk('MARKET'))).data.spotCheckPlan.selected).toEqual(plan.selected);
       expect((await gql(READ, { id: plan.id }, OFFICE())).data.spotCheckPlan.selected).toEqual(plan.selected);
+    });
+  });
+
+  describe('L2: an inspection is dated from its plan\'s draw on', () => {
+    it('refuses an inspection of 1900-01-01, or the day before the draw, with the plan\'s date, and records one on the day of the draw', async () => {
+      const plan = await drawPlan('MARKET', 'review-17c-L2');
+      // The plan was drawn five days ago (as the database would have it then).
+      await db.query(`UPDATE credit.spot_check_plan SET drawn_at = drawn_at - interval '5 days' WHERE id = $1::bigint`, [plan.id]);
+      const drawnOn = addDays(today, -5);
+      const RECORD = 'mutation($input: RecordInspectionResultInput!) { recordInspectionResult(input: $input) { id inspectedOn } }';
+      const input = { planId: plan.id, subjectCode: plan.selected[0]!.code, outcome: 'COMPLIANT', findings: '未发现问题' };
+      for (const inspectedOn of ['1900-01-01', addDays(drawnOn, -1)]) {
+        expect(refusal(await gql(RECORD, { input: { ...input, inspectedOn } }, clerk('MARKET')))).toEqual(
+          expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'SINCE_BEFORE_RECORD', field: 'inspectedOn', recordSince: drawnOn }),
+        );
+      }
+      expect(refusal(await gql(RECORD, { input: { ...input, inspectedOn: addDays(today, 1) } }, clerk('MARKET'))).reason).toBe('SINCE_IN_FUTURE');
+      const published = async () => (await gql('query($c: ID!) { subject(code: $c) { inspectionResults { planId inspectedOn } } }', { c: input.subjectCode }, {})).data.subject.inspectionResults.filter((r: { planId: string }) => r.planId === plan.id);
+      expect(await published()).toEqual([]);
+      expect((await gql(RECORD, { input: { ...input, inspectedOn: drawnOn } }, clerk('MARKET'))).data.recordInspectionResult.inspectedOn).toBe(drawnOn);
+      expect(await published()).toEqual([{ planId: plan.id, inspectedOn: drawnOn }]);
     });
   });
 });
