@@ -120,4 +120,48 @@ describe('issue 17 second review, remaining findings, through the gateway', () =
       expect(await published()).toEqual([{ planId: plan.id, inspectedOn: drawnOn }]);
     });
   });
+
+  describe('L5: one feedback per measure of a case and department', () => {
+    const SUBMIT = 'mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { id department action } }';
+    const STATS = 'query($f: String!, $t: String!) { implementationStatistics(from: $f, to: $t) { byDepartment { department measuresReceived measuresApplied measuresFedBack } } }';
+    const stats = async () =>
+      (await gql(STATS, { f: today, t: today }, OFFICE())).data.implementationStatistics.byDepartment.find((row: { department: string }) => row.department === 'MARKET');
+
+    it('answers the same feedback with the first, refuses a contradicting one, and counts the measure once, the credit office\'s in the market\'s name as the market\'s', async () => {
+      const { rows } = await db.query(
+        `SELECT subject_code AS code, source_record AS "recordId" FROM credit.list_entry
+          WHERE kind = 'KEY_ATTENTION' AND department = 'MARKET' AND source_record LIKE 'abnormal_operations_entry/%' AND until IS NULL AND substr(subject_code, 1, 1) = '9'
+            AND source_record NOT IN (SELECT record_id FROM credit.joint_case) ORDER BY id LIMIT 1`,
+      );
+      const subject = rows[0] as { code: string; recordId: string };
+      const before = await stats();
+      const opened = await gql('mutation($input: OpenJointCaseInput!) { openJointCase(input: $input) { id assignments { department measureCodes } } }', {
+        input: { subjectCode: subject.code, initiatingDepartment: 'MARKET', trigger: 'ABNORMAL_OPERATIONS', recordId: subject.recordId, idempotencyKey: key() },
+      }, clerk('MARKET'));
+      expect(opened.errors).toBeUndefined();
+      const jointCase = opened.data.openJointCase as { id: string; assignments: { department: string; measureCodes: string[] }[] };
+      const part = jointCase.assignments.find((a) => a.department === 'MARKET')!;
+      expect(part).toBeDefined();
+      const measureCode = part.measureCodes[0]!;
+      const feedback = { jointCaseId: jointCase.id, measureCode, action: 'APPLIED' };
+      // The credit office reports in the market's name: it is the market's feedback.
+      const first = await gql(SUBMIT, { input: { ...feedback, department: '市市场监管局', idempotencyKey: key() } }, OFFICE());
+      expect(first.data.submitFeedback).toEqual(expect.objectContaining({ department: 'MARKET', action: 'APPLIED' }));
+      const id = first.data.submitFeedback.id as string;
+      // The market says the same again (another key): the feedback recorded answers.
+      expect((await gql(SUBMIT, { input: { ...feedback, department: 'MARKET', idempotencyKey: key() } }, clerk('MARKET'))).data.submitFeedback.id).toBe(id);
+      expect((await gql(SUBMIT, { input: { ...feedback, department: 'MARKET', idempotencyKey: key() } }, clerk('MARKET'))).data.submitFeedback.id).toBe(id);
+      const contradicting = refusal(await gql(SUBMIT, { input: { ...feedback, action: 'NOT_APPLIED', note: '未实施', department: 'MARKET', idempotencyKey: key() } }, clerk('MARKET')));
+      expect(contradicting).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION', status: 'APPLIED' }));
+      expect(contradicting.message).toContain(`feedback ${id}`);
+      expect(refusal(await gql(SUBMIT, { input: { ...feedback, action: 'NOT_APPLIED', note: '未实施', department: 'MARKET', idempotencyKey: key() } }, OFFICE())).reason).toBe('INVALID_TRANSITION');
+      const read = (await gql('query($id: ID!) { jointCase(id: $id) { feedback { id measureCode action } assignments { department fedBackMeasureCodes } } }', { id: jointCase.id }, clerk('MARKET'))).data.jointCase;
+      expect(read.feedback).toEqual([{ id, measureCode, action: 'APPLIED' }]);
+      expect(read.assignments.find((a: { department: string }) => a.department === 'MARKET').fedBackMeasureCodes).toEqual([measureCode]);
+      const after = await stats();
+      expect(after.measuresReceived - before.measuresReceived).toBe(part.measureCodes.length);
+      expect(after.measuresFedBack - before.measuresFedBack).toBe(1);
+      expect(after.measuresApplied - before.measuresApplied).toBe(1);
+    });
+  });
 });

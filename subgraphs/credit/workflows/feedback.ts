@@ -13,7 +13,7 @@ import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import { recordKey, TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
-import { caseAssignments, feedbackDeadline, feedbackDeadlineRefusal, feedbackLate, IMPLEMENTER_NAMES, MAX_FEEDBACK_MONTHS, namedImplementers } from '../policy';
+import { caseAssignments, feedbackDeadline, feedbackDeadlineRefusal, feedbackLate, IMPLEMENTER_NAMES, MAX_FEEDBACK_MONTHS, namedDepartment, namedImplementers, repeatsFeedback } from '../policy';
 import { disputedRecords } from './status';
 import { todayInChina } from '../../../lib/clock';
 import { notify } from '../notifications';
@@ -382,14 +382,19 @@ const notYourCheck = (operation: string, checkId: string) =>
  * catalogue (`市场监管` in 市市场监管局) — or FORBIDDEN (OTHER_DEPARTMENT); stored
  * as the enum value, so feedback and the statistics per implementing
  * department agree. The credit office relays the measures of bodies outside
- * the graph (policy/joint-cases.ts) and names the body it reports for.
+ * the graph (policy/joint-cases.ts) and names the body it reports for; naming
+ * one of the graph's departments, it reports for that department
+ * (policy namedDepartment), and its feedback counts as that department's.
  */
-function reportingDepartment(caller: ForwardedIdentity, named: string): string {
+function reportingDepartment(caller: ForwardedIdentity, named: string): { department: string; reporting: Department } {
   const text = requireText('department', named, 200);
-  if (isCreditOffice(caller)) return text;
+  if (isCreditOffice(caller)) {
+    const department = namedDepartment(text);
+    return department ? { department, reporting: department } : { department: text, reporting: 'CREDIT_OFFICE' };
+  }
   const own = callerDepartment(caller);
   if (!own) throw forbidden('submitFeedback', 'NO_DEPARTMENT', 'feedback on a joint case comes from an implementing department: this client acts for none');
-  if (text === own || text.includes(IMPLEMENTER_NAMES[own])) return own;
+  if (text === own || text.includes(IMPLEMENTER_NAMES[own])) return { department: own, reporting: own };
   throw forbidden('submitFeedback', 'OTHER_DEPARTMENT', `a ${own} client reports for ${own} only, not for '${text}'`, { department: own });
 }
 
@@ -420,15 +425,17 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
   if (hasCheck && !checkId) throw notFound('credit check', input.checkId!);
   const jointCaseId = hasCase ? parseRowId(input.jointCaseId!) : null;
   if (hasCase && !jointCaseId) throw notFound('joint case', input.jointCaseId!);
+  // On a case the reporting department is the caller's own (a department's client acts only for its department): never free text.
+  const reporter = jointCaseId ? reportingDepartment(caller, input.department) : { department: requireText('department', input.department, 200), reporting: callerDepartment(caller) };
   const payload = {
     checkId,
     jointCaseId,
     measureCode: requireText('measureCode', input.measureCode, 100),
-    // On a case the reporting department is the caller's own (a department's client acts only for its department): never free text.
-    department: jointCaseId ? reportingDepartment(caller, input.department) : requireText('department', input.department, 200),
+    department: reporter.department,
     action,
     note,
   };
+  let caseLock: string | undefined;
   if (checkId) {
     const check = await checkForFeedback(db, checkId);
     if (!check) throw notFound('credit check', checkId);
@@ -447,6 +454,7 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
   } else {
     const jointCase = await readJointCase(db, jointCaseId!);
     if (!jointCase) throw notFound('joint case', jointCaseId!);
+    caseLock = recordLock(jointCase.initiatingDepartment, jointCase.recordId);
     // A case whose record was withdrawn takes no feedback; while it is disputed, nothing is applied (柴桑 (二十一)).
     if (jointCase.status === 'WITHDRAWN') {
       throw refuse('RECORD_WITHDRAWN', `joint case ${jointCase.id} was withdrawn on ${jointCase.withdrawnOn} with its record (${jointCase.withdrawalReference}): its measures no longer apply`, {
@@ -493,12 +501,29 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
     key,
     client,
     payload,
+    // On a case, under its record's lock (as its withdrawal): one feedback per (case, measure, department), migration 019's index behind it.
+    lock: caseLock,
     read: readFeedback,
     async create(tx, requestFingerprint) {
+      if (jointCaseId) {
+        const [recorded] = await tx.query<Feedback>(
+          `SELECT ${FEEDBACK_FIELDS} FROM feedback WHERE joint_case_id = $1::bigint AND measure_code = $2 AND reporting_department = $3`,
+          [jointCaseId, payload.measureCode, reporter.reporting],
+        );
+        // The same feedback again answers the first; another contradicts it (policy repeatsFeedback).
+        if (recorded && repeatsFeedback(recorded, payload)) return recorded.id;
+        if (recorded) {
+          throw refuse(
+            'INVALID_TRANSITION',
+            `${reporter.reporting} already reported measure '${payload.measureCode}' of joint case ${jointCaseId} as ${recorded.action}${recorded.note ? ` (${recorded.note})` : ''} in feedback ${recorded.id} on ${recorded.submittedAt}: one feedback per measure and department`,
+            { status: recorded.action, field: 'action' },
+          );
+        }
+      }
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO feedback (idempotency_key, request_fingerprint, check_id, joint_case_id, measure_code, department, action, note, client_id, reporting_department)
          VALUES ($1, $2, $3::uuid, $4::bigint, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
-        [key, requestFingerprint, checkId, jointCaseId, payload.measureCode, payload.department, action, note, client, callerDepartment(caller)],
+        [key, requestFingerprint, checkId, jointCaseId, payload.measureCode, payload.department, action, note, client, reporter.reporting],
       );
       return row!.id;
     },
