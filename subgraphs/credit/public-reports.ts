@@ -23,7 +23,7 @@ import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { identitySigningKey } from '../../lib/config';
 import { callerDepartment, forbidden, isCreditOffice, requireActsFor } from './callers';
 import { notify } from './notifications';
-import { decodeIdCursor, encodeIdCursor, fingerprint, isoTimestamp, optionalText, refuse, requireDepartment, requirePageSize, requireRow, requireText } from './workflows/common';
+import { decodeIdCursor, encodeIdCursor, fingerprint, isoTimestamp, optionalText, refuse, repeatsTransition, requireDepartment, requirePageSize, requireRow, requireText } from './workflows/common';
 import type { Department } from './vocabulary';
 
 export type ReportStatus = 'RECEIVED' | 'ROUTED' | 'CLOSED';
@@ -148,7 +148,12 @@ export async function routeReport(db: Database, input: { id: string; department:
       `UPDATE public_report SET status = 'ROUTED', department = $2, routed_at = now(), routing_note = $3 WHERE id = $1::bigint AND status = 'RECEIVED' RETURNING id`,
       [report.id, department, note],
     );
-    if (!updated) throw refuse('INVALID_TRANSITION', `report ${report.id} is ${report.status.toLowerCase()}${report.department ? ` (to ${report.department})` : ''}: only a received report is routed`, { status: report.status });
+    if (!updated) {
+      const current = (await readReport(tx, report.id))!;
+      // The same routing again (a retry) answers the report as routed, also once the department closed it.
+      if (repeatsTransition(current, { department, routingNote: note })) return;
+      throw refuse('INVALID_TRANSITION', `report ${current.id} is ${current.status.toLowerCase()}${current.department ? ` (to ${current.department})` : ''}: only a received report is routed`, { status: current.status });
+    }
     await notify(tx, department, 'REPORT_ROUTED', `report/${report.id}`, `群众举报 ${report.id}（${report.subjectCode}）已转交贵部门核查处理`);
   });
   return (await readReport(db, report.id))!;
@@ -165,8 +170,12 @@ export async function closeReport(db: Database, input: { id: string; result: str
     `UPDATE public_report SET status = 'CLOSED', result = $2, result_note = $3, closed_at = now() WHERE id = $1::bigint AND status = 'ROUTED' RETURNING id`,
     [report.id, input.result, note],
   );
-  if (!updated) throw refuse('INVALID_TRANSITION', `report ${report.id} was already closed`, { status: report.status });
-  return (await readReport(db, report.id))!;
+  const current = (await readReport(db, report.id))!;
+  // The same closing again (a retry) answers the report as closed.
+  if (!updated && !repeatsTransition(current, { status: 'CLOSED', result: input.result, resultNote: note })) {
+    throw refuse('INVALID_TRANSITION', `report ${current.id} was already closed (${current.result}: ${current.resultNote})`, { status: current.status });
+  }
+  return current;
 }
 
 /** Reports for the credit office (all, or one department's) and for a department (those routed to it). */

@@ -4,6 +4,7 @@
  * inspection dated before its plan, contradictory feedback, retried transitions, a mistyped queue
  * cursor, weak report keys.
  */
+import crypto from 'node:crypto';
 import { Client } from 'pg';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { openDatabase, type Database } from '../../lib/db';
@@ -162,6 +163,80 @@ describe('issue 17 second review, remaining findings, through the gateway', () =
       expect(after.measuresReceived - before.measuresReceived).toBe(part.measureCodes.length);
       expect(after.measuresFedBack - before.measuresFedBack).toBe(1);
       expect(after.measuresApplied - before.measuresApplied).toBe(1);
+    });
+  });
+
+  describe('L4: a transition retried answers what it recorded', () => {
+    /** Sends `mutation` twice with the same arguments (both answer the same object) and once with `other` (INVALID_TRANSITION). */
+    const retried = async (mutation: string, args: Record<string, unknown>, other: Record<string, unknown>, headers: Record<string, string>) => {
+      const first = await gql(mutation, args, headers);
+      expect(first.errors).toBeUndefined();
+      const answer = Object.values(first.data)[0];
+      const again = await gql(mutation, args, headers);
+      expect(again.errors).toBeUndefined();
+      expect(Object.values(again.data)[0]).toEqual(answer);
+      const different = await gql(mutation, { ...args, ...other }, headers);
+      expect(Object.values(different.data ?? {})[0] ?? null).toBeNull();
+      expect(refusal(different)).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' }));
+      return answer as Record<string, unknown>;
+    };
+    const COMMIT = 'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }';
+    const commitment = async (application: string) => {
+      const made = await gql(COMMIT, {
+        input: { department: 'COURTS', subjectCode: graph.seeded.examples.dishonestDebtor, scenario: 'ADMINISTRATIVE_LICENSING', content: '如实履行', application, deadline: addDays(today, 30), idempotencyKey: key() },
+      }, COURTS());
+      expect(made.errors).toBeUndefined();
+      return made.data.recordCommitment.id as string;
+    };
+
+    it('fulfilCommitment and reportCommitmentBreach', async () => {
+      const FULFIL = 'mutation($id: ID!, $note: String!, $on: String) { fulfilCommitment(id: $id, note: $note, fulfilledOn: $on) { id status fulfilledOn fulfilmentNote } }';
+      const fulfilled = await retried(FULFIL, { id: await commitment('R17C-L4-1'), note: '已补齐材料' }, { note: '另一说明' }, COURTS());
+      expect(fulfilled).toEqual(expect.objectContaining({ status: 'FULFILLED', fulfilledOn: today }));
+      // The day it was recorded, given again, is the same transition.
+      expect((await gql(FULFIL, { id: fulfilled.id, note: '已补齐材料', on: today }, COURTS())).data.fulfilCommitment.status).toBe('FULFILLED');
+      const BREACH = 'mutation($id: ID!, $note: String!) { reportCommitmentBreach(id: $id, department: COURTS, note: $note) { id status breachedOn breachNote } }';
+      const breached = await retried(BREACH, { id: await commitment('R17C-L4-2'), note: '未履行承诺' }, { note: '另一原因' }, COURTS());
+      expect(breached).toEqual(expect.objectContaining({ status: 'BREACHED', breachedOn: today }));
+      // A breached commitment is not fulfilled, nor a fulfilled one breached.
+      expect(refusal(await gql(FULFIL, { id: breached.id, note: '已补齐材料' }, COURTS())).reason).toBe('INVALID_TRANSITION');
+      expect(refusal(await gql(BREACH, { id: fulfilled.id, note: '未履行承诺' }, COURTS())).reason).toBe('INVALID_TRANSITION');
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM credit.list_entry WHERE source_record = $1`, [`credit_commitment/${breached.id}`]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('completeRectification', async () => {
+      const { rows } = await db.query(
+        `SELECT subject_code AS code, source_record AS "recordId" FROM credit.list_entry
+          WHERE kind = 'KEY_ATTENTION' AND department = 'MARKET' AND source_record LIKE 'abnormal_operations_entry/%' AND until IS NULL AND substr(subject_code, 1, 1) = '9'
+            AND source_record NOT IN (SELECT record_id FROM credit.joint_case UNION SELECT record_id FROM credit.rectification_order) ORDER BY id LIMIT 1`,
+      );
+      const subject = rows[0] as { code: string; recordId: string };
+      const ordered = await gql('mutation($input: OrderRectificationInput!) { orderRectification(input: $input) { id } }', {
+        input: { subjectCode: subject.code, department: 'MARKET', recordId: subject.recordId, requirement: '补报年度报告', deadline: addDays(today, 10), idempotencyKey: key() },
+      }, clerk('MARKET'));
+      expect(ordered.errors).toBeUndefined();
+      const COMPLETE = 'mutation($id: ID!, $note: String!) { completeRectification(id: $id, note: $note) { id status rectifiedOn } }';
+      expect(await retried(COMPLETE, { id: ordered.data.orderRectification.id, note: '已整改' }, { note: '另一说明' }, clerk('MARKET'))).toEqual(
+        expect.objectContaining({ status: 'RECTIFIED', rectifiedOn: today }),
+      );
+    });
+
+    it('routeReport and closeReport', async () => {
+      const submitted = await gql('mutation($input: SubmitReportInput!) { submitReport(input: $input) { receiptCode } }', {
+        input: { subjectCode: graph.seeded.examples.dishonestDebtor, conduct: '转移财产逃避执行（L4）', idempotencyKey: `${crypto.randomUUID()}` },
+      }, {});
+      expect(submitted.errors).toBeUndefined();
+      const { rows } = await db.query(`SELECT id::text AS id FROM credit.public_report WHERE conduct = '转移财产逃避执行（L4）' ORDER BY id DESC LIMIT 1`);
+      const id = rows[0].id as string;
+      const ROUTE = 'mutation($id: ID!, $d: Department!, $note: String) { routeReport(id: $id, department: $d, note: $note) { id status department } }';
+      expect(await retried(ROUTE, { id, d: 'COURTS', note: '请核查' }, { d: 'TAX' }, OFFICE())).toEqual({ id, status: 'ROUTED', department: 'COURTS' });
+      const CLOSE = 'mutation($id: ID!, $r: ReportResult!, $note: String!) { closeReport(id: $id, result: $r, note: $note) { id status result } }';
+      expect(await retried(CLOSE, { id, r: 'SUBSTANTIATED', note: '查证属实' }, { r: 'NOT_SUBSTANTIATED' }, COURTS())).toEqual({ id, status: 'CLOSED', result: 'SUBSTANTIATED' });
+      // Routed again as it was, a closed report answers as it stands; the reporter sees one result.
+      expect((await gql(ROUTE, { id, d: 'COURTS', note: '请核查' }, OFFICE())).data.routeReport.status).toBe('CLOSED');
+      const followed = (await gql('query($r: String!) { reportByReceipt(receiptCode: $r) { status result } }', { r: submitted.data.submitReport.receiptCode }, {})).data.reportByReceipt;
+      expect(followed).toEqual({ status: 'CLOSED', result: 'SUBSTANTIATED' });
     });
   });
 });
