@@ -239,4 +239,25 @@ describe('issue 17 second review, remaining findings, through the gateway', () =
       expect(followed).toEqual({ status: 'CLOSED', result: 'SUBSTANTIATED' });
     });
   });
+
+  describe('L7: a queue cursor is a notice id', () => {
+    const QUEUE = 'query($d: Department, $a: ID) { departmentNotifications(department: $d, after: $a, first: 100) { id reference } }';
+
+    it('reads "09" as 9 and refuses what is not a non-negative integer, instead of an empty queue', async () => {
+      // The latest notice of the suite's cases, reports and commitments, and the one before it, its cursor written with a leading zero.
+      const { rows } = await db.query('SELECT id::text AS id, department FROM credit.department_notification ORDER BY id DESC LIMIT 1');
+      const latest = rows[0] as { id: string; department: string };
+      const before = String(BigInt(latest.id) - 1n);
+      const page = async (after: string) => (await gql(QUEUE, { d: latest.department, a: after }, OFFICE())).data.departmentNotifications as { id: string }[];
+      expect(await page(`0${before}`)).toEqual(await page(before));
+      expect((await page(`0${before}`)).map((n) => n.id)).toContain(latest.id);
+      expect((await page('0')).map((n) => n.id)).toContain(latest.id);
+      expect(await page('99999999999999999999999')).toEqual([]);
+      for (const after of ['abc', '-1', '1.5', ' 9', '']) {
+        const refused = await gql(QUEUE, { d: latest.department, a: after }, OFFICE());
+        expect(refused.data?.departmentNotifications ?? null).toBeNull();
+        expect(refusal(refused)).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'INVALID_CURSOR', field: 'after' }));
+      }
+    });
+  });
 });
