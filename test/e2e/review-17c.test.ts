@@ -260,4 +260,35 @@ describe('issue 17 second review, remaining findings, through the gateway', () =
       }
     });
   });
+
+  describe('L3: a report\'s receipt is not had by guessing or resending its key', () => {
+    const SUBMIT = 'mutation($input: SubmitReportInput!) { submitReport(input: $input) { receiptCode status } }';
+    const FOLLOW = 'query($r: String!) { reportByReceipt(receiptCode: $r) { status conduct } }';
+    const report = (conduct: string, idempotencyKey: string) => ({ subjectCode: graph.seeded.examples.dishonestDebtor, conduct, idempotencyKey });
+    const stored = async (conduct: string) => (await db.query('SELECT count(*)::int AS n FROM credit.public_report WHERE conduct = $1', [conduct])).rows[0].n as number;
+
+    it('refuses a short or repetitive key (WEAK_KEY) and stores nothing', async () => {
+      for (const weak of ['aaaaaaaaaaaaaaaa', 'abababababababababab', '123456789012345', 'short']) {
+        const refused = await gql(SUBMIT, { input: report('弱密钥举报（L3）', weak) }, {});
+        expect(refused.data?.submitReport ?? null).toBeNull();
+        expect(refusal(refused)).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'WEAK_KEY', field: 'idempotencyKey' }));
+      }
+      expect(await stored('弱密钥举报（L3）')).toBe(0);
+    });
+
+    it('answers the receipt to a retry within 15 minutes, and later ALREADY_SUBMITTED without it', async () => {
+      const input = report('虚假承诺骗取容缺受理（L3）', crypto.randomUUID());
+      const receipt = (await gql(SUBMIT, { input }, {})).data.submitReport.receiptCode as string;
+      expect((await gql(SUBMIT, { input }, {})).data.submitReport.receiptCode).toBe(receipt);
+      // Sixteen minutes on (as the database would have it then): the same key and content get no receipt.
+      await db.query(`UPDATE credit.public_report SET submitted_at = submitted_at - interval '16 minutes' WHERE conduct = $1`, [input.conduct]);
+      const later = await gql(SUBMIT, { input }, {});
+      expect(later.data?.submitReport ?? null).toBeNull();
+      expect(refusal(later)).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'ALREADY_SUBMITTED' }));
+      expect(JSON.stringify(later)).not.toContain(receipt);
+      expect(await stored(input.conduct)).toBe(1);
+      // The reporter, who kept the receipt, still follows the report.
+      expect((await gql(FOLLOW, { r: receipt }, {})).data.reportByReceipt).toEqual({ status: 'RECEIVED', conduct: input.conduct });
+    });
+  });
 });
