@@ -60,12 +60,22 @@ export function readableWorkflowRows<R extends { department: Department }>(calle
   return readable === null ? [] : rows.filter((row) => row.department === readable);
 }
 
-/** Refuses reading `department`'s workflow records in `field` unless the caller may (workflowDepartmentOf). */
-export function requireReadsWorkflowsOf(caller: ForwardedIdentity, department: Department | null, field: string): void {
+/**
+ * Refuses reading a department's workflow records in `field` unless the caller may
+ * (workflowDepartmentOf). A record that concerns several departments (a joint
+ * case: the one that opened it and those assigned in it) is readable by any of them.
+ */
+export function requireReadsWorkflowsOf(
+  caller: ForwardedIdentity,
+  department: Department | readonly Department[] | null,
+  field: string,
+  what = 'objections and repair applications',
+): void {
   const readable = workflowDepartmentOf(caller);
-  if (readable === 'ALL' || (readable !== null && (department === null || department === readable))) return;
+  const concerned = department === null ? null : typeof department === 'string' ? [department] : department;
+  if (readable === 'ALL' || (readable !== null && (concerned === null || concerned.includes(readable)))) return;
   if (readable === null) {
-    throw forbidden(field, caller.role === 'DEPARTMENT' ? 'NO_DEPARTMENT' : 'NOT_ALLOWED', `${caller.role} clients read no department's objections or repair applications`);
+    throw forbidden(field, caller.role === 'DEPARTMENT' ? 'NO_DEPARTMENT' : 'NOT_ALLOWED', `${caller.role} clients read no department's ${what}`);
   }
-  throw forbidden(field, 'OTHER_DEPARTMENT', `a ${readable} client reads ${readable}'s objections and repair applications only, not ${department}'s`, { department: readable });
+  throw forbidden(field, 'OTHER_DEPARTMENT', `a ${readable} client reads ${readable}'s ${what} only, not ${concerned!.join(' or ')}'s`, { department: readable });
 }

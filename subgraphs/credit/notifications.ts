@@ -13,7 +13,8 @@ import type { Queryable } from '../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { callerDepartment, forbidden, isCreditOffice } from './callers';
-import { isoTimestamp, parseRowId, requireDepartment, requirePageSize } from './workflows/common';
+import { badUserInput } from '../../lib/errors';
+import { isoTimestamp, requireDepartment, requirePageSize } from './workflows/common';
 import type { Department } from './vocabulary';
 
 export type NotificationKind = 'JOINT_CASE_ASSIGNED' | 'REPORT_ROUTED' | 'COMMITMENT_BREACHED' | 'RECTIFICATION_OVERDUE';
@@ -37,6 +38,21 @@ export async function notify(tx: Queryable, department: Department, kind: Notifi
   );
 }
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/**
+ * The last id a polling client saw, a non-negative integer as it sent it ("09" is 9, "0" the start of
+ * the queue; one beyond every id answers nothing); anything else is refused, not answered with an
+ * empty queue — a mistyped cursor looked like a department with nothing to do (甘州 五(一): 推送).
+ */
+function seenId(after: string): string {
+  if (!/^\d{1,100}$/.test(after)) {
+    throw badUserInput(`'after' must be the id of a notice (a non-negative integer), got '${after}'`, { reason: 'INVALID_CURSOR', field: 'after' });
+  }
+  const id = BigInt(after);
+  return (id > MAX_BIGINT ? MAX_BIGINT : id).toString();
+}
+
 /**
  * A department's notices after `after` (an id it saw), oldest first: by the
  * bigint id (ordered by the `id::text` output column, "10" came before "9" and
@@ -54,8 +70,7 @@ export async function departmentNotifications(
   if (department !== own && !isCreditOffice(caller)) {
     throw forbidden('departmentNotifications', 'OTHER_DEPARTMENT', `a ${own} client reads ${own}'s queue only, not ${department}'s`, { department: own });
   }
-  const after = args.after ? parseRowId(args.after) : null;
-  if (args.after && !after) return [];
+  const after = args.after === null || args.after === undefined ? null : seenId(args.after);
   return q.query<DepartmentNotification>(
     `SELECT id::text AS id, department, kind, reference, message, ${isoTimestamp('created_at')} AS "createdAt"
        FROM department_notification WHERE department = $1 AND ($2::bigint IS NULL OR id > $2::bigint) ORDER BY department_notification.id LIMIT $3`,

@@ -10,8 +10,9 @@
  *
  * The receipt code is derived from the request's idempotency key with the
  * platform's key (HMAC), so a retried submission gets the same receipt and
- * nothing but its SHA-256 is stored; a key must be long enough not to be
- * guessed (the website makes a random one).
+ * nothing but its SHA-256 is stored; a key must be long and varied enough not
+ * to be guessed (the website makes a random one), and a retry answers the
+ * receipt within REPORT_RETRY_MINUTES of the submission only (policy/reports.ts).
  *
  *   RECEIVED → ROUTED → CLOSED
  */
@@ -23,7 +24,8 @@ import { badUserInput, requireSubjectCode } from '../../lib/errors';
 import { identitySigningKey } from '../../lib/config';
 import { callerDepartment, forbidden, isCreditOffice, requireActsFor } from './callers';
 import { notify } from './notifications';
-import { decodeIdCursor, encodeIdCursor, fingerprint, isoTimestamp, optionalText, refuse, requireDepartment, requirePageSize, requireRow, requireText } from './workflows/common';
+import { MIN_REPORT_KEY_DISTINCT, MIN_REPORT_KEY_LENGTH, REPORT_RETRY_MINUTES, reportKeyRefusal, retryAnswersReceipt } from './policy';
+import { decodeIdCursor, encodeIdCursor, fingerprint, isoTimestamp, optionalText, refuse, repeatsTransition, requireDepartment, requirePageSize, requireRow, requireText } from './workflows/common';
 import type { Department } from './vocabulary';
 
 export type ReportStatus = 'RECEIVED' | 'ROUTED' | 'CLOSED';
@@ -53,9 +55,6 @@ async function readReport(q: Queryable, id: string): Promise<PublicReport | null
   return row ?? null;
 }
 
-/** The shortest idempotency key a reporter may send: long enough that its receipt cannot be had by guessing it. */
-export const MIN_REPORT_KEY_LENGTH = 16;
-
 const RECEIPT_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /** The receipt of a submission: HMAC of its idempotency key, 16 characters shown as XXXX-XXXX-XXXX-XXXX. */
@@ -82,8 +81,13 @@ export interface SubmitReportInput {
 /** Anyone reports a subject; the answer is the receipt to follow it by (a retry with the same key answers the same receipt). */
 export async function submitReport(db: Database, input: SubmitReportInput): Promise<{ receiptCode: string; status: ReportStatus; submittedAt: string }> {
   const key = requireText('idempotencyKey', input.idempotencyKey, 200);
-  if (key.length < MIN_REPORT_KEY_LENGTH) {
-    throw badUserInput(`'idempotencyKey' of a report must be at least ${MIN_REPORT_KEY_LENGTH} random characters (its receipt is derived from it)`, { field: 'idempotencyKey', reason: 'INVALID_INPUT' });
+  // The receipt is derived from the key: one that can be guessed would let others follow the report (policy/reports.ts).
+  const weak = reportKeyRefusal(key);
+  if (weak) {
+    throw badUserInput(
+      `'idempotencyKey' of a report must be at least ${MIN_REPORT_KEY_LENGTH} random characters with at least ${MIN_REPORT_KEY_DISTINCT} different ones, e.g. a UUID (its receipt is derived from it)`,
+      { field: 'idempotencyKey', reason: weak },
+    );
   }
   const contact = {
     name: optionalText('contact.name', input.contact?.name, 100),
@@ -101,12 +105,20 @@ export async function submitReport(db: Database, input: SubmitReportInput): Prom
   const requestFingerprint = fingerprint(payload);
   const answer = (row: { status: ReportStatus; submittedAt: string }) => ({ receiptCode: receipt, status: row.status, submittedAt: row.submittedAt });
   const existing = async (q: Queryable) => {
-    const [row] = await q.query<{ request_fingerprint: string; status: ReportStatus; submittedAt: string }>(
-      `SELECT request_fingerprint, status, ${isoTimestamp('submitted_at')} AS "submittedAt" FROM public_report WHERE receipt_hash = $1`,
+    const [row] = await q.query<{ request_fingerprint: string; status: ReportStatus; submittedAt: string; age: number }>(
+      `SELECT request_fingerprint, status, ${isoTimestamp('submitted_at')} AS "submittedAt", extract(epoch FROM now() - submitted_at)::float8 AS age
+         FROM public_report WHERE receipt_hash = $1`,
       [hash],
     );
     if (row && row.request_fingerprint !== requestFingerprint) {
       throw refuse('IDEMPOTENCY_CONFLICT', `idempotencyKey was already used by submitReport with a different report; use a new key for a new report`);
+    }
+    // A retry is answered while one is plausible; later, whoever resends the key and the content does not get the receipt.
+    if (row && !retryAnswersReceipt(row.age)) {
+      throw badUserInput(`this report was already submitted (${row.submittedAt}); its receipt was given then, and is not given again after ${REPORT_RETRY_MINUTES} minutes`, {
+        reason: 'ALREADY_SUBMITTED',
+        field: 'idempotencyKey',
+      });
     }
     return row ?? null;
   };
@@ -148,7 +160,12 @@ export async function routeReport(db: Database, input: { id: string; department:
       `UPDATE public_report SET status = 'ROUTED', department = $2, routed_at = now(), routing_note = $3 WHERE id = $1::bigint AND status = 'RECEIVED' RETURNING id`,
       [report.id, department, note],
     );
-    if (!updated) throw refuse('INVALID_TRANSITION', `report ${report.id} is ${report.status.toLowerCase()}${report.department ? ` (to ${report.department})` : ''}: only a received report is routed`, { status: report.status });
+    if (!updated) {
+      const current = (await readReport(tx, report.id))!;
+      // The same routing again (a retry) answers the report as routed, also once the department closed it.
+      if (repeatsTransition(current, { department, routingNote: note })) return;
+      throw refuse('INVALID_TRANSITION', `report ${current.id} is ${current.status.toLowerCase()}${current.department ? ` (to ${current.department})` : ''}: only a received report is routed`, { status: current.status });
+    }
     await notify(tx, department, 'REPORT_ROUTED', `report/${report.id}`, `群众举报 ${report.id}（${report.subjectCode}）已转交贵部门核查处理`);
   });
   return (await readReport(db, report.id))!;
@@ -165,8 +182,12 @@ export async function closeReport(db: Database, input: { id: string; result: str
     `UPDATE public_report SET status = 'CLOSED', result = $2, result_note = $3, closed_at = now() WHERE id = $1::bigint AND status = 'ROUTED' RETURNING id`,
     [report.id, input.result, note],
   );
-  if (!updated) throw refuse('INVALID_TRANSITION', `report ${report.id} was already closed`, { status: report.status });
-  return (await readReport(db, report.id))!;
+  const current = (await readReport(db, report.id))!;
+  // The same closing again (a retry) answers the report as closed.
+  if (!updated && !repeatsTransition(current, { status: 'CLOSED', result: input.result, resultNote: note })) {
+    throw refuse('INVALID_TRANSITION', `report ${current.id} was already closed (${current.result}: ${current.resultNote})`, { status: current.status });
+  }
+  return current;
 }
 
 /** Reports for the credit office (all, or one department's) and for a department (those routed to it). */

@@ -47,6 +47,7 @@ import {
   requireRow,
   recordLock,
   requireRecordInForce,
+  repeatsTransition,
 } from './workflows/common';
 import { recordKey, type Department } from './vocabulary';
 import { disputedRecords } from './workflows/status';
@@ -184,6 +185,14 @@ export async function completeRectification(
   const note = requireText('note', input.note);
   const on = input.rectifiedOn ? requireDate('rectifiedOn', input.rectifiedOn) : today;
   requireOrderNotWithdrawn(order, 'completeRectification');
+  // The same confirmation again (a retry) answers the order as rectified; rectifiedOn left out is the day first recorded.
+  const repeats = (current: RectificationOrder) => repeatsTransition(current, { status: 'RECTIFIED', rectificationNote: note, rectifiedOn: input.rectifiedOn ? on : undefined });
+  const alreadyRectified = (current: RectificationOrder) =>
+    refuse('INVALID_TRANSITION', `rectification order ${current.id} was already rectified on ${current.rectifiedOn}${current.rectificationNote ? ` (${current.rectificationNote})` : ''}`, { status: current.status });
+  if (order.status === 'RECTIFIED') {
+    if (repeats(order)) return order;
+    throw alreadyRectified(order);
+  }
   // Not before what the record already says — the order, its latest interview, its published entry (policy/rectification.ts).
   const [history] = await db.query<{ latest_interview: string | null; entry_since: string | null }>(
     `SELECT (SELECT max(held_on)::text FROM interview WHERE rectification_order_id = $1::bigint) AS latest_interview,
@@ -197,7 +206,13 @@ export async function completeRectification(
       `UPDATE rectification_order SET status = 'RECTIFIED', rectified_on = $2::date, rectification_note = $3 WHERE id = $1::bigint AND status = 'ORDERED' RETURNING id`,
       [order.id, on, note],
     );
-    if (!updated) throw refuse('INVALID_TRANSITION', `rectification order ${order.id} was already rectified on ${order.rectifiedOn}`, { status: order.status });
+    if (!updated) {
+      // Confirmed meanwhile (two clerks, or a retry racing the first call): answered as above.
+      const current = (await readRectificationOrder(tx, order.id))!;
+      if (current.status === 'RECTIFIED' && repeats(current)) return;
+      requireOrderNotWithdrawn(current, 'completeRectification');
+      throw alreadyRectified(current);
+    }
     // The key-attention entry ends today at the earliest: never in the past (the list rules' RETROACTIVE_END).
     const until = rectificationEntryEnd(on, today);
     await tx.query(

@@ -21,10 +21,10 @@ import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { badUserInput, requireSubjectCode, requireSubjectCodes } from '../../lib/errors';
 import { todayInChina } from '../../lib/clock';
-import { gradeOfEntries, GRADES, sampleAllocation, samplingRatioProblems, SAMPLING_RATES, type Grade, type ListKind } from './policy';
+import { gradeOfEntries, GRADES, inspectionDateRefusal, sampleAllocation, samplingRatioProblems, SAMPLING_RATES, type Grade, type ListKind } from './policy';
 import { disputedRecords } from './workflows/status';
 import { recordKey, type Department } from './vocabulary';
-import { clientScope, isCreditOffice, forbidden, requireActsFor } from './callers';
+import { clientScope, isCreditOffice, forbidden, requireActsFor, requireReadsWorkflowsOf } from './callers';
 import {
   createOnce,
   decodeIdCursor,
@@ -214,6 +214,8 @@ export interface SpotCheckPlan {
   seed: string;
   populationSize: number;
   drawnAt: string;
+  /** The China date it was drawn: no inspection of it is dated earlier. */
+  drawnOn: string;
   ratios: Record<Grade, number>;
 }
 
@@ -225,7 +227,8 @@ export interface DrawSpotCheckPlanInput {
   idempotencyKey: string;
 }
 
-const PLAN_FIELDS = `spot_check_plan.id::text AS id, department, name, seed, population_size AS "populationSize", ${isoTimestamp('drawn_at')} AS "drawnAt", ratios`;
+const PLAN_FIELDS = `spot_check_plan.id::text AS id, department, name, seed, population_size AS "populationSize", ${isoTimestamp('drawn_at')} AS "drawnAt",
+  (drawn_at AT TIME ZONE 'Asia/Shanghai')::date::text AS "drawnOn", ratios`;
 
 export async function readSpotCheckPlan(q: Queryable, id: string): Promise<SpotCheckPlan | null> {
   const [row] = await q.query<SpotCheckPlan>(`SELECT ${PLAN_FIELDS} FROM spot_check_plan WHERE id = $1::bigint`, [id]);
@@ -308,7 +311,11 @@ export async function recordInspectionResult(db: Database, input: RecordInspecti
   if (!(INSPECTION_OUTCOMES as readonly string[]).includes(input.outcome)) throw refuse('INVALID_INPUT', `unknown outcome '${input.outcome}'`, { field: 'outcome' });
   const findings = requireText('findings', input.findings);
   const inspectedOn = requireDate('inspectedOn', input.inspectedOn);
-  if (inspectedOn > today) throw refuse('INVALID_INPUT', `'inspectedOn' ${inspectedOn} is in the future`, { field: 'inspectedOn' });
+  const dated = inspectionDateRefusal(plan, inspectedOn, today);
+  if (dated) {
+    const why = dated === 'SINCE_IN_FUTURE' ? 'is in the future' : `is before spot-check plan ${plan.id} was drawn (${plan.drawnOn}): a plan's subjects are inspected after the draw`;
+    throw badUserInput(`'inspectedOn' ${inspectedOn} ${why}`, { reason: dated, field: 'inspectedOn', recordSince: plan.drawnOn });
+  }
   const [selected] = await db.query('SELECT 1 FROM spot_check_selection WHERE plan_id = $1::bigint AND subject_code = $2', [plan.id, subjectCode]);
   if (!selected) throw badUserInput(`subject ${subjectCode} was not drawn by spot-check plan ${plan.id}: results are recorded for the subjects drawn`, { reason: 'NOT_IN_SAMPLE', field: 'subjectCode' });
   const [inserted] = await db.query<{ id: string }>(
@@ -359,7 +366,10 @@ export const supervisionResolvers: ResolverMap = {
     samplingRatios: (_root: unknown, _args: unknown, context: Context) => samplingRatioRows(context.db),
     spotCheckPlan: async (_root: unknown, args: { id: string }, context: Context) => {
       const id = parseRowId(args.id);
-      return id ? readSpotCheckPlan(context.db, id) : null;
+      const plan = id ? await readSpotCheckPlan(context.db, id) : null;
+      // Its sample is the inspecting department's until it inspects (双随机: the subjects are not told in advance); only the results are public.
+      if (plan) requireReadsWorkflowsOf(context.caller, plan.department, 'spotCheckPlan', 'spot-check plans');
+      return plan;
     },
     inspectionResults: (_root: unknown, args: { department?: string | null; first: number; after?: string | null }, context: Context) =>
       inspectionResults(context.db, args),

@@ -22,8 +22,10 @@ import {
   interviewRefusal,
   JOINT_CASE_FEEDBACK_WORKING_DAYS,
   MISSING_DOCUMENTS_MEASURE,
+  namedDepartment,
   namedImplementers,
   NOTICE_ON_TIME_THRESHOLD,
+  repeatsFeedback,
   rectificationOverdue,
   rectificationOverdueSince,
 } from '../../subgraphs/credit/policy';
@@ -201,5 +203,25 @@ describe('joint cases follow their record (issue 17 second review, M2 and M3)', 
     expect(feedbackDeadlineRefusal('2027-12-03', '2026-12-02')).toBe('DEADLINE_TOO_FAR');
     expect(feedbackDeadlineRefusal('9999-12-31', '2026-12-02')).toBe('DEADLINE_TOO_FAR');
     expect(feedbackDeadlineRefusal('2026-12-01', '2026-12-02')).toBe('DEADLINE_BEFORE_START');
+  });
+});
+
+describe('one feedback per (case, measure, department) (issue 17 second review, L5)', () => {
+  it('reads the department a feedback names: its enum value or its catalogue name, none for a body outside the graph', () => {
+    expect(namedDepartment('MARKET')).toBe('MARKET');
+    expect(namedDepartment('市市场监管局')).toBe('MARKET');
+    expect(namedDepartment('国家税务总局深圳市税务局')).toBe('TAX');
+    expect(namedDepartment('深圳市中级人民法院')).toBe('COURTS');
+    expect(namedDepartment('市生态环境局')).toBe('ENVIRONMENT');
+    expect(namedDepartment('市财政局')).toBeNull();
+    expect(namedDepartment('market')).toBeNull();
+  });
+
+  it('answers the same feedback again and refuses a contradicting one', () => {
+    expect(repeatsFeedback({ action: 'APPLIED', note: null }, { action: 'APPLIED', note: null })).toBe(true);
+    expect(repeatsFeedback({ action: 'NOT_APPLIED', note: '已注销' }, { action: 'NOT_APPLIED', note: '已注销' })).toBe(true);
+    expect(repeatsFeedback({ action: 'APPLIED', note: null }, { action: 'NOT_APPLIED', note: '未实施' })).toBe(false);
+    expect(repeatsFeedback({ action: 'NOT_APPLIED', note: '已注销' }, { action: 'NOT_APPLIED', note: '另有原因' })).toBe(false);
+    expect(repeatsFeedback({ action: 'APPLIED', note: null }, { action: 'APPLIED', note: '已实施' })).toBe(false);
   });
 });

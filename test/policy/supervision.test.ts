@@ -1,5 +1,5 @@
 /** Graded supervision: grade from the lists, sampling ratio per grade. */
-import { gradeOf, gradeOfEntries, GRADES, sampleAllocation, samplingRatioProblems, SAMPLING_RATES } from '../../subgraphs/credit/policy/supervision';
+import { gradeOf, gradeOfEntries, GRADES, inspectionDateRefusal, sampleAllocation, samplingRatioProblems, SAMPLING_RATES } from '../../subgraphs/credit/policy/supervision';
 
 describe('graded supervision', () => {
   it('grades black over key attention over red over none', () => {
@@ -50,5 +50,16 @@ describe('supervision by ratio (凌源 二(二), 甘州 三(四))', () => {
     expect(samplingRatioProblems(all(0.1, 0.05, 0.15, 0.3))).toEqual([expect.stringMatching(/grade B \(0.05\) is sampled less than the better grade A/)]);
     expect(samplingRatioProblems(all(0.02, 0.05, 0.15, 0.3).slice(1))).toEqual([expect.stringMatching(/grade A must be given once/)]);
     expect(samplingRatioProblems([...all(0.02, 0.05, 0.15, 0.3), { grade: 'E', ratio: 0.5 }])).toEqual([expect.stringMatching(/unknown grade E/)]);
+  });
+});
+
+describe('inspection dates (双随机: drawn first, then inspected)', () => {
+  it('refuses an inspection before the plan was drawn or in the future, and takes the day of the draw through today', () => {
+    const plan = { drawnOn: '2026-12-01' };
+    expect(inspectionDateRefusal(plan, '1900-01-01', '2026-12-03')).toBe('SINCE_BEFORE_RECORD');
+    expect(inspectionDateRefusal(plan, '2026-11-30', '2026-12-03')).toBe('SINCE_BEFORE_RECORD');
+    expect(inspectionDateRefusal(plan, '2026-12-01', '2026-12-03')).toBeNull();
+    expect(inspectionDateRefusal(plan, '2026-12-03', '2026-12-03')).toBeNull();
+    expect(inspectionDateRefusal(plan, '2026-12-04', '2026-12-03')).toBe('SINCE_IN_FUTURE');
   });
 });

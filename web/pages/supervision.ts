@@ -113,7 +113,9 @@ export async function submitConductReport(ctx: PageContext, form: FormFields): P
       }),
     };
   }
-  return { status: result.status >= 400 ? result.status : 422, body: conductReportsPage(ctx, { form: { ...form, idempotencyKey }, refusal: reportRefusal(locale, result) }) };
+  // The same key again, so a resubmission after a lost answer is the same report; a key refused as weak is replaced by a new one.
+  const weak = result.errors.some((e) => e.extensions?.reason === 'WEAK_KEY');
+  return { status: result.status >= 400 ? result.status : 422, body: conductReportsPage(ctx, { form: { ...form, idempotencyKey: weak ? '' : idempotencyKey }, refusal: reportRefusal(locale, result) }) };
 }
 
 /** A report followed by its receipt code: where it stands, and nothing about who reported it. */

@@ -20,3 +20,4 @@ export * from './joint-cases';
 export * from './publicity';
 export * from './disclosure';
 export * from './verdict';
+export * from './reports';

@@ -97,3 +97,22 @@ export const feedbackDue = (deadline: string, reportedOn: string | null, today: 
 export function departmentsBelowThreshold<T extends { measuresDue: number; measuresOnTime: number }>(rows: readonly T[], threshold: number): T[] {
   return rows.filter((row) => row.measuresDue > 0 && row.measuresOnTime / row.measuresDue < threshold);
 }
+
+/**
+ * The department a feedback's `department` names: its enum value or its catalogue name
+ * (`市场监管` in 市市场监管局), or null for a body outside the graph (财政, 发展改革…). The credit
+ * office reporting in a department's name reports for that department (柴桑 (十七): what the
+ * implementing department did), so its feedback counts as that department's.
+ */
+export function namedDepartment(text: string): Department | null {
+  return DEPARTMENT_ORDER.find((department) => text === department || text.includes(IMPLEMENTER_NAMES[department])) ?? null;
+}
+
+/**
+ * One feedback per (case, measure, department) (甘州 五(六): a measure is applied or not, and the
+ * statistics count it once): what a department reports again on a measure it reported on is the
+ * same feedback — a retry, answered with the first — when its action and note are the same, and
+ * contradicts it otherwise (APPLIED, then NOT_APPLIED), which is refused.
+ */
+export const repeatsFeedback = (recorded: { action: string; note: string | null }, given: { action: string; note: string | null }): boolean =>
+  recorded.action === given.action && (recorded.note ?? null) === (given.note ?? null);

@@ -7,7 +7,7 @@
  * DESIGN.md «The credit platform's rules» ("a credit grade per subject drives
  * 'double random' spot checks"); 国发〔2019〕5号 (双随机、一公开).
  */
-import type { ListKind } from './lists';
+import { entryStartRefusal, type EntryStartRefusal, type ListKind } from './lists';
 
 /** A: good (red list), B: normal, C: attention (key-attention list), D: bad (black list). */
 export type Grade = 'A' | 'B' | 'C' | 'D';
@@ -108,3 +108,12 @@ export function sampleAllocation(populations: Readonly<Record<Grade, number>>, r
     if (open.length === 0) return allocation;
   }
 }
+
+/**
+ * Why an inspection dated `inspectedOn` cannot be recorded against a plan drawn on `drawnOn`
+ * (China date), or null: it inspects a subject the plan drew (双随机: drawn first, then inspected),
+ * so it is neither before the draw nor in the future — the list rules' entryStartRefusal, the plan
+ * standing as the record.
+ */
+export const inspectionDateRefusal = (plan: { drawnOn: string }, inspectedOn: string, today: string): EntryStartRefusal | null =>
+  entryStartRefusal({ since: plan.drawnOn }, inspectedOn, today);

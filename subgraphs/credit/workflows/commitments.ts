@@ -49,6 +49,7 @@ import {
   optionalText,
   encodeIdCursor,
   decodeIdCursor,
+  repeatsTransition,
 } from './common';
 
 export type CommitmentStatus = 'KEPT' | 'FULFILLED' | 'BREACHED';
@@ -242,6 +243,8 @@ export async function reportCommitmentBreach(db: Database, input: ReportBreachIn
     if (!(await breachCommitment(tx, id, { on: today, department, note, automatic: false }))) {
       const current = await readCommitment(tx, id);
       if (!current) throw notFound('credit commitment', input.id);
+      // The same report again (a retry) answers the breach recorded.
+      if (repeatsTransition(current, { status: 'BREACHED', breachAutomatic: false, breachReportedBy: department, breachNote: note })) return;
       throw refuse('INVALID_TRANSITION', current.status === 'FULFILLED'
         ? `credit commitment ${id} was fulfilled on ${current.fulfilledOn}`
         : `credit commitment ${id} was already reported breached on ${current.breachedOn}`, { status: current.status });
@@ -357,10 +360,12 @@ export async function fulfilCommitment(db: Database, input: { id: string; note: 
     `UPDATE credit_commitment SET status = 'FULFILLED', fulfilled_on = $2::date, fulfilment_note = $3 WHERE id = $1::bigint AND status = 'KEPT' RETURNING id`,
     [commitment.id, on, note],
   );
-  if (!updated) {
-    throw refuse('INVALID_TRANSITION', `credit commitment ${commitment.id} is ${commitment.status.toLowerCase()}${commitment.breachedOn ? ` since ${commitment.breachedOn}` : ''}: only a kept commitment is fulfilled`, { status: commitment.status });
+  const current = (await readCommitment(db, commitment.id))!;
+  // The same confirmation again (a retry) answers the fulfilment recorded; fulfilledOn left out is the day first recorded.
+  if (!updated && !repeatsTransition(current, { status: 'FULFILLED', fulfilmentNote: note, fulfilledOn: input.fulfilledOn ? on : undefined })) {
+    throw refuse('INVALID_TRANSITION', `credit commitment ${current.id} is ${current.status.toLowerCase()}${current.breachedOn ? ` since ${current.breachedOn}` : ''}${current.fulfilledOn ? ` (fulfilled on ${current.fulfilledOn})` : ''}: only a kept commitment is fulfilled`, { status: current.status });
   }
-  return (await readCommitment(db, commitment.id))!;
+  return current;
 }
 
 /** The public notice of a commitment (信用承诺公示): what was committed, for what, by when, and whether it was kept. */

@@ -210,6 +210,19 @@ export async function createOnce<T>(db: Database, spec: IdempotentCreate<T>): Pr
   }
 }
 
+// ---------------------------------------------------------------- transitions retried
+
+/**
+ * Whether a transition sent again repeats the one recorded — a retry, answered with the recorded
+ * object (one mutation, one answer: a client that lost the answer asks again), as verifyObjection and
+ * decideRepair do; any other transition of an object no longer in its starting state is refused
+ * (INVALID_TRANSITION). Each argument given must equal what was recorded; one left out (undefined:
+ * a date that defaults to today) matches what the first call recorded.
+ */
+export function repeatsTransition<T extends object>(recorded: T, given: { [K in keyof T]?: T[K] | undefined }): boolean {
+  return (Object.keys(given) as (keyof T)[]).every((name) => given[name] === undefined || (recorded[name] ?? null) === (given[name] ?? null));
+}
+
 // ---------------------------------------------------------------- one record at a time
 
 /**

@@ -13,12 +13,12 @@ import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import { recordKey, TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
-import { caseAssignments, feedbackDeadline, feedbackDeadlineRefusal, feedbackLate, IMPLEMENTER_NAMES, MAX_FEEDBACK_MONTHS, namedImplementers } from '../policy';
+import { caseAssignments, feedbackDeadline, feedbackDeadlineRefusal, feedbackLate, IMPLEMENTER_NAMES, MAX_FEEDBACK_MONTHS, namedDepartment, namedImplementers, repeatsFeedback } from '../policy';
 import { disputedRecords } from './status';
 import { todayInChina } from '../../../lib/clock';
 import { notify } from '../notifications';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
-import { callerDepartment, clientScope, forbidden, isCreditOffice, requireActsFor } from '../callers';
+import { callerDepartment, clientScope, forbidden, isCreditOffice, requireActsFor, requireReadsWorkflowsOf } from '../callers';
 import { boundRecord, recordIdOf } from '../records';
 import {
   createOnce,
@@ -227,6 +227,11 @@ export async function assignmentsOf(q: Queryable, caseIds: string[]): Promise<Jo
   );
 }
 
+/** The departments a case concerns: the one that opened it, then those its measures were pushed to. */
+async function caseDepartments(q: Queryable, jointCase: JointCase): Promise<Department[]> {
+  return [jointCase.initiatingDepartment, ...(await assignmentsOf(q, [jointCase.id])).map((a) => a.department)];
+}
+
 export type AssignmentStatus = 'AWAITING_FEEDBACK' | 'FED_BACK' | 'WITHDRAWN';
 /** Where a department's part stands: WITHDRAWN with its case, else by its feedback. */
 const assignmentStatus = (a: JointCaseAssignment, jointCase: { status: string }): AssignmentStatus =>
@@ -251,9 +256,7 @@ export async function jointCases(
   const own = callerDepartment(caller);
   const wanted = !args.assignedTo || args.assignedTo === 'MY_DEPARTMENT' ? own : requireDepartment(args.assignedTo);
   if (!wanted) throw forbidden('jointCases', 'NO_DEPARTMENT', 'this client acts for no department: it has no joint cases assigned');
-  if (wanted !== own && !isCreditOffice(caller)) {
-    throw forbidden('jointCases', 'OTHER_DEPARTMENT', `a ${own} client reads ${own}'s joint cases only, not ${wanted}'s`, { department: own });
-  }
+  requireReadsWorkflowsOf(caller, wanted, 'jointCases', 'joint cases');
   const after = args.after ? decodeIdCursor('case', args.after, 'jointCases') : null;
   // The status is the department's feedback, computed per page; scan in pages until this page is full.
   const nodes: JointCase[] = [];
@@ -379,14 +382,19 @@ const notYourCheck = (operation: string, checkId: string) =>
  * catalogue (`市场监管` in 市市场监管局) — or FORBIDDEN (OTHER_DEPARTMENT); stored
  * as the enum value, so feedback and the statistics per implementing
  * department agree. The credit office relays the measures of bodies outside
- * the graph (policy/joint-cases.ts) and names the body it reports for.
+ * the graph (policy/joint-cases.ts) and names the body it reports for; naming
+ * one of the graph's departments, it reports for that department
+ * (policy namedDepartment), and its feedback counts as that department's.
  */
-function reportingDepartment(caller: ForwardedIdentity, named: string): string {
+function reportingDepartment(caller: ForwardedIdentity, named: string): { department: string; reporting: Department } {
   const text = requireText('department', named, 200);
-  if (isCreditOffice(caller)) return text;
+  if (isCreditOffice(caller)) {
+    const department = namedDepartment(text);
+    return department ? { department, reporting: department } : { department: text, reporting: 'CREDIT_OFFICE' };
+  }
   const own = callerDepartment(caller);
   if (!own) throw forbidden('submitFeedback', 'NO_DEPARTMENT', 'feedback on a joint case comes from an implementing department: this client acts for none');
-  if (text === own || text.includes(IMPLEMENTER_NAMES[own])) return own;
+  if (text === own || text.includes(IMPLEMENTER_NAMES[own])) return { department: own, reporting: own };
   throw forbidden('submitFeedback', 'OTHER_DEPARTMENT', `a ${own} client reports for ${own} only, not for '${text}'`, { department: own });
 }
 
@@ -417,15 +425,17 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
   if (hasCheck && !checkId) throw notFound('credit check', input.checkId!);
   const jointCaseId = hasCase ? parseRowId(input.jointCaseId!) : null;
   if (hasCase && !jointCaseId) throw notFound('joint case', input.jointCaseId!);
+  // On a case the reporting department is the caller's own (a department's client acts only for its department): never free text.
+  const reporter = jointCaseId ? reportingDepartment(caller, input.department) : { department: requireText('department', input.department, 200), reporting: callerDepartment(caller) };
   const payload = {
     checkId,
     jointCaseId,
     measureCode: requireText('measureCode', input.measureCode, 100),
-    // On a case the reporting department is the caller's own (a department's client acts only for its department): never free text.
-    department: jointCaseId ? reportingDepartment(caller, input.department) : requireText('department', input.department, 200),
+    department: reporter.department,
     action,
     note,
   };
+  let caseLock: string | undefined;
   if (checkId) {
     const check = await checkForFeedback(db, checkId);
     if (!check) throw notFound('credit check', checkId);
@@ -444,6 +454,7 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
   } else {
     const jointCase = await readJointCase(db, jointCaseId!);
     if (!jointCase) throw notFound('joint case', jointCaseId!);
+    caseLock = recordLock(jointCase.initiatingDepartment, jointCase.recordId);
     // A case whose record was withdrawn takes no feedback; while it is disputed, nothing is applied (柴桑 (二十一)).
     if (jointCase.status === 'WITHDRAWN') {
       throw refuse('RECORD_WITHDRAWN', `joint case ${jointCase.id} was withdrawn on ${jointCase.withdrawnOn} with its record (${jointCase.withdrawalReference}): its measures no longer apply`, {
@@ -490,12 +501,29 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
     key,
     client,
     payload,
+    // On a case, under its record's lock (as its withdrawal): one feedback per (case, measure, department), migration 019's index behind it.
+    lock: caseLock,
     read: readFeedback,
     async create(tx, requestFingerprint) {
+      if (jointCaseId) {
+        const [recorded] = await tx.query<Feedback>(
+          `SELECT ${FEEDBACK_FIELDS} FROM feedback WHERE joint_case_id = $1::bigint AND measure_code = $2 AND reporting_department = $3`,
+          [jointCaseId, payload.measureCode, reporter.reporting],
+        );
+        // The same feedback again answers the first; another contradicts it (policy repeatsFeedback).
+        if (recorded && repeatsFeedback(recorded, payload)) return recorded.id;
+        if (recorded) {
+          throw refuse(
+            'INVALID_TRANSITION',
+            `${reporter.reporting} already reported measure '${payload.measureCode}' of joint case ${jointCaseId} as ${recorded.action}${recorded.note ? ` (${recorded.note})` : ''} in feedback ${recorded.id} on ${recorded.submittedAt}: one feedback per measure and department`,
+            { status: recorded.action, field: 'action' },
+          );
+        }
+      }
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO feedback (idempotency_key, request_fingerprint, check_id, joint_case_id, measure_code, department, action, note, client_id, reporting_department)
          VALUES ($1, $2, $3::uuid, $4::bigint, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
-        [key, requestFingerprint, checkId, jointCaseId, payload.measureCode, payload.department, action, note, client, callerDepartment(caller)],
+        [key, requestFingerprint, checkId, jointCaseId, payload.measureCode, payload.department, action, note, client, reporter.reporting],
       );
       return row!.id;
     },
@@ -524,7 +552,10 @@ export const feedbackResolvers: ResolverMap = {
   Query: {
     jointCase: async (_root: unknown, args: { id: string }, context: Context) => {
       const id = parseRowId(args.id);
-      return id ? readJointCase(context.db, id) : null;
+      const jointCase = id ? await readJointCase(context.db, id) : null;
+      // A case is the business of the department that opened it and those it was pushed to (as objections: DESIGN.md «Decisions»).
+      if (jointCase) requireReadsWorkflowsOf(context.caller, await caseDepartments(context.db, jointCase), 'jointCase', 'joint cases');
+      return jointCase;
     },
     checkFeedback: (_root: unknown, args: { checkId: string }, context: Context) => checkFeedback(context.db, args.checkId, context.caller),
     jointCases: (_root: unknown, args: { assignedTo?: string | null; status?: AssignmentStatus | null; overdue?: boolean | null; first: number; after?: string | null }, context: Context) =>
