@@ -53,6 +53,23 @@ describe('personal-data plugin', () => {
     expect(JSON.stringify(body)).not.toContain(other);
   });
 
+  it('masks a number written out as people type it: grouped with spaces or dashes, full-width, with zero-width characters, or 15 digits (third issue 17 review)', () => {
+    const fullWidth = [...other].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
+    const spaced = `${other.slice(0, 4)} ${other.slice(4, 8)} ${other.slice(8, 12)} ${other.slice(12, 16)} ${other.slice(16)}`;
+    const dashed = `${other.slice(0, 6)}-${other.slice(6, 10)}-${other.slice(10, 14)}-${other.slice(14)}`;
+    const zeroWidth = `${other.slice(0, 6)}\u200b${other.slice(6)}`;
+    for (const written of [fullWidth, spaced, dashed, zeroWidth]) {
+      const masked = maskResidentIds(`法定代表人（身份证 ${written}）`);
+      expect(masked).toBe(`法定代表人（身份证 ${maskResidentId(other)}）`);
+    }
+    const old15 = `${other.slice(0, 6)}${other.slice(8, 14)}${other.slice(14, 17)}`;
+    expect(maskResidentIds(`旧证 ${old15}`)).toBe(`旧证 ${old15.slice(0, 6)}******${old15.slice(12)}`);
+    // Not a person: an organisation's code written in groups, a phone number, an amount, a date.
+    const organisation = '911101087927936000';
+    expect(maskResidentIds(`代码 ${organisation.slice(0, 9)} ${organisation.slice(9)}`)).toBe(`代码 ${organisation.slice(0, 9)} ${organisation.slice(9)}`);
+    expect(maskResidentIds('电话 138-0013-8000，金额 1,648,305.34 元，2026-12-02')).toBe('电话 138-0013-8000，金额 1,648,305.34 元，2026-12-02');
+  });
+
   it('masks ID-shaped numbers in free text even with a wrong check character, and numbers glued to other digits (issue 17 review)', () => {
     const wrongCheck = `${other.slice(0, 17)}${other[17] === '0' ? '1' : '0'}`;
     expect(maskResidentIds(`身份证 ${wrongCheck}，电话`)).toBe(`身份证 ${maskResidentId(wrongCheck)}，电话`);
