@@ -181,9 +181,9 @@ describe('issue 17 second review, remaining findings, through the gateway', () =
       return answer as Record<string, unknown>;
     };
     const COMMIT = 'mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { id } }';
-    const commitment = async (application: string) => {
+    const commitment = async (application: string, deadline: string | null = addDays(today, 30)) => {
       const made = await gql(COMMIT, {
-        input: { department: 'COURTS', subjectCode: graph.seeded.examples.dishonestDebtor, scenario: 'ADMINISTRATIVE_LICENSING', content: '如实履行', application, deadline: addDays(today, 30), idempotencyKey: key() },
+        input: { department: 'COURTS', subjectCode: graph.seeded.examples.dishonestDebtor, scenario: 'ADMINISTRATIVE_LICENSING', content: '如实履行', application, deadline, idempotencyKey: key() },
       }, COURTS());
       expect(made.errors).toBeUndefined();
       return made.data.recordCommitment.id as string;
@@ -196,7 +196,12 @@ describe('issue 17 second review, remaining findings, through the gateway', () =
       // The day it was recorded, given again, is the same transition.
       expect((await gql(FULFIL, { id: fulfilled.id, note: '已补齐材料', on: today }, COURTS())).data.fulfilCommitment.status).toBe('FULFILLED');
       const BREACH = 'mutation($id: ID!, $note: String!) { reportCommitmentBreach(id: $id, department: COURTS, note: $note) { id status breachedOn breachNote } }';
-      const breached = await retried(BREACH, { id: await commitment('R17C-L4-2'), note: '未履行承诺' }, { note: '另一原因' }, COURTS());
+      // A commitment with a deadline is not broken before it (the third review: one was reported breached 29 days early and black-listed at once).
+      const running = await commitment('R17C-L4-3');
+      const early = await gql(BREACH, { id: running, note: '未补齐' }, COURTS());
+      expect(refusal(early)).toEqual(expect.objectContaining({ reason: 'NOT_ELIGIBLE_YET', eligibleFrom: addDays(today, 31) }));
+      expect((await db.query(`SELECT count(*)::int AS n FROM credit.list_entry WHERE source_record = $1`, [`credit_commitment/${running}`])).rows[0].n).toBe(0);
+      const breached = await retried(BREACH, { id: await commitment('R17C-L4-2', null), note: '未履行承诺' }, { note: '另一原因' }, COURTS());
       expect(breached).toEqual(expect.objectContaining({ status: 'BREACHED', breachedOn: today }));
       // A breached commitment is not fulfilled, nor a fulfilled one breached.
       expect(refusal(await gql(FULFIL, { id: breached.id, note: '已补齐材料' }, COURTS())).reason).toBe('INVALID_TRANSITION');

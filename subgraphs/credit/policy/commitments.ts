@@ -40,6 +40,16 @@ export function breachedByDates(commitment: { status: string; deadline: string |
   return breachDay <= today && (commitment.fulfilledOn === null || commitment.fulfilledOn >= breachDay);
 }
 
+/**
+ * The first day a department may report a commitment with a deadline breached: the day after the
+ * deadline (凌源 一(一), 二(一): 容缺受理 gives the subject until then to supply what it committed to).
+ * Before that the subject has broken nothing, and a report would black-list it at once (found by a
+ * black-box review: reported 29 days early). A commitment without a deadline can be broken any day.
+ */
+export function earliestBreachReport(commitment: { deadline: string | null }): string | null {
+  return commitment.deadline === null ? null : automaticBreachDate(commitment.deadline);
+}
+
 /** The catalogue measure a commitment's 容缺受理 is: a check that applied it is what the commitment obtained. */
 export const MISSING_DOCUMENTS_MEASURE = 'I_ACCEPT_WITH_MISSING_DOCUMENTS';
 

@@ -30,7 +30,7 @@ import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
 import { SCENARIOS, type Department, type Scenario } from '../vocabulary';
-import { automaticBreachDate, breachedByDates, commitmentBreachPeriod, commitmentDatesRefusal, MAX_BACKDATED_DAYS, MAX_COMMITMENT_MONTHS, MISSING_DOCUMENTS_MEASURE } from '../policy';
+import { automaticBreachDate, breachedByDates, commitmentBreachPeriod, commitmentDatesRefusal, earliestBreachReport, MAX_BACKDATED_DAYS, MAX_COMMITMENT_MONTHS, MISSING_DOCUMENTS_MEASURE } from '../policy';
 import { notify } from '../notifications';
 import { parseCheckId } from './feedback';
 import {
@@ -239,6 +239,10 @@ export async function reportCommitmentBreach(db: Database, input: ReportBreachIn
   requireActsFor(caller, commitment.madeTo, 'reportCommitmentBreach');
   const note = requireText('note', input.note);
   const today = todayInChina();
+  const earliest = earliestBreachReport(commitment);
+  if (commitment.status === 'KEPT' && earliest !== null && today < earliest) {
+    throw refuse('NOT_ELIGIBLE_YET', `credit commitment ${id} runs until ${commitment.deadline}: it can be reported breached from ${earliest} if it is not fulfilled by then`, { field: 'id', eligibleFrom: earliest });
+  }
   await db.transaction(async (tx) => {
     if (!(await breachCommitment(tx, id, { on: today, department, note, automatic: false }))) {
       const current = await readCommitment(tx, id);
