@@ -5,14 +5,14 @@
  * that are disputed, revoked or ended (and the verdict unchanged); dates that would backdate a
  * listing; a commitment fulfilled after its deadline; a department's queue paged past id 9.
  */
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { eventually } from '../helpers/eventually';
-import { startTestGraph, type TestGraph } from '../helpers/graph';
-import { openDatabase, type Database } from '../../lib/db';
+import { type TestGraph } from '../helpers/graph';
+import { refusalOf, startDepartmentGraph, type DepartmentGraph } from '../helpers/department-graph';
+import type { Database } from '../../lib/db';
 import { todayInChina } from '../../lib/clock';
 import { buildResidentId, maskResidentId } from '../../lib/identifiers';
 import { runScheduledJobs } from '../../subgraphs/credit/jobs';
-import { createClient } from '../../subgraphs/credit/clients';
 import { addDays } from '../../subgraphs/credit/policy';
 
 describe('issue 17 review findings, through the gateway', () => {
@@ -22,26 +22,22 @@ describe('issue 17 review findings, through the gateway', () => {
   let marketKey = '';
   const today = todayInChina();
 
+  let started: DepartmentGraph | undefined;
+
   beforeAll(async () => {
     // No scheduled job in the background: the suite runs it when the calendar says so (runScheduledJobs on the graph's database).
-    graph = await startTestGraph({ subjects: 200, env: { SCHEDULED_JOBS_INTERVAL_MS: '0' } });
-    db = new Client({ connectionString: graph.databaseUrl });
-    await db.connect();
-    credit = await openDatabase({ schema: 'credit', url: graph.databaseUrl });
-    marketKey = (await createClient(credit, { name: 'market clerk', role: 'DEPARTMENT', department: 'MARKET' })).apiKey;
+    started = await startDepartmentGraph(['MARKET'], { subjects: 200, env: { SCHEDULED_JOBS_INTERVAL_MS: '0' } });
+    ({ graph, db, credit } = started);
+    marketKey = started.keys.MARKET!;
   }, 300_000);
-  afterAll(async () => {
-    await credit?.close();
-    await db?.end();
-    await graph?.close();
-  });
+  afterAll(() => started?.close());
 
   const COURTS = (purpose = 'court clerk') => graph.as('DEPARTMENT', purpose);
   const OFFICE = (purpose = 'credit office') => graph.as('CREDIT_OFFICE', purpose);
   const MARKET = () => ({ 'x-api-key': marketKey, 'x-purpose': 'market clerk' });
   const APPROVAL = (purpose = 'licence application') => graph.as('APPROVAL_SYSTEM', purpose);
   const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => (await graph.graphql(query, variables, headers)).body;
-  const refusal = (body: { errors?: any[] }) => ({ ...body.errors?.[0]?.extensions, message: body.errors?.[0]?.message });
+  const refusal = refusalOf;
   let serial = 0;
   const key = () => `review-17-${++serial}-${Date.now()}-padding`;
   const ORDER = 'mutation($input: OrderRectificationInput!) { orderRectification(input: $input) { id } }';

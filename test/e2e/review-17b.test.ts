@@ -4,12 +4,12 @@
  * record they stood on, an overdue rectification nobody could object to, backdated orders and
  * rectifications, unbounded deadlines, contradictory feedback, reads of other departments' cases.
  */
-import { Client } from 'pg';
-import { startTestGraph, type TestGraph } from '../helpers/graph';
-import { openDatabase, type Database } from '../../lib/db';
+import type { Client } from 'pg';
+import { type TestGraph } from '../helpers/graph';
+import { refusalOf, startDepartmentGraph, type DepartmentGraph } from '../helpers/department-graph';
+import type { Database } from '../../lib/db';
 import { todayInChina } from '../../lib/clock';
 import { runScheduledJobs } from '../../subgraphs/credit/jobs';
-import { createClient } from '../../subgraphs/credit/clients';
 import { addDays } from '../../subgraphs/credit/policy';
 
 describe('issue 17 second review findings, through the gateway', () => {
@@ -20,20 +20,16 @@ describe('issue 17 second review findings, through the gateway', () => {
   let taxKey = '';
   const today = todayInChina();
 
+  let started: DepartmentGraph | undefined;
+
   beforeAll(async () => {
     // No scheduled job in the background: the suite runs it when the calendar says so (runScheduledJobs on the graph's database).
-    graph = await startTestGraph({ subjects: 200, env: { SCHEDULED_JOBS_INTERVAL_MS: '0' } });
-    db = new Client({ connectionString: graph.databaseUrl });
-    await db.connect();
-    credit = await openDatabase({ schema: 'credit', url: graph.databaseUrl });
-    marketKey = (await createClient(credit, { name: 'market clerk', role: 'DEPARTMENT', department: 'MARKET' })).apiKey;
-    taxKey = (await createClient(credit, { name: 'tax clerk', role: 'DEPARTMENT', department: 'TAX' })).apiKey;
+    started = await startDepartmentGraph(['MARKET', 'TAX'], { subjects: 200, env: { SCHEDULED_JOBS_INTERVAL_MS: '0' } });
+    ({ graph, db, credit } = started);
+    marketKey = started.keys.MARKET!;
+    taxKey = started.keys.TAX!;
   }, 300_000);
-  afterAll(async () => {
-    await credit?.close();
-    await db?.end();
-    await graph?.close();
-  });
+  afterAll(() => started?.close());
 
   const OFFICE = (purpose = 'credit office') => graph.as('CREDIT_OFFICE', purpose);
   const COURTS = (purpose = 'court clerk') => graph.as('DEPARTMENT', purpose);
@@ -41,7 +37,7 @@ describe('issue 17 second review findings, through the gateway', () => {
   const TAX = () => ({ 'x-api-key': taxKey, 'x-purpose': 'tax clerk' });
   const APPROVAL = (purpose = 'licence application') => graph.as('APPROVAL_SYSTEM', purpose);
   const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => (await graph.graphql(query, variables, headers)).body;
-  const refusal = (body: { errors?: any[] }) => ({ ...body.errors?.[0]?.extensions, message: body.errors?.[0]?.message });
+  const refusal = refusalOf;
   let serial = 0;
   const key = () => `review-17b-${++serial}-${Date.now()}-padding`;
   const ORDER = 'mutation($input: OrderRectificationInput!) { orderRectification(input: $input) { id } }';

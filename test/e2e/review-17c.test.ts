@@ -5,40 +5,30 @@
  * cursor, weak report keys.
  */
 import crypto from 'node:crypto';
-import { Client } from 'pg';
-import { startTestGraph, type TestGraph } from '../helpers/graph';
-import { openDatabase, type Database } from '../../lib/db';
+import type { Client } from 'pg';
+import { type TestGraph } from '../helpers/graph';
+import { refusalOf, startDepartmentGraph, type DepartmentGraph } from '../helpers/department-graph';
 import { todayInChina } from '../../lib/clock';
-import { createClient } from '../../subgraphs/credit/clients';
 import { addDays, caseAssignments } from '../../subgraphs/credit/policy';
 
 describe('issue 17 second review, remaining findings, through the gateway', () => {
   let graph: TestGraph;
   let db: Client;
-  let credit: Database;
-  const keys: Record<string, string> = {};
+  let keys: Record<string, string> = {};
   const today = todayInChina();
+  let started: DepartmentGraph | undefined;
 
   beforeAll(async () => {
-    graph = await startTestGraph({ subjects: 200, env: { SCHEDULED_JOBS_INTERVAL_MS: '0' } });
-    db = new Client({ connectionString: graph.databaseUrl });
-    await db.connect();
-    credit = await openDatabase({ schema: 'credit', url: graph.databaseUrl });
-    for (const department of ['MARKET', 'TAX', 'ENVIRONMENT'] as const) {
-      keys[department] = (await createClient(credit, { name: `${department.toLowerCase()} clerk`, role: 'DEPARTMENT', department })).apiKey;
-    }
+    started = await startDepartmentGraph(['MARKET', 'TAX', 'ENVIRONMENT'], { subjects: 200, env: { SCHEDULED_JOBS_INTERVAL_MS: '0' } });
+    ({ graph, db, keys } = started);
   }, 300_000);
-  afterAll(async () => {
-    await credit?.close();
-    await db?.end();
-    await graph?.close();
-  });
+  afterAll(() => started?.close());
 
   const OFFICE = (purpose = 'credit office') => graph.as('CREDIT_OFFICE', purpose);
   const COURTS = (purpose = 'court clerk') => graph.as('DEPARTMENT', purpose);
   const clerk = (department: string) => (department === 'COURTS' ? COURTS() : { 'x-api-key': keys[department]!, 'x-purpose': `${department.toLowerCase()} clerk` });
   const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => (await graph.graphql(query, variables, headers)).body;
-  const refusal = (body: { errors?: any[] }) => ({ ...body.errors?.[0]?.extensions, message: body.errors?.[0]?.message });
+  const refusal = refusalOf;
   let serial = 0;
   const key = () => `review-17c-${++serial}-${Date.now()}-padding`;
   const debtorRecord = async (code: string) =>
