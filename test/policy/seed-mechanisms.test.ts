@@ -1,6 +1,7 @@
 /** The rules of issue 17's mechanisms: joint-case implementers and deadlines, the notice, commitments' deadlines, rectification and interviews. */
 import {
   automaticBreachDate,
+  earliestBreachReport,
   breachedByDates,
   commitmentDatesRefusal,
   MAX_COMMITMENT_MONTHS,
@@ -94,6 +95,12 @@ describe('commitments and 容缺受理 (凌源 一(一), 二(一))', () => {
     expect(breachedByDates({ ...kept, status: 'BREACHED' }, '2026-04-01')).toBe(false);
     expect(breachedByDates({ ...kept, obtainedMissingDocuments: false }, '2026-04-01')).toBe(false);
     expect(breachedByDates({ ...kept, deadline: null }, '2026-04-01')).toBe(false);
+  });
+
+  it('lets a department report a breach only from the day after the deadline, any day for a commitment without one (third issue 17 review)', () => {
+    expect(earliestBreachReport({ deadline: '2026-12-31' })).toBe('2027-01-01');
+    expect(earliestBreachReport({ deadline: '2026-02-28' })).toBe('2026-03-01');
+    expect(earliestBreachReport({ deadline: null })).toBeNull();
   });
 
   it('decides by the dates, not the order of events: fulfilled by the deadline never breached, after it breached all the same (issue 17 review)', () => {
