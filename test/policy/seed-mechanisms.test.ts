@@ -139,6 +139,9 @@ describe('rectification and interviews (凌源 三(五))', () => {
     expect(interviewRefusal(order, '2026-03-11', '2026-03-20')).toBeNull();
     expect(interviewRefusal(order, '2026-03-10', '2026-03-20')).toMatch(/deadline/);
     expect(interviewRefusal(order, '2026-03-21', '2026-03-20')).toMatch(/future/);
+    // Held today is not in the future; rectified the very day of the interview is rectified before it.
+    expect(interviewRefusal(order, '2026-03-20', '2026-03-20')).toBeNull();
+    expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-13' }, '2026-03-13', '2026-03-20')).toMatch(/rectified/);
     expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-12' }, '2026-03-13', '2026-03-20')).toMatch(/rectified/);
     expect(interviewRefusal({ ...order, status: 'RECTIFIED', rectifiedOn: '2026-03-14' }, '2026-03-13', '2026-03-20')).toBeNull();
   });
@@ -227,6 +230,8 @@ describe('one feedback per (case, measure, department) (issue 17 second review, 
   it('answers the same feedback again and refuses a contradicting one', () => {
     expect(repeatsFeedback({ action: 'APPLIED', note: null }, { action: 'APPLIED', note: null })).toBe(true);
     expect(repeatsFeedback({ action: 'NOT_APPLIED', note: '已注销' }, { action: 'NOT_APPLIED', note: '已注销' })).toBe(true);
+    // The same note under another action contradicts the first.
+    expect(repeatsFeedback({ action: 'APPLIED', note: '已执行' }, { action: 'NOT_APPLIED', note: '已执行' })).toBe(false);
     expect(repeatsFeedback({ action: 'APPLIED', note: null }, { action: 'NOT_APPLIED', note: '未实施' })).toBe(false);
     expect(repeatsFeedback({ action: 'NOT_APPLIED', note: '已注销' }, { action: 'NOT_APPLIED', note: '另有原因' })).toBe(false);
     expect(repeatsFeedback({ action: 'APPLIED', note: null }, { action: 'APPLIED', note: '已实施' })).toBe(false);
