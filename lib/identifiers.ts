@@ -138,6 +138,12 @@ function judgeSubjectCode(input: string): CodeValidation {
   return asOrganisation;
 }
 
+/** Whether a code is a valid natural person's (a resident identity number), as validateSubjectCode judges it. */
+export function isNaturalPerson(code: string): boolean {
+  const validated = validateSubjectCode(code);
+  return validated.valid && validated.kind === 'NATURAL_PERSON';
+}
+
 /** Masks a resident identity number for callers not entitled to see it: 110101********123X. */
 export function maskResidentId(id: string): string {
   if (id.length !== 18) return '*'.repeat(id.length);

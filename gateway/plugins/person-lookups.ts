@@ -11,7 +11,7 @@
  * Over the budget: 429 RATE_LIMITED, reason PERSON_LOOKUPS.
  */
 import type { RedisClient } from '../../lib/redis';
-import { validateSubjectCode } from '../../lib/identifiers';
+import { isNaturalPerson } from '../../lib/identifiers';
 import { perMinuteLimiter, spend } from '../../lib/limits';
 import { seesPersonalData } from '../../lib/personal-data';
 import { requestError, type GatewayPlugin } from '../pipeline';
@@ -20,11 +20,6 @@ import { namedSubjects } from './audit';
 /** Default budget: persons an anonymous address may name per minute. */
 export const PERSON_LOOKUPS_PER_MINUTE = 30;
 
-const isPerson = (code: string) => {
-  const validated = validateSubjectCode(code);
-  return validated.valid && validated.kind === 'NATURAL_PERSON';
-};
-
 export function personLookupsPlugin(options: { perMinute?: number; redis?: RedisClient } = {}): GatewayPlugin {
   const perMinute = options.perMinute ?? PERSON_LOOKUPS_PER_MINUTE;
   const limiter = perMinuteLimiter(perMinute, 'cg:persons', options.redis);
@@ -32,7 +27,7 @@ export function personLookupsPlugin(options: { perMinute?: number; redis?: Redis
     name: 'person-lookups',
     async onRequest(request) {
       if (request.caller.clientId !== null || seesPersonalData({ scopes: [...request.scopes] })) return;
-      const persons = [...namedSubjects(request)].filter(isPerson).length;
+      const persons = [...namedSubjects(request)].filter(isNaturalPerson).length;
       if (persons === 0) return;
       const spent = persons > perMinute ? { granted: false as const, retryAfterSeconds: 60 } : await spend(limiter, `ip:${request.ip}`, persons);
       if (spent.granted) return;

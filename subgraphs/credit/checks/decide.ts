@@ -23,7 +23,7 @@
  *   unless nothing that department could hold would change it; it is never
  *   CLEAR, grants no incentive, and never says the subject is unregistered.
  */
-import { validateSubjectCode } from '../../../lib/identifiers';
+import { isNaturalPerson } from '../../../lib/identifiers';
 import { measuresFor, type Measure } from '../catalogue';
 import { recordKey, type Department, type Scenario, type Trigger } from '../vocabulary';
 import {
@@ -188,8 +188,7 @@ function missingDepartments(input: CheckInput, isPerson: boolean): Department[] 
 
 export function decide(input: CheckInput): Decision {
   const { evidence, today } = input;
-  const validated = validateSubjectCode(input.code);
-  const isPerson = validated.valid && validated.kind === 'NATURAL_PERSON';
+  const isPerson = isNaturalPerson(input.code);
   const missingSources = missingDepartments(input, isPerson);
   const everyDepartmentAnswered = (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]).every((field) => evidence[field] !== null);
   const registered = registrationKnown(input.knownToCreditOffice || hasDepartmentRecord(evidence), everyDepartmentAnswered);

@@ -7,7 +7,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Queryable } from '../../../lib/db';
-import { validateSubjectCode } from '../../../lib/identifiers';
+import { isNaturalPerson } from '../../../lib/identifiers';
 import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { catalogueVersion } from '../catalogue';
@@ -51,8 +51,7 @@ export async function measuresOfCheck(q: Queryable, check: CheckRow): Promise<Ap
     });
     byCode.set(row.measure_code, triggers);
   }
-  const validated = validateSubjectCode(check.code);
-  const isPerson = validated.valid && validated.kind === 'NATURAL_PERSON';
+  const isPerson = isNaturalPerson(check.code);
   return [...byCode].flatMap(([code, triggers]) => {
     const measure = catalogue.measures.find((m) => m.code === code);
     return measure ? [appliedMeasure(measure, triggers, isPerson)] : [];

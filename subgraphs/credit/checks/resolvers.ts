@@ -14,7 +14,7 @@ import DataLoader from 'dataloader';
 import type { Database } from '../../../lib/db';
 import { requireSubjectCode, requireSubjectCodes } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
-import { validateSubjectCode } from '../../../lib/identifiers';
+import { isNaturalPerson } from '../../../lib/identifiers';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { catalogueVersion } from '../catalogue';
@@ -68,11 +68,6 @@ const evidenceOf = (r: Partial<Evidence>): Evidence => ({
   environment: r.environment ?? null,
 });
 
-const isPerson = (code: string) => {
-  const validated = validateSubjectCode(code);
-  return validated.valid && validated.kind === 'NATURAL_PERSON';
-};
-
 /**
  * What the departments hold on the entities the checked persons represent,
  * asked of them directly (departments.ts): a person answers for what
@@ -84,7 +79,7 @@ async function representedEvidence(representations: readonly CheckRepresentation
   const codes = new Set<string>();
   const skip = new Set<keyof Evidence>();
   for (const r of representations) {
-    if (!isPerson(r.code)) continue;
+    if (!isNaturalPerson(r.code)) continue;
     for (const entity of r.market?.representedEntities ?? []) codes.add(entity.code);
     for (const field of Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]) if (!r[field]) skip.add(field);
   }
@@ -95,7 +90,7 @@ async function representedEvidence(representations: readonly CheckRepresentation
 async function decideBatch(db: Database, representations: readonly CheckRepresentation[], caller: ForwardedIdentity): Promise<DecidedCheckView[]> {
   const today = todayInChina();
   const checks = representations.map((r) => ({ checkKey: r.checkKey, code: requireSubjectCode(r.code), scenario: r.scenario, evidence: evidenceOf(r) }));
-  const entitiesOf = (check: (typeof checks)[number]) => (isPerson(check.code) ? (check.evidence.market?.representedEntities ?? []).map((e) => e.code) : []);
+  const entitiesOf = (check: (typeof checks)[number]) => (isNaturalPerson(check.code) ? (check.evidence.market?.representedEntities ?? []).map((e) => e.code) : []);
   const entityEvidence = await representedEvidence(representations.map((r, i) => ({ ...r, code: checks[i]!.code })));
 
   // Everything the credit office itself holds on these subjects and the entities they represent, one statement per table.
