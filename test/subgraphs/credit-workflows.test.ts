@@ -745,9 +745,13 @@ describe('credit office workflows', () => {
       expect(filingCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
       expect((await refused(ISSUE, { input: { subjectCode: subject, purpose: 'OBJECTION', contact: 'x' } }, COURTS_CLERK)).reason).toBe('NOT_ALLOWED');
       const input = { filingCode: filingCode.toLowerCase(), subjectCode: subject, department: 'COURTS', recordId, reason: '已履行', idempotencyKey: 'own-1' };
-      // Another subject's record, with the subject's own code: refused, and the code is not spent.
+      // Another subject's record, with the subject's own code: refused as one that does not exist (a public filer
+      // must not learn whose a record is: that confirmed guessed identity numbers), and the code is not spent.
       const others = await courtDebtor(dbs, code(88), addDays(today, -30));
-      expect((await refused(OWN, { input: { ...input, recordId: others } }, PUBLIC)).reason).toBe('RECORD_OF_ANOTHER_SUBJECT');
+      const ofAnother = await refused(OWN, { input: { ...input, recordId: others } }, PUBLIC);
+      const missing = await refused(OWN, { input: { ...input, recordId: `${others}0` } }, PUBLIC);
+      expect([ofAnother.reason, missing.reason]).toEqual(['RECORD_NOT_FOUND', 'RECORD_NOT_FOUND']);
+      expect(ofAnother.message.replace(others, '<id>')).toBe(missing.message.replace(`${others}0`, '<id>'));
       // The code for another subject, a guessed code, a repair code: refused alike.
       for (const wrong of [{ subjectCode: code(88) }, { filingCode: 'AAAA-BBBB-CCCC' }, { filingCode: await issue('REPAIR') }]) {
         expect(await refused(OWN, { input: { ...input, ...wrong } }, PUBLIC)).toEqual(expect.objectContaining({ code: 'FORBIDDEN', operation: 'fileOwnObjection' }));
@@ -761,6 +765,12 @@ describe('credit office workflows', () => {
       const second = await courtDebtor(dbs, subject, addDays(today, -20));
       const racing = await Promise.all([1, 2, 3].map((n) => subgraph.graphql(OWN, { input: { ...input, recordId: second, idempotencyKey: `own-race-${n}` } }, { as: PUBLIC })));
       expect(racing.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+      // The spent code is refused before any record is looked up: it answers nothing about another's record or a missing one.
+      for (const recordId of [others, `${others}0`]) {
+        expect(await refused(OWN, { input: { ...input, recordId, idempotencyKey: `own-probe-${recordId.length}` } }, PUBLIC)).toEqual(
+          expect.objectContaining({ code: 'FORBIDDEN', operation: 'fileOwnObjection' }),
+        );
+      }
       expect(await count('objection', 'subject_code = $1', [subject])).toBe(1);
       // Following it: with its code only.
       expect(await ok(FOLLOW, { id: filed.id, code: filingCode }, PUBLIC)).toEqual({ id: filed.id, kind: 'OBJECTION', status: 'OPEN', note: null });

@@ -24,6 +24,7 @@
  * subject then reads its filing's progress (`filing(id, filingCode)`).
  */
 import crypto from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
@@ -31,7 +32,8 @@ import { requireSubjectCode } from '../../../lib/errors';
 import { addDays } from '../policy';
 import { todayInChina } from '../../../lib/clock';
 import { forbidden } from '../callers';
-import { parseRowId, refuse, requireText } from './common';
+import { refuseRecord } from '../records';
+import { parseRowId, refuse, requireIdempotencyKey, requireText } from './common';
 import { createObjection, readObjection, type FileObjectionInput } from './objections';
 import { createRepairApplication, readRepairApplication, type ApplyForRepairInput } from './repairs';
 
@@ -109,15 +111,49 @@ async function findCode(q: Queryable, code: string): Promise<FilingCodeRow | nul
 const badCode = (mutation: string) =>
   forbidden(mutation, 'NOT_ALLOWED', 'the filing code is not valid for this subject and filing (wrong, expired, voided or already used); ask the credit office for a new one');
 
+/** The table each kind of filing is stored in. */
+const FILING_TABLE: Record<FilingPurpose, string> = { OBJECTION: 'objection', REPAIR: 'repair_application' };
+
 /**
- * The code's row if it lets the subject make this filing now (or is the one
- * a retry of this filing spent), else refused.
+ * The code's row if it lets the subject make this filing now, or if this is
+ * a retry (same idempotency key) of the filing it was spent on; else refused,
+ * before the record is looked up: a spent code answers nothing about anyone's
+ * records.
  */
-async function requireCode(db: Queryable, code: string, subjectCode: string, purpose: FilingPurpose, mutation: string): Promise<FilingCodeRow> {
-  const row = await findCode(db, requireText('filingCode', code, 40));
+async function requireCode(db: Queryable, input: { filingCode: string; idempotencyKey: string }, subjectCode: string, purpose: FilingPurpose, mutation: string): Promise<FilingCodeRow> {
+  const row = await findCode(db, requireText('filingCode', input.filingCode, 40));
   if (!row || row.subject_code !== subjectCode || row.purpose !== purpose || row.voided_at !== null) throw badCode(mutation);
-  if (row.used_at === null && row.expires_on < todayInChina()) throw badCode(mutation);
+  if (row.used_at === null) {
+    if (row.expires_on < todayInChina()) throw badCode(mutation);
+    return row;
+  }
+  const [retry] = await db.query(
+    `SELECT 1 FROM ${FILING_TABLE[purpose]} WHERE id = $1::bigint AND client_id = $2 AND idempotency_key = $3`,
+    [row.used_for, filingClient(row), requireIdempotencyKey(input.idempotencyKey)],
+  );
+  if (!retry) throw badCode(mutation);
   return row;
+}
+
+/** The idempotency scope of a code's filing: keys are the code's, not global. */
+const filingClient = (code: FilingCodeRow) => `filing:${code.id}`;
+
+/**
+ * Files for the subject itself: another subject's record is refused as one
+ * that does not exist. A PUBLIC filer must not learn whose a record is — the
+ * difference would confirm a guessed identity number behind a masked record
+ * id (found by a black-box review: the refusal was an oracle for the full
+ * number of the person behind a masked debtor record id).
+ */
+async function ownFiling<T>(input: { department: string; recordId: string }, subjectCode: string, file: () => Promise<T>): Promise<T> {
+  try {
+    return await file();
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.reason === 'RECORD_OF_ANOTHER_SUBJECT') {
+      return refuseRecord('RECORD_NOT_FOUND', `${input.department} holds no record '${input.recordId}' of subject ${subjectCode}`);
+    }
+    throw error;
+  }
 }
 
 /** Spends the code on the filing just created, in its transaction; a code spent meanwhile refuses (and rolls back) the filing. */
@@ -128,15 +164,15 @@ const spend = (codeId: string, mutation: string) => async (tx: Queryable, filing
 
 export async function fileOwnObjection(db: Database, input: FileObjectionInput & { filingCode: string }): Promise<Filing> {
   const subjectCode = requireSubjectCode(input.subjectCode);
-  const code = await requireCode(db, input.filingCode, subjectCode, 'OBJECTION', 'fileOwnObjection');
-  const objection = await createObjection(db, input, `filing:${code.id}`, spend(code.id, 'fileOwnObjection'));
+  const code = await requireCode(db, input, subjectCode, 'OBJECTION', 'fileOwnObjection');
+  const objection = await ownFiling(input, subjectCode, () => createObjection(db, input, filingClient(code), spend(code.id, 'fileOwnObjection')));
   return (await readFiling(db, 'OBJECTION', objection.id))!;
 }
 
 export async function applyForOwnRepair(db: Database, input: ApplyForRepairInput & { filingCode: string }): Promise<Filing> {
   const subjectCode = requireSubjectCode(input.subjectCode);
-  const code = await requireCode(db, input.filingCode, subjectCode, 'REPAIR', 'applyForOwnRepair');
-  const application = await createRepairApplication(db, input, `filing:${code.id}`, todayInChina(), spend(code.id, 'applyForOwnRepair'));
+  const code = await requireCode(db, input, subjectCode, 'REPAIR', 'applyForOwnRepair');
+  const application = await ownFiling(input, subjectCode, () => createRepairApplication(db, input, filingClient(code), todayInChina(), spend(code.id, 'applyForOwnRepair')));
   return (await readFiling(db, 'REPAIR', application.id))!;
 }
 
