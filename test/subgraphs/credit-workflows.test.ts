@@ -469,6 +469,28 @@ describe('credit office workflows', () => {
       expect(bySubject.repairApplications).toEqual(expect.arrayContaining([{ id: first.id, status: 'REJECTED' }, { id: second.id, status: 'APPROVED' }]));
     });
 
+    it('approves no repair while an objection to its record is verified: upheld, the record is revoked as wrong, never repaired', async () => {
+      // Found by a black-box review: approved while the objection was open, then upheld with REVOKED, the record stayed
+      // "repaired" and its repair notice public, as if the department had not just declared it wrong.
+      const recordId = await penaltyOf();
+      const application = await ok(APPLY, { input: applyInput(recordId) });
+      const objection = await ok(FILE, { input: { subjectCode: subject, department: 'MARKET', recordId, reason: '处罚认定有误', idempotencyKey: newKey() } });
+      expect(await refused(DECIDE, { id: application.id, approve: true, note: '已整改' })).toEqual(
+        expect.objectContaining({ reason: 'RECORD_DISPUTED', objectionId: objection.id }),
+      );
+      expect((await ok('query($id: ID!) { repairApplication(id: $id) { status } }', { id: application.id })).status).toBe('PENDING');
+      await ok(VERIFY, { id: objection.id, outcome: 'UPHELD', note: '处罚已撤销', correction: 'REVOKED' });
+      expect(await refused(DECIDE, { id: application.id, approve: true, note: '已整改' })).toEqual(
+        expect.objectContaining({ reason: 'RECORD_WITHDRAWN', withdrawal: 'REVOKED', reference: `objection/${objection.id}` }),
+      );
+      // A rejected objection leaves the repair to be decided as usual.
+      const other = await penaltyOf();
+      const pending = await ok(APPLY, { input: applyInput(other) });
+      const rejected = await ok(FILE, { input: { subjectCode: subject, department: 'MARKET', recordId: other, reason: '不服', idempotencyKey: newKey() } });
+      await ok(VERIFY, { id: rejected.id, outcome: 'REJECTED', note: '核实无误' });
+      expect((await ok(DECIDE, { id: pending.id, approve: true, note: '已整改' })).status).toBe('APPROVED');
+    });
+
     it('answers racing retries of one application with the one application, and racing applications for one record once', async () => {
       const input = applyInput(await penaltyOf());
       const retries = await Promise.all(Array.from({ length: 4 }, () => subgraph.graphql(APPLY, { input }, { as: CREDIT_OFFICE })));

@@ -100,6 +100,12 @@ export async function fileObjection(db: Database, input: FileObjectionInput, cal
   return createObjection(db, input, clientScope(caller));
 }
 
+/** The id of the objection to the record being verified now, if any (one at a time). */
+export async function openObjectionOn(q: Queryable, department: string, recordId: string): Promise<string | null> {
+  const [open] = await q.query<{ id: string }>(`SELECT id::text AS id FROM objection WHERE department = $1 AND record_id = $2 AND status = 'OPEN'`, [department, recordId]);
+  return open?.id ?? null;
+}
+
 /**
  * Stores an objection for `client` (the scope of its idempotency key) once
  * its record is bound; `onCreate` runs in the creating transaction (a subject's
@@ -140,11 +146,8 @@ export async function createObjection(
       read: readObjection,
       async create(tx, requestFingerprint) {
         await requireNotWithdrawn(tx, payload.department, payload.recordId, 'fileObjection');
-        const [open] = await tx.query<{ id: string }>(
-          `SELECT id::text AS id FROM objection WHERE department = $1 AND record_id = $2 AND status = 'OPEN'`,
-          [payload.department, payload.recordId],
-        );
-        if (open) throw alreadyOpen(open.id);
+        const open = await openObjectionOn(tx, payload.department, payload.recordId);
+        if (open) throw alreadyOpen(open);
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, contact, verify_by, client_id, record_subject_code)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10) RETURNING id::text AS id`,

@@ -25,6 +25,7 @@ import { rowsBySubject } from '../../../lib/loaders';
 import type { Department } from '../vocabulary';
 import { boundRecord, recordIdOf, type RepairFacts } from '../records';
 import { deliverRecordStatuses, departmentNotified, queueRecordStatus } from './record-status-outbox';
+import { openObjectionOn } from './objections';
 import { clientScope, readableWorkflowRows, requireActsFor, requireReadsWorkflowsOf } from '../callers';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { eligibleFrom, minimumMonths, REPAIR_AREAS, REPAIRABLE_RECORD_KINDS, type RepairableRecordKind, type RepairArea } from '../policy';
@@ -270,6 +271,15 @@ export async function decideRepair(db: Database, input: DecideRepairInput, calle
       if (input.approve) {
         // A record revoked meanwhile (an upheld objection) is not repaired: no repair notice of a revoked record.
         await requireNotWithdrawn(tx, updated.department, updated.record_id, 'decideRepair', `repair/${id}`);
+        // Nor one whose objection is being verified: were it upheld, the record would be revoked as wrong, and a
+        // repair notice would have published it as a dishonest act repaired (found by a black-box review). The
+        // objection is decided first (柴桑 (二十一) before (二十)); a rejection can be decided any time.
+        const objection = await openObjectionOn(tx, updated.department, updated.record_id);
+        if (objection) {
+          throw refuse('RECORD_DISPUTED', `decideRepair: record ${updated.department} ${updated.record_id} is disputed by open objection ${objection}; verify the objection before approving its repair`, {
+            objectionId: objection,
+          });
+        }
         // Publication ends at once (柴桑 (二十)): the lists, and the department's own disclosure once this commits
         // (record-status-outbox.ts); the repair notice is published instead (disclosure.ts).
         const reference = `repair/${id}`;
