@@ -9,6 +9,19 @@ export function todayInChina(now: Date = new Date()): string {
   return DATE_IN_CHINA.format(now);
 }
 
+const TIME_IN_CHINA = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+
+/**
+ * An instant (ISO-8601, as the graph answers times) as a time in China Standard Time,
+ * `YYYY-MM-DD HH:MM:SS`: the one way the website and the credit reports write a time.
+ */
+export function timeInChina(instant: string | Date): string {
+  const parts = Object.fromEntries(TIME_IN_CHINA.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
 /** Whether `value` is a calendar date written YYYY-MM-DD that exists (no 2026-02-30). */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

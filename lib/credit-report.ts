@@ -9,7 +9,8 @@
  * (test/credit-report.test.ts compares the two), so the report holds what the caller may read.
  */
 
-import { todayInChina } from './clock';
+import { timeInChina, todayInChina } from './clock';
+import { isNaturalPerson } from './identifiers';
 
 export type Locale = 'zh' | 'en';
 
@@ -74,6 +75,18 @@ export interface ReportRepairNotice { department: string; recordId: string; reco
 /** The selection of Subject.repairNotices that the page and the report show. */
 export const REPAIR_NOTICE_SELECTION = 'repairNotices { department recordId recordKind repairedOn rectification publishedUntil }';
 
+/**
+ * The tables whose records credit repair applies to (policy/repair.ts REPAIRABLE_RECORD_KINDS, as
+ * subgraphs/credit/records.ts finds them): penalties of market supervision and of the
+ * environment, the abnormal operations and serious illegal lists, a breached commitment. Tax
+ * ratings and violations, dishonest debtors and consumption restrictions end by their own rules
+ * (a rating is superseded, a debtor removed when the obligation is performed): no repair applies.
+ */
+const REPAIRABLE_TABLES = new Set(['administrative_penalty', 'environmental_penalty', 'abnormal_operations_entry', 'serious_violation_entry', 'credit_commitment']);
+
+/** Whether the record a record id names (`<table>/<key>`) can be repaired, so the page offers its repair application. */
+export const isRepairable = (recordId: string): boolean => REPAIRABLE_TABLES.has(recordId.split('/')[0]!);
+
 /** What the credit office says about a record: an objection is being verified, or it was corrected or repaired. */
 export type RecordMark = 'DISPUTED' | 'CORRECTED_OR_REPAIRED';
 
@@ -86,7 +99,7 @@ export interface ReportItem {
   fields: [label: string, value: string][];
   mark: RecordMark | null;
   /** A department's record (which an objection or a repair application names); absent for registration, licences, notices. */
-  record?: { department: string; recordId: string };
+  record?: { department: string; recordId: string; repairable: boolean };
 }
 
 export interface ReportSection {
@@ -112,6 +125,10 @@ const VALUES: Record<string, Record<Locale, string>> = {
   ENTERPRISE: { zh: '企业', en: 'Enterprise' }, SOLE_TRADER: { zh: '个体工商户', en: 'Sole trader' },
   FARMERS_COOPERATIVE: { zh: '农民专业合作社', en: "Farmers' cooperative" }, SOCIAL_ORGANISATION: { zh: '社会组织', en: 'Social organisation' },
   OTHER: { zh: '其他', en: 'Other' },
+  // The roles a report is issued to (its content is what the role could read).
+  PUBLIC: { zh: '社会公众', en: 'the public' }, APPROVAL_SYSTEM: { zh: '行政审批系统', en: 'an approval system' },
+  TRADING_PLATFORM: { zh: '公共资源交易平台', en: 'a trading platform' }, FINANCIAL_INSTITUTION: { zh: '金融机构', en: 'a financial institution' },
+  DEPARTMENT: { zh: '部门', en: 'a department' }, CREDIT_OFFICE: { zh: '信用办', en: 'the credit office' }, DEVELOPER: { zh: '开发者', en: 'a developer' },
   ACTIVE: { zh: '存续', en: 'Active' }, REVOKED: { zh: '吊销', en: 'Licence revoked' }, DEREGISTERED: { zh: '注销', en: 'Deregistered' },
   RED: { zh: '红名单', en: 'Red list' }, BLACK: { zh: '黑名单', en: 'Black list' }, KEY_ATTENTION: { zh: '重点关注名单', en: 'Key-attention list' },
   TAX_EVASION: { zh: '偷税', en: 'Tax evasion' }, TAX_ARREARS_EVASION: { zh: '逃避追缴欠税', en: 'Evading recovery of arrears' },
@@ -170,7 +187,7 @@ const LABELS = {
   obligation: { zh: '生效法律文书确定的义务', en: 'Obligation' }, performance: { zh: '履行情况', en: 'Performance' },
   conduct: { zh: '失信行为', en: 'Dishonest conduct' }, person: { zh: '限制对象', en: 'Restricted person' },
   restricted: { zh: '限制事项', en: 'Restrictions' }, issuedOn: { zh: '发布日期', en: 'Issued on' }, liftedOn: { zh: '解除日期', en: 'Lifted on' },
-  kind: { zh: '名单', en: 'List' }, since: { zh: '起始日期', en: 'Since' }, until: { zh: '截止日期', en: 'Until' },
+  kind: { zh: '名单', en: 'List' }, since: { zh: '起始日期', en: 'Since' }, until: { zh: '移出日期（当日起不再列入）', en: 'Leaves the list on' },
   sourceRecord: { zh: '依据记录', en: 'Source record' }, year: { zh: '年度', en: 'Year' },
   none: { zh: '无记录', en: 'No records' },
   ended: { zh: '已移出', en: 'ended' },
@@ -180,12 +197,81 @@ const LABELS = {
   noticeUntil: { zh: '公示截止', en: 'Notice until' },
   unavailable: { zh: '该部门暂未响应，本部分信息不完整', en: 'The department did not answer: this part is incomplete' },
   open: { zh: '至今', en: 'open-ended' },
+  untilOpen: { zh: '未确定（持续列入）', en: 'none set (open-ended)' },
+  beijingTime: { zh: '（北京时间）', en: ' (Beijing time)' },
+  uscc: { zh: '统一社会信用代码', en: 'Unified social credit code' },
+  residentId: { zh: '公民身份号码', en: 'Resident identity number' },
+  naturalPerson: { zh: '自然人（姓名不予公示）', en: 'Natural person (name not published)' },
+  unregisteredName: { zh: '（无登记名称）', en: '(no registered name)' },
 } satisfies Record<string, Record<Locale, string>>;
 
 export type LabelKey = keyof typeof LABELS;
 
 export function label(key: LabelKey, locale: Locale): string {
   return LABELS[key][locale];
+}
+
+/**
+ * How the page and the report name a subject: its name as the graph gives it (a person's masked),
+ * else a natural person as such (no name of a person is public) or an organisation without one;
+ * and its code under the code's own label (公民身份号码 for a person).
+ */
+export function subjectLabels(code: string, name: string | null, locale: Locale): { name: string; codeLabel: string } {
+  const person = isNaturalPerson(code) || code.includes('*'); // a person's number masked by the graph
+  return {
+    name: name ?? label(person ? 'naturalPerson' : 'unregisteredName', locale),
+    codeLabel: label(person ? 'residentId' : 'uscc', locale),
+  };
+}
+
+/**
+ * Whether a list entry is in force on `today`: from `since` up to the day before `until` (an entry
+ * ending on a day no longer applies that day), as the graph's listEntries and the checks count it
+ * (subgraphs/credit/policy/lists.ts entryInForce).
+ */
+export const listEntryInForce = (entry: { since: string; until: string | null }, today: string): boolean =>
+  entry.since <= today && (entry.until === null || entry.until > today);
+
+/**
+ * The entries the public page and a public report show: those in force. An ended entry is not
+ * published, as the department no longer publishes the record it stood on (a removed debtor, an
+ * ended listing: lib/disclosure.ts); callers who read all records see the history.
+ */
+export function publishedListEntries<E extends { since: string; until: string | null }>(entries: readonly E[], today: string = todayInChina()): E[] {
+  return entries.filter((entry) => listEntryInForce(entry, today));
+}
+
+/** Whether the records hold anything of the subject: a registration or any record of any department. */
+export function holdsAnyRecord(records: ReportRecords): boolean {
+  const { market, tax, courts, environment } = records;
+  const rows = [
+    market?.licences, market?.penalties, market?.abnormalOperations, market?.seriousViolations,
+    tax?.creditRatings, tax?.majorViolations, courts?.dishonestDebtors, courts?.consumptionRestrictions,
+    environment?.creditRatings, environment?.penalties,
+  ];
+  return !!market?.registration || rows.some((list) => (list?.length ?? 0) > 0);
+}
+
+/** What a report held, section by section, as registered when it was issued (for its verification page). */
+export interface ReportContent {
+  sections: { id: string; title: string; department: string; note: string | null; entries: { title: string; mark: RecordMark | null }[] }[];
+}
+
+export function reportContent(sections: readonly ReportSection[]): ReportContent {
+  return {
+    sections: sections.map((section) => ({
+      id: section.id,
+      title: section.title,
+      department: section.department,
+      note: section.note,
+      entries: section.items.map((item) => ({ title: item.title, mark: item.mark })),
+    })),
+  };
+}
+
+/** A time the graph answers (ISO-8601) as the page and the report write it: Beijing time, one format. */
+export function beijingTime(instant: string, locale: Locale): string {
+  return `${timeInChina(instant)}${label('beijingTime', locale)}`;
 }
 
 export function departmentName(department: string, locale: Locale): string {
@@ -220,7 +306,7 @@ export function reportSections(
   /** A department's record as an item: its mark, and while disputed the dates of the verification. */
   const record = (department: string, row: Disputable, item: Omit<ReportItem, 'mark' | 'record'>): ReportItem => ({
     ...item,
-    record: { department, recordId: row.recordId },
+    record: { department, recordId: row.recordId, repairable: isRepairable(row.recordId) },
     mark: markOf(row),
     fields: row.dispute ? [...item.fields, [L('disputed'), `${row.dispute.since} – ${row.dispute.verifyBy}`]] : item.fields,
   });
@@ -263,7 +349,7 @@ export function reportSections(
         title: `${valueName(e.kind, locale)}：${e.reason}`,
         authority: departmentName(e.department, locale),
         basis: null,
-        fields: [[L('sourceRecord'), e.sourceRecord], [L('since'), e.since], [L('until'), e.until ?? L('open')]],
+        fields: [[L('sourceRecord'), e.sourceRecord], [L('since'), e.since], [L('until'), e.until ?? L('untilOpen')]],
       });
       // An ended entry is history (the subject has left the list): said so, and nothing left to object to or repair.
       return e.until !== null && e.until <= today ? { ...item, title: `${item.title}（${L('ended')}）`, record: undefined } : item;

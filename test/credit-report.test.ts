@@ -12,6 +12,7 @@ import { REPORT_RENDERING, REPORT_WAITING, withRenderSlot } from '../subgraphs/c
 import { markableRecords, REPORT_NUMBER, REPORT_SELECTION, reportSections, type ReportRecords } from '../lib/credit-report';
 import { buildResidentId, buildUscc, maskResidentId } from '../lib/identifiers';
 import { ROOT_DIR } from '../lib/config';
+import { timeInChina } from '../lib/clock';
 import { startSubgraph, type SubgraphUnderTest } from './helpers/subgraph';
 import * as fontkit from 'fontkit';
 import { CHINESE_FONT_PATH } from '../lib/fonts';
@@ -43,19 +44,33 @@ const records: ReportRecords = {
 };
 
 const REPORT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { creditReport { number code subjectName issuedAt sha256 pdf verificationUrl } } } }`;
+const REGISTERED = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { registered } } }`;
 const VERIFY = `query($n: String!, $d: String) { verifyCreditReport(number: $n, sha256: $d) { number genuine code subjectName issuedAt sha256 unaltered } }`;
+const VERIFY_KIND = `query($n: String!) { verifyCreditReport(number: $n) { genuine code subjectKind } }`;
+const CONTENT = `query($n: String!) { verifyCreditReport(number: $n) { issuedToRole content { sections { id title department note entryCount entries { title mark } } } } }`;
 
-function requiresOfCreditReport(): string {
+const person = buildResidentId('320583', '19880305', '656');
+const nothing: ReportRecords = { name: null, market: { registration: null, licences: [], penalties: [], abnormalOperations: [], seriousViolations: [] }, tax: { creditRatings: [], majorViolations: [] }, courts: { dishonestDebtors: [], consumptionRestrictions: [] }, environment: { creditRatings: [], penalties: [] } };
+/** A natural person the courts list as a dishonest debtor (the person's records, as PUBLIC reads them). */
+const debtor: ReportRecords = {
+  ...nothing,
+  courts: {
+    dishonestDebtors: [{ recordId: `dishonest_debtor/${maskResidentId(person)}/（2025）苏0583执88号`, caseNumber: '（2025）苏0583执88号', court: '昆山市人民法院', basisDocument: '（2024）苏0583民初1号', obligation: '支付货款', performanceStatus: 'NOT_PERFORMED', dishonestConduct: '有履行能力而拒不履行', listedOn: '2025-06-01', removedOn: null }],
+    consumptionRestrictions: [],
+  },
+};
+
+function requiresOfSubjectField(name: string): string {
   const sdl = parse(fs.readFileSync(path.join(ROOT_DIR, 'schema', 'credit.graphql'), 'utf8'));
   for (const definition of sdl.definitions) {
     if (!('fields' in definition) || !definition.fields || !('name' in definition) || definition.name?.value !== 'Subject') continue;
     for (const field of definition.fields) {
-      if (field.name.value !== 'creditReport') continue;
+      if (field.name.value !== name) continue;
       const requires = field.directives?.find((d: DirectiveNode) => d.name.value === 'requires');
       return (requires?.arguments?.[0]?.value as StringValueNode).value;
     }
   }
-  throw new Error('Subject.creditReport has no @requires');
+  throw new Error(`Subject.${name} has no @requires`);
 }
 
 const normalised = (selection: string) => print(parse(`{ ${selection} }`));
@@ -99,11 +114,36 @@ describe('the sections of a public record (lib/credit-report.ts)', () => {
     const rating = sections.find((section) => section.id === 'taxRatings')!.items[0]!;
     expect(rating.mark).toBe('DISPUTED');
     expect(rating.fields).toContainEqual(['异议核查期间', '2026-11-20 – 2026-12-10']);
-    expect(rating.record).toEqual({ department: 'TAX', recordId: 'tax_credit_rating/x/2025' });
+    expect(rating.record).toEqual({ department: 'TAX', recordId: 'tax_credit_rating/x/2025', repairable: false });
     const penalty = sections.find((section) => section.id === 'penalties')!.items[0]!;
-    expect(penalty).toMatchObject({ mark: null, record: { department: 'MARKET', recordId: PENALTY_ID } });
+    expect(penalty).toMatchObject({ mark: null, record: { department: 'MARKET', recordId: PENALTY_ID, repairable: true } });
     expect(penalty.fields.map(([name]) => name)).not.toContain('异议核查期间');
     expect(sections.find((section) => section.id === 'registration')!.items[0]!.record).toBeUndefined();
+  });
+
+  it('offers repair on the records credit repair applies to, and on no other (issue 16 review: a debtor record offered it, always refused)', () => {
+    const many: ReportRecords = {
+      ...records,
+      market: {
+        ...records.market!,
+        abnormalOperations: [{ recordId: 'abnormal_operations_entry/x/1', reason: '未按期公示年报', authority: '区市场监管局', listedOn: '2025-07-01', removedOn: null, removalReason: null }],
+        seriousViolations: [{ recordId: 'serious_violation_entry/x/1', reason: '提交虚假材料', authority: '市市场监管局', listedOn: '2025-01-01', removedOn: null }],
+      },
+      courts: {
+        dishonestDebtors: [{ recordId: 'dishonest_debtor/x/（2025）粤0106执1号', caseNumber: '（2025）粤0106执1号', court: '天河区人民法院', basisDocument: '判决书', obligation: '付款', performanceStatus: 'NOT_PERFORMED', dishonestConduct: '拒不履行', listedOn: '2025-05-01', removedOn: null }],
+        consumptionRestrictions: [{ recordId: 'consumption_restriction/x/1', caseNumber: '（2025）粤0106执1号', court: '天河区人民法院', restrictedPerson: null, restrictions: ['FLIGHTS'], issuedOn: '2025-05-01', liftedOn: null }],
+      },
+      environment: { creditRatings: [], penalties: [{ ...records.market!.penalties[0]!, recordId: 'environmental_penalty/x/1' }] },
+    };
+    const entries = [
+      { kind: 'BLACK', reason: '违背信用承诺', department: 'CREDIT_OFFICE', sourceRecord: 'credit_commitment/12', since: '2026-01-02', until: null },
+      { kind: 'BLACK', reason: '失信被执行人', department: 'COURTS', sourceRecord: 'dishonest_debtor/x/（2025）粤0106执1号', since: '2025-05-01', until: null },
+    ];
+    const repairable = Object.fromEntries(reportSections(many, entries, 'zh').flatMap((section) => section.items.flatMap((item) => (item.record ? [[item.record.recordId, item.record.repairable]] : []))));
+    expect(repairable).toEqual({
+      'credit_commitment/12': true, 'dishonest_debtor/x/（2025）粤0106执1号': false, [PENALTY_ID]: true, 'abnormal_operations_entry/x/1': true, 'serious_violation_entry/x/1': true,
+      'tax_credit_rating/x/2025': false, 'consumption_restriction/x/1': false, 'environmental_penalty/x/1': true,
+    });
   });
 
   it('shows the repair notices in publication as a section after the lists, and none when there are none', () => {
@@ -152,8 +192,9 @@ describe('credit reports', () => {
   };
   const verify = async (n: string, d?: string) => credit.graphql(VERIFY, { n, d }, { as: { role: 'PUBLIC' } });
 
-  it('requires exactly the records the website shows', () => {
-    expect(normalised(requiresOfCreditReport())).toBe(normalised(REPORT_SELECTION));
+  it('requires exactly the records the website shows, for the report and for whether the subject is registered', () => {
+    expect(normalised(requiresOfSubjectField('creditReport'))).toBe(normalised(REPORT_SELECTION));
+    expect(normalised(requiresOfSubjectField('registered'))).toBe(normalised(REPORT_SELECTION));
   });
 
   it('issues a PDF with the subject, its records, authority and basis, the number and the time', async () => {
@@ -164,10 +205,11 @@ describe('credit reports', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(crypto.createHash('sha256').update(pdf).digest('hex')).toBe(report.sha256);
     const text = await pdfText(pdf);
-    for (const expected of ['公共信用信息报告', report.number, report.issuedAt, code, '广州诚信建筑工程有限公司', '穗天市监罚〔2026〕88号', '广州市天河区应急管理局', '《安全生产法》第九十九条', '王**', report.verificationUrl]) {
+    for (const expected of ['公共信用信息报告', report.number, `出具时间：${timeInChina(report.issuedAt)}（北京时间）`, `统一社会信用代码：${code}`, '广州诚信建筑工程有限公司', '穗天市监罚〔2026〕88号', '广州市天河区应急管理局', '《安全生产法》第九十九条', '王**', report.verificationUrl]) {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('异议处理中');
+    expect(text).not.toContain(report.issuedAt); // one time, in Beijing time (issue 16's review: the PDF gave both)
   });
 
   it('marks a record under objection as disputed in the next report', async () => {
@@ -200,13 +242,17 @@ describe('credit reports', () => {
   });
 
   it("masks a natural person's identity number when the public verifies the report", async () => {
-    const person = buildResidentId('320583', '19880305', '656');
-    const empty: ReportRecords = { name: null, market: { registration: null, licences: [], penalties: [], abnormalOperations: [], seriousViolations: [] }, tax: { creditRatings: [], majorViolations: [] }, courts: { dishonestDebtors: [], consumptionRestrictions: [] }, environment: { creditRatings: [], penalties: [] } };
-    const result = await credit.graphql(REPORT, { r: [{ __typename: 'Subject', code: person, ...empty }] }, { as: { role: 'PUBLIC' } });
-    const { number } = result.data._entities[0].creditReport;
-    expect((await verify(number)).data.verifyCreditReport).toMatchObject({ genuine: true, code: maskResidentId(person) });
+    const result = await credit.graphql(REPORT, { r: [{ __typename: 'Subject', code: person, ...debtor }] }, { as: { role: 'PUBLIC' } });
+    const { number, pdf } = result.data._entities[0].creditReport;
+    expect((await credit.graphql(VERIFY_KIND, { n: number }, { as: { role: 'PUBLIC' } })).data.verifyCreditReport).toEqual({ genuine: true, code: maskResidentId(person), subjectKind: 'NATURAL_PERSON' });
     const asOffice = await credit.graphql(VERIFY, { n: number }, { as: { role: 'CREDIT_OFFICE' } });
     expect(asOffice.data.verifyCreditReport.code).toBe(person);
+    // The report names a person as one, under the person's kind of number (issue 16's review: （未登记名称） and 统一社会信用代码).
+    const text = await pdfText(Buffer.from(pdf, 'base64'));
+    expect(text).toContain('信用主体：自然人（姓名不予公示）');
+    expect(text).toContain(`公民身份号码：${person}`);
+    expect(text).not.toContain('未登记名称');
+    expect(text).not.toContain('统一社会信用代码');
   });
 
   it('issues no report, and registers none, when a department did not answer', async () => {
@@ -244,6 +290,60 @@ describe('credit reports', () => {
     expect(started.at(-1)).toBe(100);
     releases.shift()!();
     expect(await next).toBe(100);
+  });
+
+  it('issues no report of a subject nobody knows, and says it is not registered (issue 16 review: a clean report of a valid code nobody has)', async () => {
+    const shell = buildUscc({ authority: '9', entityType: '1', division: '110000', organisationBody: '00000000' });
+    const before = (await credit.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credit_report'))[0]!.n;
+    const result = await credit.graphql(REPORT, { r: [{ __typename: 'Subject', code: shell, ...nothing }] }, { as: { role: 'PUBLIC' } });
+    expect(result.data._entities[0].creditReport).toBeNull();
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_REGISTERED', input: shell });
+    expect((await credit.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credit_report'))[0]!.n).toBe(before);
+    const registered = async (subject: Record<string, unknown>) => (await credit.graphql(REGISTERED, { r: [{ __typename: 'Subject', ...subject }] }, { as: { role: 'PUBLIC' } })).data._entities[0].registered;
+    expect(await registered({ code: shell, ...nothing })).toBe(false);
+    expect(await registered({ code, ...records })).toBe(true);
+    expect(await registered({ code: person, ...debtor })).toBe(true);
+    // A department that did not answer might know it: neither registered nor not.
+    expect(await registered({ code: shell, ...nothing, tax: null })).toBeNull();
+  });
+
+  it("registers what each report held, section by section, and shows it to whoever verifies a public report's number", async () => {
+    const report = await issue();
+    const { content, issuedToRole } = (await credit.graphql(CONTENT, { n: report.number }, { as: { role: 'PUBLIC' } })).data.verifyCreditReport;
+    expect(issuedToRole).toBe('PUBLIC');
+    const section = (id: string) => content.sections.find((s: { id: string }) => s.id === id);
+    expect(content.sections.map((s: { id: string }) => s.id)).toEqual(reportSections(records, [], 'zh').map((s) => s.id));
+    expect(section('registration')).toMatchObject({ title: '登记信息', department: '市场监管部门', entryCount: 1, entries: [{ title: '广州诚信建筑工程有限公司', mark: null }] });
+    expect(section('penalties')).toMatchObject({ entryCount: 1, entries: [{ title: '穗天市监罚〔2026〕88号' }] });
+    expect(section('debtors')).toMatchObject({ note: '无记录', entryCount: 0, entries: [] });
+    // A person's report: masked in what is registered, whoever it was issued to.
+    const office = await credit.graphql(REPORT, { r: [{ __typename: 'Subject', code: person, ...debtor }] }, { as: { role: 'CREDIT_OFFICE' } });
+    const personal = office.data._entities[0].creditReport.number;
+    const [row] = await credit.db.query<{ content: unknown }>('SELECT content FROM credit_report WHERE number = $1', [personal]);
+    expect(JSON.stringify(row!.content)).not.toContain(person);
+    // Issued to the credit office, its content is not the public's to read by number.
+    expect((await credit.graphql(CONTENT, { n: personal }, { as: { role: 'PUBLIC' } })).data.verifyCreditReport).toEqual({ issuedToRole: 'CREDIT_OFFICE', content: null });
+    expect((await credit.graphql(CONTENT, { n: personal }, { as: { role: 'CREDIT_OFFICE' } })).data.verifyCreditReport.content.sections).toContainEqual(
+      expect.objectContaining({ id: 'debtors', entryCount: 1, entries: [{ title: '（2025）苏0583执88号', mark: null }] }),
+    );
+  });
+
+  it('puts an ended list entry in no public report, and in the report of a caller that reads all records as history', async () => {
+    const listed = buildUscc({ authority: '9', entityType: '1', division: '440106', organisationBody: '40404040' });
+    await credit.db.query(
+      `INSERT INTO list_entry (subject_code, kind, reason, department, source_record, since, until) VALUES
+         ($1, 'BLACK', '失信被执行人：旧案', 'COURTS', 'dishonest_debtor/' || $1 || '/（2020）京0105执536号', '2020-03-01', '2021-03-01'),
+         ($1, 'KEY_ATTENTION', '受到行政处罚：现行', 'MARKET', $2, '2026-03-06', NULL)`,
+      [listed, PENALTY_ID],
+    );
+    const reportOf = async (role: string) => {
+      const result = await credit.graphql(REPORT, { r: [{ __typename: 'Subject', code: listed, ...records }] }, { as: { role } });
+      return pdfText(Buffer.from(result.data._entities[0].creditReport.pdf, 'base64'));
+    };
+    const publicText = await reportOf('PUBLIC');
+    expect(publicText).toContain('重点关注名单：受到行政处罚：现行');
+    expect(publicText).not.toContain('（2020）京0105执536号');
+    expect(await reportOf('CREDIT_OFFICE')).toContain('黑名单：失信被执行人：旧案（已移出）');
   });
 
   it('registers who each report was issued to', async () => {

@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import type { ReportSection } from '../../lib/credit-report';
+import { beijingTime, subjectLabels, type ReportSection } from '../../lib/credit-report';
 import { reportFont } from './report-font';
 
 const LATIN = 'Helvetica';
@@ -49,8 +49,6 @@ function write(doc: PDFKit.PDFDocument, text: string, size: number, options: PDF
   });
 }
 
-const CHINA_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' });
-
 /** Room a section heading needs below it, so a heading never ends a page. */
 const MIN_SECTION_SPACE = 80;
 
@@ -78,9 +76,10 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
   write(doc, '公共信用信息报告', 22, { width: 380 });
   doc.moveDown(0.3);
   write(doc, `报告编号：${report.number}`, 10, { width: 380 });
-  write(doc, `出具时间：${CHINA_TIME.format(new Date(report.issuedAt)).replace(',', '')}（北京时间）  ${report.issuedAt}`, 10, { width: 380 });
-  write(doc, `信用主体：${report.name ?? '（未登记名称）'}`, 10, { width: 380 });
-  write(doc, `统一社会信用代码：${report.code}`, 10, { width: 380 });
+  write(doc, `出具时间：${beijingTime(report.issuedAt, 'zh')}`, 10, { width: 380 });
+  const subject = subjectLabels(report.code, report.name, 'zh');
+  write(doc, `信用主体：${subject.name}`, 10, { width: 380 });
+  write(doc, `${subject.codeLabel}：${report.code}`, 10, { width: 380 });
   write(doc, `查验：扫描右上角二维码或访问 ${report.verificationUrl}`, 9, { width: 380 });
   doc.moveDown(1);
 

@@ -12,17 +12,22 @@ import crypto from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Database } from '../../lib/db';
 import { badUserInput, requireSubjectCode } from '../../lib/errors';
-import { maskResidentId, USCC_ALPHABET, validateSubjectCode } from '../../lib/identifiers';
+import { isNaturalPerson, maskResidentId, USCC_ALPHABET } from '../../lib/identifiers';
+import { seesAllRecords } from '../../lib/disclosure';
 import { maskPersonalData, seesPersonalData } from '../../lib/personal-data';
 import type { ForwardedIdentity } from '../../lib/auth/identity-header';
 import { todayInChina } from '../../lib/clock';
 import { creditReportVerifyUrl } from '../../lib/config';
-import { markableRecords, REPORT_NUMBER, reportSections, type RecordMark, type ReportListEntry, type ReportRecords } from '../../lib/credit-report';
+import {
+  holdsAnyRecord, markableRecords, publishedListEntries, REPORT_NUMBER, reportContent, reportSections, type RecordMark, type ReportContent, type ReportListEntry, type ReportRecords,
+} from '../../lib/credit-report';
 import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
 import { disputedRecords, inactiveRecords } from './workflows/status';
 import { recordKey, type Department } from './vocabulary';
 import { renderReportPdf } from './report-pdf';
 import { publishedRepairNotices, visibleEntries } from './disclosure';
+import { registrationKnown } from './policy/incentives';
+import { knownToCreditOffice } from './checks/store';
 import type { CreditLoaders } from './store';
 
 type Context = SubgraphContext<CreditLoaders>;
@@ -93,6 +98,30 @@ export async function withRenderSlot<T>(render: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What the caller may read of a subject beyond the departments' records: its list entries and repair notices, and whether anyone knows it. */
+interface CreditOfficeView {
+  code: string;
+  lists: ReportListEntry[];
+  notices: Awaited<ReturnType<typeof publishedRepairNotices>>;
+  registered: boolean | null;
+}
+
+/**
+ * The list entries the caller may see (a withdrawn one only with `records`; to everyone else only
+ * those in force, as the departments publish only records in force), the repair notices in
+ * publication, and whether the subject is known to anyone, as far as the caller may read
+ * (policy/incentives.ts registrationKnown): Subject.registered and the report decide on this one view.
+ */
+async function creditOfficeView(subject: { code: string } & ReportRecords, context: Context): Promise<CreditOfficeView> {
+  const code = requireSubjectCode(subject.code);
+  const visible = visibleEntries(context.caller, (await context.loaders.lists.load(code)) as (ReportListEntry & { code: string })[]);
+  const lists = seesAllRecords(context.caller) ? visible : publishedListEntries(visible);
+  const notices = await publishedRepairNotices(context, code);
+  const known = holdsAnyRecord(subject) || lists.length > 0 || notices.length > 0
+    || (seesAllRecords(context.caller) && (await knownToCreditOffice(context.db, [code])).has(code));
+  return { code, lists, notices, registered: registrationKnown(known, missingDepartments(subject).length === 0) };
+}
+
 async function issueReport(subject: { code: string } & ReportRecords, context: Context): Promise<IssuedReport> {
   const code = requireSubjectCode(subject.code);
   // A report is used to decide (procurement, bidding, approval): one with a department missing
@@ -103,30 +132,35 @@ async function issueReport(subject: { code: string } & ReportRecords, context: C
       extensions: { code: 'DEPARTMENT_UNAVAILABLE', departments: missing },
     });
   }
+  const view = await creditOfficeView(subject, context);
+  // Nor for a subject nobody knows: a report of a valid code no department registered would read
+  // as a clean record, and a procurement clerk would take a shell company for a trustworthy one.
+  if (view.registered === false) {
+    throw badUserInput(`no credit report issued: no department holds a registration or any record of '${code}' (not registered)`, { reason: 'NOT_REGISTERED', input: code });
+  }
   const now = new Date();
   const number = newReportNumber(now);
   const issuedAt = now.toISOString();
   const verificationUrl = `${creditReportVerifyUrl()}${number}`;
-  // The entries as the caller may see them (a withdrawn one only with `records`), and, for a caller without
-  // `personal`, no identity number but the subject's own in the report (the gateway cannot mask inside a PDF).
-  const lists = visibleEntries(context.caller, (await context.loaders.lists.load(code)) as (ReportListEntry & { code: string })[]);
-  const [marks, notices] = await Promise.all([recordMarks(context.db, subject), publishedRepairNotices(context, code)]);
-  const sections = reportSections(subject, lists, 'zh', marks, notices);
+  const sections = reportSections(subject, view.lists, 'zh', await recordMarks(context.db, subject), view.notices);
+  // For a caller without `personal`, no identity number but the subject's own in the report (the
+  // gateway cannot mask inside a PDF); the content registered for the verification page, masked for anyone.
+  const masked = maskPersonalData(sections, new Set([code]));
   const pdf = await withRenderSlot(() => renderReportPdf({
     number,
     issuedAt,
     code,
     name: subject.name ?? null,
-    sections: seesPersonalData(context.caller) ? sections : maskPersonalData(sections, new Set([code])),
+    sections: seesPersonalData(context.caller) ? sections : masked,
     verificationUrl,
     issuedToRole: context.caller.role,
   }));
   const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
   // Registered before the report is answered: a report that leaves is always verifiable.
   await context.db.query(
-    `INSERT INTO credit_report (number, subject_code, subject_name, issued_at, sha256, issued_to_role, issued_to_client, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [number, code, subject.name ?? null, issuedAt, sha256, context.caller.role, context.caller.clientId, context.caller.requestId],
+    `INSERT INTO credit_report (number, subject_code, subject_name, issued_at, sha256, issued_to_role, issued_to_client, request_id, content)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [number, code, subject.name ?? null, issuedAt, sha256, context.caller.role, context.caller.clientId, context.caller.requestId, JSON.stringify(reportContent(masked))],
   );
   return { number, code, subjectName: subject.name ?? null, issuedAt, sha256, pdf, verificationUrl };
 }
@@ -136,7 +170,9 @@ interface ReportRow {
   code: string;
   subjectName: string | null;
   issuedAt: string;
+  issuedToRole: string;
   sha256: string;
+  content: ReportContent | null;
 }
 
 /**
@@ -152,14 +188,16 @@ export async function verifyReport(db: Database, rawNumber: string, rawDigest: s
   if (digest !== null && !SHA256.test(digest)) throw badUserInput('sha256 must be 64 hexadecimal characters', { reason: 'DIGEST' });
   const [row] = await db.query<ReportRow>(
     `SELECT number, subject_code AS code, subject_name AS "subjectName",
-            to_char(issued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "issuedAt", sha256
+            to_char(issued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "issuedAt", issued_to_role AS "issuedToRole", sha256, content
        FROM credit_report WHERE number = $1`,
     [number],
   );
-  if (!row) return { number, genuine: false, code: null, subjectName: null, issuedAt: null, sha256: null, unaltered: null };
-  const person = validateSubjectCode(row.code);
-  const code = person.valid && person.kind === 'NATURAL_PERSON' && !seesPersonalData(caller) ? maskResidentId(row.code) : row.code;
-  return { ...row, code, genuine: true, unaltered: digest === null ? null : digest === row.sha256 };
+  if (!row) return { number, genuine: false, code: null, subjectKind: null, subjectName: null, issuedAt: null, issuedToRole: null, sha256: null, unaltered: null, content: null };
+  const person = isNaturalPerson(row.code);
+  const code = person && !seesPersonalData(caller) ? maskResidentId(row.code) : row.code;
+  // A report issued to another role may hold what the public may not read: its content only for callers that read all records.
+  const content = row.issuedToRole === 'PUBLIC' || seesAllRecords(caller) ? row.content : null;
+  return { ...row, code, subjectKind: person ? 'NATURAL_PERSON' : 'ORGANISATION', content, genuine: true, unaltered: digest === null ? null : digest === row.sha256 };
 }
 
 export const reportResolvers: ResolverMap = {
@@ -169,8 +207,12 @@ export const reportResolvers: ResolverMap = {
   },
   Subject: {
     creditReport: (subject: { code: string } & ReportRecords, _args: unknown, context: Context) => issueReport(subject, context),
+    registered: async (subject: { code: string } & ReportRecords, _args: unknown, context: Context) => (await creditOfficeView(subject, context)).registered,
   },
   CreditReport: {
     pdf: (report: IssuedReport) => report.pdf.toString('base64'),
+  },
+  CreditReportSectionContent: {
+    entryCount: (section: ReportContent['sections'][number]) => section.entries.length,
   },
 };
