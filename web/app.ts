@@ -20,6 +20,7 @@ import { followFiling, selfServicePage, submitFiling } from './pages/self-servic
 import { deskAction, deskPage } from './pages/desk';
 import { commitmentsPage, conductReportsPage, followConductReport, inspectionsPage, submitConductReport } from './pages/supervision';
 import { firstValues, parseFormFields } from './form';
+import { parseMultipart } from './multipart';
 import {
   cataloguePage, checkPage, dashboardPage, loginOutcome, loginPage, loginStatus, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
 } from './pages/console';
@@ -78,7 +79,8 @@ export async function buildWebApp(options: WebOptions) {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseFormFields(body as string));
   });
-  app.addContentTypeParser('application/pdf', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // The verification page's file: a plain form post (web/multipart.ts reads it in the route, which knows the boundary).
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
   });
@@ -148,9 +150,14 @@ export async function buildWebApp(options: WebOptions) {
   });
   app.get<{ Params: { number: string } }>('/verify/:number', async (request, reply) => sendPage(reply, await verifyPage(context(request, reply), request.params.number)));
   app.post<{ Params: { number: string } }>('/verify/:number/file', async (request, reply) => {
-    if (!Buffer.isBuffer(request.body)) return reply.code(415).send({ error: 'send the report as application/pdf' });
-    return verifyFile(context(request, reply), request.params.number, request.body);
+    if (!Buffer.isBuffer(request.body)) return reply.code(415).type('text/plain; charset=utf-8').send('send the report file as a form (multipart/form-data)');
+    const parts = parseMultipart(request.body, request.headers['content-type'] ?? '');
+    const outcome = await verifyFile(context(request, reply), request.params.number, parts?.find((part) => part.name === 'report')?.data ?? null);
+    return sendPage(reply, outcome.body, outcome.status);
   });
+  // The page a file check answers has this address: its language switch comes back here.
+  app.get<{ Params: { number: string } }>('/verify/:number/file', async (request, reply) =>
+    reply.redirect(`/verify/${encodeURIComponent(request.params.number)}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 303));
   app.get('/self-service', async (request, reply) => sendPage(reply, selfServicePage(context(request, reply))));
   for (const kind of ['objection', 'repair'] as const) {
     app.post<{ Body: Record<string, string | string[]> }>(`/self-service/${kind}`, async (request, reply) => {

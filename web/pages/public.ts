@@ -4,24 +4,25 @@
  * read is the gateway's public API without a credential: what PUBLIC may read, masked.
  */
 import crypto from 'node:crypto';
-import { departmentName, label, REPAIR_NOTICE_SELECTION, REPORT_SELECTION, reportSections, valueName, type Locale, type ReportListEntry, type ReportRecords, type ReportRepairNotice, type ReportSection } from '../../lib/credit-report';
+import {
+  beijingTime, departmentName, label, listEntryInForce, publishedListEntries, REPAIR_NOTICE_SELECTION, REPORT_SELECTION, reportSections, subjectLabels, valueName,
+  type Locale, type ReportListEntry, type ReportRecords, type ReportRepairNotice, type ReportSection,
+} from '../../lib/credit-report';
 import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { html, href, notice, page, type Html } from '../html';
 import { t, word } from '../i18n';
 import { errorNotice, listedSubject, pager, type PageContext } from './context';
-import { dateField, selectField } from '../form';
+import { dateField, field, selectField } from '../form';
 import { INSPECTION_RESULT_FIELDS, PUBLIC_COMMITMENT_FIELDS, supervisionSectionsHtml, type InspectionResult, type PublicCommitment } from './supervision';
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
 const LIST_KINDS = ['BLACK', 'RED', 'KEY_ATTENTION'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const inForce = (entry: { since: string; until: string | null }, today: string) => entry.since <= today && (!entry.until || entry.until > today);
-
 function listBadges(locale: Locale, entries: { kind: string; since: string; until: string | null }[]): Html {
   const today = todayInChina();
-  const kinds = [...new Set(entries.filter((e) => inForce(e, today)).map((e) => e.kind))];
+  const kinds = [...new Set(entries.filter((e) => listEntryInForce(e, today)).map((e) => e.kind))];
   return html`${kinds.map((kind) => html`<span class="badge ${kind.toLowerCase()}">${valueName(kind, locale)}</span> `)}`;
 }
 
@@ -62,12 +63,18 @@ interface SearchData {
   };
 }
 
-/** A whole valid code goes straight to its subject page; anything else is searched. */
+/**
+ * A whole code goes straight to its subject page: a valid one to the subject, a mistyped one
+ * (18 code characters) to the page that says what is wrong with it as the graph does (the check
+ * character expected), not to a search that would say only that nothing matched. Anything else
+ * is searched.
+ */
 export async function searchPage(ctx: PageContext): Promise<{ redirect: string } | string> {
   const q = (ctx.query.q ?? '').trim();
   const { locale } = ctx;
   const code = validateSubjectCode(q);
   if (code.valid) return { redirect: `/subject/${code.code}` };
+  if (/^[0-9A-Za-z]{18}$/.test(q)) return { redirect: `/subject/${encodeURIComponent(q.toUpperCase())}` };
   let body: Html = searchForm(locale, q);
   if (q) {
     const result = await ctx.graph<SearchData>(
@@ -94,16 +101,20 @@ export async function searchPage(ctx: PageContext): Promise<{ redirect: string }
 
 interface SubjectData {
   subject:
-    | ({ code: string; kind: string; lists: ReportListEntry[]; repairNotices: ReportRepairNotice[] | null; publicCommitments: PublicCommitment[] | null; inspectionResults: InspectionResult[] | null } & ReportRecords)
+    | ({
+        code: string; kind: string; registered: boolean | null; lists: ReportListEntry[]; repairNotices: ReportRepairNotice[] | null;
+        publicCommitments: PublicCommitment[] | null; inspectionResults: InspectionResult[] | null;
+      } & ReportRecords)
     | null;
 }
 
 /** A record's id, and links that open the self-service forms for it (the subject's own objection or repair). */
-function recordActions(locale: Locale, subjectCode: string, record: { department: string; recordId: string }): Html {
+function recordActions(locale: Locale, subjectCode: string, record: { department: string; recordId: string; repairable: boolean }): Html {
   const query = `subject=${encodeURIComponent(subjectCode)}&department=${encodeURIComponent(record.department)}&record=${encodeURIComponent(record.recordId)}`;
+  // Repair only where it applies (policy: penalties, the market's lists, a breached commitment): elsewhere it is always refused.
   return html`<p class="record-id">${t(locale, 'recordId')}：<code>${record.recordId}</code>
     <a href="/self-service?${query}#objection-title">${t(locale, 'disputeRecord')}</a>
-    <a href="/self-service?${query}#repair-title">${t(locale, 'repairRecord')}</a></p>`;
+    ${record.repairable ? html`<a href="/self-service?${query}#repair-title">${t(locale, 'repairRecord')}</a>` : ''}</p>`;
 }
 
 export function sectionsHtml(locale: Locale, sections: ReportSection[], subjectCode: string): Html {
@@ -126,7 +137,7 @@ export async function subjectPage(ctx: PageContext, rawCode: string): Promise<st
   const { locale } = ctx;
   const result = await ctx.graph<SubjectData>(
     `query SubjectPage($code: ID!) { subject(code: $code) {
-      code kind lists { kind reason department sourceRecord since until dispute { since verifyBy } } ${REPAIR_NOTICE_SELECTION} ${REPORT_SELECTION}
+      code kind registered lists { kind reason department sourceRecord since until dispute { since verifyBy } } ${REPAIR_NOTICE_SELECTION} ${REPORT_SELECTION}
       publicCommitments { ${PUBLIC_COMMITMENT_FIELDS} } inspectionResults { ${INSPECTION_RESULT_FIELDS} } } }`,
     { code: rawCode },
   );
@@ -134,13 +145,24 @@ export async function subjectPage(ctx: PageContext, rawCode: string): Promise<st
   if (!subject) {
     return page({ locale, url: ctx.url, title: t(locale, 'subjectTitle'), body: html`${errorNotice(locale, result)}${searchForm(locale, rawCode)}` });
   }
-  const sections = reportSections(subject, subject.lists, locale, new Map(), subject.repairNotices ?? []);
+  const person = subject.kind === 'NATURAL_PERSON';
+  const labels = subjectLabels(subject.code, subject.name, locale);
+  const heading = html`<p class="subject-code">${labels.codeLabel}：<code>${subject.code}</code> ${listBadges(locale, subject.lists)}</p>${errorNotice(locale, result)}`;
+  // Nobody knows the subject: said plainly, with no report to download and no empty sections that read as a clean record.
+  if (subject.registered === false) {
+    return page({
+      locale,
+      url: ctx.url,
+      title: person ? labels.name : subject.code,
+      body: html`${heading}<div class="notice error unregistered" role="alert"><strong>${t(locale, person ? 'personNotKnown' : 'subjectNotRegistered')}</strong></div>`,
+    });
+  }
+  const sections = reportSections(subject, publishedListEntries(subject.lists), locale, new Map(), subject.repairNotices ?? []);
   return page({
     locale,
     url: ctx.url,
-    title: subject.name ?? subject.code,
-    body: html`<p class="subject-code">${t(locale, 'code')}：<code>${subject.code}</code> ${listBadges(locale, subject.lists)}</p>
-      ${errorNotice(locale, result)}
+    title: person || subject.name ? labels.name : subject.code,
+    body: html`${heading}
       <p><a class="button" href="/subject/${subject.code}/report.pdf">${t(locale, 'downloadReport')}</a></p>
       <p class="hint">${t(locale, 'reportNote')}</p>
       ${sectionsHtml(locale, sections, subject.code)}
@@ -158,13 +180,19 @@ export async function reportPdf(ctx: PageContext, code: string): Promise<{ numbe
   if (report) return { number: report.number, pdf: Buffer.from(report.pdf, 'base64') };
   const { locale } = ctx;
   const missing = result.errors.flatMap((e) => (e.extensions?.code === 'DEPARTMENT_UNAVAILABLE' ? ((e.extensions.departments as string[] | undefined) ?? [e.extensions.department as string]) : []));
-  const body = missing.length > 0
-    ? notice('error', t(locale, 'reportUnavailable', { departments: [...new Set(missing)].filter(Boolean).map((d) => departmentName(d, locale)).join('、') }))
-    : (errorNotice(locale, result) ?? notice('error', t(locale, 'error')));
-  return {
-    status: missing.length > 0 ? 503 : 502,
-    page: page({ locale, url: ctx.url, title: t(locale, 'downloadReport'), body: html`${body}<p><a href="/subject/${code}">${t(locale, 'backToSubject')}</a></p>` }),
-  };
+  const unregistered = result.errors.some((e) => e.extensions?.reason === 'NOT_REGISTERED');
+  const [status, body] = missing.length > 0
+    ? [503, notice('error', t(locale, 'reportUnavailable', { departments: [...new Set(missing)].filter(Boolean).map((d) => departmentName(d, locale)).join('、') }))]
+    : unregistered
+      ? [404, notice('error', t(locale, 'reportNotRegistered'))]
+      : [502, errorNotice(locale, result) ?? notice('error', t(locale, 'error'))];
+  return reportRefusalPage(ctx, code, status, body);
+}
+
+/** The page a refused report download shows instead of a PDF, with the way back to the subject. */
+export function reportRefusalPage(ctx: PageContext, code: string, status: number, body: Html): { page: string; status: number } {
+  const { locale } = ctx;
+  return { status, page: page({ locale, url: ctx.url, title: t(locale, 'downloadReport'), body: html`${body}<p><a href="/subject/${encodeURIComponent(code)}">${t(locale, 'backToSubject')}</a></p>` }) };
 }
 
 interface ListsData {
@@ -201,7 +229,7 @@ export async function listsPage(ctx: PageContext): Promise<string> {
           <th scope="col">${t(locale, 'name')}</th><th scope="col">${t(locale, 'reason')}</th><th scope="col">${t(locale, 'department')}</th>
           <th scope="col">${t(locale, 'since')}</th><th scope="col">${t(locale, 'until')}</th></tr></thead>
           <tbody>${entries.nodes.map((e) => html`<tr><td>${listedSubject(locale, e.code, e.subject?.name ?? null)}</td>
-            <td>${e.reason}${e.dispute ? html` <span class="mark" title="${e.dispute.since} – ${e.dispute.verifyBy}">${t(locale, 'DISPUTED')}</span>` : ''}</td><td>${departmentName(e.department, locale)}</td><td>${e.since}</td><td>${e.until ?? label('open', locale)}</td></tr>`)}</tbody></table>
+            <td>${e.reason}${e.dispute ? html` <span class="mark" title="${e.dispute.since} – ${e.dispute.verifyBy}">${t(locale, 'DISPUTED')}</span>` : ''}</td><td>${departmentName(e.department, locale)}</td><td>${e.since}</td><td>${e.until ?? label('untilOpen', locale)}</td></tr>`)}</tbody></table>
           ${pager(locale, ctx.url, entries.hasNextPage ? entries.endCursor : null, !!query.after)}`
     : '';
   return page({ locale, url: ctx.url, title: t(locale, 'listsTitle'), body: html`${form}${errorNotice(locale, result)}${table}` });
@@ -253,52 +281,113 @@ export async function publicityPage(ctx: PageContext): Promise<string> {
   return page({ locale, url: ctx.url, title: t(locale, 'publicityTitle'), body: html`${form}${errorNotice(locale, result)}${table}` });
 }
 
-interface VerificationData {
-  verifyCreditReport: { number: string; genuine: boolean; code: string | null; subjectName: string | null; issuedAt: string | null; sha256: string | null; unaltered: boolean | null };
+interface ReportContentData {
+  sections: { id: string; title: string; department: string; note: string | null; entryCount: number; entries: { title: string; mark: 'DISPUTED' | 'CORRECTED_OR_REPAIRED' | null }[] }[];
+}
+
+interface Verification {
+  number: string;
+  genuine: boolean;
+  code: string | null;
+  subjectKind: string | null;
+  subjectName: string | null;
+  issuedAt: string | null;
+  issuedToRole: string | null;
+  sha256: string | null;
+  unaltered: boolean | null;
+  content: ReportContentData | null;
 }
 
 const VERIFY = `query Verify($number: String!, $sha256: String) {
-  verifyCreditReport(number: $number, sha256: $sha256) { number genuine code subjectName issuedAt sha256 unaltered } }`;
+  verifyCreditReport(number: $number, sha256: $sha256) { number genuine code subjectKind subjectName issuedAt issuedToRole sha256 unaltered
+    content { sections { id title department note entryCount entries { title mark } } } } }`;
 
-export async function verifyPage(ctx: PageContext, number: string | null): Promise<string> {
-  const { locale } = ctx;
-  const form = html`<form class="search" method="get" action="/verify">
+function verifyForm(locale: Locale, number: string | null): Html {
+  return html`<form class="search" method="get" action="/verify">
     <label for="number">${t(locale, 'reportNumber')}</label>
     <div class="row"><input id="number" name="number" value="${number ?? ''}" required autocomplete="off"><button type="submit">${t(locale, 'verifyButton')}</button></div>
   </form>`;
-  if (!number) return page({ locale, url: ctx.url, title: t(locale, 'verifyTitle'), body: form });
-  const result = await ctx.graph<VerificationData>(VERIFY, { number, sha256: null });
-  const verification = result.data?.verifyCreditReport;
-  let outcome: Html;
-  if (!verification) {
-    const malformed = result.errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT');
-    outcome = malformed ? html`<div class="verdict bad" role="status" data-genuine="false">${t(locale, 'malformed')}</div>` : (errorNotice(locale, result) ?? html``);
-  } else if (!verification.genuine) {
-    outcome = html`<div class="verdict bad" role="status" data-genuine="false">${t(locale, 'notGenuine')}</div>`;
-  } else {
-    outcome = html`<div class="verdict good" role="status" data-genuine="true">${t(locale, 'genuine')}</div>
-      <dl class="facts">
-        <div><dt>${t(locale, 'reportNumber')}</dt><dd><code>${verification.number}</code></dd></div>
-        <div><dt>${t(locale, 'subject')}</dt><dd>${verification.code?.includes('*')
-          ? html`<code>${verification.code}</code>` // a natural person, masked by the graph: nothing to link to
-          : html`<a href="/subject/${verification.code ?? ''}">${verification.subjectName ?? verification.code}</a>（<code>${verification.code}</code>）`}</dd></div>
-        <div><dt>${t(locale, 'issuedAt')}</dt><dd>${verification.issuedAt}</dd></div>
-        <div><dt>${t(locale, 'digest')}</dt><dd><code class="digest">${verification.sha256}</code></dd></div>
-      </dl>
-      <form class="file-check" data-number="${verification.number}" data-unaltered="${t(locale, 'unaltered')}" data-altered="${t(locale, 'altered')}">
-        <h2>${t(locale, 'checkFile')}</h2>
-        <label for="report-file">${t(locale, 'fileLabel')}</label>
-        <input id="report-file" type="file" accept="application/pdf,.pdf">
-        <p class="file-result" role="status" aria-live="polite"></p>
-      </form>`;
-  }
-  return page({ locale, url: ctx.url, title: t(locale, 'verifyTitle'), body: html`${form}${outcome}` });
 }
 
-/** A file posted to /verify/<number>/file: hashed here, compared by the graph. */
-export async function verifyFile(ctx: PageContext, number: string, file: Buffer): Promise<{ unaltered: boolean | null; genuine: boolean }> {
+/** What the register holds of a genuine report: its number, subject, time, recipient and digest. */
+function registeredFacts(locale: Locale, v: Verification): Html {
+  const labels = subjectLabels(v.code ?? '', v.subjectName, locale);
+  const subject = v.subjectKind === 'NATURAL_PERSON'
+    ? html`${labels.name}（${labels.codeLabel} <code>${v.code}</code>）` // masked by the graph: nothing to link to
+    : html`<a href="/subject/${v.code ?? ''}">${labels.name}</a>（${labels.codeLabel} <code>${v.code}</code>）`;
+  return html`<dl class="facts">
+    <div><dt>${t(locale, 'reportNumber')}</dt><dd><code>${v.number}</code></dd></div>
+    <div><dt>${t(locale, 'subject')}</dt><dd>${subject}</dd></div>
+    <div><dt>${t(locale, 'issuedAt')}</dt><dd>${v.issuedAt ? beijingTime(v.issuedAt, locale) : ''}</dd></div>
+    <div><dt>${t(locale, 'issuedTo')}</dt><dd>${valueName(v.issuedToRole ?? '', locale)}</dd></div>
+    <div><dt>${t(locale, 'digest')}</dt><dd><code class="digest">${v.sha256}</code></dd></div>
+  </dl>`;
+}
+
+/** The report's sections as registered at issue, to compare a printed copy with, section by section. */
+function recordedContent(locale: Locale, v: Verification): Html {
+  const body = v.content
+    ? html`<p class="hint">${t(locale, 'recordedContentHint')}</p>
+      <table class="results content"><thead><tr><th scope="col">${t(locale, 'section')}</th><th scope="col">${t(locale, 'provider')}</th>
+        <th scope="col">${t(locale, 'entryCount')}</th><th scope="col">${t(locale, 'entriesRecorded')}</th></tr></thead>
+      <tbody>${v.content.sections.map((section) => html`<tr data-section="${section.id}"><th scope="row">${section.title}</th><td>${section.department}</td>
+        <td class="count">${section.entryCount}</td>
+        <td>${section.entries.length > 0
+          ? html`<ul>${section.entries.map((entry) => html`<li>${entry.title}${entry.mark ? html` <span class="mark">${t(locale, entry.mark)}</span>` : ''}</li>`)}</ul>`
+          : (section.note ?? '')}</td></tr>`)}</tbody></table>`
+    : notice('info', v.issuedToRole && v.issuedToRole !== 'PUBLIC' ? t(locale, 'contentNotPublic', { role: valueName(v.issuedToRole, locale) }) : t(locale, 'contentNotRegistered'));
+  return html`<section aria-labelledby="recorded-title"><h2 id="recorded-title">${t(locale, 'recordedContent')}</h2>${body}</section>`;
+}
+
+/** A plain form post of the chosen file (multipart): the check works without JavaScript. */
+function fileForm(locale: Locale, number: string): Html {
+  return html`<form class="file-check stack" method="post" action="/verify/${encodeURIComponent(number)}/file" enctype="multipart/form-data" aria-labelledby="file-title">
+    <h2 id="file-title">${t(locale, 'checkFile')}</h2>
+    ${field('report-file', t(locale, 'fileLabel'), html`<input id="report-file" name="report" type="file" accept="application/pdf,.pdf" required aria-describedby="report-file-hint">`, t(locale, 'checkFileHint'))}
+    <button type="submit">${t(locale, 'checkFileButton')}</button>
+  </form>`;
+}
+
+/**
+ * One verdict per page: the number alone (genuine or not), or the number and a file (genuine and
+ * unaltered, or not the issued file: never a green "genuine" above a red "altered").
+ */
+function verdict(locale: Locale, v: Verification, fileChecked: boolean): Html {
+  if (!v.genuine) return html`<div class="verdict bad" role="status" data-genuine="false">${t(locale, 'notGenuine')}</div>`;
+  if (!fileChecked) return html`<div class="verdict good" role="status" data-genuine="true">${t(locale, 'genuine')}</div>`;
+  return v.unaltered
+    ? html`<div class="verdict good" role="status" data-genuine="true" data-unaltered="true">${t(locale, 'genuineUnaltered')}</div>`
+    : html`<div class="verdict bad" role="alert" data-genuine="true" data-unaltered="false">${t(locale, 'fileMismatch')}</div>`;
+}
+
+async function verification(ctx: PageContext, number: string, sha256: string | null): Promise<{ outcome: Html; status: number }> {
+  const { locale } = ctx;
+  const result = await ctx.graph<{ verifyCreditReport: Verification }>(VERIFY, { number, sha256 });
+  const v = result.data?.verifyCreditReport;
+  if (!v) {
+    const malformed = result.errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT');
+    return malformed
+      ? { status: 200, outcome: html`<div class="verdict bad" role="status" data-genuine="false">${t(locale, 'malformed')}</div>` }
+      : { status: 502, outcome: errorNotice(locale, result) ?? notice('error', t(locale, 'error')) };
+  }
+  if (!v.genuine) return { status: 200, outcome: verdict(locale, v, false) };
+  return { status: 200, outcome: html`${verdict(locale, v, sha256 !== null)}${registeredFacts(locale, v)}${recordedContent(locale, v)}${fileForm(locale, v.number)}` };
+}
+
+export async function verifyPage(ctx: PageContext, number: string | null): Promise<string> {
+  const { locale } = ctx;
+  const outcome = number ? (await verification(ctx, number, null)).outcome : '';
+  return page({ locale, url: ctx.url, title: t(locale, 'verifyTitle'), body: html`${verifyForm(locale, number)}${outcome}` });
+}
+
+/** A report file posted from the verification page: hashed here (never kept), compared by the graph, answered with the page. */
+export async function verifyFile(ctx: PageContext, number: string, file: Buffer | null): Promise<{ status: number; body: string }> {
+  const { locale } = ctx;
+  const title = t(locale, 'verifyTitle');
+  if (!file || file.length === 0) {
+    return { status: 400, body: page({ locale, url: ctx.url, title, body: html`${verifyForm(locale, number)}${notice('error', t(locale, 'noFile'))}${fileForm(locale, number)}` }) };
+  }
   const sha256 = crypto.createHash('sha256').update(file).digest('hex');
-  const result = await ctx.graph<VerificationData>(VERIFY, { number, sha256 });
-  const verification = result.data?.verifyCreditReport;
-  return { genuine: verification?.genuine ?? false, unaltered: verification?.unaltered ?? null };
+  const { outcome, status } = await verification(ctx, number, sha256);
+  return { status, body: page({ locale, url: ctx.url, title, body: html`${verifyForm(locale, number)}${outcome}` }) };
 }

@@ -6,14 +6,15 @@
  * `applyForOwnRepair` and `filing` take the code, so a visitor can only reach its own filings.
  */
 import crypto from 'node:crypto';
-import { departmentName, valueName, type Locale } from '../../lib/credit-report';
+import { beijingTime, departmentName, valueName, type Locale } from '../../lib/credit-report';
 import type { GraphResult } from '../graph';
 import { html, notice, page, type Html } from '../html';
 import { t, word } from '../i18n';
 import { errorNotice, type PageContext } from './context';
 import { field, formText, formValues, type FormFields } from '../form';
 
-const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT'];
+// The credit office too: a breached commitment is its record (credit_commitment/<id>), repaired like a penalty.
+const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
 const RECTIFICATION_STEPS = ['COMMITMENT', 'RECTIFICATION', 'TRAINING', 'REPORT', 'PUBLIC_SERVICE'];
 
 export type FilingKind = 'objection' | 'repair';
@@ -134,10 +135,10 @@ function filingPage(ctx: PageContext, filing: Filing, justFiled: boolean): strin
         ${row(t(locale, 'department'), departmentName(filing.department, locale))}
         ${row(t(locale, 'recordId'), filing.recordId)}
         <div><dt>${t(locale, 'filingStatus')}</dt><dd class="status" data-status="${filing.status}">${word(locale, `filing${filing.status}`)}</dd></div>
-        ${row(t(locale, 'filedAt'), filing.filedAt)}
+        ${row(t(locale, 'filedAt'), beijingTime(filing.filedAt, locale))}
         ${row(t(locale, 'verifyBy'), filing.verifyBy)}
         ${row(t(locale, 'eligibleFrom'), filing.eligibleFrom)}
-        ${row(t(locale, 'decidedAt'), filing.decidedAt)}
+        ${row(t(locale, 'decidedAt'), filing.decidedAt && beijingTime(filing.decidedAt, locale))}
         ${row(t(locale, 'decisionNote'), filing.note)}
       </dl>
       <p><a href="/self-service">${t(locale, 'selfServiceTitle')}</a></p>`,

@@ -6,7 +6,7 @@
  * reporter's contact details go in but never come back out.
  */
 import crypto from 'node:crypto';
-import { departmentName, valueName, type Locale } from '../../lib/credit-report';
+import { beijingTime, departmentName, valueName, type Locale } from '../../lib/credit-report';
 import type { GraphResult } from '../graph';
 import { html, notice, page, type Html } from '../html';
 import { t } from '../i18n';
@@ -107,7 +107,7 @@ export async function submitConductReport(ctx: PageContext, form: FormFields): P
         title: t(locale, 'reportReceived'),
         body: html`${notice('ok', t(locale, 'reportReceivedNote'))}
           <dl class="facts"><div><dt>${t(locale, 'receiptCode')}</dt><dd><code class="receipt">${receipt.receiptCode}</code></dd></div>
-          <div><dt>${t(locale, 'submittedAt')}</dt><dd>${receipt.submittedAt}</dd></div>
+          <div><dt>${t(locale, 'submittedAt')}</dt><dd>${beijingTime(receipt.submittedAt, locale)}</dd></div>
           <div><dt>${t(locale, 'status')}</dt><dd>${valueName(receipt.status, locale)}</dd></div></dl>
           ${followReportForm(locale, receipt.receiptCode)}`,
       }),
@@ -144,12 +144,12 @@ export async function followConductReport(ctx: PageContext, form: FormFields): P
         ${row(t(locale, 'reportedSubject'), html`<code>${report.subjectCode}</code>`)}
         ${row(t(locale, 'conductText'), report.conduct)}
         ${row(t(locale, 'status'), valueName(report.status, locale))}
-        ${row(t(locale, 'submittedAt'), report.submittedAt)}
+        ${row(t(locale, 'submittedAt'), beijingTime(report.submittedAt, locale))}
         ${row(t(locale, 'department'), report.department ? departmentName(report.department, locale) : null)}
-        ${row(t(locale, 'routedAt'), report.routedAt)}
+        ${row(t(locale, 'routedAt'), report.routedAt && beijingTime(report.routedAt, locale))}
         ${row(t(locale, 'reportResult'), report.result ? valueName(report.result, locale) : null)}
         ${row(t(locale, 'decisionNote'), report.resultNote)}
-        ${row(t(locale, 'closedAt'), report.closedAt)}
+        ${row(t(locale, 'closedAt'), report.closedAt && beijingTime(report.closedAt, locale))}
       </dl>
       <p><a href="/conduct-reports">${t(locale, 'conductReportsTitle')}</a></p>`,
     }),
