@@ -246,15 +246,25 @@ export interface WebConfig {
   logLevel: string;
   /** PROXY_SECRET, to name each visitor's address to the gateway. */
   proxySecret: string | undefined;
+  /** WEB_REPORTS_PER_MINUTE: credit reports one visitor address may have issued per minute. */
+  reportsPerMinute: number;
+  /** WEB_SECURE_COOKIES: `auto` marks the console's cookie Secure when the request came over HTTPS; `always` whatever it says. */
+  secureCookies: 'auto' | 'always';
 }
 
 export function webConfig(env: Env = process.env): WebConfig {
+  const secureCookies = env.WEB_SECURE_COOKIES || 'auto';
+  if (secureCookies !== 'auto' && secureCookies !== 'always') throw new Error(`WEB_SECURE_COOKIES must be 'auto' or 'always', got '${secureCookies}'`);
+  const reportsPerMinute = intFrom(env, 'WEB_REPORTS_PER_MINUTE', 10);
+  if (reportsPerMinute < 1) throw new Error('WEB_REPORTS_PER_MINUTE must be at least 1');
   return {
     host: env.HOST ?? '127.0.0.1',
     port: intFrom(env, 'WEB_PORT', WEB_PORT),
     gatewayUrl: env.WEB_GATEWAY_URL || `http://127.0.0.1:${GATEWAY_PORT}/graphql`,
     logLevel: env.LOG_LEVEL ?? 'info',
     proxySecret: env.PROXY_SECRET || undefined,
+    reportsPerMinute,
+    secureCookies,
   };
 }
 
@@ -614,5 +624,19 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     default: `http://127.0.0.1:${GATEWAY_PORT}/graphql`,
     description: "The gateway's public GraphQL URL, the only way the website reads the graph.",
     requiredInCompose: true,
+  },
+  {
+    name: 'WEB_REPORTS_PER_MINUTE',
+    services: ['web'],
+    default: '10',
+    description: 'Credit reports (PDF downloads) one visitor address may have issued in any minute; beyond it the website answers 429 with a page saying so. Each report is registered, so a flood would fill the register and take the credit office\'s rendering slots.',
+    requiredInCompose: false,
+  },
+  {
+    name: 'WEB_SECURE_COOKIES',
+    services: ['web'],
+    default: 'auto',
+    description: "'auto': the console's session cookie is marked Secure when the request came over HTTPS (TLS to the website, or a proxy's X-Forwarded-Proto: https); 'always': always (behind a TLS proxy that does not say so).",
+    requiredInCompose: false,
   },
 ];

@@ -15,7 +15,10 @@ import { CHINESE_FONT_PATH } from '../lib/fonts';
 import { graphClient, type Credential } from './graph';
 import { SessionStore, cookies } from './session';
 import type { PageContext } from './pages/context';
-import { homePage, listsPage, publicityPage, reportPdf, searchPage, subjectPage, verifyFile, verifyPage } from './pages/public';
+import { homePage, listsPage, publicityPage, reportPdf, reportRefusalPage, searchPage, subjectPage, verifyFile, verifyPage } from './pages/public';
+import { PerAddressLimit } from './address-limit';
+import { notice } from './html';
+import { t } from './i18n';
 import { followFiling, selfServicePage, submitFiling } from './pages/self-service';
 import { deskAction, deskPage } from './pages/desk';
 import { commitmentsPage, conductReportsPage, followConductReport, inspectionsPage, submitConductReport } from './pages/supervision';
@@ -30,6 +33,10 @@ export interface WebOptions {
   logger: Logger;
   /** PROXY_SECRET, shared with the gateway: with it each visitor is rate limited and audited by its own address. */
   proxySecret?: string;
+  /** WEB_REPORTS_PER_MINUTE (default 10): credit reports one visitor address may have issued per minute. */
+  reportsPerMinute?: number;
+  /** WEB_SECURE_COOKIES (default auto): when the console's cookie is marked Secure. */
+  secureCookies?: 'auto' | 'always';
 }
 
 // From the repository root: this file also runs as built JavaScript (scripts/build.ts).
@@ -73,7 +80,8 @@ function sameOrigin(request: FastifyRequest): boolean {
 
 export async function buildWebApp(options: WebOptions) {
   const app = createHttpServer(options.logger, { bodyLimit: 10 * 1024 * 1024 });
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(Date.now, options.secureCookies);
+  const reportLimit = new PerAddressLimit(options.reportsPerMinute ?? 10);
   const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: fs.readFileSync(asset.file) }]));
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -134,6 +142,13 @@ export async function buildWebApp(options: WebOptions) {
   });
   app.get<{ Params: { code: string } }>('/subject/:code', async (request, reply) => sendPage(reply, await subjectPage(context(request, reply), request.params.code)));
   app.get<{ Params: { code: string } }>('/subject/:code/report.pdf', async (request, reply) => {
+    // Each report is rendered and registered by the credit office: a visitor may have only so many a minute.
+    const allowed = reportLimit.take(request.ip);
+    if (!allowed.ok) {
+      const ctx = context(request, reply);
+      const refused = reportRefusalPage(ctx, request.params.code, 429, notice('error', t(ctx.locale, 'reportLimited', { n: reportLimit.perMinute })));
+      return sendPage(reply.header('retry-after', String(allowed.retryAfterSeconds)), refused.page, refused.status);
+    }
     const report = await reportPdf(context(request, reply), request.params.code);
     if ('page' in report) return sendPage(reply, report.page, report.status);
     return reply

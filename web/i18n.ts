@@ -35,6 +35,7 @@ const MESSAGES = {
   subjectNotRegistered: { zh: '未登记：各部门均无该主体的登记信息，也没有它的任何信用记录。这是一个有效的代码，但没有任何部门登记过该主体，因此不出具信用报告。', en: 'Not registered: no department holds a registration or any record of this subject. The code is valid, but nobody has registered the subject, so no credit report is issued.' },
   personNotKnown: { zh: '未查询到该自然人的公开信用信息：各部门均无其可公示的信用记录，因此不出具信用报告。', en: 'No public credit information on this natural person: no department holds a record of the person it may publish, so no credit report is issued.' },
   reportNotRegistered: { zh: '不出具信用报告：各部门均无该主体的登记信息或信用记录。没有记录的报告会被误认为信用良好，因此不出具。', en: 'No credit report: no department holds a registration or any record of this subject, and a report without records would read as a clean one.' },
+  reportLimited: { zh: '信用报告下载过于频繁：同一地址每分钟最多出具 {n} 份报告，请稍后再试。', en: 'Too many credit reports: at most {n} a minute from one address; try again shortly.' },
   downloadReport: { zh: '下载公共信用信息报告（PDF）', en: 'Download the credit report (PDF)' },
   reportUnavailable: { zh: '暂不能出具信用报告：{departments}暂未响应，报告须包含各部门信息，请稍后再试。', en: 'No credit report now: {departments} did not answer, and a report must hold every department; try again later.' },
   backToSubject: { zh: '返回主体信用信息', en: 'Back to the credit information' },

@@ -1,6 +1,6 @@
 /**
  * The website process: `node --import tsx web/main.ts`. Reads WEB_PORT, WEB_GATEWAY_URL, HOST,
- * PROXY_SECRET and LOG_LEVEL (lib/config.ts webConfig); needs nothing but a reachable gateway.
+ * PROXY_SECRET, WEB_REPORTS_PER_MINUTE, WEB_SECURE_COOKIES and LOG_LEVEL (lib/config.ts webConfig); needs nothing but a reachable gateway.
  */
 import closeWithGrace from 'close-with-grace';
 import { webConfig } from '../lib/config';
@@ -11,7 +11,9 @@ import { buildWebApp } from './app';
 async function main(): Promise<void> {
   const config = webConfig();
   const logger = createLogger('web', config.logLevel);
-  const app = await buildWebApp({ gatewayUrl: config.gatewayUrl, logger, proxySecret: config.proxySecret });
+  const app = await buildWebApp({
+    gatewayUrl: config.gatewayUrl, logger, proxySecret: config.proxySecret, reportsPerMinute: config.reportsPerMinute, secureCookies: config.secureCookies,
+  });
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'stopping after an error');
     else logger.info({ signal }, 'draining requests and stopping');

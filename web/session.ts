@@ -29,13 +29,16 @@ export function cookies(request: FastifyRequest): Record<string, string> {
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly secureCookies: 'auto' | 'always' = 'auto',
+  ) {}
 
   open(reply: FastifyReply, credential: Credential): Session {
     const id = crypto.randomBytes(32).toString('base64url');
     const session: Session = { credential, lastSeen: this.now() };
     this.sessions.set(id, session);
-    reply.header('set-cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${IDLE_MS / 1000}`);
+    reply.header('set-cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${IDLE_MS / 1000}${secureFlag(reply.request, this.secureCookies)}`);
     return session;
   }
 
@@ -54,6 +57,16 @@ export class SessionStore {
   close(request: FastifyRequest, reply: FastifyReply): void {
     const id = cookies(request)[SESSION_COOKIE];
     if (id) this.sessions.delete(id);
-    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secureFlag(request, this.secureCookies)}`);
   }
+}
+
+/**
+ * `; Secure` when the browser reached the site over HTTPS, so the cookie never travels in clear:
+ * TLS to this process, or a proxy in front saying so (X-Forwarded-Proto; a forged one only makes a
+ * visitor's own cookie stricter); always with WEB_SECURE_COOKIES=always.
+ */
+function secureFlag(request: FastifyRequest, mode: 'auto' | 'always'): string {
+  const forwarded = String(request.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase();
+  return mode === 'always' || request.protocol === 'https' || forwarded === 'https' ? '; Secure' : '';
 }

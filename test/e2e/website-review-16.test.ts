@@ -2,7 +2,8 @@
  * The black-box review of issue 16's public website, against a real graph and the web process:
  * what a visitor sees after each action the review found wrong — an unregistered code's page and
  * report, a person's page and report, a printed report's verification (content, one verdict, no
- * JavaScript), a mistyped code, times, repair links, Chinese in record ids, ended list entries.
+ * JavaScript), a mistyped code, times, repair links, Chinese in record ids, ended list entries,
+ * a flood of report downloads, and the console's cookie over HTTPS.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,6 +24,7 @@ const BEIJING_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}（北京时间）/;
 describe("issue 16 review findings on the public website", () => {
   let graph: TestGraph;
   let web: WebProcess;
+  let limited: WebProcess;
   let browser: OfflineBrowser;
   let page: Page;
   let db: Client;
@@ -30,9 +32,10 @@ describe("issue 16 review findings on the public website", () => {
 
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const [webPort] = await freePorts(1);
+    const [webPort, limitedPort] = await freePorts(2);
     graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/` } });
     web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log') });
+    limited = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: limitedPort!, logFile: path.join(graph.logDir, 'web-limited.log'), env: { WEB_REPORTS_PER_MINUTE: '2' } });
     db = new Client({ connectionString: graph.databaseUrl });
     await db.connect();
     browser = await openOfflineBrowser('127.0.0.1');
@@ -43,6 +46,7 @@ describe("issue 16 review findings on the public website", () => {
     await browser?.close();
     await db?.end();
     await web?.stop();
+    await limited?.stop();
     await graph?.close();
   });
 
@@ -203,5 +207,30 @@ describe("issue 16 review findings on the public website", () => {
     const lists = await page.locator('section[aria-labelledby="s-lists"]').textContent();
     expect(lists).not.toContain(entry.sourceRecord);
     expect(lists).not.toContain('已移出');
+  });
+
+  it('finding 17: issues at most WEB_REPORTS_PER_MINUTE reports a minute to one address, and says so with 429', async () => {
+    const code = examples().clean;
+    const before = await reportsOf(code);
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await get(`/subject/${code}/report.pdf`, limited.url));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429, 429]);
+    expect(answers[2]!.body.toString()).toContain('信用报告下载过于频繁：同一地址每分钟最多出具 2 份报告');
+    expect(Number(answers[2]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await reportsOf(code)).toBe(before + 2);
+  });
+
+  it("finding 17: marks the console's cookie Secure when the visitor came over HTTPS", async () => {
+    const login = (headers: Record<string, string>) => fetch(`${web.url}/console/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ apiKey: graph.credentials.CREDIT_OFFICE.apiKey, purpose: 'review' }).toString(),
+    });
+    const overHttps = await login({ 'x-forwarded-proto': 'https' });
+    expect(overHttps.status).toBe(303);
+    expect(overHttps.headers.get('set-cookie')).toMatch(/^cg_console=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    const plain = await login({});
+    expect(plain.headers.get('set-cookie')).not.toContain('Secure');
   });
 });

@@ -18,11 +18,11 @@ export interface WebProcess {
   stop(): Promise<void>;
 }
 
-export async function startWebProcess(options: { gatewayUrl: string; port: number; logFile: string; proxySecret?: string }): Promise<WebProcess> {
+export async function startWebProcess(options: { gatewayUrl: string; port: number; logFile: string; proxySecret?: string; env?: NodeJS.ProcessEnv }): Promise<WebProcess> {
   const log = fs.openSync(options.logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'web', 'main.ts')], {
     cwd: ROOT_DIR,
-    env: { ...process.env, HOST: '127.0.0.1', WEB_PORT: String(options.port), WEB_GATEWAY_URL: options.gatewayUrl, LOG_LEVEL: 'warn', PROXY_SECRET: options.proxySecret ?? '' },
+    env: { ...process.env, HOST: '127.0.0.1', WEB_PORT: String(options.port), WEB_GATEWAY_URL: options.gatewayUrl, LOG_LEVEL: 'warn', PROXY_SECRET: options.proxySecret ?? '', ...options.env },
     stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${options.port}`;
