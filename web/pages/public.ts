@@ -312,9 +312,11 @@ function verifyForm(locale: Locale, number: string | null): Html {
 /** What the register holds of a genuine report: its number, subject, time, recipient and digest. */
 function registeredFacts(locale: Locale, v: Verification): Html {
   const labels = subjectLabels(v.code ?? '', v.subjectName, locale);
+  const [open, close] = locale === 'zh' ? ['（', '）'] : [' (', ')'];
+  const code = html`${open}${labels.codeLabel} <code>${v.code}</code>${close}`;
   const subject = v.subjectKind === 'NATURAL_PERSON'
-    ? html`${labels.name}（${labels.codeLabel} <code>${v.code}</code>）` // masked by the graph: nothing to link to
-    : html`<a href="/subject/${v.code ?? ''}">${labels.name}</a>（${labels.codeLabel} <code>${v.code}</code>）`;
+    ? html`${labels.name}${code}` // masked by the graph: nothing to link to
+    : html`<a href="/subject/${v.code ?? ''}">${labels.name}</a>${code}`;
   return html`<dl class="facts">
     <div><dt>${t(locale, 'reportNumber')}</dt><dd><code>${v.number}</code></dd></div>
     <div><dt>${t(locale, 'subject')}</dt><dd>${subject}</dd></div>
