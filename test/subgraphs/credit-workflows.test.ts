@@ -205,6 +205,12 @@ describe('credit office workflows', () => {
       // Filed after a rejection: it is verified like any, but does not suspend the verified record again
       // (else each new objection would buy another 20 days; found by a review of the running graph).
       expect(await disputedRecords(subgraph.db, [{ department: 'COURTS', recordId }])).toEqual(new Set());
+      // Nor marks it: its list entries carry no dispute, as its department's record carries none (found by a black-box
+      // review: the entry showed 异议处理中 while the court's record did not).
+      const lists = (await ok('query($c: ID!) { subject(code: $c) { lists { department sourceRecord dispute { since } } } }', { c: subject })).lists;
+      const onRecord = lists.filter((entry: { sourceRecord: string }) => entry.sourceRecord === recordId);
+      expect(onRecord.length).toBeGreaterThan(0);
+      expect(onRecord.map((entry: { dispute: unknown }) => entry.dispute)).toEqual(onRecord.map(() => null));
       // Concurrent verifications of one objection: exactly one applies.
       const results = await Promise.all([
         subgraph.graphql(VERIFY, { id: filed.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' }, { as: COURTS_CLERK }),
