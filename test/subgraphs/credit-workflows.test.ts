@@ -741,6 +741,15 @@ describe('credit office workflows', () => {
       expect((await refused('query($c: ID!) { checkFeedback(checkId: $c) { id } }', { c: checkId }, TRADING)).reason).toBe('NOT_YOUR_CHECK');
       // The client that ran it: only a measure the check applied.
       expect((await refused(SUBMIT, { input: input({ measureCode: 'P_NO_SUCH_MEASURE' }) }, APPROVAL)).reason).toBe('MEASURE_NOT_APPLIED');
+      // It names the body it serves, never a department by the graph's own name for it (found by a black-box review:
+      // stored as TAX's); a department's client reports as its own department only.
+      for (const department of ['TAX', ' CREDIT_OFFICE']) {
+        expect(await refused(SUBMIT, { input: input({ department, idempotencyKey: `as-${department}` }) }, APPROVAL)).toEqual(
+          expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT' }),
+        );
+      }
+      expect((await refused(SUBMIT, { input: input({ measureCode: 'P_FOCUSED_SUPERVISION', department: '市税务局', idempotencyKey: 'market-as-tax' }) }, MARKET_CLERK)).reason).toBe('OTHER_DEPARTMENT');
+      expect(await count('feedback', 'check_id = $1::uuid', [checkId])).toBe(0);
       const mine = await ok(SUBMIT, { input: input() }, APPROVAL);
       // The same key from another client is that client's own request: no collision, no answer from the other's row.
       // The market implements the check's focused supervision (the catalogue names 市场监管), not the licence review.
