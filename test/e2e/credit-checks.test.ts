@@ -9,6 +9,7 @@ import { createPlan } from '../../scripts/seed/plan';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { addYears } from '../../subgraphs/credit/policy/calendar';
 import { todayInChina } from '../../lib/clock';
+import { SCENARIOS } from '../../subgraphs/credit/vocabulary';
 
 const SUBJECTS = 2000;
 const PLANNED_CODES = createPlan({ subjects: SUBJECTS, seed: 7 }).subjects.map((subject) => subject.code);
@@ -421,6 +422,34 @@ describe('credit checks through the gateway', () => {
             expect.objectContaining({ code: personLevel, trigger: 'REPRESENTS_BLACKLISTED_ENTITY', initiatingDepartment: department, recordSubjectCode: entity, appliesTo: 'SUBJECT' }),
           );
         }
+      }
+    });
+
+    it('restricts an organisation whose legal representative is a dishonest judgment debtor in person, in every scenario, and rewards it with nothing', async () => {
+      // Found by a black-box review: such companies got the green channel and 容缺受理 in licensing.
+      const [quiet] = (
+        await db.query(
+          `SELECT r.subject_code AS code, r.legal_rep_id AS person FROM market.registration r
+            WHERE r.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM credit.list_entry e WHERE e.subject_code IN (r.subject_code, r.legal_rep_id))
+              AND NOT EXISTS (SELECT 1 FROM courts.dishonest_debtor d WHERE d.subject_code IN (r.subject_code, r.legal_rep_id))
+              AND NOT EXISTS (SELECT 1 FROM courts.consumption_restriction_order c WHERE r.legal_rep_id IN (c.subject_code, c.restricted_person_id))
+            ORDER BY r.subject_code DESC LIMIT 1`,
+        )
+      ).rows;
+      const before = await Promise.all(SCENARIOS.map(async (scenario) => (await check(quiet.code, scenario)).data.creditCheck.verdict));
+      expect(before.filter((verdict) => verdict === 'RESTRICTED' || verdict === 'PROHIBITED')).toEqual([]);
+      await db.query(
+        `INSERT INTO courts.dishonest_debtor (subject_code, case_number, court, basis_document, obligation, performance_status, dishonest_conduct, listed_on, removed_on)
+         VALUES ($1, '（2026）闽0102执907号', '福州市鼓楼区人民法院', '判决书', '支付借款', 'NOT_PERFORMED', '拒不履行', '2026-03-01', NULL)`,
+        [quiet.person],
+      );
+      for (const scenario of SCENARIOS) {
+        const result = (await check(quiet.code, scenario)).data.creditCheck;
+        expect([scenario, result.verdict]).toEqual([scenario, 'RESTRICTED']);
+        expect(result.measures.filter((m: { kind: string }) => m.kind === 'INCENTIVE')).toEqual([]);
+        expect(result.measures).toContainEqual(
+          expect.objectContaining({ trigger: 'DISHONEST_JUDGMENT_DEBTOR', initiatingDepartment: 'COURTS', recordSubjectCode: quiet.person, appliesTo: 'LEGAL_REPRESENTATIVE' }),
+        );
       }
     });
 

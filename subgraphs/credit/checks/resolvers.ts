@@ -69,29 +69,38 @@ const evidenceOf = (r: Partial<Evidence>): Evidence => ({
 });
 
 /**
- * What the departments hold on the entities the checked persons represent,
- * asked of them directly (departments.ts): a person answers for what
- * black-lists the entity, its department records included, not only for its
- * list entries. A department that did not answer the gateway for the persons
- * is not asked again (it is missing from those checks anyway).
+ * The subjects a check answers for besides its own: for a natural person the
+ * entities they represent, for an organisation its legal representative.
  */
-async function representedEvidence(representations: readonly CheckRepresentation[]): Promise<Map<string, Evidence>> {
+function relatedCodes(code: string, evidence: Evidence): string[] {
+  if (isNaturalPerson(code)) return (evidence.market?.representedEntities ?? []).map((e) => e.code);
+  const representative = evidence.market?.registration?.legalRepresentative?.residentId;
+  return representative && isNaturalPerson(representative) ? [representative] : [];
+}
+
+/**
+ * What the departments hold on the checks' related subjects (relatedCodes),
+ * asked of them directly (departments.ts): a person answers for what
+ * black-lists the entity, and an organisation for what black-lists its legal
+ * representative, their department records included, not only their list
+ * entries. A department that did not answer the gateway for the checks is not
+ * asked again (it is missing from those checks anyway).
+ */
+async function relatedEvidence(checks: readonly { code: string; evidence: Evidence }[]): Promise<Map<string, Evidence>> {
   const codes = new Set<string>();
   const skip = new Set<keyof Evidence>();
-  for (const r of representations) {
-    if (!isNaturalPerson(r.code)) continue;
-    for (const entity of r.market?.representedEntities ?? []) codes.add(entity.code);
-    for (const field of Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]) if (!r[field]) skip.add(field);
+  for (const check of checks) {
+    for (const code of relatedCodes(check.code, check.evidence)) codes.add(code);
+    for (const field of Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]) if (!check.evidence[field]) skip.add(field);
   }
   if (codes.size === 0) return new Map();
-  return departmentEvidence([...codes], 'credit check: entities a checked person represents', skip);
+  return departmentEvidence([...codes], 'credit check: entities a checked person represents, legal representatives of checked organisations', skip);
 }
 
 async function decideBatch(db: Database, representations: readonly CheckRepresentation[], caller: ForwardedIdentity): Promise<DecidedCheckView[]> {
   const today = todayInChina();
   const checks = representations.map((r) => ({ checkKey: r.checkKey, code: requireSubjectCode(r.code), scenario: r.scenario, evidence: evidenceOf(r) }));
-  const entitiesOf = (check: (typeof checks)[number]) => (isNaturalPerson(check.code) ? (check.evidence.market?.representedEntities ?? []).map((e) => e.code) : []);
-  const entityEvidence = await representedEvidence(representations.map((r, i) => ({ ...r, code: checks[i]!.code })));
+  const entityEvidence = await relatedEvidence(checks);
 
   // Everything the credit office itself holds on these subjects and the entities they represent, one statement per table.
   const codes = [...new Set(checks.map((c) => c.code))];
@@ -119,7 +128,7 @@ async function decideBatch(db: Database, representations: readonly CheckRepresen
       inactive,
       withdrawn,
       listEntries: entries.get(check.code) ?? [],
-      represented: entitiesOf(check).map((code) => ({
+      related: relatedCodes(check.code, check.evidence).map((code) => ({
         code,
         evidence: entityEvidence.get(code) ?? evidenceOf({}),
         listEntries: entries.get(code) ?? [],
