@@ -11,6 +11,7 @@
  */
 import type { Database, Queryable } from '../../lib/db';
 import { badUserInput } from '../../lib/errors';
+import { catalogueWeakenings } from './policy';
 import {
   DEPARTMENTS,
   SCENARIOS,
@@ -319,7 +320,14 @@ export async function publishCatalogue(db: Database, input: PublishCatalogueInpu
   const version = await db.transaction(async (tx) => {
     // Two publications at once: the second waits, then takes the next number.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${db.schema}.catalogue_version`]);
-    const next = ((await latestVersion(tx)) ?? 0) + 1;
+    const latest = await latestVersion(tx);
+    // No version may punish less than the one in force (policy/catalogue.ts).
+    const inForce = latest === null ? null : await readVersion(tx, latest);
+    const weakenings = inForce ? catalogueWeakenings(inForce.measures, input.measures) : [];
+    if (weakenings.length > 0) {
+      throw badUserInput(`measure catalogue not published: it would punish less than version ${latest}: ${weakenings.join('; ')}`, { reason: 'WEAKENS_CATALOGUE', problems: weakenings });
+    }
+    const next = (latest ?? 0) + 1;
     await tx.query('INSERT INTO catalogue_version (version, note, published_by) VALUES ($1, $2, $3)', [next, input.note.trim(), publishedBy]);
     for (const measure of input.measures) {
       await tx.query(

@@ -267,7 +267,8 @@ describe('measures catalogue', () => {
   });
 
   describe('publishMeasureCatalogue', () => {
-    const valid = (): MeasureInput[] => v1.measures.map((m) => ({ ...m }));
+    // A new version builds on the one in force: it may not punish less (policy/catalogue.ts).
+    const valid = (): MeasureInput[] => latest.measures.map((m) => ({ ...m }));
     const refused = async (measures: MeasureInput[], message: RegExp, note = '测试') => {
       const before = await counts();
       const result = await subgraph.graphql(PUBLISH, { input: { note, measures } });
@@ -339,6 +340,23 @@ describe('measures catalogue', () => {
       ]);
     });
 
+    it('refuses a version that would punish less than the one in force: no mandatory measure dropped, no record left unpunished', async () => {
+      // Found by a black-box review: a version without the debtor triggers was accepted, and a black-listed debtor answered CLEAR.
+      const withoutDebtors = valid().map((m) => ({ ...m, triggers: m.triggers.filter((t) => t !== 'DISHONEST_JUDGMENT_DEBTOR' && t !== 'CONSUMPTION_RESTRICTION') }))
+        .filter((m) => m.triggers.length > 0)
+        .map((m) => ({ ...m, initiatingDepartments: m.initiatingDepartments.filter((d) => m.triggers.some((t) => (TRIGGERS[t].departments as readonly string[]).includes(d))) }));
+      await refused(withoutDebtors, /DISHONEST_JUDGMENT_DEBTOR in PUBLIC_RESOURCE_TRADING \(subject\) would be punished not at all; the version in force has PROHIBIT/);
+      await refused(withoutDebtors, /mandatory measure P_BARRED_FROM_PUBLIC_RESOURCE_TRADING is weakened/);
+      const mandatory = latest.measures.find((m) => m.code === 'P_BARRED_FROM_PUBLIC_RESOURCE_TRADING')!;
+      expect(mandatory.mandatory).toBe(true);
+      await refused(valid().filter((m) => m.code !== mandatory.code), /mandatory measure P_BARRED_FROM_PUBLIC_RESOURCE_TRADING is missing/);
+      await refused(valid().map((m) => (m.code === mandatory.code ? { ...m, effect: 'RESTRICT' as const } : m)), /P_BARRED_FROM_PUBLIC_RESOURCE_TRADING is weakened/);
+      await refused(valid().map((m) => (m.code === mandatory.code ? { ...m, mandatory: false } : m)), /P_BARRED_FROM_PUBLIC_RESOURCE_TRADING is weakened/);
+      const result = await subgraph.graphql(PUBLISH, { input: { note: '测试', measures: withoutDebtors } });
+      expect(result.errors![0].extensions.reason).toBe('WEAKENS_CATALOGUE');
+      expect((await catalogueVersion(subgraph.db)).version).toBe(latest.version);
+    });
+
     it('refuses an empty catalogue and an empty note', async () => {
       await refused([], /measures is empty/);
       await refused(valid(), /note is empty/, '  ');
@@ -389,9 +407,10 @@ describe('measures catalogue', () => {
     });
 
     it('numbers publications made at the same time one after another', async () => {
-      const before = (await catalogueVersion(subgraph.db)).version;
+      const inForce = await catalogueVersion(subgraph.db);
+      const before = inForce.version;
       const published = await Promise.all(
-        [1, 2, 3].map((n) => publishCatalogue(subgraph.db, { note: `并发发布 ${n}`, measures: valid() }, 'test')),
+        [1, 2, 3].map((n) => publishCatalogue(subgraph.db, { note: `并发发布 ${n}`, measures: inForce.measures.map((m) => ({ ...m })) }, 'test')),
       );
       expect(published.map((c) => c.version).sort()).toEqual([before + 1, before + 2, before + 3]);
       expect((await catalogueVersion(subgraph.db)).version).toBe(before + 3);
