@@ -92,7 +92,7 @@ export function validateResidentId(input: string): CodeValidation {
   }
   const expected = residentIdCheckCharacter(code.slice(0, 17));
   if (code[17] !== expected) {
-    return { valid: false, reason: 'CHECKSUM', message: `check character is '${code[17]}', expected '${expected}'` };
+    return { valid: false, reason: 'CHECKSUM', message: `the resident identity number's check character is '${code[17]}', expected '${expected}'` };
   }
   return { valid: true, code, kind: 'NATURAL_PERSON' };
 }
@@ -135,6 +135,9 @@ function judgeSubjectCode(input: string): CodeValidation {
   // An all-digit USCC passes the identity-number checksum about one time in eleven; only a string
   // whose positions 7–14 are a real birth date is taken for a person when it is a valid USCC too.
   if (asPerson.valid && (!asOrganisation.valid || hasRealBirthDate(asPerson.code))) return asPerson;
+  // Neither, and shaped like a person's number (a real birth date, a digit or X last) with a wrong check
+  // character: say what a person's number expects, not an organisation's (found by a black-box review).
+  if (!asOrganisation.valid && asPerson.reason === 'CHECKSUM' && hasRealBirthDate(input.trim().toUpperCase())) return asPerson;
   return asOrganisation;
 }
 
