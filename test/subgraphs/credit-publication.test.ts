@@ -105,9 +105,17 @@ describe('list publication', () => {
     expect((await gql('{ listEntries(kind: BLACK) { nodes { code } } }')).data.listEntries.nodes).toEqual([{ code: CODE }]);
   });
 
-  it('ends the entry when the court removes the debtor, once', async () => {
+  it('ends the entry when the court removes the debtor, once, and not while the debtor stands', async () => {
     const today = todayInChina();
     const input = { kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${CODE}/（2026）粤0305执88号`, until: today };
+    // The record still lists the debtor: its entry stays (found by a black-box review: ended so, the grade and the
+    // representative's page said clean while the check said PROHIBITED). The court and the credit office alike.
+    for (const as of [COURTS, { role: 'CREDIT_OFFICE' }]) {
+      const standing = await gql(END, { input }, as);
+      expect(standing.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_IN_FORCE', recordUntil: null }));
+    }
+    expect((await gql(LISTS, { code: CODE })).data.subject.lists).toEqual([expect.objectContaining({ since: '2026-03-02', until: null })]);
+    await office.departments.courts.db.query('UPDATE dishonest_debtor SET removed_on = $2::date WHERE subject_code = $1', [CODE, today]);
     const ended = await gql(END, { input });
     expect(ended.data.endListEntry).toEqual(expect.objectContaining({ until: today }));
     // A retry of the same end is the same answer; a different end is refused.
