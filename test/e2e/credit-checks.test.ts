@@ -414,6 +414,10 @@ describe('credit checks through the gateway', () => {
         [quiet.code, 'COURTS'],
       ];
       for (const [entity, department] of cases) {
+        // The entity's own licensing check shows the bar that falls on its representative, whoever black-listed it (catalogue version 5).
+        expect((await check(entity, 'ADMINISTRATIVE_LICENSING')).data.creditCheck.measures).toContainEqual(
+          expect.objectContaining({ code: 'P_NO_SENIOR_POST', initiatingDepartment: department, recordSubjectCode: entity, appliesTo: 'LEGAL_REPRESENTATIVE' }),
+        );
         const person = (await db.query('SELECT legal_rep_id FROM market.registration WHERE subject_code = $1', [entity])).rows[0].legal_rep_id;
         for (const [scenario, personLevel] of Object.entries(PERSON_LEVEL)) {
           const result = (await check(person, scenario)).data.creditCheck;

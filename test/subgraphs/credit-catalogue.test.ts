@@ -54,7 +54,9 @@ describe('measures catalogue', () => {
   let v2: CatalogueView;
   /** The version migration 012 adds: the person-level measures of every scenario, the contract-honouring incentives. */
   let v3: CatalogueView;
-  /** The latest version a new database has: 4, migration 017 (an overdue rectification on key attention). */
+  /** The version migration 017 adds: an overdue rectification on key attention. */
+  let v4: CatalogueView;
+  /** The latest version a new database has: 5, migration 020 (the bar on senior posts for every black-listed organisation's representative). */
   let latest: CatalogueView;
 
   const read = async (variables: Record<string, unknown> = {}): Promise<CatalogueView> => {
@@ -74,6 +76,7 @@ describe('measures catalogue', () => {
     v1 = await read({ version: 1 });
     v2 = await read({ version: 2 });
     v3 = await read({ version: 3 });
+    v4 = await read({ version: 4 });
     latest = await read();
   });
   afterAll(() => subgraph?.close());
@@ -112,15 +115,25 @@ describe('measures catalogue', () => {
     });
 
     it('is followed by version 4 (migration 017): an overdue rectification (RECTIFICATION_OVERDUE, the credit office\'s) applies the key-attention measures', () => {
-      expect(latest.version).toBe(4);
-      expect(sortedCodes(latest.measures)).toEqual(sortedCodes(v3.measures));
-      const keyAttention = latest.measures.filter((m) => m.triggers.includes('ABNORMAL_OPERATIONS'));
+      expect(v4.version).toBe(4);
+      expect(sortedCodes(v4.measures)).toEqual(sortedCodes(v3.measures));
+      const keyAttention = v4.measures.filter((m) => m.triggers.includes('ABNORMAL_OPERATIONS'));
       expect(keyAttention.length).toBeGreaterThan(0);
       for (const measure of keyAttention) {
         expect(measure.triggers).toContain('RECTIFICATION_OVERDUE');
         expect(measure.initiatingDepartments).toContain('CREDIT_OFFICE');
       }
-      for (const measure of latest.measures.filter((m) => !m.triggers.includes('ABNORMAL_OPERATIONS'))) expect(v3.measures.find((m) => m.code === measure.code)).toEqual(measure);
+      for (const measure of v4.measures.filter((m) => !m.triggers.includes('ABNORMAL_OPERATIONS'))) expect(v3.measures.find((m) => m.code === measure.code)).toEqual(measure);
+    });
+
+    it('is followed by version 5 (migration 020): the bar on senior posts reaches the legal representative of every black-listed organisation', () => {
+      // Found by a black-box review: a company black-listed by tax carried no person-level measure in licensing, while its
+      // representative's own check was barred.
+      expect(latest.version).toBe(5);
+      const seniorPost = latest.measures.find((m) => m.code === 'P_NO_SENIOR_POST')!;
+      expect(seniorPost.triggers).toEqual([...BLACK_LIST_TRIGGERS, 'REPRESENTS_BLACKLISTED_ENTITY']);
+      for (const measure of latest.measures.filter((m) => m.code !== 'P_NO_SENIOR_POST')) expect(v4.measures.find((m) => m.code === measure.code)).toEqual(measure);
+      expect(seniorPost).toEqual({ ...v4.measures.find((m) => m.code === 'P_NO_SENIOR_POST')!, triggers: seniorPost.triggers });
     });
 
     it('is version 1, ordered by code', () => {
@@ -362,9 +375,9 @@ describe('measures catalogue', () => {
       await refused(valid(), /note is empty/, '  ');
     });
 
-    it('publishes version 5 as the latest while version 1 stays readable unchanged', async () => {
-      // Warm the in-process cache of the latest version first (4, migration 017): it must not hide version 5.
-      expect((await catalogueVersion(subgraph.db)).version).toBe(4);
+    it('publishes version 6 as the latest while version 1 stays readable unchanged', async () => {
+      // Warm the in-process cache of the latest version first (5, migration 020): it must not hide version 6.
+      expect((await catalogueVersion(subgraph.db)).version).toBe(5);
 
       const measures = valid().filter((m) => m.code !== 'P_INDUSTRY_DISCIPLINE');
       measures.push({
@@ -387,7 +400,7 @@ describe('measures catalogue', () => {
       const result = await subgraph.graphql(PUBLISH, { input: { note: '新增安全生产许可限制；行业惩戒移出', measures } });
       expect(result.errors).toBeUndefined();
       const published: CatalogueView = result.data.publishMeasureCatalogue;
-      expect(published.version).toBe(5);
+      expect(published.version).toBe(6);
       expect(Date.parse(published.publishedAt)).toBeGreaterThanOrEqual(Date.parse(v1.publishedAt));
       expect(sortedCodes(published.measures)).toEqual(sortedCodes(measures).sort());
       expect(published.measures.find((m) => m.code === 'P_WORK_SAFETY_PERMIT_SUSPENSION')).toEqual(
@@ -399,11 +412,11 @@ describe('measures catalogue', () => {
       );
 
       expect(await read()).toEqual(published);
-      expect((await catalogueVersion(subgraph.db)).version).toBe(5);
+      expect((await catalogueVersion(subgraph.db)).version).toBe(6);
       // A check decided with version 1 is explained with version 1 as it was.
       expect(await read({ version: 1 })).toEqual(v1);
       expect((await catalogueVersion(subgraph.db, 1)).measures.map((m) => m.code)).toContain('P_INDUSTRY_DISCIPLINE');
-      expect(await counts()).toEqual({ versions: 5, measures: v1.measures.length + v2.measures.length + v3.measures.length + latest.measures.length + measures.length });
+      expect(await counts()).toEqual({ versions: 6, measures: v1.measures.length + v2.measures.length + v3.measures.length + v4.measures.length + latest.measures.length + measures.length });
     });
 
     it('numbers publications made at the same time one after another', async () => {
