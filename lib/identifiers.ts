@@ -137,7 +137,7 @@ function judgeSubjectCode(input: string): CodeValidation {
   if (asPerson.valid && (!asOrganisation.valid || hasRealBirthDate(asPerson.code))) return asPerson;
   // Neither, and shaped like a person's number (a real birth date, a digit or X last) with a wrong check
   // character: say what a person's number expects, not an organisation's (found by a black-box review).
-  if (!asOrganisation.valid && asPerson.reason === 'CHECKSUM' && hasRealBirthDate(input.trim().toUpperCase())) return asPerson;
+  if (!asOrganisation.valid && !asPerson.valid && asPerson.reason === 'CHECKSUM' && hasRealBirthDate(input.trim().toUpperCase())) return asPerson;
   return asOrganisation;
 }
 
