@@ -349,7 +349,7 @@ describe('measures catalogue', () => {
         `measures[${punishment}] (P_NO_FISCAL_FUNDS): no initiating department for trigger SERIOUS_PENALTY (its records are held by MARKET, ENVIRONMENT)`,
         `measures[${punishment}] (P_NO_FISCAL_FUNDS): no initiating department for trigger ENVIRONMENTAL_RATING_BLACK (its records are held by ENVIRONMENT)`,
         `measures[${punishment}] (P_NO_FISCAL_FUNDS): no initiating department for trigger COMMITMENT_BREACH (its records are held by CREDIT_OFFICE)`,
-        `measures[${punishment}] (P_NO_FISCAL_FUNDS): periodMonths must be a positive whole number of months or null (while the record is in force), got 0`,
+        `measures[${punishment}] (P_NO_FISCAL_FUNDS): periodMonths must be a whole number of months from 1 to 120, or null (while the record is in force), got 0`,
       ]);
     });
 
@@ -368,6 +368,12 @@ describe('measures catalogue', () => {
       const result = await subgraph.graphql(PUBLISH, { input: { note: '测试', measures: withoutDebtors } });
       expect(result.errors![0].extensions.reason).toBe('WEAKENS_CATALOGUE');
       expect((await catalogueVersion(subgraph.db)).version).toBe(latest.version);
+    });
+
+    it('refuses a period no date can hold (found by a black-box review: every check failed after one was published)', async () => {
+      for (const periodMonths of [121, 100_000, 2_147_483_647]) {
+        await refused(valid().map((m, i) => (i === 0 ? { ...m, periodMonths } : m)), new RegExp(`periodMonths must be a whole number of months from 1 to 120, or null \\(while the record is in force\\), got ${periodMonths}`));
+      }
     });
 
     it('refuses an empty catalogue and an empty note', async () => {
@@ -428,6 +434,30 @@ describe('measures catalogue', () => {
       expect(published.map((c) => c.version).sort()).toEqual([before + 1, before + 2, before + 3]);
       expect((await catalogueVersion(subgraph.db)).version).toBe(before + 3);
       expect((await catalogueVersion(subgraph.db, before + 1)).publishedBy).toBe('test');
+    });
+
+    it('lets the credit office correct a measure published in error in the version in force, never below the version before it', async () => {
+      // Found by a black-box review: one mistaken version (tax arrears barring every honour) could never be undone.
+      const before = await catalogueVersion(subgraph.db);
+      const mistaken = [...before.measures.map((m) => ({ ...m })), { ...before.measures.find((m) => m.code === 'P_NO_FISCAL_FUNDS')!, code: 'P_TYPO_HONOURS_BAN', triggers: ['TAX_ARREARS' as Trigger], scenarios: ['HONORS_AND_AWARDS' as Scenario], initiatingDepartments: ['TAX' as Department] }];
+      const wrong = await publishCatalogue(subgraph.db, { note: '误发', measures: mistaken }, 'test');
+      const undo = before.measures.map((m) => ({ ...m }));
+      // Without saying it corrects the version: refused as any weakening.
+      await refused(undo, /TAX_ARREARS in HONORS_AND_AWARDS \(subject\) would be punished with RESTRICT only; the version in force has PROHIBIT|TAX_ARREARS in HONORS_AND_AWARDS \(subject\) would be punished not at all/);
+      // Correcting another version than the one in force, or going below the version before it: refused.
+      for (const corrects of [before.version, wrong.version + 1, 1]) {
+        const result = await subgraph.graphql(PUBLISH, { input: { note: '更正', measures: undo, corrects } });
+        expect(result.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NOT_CORRECTABLE' }));
+      }
+      const belowFloor = undo.filter((m) => m.code !== 'P_BARRED_FROM_PUBLIC_RESOURCE_TRADING');
+      const refusedBelow = await subgraph.graphql(PUBLISH, { input: { note: '更正', measures: belowFloor, corrects: wrong.version } });
+      expect(refusedBelow.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'WEAKENS_CATALOGUE' }));
+      expect(refusedBelow.errors![0].message).toContain(`it would punish less than version ${before.version}`);
+      // The correction: back to the version before, recorded as such.
+      const corrected = await subgraph.graphql(PUBLISH.replace('version publishedAt note', 'version publishedAt note corrects'), { input: { note: '更正误发的措施', measures: undo, corrects: wrong.version } });
+      expect(corrected.errors).toBeUndefined();
+      expect(corrected.data.publishMeasureCatalogue).toEqual(expect.objectContaining({ version: wrong.version + 1, corrects: wrong.version }));
+      expect(sortedCodes(corrected.data.publishMeasureCatalogue.measures)).toEqual(sortedCodes(before.measures));
     });
   });
 });

@@ -10,7 +10,10 @@
  * there, or not at all: a catalogue that lists no measure for a dishonest
  * judgment debtor would make every black-listed debtor CLEAR (found by a
  * black-box review). A measure repealed by law leaves the catalogue by a
- * reviewed migration, not through the API.
+ * reviewed migration, not through the API. A version that corrects the one
+ * in force (a measure published there in error: `corrects`) may punish less
+ * than it, never less than the version before it — so no chain of versions
+ * ever punishes less than the catalogue the migrations laid.
  */
 import { SEVERITY } from './verdict';
 import type { MeasureEffect, MeasureKind, Scenario, Trigger } from '../vocabulary';
@@ -64,4 +67,14 @@ export function catalogueWeakenings(inForce: readonly CatalogueMeasure[], propos
     }
   }
   return problems;
+}
+
+/**
+ * The version a new one may not punish less than (null: none yet): the one in force, or for a
+ * correction of it the one before; undefined when `corrects` names a version that cannot be
+ * corrected now (not the one in force, or the first).
+ */
+export function weakeningFloor(latest: number | null, corrects: number | null): number | null | undefined {
+  if (corrects === null) return latest;
+  return latest !== null && corrects === latest && corrects > 1 ? corrects - 1 : undefined;
 }
