@@ -554,6 +554,23 @@ describe('credit office workflows', () => {
       expect((await ok('query($id: ID!) { commitment(id: $id) { breachReportedBy } }', { id: commitment.id })).breachReportedBy).toBe('MARKET');
     });
 
+    it('withdraws a breach revoked as wrong from public disclosure, where the credit office still sees it', async () => {
+      // Found by a black-box review: the list entry went, but the public still read the commitment as BREACHED.
+      const other = code(33);
+      const commitment = await ok(RECORD_COMMITMENT, { input: { subjectCode: other, scenario: 'ADMINISTRATIVE_LICENSING', content: '承诺如实申报', idempotencyKey: newKey() } });
+      await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '未如实申报' });
+      const shown = async () => {
+        const bySubject = await ok('query($c: ID!) { subject(code: $c) { publicCommitments { id status } } }', { c: other }, { role: 'PUBLIC' });
+        const listed = await ok('{ commitmentPublicity(first: 100) { nodes { id } } }', {}, { role: 'PUBLIC' });
+        return { bySubject: bySubject.publicCommitments.map((c: { id: string }) => c.id), listed: listed.nodes.some((c: { id: string }) => c.id === commitment.id) };
+      };
+      expect(await shown()).toEqual({ bySubject: [commitment.id], listed: true });
+      const objection = await ok(FILE, { input: { subjectCode: other, department: 'CREDIT_OFFICE', recordId: `credit_commitment/${commitment.id}`, reason: '已如实申报', idempotencyKey: newKey() } });
+      await ok(VERIFY, { id: objection.id, outcome: 'UPHELD', note: '违诺认定有误', correction: 'REVOKED' });
+      expect(await shown()).toEqual({ bySubject: [], listed: false });
+      expect((await ok('query($c: ID!) { subject(code: $c) { commitments { id status } } }', { c: other })).commitments).toEqual([{ id: commitment.id, status: 'BREACHED' }]);
+    });
+
     it('is idempotent per key (a retry on a later day is the same request), and refuses bad input', async () => {
       const input = { subjectCode: subject, scenario: 'FISCAL_SUPPORT', content: '如实申报', madeOn: addDays(today, -3), idempotencyKey: newKey() };
       const first = await ok(RECORD_COMMITMENT, { input });
