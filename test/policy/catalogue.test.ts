@@ -1,5 +1,5 @@
 /** What a new catalogue version may change (policy/catalogue.ts): add and strengthen, never punish less. */
-import { catalogueWeakenings, type CatalogueMeasure } from '../../subgraphs/credit/policy';
+import { catalogueWeakenings, weakeningFloor, type CatalogueMeasure } from '../../subgraphs/credit/policy';
 
 const measure = (overrides: Partial<CatalogueMeasure> & Pick<CatalogueMeasure, 'code'>): CatalogueMeasure => ({
   kind: 'PUNISHMENT',
@@ -50,5 +50,15 @@ describe('catalogueWeakenings', () => {
     const barredSoftly = [...IN_FORCE, measure({ code: 'P_X', effect: 'PROHIBIT', triggers: ['TAX_ARREARS'], scenarios: ['FISCAL_SUPPORT'] })];
     const lessened = barredSoftly.map((m) => (m.code === 'P_X' ? { ...m, effect: 'RESTRICT' as const } : m));
     expect(catalogueWeakenings(barredSoftly, lessened)).toEqual(['TAX_ARREARS in FISCAL_SUPPORT (subject) would be punished with RESTRICT only; the version in force has PROHIBIT']);
+  });
+});
+
+describe('weakeningFloor', () => {
+  it('is the version in force, or for a correction of it the one before; nothing else can be corrected', () => {
+    expect(weakeningFloor(null, null)).toBeNull();
+    expect(weakeningFloor(5, null)).toBe(5);
+    expect(weakeningFloor(5, 5)).toBe(4);
+    expect(weakeningFloor(2, 2)).toBe(1);
+    for (const [latest, corrects] of [[5, 4], [5, 6], [1, 1], [null, 1]] as const) expect(weakeningFloor(latest, corrects)).toBeUndefined();
   });
 });
