@@ -139,6 +139,14 @@ export async function departmentEvidence(codes: readonly string[], purpose: stri
  * throws when the department did not take the change, and the outbox sends
  * it again (each change is idempotent at the department).
  */
+/**
+ * How long a decision waits for its department to take the change: a third of the gateway's wait for the
+ * credit office, so the decision, committed first, is answered in time even when the department does not
+ * answer (found by a black-box review: the caller was told DEPARTMENT_UNAVAILABLE for a decision that had been
+ * made); the outbox sends it again.
+ */
+const deliveryTimeoutMs = () => Math.max(1, Math.min(TIMEOUT_MS, Math.floor(gatewayConfig().subgraphTimeoutMs / 3)));
+
 export async function sendRecordStatus(department: RecordDepartment, change: RecordStatusChange): Promise<void> {
   const key = identitySigningKey();
   if (!key) throw new Error('no IDENTITY_SIGNING_KEY to sign the request with');
@@ -151,7 +159,7 @@ export async function sendRecordStatus(department: RecordDepartment, change: Rec
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signed },
       body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(deliveryTimeoutMs()),
     });
     status = response.status;
     await response.arrayBuffer();
