@@ -28,7 +28,8 @@ export type CodeValidation =
       valid: false;
       reason: InvalidCodeReason;
       message: string;
-      /** The detail behind the message, for callers that say it in another language: the length found (LENGTH), the character refused and its position (CHARSET), the check character found and the one expected (CHECKSUM). */
+      /** The detail behind the message, for callers that say it in another language: the length found (LENGTH), the character refused and its position (CHARSET), the check character found and the one expected (CHECKSUM), and NATURAL_PERSON when the input was judged as a resident identity number. */
+      judgedAs?: SubjectKind;
       length?: number;
       character?: string;
       position?: number;
@@ -103,7 +104,7 @@ export function validateResidentId(input: string): CodeValidation {
   }
   const expected = residentIdCheckCharacter(code.slice(0, 17));
   if (code[17] !== expected) {
-    return { valid: false, reason: 'CHECKSUM', message: `the resident identity number's check character is '${code[17]}', expected '${expected}'` };
+    return { valid: false, reason: 'CHECKSUM', message: `the resident identity number's check character is '${code[17]}', expected '${expected}'`, character: code[17], expected, judgedAs: 'NATURAL_PERSON' };
   }
   return { valid: true, code, kind: 'NATURAL_PERSON' };
 }
@@ -148,7 +149,7 @@ function judgeSubjectCode(input: string): CodeValidation {
   if (asPerson.valid && (!asOrganisation.valid || hasRealBirthDate(asPerson.code))) return asPerson;
   // Neither, and shaped like a person's number (a real birth date, a digit or X last) with a wrong check
   // character: say what a person's number expects, not an organisation's (found by a black-box review).
-  if (!asOrganisation.valid && asPerson.reason === 'CHECKSUM' && hasRealBirthDate(input.trim().toUpperCase())) return asPerson;
+  if (!asOrganisation.valid && !asPerson.valid && asPerson.reason === 'CHECKSUM' && hasRealBirthDate(input.trim().toUpperCase())) return asPerson;
   return asOrganisation;
 }
 

@@ -187,6 +187,9 @@ describe('the website in process', () => {
     expect(refusalText('en', forbidden, 'write')).toBe(forbidden.message);
     const code = { message: "invalid subject code '91440106093039229Q': check character is 'Q', expected 'H'", extensions: { code: 'BAD_USER_INPUT', reason: 'CHECKSUM', input: '91440106093039229Q' } };
     expect(refusalText('zh', code)).toBe('统一社会信用代码“91440106093039229Q”的校验位错误：第 18 位为“Q”，应为“H”，请核对代码');
+    // A person's number with a wrong check character is told what a person's number expects.
+    const person = { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'CHECKSUM', input: '110105197006172609' } };
+    expect(refusalText('zh', person)).toMatch(/^身份证号码“110105197006172609”的校验位错误：第 18 位为“9”，应为“[0-9X]”，请核对号码$/);
     const filingCode = { message: 'fileOwnObjection: the filing code is not valid for this subject and filing', extensions: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED', operation: 'fileOwnObjection' } };
     expect(refusalText('zh', filingCode, 'write')).toMatch(/^申请码无效/);
     expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE_YET', eligibleFrom: '2027-03-01' } })).toBe('尚未到可申请信用修复的时间，2027-03-01 起可以申请');

@@ -37,7 +37,7 @@ export function invalidCodeText(input: string, validation: Extract<CodeValidatio
     case 'CHARSET':
       return `统一社会信用代码“${input}”第 ${judged.position ?? '?'} 位的字符“${judged.character ?? ''}”不允许使用（代码不含 I、O、S、V、Z）`;
     case 'CHECKSUM':
-      return `统一社会信用代码“${input}”的校验位错误：第 18 位为“${judged.character ?? ''}”，应为“${judged.expected ?? ''}”，请核对代码`;
+      return `${judged.judgedAs === 'NATURAL_PERSON' ? '身份证号码' : '统一社会信用代码'}“${input}”的校验位错误：第 18 位为“${judged.character ?? ''}”，应为“${judged.expected ?? ''}”，请核对${judged.judgedAs === 'NATURAL_PERSON' ? '号码' : '代码'}`;
   }
 }
 
