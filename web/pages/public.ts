@@ -11,11 +11,11 @@ import { html, href, notice, page, type Html } from '../html';
 import { t, word } from '../i18n';
 import { errorNotice, listedSubject, pager, type PageContext } from './context';
 import { dateField, selectField } from '../form';
+import { choiceParam, dateRangeParams } from '../filters';
 import { INSPECTION_RESULT_FIELDS, PUBLIC_COMMITMENT_FIELDS, supervisionSectionsHtml, type InspectionResult, type PublicCommitment } from './supervision';
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
 const LIST_KINDS = ['BLACK', 'RED', 'KEY_ATTENTION'];
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const inForce = (entry: { since: string; until: string | null }, today: string) => entry.since <= today && (!entry.until || entry.until > today);
 
@@ -177,10 +177,9 @@ interface ListsData {
 
 export async function listsPage(ctx: PageContext): Promise<string> {
   const { locale, query } = ctx;
-  const kind = LIST_KINDS.includes(query.kind ?? '') ? query.kind! : 'BLACK';
-  const department = DEPARTMENTS.includes(query.department ?? '') ? query.department! : null;
-  const from = DATE.test(query.from ?? '') ? query.from! : null;
-  const to = DATE.test(query.to ?? '') ? query.to! : null;
+  const kind = choiceParam(query, 'kind', LIST_KINDS, 'BLACK');
+  const department = choiceParam(query, 'department', DEPARTMENTS, null);
+  const [from, to] = dateRangeParams(query);
   const result = await ctx.graph<ListsData>(
     `query Lists($kind: ListKind!, $after: String, $department: Department, $from: String, $to: String) {
       listEntries(kind: $kind, first: 20, after: $after, department: $department, from: $from, to: $to) {
@@ -219,12 +218,12 @@ const PUBLISHERS: Record<string, { field: string; kinds: string[] }> = {
 
 export async function publicityPage(ctx: PageContext): Promise<string> {
   const { locale, query } = ctx;
-  const department = query.department === 'ENVIRONMENT' ? 'ENVIRONMENT' : 'MARKET';
+  const department = choiceParam(query, 'department', Object.keys(PUBLISHERS), 'MARKET');
   const publisher = PUBLISHERS[department]!;
-  const kind = publisher.kinds.includes(query.kind ?? '') ? query.kind! : 'PENALTY';
+  // A kind this department does not decide is no filter error: the graph says it publishes none.
+  const kind = choiceParam(query, 'kind', ['PENALTY', 'LICENCE'], 'PENALTY');
   const authority = (query.authority ?? '').trim() || null;
-  const from = DATE.test(query.from ?? '') ? query.from! : null;
-  const to = DATE.test(query.to ?? '') ? query.to! : null;
+  const [from, to] = dateRangeParams(query);
   const result = await ctx.graph<PublicityData>(
     `query Publicity($kind: DecisionKind!, $authority: String, $from: String, $to: String, $after: String) {
       decisions: ${publisher.field}(kind: $kind, authority: $authority, from: $from, to: $to, first: 20, after: $after) {
