@@ -194,8 +194,9 @@ export async function endListEntry(db: Database, input: EndInput, caller: Forwar
   // A department record the list rules list keeps its entry (lists and checks agree): the entry ends with the record —
   // removed, lifted, its publication over — or by repair or an upheld objection, never while the record still stands
   // (found by a black-box review: ended so, the grade read B and the representative's page showed nothing while the
-  // check stayed PROHIBITED). A breached commitment's entry is the credit office's own determination (its exits: policy/lists.ts).
-  if (input.department !== 'CREDIT_OFFICE' && !entry.withdrawal) {
+  // check stayed PROHIBITED). A breached commitment's entry is the credit office's own determination (its exits: policy/lists.ts);
+  // a red-list entry ended early only takes an incentive away, which a department may always do.
+  if (input.department !== 'CREDIT_OFFICE' && input.kind !== 'RED' && !entry.withdrawal) {
     const { determination } = await departmentDetermination({ code: entry.code, kind: input.kind, department: input.department, sourceRecord: input.sourceRecord }, `endListEntry ${input.kind} ${input.sourceRecord}`);
     if (determination && (determination.until === null || determination.until > until)) {
       throw badUserInput(
