@@ -760,7 +760,7 @@ describe('credit office workflows', () => {
       expect((await refused(SUBMIT, { input: input({ measureCode: 'P_NO_SUCH_MEASURE' }) }, APPROVAL)).reason).toBe('MEASURE_NOT_APPLIED');
       // It names the body it serves, never a department by the graph's own name for it (found by a black-box review:
       // stored as TAX's); a department's client reports as its own department only.
-      for (const department of ['TAX', ' CREDIT_OFFICE']) {
+      for (const department of ['TAX', ' CREDIT_OFFICE', 'tax', 'ＴＡＸ', 'TAX\u200b', '市税务局', '市市场监管局', '区法院']) {
         expect(await refused(SUBMIT, { input: input({ department, idempotencyKey: `as-${department}` }) }, APPROVAL)).toEqual(
           expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT' }),
         );

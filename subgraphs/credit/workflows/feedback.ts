@@ -380,16 +380,21 @@ const notYourCheck = (operation: string, checkId: string) =>
  * Who reports on a check: a department's client (or the credit office) as on a
  * joint case; a client of no department (an approval system, a trading
  * platform) names the body it serves in its own words (市行政审批局), kept as
- * given and counted for no department of the graph — never a department's
- * enum value, which is that department's own name in the graph (found by a
- * black-box review: an approval system's feedback was stored as TAX's).
+ * given and counted for no department of the graph — never one of the graph's
+ * departments, by its enum value or its catalogue name (市税务局), which report
+ * through their own clients (found by a black-box review: an approval
+ * system's feedback was stored as TAX's).
  */
 function checkReporter(caller: ForwardedIdentity, named: string): { department: string; reporting: Department | null } {
   if (callerDepartment(caller)) return reportingDepartment(caller, named);
   const text = requireText('department', named, 200);
-  if ((DEPARTMENTS as readonly string[]).includes(text.trim())) {
-    throw forbidden('submitFeedback', 'OTHER_DEPARTMENT', `this client acts for no department of the graph: it names the body it serves, not ${text.trim()}, which reports through its own client`, {
-      department: text.trim(),
+  // Compared as a reader sees it: full-width letters, case and invisible characters do not make another name
+  // (found by a second black-box review: ＴＡＸ, tax and TAX with a zero-width space were stored).
+  const seen = text.normalize('NFKC').replace(/[\p{Cf}\s]/gu, '');
+  const department = (DEPARTMENTS as readonly string[]).find((d) => d === seen.toUpperCase()) ?? namedDepartment(seen);
+  if (department) {
+    throw forbidden('submitFeedback', 'OTHER_DEPARTMENT', `this client acts for no department of the graph: it names the body it serves, not ${department} ('${text}'), which reports through its own client`, {
+      department,
     });
   }
   return { department: text, reporting: null };
