@@ -735,6 +735,17 @@ describe('credit office workflows', () => {
       expect((await refused(BREACH, { id: commitment.id, department: 'MARKET', note: '违诺' }, COURTS_CLERK)).reason).toBe('OTHER_DEPARTMENT');
       expect(await count('list_entry', 'source_record = $1', [`credit_commitment/${commitment.id}`])).toBe(0);
       expect((await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '违诺' }, MARKET_CLERK)).status).toBe('BREACHED');
+      // A person market supervision only names as a company's legal representative is no subject it deals with
+      // (found by a second black-box review: it recorded such a person's commitment and breached it the same minute).
+      const representative = buildResidentId('440305', '19820202', '321');
+      await writeMarketRecords(dbs.market as never, {
+        registrations: [{
+          subject_code: code(14), name: '企业14', entity_type: 'ENTERPRISE', legal_rep_name: '王五', legal_rep_id: representative,
+          registered_capital: 100, established_on: '2015-01-01', status: 'ACTIVE', address: '深圳', business_scope: '测试', registration_authority: '深圳市市场监督管理局',
+        }],
+        licences: [], penalties: [], abnormalOperations: [], seriousViolations: [], spotChecks: [],
+      });
+      expect((await refused(RECORD_COMMITMENT, { input: { subjectCode: representative, scenario: 'ADMINISTRATIVE_LICENSING', content: '个人承诺', idempotencyKey: newKey() } }, MARKET_CLERK)).reason).toBe('RECORD_NOT_FOUND');
     });
 
     it('takes feedback on a check from the client that ran it or a department implementing the measure, and scopes keys per client', async () => {

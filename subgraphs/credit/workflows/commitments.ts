@@ -23,9 +23,13 @@ import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { callerDepartment, clientScope, isCreditOffice, requireActsFor } from '../callers';
 import { departmentRecords } from '../departments';
 
-/** Whether a department's answer holds anything of the subject (a registration, any record). */
+/**
+ * Whether a department's answer holds anything of the subject itself (a registration, any record) — not
+ * merely the entities a person represents (found by a second black-box review: market supervision, which
+ * names every company's representative, could record a commitment of any such person and breach it).
+ */
 const holdsAnyRecord = (records: object): boolean =>
-  Object.values(records).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined));
+  Object.entries(records).some(([field, value]) => field !== 'representedEntities' && (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined));
 import { badUserInput, requireSubjectCode } from '../../../lib/errors';
 import { todayInChina } from '../../../lib/clock';
 import { rowsBySubject } from '../../../lib/loaders';
