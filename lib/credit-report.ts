@@ -125,10 +125,6 @@ const VALUES: Record<string, Record<Locale, string>> = {
   ENTERPRISE: { zh: '企业', en: 'Enterprise' }, SOLE_TRADER: { zh: '个体工商户', en: 'Sole trader' },
   FARMERS_COOPERATIVE: { zh: '农民专业合作社', en: "Farmers' cooperative" }, SOCIAL_ORGANISATION: { zh: '社会组织', en: 'Social organisation' },
   OTHER: { zh: '其他', en: 'Other' },
-  // The roles a report is issued to (its content is what the role could read).
-  PUBLIC: { zh: '社会公众', en: 'the public' }, APPROVAL_SYSTEM: { zh: '行政审批系统', en: 'an approval system' },
-  TRADING_PLATFORM: { zh: '公共资源交易平台', en: 'a trading platform' }, FINANCIAL_INSTITUTION: { zh: '金融机构', en: 'a financial institution' },
-  DEPARTMENT: { zh: '部门', en: 'a department' }, CREDIT_OFFICE: { zh: '信用办', en: 'the credit office' }, DEVELOPER: { zh: '开发者', en: 'a developer' },
   ACTIVE: { zh: '存续', en: 'Active' }, REVOKED: { zh: '吊销', en: 'Licence revoked' }, DEREGISTERED: { zh: '注销', en: 'Deregistered' },
   RED: { zh: '红名单', en: 'Red list' }, BLACK: { zh: '黑名单', en: 'Black list' }, KEY_ATTENTION: { zh: '重点关注名单', en: 'Key-attention list' },
   TAX_EVASION: { zh: '偷税', en: 'Tax evasion' }, TAX_ARREARS_EVASION: { zh: '逃避追缴欠税', en: 'Evading recovery of arrears' },
@@ -160,7 +156,30 @@ const VALUES: Record<string, Record<Locale, string>> = {
   RECEIVED: { zh: '已受理', en: 'Received' }, ROUTED: { zh: '已转交主管部门核查', en: 'Routed to the competent department' },
   CLOSED: { zh: '已办结', en: 'Closed' },
   SUBSTANTIATED: { zh: '查证属实', en: 'Substantiated' }, NOT_SUBSTANTIATED: { zh: '查无实据', en: 'Not substantiated' },
+  // The triggers of measures and joint cases, their assignments and feedback, and the catalogue's kinds (the console shows them).
+  DISHONEST_JUDGMENT_DEBTOR: { zh: '失信被执行人', en: 'Dishonest judgment debtor' }, CONSUMPTION_RESTRICTION: { zh: '限制消费令', en: 'Consumption restriction' },
+  MAJOR_TAX_VIOLATION: { zh: '重大税收违法失信', en: 'Major tax violation' }, TAX_RATING_D: { zh: '纳税信用D级', en: 'Tax rating D' },
+  TAX_ARREARS: { zh: '欠税公告', en: 'Tax arrears' }, ENVIRONMENTAL_RATING_BLACK: { zh: '环保严重失信（黑牌）', en: 'Environmental rating black' },
+  ENVIRONMENTAL_RATING_RED: { zh: '环保不良（红牌）', en: 'Environmental rating red' }, RECTIFICATION_OVERDUE: { zh: '逾期未整改', en: 'Rectification overdue' },
+  REPRESENTS_BLACKLISTED_ENTITY: { zh: '黑名单主体的法定代表人', en: 'Represents a black-listed entity' }, TAX_RATING_A: { zh: '纳税信用A级', en: 'Tax rating A' },
+  ENVIRONMENTAL_RATING_GREEN: { zh: '环保诚信（绿牌）', en: 'Environmental rating green' }, CONTRACT_HONOURING: { zh: '守合同重信用企业', en: 'Contract-honouring enterprise' },
+  NO_ADVERSE_RECORD_3_YEARS: { zh: '连续三年无不良记录', en: 'No adverse record for three years' },
+  AWAITING_FEEDBACK: { zh: '待反馈', en: 'Awaiting feedback' }, FED_BACK: { zh: '已反馈', en: 'Fed back' }, WITHDRAWN: { zh: '已撤回', en: 'Withdrawn' },
+  APPLIED: { zh: '已实施', en: 'Applied' }, NOT_APPLIED: { zh: '未实施', en: 'Not applied' }, PARTIALLY_APPLIED: { zh: '部分实施', en: 'Partially applied' },
+  PUNISHMENT: { zh: '惩戒措施', en: 'Punishment' }, INCENTIVE: { zh: '激励措施', en: 'Incentive' },
 };
+
+/** The roles of the graph's callers in words (a report says whose view it shows). */
+const ROLES: Record<string, Record<Locale, string>> = {
+  PUBLIC: { zh: '社会公众', en: 'the public' }, APPROVAL_SYSTEM: { zh: '行政审批系统', en: 'approval systems' },
+  TRADING_PLATFORM: { zh: '公共资源交易平台', en: 'trading platforms' }, FINANCIAL_INSTITUTION: { zh: '金融机构', en: 'financial institutions' },
+  DEPARTMENT: { zh: '政府部门', en: 'departments' }, CREDIT_OFFICE: { zh: '信用办', en: 'the credit office' }, DEVELOPER: { zh: '开发者', en: 'developers' },
+};
+
+/** A caller role in words; an unknown role as it is. */
+export function roleName(role: string, locale: Locale): string {
+  return ROLES[role]?.[locale] ?? role;
+}
 
 const LABELS = {
   registration: { zh: '登记信息', en: 'Registration' },

@@ -24,7 +24,17 @@ export type SubjectKind = 'ORGANISATION' | 'NATURAL_PERSON';
 
 export type CodeValidation =
   | { valid: true; code: string; kind: SubjectKind }
-  | { valid: false; reason: InvalidCodeReason; message: string };
+  | {
+      valid: false;
+      reason: InvalidCodeReason;
+      message: string;
+      /** The detail behind the message, for callers that say it in another language: the length found (LENGTH), the character refused and its position (CHARSET), the check character found and the one expected (CHECKSUM), and NATURAL_PERSON when the input was judged as a resident identity number. */
+      judgedAs?: SubjectKind;
+      length?: number;
+      character?: string;
+      position?: number;
+      expected?: string;
+    };
 
 export function usccCheckCharacter(first17: string): string {
   let sum = 0;
@@ -61,7 +71,7 @@ function characters(input: string): { original: string[]; upper: string[] } {
 export function validateUscc(input: string): CodeValidation {
   const { original, upper } = characters(input);
   if (original.length !== 18) {
-    return { valid: false, reason: 'LENGTH', message: `a unified social credit code has 18 characters, got ${original.length}` };
+    return { valid: false, reason: 'LENGTH', message: `a unified social credit code has 18 characters, got ${original.length}`, length: original.length };
   }
   for (let i = 0; i < 18; i++) {
     if (!USCC_ALPHABET.includes(upper[i]!)) {
@@ -69,13 +79,15 @@ export function validateUscc(input: string): CodeValidation {
         valid: false,
         reason: 'CHARSET',
         message: `character '${original[i]}' at position ${i + 1} is not allowed in a unified social credit code (allowed: ${USCC_ALPHABET})`,
+        character: original[i],
+        position: i + 1,
       };
     }
   }
   const code = upper.join('');
   const expected = usccCheckCharacter(code.slice(0, 17));
   if (code[17] !== expected) {
-    return { valid: false, reason: 'CHECKSUM', message: `check character is '${code[17]}', expected '${expected}'` };
+    return { valid: false, reason: 'CHECKSUM', message: `check character is '${code[17]}', expected '${expected}'`, character: code[17], expected };
   }
   return { valid: true, code, kind: 'ORGANISATION' };
 }
@@ -92,7 +104,7 @@ export function validateResidentId(input: string): CodeValidation {
   }
   const expected = residentIdCheckCharacter(code.slice(0, 17));
   if (code[17] !== expected) {
-    return { valid: false, reason: 'CHECKSUM', message: `check character is '${code[17]}', expected '${expected}'` };
+    return { valid: false, reason: 'CHECKSUM', message: `the resident identity number's check character is '${code[17]}', expected '${expected}'`, character: code[17], expected, judgedAs: 'NATURAL_PERSON' };
   }
   return { valid: true, code, kind: 'NATURAL_PERSON' };
 }
@@ -135,6 +147,9 @@ function judgeSubjectCode(input: string): CodeValidation {
   // An all-digit USCC passes the identity-number checksum about one time in eleven; only a string
   // whose positions 7–14 are a real birth date is taken for a person when it is a valid USCC too.
   if (asPerson.valid && (!asOrganisation.valid || hasRealBirthDate(asPerson.code))) return asPerson;
+  // Neither, and shaped like a person's number (a real birth date, a digit or X last) with a wrong check
+  // character: say what a person's number expects, not an organisation's (found by a black-box review).
+  if (!asOrganisation.valid && !asPerson.valid && asPerson.reason === 'CHECKSUM' && hasRealBirthDate(input.trim().toUpperCase())) return asPerson;
   return asOrganisation;
 }
 

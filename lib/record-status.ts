@@ -162,6 +162,17 @@ export function statusesOf(context: { db: Queryable }, subjectCode: string): Pro
 }
 
 /**
+ * A withdrawn record's publication ended the day it was withdrawn (柴桑 (二十): publication ends once
+ * repaired), whatever period it was published for: the row says so to the callers who still see it
+ * (found by a black-box review: a repaired penalty showed its original end beside its withdrawal).
+ */
+function publicationEndedBy(row: object, withdrawal: RecordWithdrawal | null): { publicationEndsOn?: string } {
+  if (!withdrawal || !('publicationEndsOn' in row)) return {};
+  const ends = (row as { publicationEndsOn: string | null }).publicationEndsOn;
+  return ends !== null && ends <= withdrawal.on ? {} : { publicationEndsOn: withdrawal.on };
+}
+
+/**
  * A profile field's rows as the caller may see them after the credit
  * office's decisions (`statuses`: statusesOf the subject, asked for in the
  * same tick as the rows so a request's subjects cost one statement): each
@@ -177,7 +188,8 @@ export function withRecordStatus<R extends object>(
   return rows
     .map((row) => {
       const status = byId.get((row as { recordId?: string }).recordId ?? '');
-      return { ...row, dispute: status?.dispute ?? null, withdrawal: status?.withdrawal ?? null };
+      const withdrawal = status?.withdrawal ?? null;
+      return { ...row, ...publicationEndedBy(row, withdrawal), dispute: status?.dispute ?? null, withdrawal };
     })
     .filter((row) => all || row.withdrawal === null);
 }

@@ -54,7 +54,7 @@ function input(overrides: Partial<CheckInput> = {}): CheckInput {
     disputed: new Set(),
     inactive: new Set(),
     listEntries: [],
-    represented: [],
+    related: [],
     knownToCreditOffice: false,
     ...overrides,
   };
@@ -171,7 +171,7 @@ describe('credit check verdicts', () => {
       input({
         code: PERSON,
         evidence: { ...empty(), market: { ...empty().market!, registration: null, representedEntities: [{ code: ENTITY }] } },
-        represented: [{ code: ENTITY, evidence: empty(), listEntries: [{ code: ENTITY, kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${ENTITY}/c`, since: '2025-01-01', until: null }] }],
+        related: [{ code: ENTITY, evidence: empty(), listEntries: [{ code: ENTITY, kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${ENTITY}/c`, since: '2025-01-01', until: null }] }],
       }),
     );
     expect(person.verdict).toBe('RESTRICTED');
@@ -273,7 +273,7 @@ describe('credit check verdicts', () => {
     const entity = (evidence: Evidence, listEntries: CheckInput['listEntries'] = []) => ({ code: ENTITY, evidence, listEntries });
 
     it('gives a legal representative the person-level measures of an entity black-listed by a court record that has no list entry', () => {
-      const person = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(debtor())] }));
+      const person = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(debtor())] }));
       expect(person.verdict).toBe('PROHIBITED');
       expect(person.measures).toEqual([
         expect.objectContaining({
@@ -288,23 +288,65 @@ describe('credit check verdicts', () => {
       ]);
       // The entry and the record it stands on are one determination: the same measure set, each trigger once.
       const entry = { code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: courtRecord, since: '2025-06-01', until: null };
-      const both = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(debtor(), [entry])] }));
+      const both = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(debtor(), [entry])] }));
       expect(both.measures).toEqual(person.measures);
       // A key-attention record of the entity is no black-listing: nothing reaches the person.
       const abnormal = empty();
       abnormal.market!.abnormalOperations.push({ recordId: `abnormal_operations_entry/${ENTITY}/2026-01-01`, listedOn: '2026-01-01', removedOn: null });
-      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(abnormal)] })).measures).toEqual([]);
+      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(abnormal)] })).measures).toEqual([]);
       // Removed by the court, or revoked at the credit office: nothing either.
-      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(debtor('2026-01-10'))] })).verdict).toBe('CLEAR');
+      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(debtor('2026-01-10'))] })).verdict).toBe('CLEAR');
       const revoked = new Set([recordKey({ department: 'COURTS', recordId: courtRecord })]);
-      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(debtor())], inactive: revoked })).verdict).toBe('CLEAR');
-      // An organisation's own list of represented entities is no one's: only a person answers for an entity.
-      expect(decide(input({ scenario: 'FISCAL_SUPPORT', represented: [entity(debtor())] })).measures).toEqual([]);
+      expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(debtor())], inactive: revoked })).verdict).toBe('CLEAR');
+    });
+
+    it('restricts an organisation whose legal representative is black-listed in person, and rewards it with nothing', () => {
+      // Found by a black-box review: a company run by a dishonest judgment debtor got the green channel and 容缺受理.
+      const personalRecord = `dishonest_debtor/${PERSON}/（2022）京0105执1446号`;
+      const representative = (removedOn: string | null = null, listEntries: CheckInput['listEntries'] = []) => ({
+        code: PERSON,
+        evidence: { ...empty(), market: { ...empty().market!, registration: null }, courts: { dishonestDebtors: [{ recordId: personalRecord, listedOn: '2022-06-17', removedOn }], consumptionRestrictions: [] } },
+        listEntries,
+      });
+      const red = empty();
+      red.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'A', assessedOn: '2026-04-15' }];
+      expect(decide(input({ ...licensing, evidence: red })).verdict).toBe('INCENTIVE');
+      const organisation = decide(input({ ...licensing, evidence: red, related: [representative()] }));
+      // The person's person-level measure falls on the legal representative: the organisation is restricted, not barred.
+      expect(organisation.verdict).toBe('RESTRICTED');
+      expect(organisation.measures).toEqual([
+        expect.objectContaining({
+          measure: expect.objectContaining({ code: 'HIGH_CONSUMPTION' }),
+          trigger: 'DISHONEST_JUDGMENT_DEBTOR',
+          initiatingDepartment: 'COURTS',
+          recordId: personalRecord,
+          recordSubjectCode: PERSON,
+          appliesTo: 'LEGAL_REPRESENTATIVE',
+        }),
+      ]);
+      // A prohibiting person-level measure restricts the organisation at most.
+      expect(decide(input({ scenario: 'FISCAL_SUPPORT', related: [representative()] })).verdict).toBe('RESTRICTED');
+      // By the person's list entry alone too, one determination with the record.
+      const entry = { code: PERSON, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: personalRecord, since: '2022-06-17', until: null };
+      const byEntry = { ...representative(), evidence: empty(), listEntries: [entry] };
+      expect(decide(input({ ...licensing, evidence: red, related: [byEntry] })).measures.map((m) => m.recordId)).toEqual([personalRecord]);
+      expect(decide(input({ ...licensing, evidence: red, related: [representative(null, [entry])] })).measures).toEqual(organisation.measures);
+      // Removed by the court, or revoked at the credit office: the organisation is rewarded again.
+      expect(decide(input({ ...licensing, evidence: red, related: [representative('2026-01-10')] })).verdict).toBe('INCENTIVE');
+      const revoked = new Set([recordKey({ department: 'COURTS', recordId: personalRecord })]);
+      expect(decide(input({ ...licensing, evidence: red, related: [representative()], inactive: revoked })).verdict).toBe('INCENTIVE');
+      // A key-attention record of the person (a consumption restriction alone) is no black-listing.
+      const restricted = { ...representative(), evidence: { ...empty(), courts: { dishonestDebtors: [], consumptionRestrictions: [{ recordId: `consumption_restriction/${PERSON}/1`, restrictedSubjectCode: PERSON, issuedOn: '2026-01-01', liftedOn: null }] } } };
+      expect(decide(input({ ...licensing, evidence: red, related: [restricted] })).verdict).toBe('INCENTIVE');
+      // The court did not answer for the representative: no verdict that could be wrong.
+      expect(decide(input({ ...licensing, evidence: red, related: [{ ...representative(), evidence: { ...empty(), courts: null } }] }))).toEqual(
+        expect.objectContaining({ verdict: 'INCONCLUSIVE', missingSources: ['COURTS'] }),
+      );
     });
 
     it('fails closed for a person when a department did not answer for the entity they represent', () => {
       const unanswered = { ...debtor(), courts: null };
-      const decision = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), represented: [entity(unanswered)] }));
+      const decision = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(unanswered)] }));
       expect(decision).toEqual(expect.objectContaining({ verdict: 'INCONCLUSIVE', missingSources: ['COURTS'], measures: [] }));
     });
 

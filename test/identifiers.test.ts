@@ -93,6 +93,9 @@ describe('known codes, check characters worked out by hand from the standards', 
     expect(referenceResidentIdCheck('11010519491231002')).toBe('X');
     expect(validateResidentId('11010519491231002X')).toEqual({ valid: true, code: '11010519491231002X', kind: 'NATURAL_PERSON' });
     expect(validateSubjectCode('11010519491231002x')).toEqual({ valid: true, code: '11010519491231002X', kind: 'NATURAL_PERSON' });
+    // A person's number with a wrong check character is told what a person's number expects, not what a USCC would.
+    expect(validateSubjectCode('110105194912310029')).toMatchObject({ valid: false, reason: 'CHECKSUM', message: "the resident identity number's check character is '9', expected 'X'" });
+    expect(validateSubjectCode('44052418800101001x')).toMatchObject({ valid: false, reason: 'CHECKSUM', message: "the resident identity number's check character is 'X', expected '4'" });
     // 44052418800101001: 4·7 + 4·9 + 0 + 5·5 + 2·8 + 4·4 + 1·2 + 8·1 + 8·6 + 0 + 0 + 1·9 + 0 + 1·5 + 0 + 0 + 1·2 = 195;
     // 195 mod 11 = 8 → '4'.
     expect(referenceResidentIdCheck('44052418800101001')).toBe('4');

@@ -3,11 +3,16 @@
  * carries, the console's gate, and the pieces of the bidder check and the purpose header. The
  * pages against a real graph are test/e2e/website.test.ts.
  */
+import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from '../web/app';
 import { html, escapeHtml } from '../web/html';
 import { purposeHeader } from '../web/graph';
-import { lastMonths, noticeTable, parseBidders, toCsv } from '../web/pages/console';
+import { dashboardMonths, lastMonths, noticeTable } from '../web/pages/console';
+import { parseBidders } from '../web/bidders';
+import { toCsv } from '../web/spreadsheet';
+import { InvalidFilter } from '../web/filters';
+import { refusalText } from '../web/refusals';
 import { createLogger } from '../lib/logger';
 import { freePorts } from './helpers/ports';
 
@@ -70,14 +75,46 @@ describe('the website in process', () => {
     expect((await app.inject({ url: '/lists', headers: { cookie: 'lang=en' } })).body).toContain('<html lang="en">');
   });
 
+  it('answers an address with no page with an HTML page and 404 (found by a black-box review: Fastify\'s JSON)', async () => {
+    for (const url of ['/nonexistent', '/subject', '/console/nothing-here']) {
+      const response = await app.inject({ url });
+      expect({ url, status: response.statusCode, type: response.headers['content-type'] }).toEqual({ url, status: 404, type: 'text/html; charset=utf-8' });
+      expect(response.body).toContain('页面不存在');
+      expect(response.body).not.toContain('Route GET');
+    }
+    expect((await app.inject({ url: '/nonexistent', headers: { cookie: 'lang=en' } })).body).toContain('Page not found');
+  });
+
+  it('refuses a filter value a page cannot use with 400, saying which, instead of showing another list (found by a black-box review)', async () => {
+    const cases: [string, string][] = [
+      ['/lists?kind=PURPLE', '“kind”的值“PURPLE”无效，可选：BLACK、RED、KEY_ATTENTION'],
+      ['/lists?department=NOWHERE', '“department”的值“NOWHERE”无效'],
+      ['/lists?from=2026-02-30', '“from”的值“2026-02-30”不是有效日期'],
+      ['/lists?from=2026-06-01&to=2026-01-01', '起始“2026-06-01”晚于截止“2026-01-01”'],
+      ['/publicity?department=TAX', '“department”的值“TAX”无效，可选：MARKET、ENVIRONMENT'],
+      ['/publicity?kind=FINE', '“kind”的值“FINE”无效'],
+      ['/commitments?department=MOON', '“department”的值“MOON”无效'],
+      ['/inspections?department=MOON', '“department”的值“MOON”无效'],
+    ];
+    for (const [url, message] of cases) {
+      const response = await app.inject({ url });
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 400 });
+      expect(response.body).toContain(message);
+    }
+    // An empty value is the form's "all" (the department select sends one): no error.
+    expect((await app.inject({ url: '/lists?kind=RED&department=&from=&to=' })).statusCode).toBe(200);
+  });
+
   it('renders a page saying the graph could not be reached, rather than failing', async () => {
     const response = await app.inject({ url: '/lists?kind=BLACK' });
     expect(response.statusCode).toBe(200);
-    expect(response.body).toContain('the gateway could not be reached');
+    expect(response.body).toContain('暂时无法连接信用信息平台');
+    // The English site keeps the English message.
+    expect((await app.inject({ url: '/lists?kind=BLACK', headers: { cookie: 'lang=en' } })).body).toContain('the gateway could not be reached');
   });
 
   it('sends every console page to the login, and logs nobody in while the gateway cannot confirm the key', async () => {
-    for (const url of ['/console', '/console/check', '/console/check.csv', '/console/lists', '/console/catalogue', '/console/lookup']) {
+    for (const url of ['/console', '/console/check', '/console/check/AAAAAAAAAAAAAAAA.csv', '/console/check/AAAAAAAAAAAAAAAA.xlsx', '/console/lists', '/console/catalogue', '/console/lookup']) {
       const response = await app.inject({ url });
       expect({ url, status: response.statusCode, location: response.headers.location }).toEqual({ url, status: 303, location: '/console/login' });
     }
@@ -90,9 +127,22 @@ describe('the website in process', () => {
     expect(login.headers['set-cookie']).toBeUndefined();
   });
 
-  it('reads bidders by code or name from pasted text and CSV, and writes a CSV spreadsheets read as UTF-8', () => {
-    expect(parseBidders('统一社会信用代码,名称\n"91350100M000100Y43",甲建筑有限公司\r\n91110105MA0000YY08；91110105MA0000YY09 91110105MA0000YY0X\n乙 贸易公司')).toEqual([
-      { code: '91350100M000100Y43' }, { name: '甲建筑有限公司' }, { code: '91110105MA0000YY08' }, { code: '91110105MA0000YY09' }, { code: '91110105MA0000YY0X' }, { name: '乙 贸易公司' },
+  it('reads bidders by code or name from pasted text and CSV, each with its line, and writes a CSV spreadsheets read as UTF-8', () => {
+    const brief = (text: string) => parseBidders(text).entries.map((e) => [e.line, e.kind, e.kind === 'code' ? e.code : e.kind === 'name' ? e.name : '', e.kind === 'code' ? e.givenName : null]);
+    expect(brief('统一社会信用代码,名称\n"91350100M000100Y43",甲建筑有限公司\r\n91110105MA0000YY08；91110105MA0000YY09 91110105MA0000YY0X\n乙 贸易公司')).toEqual([
+      [1, 'header', '', null], [2, 'code', '91350100M000100Y43', '甲建筑有限公司'],
+      [3, 'code', '91110105MA0000YY08', null], [3, 'code', '91110105MA0000YY09', null], [3, 'code', '91110105MA0000YY0X', null], [4, 'name', '乙 贸易公司', null],
+    ]);
+    // An export with a sequence-number column, a contact person and a row without a code (found by a black-box review:
+    // the header, the numbers and the contact were each taken for a bidder).
+    const exported = parseBidders('\uFEFF序号,投标人名称,统一社会信用代码,联系人\r\n1,甲建筑有限公司,91350100M000100Y43,张三\r\n2,乙贸易有限公司,,李四\r\n3,,,\r\n');
+    expect(exported.entries.map((e) => [e.line, e.kind, 'name' in e ? e.name : 'code' in e ? e.code : ''])).toEqual([
+      [1, 'header', ''], [2, 'code', '91350100M000100Y43'], [3, 'name', '乙贸易有限公司'], [4, 'empty', ''],
+    ]);
+    expect(exported.skippedNumbers).toBe(3);
+    // The same bidder twice is two entries (the check says the second repeats the first); a quoted name keeps its comma.
+    expect(brief('91350100M000100Y43\n\n91350100M000100Y43\n"甲,乙公司",91110105MA0000YY08')).toEqual([
+      [1, 'code', '91350100M000100Y43', null], [3, 'code', '91350100M000100Y43', null], [4, 'code', '91110105MA0000YY08', '甲,乙公司'],
     ]);
     expect(toCsv({ header: ['代码', '措施'], rows: [['9135', '限制参与招标投标（法院；"依据"）\n第二项']] })).toBe(
       '\uFEFF代码,措施\r\n9135,"限制参与招标投标（法院；""依据""）\n第二项"\r\n',
@@ -105,6 +155,46 @@ describe('the website in process', () => {
   it('sends a Chinese purpose as an RFC 8187 value, an ASCII one as it is', () => {
     expect(purposeHeader('tender 2026-17')).toBe('tender 2026-17');
     expect(purposeHeader('招标 2026-017')).toBe(`utf-8''%E6%8B%9B%E6%A0%87%202026-017`);
+  });
+
+  it('charts the period asked for, six months by default, and refuses one it cannot chart (found by a black-box review: no period could be chosen)', () => {
+    expect(dashboardMonths({}, '2026-03-15').map((m) => m.label)).toEqual(['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']);
+    expect(dashboardMonths({ from: '2026-01', to: '2026-05' }, '2026-12-02')).toEqual([
+      { label: '2026-01', from: '2026-01-01', to: '2026-01-31' }, { label: '2026-02', from: '2026-02-01', to: '2026-02-28' },
+      { label: '2026-03', from: '2026-03-01', to: '2026-03-31' }, { label: '2026-04', from: '2026-04-01', to: '2026-04-30' },
+      { label: '2026-05', from: '2026-05-01', to: '2026-05-31' },
+    ]);
+    expect(dashboardMonths({ from: '2026-10' }, '2026-12-02').map((m) => m.label)).toEqual(['2026-10', '2026-11', '2026-12']);
+    expect(dashboardMonths({ to: '2024-02' }, '2026-12-02').map((m) => m.label)).toEqual(['2023-09', '2023-10', '2023-11', '2023-12', '2024-01', '2024-02']);
+    const refused = (query: Record<string, string>) => {
+      try {
+        dashboardMonths(query, '2026-12-02');
+      } catch (error) {
+        return error instanceof InvalidFilter ? [error.key, error.values] : error;
+      }
+      return 'accepted';
+    };
+    expect(refused({ from: '2026-13' })).toEqual(['invalidMonth', { name: 'from', value: '2026-13' }]);
+    expect(refused({ from: '2026-06', to: '2026-01' })).toEqual(['invalidPeriod', { from: '2026-06', to: '2026-01' }]);
+    expect(refused({ from: '2024-01', to: '2026-01' })).toEqual(['periodTooLong', { n: 12, months: 25 }]);
+    expect(refused({ to: '2027-01' })).toEqual(['monthInFuture', { name: 'to', value: '2027-01' }]);
+  });
+
+  it('says the graph\'s refusals in Chinese, and a refused write as one (found by a black-box review: English messages, "may not view" for a write)', () => {
+    const forbidden = { message: 'endListEntry: a MARKET client acts for MARKET\'s records only, not COURTS\'s', extensions: { code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT', department: 'MARKET' } };
+    expect(refusalText('zh', forbidden, 'write')).toBe('当前凭证无权执行此操作：市场监管部门的凭证只能办理本部门的记录和事项');
+    expect(refusalText('zh', { message: 'field', extensions: { code: 'FORBIDDEN' } })).toBe('当前凭证无权查看此项');
+    expect(refusalText('en', forbidden, 'write')).toBe(forbidden.message);
+    const code = { message: "invalid subject code '91440106093039229Q': check character is 'Q', expected 'H'", extensions: { code: 'BAD_USER_INPUT', reason: 'CHECKSUM', input: '91440106093039229Q' } };
+    expect(refusalText('zh', code)).toBe('统一社会信用代码“91440106093039229Q”的校验位错误：第 18 位为“Q”，应为“H”，请核对代码');
+    // A person's number with a wrong check character is told what a person's number expects.
+    const person = { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'CHECKSUM', input: '110105197006172609' } };
+    expect(refusalText('zh', person)).toMatch(/^身份证号码“110105197006172609”的校验位错误：第 18 位为“9”，应为“[0-9X]”，请核对号码$/);
+    const filingCode = { message: 'fileOwnObjection: the filing code is not valid for this subject and filing', extensions: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED', operation: 'fileOwnObjection' } };
+    expect(refusalText('zh', filingCode, 'write')).toMatch(/^申请码无效/);
+    expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE_YET', eligibleFrom: '2027-03-01' } })).toBe('尚未到可申请信用修复的时间，2027-03-01 起可以申请');
+    expect(refusalText('zh', { message: "'from' (2026-06-01) is after 'to' (2026-01-01)", extensions: { code: 'BAD_USER_INPUT', reason: 'PERIOD' } })).not.toMatch(/[a-z]{3}/);
+    expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'SOMETHING_NEW' } })).toBe('输入有误，请检查后再试（原因代码 SOMETHING_NEW）');
   });
 
   it('counts the last six months, the current one up to today', () => {
@@ -125,5 +215,33 @@ describe('the website in process', () => {
     const english = String(noticeTable('en', { ...notice, threshold: 0.75, departments: rows }));
     expect(english).toContain('Implementing departments below 75% on-time feedback in 2026-11');
     expect(english).toContain('50%');
+  });
+});
+
+describe('the website when the gateway says too many requests', () => {
+  let app: FastifyInstance;
+  let gateway: http.Server;
+  beforeAll(async () => {
+    // A gateway that answers every request as the real one does past a visitor's rate limit.
+    gateway = http.createServer((_request, response) => {
+      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '30' });
+      response.end(JSON.stringify({ errors: [{ message: 'rate limit exceeded; retry in 30 s', extensions: { code: 'RATE_LIMITED' } }] }));
+    });
+    const [port] = await freePorts(1);
+    await new Promise<void>((resolve) => gateway.listen(port, '127.0.0.1', resolve));
+    app = await buildWebApp({ gatewayUrl: `http://127.0.0.1:${port}/graphql`, logger: createLogger('web-test', 'silent') });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((resolve) => gateway?.close(resolve));
+  });
+
+  it('answers the page with 429, not 200 (found by a black-box review)', async () => {
+    for (const url of ['/lists', '/publicity', '/search?q=建筑', '/commitments']) {
+      const response = await app.inject({ url });
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 429 });
+      expect(response.body).toContain('请求过于频繁');
+    }
   });
 });

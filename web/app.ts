@@ -12,21 +12,23 @@ import type { Logger } from '../lib/logger';
 import { ROOT_DIR } from '../lib/config';
 import type { Locale } from '../lib/credit-report';
 import { CHINESE_FONT_PATH } from '../lib/fonts';
-import { graphClient, type Credential } from './graph';
-import { SessionStore, cookies } from './session';
+import { errorWith, graphClient, type Credential, type GraphRequest } from './graph';
+import { SessionStore, cookies, saveCheck, type Session } from './session';
 import type { PageContext } from './pages/context';
 import { homePage, listsPage, publicityPage, reportPdf, reportRefusalPage, searchPage, subjectPage, verifyFile, verifyPage } from './pages/public';
 import { PerAddressLimit } from './address-limit';
 import { notice } from './html';
-import { t } from './i18n';
 import { followFiling, selfServicePage, submitFiling } from './pages/self-service';
 import { deskAction, deskPage } from './pages/desk';
 import { commitmentsPage, conductReportsPage, followConductReport, inspectionsPage, submitConductReport } from './pages/supervision';
 import { firstValues, parseFormFields } from './form';
+import { BAD_KEY, cataloguePage, dashboardPage, loginOutcome, loginPage, lookupPage, publishListEntry, publishPage, type ConsoleContext } from './pages/console';
+import { checkPage, runBidderCheck } from './pages/bidder-check';
+import { invalidFilterPage, notFoundPage } from './pages/errors';
+import { InvalidFilter } from './filters';
+import { toCsv, toXlsx } from './spreadsheet';
 import { parseMultipart } from './multipart';
-import {
-  cataloguePage, checkPage, dashboardPage, loginOutcome, loginPage, loginStatus, lookupPage, publishListEntry, publishPage, runBidderCheck, toCsv, type ConsoleContext,
-} from './pages/console';
+import { t } from './i18n';
 
 export interface WebOptions {
   gatewayUrl: string;
@@ -100,24 +102,39 @@ export async function buildWebApp(options: WebOptions) {
     if (!sameOrigin(request)) return reply.code(403).type('text/plain; charset=utf-8').send('cross-origin form posts are refused');
   });
 
+  // The requests the gateway told to slow down: their page says so, and is answered 429, not 200.
+  const rateLimited = new WeakSet<FastifyRequest>();
+  const noticingRateLimits = (graph: GraphRequest, request: FastifyRequest): GraphRequest => async <T>(query: string, variables?: Record<string, unknown>, credential?: Credential | null) => {
+    const result = await graph<T>(query, variables, credential);
+    if (result.status === 429 || errorWith(result, 'RATE_LIMITED')) rateLimited.add(request);
+    return result;
+  };
   const context = (request: FastifyRequest, reply: FastifyReply): PageContext => ({
     locale: localeOf(request, reply),
     url: request.url,
-    graph: graphClient(options.gatewayUrl, {
+    graph: noticingRateLimits(graphClient(options.gatewayUrl, {
       requestId: String(request.id),
       visitor: options.proxySecret ? { address: request.ip, proxySecret: options.proxySecret } : undefined,
-    }),
+    }), request),
     query: firstValues(request.query as Record<string, string | string[] | undefined>),
   });
-  const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
+  const sendPage = (reply: FastifyReply, body: string, status = 200) =>
+    reply.code(status === 200 && rateLimited.has(reply.request) ? 429 : status).type('text/html; charset=utf-8').send(body);
+
+  app.setNotFoundHandler(async (request, reply) => sendPage(reply, notFoundPage(context(request, reply)), 404));
+  // A filter a page cannot use is the visitor's error, said in words; anything else goes to Fastify's own handler (413, 415, 500).
+  app.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof InvalidFilter) return sendPage(reply, invalidFilterPage(context(request, reply), error), 400);
+    throw error;
+  });
 
   /** A console route: its handler runs with the session's credential, or the visitor is sent to log in. */
   const consoleRoute =
-    <R extends FastifyRequest>(handler: (ctx: ConsoleContext, request: R, reply: FastifyReply) => Promise<unknown>) =>
+    <R extends FastifyRequest>(handler: (ctx: ConsoleContext, request: R, reply: FastifyReply, session: Session) => Promise<unknown>) =>
     async (request: R, reply: FastifyReply) => {
       const session = sessions.get(request);
       if (!session) return reply.redirect('/console/login', 303);
-      return handler({ ...context(request, reply), credential: session.credential }, request, reply);
+      return handler({ ...context(request, reply), credential: session.credential }, request, reply, session);
     };
 
   app.get('/healthz', async () => ({ ok: true }));
@@ -203,8 +220,8 @@ export async function buildWebApp(options: WebOptions) {
   app.post<{ Body: Record<string, string> }>('/console/login', async (request, reply) => {
     const ctx = context(request, reply);
     const credential: Credential = { apiKey: (request.body.apiKey ?? '').trim(), purpose: (request.body.purpose ?? '').trim() || '信用办日常监管' };
-    const outcome = credential.apiKey ? await loginOutcome(ctx.graph, credential) : 'refused';
-    if (outcome !== 'ok') return sendPage(reply, loginPage(ctx, outcome), loginStatus(outcome));
+    const outcome = credential.apiKey ? await loginOutcome(ctx.graph, credential) : BAD_KEY;
+    if (outcome !== 'ok') return sendPage(reply, loginPage(ctx, outcome, credential.purpose), outcome.status);
     sessions.open(reply, credential);
     return reply.redirect('/console', 303);
   });
@@ -216,17 +233,21 @@ export async function buildWebApp(options: WebOptions) {
   app.get('/console', consoleRoute(async (ctx, _request, reply) => sendPage(reply, await dashboardPage(ctx))));
   app.get('/console/check', consoleRoute(async (ctx, _request, reply) =>
     sendPage(reply, checkPage(ctx, { codes: '', scenario: 'PUBLIC_RESOURCE_TRADING', purpose: ctx.credential.purpose }))));
-  app.post('/console/check', consoleRoute(async (ctx, request: FormRequest, reply) => {
+  app.post('/console/check', consoleRoute(async (ctx, request: FormRequest, reply, session) => {
     const input = { codes: request.body.codes ?? '', scenario: request.body.scenario ?? '', purpose: request.body.purpose ?? '' };
     const outcome = await runBidderCheck(ctx, input);
-    const session = sessions.get(request);
-    if (session && outcome.table) session.lastCheck = { header: outcome.table.header, rows: [...outcome.table.rows, ...outcome.table.unchecked] };
-    return sendPage(reply, checkPage(ctx, { ...input, outcome }));
+    // Each check is kept under an id of its own, which its download links name.
+    const id = outcome.result ? saveCheck(session, outcome.result.sheet) : null;
+    return sendPage(reply, checkPage(ctx, { ...input, outcome, id }));
   }));
-  app.get('/console/check.csv', consoleRoute(async (_ctx, request, reply) => {
-    const last = sessions.get(request)?.lastCheck;
-    if (!last) return reply.redirect('/console/check', 303);
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="bidder-check.csv"').send(toCsv(last));
+  // A check's downloads: only this session's checks; any other id (another session's too) is no page.
+  app.get('/console/check/:file', consoleRoute(async (ctx, request: FastifyRequest<{ Params: { file: string } }>, reply, session) => {
+    const [, id, format] = /^([A-Za-z0-9_-]{1,64})\.(csv|xlsx)$/.exec(request.params.file) ?? [];
+    const check = id ? session.checks.get(id) : undefined;
+    if (!check) return sendPage(reply, notFoundPage(ctx), 404);
+    reply.header('content-disposition', `attachment; filename="bidder-check-${id}.${format}"`).header('cache-control', 'no-store');
+    if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(check));
+    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(check, t(ctx.locale, 'checkTitle')));
   }));
   app.get('/console/lists', consoleRoute(async (ctx, _request, reply) => sendPage(reply, publishPage(ctx, null))));
   for (const [url, end] of [['/console/lists', false], ['/console/lists/end', true]] as const) {

@@ -10,11 +10,34 @@ import type { Credential } from './graph';
 export const SESSION_COOKIE = 'cg_console';
 const IDLE_MS = 8 * 60 * 60 * 1000;
 
+/** A bidder check as its downloads write it: the header and one row per input line. */
+export interface SavedCheck {
+  header: string[];
+  rows: string[][];
+}
+
 export interface Session {
   credential: Credential;
   lastSeen: number;
-  /** The last bidder check, for its CSV download. */
-  lastCheck?: { header: string[]; rows: string[][] };
+  /**
+   * The session's recent bidder checks by their id, for their downloads: a download names the
+   * check it is of, so two tabs (two tenders) never get each other's results.
+   */
+  checks: Map<string, SavedCheck>;
+}
+
+/** Checks a session keeps for download; the oldest goes first. */
+export const MAX_SAVED_CHECKS = 20;
+
+/** Keeps a check in the session under a new random id (unguessable: it names the check in a URL), and returns the id. */
+export function saveCheck(session: Session, check: SavedCheck): string {
+  const id = crypto.randomBytes(12).toString('base64url');
+  session.checks.set(id, check);
+  for (const old of session.checks.keys()) {
+    if (session.checks.size <= MAX_SAVED_CHECKS) break;
+    session.checks.delete(old);
+  }
+  return id;
 }
 
 export function cookies(request: FastifyRequest): Record<string, string> {
@@ -36,7 +59,7 @@ export class SessionStore {
 
   open(reply: FastifyReply, credential: Credential): Session {
     const id = crypto.randomBytes(32).toString('base64url');
-    const session: Session = { credential, lastSeen: this.now() };
+    const session: Session = { credential, lastSeen: this.now(), checks: new Map() };
     this.sessions.set(id, session);
     reply.header('set-cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${IDLE_MS / 1000}${secureFlag(reply.request, this.secureCookies)}`);
     return session;

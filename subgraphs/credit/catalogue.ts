@@ -11,6 +11,7 @@
  */
 import type { Database, Queryable } from '../../lib/db';
 import { badUserInput } from '../../lib/errors';
+import { catalogueWeakenings, weakeningFloor } from './policy';
 import {
   DEPARTMENTS,
   SCENARIOS,
@@ -64,6 +65,8 @@ export interface Catalogue {
   publishedAt: string;
   note: string;
   publishedBy: string;
+  /** The version this one corrected (a measure published in error), or null. */
+  corrects: number | null;
   /** Ordered by code. */
   measures: readonly Measure[];
 }
@@ -74,6 +77,8 @@ export type MeasureInput = Omit<Measure, 'periodMonths'> & { periodMonths?: numb
 export interface PublishCatalogueInput {
   note: string;
   measures: readonly MeasureInput[];
+  /** The version in force, when this version corrects a measure it published in error. */
+  corrects?: number | null;
 }
 
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
@@ -97,6 +102,7 @@ interface VersionRow {
   published_at: Date | string;
   note: string;
   published_by: string;
+  corrects: number | null;
 }
 
 interface MeasureRow {
@@ -147,7 +153,7 @@ async function latestVersion(q: Queryable): Promise<number | null> {
 }
 
 async function readVersion(q: Queryable, version: number): Promise<Catalogue | null> {
-  const [head] = await q.query<VersionRow>('SELECT version, published_at, note, published_by FROM catalogue_version WHERE version = $1', [
+  const [head] = await q.query<VersionRow>('SELECT version, published_at, note, published_by, corrects FROM catalogue_version WHERE version = $1', [
     version,
   ]);
   if (!head) return null;
@@ -180,6 +186,7 @@ async function readVersion(q: Queryable, version: number): Promise<Catalogue | n
     publishedAt: new Date(head.published_at).toISOString(),
     note: head.note,
     publishedBy: head.published_by,
+    corrects: head.corrects,
     measures,
   });
 }
@@ -210,6 +217,13 @@ export async function catalogueVersion(q: Queryable, version?: number | null): P
 }
 
 // --- Publishing --------------------------------------------------------------
+
+/**
+ * The longest period a measure may run: ten years, beyond any the seeds or the memoranda name (the
+ * lists run three years at most); past it a date is no longer a date (found by a black-box review:
+ * 2,147,483,647 months was accepted and every check then failed on the date it computed).
+ */
+export const MAX_PERIOD_MONTHS = 120;
 
 const inOrder = <T extends string>(order: readonly T[], values: readonly T[]): T[] =>
   [...values].sort((a, b) => order.indexOf(a) - order.indexOf(b));
@@ -298,8 +312,8 @@ export function catalogueProblems(input: PublishCatalogueInput): string[] {
     }
 
     const period = measure.periodMonths;
-    if (period !== undefined && period !== null && (!Number.isInteger(period) || period < 1)) {
-      problem(`periodMonths must be a positive whole number of months or null (while the record is in force), got ${period}`);
+    if (period !== undefined && period !== null && (!Number.isInteger(period) || period < 1 || period > MAX_PERIOD_MONTHS)) {
+      problem(`periodMonths must be a whole number of months from 1 to ${MAX_PERIOD_MONTHS}, or null (while the record is in force), got ${period}`);
     }
   });
   return problems;
@@ -319,8 +333,20 @@ export async function publishCatalogue(db: Database, input: PublishCatalogueInpu
   const version = await db.transaction(async (tx) => {
     // Two publications at once: the second waits, then takes the next number.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${db.schema}.catalogue_version`]);
-    const next = ((await latestVersion(tx)) ?? 0) + 1;
-    await tx.query('INSERT INTO catalogue_version (version, note, published_by) VALUES ($1, $2, $3)', [next, input.note.trim(), publishedBy]);
+    const latest = await latestVersion(tx);
+    const corrects = input.corrects ?? null;
+    // No version may punish less than the one in force, nor a correction less than the version before it (policy/catalogue.ts).
+    const floorVersion = weakeningFloor(latest, corrects);
+    if (floorVersion === undefined) {
+      throw badUserInput(`measure catalogue not published: only the version in force (${latest}) can be corrected, and not the first, got corrects: ${corrects}`, { reason: 'NOT_CORRECTABLE', field: 'corrects' });
+    }
+    const floor = floorVersion === null ? null : await readVersion(tx, floorVersion);
+    const weakenings = floor ? catalogueWeakenings(floor.measures, input.measures) : [];
+    if (weakenings.length > 0) {
+      throw badUserInput(`measure catalogue not published: it would punish less than version ${floorVersion}: ${weakenings.join('; ')}`, { reason: 'WEAKENS_CATALOGUE', problems: weakenings });
+    }
+    const next = (latest ?? 0) + 1;
+    await tx.query('INSERT INTO catalogue_version (version, note, published_by, corrects) VALUES ($1, $2, $3, $4)', [next, input.note.trim(), publishedBy, corrects]);
     for (const measure of input.measures) {
       await tx.query(
         `INSERT INTO measure (version, code, name, description, kind, mandatory, channel, effect, triggers, scenarios,

@@ -24,6 +24,7 @@ import { rowsBySubject } from '../../lib/loaders';
 import { recordKey, type Department } from './vocabulary';
 import { addDays, REPAIR_NOTICE_WORKING_DAYS, repairNoticeUntil } from './policy';
 import { decodeIdCursor, encodeIdCursor, perRequest, requirePageSize } from './workflows/common';
+import { disputes, type Dispute } from './workflows/status';
 import DataLoader from 'dataloader';
 
 interface EntryLike {
@@ -40,28 +41,15 @@ export function visibleEntries<E extends EntryLike>(caller: Pick<ForwardedIdenti
   return seesAllRecords(caller) ? [...entries] : entries.filter((entry) => !entry.withdrawal);
 }
 
-interface DisputeRow {
-  department: string;
-  record_id: string;
-  since: string;
-  verify_by: string;
-}
-
-/** The open objection (if any) of each record, one statement per request. */
-const disputes = perRequest(
+/** The dispute (if any) of each record, one statement per request: the checks' own answer (workflows/status.ts). */
+const disputesLoader = perRequest(
   (db) =>
-    new DataLoader<string, { since: string; verifyBy: string } | null>(async (keys) => {
+    new DataLoader<string, Dispute | null>(async (keys) => {
       const refs = keys.map((key) => {
         const at = key.indexOf(':');
-        return [key.slice(0, at), key.slice(at + 1)] as const;
+        return { department: key.slice(0, at) as Department, recordId: key.slice(at + 1) };
       });
-      const rows = await db.query<DisputeRow>(
-        `SELECT o.department, o.record_id, (o.filed_at AT TIME ZONE 'Asia/Shanghai')::date::text AS since, o.verify_by::text AS verify_by
-           FROM unnest($1::text[], $2::text[]) AS r(department, record_id)
-           JOIN objection o ON o.department = r.department AND o.record_id = r.record_id AND o.status = 'OPEN'`,
-        [refs.map((r) => r[0]), refs.map((r) => r[1])],
-      );
-      const byKey = new Map(rows.map((row) => [recordKey({ department: row.department as Department, recordId: row.record_id }), { since: row.since, verifyBy: row.verify_by }]));
+      const byKey = await disputes(db, refs);
       return keys.map((key) => byKey.get(key) ?? null);
     }),
 );
@@ -138,7 +126,7 @@ export const disclosureResolvers: ResolverMap = {
     code: (entry: EntryLike, _args: unknown, context: Context) => masked(context, entry.code),
     sourceRecord: (entry: EntryLike, _args: unknown, context: Context) => masked(context, entry.sourceRecord),
     dispute: (entry: EntryLike, _args: unknown, context: Context) =>
-      entry.withdrawal ? null : disputes(context).load(recordKey({ department: entry.department as Department, recordId: entry.sourceRecord })),
+      entry.withdrawal ? null : disputesLoader(context).load(recordKey({ department: entry.department as Department, recordId: entry.sourceRecord })),
     withdrawal: (entry: EntryLike) =>
       entry.withdrawal ? { reason: entry.withdrawal, on: entry.until, reference: entry.withdrawalReference ?? '' } : null,
   },

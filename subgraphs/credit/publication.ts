@@ -71,6 +71,17 @@ function recordIdsOf(records: object): Set<string> {
   return ids;
 }
 
+/** The department's records of the entry's subject, asked now, and the determination the list rules derive for the entry's record (null: none). */
+async function departmentDetermination(
+  entry: { code: string; kind: ListKind; department: Department; sourceRecord: string },
+  purpose: string,
+): Promise<{ records: object; determination: Determination | null }> {
+  const records = await departmentRecords(entry.department as RecordDepartment, entry.code, purpose);
+  const field = (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]).find((f) => EVIDENCE_DEPARTMENTS[f] === entry.department)!;
+  const determination = listDeterminations({ [field]: records }).find((d) => d.sourceRecord === entry.sourceRecord && d.kind === entry.kind) ?? null;
+  return { records, determination };
+}
+
 /** The determination the list rules derive for the entry's record, or a refusal saying why there is none. */
 async function determinationFor(db: Database, entry: { code: string; kind: ListKind; department: Department; sourceRecord: string }): Promise<Determination> {
   const { code, kind, department, sourceRecord } = entry;
@@ -98,9 +109,7 @@ async function determinationFor(db: Database, entry: { code: string; kind: ListK
     if (commitment.breached_on === null) throw notListed();
     return { kind, department, sourceRecord, trigger: rule.trigger, ...commitmentBreachPeriod(commitment.breached_on) };
   }
-  const records = await departmentRecords(department as RecordDepartment, code, `publishListEntry ${kind} ${sourceRecord}`);
-  const field = (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]).find((f) => EVIDENCE_DEPARTMENTS[f] === department)!;
-  const determination = listDeterminations({ [field]: records }).find((d) => d.sourceRecord === sourceRecord && d.kind === kind);
+  const { records, determination } = await departmentDetermination(entry, `publishListEntry ${kind} ${sourceRecord}`);
   if (determination) return determination;
   throw recordIdsOf(records).has(sourceRecord) ? notListed() : notFound();
 }
@@ -176,6 +185,26 @@ export async function endListEntry(db: Database, input: EndInput, caller: Forwar
       { reason: 'RETROACTIVE_END', field: 'until', today },
     );
   }
+  const [entry] = await db.query<ListEntryView>(`SELECT ${ENTRY_FIELDS} FROM list_entry WHERE kind = $1 AND department = $2 AND source_record = $3`, [
+    input.kind,
+    input.department,
+    input.sourceRecord,
+  ]);
+  if (!entry) throw badUserInput(`no ${input.kind} list entry of ${input.department} for ${input.sourceRecord}`, { reason: 'NOT_FOUND' });
+  // A department record the list rules list keeps its entry (lists and checks agree): the entry ends with the record —
+  // removed, lifted, its publication over — or by repair or an upheld objection, never while the record still stands
+  // (found by a black-box review: ended so, the grade read B and the representative's page showed nothing while the
+  // check stayed PROHIBITED). A breached commitment's entry is the credit office's own determination (its exits: policy/lists.ts);
+  // a red-list entry ended early only takes an incentive away, which a department may always do.
+  if (input.department !== 'CREDIT_OFFICE' && input.kind !== 'RED' && !entry.withdrawal) {
+    const { determination } = await departmentDetermination({ code: entry.code, kind: input.kind, department: input.department, sourceRecord: input.sourceRecord }, `endListEntry ${input.kind} ${input.sourceRecord}`);
+    if (determination && (determination.until === null || determination.until > until)) {
+      throw badUserInput(
+        `record '${input.sourceRecord}' of ${input.department} still puts ${entry.code} on the ${input.kind} list ${determination.until ? `until ${determination.until}` : 'while it stands'}: end the record at ${input.department} (its entry ends with it), or withdraw it by an upheld objection or an approved repair`,
+        { reason: 'RECORD_IN_FORCE', field: 'until', recordUntil: determination.until },
+      );
+    }
+  }
   const [ended] = await db.query<ListEntryView>(
     `UPDATE list_entry SET until = $4
       WHERE kind = $1 AND department = $2 AND source_record = $3 AND since <= $4::date AND (until IS NULL OR until >= $4::date)
@@ -183,14 +212,7 @@ export async function endListEntry(db: Database, input: EndInput, caller: Forwar
     [input.kind, input.department, input.sourceRecord, until],
   );
   if (ended) return ended;
-  const [existing] = await db.query<ListEntryView>(`SELECT ${ENTRY_FIELDS} FROM list_entry WHERE kind = $1 AND department = $2 AND source_record = $3`, [
-    input.kind,
-    input.department,
-    input.sourceRecord,
-  ]);
-  if (!existing) {
-    throw badUserInput(`no ${input.kind} list entry of ${input.department} for ${input.sourceRecord}`, { reason: 'NOT_FOUND' });
-  }
+  const existing = entry;
   if (until < existing.since) throw badUserInput(`until (${until}) is before the entry began (${existing.since})`, { field: 'until' });
   throw badUserInput(`the entry already ends on ${existing.until}; an end cannot be moved later`, { reason: 'INVALID_TRANSITION' });
 }

@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { beijingTime, subjectLabels, type ReportSection } from '../../lib/credit-report';
+import { beijingTime, roleName, subjectLabels, type ReportSection } from '../../lib/credit-report';
 import { reportFont } from './report-font';
 
 const LATIN = 'Helvetica';
@@ -104,7 +104,7 @@ export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
   doc.fillColor('#555555');
   write(
     doc,
-    `说明：本报告由公共信用信息平台根据各部门共享的公开信用信息出具，内容为出具时对“${report.issuedToRole}”可见的信息，自然人信息已按规定脱敏。` +
+    `说明：本报告由公共信用信息平台根据各部门共享的公开信用信息出具，内容为出具时${roleName(report.issuedToRole, 'zh')}可查看的信息，自然人信息已按规定脱敏。` +
       `本报告编号及其文件摘要（SHA-256）已登记，任何人可凭报告编号在信用网站查验本报告是否真实、未被篡改。`,
     8.5,
   );

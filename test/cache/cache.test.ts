@@ -179,33 +179,30 @@ describe('the gateway cache', () => {
   });
 
   it('shows a write through one gateway at once through another sharing the Redis', async () => {
-    // A determination in force on the public key-attention list (the list rules accept only entries on a
-    // department's real record, so the write is the department ending one: endListEntry).
+    // A determination in force on the public key-attention list; the write is an objection to its record, which
+    // marks the entry disputed (a list entry cannot be ended while its record stands: publication.ts).
     const listed = await post(other.url, '{ listEntries(kind: KEY_ATTENTION, first: 1) { nodes { code department sourceRecord } } }');
     const { code, department, sourceRecord } = listed.body.data.listEntries.nodes[0];
-    const read = 'query ListsOf($code: ID!) { subject(code: $code) { code lists { kind sourceRecord until } } }';
+    const read = 'query ListsOf($code: ID!) { subject(code: $code) { code lists { kind sourceRecord dispute { verifyBy } } } }';
     const before = await post(other.url, read, { code });
-    expect(before.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, until: null });
+    expect(before.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, dispute: null });
     expect((await post(other.url, read, { code })).cache).toBe('HIT');
     // Warm the entity cache of both gateways too (a different operation selecting lists through an entity fetch).
-    const viaEntities = `query ListsAndName($code: ID!) { subject(code: $code) { name lists { kind sourceRecord until } } }`;
+    const viaEntities = `query ListsAndName($code: ID!) { subject(code: $code) { name lists { kind sourceRecord dispute { verifyBy } } } }`;
     await post(other.url, viaEntities, { code });
-    const today = todayInChina();
     const write = await post(
       graph.url,
-      'mutation($input: EndListEntryInput!) { endListEntry(input: $input) { code until } }',
-      { input: { kind: 'KEY_ATTENTION', department, sourceRecord, until: today } },
+      'mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id verifyBy } }',
+      { input: { subjectCode: code, department, recordId: sourceRecord, reason: '记录有误', idempotencyKey: `cache-${sourceRecord}` } },
     );
     expect(write.body.errors).toBeUndefined();
+    const { verifyBy } = write.body.data.fileObjection;
     const after = await post(other.url, read, { code });
     expect(after.cache).toBe('MISS');
-    expect(after.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, until: today });
+    expect(after.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, dispute: { verifyBy } });
     expect(after.body.data.subject.lists.length).toBe(before.body.data.subject.lists.length);
     const entities = await post(other.url, viaEntities, { code });
-    expect(entities.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, until: today });
-    // And the public list page: an entry ending today is no longer in force.
-    const page = await post(other.url, '{ listEntries(kind: KEY_ATTENTION, first: 100) { nodes { code sourceRecord } } }');
-    expect(page.body.data.listEntries.nodes).not.toContainEqual({ code, sourceRecord });
+    expect(entities.body.data.subject.lists).toContainEqual({ kind: 'KEY_ATTENTION', sourceRecord, dispute: { verifyBy } });
   });
 
   it('reports cache metrics on /metrics', async () => {

@@ -9,6 +9,7 @@ import { createPlan } from '../../scripts/seed/plan';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { addYears } from '../../subgraphs/credit/policy/calendar';
 import { todayInChina } from '../../lib/clock';
+import { SCENARIOS } from '../../subgraphs/credit/vocabulary';
 
 const SUBJECTS = 2000;
 const PLANNED_CODES = createPlan({ subjects: SUBJECTS, seed: 7 }).subjects.map((subject) => subject.code);
@@ -413,6 +414,10 @@ describe('credit checks through the gateway', () => {
         [quiet.code, 'COURTS'],
       ];
       for (const [entity, department] of cases) {
+        // The entity's own licensing check shows the bar that falls on its representative, whoever black-listed it (catalogue version 5).
+        expect((await check(entity, 'ADMINISTRATIVE_LICENSING')).data.creditCheck.measures).toContainEqual(
+          expect.objectContaining({ code: 'P_NO_SENIOR_POST', initiatingDepartment: department, recordSubjectCode: entity, appliesTo: 'LEGAL_REPRESENTATIVE' }),
+        );
         const person = (await db.query('SELECT legal_rep_id FROM market.registration WHERE subject_code = $1', [entity])).rows[0].legal_rep_id;
         for (const [scenario, personLevel] of Object.entries(PERSON_LEVEL)) {
           const result = (await check(person, scenario)).data.creditCheck;
@@ -422,6 +427,47 @@ describe('credit checks through the gateway', () => {
           );
         }
       }
+    });
+
+    it('restricts an organisation whose legal representative is a dishonest judgment debtor in person, in every scenario, and rewards it with nothing', async () => {
+      // Found by a black-box review: such companies got the green channel and 容缺受理 in licensing.
+      const [quiet] = (
+        await db.query(
+          `SELECT r.subject_code AS code, r.legal_rep_id AS person FROM market.registration r
+            WHERE r.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM credit.list_entry e WHERE e.subject_code IN (r.subject_code, r.legal_rep_id))
+              AND NOT EXISTS (SELECT 1 FROM courts.dishonest_debtor d WHERE d.subject_code IN (r.subject_code, r.legal_rep_id))
+              AND NOT EXISTS (SELECT 1 FROM courts.consumption_restriction_order c WHERE r.legal_rep_id IN (c.subject_code, c.restricted_person_id))
+            ORDER BY r.subject_code DESC LIMIT 1`,
+        )
+      ).rows;
+      const before: string[] = [];
+      for (const scenario of SCENARIOS) {
+        const body = await check(quiet.code, scenario);
+        expect(body.errors).toBeUndefined();
+        before.push(body.data.creditCheck.verdict);
+      }
+      expect(before.filter((verdict) => verdict === 'RESTRICTED' || verdict === 'PROHIBITED')).toEqual([]);
+      await db.query(
+        `INSERT INTO courts.dishonest_debtor (subject_code, case_number, court, basis_document, obligation, performance_status, dishonest_conduct, listed_on, removed_on)
+         VALUES ($1, '（2026）闽0102执907号', '福州市鼓楼区人民法院', '判决书', '支付借款', 'NOT_PERFORMED', '拒不履行', '2026-03-01', NULL)`,
+        [quiet.person],
+      );
+      // Whoever asks: an approval system and a bidding platform read the representative's number masked, the check does not
+      // (found by a second black-box review: they were answered INCENTIVE where the credit office got RESTRICTED).
+      const roles = ['CREDIT_OFFICE', 'APPROVAL_SYSTEM', 'TRADING_PLATFORM', 'FINANCIAL_INSTITUTION'] as const;
+      let asked = 0;
+      for (const [scenario, role] of SCENARIOS.flatMap((scenario) => roles.map((role) => [scenario, role] as const))) {
+        const body = await check(quiet.code, scenario, graph.as(role, `check 2026-91 ${role}`));
+        if (body.errors?.some((e: { extensions?: { code?: string } }) => e.extensions?.code === 'FORBIDDEN')) continue; // a scenario the role may not check
+        asked += 1;
+        const result = body.data.creditCheck;
+        expect([scenario, role, result.verdict]).toEqual([scenario, role, 'RESTRICTED']);
+        expect(result.measures.filter((m: { kind: string }) => m.kind === 'INCENTIVE')).toEqual([]);
+        expect(result.measures).toContainEqual(
+          expect.objectContaining({ trigger: 'DISHONEST_JUDGMENT_DEBTOR', initiatingDepartment: 'COURTS', appliesTo: 'LEGAL_REPRESENTATIVE' }),
+        );
+      }
+      expect(asked).toBeGreaterThan(SCENARIOS.length * 2);
     });
 
     it('puts tax rating D on the key-attention list, and a 守合同重信用 recognition on the red list with the red-list incentives', async () => {

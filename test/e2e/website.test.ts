@@ -435,22 +435,22 @@ describe('the credit website in a browser', () => {
     await page.getByRole('button', { name: '核查' }).click();
     const rows = page.locator('table.check tbody tr');
     await rows.first().waitFor();
-    expect(await rows.count()).toBe(2);
-    expect(await rows.nth(0).textContent()).toContain('无限制');
-    expect(await rows.nth(1).textContent()).toContain('禁止');
-    const problems = await page.locator('.notice.error').textContent();
-    expect(problems).toContain('91350100M000100Y4X');
-    expect(problems).toContain('不存在的建筑有限公司');
+    // Every line, in order: the header row, the two bidders, the two that could not be checked (and why).
+    expect(await rows.count()).toBe(5);
+    expect(await rows.nth(1).textContent()).toContain('无限制');
+    expect(await rows.nth(2).textContent()).toContain('禁止');
+    expect(await rows.nth(3).textContent()).toContain('91350100M000100Y4X');
+    expect(await rows.nth(4).textContent()).toContain('不存在的建筑有限公司');
     await checkPage('bidder-check');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 CSV' }).click()]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toMatch(/^统一社会信用代码,名称,核查结论,适用措施,未响应部门,核查时间,核查编号$/);
+    expect(lines[0]).toBe('行号,填报内容,统一社会信用代码,名称,核查结论,适用措施,未响应部门,核查时间,核查编号,说明');
     // Every line of the input is in the record of the check, the ones not checked with why.
     expect(csv).toContain('91350100M000100Y4X');
     expect(csv).toContain('不存在的建筑有限公司');
-    expect(lines.filter((line) => line.includes('未核查'))).toHaveLength(2);
-    expect(lines[1]).toContain(`${clean},`);
+    expect(lines.filter((line) => line.includes('未核查'))).toHaveLength(3); // the header row too
+    expect(lines[2]).toContain(`2,${clean},${clean},`);
     expect(csv).toContain(debtor.code);
     expect(csv).toContain('禁止');
   });
@@ -474,7 +474,7 @@ describe('the credit website in a browser', () => {
     await verify.getByLabel('决定说明').fill('经核查，记录准确');
     await verify.getByRole('button', { name: '提交决定' }).click();
     await page.locator('.notice.info').waitFor();
-    expect(await page.locator('.notice.info').textContent()).toContain('REJECTED');
+    expect(await page.locator('.notice.info').textContent()).toContain('未予支持');
     // Deciding it again with another outcome is refused, with the graph's reason.
     const again = page.locator('form[action="/console/desk/objection"]');
     await again.getByLabel('异议编号').fill(ownObjection.id);

@@ -251,8 +251,9 @@ describe('after a workflow decision, through the gateway', () => {
     expect(rejected.cache).toBe('MISS');
     expect(record(rejected.subject).dispute).toBeNull();
 
-    // The court ends the entry today: PUBLIC's next read shows it ended.
+    // The court removes the debtor and ends the entry today: PUBLIC's next read shows it ended.
     const entry = rejected.subject.lists.find((e: { sourceRecord: string; until: string | null }) => e.sourceRecord === entity!.recordId && e.until === null);
+    await db.query(`UPDATE courts.dishonest_debtor SET removed_on = $2::date WHERE 'dishonest_debtor/' || subject_code || '/' || case_number = $1`, [entity!.recordId, today]);
     expect((await gql(END, { input: { kind: entry.kind, department: 'COURTS', sourceRecord: entity!.recordId, until: today } }, COURTS())).errors).toBeUndefined();
     const ended = await read();
     expect(ended.cache).toBe('MISS');

@@ -45,7 +45,7 @@ const toEntry = (e: { rule: (typeof LIST_RULES)[number]; n: number; since: numbe
 };
 
 const verdictOf = (entries: CheckListEntry[], scenario: CheckInput['scenario'], evidence: Evidence): Verdict =>
-  decide({ code: CODE, scenario, evidence, today: TODAY, measures: CATALOGUE, disputed: new Set(), inactive: new Set(), listEntries: entries, represented: [], knownToCreditOffice: false }).verdict;
+  decide({ code: CODE, scenario, evidence, today: TODAY, measures: CATALOGUE, disputed: new Set(), inactive: new Set(), listEntries: entries, related: [], knownToCreditOffice: false }).verdict;
 
 const worse = (a: Verdict, b: Verdict) => VERDICT_RANK[a] > VERDICT_RANK[b];
 const blackRule = LIST_RULES.filter((rule) => rule.kind === 'BLACK');

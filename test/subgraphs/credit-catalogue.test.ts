@@ -54,7 +54,9 @@ describe('measures catalogue', () => {
   let v2: CatalogueView;
   /** The version migration 012 adds: the person-level measures of every scenario, the contract-honouring incentives. */
   let v3: CatalogueView;
-  /** The latest version a new database has: 4, migration 017 (an overdue rectification on key attention). */
+  /** The version migration 017 adds: an overdue rectification on key attention. */
+  let v4: CatalogueView;
+  /** The latest version a new database has: 5, migration 020 (the bar on senior posts for every black-listed organisation's representative). */
   let latest: CatalogueView;
 
   const read = async (variables: Record<string, unknown> = {}): Promise<CatalogueView> => {
@@ -74,6 +76,7 @@ describe('measures catalogue', () => {
     v1 = await read({ version: 1 });
     v2 = await read({ version: 2 });
     v3 = await read({ version: 3 });
+    v4 = await read({ version: 4 });
     latest = await read();
   });
   afterAll(() => subgraph?.close());
@@ -112,15 +115,25 @@ describe('measures catalogue', () => {
     });
 
     it('is followed by version 4 (migration 017): an overdue rectification (RECTIFICATION_OVERDUE, the credit office\'s) applies the key-attention measures', () => {
-      expect(latest.version).toBe(4);
-      expect(sortedCodes(latest.measures)).toEqual(sortedCodes(v3.measures));
-      const keyAttention = latest.measures.filter((m) => m.triggers.includes('ABNORMAL_OPERATIONS'));
+      expect(v4.version).toBe(4);
+      expect(sortedCodes(v4.measures)).toEqual(sortedCodes(v3.measures));
+      const keyAttention = v4.measures.filter((m) => m.triggers.includes('ABNORMAL_OPERATIONS'));
       expect(keyAttention.length).toBeGreaterThan(0);
       for (const measure of keyAttention) {
         expect(measure.triggers).toContain('RECTIFICATION_OVERDUE');
         expect(measure.initiatingDepartments).toContain('CREDIT_OFFICE');
       }
-      for (const measure of latest.measures.filter((m) => !m.triggers.includes('ABNORMAL_OPERATIONS'))) expect(v3.measures.find((m) => m.code === measure.code)).toEqual(measure);
+      for (const measure of v4.measures.filter((m) => !m.triggers.includes('ABNORMAL_OPERATIONS'))) expect(v3.measures.find((m) => m.code === measure.code)).toEqual(measure);
+    });
+
+    it('is followed by version 5 (migration 020): the bar on senior posts reaches the legal representative of every black-listed organisation', () => {
+      // Found by a black-box review: a company black-listed by tax carried no person-level measure in licensing, while its
+      // representative's own check was barred.
+      expect(latest.version).toBe(5);
+      const seniorPost = latest.measures.find((m) => m.code === 'P_NO_SENIOR_POST')!;
+      expect(seniorPost.triggers).toEqual([...BLACK_LIST_TRIGGERS, 'REPRESENTS_BLACKLISTED_ENTITY']);
+      for (const measure of latest.measures.filter((m) => m.code !== 'P_NO_SENIOR_POST')) expect(v4.measures.find((m) => m.code === measure.code)).toEqual(measure);
+      expect(seniorPost).toEqual({ ...v4.measures.find((m) => m.code === 'P_NO_SENIOR_POST')!, triggers: seniorPost.triggers });
     });
 
     it('is version 1, ordered by code', () => {
@@ -267,7 +280,8 @@ describe('measures catalogue', () => {
   });
 
   describe('publishMeasureCatalogue', () => {
-    const valid = (): MeasureInput[] => v1.measures.map((m) => ({ ...m }));
+    // A new version builds on the one in force: it may not punish less (policy/catalogue.ts).
+    const valid = (): MeasureInput[] => latest.measures.map((m) => ({ ...m }));
     const refused = async (measures: MeasureInput[], message: RegExp, note = '测试') => {
       const before = await counts();
       const result = await subgraph.graphql(PUBLISH, { input: { note, measures } });
@@ -335,8 +349,31 @@ describe('measures catalogue', () => {
         `measures[${punishment}] (P_NO_FISCAL_FUNDS): no initiating department for trigger SERIOUS_PENALTY (its records are held by MARKET, ENVIRONMENT)`,
         `measures[${punishment}] (P_NO_FISCAL_FUNDS): no initiating department for trigger ENVIRONMENTAL_RATING_BLACK (its records are held by ENVIRONMENT)`,
         `measures[${punishment}] (P_NO_FISCAL_FUNDS): no initiating department for trigger COMMITMENT_BREACH (its records are held by CREDIT_OFFICE)`,
-        `measures[${punishment}] (P_NO_FISCAL_FUNDS): periodMonths must be a positive whole number of months or null (while the record is in force), got 0`,
+        `measures[${punishment}] (P_NO_FISCAL_FUNDS): periodMonths must be a whole number of months from 1 to 120, or null (while the record is in force), got 0`,
       ]);
+    });
+
+    it('refuses a version that would punish less than the one in force: no mandatory measure dropped, no record left unpunished', async () => {
+      // Found by a black-box review: a version without the debtor triggers was accepted, and a black-listed debtor answered CLEAR.
+      const withoutDebtors = valid().map((m) => ({ ...m, triggers: m.triggers.filter((t) => t !== 'DISHONEST_JUDGMENT_DEBTOR' && t !== 'CONSUMPTION_RESTRICTION') }))
+        .filter((m) => m.triggers.length > 0)
+        .map((m) => ({ ...m, initiatingDepartments: m.initiatingDepartments.filter((d) => m.triggers.some((t) => (TRIGGERS[t].departments as readonly string[]).includes(d))) }));
+      await refused(withoutDebtors, /DISHONEST_JUDGMENT_DEBTOR in PUBLIC_RESOURCE_TRADING \(subject\) would be punished not at all; the version in force has PROHIBIT/);
+      await refused(withoutDebtors, /mandatory measure P_BARRED_FROM_PUBLIC_RESOURCE_TRADING is weakened/);
+      const mandatory = latest.measures.find((m) => m.code === 'P_BARRED_FROM_PUBLIC_RESOURCE_TRADING')!;
+      expect(mandatory.mandatory).toBe(true);
+      await refused(valid().filter((m) => m.code !== mandatory.code), /mandatory measure P_BARRED_FROM_PUBLIC_RESOURCE_TRADING is missing/);
+      await refused(valid().map((m) => (m.code === mandatory.code ? { ...m, effect: 'RESTRICT' as const } : m)), /P_BARRED_FROM_PUBLIC_RESOURCE_TRADING is weakened/);
+      await refused(valid().map((m) => (m.code === mandatory.code ? { ...m, mandatory: false } : m)), /P_BARRED_FROM_PUBLIC_RESOURCE_TRADING is weakened/);
+      const result = await subgraph.graphql(PUBLISH, { input: { note: '测试', measures: withoutDebtors } });
+      expect(result.errors![0].extensions.reason).toBe('WEAKENS_CATALOGUE');
+      expect((await catalogueVersion(subgraph.db)).version).toBe(latest.version);
+    });
+
+    it('refuses a period no date can hold (found by a black-box review: every check failed after one was published)', async () => {
+      for (const periodMonths of [121, 100_000, 2_147_483_647]) {
+        await refused(valid().map((m, i) => (i === 0 ? { ...m, periodMonths } : m)), new RegExp(`periodMonths must be a whole number of months from 1 to 120, or null \\(while the record is in force\\), got ${periodMonths}`));
+      }
     });
 
     it('refuses an empty catalogue and an empty note', async () => {
@@ -344,9 +381,9 @@ describe('measures catalogue', () => {
       await refused(valid(), /note is empty/, '  ');
     });
 
-    it('publishes version 5 as the latest while version 1 stays readable unchanged', async () => {
-      // Warm the in-process cache of the latest version first (4, migration 017): it must not hide version 5.
-      expect((await catalogueVersion(subgraph.db)).version).toBe(4);
+    it('publishes version 6 as the latest while version 1 stays readable unchanged', async () => {
+      // Warm the in-process cache of the latest version first (5, migration 020): it must not hide version 6.
+      expect((await catalogueVersion(subgraph.db)).version).toBe(5);
 
       const measures = valid().filter((m) => m.code !== 'P_INDUSTRY_DISCIPLINE');
       measures.push({
@@ -369,7 +406,7 @@ describe('measures catalogue', () => {
       const result = await subgraph.graphql(PUBLISH, { input: { note: '新增安全生产许可限制；行业惩戒移出', measures } });
       expect(result.errors).toBeUndefined();
       const published: CatalogueView = result.data.publishMeasureCatalogue;
-      expect(published.version).toBe(5);
+      expect(published.version).toBe(6);
       expect(Date.parse(published.publishedAt)).toBeGreaterThanOrEqual(Date.parse(v1.publishedAt));
       expect(sortedCodes(published.measures)).toEqual(sortedCodes(measures).sort());
       expect(published.measures.find((m) => m.code === 'P_WORK_SAFETY_PERMIT_SUSPENSION')).toEqual(
@@ -381,21 +418,46 @@ describe('measures catalogue', () => {
       );
 
       expect(await read()).toEqual(published);
-      expect((await catalogueVersion(subgraph.db)).version).toBe(5);
+      expect((await catalogueVersion(subgraph.db)).version).toBe(6);
       // A check decided with version 1 is explained with version 1 as it was.
       expect(await read({ version: 1 })).toEqual(v1);
       expect((await catalogueVersion(subgraph.db, 1)).measures.map((m) => m.code)).toContain('P_INDUSTRY_DISCIPLINE');
-      expect(await counts()).toEqual({ versions: 5, measures: v1.measures.length + v2.measures.length + v3.measures.length + latest.measures.length + measures.length });
+      expect(await counts()).toEqual({ versions: 6, measures: v1.measures.length + v2.measures.length + v3.measures.length + v4.measures.length + latest.measures.length + measures.length });
     });
 
     it('numbers publications made at the same time one after another', async () => {
-      const before = (await catalogueVersion(subgraph.db)).version;
+      const inForce = await catalogueVersion(subgraph.db);
+      const before = inForce.version;
       const published = await Promise.all(
-        [1, 2, 3].map((n) => publishCatalogue(subgraph.db, { note: `并发发布 ${n}`, measures: valid() }, 'test')),
+        [1, 2, 3].map((n) => publishCatalogue(subgraph.db, { note: `并发发布 ${n}`, measures: inForce.measures.map((m) => ({ ...m })) }, 'test')),
       );
       expect(published.map((c) => c.version).sort()).toEqual([before + 1, before + 2, before + 3]);
       expect((await catalogueVersion(subgraph.db)).version).toBe(before + 3);
       expect((await catalogueVersion(subgraph.db, before + 1)).publishedBy).toBe('test');
+    });
+
+    it('lets the credit office correct a measure published in error in the version in force, never below the version before it', async () => {
+      // Found by a black-box review: one mistaken version (tax arrears barring every honour) could never be undone.
+      const before = await catalogueVersion(subgraph.db);
+      const mistaken = [...before.measures.map((m) => ({ ...m })), { ...before.measures.find((m) => m.code === 'P_NO_FISCAL_FUNDS')!, code: 'P_TYPO_HONOURS_BAN', triggers: ['TAX_ARREARS' as Trigger], scenarios: ['HONORS_AND_AWARDS' as Scenario], initiatingDepartments: ['TAX' as Department] }];
+      const wrong = await publishCatalogue(subgraph.db, { note: '误发', measures: mistaken }, 'test');
+      const undo = before.measures.map((m) => ({ ...m }));
+      // Without saying it corrects the version: refused as any weakening.
+      await refused(undo, /TAX_ARREARS in HONORS_AND_AWARDS \(subject\) would be punished with RESTRICT only; the version in force has PROHIBIT|TAX_ARREARS in HONORS_AND_AWARDS \(subject\) would be punished not at all/);
+      // Correcting another version than the one in force, or going below the version before it: refused.
+      for (const corrects of [before.version, wrong.version + 1, 1]) {
+        const result = await subgraph.graphql(PUBLISH, { input: { note: '更正', measures: undo, corrects } });
+        expect(result.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NOT_CORRECTABLE' }));
+      }
+      const belowFloor = undo.filter((m) => m.code !== 'P_BARRED_FROM_PUBLIC_RESOURCE_TRADING');
+      const refusedBelow = await subgraph.graphql(PUBLISH, { input: { note: '更正', measures: belowFloor, corrects: wrong.version } });
+      expect(refusedBelow.errors![0].extensions).toEqual(expect.objectContaining({ reason: 'WEAKENS_CATALOGUE' }));
+      expect(refusedBelow.errors![0].message).toContain(`it would punish less than version ${before.version}`);
+      // The correction: back to the version before, recorded as such.
+      const corrected = await subgraph.graphql(PUBLISH.replace('version publishedAt note', 'version publishedAt note corrects'), { input: { note: '更正误发的措施', measures: undo, corrects: wrong.version } });
+      expect(corrected.errors).toBeUndefined();
+      expect(corrected.data.publishMeasureCatalogue).toEqual(expect.objectContaining({ version: wrong.version + 1, corrects: wrong.version }));
+      expect(sortedCodes(corrected.data.publishMeasureCatalogue.measures)).toEqual(sortedCodes(before.measures));
     });
   });
 });

@@ -105,9 +105,29 @@ describe('list publication', () => {
     expect((await gql('{ listEntries(kind: BLACK) { nodes { code } } }')).data.listEntries.nodes).toEqual([{ code: CODE }]);
   });
 
-  it('ends the entry when the court removes the debtor, once', async () => {
+  it('lets a department end its red-list entry while the record stands: that only takes an incentive away', async () => {
+    // Found by a second black-box review: tax could not end its red entry (RECORD_IN_FORCE) on an A rating in force.
+    const rated = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: 'MA5F3K3R' });
+    await office.departments.tax.db.query(`INSERT INTO tax_credit_rating (subject_code, year, level, score, assessed_on, tax_authority) VALUES ($1, 2025, 'A', 95, '2026-04-15', '深圳市税务局')`, [rated]);
+    const TAX = { role: 'DEPARTMENT', department: 'TAX', clientId: 'cli-tax' } as const;
+    const red = { code: rated, kind: 'RED', department: 'TAX', sourceRecord: `tax_credit_rating/${rated}/2025`, reason: '纳税信用A级', since: '2026-04-15' };
+    expect((await gql(PUBLISH, { input: red }, TAX)).errors).toBeUndefined();
+    const ended = await gql(END, { input: { kind: 'RED', department: 'TAX', sourceRecord: red.sourceRecord, until: todayInChina() } }, TAX);
+    expect(ended.errors).toBeUndefined();
+    expect(ended.data.endListEntry.until).toBe(todayInChina());
+  });
+
+  it('ends the entry when the court removes the debtor, once, and not while the debtor stands', async () => {
     const today = todayInChina();
     const input = { kind: 'BLACK', department: 'COURTS', sourceRecord: `dishonest_debtor/${CODE}/（2026）粤0305执88号`, until: today };
+    // The record still lists the debtor: its entry stays (found by a black-box review: ended so, the grade and the
+    // representative's page said clean while the check said PROHIBITED). The court and the credit office alike.
+    for (const as of [COURTS, { role: 'CREDIT_OFFICE' }]) {
+      const standing = await gql(END, { input }, as);
+      expect(standing.errors![0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'RECORD_IN_FORCE', recordUntil: null }));
+    }
+    expect((await gql(LISTS, { code: CODE })).data.subject.lists).toEqual([expect.objectContaining({ since: '2026-03-02', until: null })]);
+    await office.departments.courts.db.query('UPDATE dishonest_debtor SET removed_on = $2::date WHERE subject_code = $1', [CODE, today]);
     const ended = await gql(END, { input });
     expect(ended.data.endListEntry).toEqual(expect.objectContaining({ until: today }));
     // A retry of the same end is the same answer; a different end is refused.

@@ -205,6 +205,12 @@ describe('credit office workflows', () => {
       // Filed after a rejection: it is verified like any, but does not suspend the verified record again
       // (else each new objection would buy another 20 days; found by a review of the running graph).
       expect(await disputedRecords(subgraph.db, [{ department: 'COURTS', recordId }])).toEqual(new Set());
+      // Nor marks it: its list entries carry no dispute, as its department's record carries none (found by a black-box
+      // review: the entry showed 异议处理中 while the court's record did not).
+      const lists = (await ok('query($c: ID!) { subject(code: $c) { lists { department sourceRecord dispute { since } } } }', { c: subject })).lists;
+      const onRecord = lists.filter((entry: { sourceRecord: string }) => entry.sourceRecord === recordId);
+      expect(onRecord.length).toBeGreaterThan(0);
+      expect(onRecord.map((entry: { dispute: unknown }) => entry.dispute)).toEqual(onRecord.map(() => null));
       // Concurrent verifications of one objection: exactly one applies.
       const results = await Promise.all([
         subgraph.graphql(VERIFY, { id: filed.id, outcome: 'UPHELD', note: '原判决已撤销', correction: 'REVOKED' }, { as: COURTS_CLERK }),
@@ -548,6 +554,23 @@ describe('credit office workflows', () => {
       expect((await ok('query($id: ID!) { commitment(id: $id) { breachReportedBy } }', { id: commitment.id })).breachReportedBy).toBe('MARKET');
     });
 
+    it('withdraws a breach revoked as wrong from public disclosure, where the credit office still sees it', async () => {
+      // Found by a black-box review: the list entry went, but the public still read the commitment as BREACHED.
+      const other = code(33);
+      const commitment = await ok(RECORD_COMMITMENT, { input: { subjectCode: other, scenario: 'ADMINISTRATIVE_LICENSING', content: '承诺如实申报', idempotencyKey: newKey() } });
+      await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '未如实申报' });
+      const shown = async () => {
+        const bySubject = await ok('query($c: ID!) { subject(code: $c) { publicCommitments { id status } } }', { c: other }, { role: 'PUBLIC' });
+        const listed = await ok('{ commitmentPublicity(first: 100) { nodes { id } } }', {}, { role: 'PUBLIC' });
+        return { bySubject: bySubject.publicCommitments.map((c: { id: string }) => c.id), listed: listed.nodes.some((c: { id: string }) => c.id === commitment.id) };
+      };
+      expect(await shown()).toEqual({ bySubject: [commitment.id], listed: true });
+      const objection = await ok(FILE, { input: { subjectCode: other, department: 'CREDIT_OFFICE', recordId: `credit_commitment/${commitment.id}`, reason: '已如实申报', idempotencyKey: newKey() } });
+      await ok(VERIFY, { id: objection.id, outcome: 'UPHELD', note: '违诺认定有误', correction: 'REVOKED' });
+      expect(await shown()).toEqual({ bySubject: [], listed: false });
+      expect((await ok('query($c: ID!) { subject(code: $c) { commitments { id status } } }', { c: other })).commitments).toEqual([{ id: commitment.id, status: 'BREACHED' }]);
+    });
+
     it('is idempotent per key (a retry on a later day is the same request), and refuses bad input', async () => {
       const input = { subjectCode: subject, scenario: 'FISCAL_SUPPORT', content: '如实申报', madeOn: addDays(today, -3), idempotencyKey: newKey() };
       const first = await ok(RECORD_COMMITMENT, { input });
@@ -712,6 +735,17 @@ describe('credit office workflows', () => {
       expect((await refused(BREACH, { id: commitment.id, department: 'MARKET', note: '违诺' }, COURTS_CLERK)).reason).toBe('OTHER_DEPARTMENT');
       expect(await count('list_entry', 'source_record = $1', [`credit_commitment/${commitment.id}`])).toBe(0);
       expect((await ok(BREACH, { id: commitment.id, department: 'MARKET', note: '违诺' }, MARKET_CLERK)).status).toBe('BREACHED');
+      // A person market supervision only names as a company's legal representative is no subject it deals with
+      // (found by a second black-box review: it recorded such a person's commitment and breached it the same minute).
+      const representative = buildResidentId('440305', '19820202', '321');
+      await writeMarketRecords(dbs.market as never, {
+        registrations: [{
+          subject_code: code(14), name: '企业14', entity_type: 'ENTERPRISE', legal_rep_name: '王五', legal_rep_id: representative,
+          registered_capital: 100, established_on: '2015-01-01', status: 'ACTIVE', address: '深圳', business_scope: '测试', registration_authority: '深圳市市场监督管理局',
+        }],
+        licences: [], penalties: [], abnormalOperations: [], seriousViolations: [], spotChecks: [],
+      });
+      expect((await refused(RECORD_COMMITMENT, { input: { subjectCode: representative, scenario: 'ADMINISTRATIVE_LICENSING', content: '个人承诺', idempotencyKey: newKey() } }, MARKET_CLERK)).reason).toBe('RECORD_NOT_FOUND');
     });
 
     it('takes feedback on a check from the client that ran it or a department implementing the measure, and scopes keys per client', async () => {
@@ -735,6 +769,15 @@ describe('credit office workflows', () => {
       expect((await refused('query($c: ID!) { checkFeedback(checkId: $c) { id } }', { c: checkId }, TRADING)).reason).toBe('NOT_YOUR_CHECK');
       // The client that ran it: only a measure the check applied.
       expect((await refused(SUBMIT, { input: input({ measureCode: 'P_NO_SUCH_MEASURE' }) }, APPROVAL)).reason).toBe('MEASURE_NOT_APPLIED');
+      // It names the body it serves, never a department by the graph's own name for it (found by a black-box review:
+      // stored as TAX's); a department's client reports as its own department only.
+      for (const department of ['TAX', ' CREDIT_OFFICE', 'tax', 'ＴＡＸ', 'TAX\u200b', '市税务局', '市市场监管局', '区法院']) {
+        expect(await refused(SUBMIT, { input: input({ department, idempotencyKey: `as-${department}` }) }, APPROVAL)).toEqual(
+          expect.objectContaining({ code: 'FORBIDDEN', reason: 'OTHER_DEPARTMENT' }),
+        );
+      }
+      expect((await refused(SUBMIT, { input: input({ measureCode: 'P_FOCUSED_SUPERVISION', department: '市税务局', idempotencyKey: 'market-as-tax' }) }, MARKET_CLERK)).reason).toBe('OTHER_DEPARTMENT');
+      expect(await count('feedback', 'check_id = $1::uuid', [checkId])).toBe(0);
       const mine = await ok(SUBMIT, { input: input() }, APPROVAL);
       // The same key from another client is that client's own request: no collision, no answer from the other's row.
       // The market implements the check's focused supervision (the catalogue names 市场监管), not the licence review.

@@ -4,6 +4,7 @@
  * in the order decided, and stays pending (retried) while the department does
  * not answer. Against the credit office and the court's subgraph on PostgreSQL.
  */
+import net from 'node:net';
 import { buildUscc } from '../../lib/identifiers';
 import type { RecordStatusChange } from '../../lib/record-status';
 import { deliverRecordStatuses, queueRecordStatus } from '../../subgraphs/credit/workflows/record-status-outbox';
@@ -43,6 +44,28 @@ describe('record status outbox', () => {
     expect(await disputeOf(subject, recordId)).toEqual({ since: '2026-11-01', verifyBy: '2026-11-21' });
     expect(await pending()).toBe(0);
   });
+
+  it('gives up on a department that takes the connection but never answers within a third of the gateway\'s wait, keeping the change pending', async () => {
+    // Found by a black-box review: a decision, committed, waited 5 s for a paused department and the gateway told the
+    // caller DEPARTMENT_UNAVAILABLE after its 3 s. The change stays queued; the outbox sends it again.
+    const silent = net.createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const subject = code(3);
+    const recordId = await courtDebtor(dbs(), subject, '2026-01-06');
+    const saved = { url: process.env.COURTS_SUBGRAPH_URL, timeout: process.env.SUBGRAPH_TIMEOUT_MS };
+    process.env.COURTS_SUBGRAPH_URL = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/graphql`;
+    process.env.SUBGRAPH_TIMEOUT_MS = '900';
+    try {
+      await queue([{ recordId, subjectCode: subject, change: 'DISPUTED', on: '2026-11-01', verifyBy: '2026-11-21', reference: 'objection/98' }]);
+      expect(await deliverRecordStatuses(office.credit.db, ['COURTS'])).toEqual({ delivered: [], pending: 1, failed: [] });
+    } finally {
+      process.env.COURTS_SUBGRAPH_URL = saved.url;
+      if (saved.timeout === undefined) delete process.env.SUBGRAPH_TIMEOUT_MS;
+      else process.env.SUBGRAPH_TIMEOUT_MS = saved.timeout;
+      silent.close();
+    }
+    expect(await deliverRecordStatuses(office.credit.db, ['COURTS'])).toEqual({ delivered: [subject], pending: 0, failed: [] });
+  }, 4_000);
 
   it('keeps a change pending while the department does not answer, and delivers it once it does', async () => {
     const subject = code(2);

@@ -1,14 +1,21 @@
 // The little JavaScript the site has; every page works without it except the bidder check's CSV picker.
 'use strict';
 document.addEventListener('DOMContentLoaded', () => {
-  // Bidder check: a CSV file's text goes into the bidders box (the server reads its codes and names).
+  // Bidder check: a chosen CSV file's text replaces the bidders box (the server reads its codes and names).
+  // Excel on Chinese Windows saves CSV in GBK: text that is not UTF-8 is read as GB18030, GBK's superset.
+  const decode = (bytes) => {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes); // drops a byte-order mark
+    } catch {
+      return new TextDecoder('gb18030').decode(bytes);
+    }
+  };
   for (const input of document.querySelectorAll('input[type=file][data-fills]')) {
     input.addEventListener('change', async () => {
       const file = input.files && input.files[0];
       const target = document.getElementById(input.dataset.fills);
       if (!file || !target) return;
-      const text = (await file.text()).replace(/^\uFEFF/, '');
-      target.value = [target.value.trim(), text.trim()].filter(Boolean).join('\n');
+      target.value = decode(new Uint8Array(await file.arrayBuffer())).trim();
     });
   }
 });

@@ -4,13 +4,14 @@
  * and authorisation as any client; what the key's role may not read shows as such.
  */
 import { departmentName, valueName, type Locale } from '../../lib/credit-report';
-import { validateSubjectCode } from '../../lib/identifiers';
 import { todayInChina } from '../../lib/clock';
 import { barChart } from '../charts';
 import type { Credential, GraphRequest, GraphResult } from '../graph';
 import { html, notice, page, type Html } from '../html';
 import { t, word, type MessageKey } from '../i18n';
-import { errorNotice, type PageContext } from './context';
+import { errorNotice, pager, writeRefusal, type PageContext } from './context';
+import { InvalidFilter, monthRangeParams, positiveIntParam } from '../filters';
+import { refusalText, statusName } from '../refusals';
 
 export interface ConsoleContext extends PageContext {
   credential: Credential;
@@ -19,41 +20,46 @@ export interface ConsoleContext extends PageContext {
 export const consolePage = (ctx: PageContext, title: string, body: Html) => page({ locale: ctx.locale, url: ctx.url, title, body, console: true });
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
-const SCENARIOS = ['PUBLIC_RESOURCE_TRADING', 'ADMINISTRATIVE_LICENSING', 'FINANCIAL_SERVICES', 'FISCAL_SUPPORT', 'HONORS_AND_AWARDS', 'REGULATORY_INSPECTION'];
 
-/** What logging in with a credential came to: the gateway's verdict on it. */
-export type LoginOutcome = 'ok' | 'refused' | 'rate-limited' | 'unavailable';
+/** Why a login did not happen: the page's message and its HTTP status. */
+export interface LoginRefusal {
+  status: number;
+  text: (locale: Locale) => string;
+}
+
+const refusedWith = (status: number, key: MessageKey): LoginRefusal => ({ status, text: (locale) => t(locale, key) });
+export const BAD_KEY = refusedWith(401, 'badKey');
+
+/** The gateway's cap on a purpose (gateway/plugins/purpose.ts): the form says it too. */
+const MAX_PURPOSE_LENGTH = 500;
 
 /**
  * Whether a credential works: the gateway refuses a bad one with 401 whatever is asked, and
- * answers a good one; too many failed attempts from this address are 429, and an unreachable
- * gateway or credential service proves nothing, so neither is a login.
+ * answers a good one; a purpose it cannot record (too long, a control character) is 400 with
+ * the reason; too many failed attempts from this address are 429, and an unreachable gateway or
+ * credential service proves nothing, so neither is a login.
  */
-export async function loginOutcome(graph: GraphRequest, credential: Credential): Promise<LoginOutcome> {
+export async function loginOutcome(graph: GraphRequest, credential: Credential): Promise<'ok' | LoginRefusal> {
   const result = await graph('{ __typename }', {}, credential);
   if (result.status === 200 && result.errors.length === 0) return 'ok';
-  if (result.status === 429) return 'rate-limited';
-  return result.status === 401 ? 'refused' : 'unavailable';
+  if (result.status === 429) return refusedWith(429, 'rateLimited');
+  if (result.status === 401) return BAD_KEY;
+  const refused = result.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
+  if (result.status === 400 && refused) return { status: 400, text: (locale) => `${t(locale, 'badPurposeLogin')}${refusalText(locale, refused)}` };
+  return refusedWith(503, 'loginUnavailable');
 }
 
-const LOGIN_REFUSALS: Record<Exclude<LoginOutcome, 'ok'>, { status: number; message: MessageKey }> = {
-  refused: { status: 401, message: 'badKey' },
-  'rate-limited': { status: 429, message: 'rateLimited' },
-  unavailable: { status: 503, message: 'loginUnavailable' },
-};
-
-/** The login page, with why the last attempt did not log in. */
-export function loginPage(ctx: PageContext, outcome: LoginOutcome | null): string {
+/** The login page, with why the last attempt did not log in (and the purpose typed, to correct). */
+export function loginPage(ctx: PageContext, refusal: LoginRefusal | null, purpose = '信用办日常监管'): string {
   const { locale } = ctx;
-  const refusal = outcome && outcome !== 'ok' ? LOGIN_REFUSALS[outcome] : null;
   return page({
     locale,
     url: ctx.url,
     title: t(locale, 'consoleLogin'),
-    body: html`${refusal ? notice('error', t(locale, refusal.message)) : ''}
+    body: html`${refusal ? notice('error', refusal.text(locale)) : ''}
       <form class="stack" method="post" action="/console/login">
         <div class="field"><label for="apiKey">${t(locale, 'apiKey')}</label><input id="apiKey" name="apiKey" type="password" required autocomplete="off"></div>
-        <div class="field"><label for="purpose">${t(locale, 'purpose')}</label><input id="purpose" name="purpose" required value="信用办日常监管"></div>
+        <div class="field"><label for="purpose">${t(locale, 'purpose')}</label><input id="purpose" name="purpose" required maxlength="${MAX_PURPOSE_LENGTH}" value="${purpose}"></div>
         <button type="submit">${t(locale, 'login')}</button>
       </form>`,
   });
@@ -61,9 +67,10 @@ export function loginPage(ctx: PageContext, outcome: LoginOutcome | null): strin
 
 const logoutForm = (locale: Locale) => html`<form class="logout" method="post" action="/console/logout"><button type="submit">${t(locale, 'logout')}</button></form>`;
 
-/** The forbidden part of an answer shows as such; other errors as errors. */
+/** The part of an answer the caller may not read shows as such (and why); other errors as errors. */
 export function sectionError(locale: Locale, result: GraphResult<unknown>): Html | null {
-  if (result.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) return notice('info', t(locale, 'forbidden'));
+  const forbidden = result.errors.find((e) => e.extensions?.code === 'FORBIDDEN');
+  if (forbidden) return notice('info', refusalText(locale, forbidden));
   return errorNotice(locale, result);
 }
 
@@ -79,15 +86,83 @@ function objectionTable(locale: Locale, rows: ObjectionRow[], caption: string): 
       <td>${o.verifyBy}${o.overdue ? html` <strong class="flag">${t(locale, 'overdue')}</strong>` : ''}</td></tr>`)}</tbody></table>`;
 }
 
+export interface Month {
+  label: string;
+  from: string;
+  to: string;
+}
+
+/** The month (YYYY-MM) `offset` months after `month`. */
+function addMonths(month: string, offset: number): string {
+  const [year, number] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, number - 1 + offset, 1)).toISOString().slice(0, 7);
+}
+
+/** The months from `first` to `last` (YYYY-MM), oldest first, as China date ranges; the current month up to today. */
+export function monthsBetween(first: string, last: string, today: string): Month[] {
+  const months: Month[] = [];
+  for (let label = first; label <= last; label = addMonths(label, 1)) {
+    const end = new Date(Date.UTC(Number(label.slice(0, 4)), Number(label.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    months.push({ label, from: `${label}-01`, to: end > today ? today : end });
+  }
+  return months;
+}
+
 /** The last six months of China dates, oldest first, the current month up to today. */
-export function lastMonths(today: string, count = 6): { label: string; from: string; to: string }[] {
-  const [year, month] = today.split('-').map(Number) as [number, number];
-  return Array.from({ length: count }, (_, i) => {
-    const first = new Date(Date.UTC(year, month - 1 - (count - 1 - i), 1));
-    const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0));
-    const iso = (d: Date) => d.toISOString().slice(0, 10);
-    return { label: iso(first).slice(0, 7), from: iso(first), to: i === count - 1 ? today : iso(last) };
-  });
+export function lastMonths(today: string, count = 6): Month[] {
+  return monthsBetween(addMonths(today.slice(0, 7), 1 - count), today.slice(0, 7), today);
+}
+
+/** Longest period the dashboard charts, in months (two aliased statistics per month, within the gateway's alias limit). */
+export const MAX_DASHBOARD_MONTHS = 12;
+
+/**
+ * The dashboard's period from its `from` and `to` months (YYYY-MM): by default the six months to
+ * this one; `to` alone ends them there, `from` alone starts six months from it (at most to now).
+ */
+export function dashboardMonths(query: Record<string, string | undefined>, today: string): Month[] {
+  const current = today.slice(0, 7);
+  const [from, to] = monthRangeParams(query);
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    if (value !== null && value > current) throw new InvalidFilter('monthInFuture', { name, value });
+  }
+  const last = to ?? (from ? [addMonths(from, 5), current].sort()[0]! : current);
+  const first = from ?? addMonths(last, -5);
+  const count = monthsBetween(first, last, today).length;
+  if (count > MAX_DASHBOARD_MONTHS) throw new InvalidFilter('periodTooLong', { n: MAX_DASHBOARD_MONTHS, months: count });
+  return monthsBetween(first, last, today);
+}
+
+function periodForm(locale: Locale, months: Month[]): Html {
+  return html`<form class="filters" method="get" action="/console">
+    <div class="field"><label for="period-from">${t(locale, 'periodFrom')}</label><input id="period-from" name="from" type="month" value="${months[0]!.label}" placeholder="2026-01"></div>
+    <div class="field"><label for="period-to">${t(locale, 'periodTo')}</label><input id="period-to" name="to" type="month" value="${months[months.length - 1]!.label}" placeholder="2026-06"></div>
+    <button type="submit">${t(locale, 'showPeriod')}</button>
+  </form>`;
+}
+
+interface RepairRow { id: string; subjectCode: string; department: string; recordId: string; recordKind: string; appliedAt: string; eligibleFrom: string }
+
+/** The repair applications waiting for a decision (the caller's department's, or all for the credit office), each with a link to decide it. */
+async function pendingRepairs(ctx: ConsoleContext): Promise<Html> {
+  const { locale } = ctx;
+  const result = await ctx.graph<{ repairApplications: { nodes: RepairRow[]; endCursor: string | null; hasNextPage: boolean } }>(
+    `query PendingRepairs($after: String) { repairApplications(status: PENDING, first: 50, after: $after) {
+      nodes { id subjectCode department recordId recordKind appliedAt eligibleFrom } endCursor hasNextPage } }`,
+    { after: ctx.query.after ?? null },
+    ctx.credential,
+  );
+  const page = result.data?.repairApplications;
+  if (!page) return sectionError(locale, result) ?? html``;
+  if (page.nodes.length === 0) return html`<p class="empty">${t(locale, 'noRepairs')}</p>`;
+  return html`<table class="results repairs"><caption class="visually-hidden">${t(locale, 'repairsSection')}</caption><thead><tr>
+    <th scope="col">${t(locale, 'repairId')}</th><th scope="col">${t(locale, 'subject')}</th><th scope="col">${t(locale, 'department')}</th>
+    <th scope="col">${t(locale, 'fieldRecordId')}</th><th scope="col">${t(locale, 'fieldAppliedAt')}</th><th scope="col">${t(locale, 'fieldEligibleFrom')}</th><th scope="col">${t(locale, 'decideRepair')}</th></tr></thead>
+    <tbody>${page.nodes.map((r) => html`<tr data-repair="${r.id}"><td><a href="/console/lookup?repair=${r.id}">${r.id}</a></td>
+      <td><a href="/subject/${r.subjectCode}"><code>${r.subjectCode}</code></a></td><td>${departmentName(r.department, locale)}</td>
+      <td>${valueName(r.recordKind, locale)}<br><span class="hint">${r.recordId}</span></td><td>${r.appliedAt.slice(0, 10)}</td><td>${r.eligibleFrom}</td>
+      <td><a href="/console/desk?repair=${r.id}#repair-title">${t(locale, 'decideLink')}</a></td></tr>`)}</tbody></table>
+    ${pager(locale, ctx.url, page.hasNextPage ? page.endCursor : null, !!ctx.query.after)}`;
 }
 
 interface NoticeRow { department: string; measuresReceived: number; measuresDue: number; measuresOnTime: number; measuresLate: number; onTimeRate: number | null }
@@ -113,7 +188,7 @@ interface DepartmentFigures { department: string; measuresApplied: number; measu
 
 export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
   const { locale, credential } = ctx;
-  const months = lastMonths(todayInChina());
+  const months = dashboardMonths(ctx.query, todayInChina());
   const objectionFields = 'nodes { id subjectCode department recordId reason filedAt verifyBy overdue }';
   const statistics = `query Statistics {
     total: creditStatistics(from: "${months[0]!.from}", to: "${months[months.length - 1]!.to}") { byDepartment { department measuresApplied measuresFedBack objectionsOverdue } }
@@ -121,7 +196,7 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
     ${months.map((m, i) => `p${i}: marketPublicationTimeliness(from: "${m.from}", to: "${m.to}") { penalties { publishedLate } licences { publishedLate } }`).join('\n')}
   }`;
   // Separate requests: a role that may not read one part still gets the others.
-  const [objections, figures, feedbackNotice] = await Promise.all([
+  const [objections, figures, feedbackNotice, repairsHtml] = await Promise.all([
     ctx.graph<{ overdue: { nodes: ObjectionRow[] }; open: { nodes: ObjectionRow[] } }>(
       `query Objections { overdue: objections(status: OPEN, overdue: true, first: 50) { ${objectionFields} } open: objections(status: OPEN, first: 50) { ${objectionFields} } }`,
       {},
@@ -133,6 +208,7 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
       { month: months[months.length - 1]!.label },
       credential,
     ),
+    pendingRepairs(ctx),
   ]);
   const noticeHtml = feedbackNotice.data ? noticeTable(locale, feedbackNotice.data.implementationNotice) : sectionError(locale, feedbackNotice);
   const objectionsHtml = objections.data
@@ -175,165 +251,10 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
   }
   return consolePage(ctx, t(locale, 'dashboardTitle'), html`${logoutForm(locale)}
     <section aria-labelledby="objections"><h2 id="objections">${t(locale, 'objectionsSection')}</h2>${objectionsHtml}</section>
+    <section aria-labelledby="repairs"><h2 id="repairs">${t(locale, 'repairsSection')}</h2>${repairsHtml}</section>
     <section aria-labelledby="notice"><h2 id="notice">${t(locale, 'noticeSection')}</h2>${noticeHtml}</section>
-    <section aria-labelledby="statistics"><h2 id="statistics">${t(locale, 'statistics')}</h2>${charts}</section>`);
-}
-
-// --- The bidder check (as on Credit China: paste or upload codes, one creditChecks call) ---
-
-export const MAX_BIDDERS = 1000;
-
-export interface CheckTable {
-  header: string[];
-  rows: string[][];
-  /** Each line of the input that was not checked (an invalid code, a name that matched no or several subjects), with why: in the CSV too, so the record of the check is complete. */
-  unchecked: string[][];
-  /** Each row's verdict as the graph said it (the rows hold it in words). */
-  verdicts: string[];
-}
-
-/** A bidder as pasted or uploaded: a code (perhaps mistyped), or a registered name. */
-export type BidderToken = { code: string } | { name: string };
-
-const HEADER_CELLS = /^(code|name|序号|代码|名称|企业名称|单位名称|投标人|投标人名称|统一社会信用代码)$/i;
-
-/**
- * Bidders from pasted text or a CSV export, in order: cells are separated by lines, commas,
- * semicolons or tabs. A cell with a Latin letter or digit holds codes (several may be separated
- * by spaces; a mistyped one is kept, to be reported invalid); a cell without any is a name.
- * Header cells are skipped.
- */
-export function parseBidders(text: string): BidderToken[] {
-  return text
-    .split(/[\r\n,;，；\t]+/)
-    .map((cell) => cell.replace(/^["'\uFEFF\s]+|["'\s]+$/g, ''))
-    .filter((cell) => cell !== '' && !HEADER_CELLS.test(cell))
-    .flatMap((cell): BidderToken[] => (/[0-9A-Za-z]/.test(cell) ? cell.split(/\s+/).map((code) => ({ code })) : [{ name: cell }]));
-}
-
-/** Names resolved per request: each is one aliased searchSubjects, within the gateway's alias limit. */
-const NAMES_PER_REQUEST = 25;
-export const MAX_NAMES = 100;
-
-/**
- * Registered names to codes: a name counts only when exactly one registered subject has exactly
- * that name (score 3); anything else is reported, never guessed.
- */
-async function resolveNames(ctx: ConsoleContext, names: string[]): Promise<{ codes: Map<string, string>; problems: string[] }> {
-  const { locale } = ctx;
-  const codes = new Map<string, string>();
-  const problems: string[] = [];
-  for (let at = 0; at < names.length; at += NAMES_PER_REQUEST) {
-    const chunk = names.slice(at, at + NAMES_PER_REQUEST);
-    const query = `query ResolveNames(${chunk.map((_, i) => `$n${i}: String!`).join(', ')}) {
-      ${chunk.map((_, i) => `n${i}: searchSubjects(query: $n${i}, first: 3) { nodes { score subject { code name } } }`).join('\n')} }`;
-    const result = await ctx.graph<Record<string, { nodes: { score: number; subject: { code: string; name: string | null } }[] } | null>>(
-      query,
-      Object.fromEntries(chunk.map((name, i) => [`n${i}`, name])),
-      ctx.credential,
-    );
-    chunk.forEach((name, i) => {
-      const exact = (result.data?.[`n${i}`]?.nodes ?? []).filter((node) => node.score === 3 && node.subject.name === name);
-      if (exact.length === 1) codes.set(name, exact[0]!.subject.code);
-      else problems.push(`${name}：${t(locale, exact.length === 0 ? 'nameNotFound' : 'nameAmbiguous')}`);
-    });
-  }
-  return { codes, problems };
-}
-
-interface CheckData {
-  creditChecks: { checkId: string; code: string; verdict: string; registered: boolean | null; missingSources: string[]; checkedAt: string; measures: { code: string; name: string; effect: string; appliesTo: string; initiatingDepartment: string; basis: string; until: string | null; suspended: boolean }[] }[];
-  subjects: { code: string; name: string | null }[];
-}
-
-export async function runBidderCheck(ctx: ConsoleContext, input: { codes: string; scenario: string; purpose: string }): Promise<{ table: CheckTable | null; invalid: string[]; message: Html | null }> {
-  const { locale } = ctx;
-  const tokens = parseBidders(input.codes);
-  const names = [...new Set(tokens.flatMap((token) => ('name' in token ? [token.name] : [])))];
-  if (names.length > MAX_NAMES) return { table: null, invalid: [], message: notice('error', t(locale, 'tooManyNames', { n: MAX_NAMES })) };
-  const resolved = names.length > 0 ? await resolveNames(ctx, names) : { codes: new Map<string, string>(), problems: [] };
-  const valid: string[] = [];
-  const invalid: string[] = [...resolved.problems];
-  for (const token of tokens) {
-    if ('name' in token) {
-      const code = resolved.codes.get(token.name);
-      if (code) valid.push(code);
-      continue;
-    }
-    const result = validateSubjectCode(token.code);
-    if (result.valid) valid.push(result.code);
-    else invalid.push(`${token.code}：${result.message}`);
-  }
-  // A bidder given by both code and name (a CSV's two columns) is checked once, where it first appears.
-  const codes = [...new Set(valid)];
-  if (codes.length === 0) return { table: null, invalid, message: notice('error', t(locale, 'noCodes')) };
-  if (codes.length > MAX_BIDDERS) return { table: null, invalid, message: notice('error', t(locale, 'tooManyCodes')) };
-  const scenario = SCENARIOS.includes(input.scenario) ? input.scenario : 'PUBLIC_RESOURCE_TRADING';
-  const result = await ctx.graph<CheckData>(
-    `query BidderCheck($codes: [ID!]!, $scenario: Scenario!) {
-      creditChecks(codes: $codes, scenario: $scenario) { checkId code verdict registered missingSources checkedAt measures { code name effect appliesTo initiatingDepartment basis until suspended } }
-      subjects(codes: $codes) { code name } }`,
-    { codes, scenario },
-    { apiKey: ctx.credential.apiKey, purpose: input.purpose.trim() || ctx.credential.purpose },
-  );
-  if (!result.data?.creditChecks) return { table: null, invalid, message: sectionError(locale, result) };
-  const registeredNames = new Map(result.data.subjects?.map((s) => [s.code, s.name]) ?? []);
-  const table: CheckTable = {
-    header: [t(locale, 'code'), t(locale, 'name'), t(locale, 'verdict'), t(locale, 'measures'), t(locale, 'missing'), t(locale, 'checkedAt'), t(locale, 'checkId')],
-    rows: result.data.creditChecks.map((check) => [
-      check.code,
-      // A bidder no department knows is said to be so, not shown as a clean one with no name.
-      check.registered === false ? t(locale, 'notRegistered') : check.registered === null ? `${registeredNames.get(check.code) ?? ''}${t(locale, 'registrationUnknown')}` : (registeredNames.get(check.code) ?? ''),
-      word(locale, check.verdict),
-      check.measures
-        .map((m) => `${m.name}${m.appliesTo === 'LEGAL_REPRESENTATIVE' ? t(locale, 'toLegalRep') : ''}（${departmentName(m.initiatingDepartment, locale)}；${m.basis}${m.until ? `；${m.until}` : ''}）${m.suspended ? t(locale, 'suspended') : ''}`)
-        .join('\n'),
-      check.missingSources.map((d) => departmentName(d, locale)).join('、'),
-      check.checkedAt,
-      check.checkId,
-    ]),
-    unchecked: invalid.map((problem) => [problem, '', t(locale, 'notChecked'), '', '', '', '']),
-    verdicts: result.data.creditChecks.map((check) => check.verdict),
-  };
-  return { table, invalid, message: errorNotice(locale, result) };
-}
-
-/**
- * RFC 4180 CSV with a byte-order mark, so spreadsheet programs read the Chinese text as UTF-8.
- * A cell that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe:
- * names come from the departments' data, not from us.
- */
-export function toCsv(table: Pick<CheckTable, 'header' | 'rows'>): string {
-  const inert = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-  const cell = (raw: string) => {
-    const value = inert(raw);
-    return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-  };
-  return `\uFEFF${[table.header, ...table.rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
-}
-
-export function checkPage(ctx: ConsoleContext, state: { codes: string; scenario: string; purpose: string; outcome?: Awaited<ReturnType<typeof runBidderCheck>> }): string {
-  const { locale } = ctx;
-  const outcome = state.outcome;
-  const verdictClass = (verdict: string) => `verdict-${verdict.toLowerCase()}`;
-  const body = html`<form class="stack" method="post" action="/console/check">
-      <div class="field"><label for="codes">${t(locale, 'codesLabel')}</label><textarea id="codes" name="codes" rows="8" required>${state.codes}</textarea></div>
-      <div class="field"><label for="csv">${t(locale, 'csvLabel')}</label><input id="csv" type="file" accept=".csv,text/csv" data-fills="codes"></div>
-      <div class="field"><label for="scenario">${t(locale, 'scenario')}</label><select id="scenario" name="scenario">
-        ${SCENARIOS.map((s) => html`<option value="${s}"${s === state.scenario ? html` selected` : ''}>${valueName(s, locale)}</option>`)}</select></div>
-      <div class="field"><label for="purpose">${t(locale, 'purpose')}</label><input id="purpose" name="purpose" value="${state.purpose}" required></div>
-      <button type="submit">${t(locale, 'runCheck')}</button>
-    </form>
-    ${outcome?.message ?? ''}
-    ${outcome && outcome.invalid.length > 0 ? notice('error', html`${t(locale, 'invalidCodes')}：<ul>${outcome.invalid.map((i) => html`<li>${i}</li>`)}</ul>`) : ''}
-    ${outcome?.table
-      ? html`<p><a class="button" href="/console/check.csv" download>${t(locale, 'downloadCsv')}</a></p>
-        <table class="results check"><caption>${t(locale, 'checkTitle')}</caption><thead><tr>${outcome.table.header.slice(0, 5).map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-        <tbody>${outcome.table.rows.map((row, i) => html`<tr><td><code>${row[0]}</code></td><td>${row[1]}</td>
-          <td class="${verdictClass(outcome.table!.verdicts[i] ?? '')}">${row[2]}</td>
-          <td>${row[3]!.split('\n').filter(Boolean).map((m) => html`<div>${m}</div>`)}</td><td>${row[4]}</td></tr>`)}</tbody></table>`
-      : ''}`;
-  return consolePage(ctx, t(locale, 'checkTitle'), body);
+    <section aria-labelledby="statistics"><h2 id="statistics">${t(locale, 'statistics', { from: months[0]!.label, to: months[months.length - 1]!.label })}</h2>
+      ${periodForm(locale, months)}${charts}</section>`);
 }
 
 // --- List publication ---
@@ -350,7 +271,7 @@ export async function publishListEntry(ctx: ConsoleContext, form: Record<string,
     { input },
     ctx.credential,
   );
-  if (!result.data?.entry) return sectionError(locale, result) ?? notice('error', t(locale, 'error'));
+  if (!result.data?.entry) return writeRefusal(locale, t(locale, 'refused'), result) ?? notice('error', t(locale, 'error'));
   const entry = result.data.entry;
   return notice('ok', html`${t(locale, end ? 'ended' : 'published')} <a href="/subject/${entry.code}"><code>${entry.code}</code></a> ${valueName(entry.kind, locale)} ${entry.since} – ${entry.until ?? ''}`);
 }
@@ -391,8 +312,7 @@ interface CatalogueData {
 
 export async function cataloguePage(ctx: ConsoleContext): Promise<string> {
   const { locale } = ctx;
-  const requested = Number(ctx.query.version);
-  const version = Number.isInteger(requested) && requested > 0 ? requested : null;
+  const version = positiveIntParam(ctx.query, 'version');
   const result = await ctx.graph<CatalogueData>(
     `query Catalogue($version: Int) { latest: measureCatalogue { version } shown: measureCatalogue(version: $version) { version publishedAt note measures { code name kind mandatory channel legalBasis } } }`,
     { version },
@@ -407,17 +327,26 @@ export async function cataloguePage(ctx: ConsoleContext): Promise<string> {
         <p>${t(locale, 'version')} ${data.shown.version} · ${data.shown.publishedAt.slice(0, 10)} · ${data.shown.note}</p>
         <table class="results"><caption>${t(locale, 'catalogueTitle')}</caption><thead><tr><th scope="col">${t(locale, 'measureName')}</th><th scope="col">${t(locale, 'kind')}</th>
           <th scope="col">${t(locale, 'mandatory')}</th><th scope="col">${t(locale, 'channel')}</th><th scope="col">${t(locale, 'legalBasis')}</th></tr></thead>
-          <tbody>${data.shown.measures.map((m) => html`<tr><td>${m.name}<br><code>${m.code}</code></td><td>${m.kind}</td><td>${m.mandatory ? t(locale, 'yes') : ''}</td><td>${m.channel}</td><td>${m.legalBasis}</td></tr>`)}</tbody></table>`
+          <tbody>${data.shown.measures.map((m) => html`<tr><td>${m.name}<br><code>${m.code}</code></td><td>${valueName(m.kind, locale)}</td><td>${m.mandatory ? t(locale, 'yes') : ''}</td><td>${word(locale, `channel${m.channel}`)}</td><td>${m.legalBasis}</td></tr>`)}</tbody></table>`
     : (errorNotice(locale, result) ?? html``);
   return consolePage(ctx, t(locale, 'catalogueTitle'), body);
 }
 
-// --- Repair applications and joint cases, by id (the graph has no list of them yet) ---
+// --- A repair application or a joint case by its id (the dashboard lists the pending applications) ---
 
 /** A workflow field's name in words (fieldSubjectCode for subjectCode), or the name itself. */
 function fieldLabel(locale: Locale, key: string): string {
   const messageKey = `field${key[0]!.toUpperCase()}${key.slice(1)}`;
   return word(locale, messageKey);
+}
+
+/** A workflow field's value in words: departments, statuses and the graph's other enum values by their names. */
+function fieldValue(locale: Locale, key: string, value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (key.endsWith('epartment')) return departmentName(String(value), locale);
+  if (key === 'status') return statusName(String(value), locale);
+  if (key === 'recordKind' || key === 'trigger') return valueName(String(value), locale);
+  return String(value);
 }
 
 export async function lookupPage(ctx: ConsoleContext): Promise<string> {
@@ -435,9 +364,9 @@ export async function lookupPage(ctx: ConsoleContext): Promise<string> {
     );
     const item = repairId ? result.data?.repair : result.data?.jointCase;
     found = sectionError(locale, result) ?? (item
-      ? html`<dl class="facts">${Object.entries(item).filter(([key]) => key !== 'feedback').map(([key, value]) => html`<div><dt>${fieldLabel(locale, key)}</dt><dd>${
-          value === null ? '—' : key.endsWith('epartment') ? departmentName(String(value), locale) : String(value)}</dd></div>`)}</dl>
-        ${result.data?.jointCase ? html`<h2>${t(locale, 'feedback')}</h2><ul>${result.data.jointCase.feedback.map((f) => html`<li>${f.submittedAt.slice(0, 10)} ${f.department} ${f.measureCode} ${f.action} ${f.note ?? ''}</li>`)}</ul>` : ''}`
+      ? html`<dl class="facts">${Object.entries(item).filter(([key]) => key !== 'feedback').map(([key, value]) => html`<div><dt>${fieldLabel(locale, key)}</dt><dd>${fieldValue(locale, key, value)}</dd></div>`)}</dl>
+        ${repairId && result.data?.repair?.status === 'PENDING' ? html`<p><a class="button" href="/console/desk?repair=${repairId}#repair-title">${t(locale, 'decideRepair')}</a></p>` : ''}
+        ${result.data?.jointCase ? html`<h2>${t(locale, 'feedback')}</h2><ul>${result.data.jointCase.feedback.map((f) => html`<li>${f.submittedAt.slice(0, 10)} ${departmentName(f.department, locale)} ${f.measureCode} ${valueName(f.action, locale)} ${f.note ?? ''}</li>`)}</ul>` : ''}`
       : notice('info', t(locale, 'notFound')));
   }
   return consolePage(ctx, t(locale, 'lookupTitle'), html`<form class="filters" method="get" action="/console/lookup">
@@ -449,5 +378,3 @@ export async function lookupPage(ctx: ConsoleContext): Promise<string> {
     ${found ?? ''}`);
 }
 
-/** The HTTP status of a login page after `outcome`. */
-export const loginStatus = (outcome: Exclude<LoginOutcome, 'ok'>): number => LOGIN_REFUSALS[outcome].status;

@@ -5,6 +5,7 @@ import type { GraphRequest, GraphResult } from '../graph';
 import { errorWith } from '../graph';
 import { html, notice, type Html } from '../html';
 import { t } from '../i18n';
+import { refusalText, refusalTexts, type Attempt } from '../refusals';
 
 export interface PageContext {
   locale: Locale;
@@ -13,8 +14,8 @@ export interface PageContext {
   query: Record<string, string | undefined>;
 }
 
-/** What went wrong with a request, in the visitor's language, with the graph's own message for detail. */
-export function errorNotice(locale: Locale, result: GraphResult<unknown>): Html | null {
+/** What went wrong with a request, in the visitor's language (web/refusals.ts; the graph's own message on the English site). */
+export function errorNotice(locale: Locale, result: GraphResult<unknown>, attempt: Attempt = 'read'): Html | null {
   if (result.errors.length === 0) return null;
   if (result.status === 429 || errorWith(result, 'RATE_LIMITED')) return notice('error', t(locale, 'rateLimited'));
   if (result.status === 401 || errorWith(result, 'UNAUTHENTICATED')) return notice('error', t(locale, 'badKey'));
@@ -22,7 +23,17 @@ export function errorNotice(locale: Locale, result: GraphResult<unknown>): Html 
   if (serious.length === 0) {
     return errorWith(result, 'DEPARTMENT_UNAVAILABLE') ? notice('info', t(locale, 'unavailable')) : null;
   }
-  return notice('error', html`${t(locale, 'error')}${serious.map((e) => e.message).join('；')}`);
+  return notice('error', html`${t(locale, 'error')}${refusalTexts(locale, serious, attempt).join('；')}`);
+}
+
+/**
+ * A refused write (a filing, a decision, a publication): `lead` (未受理：, 未办理：) and why, in the
+ * visitor's language; a write the caller may not make says so, never that it may not see something.
+ */
+export function writeRefusal(locale: Locale, lead: string, result: GraphResult<unknown>): Html | null {
+  const refusal = result.errors.find((e) => e.extensions?.code === 'FORBIDDEN' || e.extensions?.code === 'BAD_USER_INPUT');
+  if (refusal) return notice('error', html`${lead}${refusalText(locale, refusal, 'write')}`);
+  return errorNotice(locale, result, 'write') ?? (result.errors.length > 0 ? notice('error', t(locale, 'error')) : null);
 }
 
 /** A page's "first page / next page" links for a cursor-paged list. */

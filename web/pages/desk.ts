@@ -12,12 +12,11 @@ import { t } from '../i18n';
 import type { GraphResult } from '../graph';
 import { field, formText, type FormFields } from '../form';
 import { consolePage, sectionError, type ConsoleContext } from './console';
+import { writeRefusal } from './context';
+import { statusName } from '../refusals';
 
 /** A refused step, with the graph's reason (a mutation refused is not a page one may not read). */
-function refusal(locale: Locale, result: GraphResult<unknown>): Html {
-  const error = result.errors[0];
-  return notice('error', html`${t(locale, 'refused')}${error ? `${error.message}${error.extensions?.reason ? `（${String(error.extensions.reason)}）` : ''}` : ''}`);
-}
+const refusal = (locale: Locale, result: GraphResult<unknown>): Html => writeRefusal(locale, t(locale, 'refused'), result) ?? notice('error', t(locale, 'refused'));
 
 function options(pairs: [string, string][], selected = ''): Html {
   return html`${pairs.map(([v, text]) => html`<option value="${v}"${v === selected ? html` selected` : ''}>${text}</option>`)}`;
@@ -54,7 +53,7 @@ async function inbox(ctx: ConsoleContext): Promise<Html> {
       <td>${departmentName(c.initiatingDepartment, locale)}<br><span class="hint">${valueName(c.trigger, locale)} · ${c.recordId}</span></td>
       <td>${c.assignments.map((a) => html`${departmentName(a.department, locale)}：${a.measureCodes.join('、')}<br>`)}</td>
       <td>${c.assignments.map((a) => html`${a.deadline}${a.overdue ? html` <strong>${t(locale, 'overdue')}</strong>` : ''}<br>`)}</td>
-      <td>${c.assignments.map((a) => html`${a.status}（${a.fedBackMeasureCodes.length}/${a.measureCodes.length}）<br>`)}</td></tr>`)}</tbody></table>`;
+      <td>${c.assignments.map((a) => html`${valueName(a.status, locale)}（${a.fedBackMeasureCodes.length}/${a.measureCodes.length}）<br>`)}</td></tr>`)}</tbody></table>`;
 }
 
 export async function deskPage(ctx: ConsoleContext, outcome: Html | null = null): Promise<string> {
@@ -78,7 +77,7 @@ export async function deskPage(ctx: ConsoleContext, outcome: Html | null = null)
       </form>
       <form class="stack" method="post" action="/console/desk/repair" aria-labelledby="repair-title">
         <h2 id="repair-title">${t(locale, 'decideRepair')}</h2>
-        ${field('repair-id', t(locale, 'repairId'), html`<input id="repair-id" name="id" required>`)}
+        ${field('repair-id', t(locale, 'repairId'), html`<input id="repair-id" name="id" required value="${ctx.query.repair ?? ''}">`)}
         ${field('repair-approve', t(locale, 'outcome'), html`<select id="repair-approve" name="approve">${options([['true', t(locale, 'filingAPPROVED')], ['false', t(locale, 'filingREJECTED')]])}</select>`)}
         ${field('repair-note', t(locale, 'decisionNote'), html`<textarea id="repair-note" name="note" required rows="3" maxlength="2000"></textarea>`)}
         <button type="submit">${t(locale, 'decide')}</button>
@@ -116,7 +115,7 @@ export async function deskAction(ctx: ConsoleContext, action: 'filing-code' | 'o
       ctx.credential,
     );
     const verified = result.data?.verified;
-    return verified ? notice('info', t(locale, 'decided', { id: verified.id, status: verified.status })) : refusal(locale, result);
+    return verified ? notice('info', t(locale, 'decided', { id: verified.id, status: statusName(verified.status, locale) })) : refusal(locale, result);
   }
   const result = await ctx.graph<{ decided: { id: string; status: string } | null }>(
     `mutation DecideRepair($id: ID!, $approve: Boolean!, $note: String!) { decided: decideRepair(id: $id, approve: $approve, note: $note) { id status } }`,
@@ -124,5 +123,5 @@ export async function deskAction(ctx: ConsoleContext, action: 'filing-code' | 'o
     ctx.credential,
   );
   const decided = result.data?.decided;
-  return decided ? notice('info', t(locale, 'decided', { id: decided.id, status: decided.status })) : refusal(locale, result);
+  return decided ? notice('info', t(locale, 'decided', { id: decided.id, status: statusName(decided.status, locale) })) : refusal(locale, result);
 }

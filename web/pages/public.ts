@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import {
-  beijingTime, departmentName, label, listEntryInForce, publishedListEntries, REPAIR_NOTICE_SELECTION, REPORT_SELECTION, reportSections, subjectLabels, valueName,
+  beijingTime, departmentName, label, listEntryInForce, publishedListEntries, REPAIR_NOTICE_SELECTION, REPORT_SELECTION, reportSections, roleName, subjectLabels, valueName,
   type Locale, type ReportListEntry, type ReportRecords, type ReportRepairNotice, type ReportSection,
 } from '../../lib/credit-report';
 import { validateSubjectCode } from '../../lib/identifiers';
@@ -14,11 +14,11 @@ import { html, href, notice, page, type Html } from '../html';
 import { t, word } from '../i18n';
 import { errorNotice, listedSubject, pager, type PageContext } from './context';
 import { dateField, field, selectField } from '../form';
+import { choiceParam, dateRangeParams } from '../filters';
 import { INSPECTION_RESULT_FIELDS, PUBLIC_COMMITMENT_FIELDS, supervisionSectionsHtml, type InspectionResult, type PublicCommitment } from './supervision';
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT', 'CREDIT_OFFICE'];
 const LIST_KINDS = ['BLACK', 'RED', 'KEY_ATTENTION'];
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function listBadges(locale: Locale, entries: { kind: string; since: string; until: string | null }[]): Html {
   const today = todayInChina();
@@ -205,10 +205,9 @@ interface ListsData {
 
 export async function listsPage(ctx: PageContext): Promise<string> {
   const { locale, query } = ctx;
-  const kind = LIST_KINDS.includes(query.kind ?? '') ? query.kind! : 'BLACK';
-  const department = DEPARTMENTS.includes(query.department ?? '') ? query.department! : null;
-  const from = DATE.test(query.from ?? '') ? query.from! : null;
-  const to = DATE.test(query.to ?? '') ? query.to! : null;
+  const kind = choiceParam(query, 'kind', LIST_KINDS, 'BLACK');
+  const department = choiceParam(query, 'department', DEPARTMENTS, null);
+  const [from, to] = dateRangeParams(query);
   const result = await ctx.graph<ListsData>(
     `query Lists($kind: ListKind!, $after: String, $department: Department, $from: String, $to: String) {
       listEntries(kind: $kind, first: 20, after: $after, department: $department, from: $from, to: $to) {
@@ -247,12 +246,12 @@ const PUBLISHERS: Record<string, { field: string; kinds: string[] }> = {
 
 export async function publicityPage(ctx: PageContext): Promise<string> {
   const { locale, query } = ctx;
-  const department = query.department === 'ENVIRONMENT' ? 'ENVIRONMENT' : 'MARKET';
+  const department = choiceParam(query, 'department', Object.keys(PUBLISHERS), 'MARKET');
   const publisher = PUBLISHERS[department]!;
-  const kind = publisher.kinds.includes(query.kind ?? '') ? query.kind! : 'PENALTY';
+  // A kind this department does not decide is no filter error: the graph says it publishes none.
+  const kind = choiceParam(query, 'kind', ['PENALTY', 'LICENCE'], 'PENALTY');
   const authority = (query.authority ?? '').trim() || null;
-  const from = DATE.test(query.from ?? '') ? query.from! : null;
-  const to = DATE.test(query.to ?? '') ? query.to! : null;
+  const [from, to] = dateRangeParams(query);
   const result = await ctx.graph<PublicityData>(
     `query Publicity($kind: DecisionKind!, $authority: String, $from: String, $to: String, $after: String) {
       decisions: ${publisher.field}(kind: $kind, authority: $authority, from: $from, to: $to, first: 20, after: $after) {
@@ -321,7 +320,7 @@ function registeredFacts(locale: Locale, v: Verification): Html {
     <div><dt>${t(locale, 'reportNumber')}</dt><dd><code>${v.number}</code></dd></div>
     <div><dt>${t(locale, 'subject')}</dt><dd>${subject}</dd></div>
     <div><dt>${t(locale, 'issuedAt')}</dt><dd>${v.issuedAt ? beijingTime(v.issuedAt, locale) : ''}</dd></div>
-    <div><dt>${t(locale, 'issuedTo')}</dt><dd>${valueName(v.issuedToRole ?? '', locale)}</dd></div>
+    <div><dt>${t(locale, 'issuedTo')}</dt><dd>${roleName(v.issuedToRole ?? '', locale)}</dd></div>
     <div><dt>${t(locale, 'digest')}</dt><dd><code class="digest">${v.sha256}</code></dd></div>
   </dl>`;
 }
@@ -337,7 +336,7 @@ function recordedContent(locale: Locale, v: Verification): Html {
         <td>${section.entries.length > 0
           ? html`<ul>${section.entries.map((entry) => html`<li>${entry.title}${entry.mark ? html` <span class="mark">${t(locale, entry.mark)}</span>` : ''}</li>`)}</ul>`
           : (section.note ?? '')}</td></tr>`)}</tbody></table>`
-    : notice('info', v.issuedToRole && v.issuedToRole !== 'PUBLIC' ? t(locale, 'contentNotPublic', { role: valueName(v.issuedToRole, locale) }) : t(locale, 'contentNotRegistered'));
+    : notice('info', v.issuedToRole && v.issuedToRole !== 'PUBLIC' ? t(locale, 'contentNotPublic', { role: roleName(v.issuedToRole, locale) }) : t(locale, 'contentNotRegistered'));
   return html`<section aria-labelledby="recorded-title"><h2 id="recorded-title">${t(locale, 'recordedContent')}</h2>${body}</section>`;
 }
 

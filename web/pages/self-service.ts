@@ -10,7 +10,7 @@ import { beijingTime, departmentName, valueName, type Locale } from '../../lib/c
 import type { GraphResult } from '../graph';
 import { html, notice, page, type Html } from '../html';
 import { t, word } from '../i18n';
-import { errorNotice, type PageContext } from './context';
+import { writeRefusal, type PageContext } from './context';
 import { field, formText, formValues, type FormFields } from '../form';
 
 // The credit office too: a breached commitment is its record (credit_commitment/<id>), repaired like a penalty.
@@ -111,14 +111,8 @@ function prefill(ctx: PageContext): FormFields {
   return { subjectCode: ctx.query.subject, department: ctx.query.department, recordId: ctx.query.record };
 }
 
-/** The graph's refusal in the visitor's language; a wrong code is FORBIDDEN, which pages otherwise show as "not for you". */
-function refusalOf(locale: Locale, result: GraphResult<unknown>): Html | null {
-  const forbidden = result.errors.find((e) => e.extensions?.code === 'FORBIDDEN');
-  if (forbidden) return notice('error', html`${t(locale, 'filingRefused')}${forbidden.message}`);
-  const bad = result.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
-  if (bad) return notice('error', html`${t(locale, 'filingRefused')}${bad.message}`);
-  return errorNotice(locale, result) ?? (result.errors.length > 0 ? notice('error', t(locale, 'error')) : null);
-}
+/** The graph's refusal in the visitor's language (a wrong filing code is FORBIDDEN: a refused write, not "not for you"). */
+const refusalOf = (locale: Locale, result: GraphResult<unknown>): Html | null => writeRefusal(locale, t(locale, 'filingRefused'), result);
 
 function filingPage(ctx: PageContext, filing: Filing, justFiled: boolean): string {
   const { locale } = ctx;

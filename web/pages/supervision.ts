@@ -11,7 +11,8 @@ import type { GraphResult } from '../graph';
 import { html, notice, page, type Html } from '../html';
 import { t } from '../i18n';
 import { field, formText, selectField, type FormFields } from '../form';
-import { errorNotice, listedSubject, pager, type PageContext } from './context';
+import { choiceParam } from '../filters';
+import { errorNotice, listedSubject, pager, writeRefusal, type PageContext } from './context';
 
 const DEPARTMENTS = ['MARKET', 'TAX', 'COURTS', 'ENVIRONMENT'];
 
@@ -74,11 +75,7 @@ export function conductReportsPage(ctx: PageContext, shown: { form?: FormFields;
 }
 
 /** The graph's refusal of a report in the visitor's language (a bad code, an empty text: BAD_USER_INPUT). */
-function reportRefusal(locale: Locale, result: GraphResult<unknown>): Html | null {
-  const bad = result.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
-  if (bad) return notice('error', html`${t(locale, 'reportRefused')}${bad.message}`);
-  return errorNotice(locale, result) ?? (result.errors.length > 0 ? notice('error', t(locale, 'error')) : null);
-}
+const reportRefusal = (locale: Locale, result: GraphResult<unknown>): Html | null => writeRefusal(locale, t(locale, 'reportRefused'), result);
 
 /** Submits the form's report: the receipt to keep, or the form again with the refusal. */
 export async function submitConductReport(ctx: PageContext, form: FormFields): Promise<{ status: number; body: string }> {
@@ -218,7 +215,7 @@ async function registerPage<T>(
   options: { path: string; title: string; field: string; fields: string; table: (rows: readonly T[]) => Html; empty: string },
 ): Promise<string> {
   const { locale, query } = ctx;
-  const department = departmentFilter(query.department);
+  const department = choiceParam(query, 'department', DEPARTMENTS, null);
   const result = await ctx.graph<{ register: { nodes: T[]; hasNextPage: boolean; endCursor: string | null } }>(
     `query Register($department: Department, $after: String) { register: ${options.field}(department: $department, first: 20, after: $after) { hasNextPage endCursor nodes { ${options.fields} } } }`,
     { department, after: query.after ?? null },

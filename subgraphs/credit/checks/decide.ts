@@ -11,7 +11,9 @@
  *   entity's person-level measures, and those of REPRESENTS_BLACKLISTED_ENTITY:
  *   the entity is black-listed by its BLACK entries in force and by every
  *   department record of it the list rules black-list (one determination
- *   when both, as for the entity itself), its department initiating;
+ *   when both, as for the entity itself), its department initiating; an
+ *   organisation whose legal representative is black-listed in person has
+ *   the person's person-level measures fall on its legal representative;
  * - repaired and revoked records trigger nothing; disputed records stay
  *   visible but suspend the punishment measures they trigger;
  * - creditworthy triggers only reward a known subject that still trades
@@ -97,18 +99,21 @@ export interface CheckInput {
   withdrawn?: ReadonlySet<string>;
   /** The subject's list entries; those in force on `today` apply. */
   listEntries: readonly CheckListEntry[];
-  /** For a natural person: the entities they represent, with their records and list entries; what black-lists them applies. */
-  represented: readonly RepresentedEntity[];
+  /**
+   * The subjects the check answers for besides its own, with their records and list entries: for a natural
+   * person the entities they represent, for an organisation its legal representative; what black-lists them applies.
+   */
+  related: readonly RelatedSubject[];
   /** The credit office itself holds records of the subject (commitments, objections, repairs, list entries). */
   knownToCreditOffice: boolean;
 }
 
-/** An entity a checked person is the legal representative of. */
-export interface RepresentedEntity {
+/** An entity a checked person is the legal representative of, or the legal representative of a checked organisation. */
+export interface RelatedSubject {
   code: string;
-  /** What the departments hold on the entity (null: the department did not answer for it). */
+  /** What the departments hold on it (null: the department did not answer for it). */
   evidence: Evidence;
-  /** The entity's list entries, current and ended. */
+  /** Its list entries, current and ended. */
   listEntries: readonly CheckListEntry[];
 }
 
@@ -125,18 +130,18 @@ export interface Decision {
 }
 
 interface Hit extends TriggerHit {
-  /** Applies only the person-level measures of its trigger (a represented entity's black-list entry). */
+  /** Applies only the person-level measures of its trigger (what black-lists a represented entity or a legal representative). */
   personLevelOnly?: true;
 }
 
 const keyOf = (hit: { department: Department; recordId: string }) => recordKey({ department: hit.department, recordId: hit.recordId });
 
 /**
- * What black-lists an entity today: its BLACK list entries in force and every
+ * What black-lists a subject today: its BLACK list entries in force and every
  * department record of it that the list rules black-list, one determination
  * for an entry and the record it stands on.
  */
-function blackListDeterminations(entity: RepresentedEntity, today: string): Hit[] {
+function blackListDeterminations(entity: RelatedSubject, today: string): Hit[] {
   const found: Hit[] = [];
   const seen = new Set<string>();
   const add = (hit: Hit) => {
@@ -154,7 +159,18 @@ function blackListDeterminations(entity: RepresentedEntity, today: string): Hit[
   return found;
 }
 
-/** The triggers of a check: department records in force, list entries in force, what black-lists a represented entity. */
+/**
+ * The triggers of a check: department records in force, list entries in force,
+ * and what black-lists a related subject. A person carries the person-level
+ * measures of the entities they represent, with REPRESENTS_BLACKLISTED_ENTITY.
+ * An organisation whose legal representative is black-listed in person (a
+ * dishonest judgment debtor) has those person-level measures fall on its
+ * legal representative (appliesTo LEGAL_REPRESENTATIVE): the organisation is
+ * restricted at most (policy/verdict.ts), and rewarded with nothing — a green
+ * channel for a company run by a dishonest debtor is no defensible answer (the
+ * seeds extend measures to the legal representative, DESIGN.md «rules»;
+ * 国发〔2016〕33号 bars such persons from the post; found by a black-box review).
+ */
 function triggersOf(input: CheckInput, isPerson: boolean): Hit[] {
   const hits: Hit[] = findTriggers(input.code, input.evidence, input.today);
   const seen = new Set(hits.map(keyOf));
@@ -167,20 +183,18 @@ function triggersOf(input: CheckInput, isPerson: boolean): Hit[] {
     seen.add(key);
     hits.push({ trigger, department: entry.department, recordId: entry.sourceRecord, recordSubjectCode: entry.code, until: entry.until });
   }
-  if (isPerson) {
-    for (const entity of input.represented) {
-      for (const determination of blackListDeterminations(entity, input.today)) {
-        hits.push({ ...determination, trigger: 'REPRESENTS_BLACKLISTED_ENTITY' });
-        hits.push({ ...determination, personLevelOnly: true });
-      }
+  for (const related of input.related) {
+    for (const determination of blackListDeterminations(related, input.today)) {
+      if (isPerson) hits.push({ ...determination, trigger: 'REPRESENTS_BLACKLISTED_ENTITY' });
+      hits.push({ ...determination, personLevelOnly: true });
     }
   }
   return hits;
 }
 
-/** The departments that did not answer: for the subject, or for an entity the checked person represents. */
-function missingDepartments(input: CheckInput, isPerson: boolean): Department[] {
-  const sources = [input.evidence, ...(isPerson ? input.represented.map((entity) => entity.evidence) : [])];
+/** The departments that did not answer: for the subject, or for a related subject (an entity the person represents, the organisation's legal representative). */
+function missingDepartments(input: CheckInput): Department[] {
+  const sources = [input.evidence, ...input.related.map((related) => related.evidence)];
   return (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[])
     .filter((field) => sources.some((evidence) => evidence[field] === null))
     .map((field) => EVIDENCE_DEPARTMENTS[field]);
@@ -189,7 +203,7 @@ function missingDepartments(input: CheckInput, isPerson: boolean): Department[] 
 export function decide(input: CheckInput): Decision {
   const { evidence, today } = input;
   const isPerson = isNaturalPerson(input.code);
-  const missingSources = missingDepartments(input, isPerson);
+  const missingSources = missingDepartments(input);
   const everyDepartmentAnswered = (Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]).every((field) => evidence[field] !== null);
   const registered = registrationKnown(input.knownToCreditOffice || hasDepartmentRecord(evidence), everyDepartmentAnswered);
 

@@ -18,7 +18,7 @@ import { isNaturalPerson } from '../../../lib/identifiers';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import type { ForwardedIdentity } from '../../../lib/auth/identity-header';
 import { catalogueVersion } from '../catalogue';
-import { departmentEvidence } from '../departments';
+import { departmentEvidence, legalRepresentatives } from '../departments';
 import { decidedRecords, disputedRecords } from '../workflows/status';
 import type { RecordRef, Scenario } from '../vocabulary';
 import { decide, type AppliedMeasure, type Decision } from './decide';
@@ -69,29 +69,61 @@ const evidenceOf = (r: Partial<Evidence>): Evidence => ({
 });
 
 /**
- * What the departments hold on the entities the checked persons represent,
- * asked of them directly (departments.ts): a person answers for what
- * black-lists the entity, its department records included, not only for its
- * list entries. A department that did not answer the gateway for the persons
- * is not asked again (it is missing from those checks anyway).
+ * The subjects each check answers for besides its own (by the check's code):
+ * for a natural person the entities they represent, for an organisation its
+ * legal representative — asked of market supervision when the evidence has
+ * the number masked (legalRepresentatives). When it does not answer, the
+ * representative is unknown and stands as a subject no department answered
+ * for, so the check fails closed.
  */
-async function representedEvidence(representations: readonly CheckRepresentation[]): Promise<Map<string, Evidence>> {
-  const codes = new Set<string>();
-  const skip = new Set<keyof Evidence>();
-  for (const r of representations) {
-    if (!isNaturalPerson(r.code)) continue;
-    for (const entity of r.market?.representedEntities ?? []) codes.add(entity.code);
-    for (const field of Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]) if (!r[field]) skip.add(field);
+async function relatedCodes(checks: readonly { code: string; evidence: Evidence }[]): Promise<Map<string, string[]>> {
+  const related = new Map<string, string[]>();
+  const masked: string[] = [];
+  for (const { code, evidence } of checks) {
+    if (isNaturalPerson(code)) {
+      related.set(code, (evidence.market?.representedEntities ?? []).map((e) => e.code));
+      continue;
+    }
+    const representative = evidence.market?.registration?.legalRepresentative?.residentId;
+    if (!representative) related.set(code, []);
+    else if (isNaturalPerson(representative)) related.set(code, [representative]);
+    else masked.push(code);
   }
+  if (masked.length > 0) {
+    const unique = [...new Set(masked)];
+    const found = await legalRepresentatives(unique, 'credit check: legal representatives of checked organisations').catch(() => null);
+    for (const code of unique) {
+      const representative = found ? found.get(code) : UNKNOWN_REPRESENTATIVE;
+      related.set(code, representative && (representative === UNKNOWN_REPRESENTATIVE || isNaturalPerson(representative)) ? [representative] : []);
+    }
+  }
+  return related;
+}
+
+/** Stands for a legal representative market supervision did not name (it did not answer): no department answers for it. */
+const UNKNOWN_REPRESENTATIVE = 'legal representative unknown';
+
+/**
+ * What the departments hold on the related subjects (relatedCodes), asked of
+ * them directly (departments.ts): a person answers for what black-lists the
+ * entity, and an organisation for what black-lists its legal representative,
+ * their department records included, not only their list entries. A
+ * department that did not answer the gateway for the checks is not asked
+ * again (it is missing from those checks anyway).
+ */
+async function relatedEvidence(checks: readonly { evidence: Evidence }[], related: ReadonlyMap<string, string[]>): Promise<Map<string, Evidence>> {
+  const codes = new Set([...related.values()].flat().filter((code) => code !== UNKNOWN_REPRESENTATIVE));
+  const skip = new Set<keyof Evidence>();
+  for (const check of checks) for (const field of Object.keys(EVIDENCE_DEPARTMENTS) as (keyof Evidence)[]) if (!check.evidence[field]) skip.add(field);
   if (codes.size === 0) return new Map();
-  return departmentEvidence([...codes], 'credit check: entities a checked person represents', skip);
+  return departmentEvidence([...codes], 'credit check: entities a checked person represents, legal representatives of checked organisations', skip);
 }
 
 async function decideBatch(db: Database, representations: readonly CheckRepresentation[], caller: ForwardedIdentity): Promise<DecidedCheckView[]> {
   const today = todayInChina();
   const checks = representations.map((r) => ({ checkKey: r.checkKey, code: requireSubjectCode(r.code), scenario: r.scenario, evidence: evidenceOf(r) }));
-  const entitiesOf = (check: (typeof checks)[number]) => (isNaturalPerson(check.code) ? (check.evidence.market?.representedEntities ?? []).map((e) => e.code) : []);
-  const entityEvidence = await representedEvidence(representations.map((r, i) => ({ ...r, code: checks[i]!.code })));
+  const related = await relatedCodes(checks);
+  const entityEvidence = await relatedEvidence(checks, related);
 
   // Everything the credit office itself holds on these subjects and the entities they represent, one statement per table.
   const codes = [...new Set(checks.map((c) => c.code))];
@@ -119,7 +151,7 @@ async function decideBatch(db: Database, representations: readonly CheckRepresen
       inactive,
       withdrawn,
       listEntries: entries.get(check.code) ?? [],
-      represented: entitiesOf(check).map((code) => ({
+      related: (related.get(check.code) ?? []).map((code) => ({
         code,
         evidence: entityEvidence.get(code) ?? evidenceOf({}),
         listEntries: entries.get(code) ?? [],

@@ -20,4 +20,5 @@ export * from './joint-cases';
 export * from './publicity';
 export * from './disclosure';
 export * from './verdict';
+export * from './catalogue';
 export * from './reports';

@@ -368,6 +368,13 @@ export function decodeIdCursor(prefix: string, cursor: string, query: string): s
   return match[1]!;
 }
 
+/** A page of `first` nodes from `rows` read with one row more than the page (`first + 1`), which says whether more follow. */
+export function idPage<R extends { id: string }>(prefix: string, rows: readonly R[], first: number): { nodes: R[]; endCursor: string | null; hasNextPage: boolean } {
+  const nodes = rows.slice(0, first);
+  const last = nodes[nodes.length - 1];
+  return { nodes, endCursor: last ? encodeIdCursor(prefix, last.id) : null, hasNextPage: rows.length > first };
+}
+
 // ---------------------------------------------------------------- per-request loaders
 
 /**

@@ -12,7 +12,7 @@
 import type { Database, Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import { badUserInput, requireSubjectCode } from '../../../lib/errors';
-import { recordKey, TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
+import { DEPARTMENTS, recordKey, TRIGGERS, TRIGGER_NAMES, type Department, type Trigger } from '../vocabulary';
 import { caseAssignments, feedbackDeadline, feedbackDeadlineRefusal, feedbackLate, IMPLEMENTER_NAMES, MAX_FEEDBACK_MONTHS, namedDepartment, namedImplementers, repeatsFeedback } from '../policy';
 import { disputedRecords } from './status';
 import { todayInChina } from '../../../lib/clock';
@@ -377,6 +377,30 @@ const notYourCheck = (operation: string, checkId: string) =>
   forbidden(operation, 'NOT_YOUR_CHECK', `credit check ${checkId} was run by another client and names no measure your department implements`);
 
 /**
+ * Who reports on a check: a department's client (or the credit office) as on a
+ * joint case; a client of no department (an approval system, a trading
+ * platform) names the body it serves in its own words (市行政审批局), kept as
+ * given and counted for no department of the graph — never one of the graph's
+ * departments, by its enum value or its catalogue name (市税务局), which report
+ * through their own clients (found by a black-box review: an approval
+ * system's feedback was stored as TAX's).
+ */
+function checkReporter(caller: ForwardedIdentity, named: string): { department: string; reporting: Department | null } {
+  if (callerDepartment(caller)) return reportingDepartment(caller, named);
+  const text = requireText('department', named, 200);
+  // Compared as a reader sees it: full-width letters, case and invisible characters do not make another name
+  // (found by a second black-box review: ＴＡＸ, tax and TAX with a zero-width space were stored).
+  const seen = text.normalize('NFKC').replace(/[\p{Cf}\s]/gu, '');
+  const department = (DEPARTMENTS as readonly string[]).find((d) => d === seen.toUpperCase()) ?? namedDepartment(seen);
+  if (department) {
+    throw forbidden('submitFeedback', 'OTHER_DEPARTMENT', `this client acts for no department of the graph: it names the body it serves, not ${department} ('${text}'), which reports through its own client`, {
+      department,
+    });
+  }
+  return { department: text, reporting: null };
+}
+
+/**
  * Who reports on a joint case: a DEPARTMENT client for its bound department
  * only, which `department` must name — its enum value or its name in the
  * catalogue (`市场监管` in 市市场监管局) — or FORBIDDEN (OTHER_DEPARTMENT); stored
@@ -426,7 +450,7 @@ export async function submitFeedback(db: Database, input: SubmitFeedbackInput, c
   const jointCaseId = hasCase ? parseRowId(input.jointCaseId!) : null;
   if (hasCase && !jointCaseId) throw notFound('joint case', input.jointCaseId!);
   // On a case the reporting department is the caller's own (a department's client acts only for its department): never free text.
-  const reporter = jointCaseId ? reportingDepartment(caller, input.department) : { department: requireText('department', input.department, 200), reporting: callerDepartment(caller) };
+  const reporter = jointCaseId ? reportingDepartment(caller, input.department) : checkReporter(caller, input.department);
   const payload = {
     checkId,
     jointCaseId,

@@ -86,7 +86,7 @@ export interface ApplyForRepairInput {
   idempotencyKey: string;
 }
 
-const REPAIR_FIELDS = `repair_application.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId",
+export const REPAIR_FIELDS = `repair_application.id::text AS id, subject_code AS "subjectCode", department, record_id AS "recordId",
   record_kind AS "recordKind", published_on::text AS "publishedOn", area, rectification, eligible_from::text AS "eligibleFrom", status,
   ${isoTimestamp('applied_at')} AS "appliedAt", ${isoTimestamp('decided_at')} AS "decidedAt", decision_note AS "decisionNote",
   COALESCE(record_subject_code, subject_code) AS "recordSubjectCode"`;

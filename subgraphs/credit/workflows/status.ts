@@ -15,23 +15,40 @@ function refColumns(refs: RecordRef[]): [string[], string[]] {
 const keys = (rows: { department: string; record_id: string }[]) =>
   new Set(rows.map((row) => recordKey({ department: row.department as Department, recordId: row.record_id })));
 
+/** A record's dispute as the public sees it: since the objection was filed, until the day it is verified by. */
+export interface Dispute {
+  since: string;
+  verifyBy: string;
+}
+
 /**
- * recordKey of the refs disputed now: an objection to the record is OPEN and
- * suspends its punishments (policy/objection.ts suspendsPunishments: not once
- * the department rejected an earlier one). A disputed record stays visible
- * but the punishment measures it triggers are suspended until it is verified.
+ * The refs disputed now, by recordKey, with their dispute: an objection to the
+ * record is OPEN and suspends its punishments (policy/objection.ts
+ * suspendsPunishments: not once the department rejected an earlier one). A
+ * disputed record stays visible, marked, but the punishment measures it
+ * triggers are suspended until it is verified. The one answer for the checks
+ * and for the public mark, so a record and its list entry never disagree.
  */
-export async function disputedRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
-  if (refs.length === 0) return new Set();
-  const rows = await q.query<{ department: string; record_id: string; earlier: string[] }>(
-    `SELECT o.department, o.record_id,
+export async function disputes(q: Queryable, refs: RecordRef[]): Promise<Map<string, Dispute>> {
+  if (refs.length === 0) return new Map();
+  const rows = await q.query<{ department: string; record_id: string; earlier: string[]; since: string; verify_by: string }>(
+    `SELECT o.department, o.record_id, (o.filed_at AT TIME ZONE 'Asia/Shanghai')::date::text AS since, o.verify_by::text AS verify_by,
             ARRAY(SELECT e.status FROM objection e WHERE e.department = o.department AND e.record_id = o.record_id AND e.status <> 'OPEN') AS earlier
        FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS r(department, record_id)) r
        JOIN objection o ON o.department = r.department AND o.record_id = r.record_id
       WHERE o.status = 'OPEN'`,
     refColumns(refs),
   );
-  return keys(rows.filter((row) => suspendsPunishments(row.earlier)));
+  return new Map(
+    rows
+      .filter((row) => suspendsPunishments(row.earlier))
+      .map((row) => [recordKey({ department: row.department as Department, recordId: row.record_id }), { since: row.since, verifyBy: row.verify_by }]),
+  );
+}
+
+/** recordKey of the refs disputed now (`disputes`). */
+export async function disputedRecords(q: Queryable, refs: RecordRef[]): Promise<Set<string>> {
+  return new Set((await disputes(q, refs)).keys());
 }
 
 /**
