@@ -22,7 +22,7 @@ import { todayInChina } from '../../lib/clock';
 import { requireSubjectCode } from '../../lib/errors';
 import { rowsBySubject } from '../../lib/loaders';
 import { recordKey, type Department } from './vocabulary';
-import { addDays, REPAIR_NOTICE_WORKING_DAYS, repairNoticeUntil } from './policy';
+import { addDays, entryInForce, REPAIR_NOTICE_WORKING_DAYS, repairNoticeUntil } from './policy';
 import { decodeIdCursor, encodeIdCursor, perRequest, requirePageSize } from './workflows/common';
 import { disputes, type Dispute } from './workflows/status';
 import DataLoader from 'dataloader';
@@ -36,9 +36,13 @@ interface EntryLike {
   withdrawalReference?: string | null;
 }
 
-/** The entries this caller may see: withdrawn ones only with `records`. */
-export function visibleEntries<E extends EntryLike>(caller: Pick<ForwardedIdentity, 'scopes'>, entries: readonly E[]): E[] {
-  return seesAllRecords(caller) ? [...entries] : entries.filter((entry) => !entry.withdrawal);
+/**
+ * The entries this caller may see: with `records` every one, withdrawn and ended included; otherwise those in
+ * force (disclosure windows, lib/disclosure.ts: a list entry is published while in force; found by a black-box
+ * review: PUBLIC read a debtor entry ended in 2020 while the court no longer published the debtor).
+ */
+export function visibleEntries<E extends EntryLike & { since: string }>(caller: Pick<ForwardedIdentity, 'scopes'>, entries: readonly E[], today: string = todayInChina()): E[] {
+  return seesAllRecords(caller) ? [...entries] : entries.filter((entry) => !entry.withdrawal && entryInForce(entry, today));
 }
 
 /** The dispute (if any) of each record, one statement per request: the checks' own answer (workflows/status.ts). */
