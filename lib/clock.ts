@@ -22,6 +22,11 @@ export function timeInChina(instant: string | Date): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** The day in China (YYYY-MM-DD) of an instant the graph answers: a filing at 02:14 Beijing time is that day, not the UTC day before. */
+export function dayInChina(instant: string | Date): string {
+  return timeInChina(instant).slice(0, 10);
+}
+
 /** Whether `value` is a calendar date written YYYY-MM-DD that exists (no 2026-02-30). */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

@@ -4,7 +4,7 @@
  * and authorisation as any client; what the key's role may not read shows as such.
  */
 import { departmentName, valueName, type Locale } from '../../lib/credit-report';
-import { todayInChina } from '../../lib/clock';
+import { dayInChina, todayInChina } from '../../lib/clock';
 import { barChart } from '../charts';
 import type { Credential, GraphRequest, GraphResult } from '../graph';
 import { html, notice, page, type Html } from '../html';
@@ -82,7 +82,7 @@ function objectionTable(locale: Locale, rows: ObjectionRow[], caption: string): 
     <th scope="col">${t(locale, 'objectionId')}</th><th scope="col">${t(locale, 'subject')}</th><th scope="col">${t(locale, 'department')}</th>
     <th scope="col">${t(locale, 'record')}</th><th scope="col">${t(locale, 'filedAt')}</th><th scope="col">${t(locale, 'verifyBy')}</th></tr></thead>
     <tbody>${rows.map((o) => html`<tr${o.overdue ? html` class="overdue"` : ''}><td>${o.id}</td><td><a href="/subject/${o.subjectCode}"><code>${o.subjectCode}</code></a></td>
-      <td>${departmentName(o.department, locale)}</td><td>${o.recordId}<br><span class="hint">${o.reason}</span></td><td>${o.filedAt.slice(0, 10)}</td>
+      <td>${departmentName(o.department, locale)}</td><td>${o.recordId}<br><span class="hint">${o.reason}</span></td><td>${dayInChina(o.filedAt)}</td>
       <td>${o.verifyBy}${o.overdue ? html` <strong class="flag">${t(locale, 'overdue')}</strong>` : ''}</td></tr>`)}</tbody></table>`;
 }
 
@@ -160,7 +160,7 @@ async function pendingRepairs(ctx: ConsoleContext): Promise<Html> {
     <th scope="col">${t(locale, 'fieldRecordId')}</th><th scope="col">${t(locale, 'fieldAppliedAt')}</th><th scope="col">${t(locale, 'fieldEligibleFrom')}</th><th scope="col">${t(locale, 'decideRepair')}</th></tr></thead>
     <tbody>${page.nodes.map((r) => html`<tr data-repair="${r.id}"><td><a href="/console/lookup?repair=${r.id}">${r.id}</a></td>
       <td><a href="/subject/${r.subjectCode}"><code>${r.subjectCode}</code></a></td><td>${departmentName(r.department, locale)}</td>
-      <td>${valueName(r.recordKind, locale)}<br><span class="hint">${r.recordId}</span></td><td>${r.appliedAt.slice(0, 10)}</td><td>${r.eligibleFrom}</td>
+      <td>${valueName(r.recordKind, locale)}<br><span class="hint">${r.recordId}</span></td><td>${dayInChina(r.appliedAt)}</td><td>${r.eligibleFrom}</td>
       <td><a href="/console/desk?repair=${r.id}#repair-title">${t(locale, 'decideLink')}</a></td></tr>`)}</tbody></table>
     ${pager(locale, ctx.url, page.hasNextPage ? page.endCursor : null, !!ctx.query.after)}`;
 }
@@ -324,7 +324,7 @@ export async function cataloguePage(ctx: ConsoleContext): Promise<string> {
         <div class="field"><label for="version">${t(locale, 'version')}</label><select id="version" name="version">
           ${Array.from({ length: data.latest.version }, (_, i) => data.latest.version - i).map((v) => html`<option value="${v}"${v === data.shown.version ? html` selected` : ''}>${v}</option>`)}
         </select></div><button type="submit">${t(locale, 'showVersion')}</button></form>
-        <p>${t(locale, 'version')} ${data.shown.version} · ${data.shown.publishedAt.slice(0, 10)} · ${data.shown.note}</p>
+        <p>${t(locale, 'version')} ${data.shown.version} · ${dayInChina(data.shown.publishedAt)} · ${data.shown.note}</p>
         <table class="results"><caption>${t(locale, 'catalogueTitle')}</caption><thead><tr><th scope="col">${t(locale, 'measureName')}</th><th scope="col">${t(locale, 'kind')}</th>
           <th scope="col">${t(locale, 'mandatory')}</th><th scope="col">${t(locale, 'channel')}</th><th scope="col">${t(locale, 'legalBasis')}</th></tr></thead>
           <tbody>${data.shown.measures.map((m) => html`<tr><td>${m.name}<br><code>${m.code}</code></td><td>${valueName(m.kind, locale)}</td><td>${m.mandatory ? t(locale, 'yes') : ''}</td><td>${word(locale, `channel${m.channel}`)}</td><td>${m.legalBasis}</td></tr>`)}</tbody></table>`
@@ -366,7 +366,7 @@ export async function lookupPage(ctx: ConsoleContext): Promise<string> {
     found = sectionError(locale, result) ?? (item
       ? html`<dl class="facts">${Object.entries(item).filter(([key]) => key !== 'feedback').map(([key, value]) => html`<div><dt>${fieldLabel(locale, key)}</dt><dd>${fieldValue(locale, key, value)}</dd></div>`)}</dl>
         ${repairId && result.data?.repair?.status === 'PENDING' ? html`<p><a class="button" href="/console/desk?repair=${repairId}#repair-title">${t(locale, 'decideRepair')}</a></p>` : ''}
-        ${result.data?.jointCase ? html`<h2>${t(locale, 'feedback')}</h2><ul>${result.data.jointCase.feedback.map((f) => html`<li>${f.submittedAt.slice(0, 10)} ${departmentName(f.department, locale)} ${f.measureCode} ${valueName(f.action, locale)} ${f.note ?? ''}</li>`)}</ul>` : ''}`
+        ${result.data?.jointCase ? html`<h2>${t(locale, 'feedback')}</h2><ul>${result.data.jointCase.feedback.map((f) => html`<li>${dayInChina(f.submittedAt)} ${departmentName(f.department, locale)} ${f.measureCode} ${valueName(f.action, locale)} ${f.note ?? ''}</li>`)}</ul>` : ''}`
       : notice('info', t(locale, 'notFound')));
   }
   return consolePage(ctx, t(locale, 'lookupTitle'), html`<form class="filters" method="get" action="/console/lookup">
