@@ -340,7 +340,7 @@ describe('the console and the bidder check, end to end', () => {
       await end.getByLabel('名单类别').selectOption(entry.kind);
       await end.getByLabel('认定部门').selectOption('COURTS');
       await end.getByLabel('依据记录编号').fill(entry.sourceRecord);
-      await end.getByLabel('截止日期').fill(addDays(today, 1));
+      await end.getByLabel('移出日期').fill(addDays(today, 1));
       await end.getByRole('button', { name: '结束' }).click();
       const refusal = (await page.locator('.notice.error').textContent())!;
       expect(refusal).toContain('无权执行此操作');
