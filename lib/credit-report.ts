@@ -272,10 +272,25 @@ export function holdsAnyRecord(records: ReportRecords): boolean {
 }
 
 /** What a report held, section by section, as registered when it was issued (for its verification page). */
-export interface ReportContent {
-  sections: { id: string; title: string; department: string; note: string | null; entries: { title: string; mark: RecordMark | null }[] }[];
+/** An entry of a report as registered at issue: everything printed of it, so a paper copy can be compared line by line. */
+export interface ReportContentEntry {
+  title: string;
+  mark: RecordMark | null;
+  authority?: string | null;
+  basis?: string | null;
+  fields?: [label: string, value: string][];
+  record?: { department: string; recordId: string } | null;
 }
 
+export interface ReportContent {
+  sections: { id: string; title: string; department: string; note: string | null; entries: ReportContentEntry[] }[];
+}
+
+/**
+ * What a report registers of its sections: each entry's heading, authority, basis and every printed
+ * field (status, dates, amounts), and the record it stands on (found by a black-box review: with the
+ * headings alone, a copy edited from 吊销 to 存续, or with its list entry's end moved, matched).
+ */
 export function reportContent(sections: readonly ReportSection[]): ReportContent {
   return {
     sections: sections.map((section) => ({
@@ -283,7 +298,14 @@ export function reportContent(sections: readonly ReportSection[]): ReportContent
       title: section.title,
       department: section.department,
       note: section.note,
-      entries: section.items.map((item) => ({ title: item.title, mark: item.mark })),
+      entries: section.items.map((item) => ({
+        title: item.title,
+        mark: item.mark,
+        authority: item.authority,
+        basis: item.basis,
+        fields: item.fields,
+        record: item.record ? { department: item.record.department, recordId: item.record.recordId } : null,
+      })),
     })),
   };
 }

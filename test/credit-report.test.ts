@@ -47,7 +47,7 @@ const REPORT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Su
 const REGISTERED = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { registered } } }`;
 const VERIFY = `query($n: String!, $d: String) { verifyCreditReport(number: $n, sha256: $d) { number genuine code subjectName issuedAt sha256 unaltered } }`;
 const VERIFY_KIND = `query($n: String!) { verifyCreditReport(number: $n) { genuine code subjectKind } }`;
-const CONTENT = `query($n: String!) { verifyCreditReport(number: $n) { issuedToRole content { sections { id title department note entryCount entries { title mark } } } } }`;
+const CONTENT = `query($n: String!) { verifyCreditReport(number: $n) { issuedToRole content { sections { id title department note entryCount entries { title mark authority basis fields { label value } withdrawnSinceIssue } } } } }`;
 
 const person = buildResidentId('320583', '19880305', '656');
 const nothing: ReportRecords = { name: null, market: { registration: null, licences: [], penalties: [], abnormalOperations: [], seriousViolations: [] }, tax: { creditRatings: [], majorViolations: [] }, courts: { dishonestDebtors: [], consumptionRestrictions: [] }, environment: { creditRatings: [], penalties: [] } };
@@ -324,8 +324,38 @@ describe('credit reports', () => {
     // Issued to the credit office, its content is not the public's to read by number.
     expect((await credit.graphql(CONTENT, { n: personal }, { as: { role: 'PUBLIC' } })).data.verifyCreditReport).toEqual({ issuedToRole: 'CREDIT_OFFICE', content: null });
     expect((await credit.graphql(CONTENT, { n: personal }, { as: { role: 'CREDIT_OFFICE' } })).data.verifyCreditReport.content.sections).toContainEqual(
-      expect.objectContaining({ id: 'debtors', entryCount: 1, entries: [{ title: '（2025）苏0583执88号', mark: null }] }),
+      expect.objectContaining({ id: 'debtors', entryCount: 1, entries: [expect.objectContaining({ title: '（2025）苏0583执88号', mark: null })] }),
     );
+  });
+
+  it('issues one report per request: asking for many at once registers one and refuses the rest', async () => {
+    // Found by a black-box review: one request of 30 subjects issued and registered 24 reports.
+    const before = (await credit.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credit_report'))[0]!.n;
+    const result = await credit.graphql(REPORT, { r: [1, 2, 3].map(() => ({ __typename: 'Subject', code, ...records })) }, { as: { role: 'PUBLIC' } });
+    expect(result.data._entities.filter((e: { creditReport: unknown } | null) => e?.creditReport)).toHaveLength(1);
+    expect(result.errors!.map((e: { extensions: { reason?: string } }) => e.extensions.reason)).toEqual(['TOO_MANY_REPORTS', 'TOO_MANY_REPORTS']);
+    expect((await credit.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credit_report'))[0]!.n).toBe(before + 1);
+  });
+
+  it('registers every printed line of an entry, and marks one whose record was withdrawn after the report was issued', async () => {
+    // Found by a black-box review: with headings alone an edited status or date matched, and a record revoked as wrong
+    // still verified as standing.
+    const report = await issue();
+    const read = async () => (await credit.graphql(CONTENT, { n: report.number }, { as: { role: 'PUBLIC' } })).data.verifyCreditReport.content;
+    const penalty = (content: any) => content.sections.find((s: { id: string }) => s.id === 'penalties').entries[0];
+    const registration = (content: any) => content.sections.find((s: { id: string }) => s.id === 'registration').entries[0];
+    const before = await read();
+    expect(penalty(before)).toEqual(expect.objectContaining({ authority: '广州市天河区应急管理局', basis: '《安全生产法》第九十九条', withdrawnSinceIssue: false }));
+    expect(penalty(before).fields.map((f: { value: string }) => f.value).join(' ')).toContain('罚款2万元');
+    expect(registration(before).fields.length).toBeGreaterThan(0);
+    expect(registration(before).withdrawnSinceIssue).toBeNull();
+    await credit.db.query(
+      `INSERT INTO objection (idempotency_key, request_fingerprint, subject_code, department, record_id, reason, status, resolved_at, correction, verify_by)
+       VALUES ($1, 'direct', $2, 'MARKET', $3, '处罚有误', 'UPHELD', now(), 'REVOKED', current_date + 20)`,
+      [`report-withdrawn-${report.number}`, code, PENALTY_ID],
+    );
+    expect(penalty(await read()).withdrawnSinceIssue).toBe(true);
+    await credit.db.query(`DELETE FROM objection WHERE idempotency_key = $1`, [`report-withdrawn-${report.number}`]);
   });
 
   it('puts an ended list entry in no public report, and in the report of a caller that reads all records as history', async () => {

@@ -89,6 +89,7 @@ const MESSAGES = {
   checkFileHint: { zh: '文件在本网站计算摘要后与登记的摘要比对，不会保存。', en: 'The file is hashed on this site and compared with the registered digest; it is not kept.' },
   issuedTo: { zh: '出具对象', en: 'Issued to' },
   recordedContent: { zh: '报告出具时记载的内容', en: 'What the report held when it was issued' },
+  withdrawnSinceIssue: { zh: '出具后已撤销、更正或修复：此条记录已不再成立', en: 'Withdrawn since the report was issued (revoked, corrected or repaired): this entry no longer stands' },
   recordedContentHint: { zh: '请与纸质或电子报告逐栏核对：每个栏目的条数和每条记录都应与下表一致；缺少或多出的内容说明报告被改动过。', en: 'Compare the report with this, section by section: each section must hold the same entries as below; anything missing or added means the report was changed.' },
   section: { zh: '栏目', en: 'Section' },
   entryCount: { zh: '条数', en: 'Entries' },

@@ -22,8 +22,8 @@ import {
   holdsAnyRecord, markableRecords, publishedListEntries, REPORT_NUMBER, reportContent, reportSections, type RecordMark, type ReportContent, type ReportListEntry, type ReportRecords,
 } from '../../lib/credit-report';
 import type { ResolverMap, SubgraphContext } from '../../lib/subgraph';
-import { disputedRecords, inactiveRecords } from './workflows/status';
-import { recordKey, type Department } from './vocabulary';
+import { decidedRecords, disputedRecords, inactiveRecords } from './workflows/status';
+import { recordKey, type Department, type RecordRef } from './vocabulary';
 import { renderReportPdf } from './report-pdf';
 import { publishedRepairNotices, visibleEntries } from './disclosure';
 import { registrationKnown } from './policy/incentives';
@@ -122,7 +122,22 @@ async function creditOfficeView(subject: { code: string } & ReportRecords, conte
   return { code, lists, notices, registered: registrationKnown(known, missingDepartments(subject).length === 0) };
 }
 
+/**
+ * Credit reports one request may issue. A report is a document about one subject, registered for good, and
+ * rendering one is the costliest thing the credit office does: one request issued and registered 24 through
+ * `subjects(codes:) { creditReport }` (found by a black-box review), around any per-visitor limit.
+ */
+export const REPORTS_PER_REQUEST = 1;
+const reportsIssued = new WeakMap<object, number>();
+
 async function issueReport(subject: { code: string } & ReportRecords, context: Context): Promise<IssuedReport> {
+  const issued = reportsIssued.get(context) ?? 0;
+  if (issued >= REPORTS_PER_REQUEST) {
+    throw new GraphQLError(`no credit report issued: one request issues at most ${REPORTS_PER_REQUEST}; ask for each subject's report in a request of its own`, {
+      extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_MANY_REPORTS', limit: REPORTS_PER_REQUEST },
+    });
+  }
+  reportsIssued.set(context, issued + 1);
   const code = requireSubjectCode(subject.code);
   // A report is used to decide (procurement, bidding, approval): one with a department missing
   // could pass for a clean record, so none is issued, and nothing is registered.
@@ -196,8 +211,29 @@ export async function verifyReport(db: Database, rawNumber: string, rawDigest: s
   const person = isNaturalPerson(row.code);
   const code = person && !seesPersonalData(caller) ? maskResidentId(row.code) : row.code;
   // A report issued to another role may hold what the public may not read: its content only for callers that read all records.
-  const content = row.issuedToRole === 'PUBLIC' || seesAllRecords(caller) ? row.content : null;
+  const content = row.issuedToRole === 'PUBLIC' || seesAllRecords(caller) ? await withWithdrawalsSinceIssue(db, row.content) : null;
   return { ...row, code, subjectKind: person ? 'NATURAL_PERSON' : 'ORGANISATION', content, genuine: true, unaltered: digest === null ? null : digest === row.sha256 };
+}
+
+/**
+ * The registered content with each entry's record marked when the credit office withdrew it after the report
+ * was issued — revoked or corrected after an upheld objection, or repaired (found by a black-box review: a
+ * record revoked as wrong still verified as a genuine black-list entry, with nothing to say it no longer stands).
+ */
+async function withWithdrawalsSinceIssue(db: Database, content: ReportContent | null) {
+  if (!content) return null;
+  const refs = content.sections.flatMap((section) => section.entries.flatMap((entry) => (entry.record ? [entry.record as RecordRef] : [])));
+  const { inactive } = await decidedRecords(db, refs);
+  return {
+    sections: content.sections.map((section) => ({
+      ...section,
+      entries: section.entries.map((entry) => ({
+        ...entry,
+        fields: (entry.fields ?? []).map(([label, value]) => ({ label, value })),
+        withdrawnSinceIssue: entry.record ? entry.mark !== 'CORRECTED_OR_REPAIRED' && inactive.has(recordKey(entry.record as RecordRef)) : null,
+      })),
+    })),
+  };
 }
 
 export const reportResolvers: ResolverMap = {

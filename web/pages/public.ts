@@ -281,7 +281,10 @@ export async function publicityPage(ctx: PageContext): Promise<string> {
 }
 
 interface ReportContentData {
-  sections: { id: string; title: string; department: string; note: string | null; entryCount: number; entries: { title: string; mark: 'DISPUTED' | 'CORRECTED_OR_REPAIRED' | null }[] }[];
+  sections: {
+    id: string; title: string; department: string; note: string | null; entryCount: number;
+    entries: { title: string; mark: 'DISPUTED' | 'CORRECTED_OR_REPAIRED' | null; authority: string | null; basis: string | null; fields: { label: string; value: string }[]; withdrawnSinceIssue: boolean | null }[];
+  }[];
 }
 
 interface Verification {
@@ -299,7 +302,7 @@ interface Verification {
 
 const VERIFY = `query Verify($number: String!, $sha256: String) {
   verifyCreditReport(number: $number, sha256: $sha256) { number genuine code subjectKind subjectName issuedAt issuedToRole sha256 unaltered
-    content { sections { id title department note entryCount entries { title mark } } } } }`;
+    content { sections { id title department note entryCount entries { title mark authority basis fields { label value } withdrawnSinceIssue } } } } }`;
 
 function verifyForm(locale: Locale, number: string | null): Html {
   return html`<form class="search" method="get" action="/verify">
@@ -325,6 +328,12 @@ function registeredFacts(locale: Locale, v: Verification): Html {
   </dl>`;
 }
 
+/** Every line printed for an entry, as registered: authority, basis, status, dates, amounts. */
+function recordedLines(entry: ReportContentData['sections'][number]['entries'][number]): Html {
+  const lines = [...(entry.authority ? [['', entry.authority]] : []), ...entry.fields.map((f) => [f.label, f.value]), ...(entry.basis ? [['', entry.basis]] : [])];
+  return lines.length ? html`<br><span class="hint">${lines.map(([label, value], i) => html`${i ? '；' : ''}${label ? `${label}：` : ''}${value}`)}</span>` : html``;
+}
+
 /** The report's sections as registered at issue, to compare a printed copy with, section by section. */
 function recordedContent(locale: Locale, v: Verification): Html {
   const body = v.content
@@ -334,7 +343,7 @@ function recordedContent(locale: Locale, v: Verification): Html {
       <tbody>${v.content.sections.map((section) => html`<tr data-section="${section.id}"><th scope="row">${section.title}</th><td>${section.department}</td>
         <td class="count">${section.entryCount}</td>
         <td>${section.entries.length > 0
-          ? html`<ul>${section.entries.map((entry) => html`<li>${entry.title}${entry.mark ? html` <span class="mark">${t(locale, entry.mark)}</span>` : ''}</li>`)}</ul>`
+          ? html`<ul>${section.entries.map((entry) => html`<li>${entry.title}${entry.mark ? html` <span class="mark">${t(locale, entry.mark)}</span>` : ''}${entry.withdrawnSinceIssue ? html` <strong class="mark withdrawn">${t(locale, 'withdrawnSinceIssue')}</strong>` : ''}${recordedLines(entry)}</li>`)}</ul>`
           : (section.note ?? '')}</td></tr>`)}</tbody></table>`
     : notice('info', v.issuedToRole && v.issuedToRole !== 'PUBLIC' ? t(locale, 'contentNotPublic', { role: roleName(v.issuedToRole, locale) }) : t(locale, 'contentNotRegistered'));
   return html`<section aria-labelledby="recorded-title"><h2 id="recorded-title">${t(locale, 'recordedContent')}</h2>${body}</section>`;
