@@ -210,7 +210,11 @@ const MESSAGES = {
   given: { zh: '填报内容', en: 'As given' },
   note: { zh: '说明', en: 'Note' },
   duplicateOf: { zh: '与第 {line} 行相同', en: 'Same as line {line}' },
-  givenNameDiffers: { zh: '填报名称“{given}”与登记名称不一致', en: 'The name given, “{given}”, is not the registered name' },
+  givenNameDiffers: {
+    zh: '填报名称“{given}”与该代码的登记名称“{registered}”不一致：名称和代码指向不同主体，未给出结论，请核实后重新核查',
+    en: 'The name given, “{given}”, is not this code’s registered name, “{registered}”: they name different subjects, so no verdict is given; correct the row and check again',
+  },
+  toVerify: { zh: '需核实', en: 'To verify' },
   headerSkipped: { zh: '表头行，已跳过', en: 'Header row, skipped' },
   emptyRow: { zh: '只有序号，没有代码或名称', en: 'A sequence number only: no code or name' },
   skippedNumbers: { zh: '已跳过 {n} 个序号单元格。', en: '{n} sequence-number cells were skipped.' },

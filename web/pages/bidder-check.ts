@@ -124,6 +124,12 @@ function verdictText(locale: Locale, check: Check): string {
   return check.registered === false ? t(locale, 'unregisteredVerdict', { verdict: word(locale, check.verdict) }) : word(locale, check.verdict);
 }
 
+/** Two spellings of one name: full- and half-width forms (（） and ()) and spaces do not make another subject. */
+const sameName = (a: string, b: string) => a.normalize('NFKC').replace(/\s+/g, '') === b.normalize('NFKC').replace(/\s+/g, '');
+
+/** Rows that carry no verdict: not checked, or a name and code that disagree. */
+const WITHOUT_VERDICT = new Set(['verdict-unchecked', 'verdict-review']);
+
 /** One row per entry, in the input's order; a bidder met again says which line it repeats. */
 function resultRows(locale: Locale, entries: BidderEntry[], resolved: Resolution[], checks: Map<string, Check>, names: Map<string, string | null>): ResultRow[] {
   const firstLine = new Map<string, number>();
@@ -138,14 +144,19 @@ function resultRows(locale: Locale, entries: BidderEntry[], resolved: Resolution
       cells[column('note')] = 'problem' in found ? found.problem : '';
       return { cells, verdictClass: 'verdict-unchecked' };
     }
+    const registeredName = names.get(found.code) ?? null;
+    cells[column('code')] = found.code;
+    cells[column('name')] = nameText(locale, check, registeredName);
+    // A name beside the code that is another subject's: which of the two bidders was meant is unknown, so neither verdict is given.
+    if (entry.kind === 'code' && entry.givenName && registeredName && !sameName(entry.givenName, registeredName)) {
+      cells[column('verdict')] = t(locale, 'toVerify');
+      cells[column('note')] = t(locale, 'givenNameDiffers', { given: entry.givenName, registered: registeredName });
+      return { cells, verdictClass: 'verdict-review' };
+    }
     const notes: string[] = [];
     const earlier = firstLine.get(found.code);
     if (earlier !== undefined) notes.push(t(locale, 'duplicateOf', { line: earlier }));
     else firstLine.set(found.code, entry.line);
-    const registeredName = names.get(found.code) ?? null;
-    if (entry.kind === 'code' && entry.givenName && registeredName && entry.givenName !== registeredName) notes.push(t(locale, 'givenNameDiffers', { given: entry.givenName }));
-    cells[column('code')] = found.code;
-    cells[column('name')] = nameText(locale, check, registeredName);
     cells[column('verdict')] = verdictText(locale, check);
     cells[column('measures')] = measuresText(locale, check);
     cells[column('missing')] = check.missingSources.map((d) => departmentName(d, locale)).join('、');
@@ -192,7 +203,8 @@ export async function runBidderCheck(ctx: ConsoleContext, input: CheckInput): Pr
     result: {
       sheet: { header: COLUMNS.map((name) => t(locale, name)), rows: rows.map((row) => row.cells) },
       rows,
-      checked: checks.size,
+      // Subjects a row gives a verdict for (a code under another subject's name gets none).
+      checked: new Set(rows.filter((row) => !WITHOUT_VERDICT.has(row.verdictClass)).map((row) => row.cells[column('code')])).size,
       notes: skippedNumbers > 0 ? [t(locale, 'skippedNumbers', { n: skippedNumbers })] : [],
     },
     message,
@@ -202,7 +214,7 @@ export async function runBidderCheck(ctx: ConsoleContext, input: CheckInput): Pr
 /** The result on the page: what was checked and skipped, the downloads of this check, and the table. */
 function resultHtml(locale: Locale, result: CheckResult, id: string): Html {
   const shown: Column[] = ['lineNo', 'given', 'name', 'verdict', 'measures', 'note'];
-  const unchecked = result.rows.filter((row) => row.verdictClass === 'verdict-unchecked').length;
+  const unchecked = result.rows.filter((row) => WITHOUT_VERDICT.has(row.verdictClass)).length;
   const cell = (row: ResultRow, name: Column): Html => {
     const value = row.cells[column(name)]!;
     if (name === 'verdict') return html`<td class="${row.verdictClass}">${value}</td>`;

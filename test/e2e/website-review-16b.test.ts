@@ -1,0 +1,76 @@
+/**
+ * The second black-box review of issue 16's website (r16b), against a real graph and the web
+ * process, over HTTP as a browser's form posts reach it: what the clerk or visitor reads after
+ * each action the review found wrong.
+ */
+import path from 'node:path';
+import { startTestGraph, type TestGraph } from '../helpers/graph';
+import { freePorts } from '../helpers/ports';
+import { startWebProcess, type WebProcess } from '../helpers/web';
+
+/** The text of an HTML fragment, tags dropped and entities of the escaper undone. */
+const text = (fragment: string) =>
+  fragment.replace(/<br>/g, ' ').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim();
+
+/** The bidder table's rows, each as its cells' text. */
+const checkRows = (page: string): string[][] => {
+  const body = /<table class="results check"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)?.[1] ?? '';
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => text(cell[1]!)));
+};
+
+describe('issue 16 second review (r16b) on the website', () => {
+  let graph: TestGraph;
+  let web: WebProcess;
+
+  beforeAll(async () => {
+    const [webPort] = await freePorts(1);
+    graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/` } });
+    web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log') });
+  }, 240_000);
+
+  afterAll(async () => {
+    await web?.stop();
+    await graph?.close();
+  });
+
+  const form = (fields: Record<string, string>) => ({ 'content-type': 'application/x-www-form-urlencoded', body: new URLSearchParams(fields).toString() });
+  const post = async (url: string, fields: Record<string, string>, cookie = '') => {
+    const { body, ...headers } = form(fields);
+    const response = await fetch(`${web.url}${url}`, { method: 'POST', headers: { ...headers, cookie }, body, redirect: 'manual' });
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  };
+  const get = async (url: string, cookie = '') => {
+    const response = await fetch(`${web.url}${url}`, { headers: { cookie }, redirect: 'manual' });
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  };
+  /** A console session of `role`, as its cookie. */
+  const logIn = async (role: keyof TestGraph['credentials'], purpose = '招标 2026-031 资格审查') => {
+    const response = await post('/console/login', { apiKey: graph.credentials[role].apiKey, purpose });
+    expect(response.status).toBe(303);
+    return response.headers.get('set-cookie')!.split(';')[0]!;
+  };
+  const names = async (codes: string[]) =>
+    ((await graph.graphql('query($c: [ID!]!) { subjects(codes: $c) { code name } }', { c: codes })).body as { data: { subjects: { code: string; name: string }[] } }).data.subjects;
+  const check = (cookie: string, codes: string) => post('/console/check', { codes, scenario: 'PUBLIC_RESOURCE_TRADING', purpose: '招标 2026-031 资格审查' }, cookie);
+  const csvOf = async (page: string, cookie: string) => {
+    const id = /data-check="([^"]+)"/.exec(page)![1]!;
+    return (await get(`/console/check/${id}.csv`, cookie)).body.replace(/^\uFEFF/, '').trim().split('\r\n');
+  };
+
+  it('finding 4: a name and a code of two different subjects come back 需核实 with no verdict, in the table and the CSV', async () => {
+    const [debtor, clean] = await names([graph.seeded.examples.dishonestDebtor, graph.seeded.examples.clean]);
+    const cookie = await logIn('TRADING_PLATFORM');
+    // The debtor's name beside the clean subject's code: the code's 无限制 must not be shown for the debtor.
+    const page = await check(cookie, `${debtor!.name}，${clean!.code}\n${clean!.name.replace(/（/g, '(').replace(/）/g, ')')},${clean!.code}`);
+    expect(page.status).toBe(200);
+    const [mismatch, sameSubject] = checkRows(page.body);
+    expect(mismatch![3]).toBe('需核实');
+    expect(mismatch![5]).toContain(`填报名称“${debtor!.name}”与该代码的登记名称“${clean!.name}”不一致`);
+    expect(mismatch![4]).toBe('');
+    // Half-width brackets are the same name.
+    expect(sameSubject![3]).toBe('无限制');
+    const csv = await csvOf(page.body, cookie);
+    expect(csv[1]!.split(',')[4]).toBe('需核实');
+    expect(csv[1]).not.toContain('无限制');
+  });
+});
