@@ -73,4 +73,24 @@ describe('issue 16 second review (r16b) on the website', () => {
     expect(csv[1]!.split(',')[4]).toBe('需核实');
     expect(csv[1]).not.toContain('无限制');
   });
+
+  it('finding 5: refuses a line longer than 200 characters or more than 1,000 bidders in Chinese, echoing a short excerpt only, and keeps the last 5 checks', async () => {
+    const cookie = await logIn('TRADING_PLATFORM');
+    const huge = `9${'1'.repeat(300_000)}`;
+    const refused = await check(cookie, huge);
+    expect(refused.status).toBe(200);
+    expect(refused.body.includes('输入过长，未核查')).toBe(true);
+    expect(refused.body.length).toBeLessThan(50_000); // not echoed in the box, the table or the message
+    const long = await check(cookie, `${graph.seeded.examples.clean}\n${'某'.repeat(300)}`);
+    expect(long.body).toContain(`第 2 行过长（每行最多 200 个字符），未核查：“${'某'.repeat(20)}…”`);
+    expect(/<div class="notice error"[^>]*>([\s\S]*?)<\/div>/.exec(long.body)![1]).not.toContain('某'.repeat(21)); // the message quotes an excerpt
+    expect(checkRows(long.body)).toEqual([]);
+    const many = await check(cookie, Array.from({ length: 1001 }, (_, i) => `投标人${i}`).join('\n'));
+    expect(many.body).toContain('投标人过多，未核查：一次最多 1000 个');
+
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(/data-check="([^"]+)"/.exec((await check(cookie, graph.seeded.examples.clean)).body)![1]!);
+    expect((await get(`/console/check/${ids[0]}.csv`, cookie)).status).toBe(404);
+    for (const id of ids.slice(1)) expect((await get(`/console/check/${id}.csv`, cookie)).status).toBe(200);
+  });
 });

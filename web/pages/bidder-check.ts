@@ -15,7 +15,14 @@ import type { Sheet } from '../spreadsheet';
 import { errorNotice } from './context';
 import { consolePage, sectionError, type ConsoleContext } from './console';
 
+/** Bidders one check takes: what one creditChecks call takes. */
 export const MAX_BIDDERS = 1000;
+/** Longest line read: a sequence number, a long name and a code fit many times over; a longer one is no bidder's row. */
+export const MAX_LINE_CHARS = 200;
+/** Most of a refused line a message repeats. */
+const EXCERPT_CHARS = 20;
+/** Longest input the page writes back into the box: anything longer was refused and is not echoed (it would be megabytes). */
+export const MAX_ECHO_CHARS = (MAX_BIDDERS + 1) * (MAX_LINE_CHARS + 2);
 /** Names resolved per request: each is one aliased searchSubjects, within the gateway's alias limit. */
 const NAMES_PER_REQUEST = 25;
 export const MAX_NAMES = 100;
@@ -167,10 +174,27 @@ function resultRows(locale: Locale, entries: BidderEntry[], resolved: Resolution
   });
 }
 
+/** A short excerpt of a line, to say which one without repeating it. */
+const excerpt = (line: string) => (Array.from(line).length > EXCERPT_CHARS ? `${Array.from(line).slice(0, EXCERPT_CHARS).join('')}…` : line);
+
+/** Why the input is too big to read (a line too long, too many bidders), or null. */
+function sizeProblem(locale: Locale, text: string, entries: () => BidderEntry[]): string | null {
+  if (text.length > MAX_ECHO_CHARS) return t(locale, 'inputTooLong', { n: MAX_BIDDERS, chars: MAX_LINE_CHARS });
+  const lines = text.split(/\r\n|\r|\n/);
+  const long = lines.findIndex((line) => Array.from(line.trim()).length > MAX_LINE_CHARS);
+  if (long >= 0) return t(locale, 'lineTooLong', { line: long + 1, chars: MAX_LINE_CHARS, excerpt: excerpt(lines[long]!.trim()) });
+  if (entries().filter((entry) => entry.kind !== 'header').length > MAX_BIDDERS) return t(locale, 'tooManyLines', { n: MAX_BIDDERS });
+  return null;
+}
+
 /** Checks the input's bidders: one creditChecks call for the distinct valid codes, every line accounted for in the result. */
 export async function runBidderCheck(ctx: ConsoleContext, input: CheckInput): Promise<CheckOutcome> {
   const { locale } = ctx;
-  const { entries, skippedNumbers } = parseBidders(input.codes);
+  let parsed: ReturnType<typeof parseBidders> | null = null;
+  const read = () => (parsed ??= parseBidders(input.codes));
+  const tooBig = sizeProblem(locale, input.codes, () => read().entries);
+  if (tooBig) return { result: null, message: notice('error', tooBig) };
+  const { entries, skippedNumbers } = read();
   if (!entries.some((entry) => entry.kind === 'code' || entry.kind === 'name')) return { result: null, message: notice('error', t(locale, 'noBidders')) };
   const names = [...new Set(entries.flatMap((entry) => (entry.kind === 'name' ? [entry.name] : [])))];
   if (names.length > MAX_NAMES) return { result: null, message: notice('error', t(locale, 'tooManyNames', { n: MAX_NAMES })) };
@@ -234,7 +258,7 @@ export function checkPage(ctx: ConsoleContext, state: CheckInput & { outcome?: C
   const { locale } = ctx;
   const { outcome } = state;
   const body = html`<form class="stack" method="post" action="/console/check">
-      <div class="field"><label for="codes">${t(locale, 'codesLabel')}</label><textarea id="codes" name="codes" rows="8" required aria-describedby="codes-hint">${state.codes}</textarea>
+      <div class="field"><label for="codes">${t(locale, 'codesLabel')}</label><textarea id="codes" name="codes" rows="8" required aria-describedby="codes-hint">${state.codes.length > MAX_ECHO_CHARS ? '' : state.codes}</textarea>
         <p class="hint" id="codes-hint">${t(locale, 'codesHint')}</p></div>
       <div class="field"><label for="csv">${t(locale, 'csvLabel')}</label><input id="csv" type="file" accept=".csv,.txt,text/csv,text/plain" data-fills="codes"></div>
       <div class="field"><label for="scenario">${t(locale, 'scenario')}</label><select id="scenario" name="scenario">
