@@ -219,7 +219,7 @@ export async function buildWebApp(options: WebOptions) {
   app.get('/console/login', async (request, reply) => sendPage(reply, loginPage(context(request, reply), null)));
   app.post<{ Body: Record<string, string> }>('/console/login', async (request, reply) => {
     const ctx = context(request, reply);
-    const credential: Credential = { apiKey: (request.body.apiKey ?? '').trim(), purpose: (request.body.purpose ?? '').trim() || '信用办日常监管' };
+    const credential: Credential = { apiKey: (request.body.apiKey ?? '').trim(), purpose: (request.body.purpose ?? '').trim() };
     const outcome = credential.apiKey ? await loginOutcome(ctx.graph, credential) : BAD_KEY;
     if (outcome !== 'ok') return sendPage(reply, loginPage(ctx, outcome, credential.purpose), outcome.status);
     sessions.open(reply, credential);

@@ -166,6 +166,7 @@ const MESSAGES = {
   channelSOCIAL: { zh: '社会性措施', en: 'Social' },
   backToUnfiltered: { zh: '取消筛选', en: 'Show without filters' },
   badPurposeLogin: { zh: '未登录：', en: 'Not logged in: ' },
+  purposeRequiredLogin: { zh: '未登录：请填写查询事由（如“招标 2026-031 资格审查”），它记入审计日志中您的每次查询。', en: 'Not logged in: give a purpose (e.g. “tender 2026-031”); the audit log records it with each of your queries.' },
   checksByMonth: { zh: '每月核查次数与命中次数', en: 'Checks and hits per month' },
   checks: { zh: '核查', en: 'Checks' },
   hits: { zh: '命中', en: 'Hits' },

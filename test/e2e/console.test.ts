@@ -78,6 +78,7 @@ describe('the console and the bidder check, end to end', () => {
   async function logIn(apiKey: string): Promise<void> {
     await page.goto(`${web.url}/console/login`);
     await page.getByLabel('访问凭证（API Key）').fill(apiKey);
+    await page.getByLabel('查询事由（记入审计日志）').fill('信用办日常监管');
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/console$/);
   }

@@ -93,4 +93,15 @@ describe('issue 16 second review (r16b) on the website', () => {
     expect((await get(`/console/check/${ids[0]}.csv`, cookie)).status).toBe(404);
     for (const id of ids.slice(1)) expect((await get(`/console/check/${id}.csv`, cookie)).status).toBe(200);
   });
+
+  it('finding 6: the login pre-fills no purpose, and refuses an empty or missing one with 400 instead of recording a made-up one', async () => {
+    const form = await get('/console/login');
+    expect(form.body).toMatch(/<input id="purpose" name="purpose" required maxlength="500" value="">/);
+    expect(form.body).not.toContain('信用办日常监管');
+    for (const fields of [{ apiKey: graph.credentials.TRADING_PLATFORM.apiKey, purpose: '  ' }, { apiKey: graph.credentials.TRADING_PLATFORM.apiKey }]) {
+      const refused = await post('/console/login', fields as Record<string, string>);
+      expect({ status: refused.status, cookie: refused.headers.get('set-cookie') }).toEqual({ status: 400, cookie: null });
+      expect(refused.body).toContain('未登录：请填写查询事由');
+    }
+  });
 });

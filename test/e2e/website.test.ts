@@ -410,10 +410,12 @@ describe('the credit website in a browser', () => {
     await page.goto(`${web.url}/console/check`);
     await page.waitForURL(/\/console\/login$/);
     await page.getByLabel('访问凭证（API Key）').fill('cgk_not-a-key');
+    await page.getByLabel('查询事由（记入审计日志）').fill('信用办日常监管');
     await page.getByRole('button', { name: '登录' }).click();
     expect(await page.locator('.notice.error').textContent()).toContain('凭证无效');
     await checkPage('console-login');
     await page.getByLabel('访问凭证（API Key）').fill(graph.credentials.CREDIT_OFFICE.apiKey);
+    await page.getByLabel('查询事由（记入审计日志）').fill('信用办日常监管');
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/console$/);
     const cookie = (await browser.context.cookies()).find((c) => c.name === 'cg_console');

@@ -29,6 +29,8 @@ export interface LoginRefusal {
 
 const refusedWith = (status: number, key: MessageKey): LoginRefusal => ({ status, text: (locale) => t(locale, key) });
 export const BAD_KEY = refusedWith(401, 'badKey');
+/** No purpose: the gateway refuses an empty X-Purpose (PURPOSE_REQUIRED), and a made-up one would misstate the audit log. */
+const NO_PURPOSE = refusedWith(400, 'purposeRequiredLogin');
 
 /** The gateway's cap on a purpose (gateway/plugins/purpose.ts): the form says it too. */
 const MAX_PURPOSE_LENGTH = 500;
@@ -40,6 +42,7 @@ const MAX_PURPOSE_LENGTH = 500;
  * credential service proves nothing, so neither is a login.
  */
 export async function loginOutcome(graph: GraphRequest, credential: Credential): Promise<'ok' | LoginRefusal> {
+  if (!credential.purpose.trim()) return NO_PURPOSE;
   const result = await graph('{ __typename }', {}, credential);
   if (result.status === 200 && result.errors.length === 0) return 'ok';
   if (result.status === 429) return refusedWith(429, 'rateLimited');
@@ -50,7 +53,7 @@ export async function loginOutcome(graph: GraphRequest, credential: Credential):
 }
 
 /** The login page, with why the last attempt did not log in (and the purpose typed, to correct). */
-export function loginPage(ctx: PageContext, refusal: LoginRefusal | null, purpose = '信用办日常监管'): string {
+export function loginPage(ctx: PageContext, refusal: LoginRefusal | null, purpose = ''): string {
   const { locale } = ctx;
   return page({
     locale,
