@@ -3,10 +3,18 @@
  * process, over HTTP as a browser's form posts reach it: what the clerk or visitor reads after
  * each action the review found wrong.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
+import { todayInChina } from '../../lib/clock';
+import { openDatabase } from '../../lib/db';
+import { buildUscc } from '../../lib/identifiers';
+import { addDays } from '../../subgraphs/credit/policy/calendar';
+import { marketPenalty } from '../helpers/department-records';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { freePorts } from '../helpers/ports';
 import { startWebProcess, type WebProcess } from '../helpers/web';
+
+const BEIJING_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}（北京时间）$/;
 
 /** The text of an HTML fragment, tags dropped and entities of the escaper undone. */
 const text = (fragment: string) =>
@@ -49,6 +57,24 @@ describe('issue 16 second review (r16b) on the website', () => {
     expect(response.status).toBe(303);
     return response.headers.get('set-cookie')!.split(';')[0]!;
   };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read by field name
+  const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ data?: any; errors?: any }> => (await graph.graphql(query, variables, headers)).body;
+  let fixtures = 0;
+  /** A fresh subject with a market penalty repairable today, and a pending repair application of it made by the credit office. */
+  async function pendingRepair(): Promise<{ id: string; code: string; recordId: string }> {
+    const code = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(72500000 + ++fixtures) });
+    const db = await openDatabase({ schema: 'market', url: graph.databaseUrl });
+    let recordId = '';
+    try {
+      recordId = await marketPenalty({ market: db, courts: db, environment: db }, code, addDays(todayInChina(), -150));
+    } finally {
+      await db.close();
+    }
+    const applied = await gql('mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id } }',
+      { input: { subjectCode: code, department: 'MARKET', recordId, rectification: ['RECTIFICATION'], idempotencyKey: crypto.randomUUID() } }, graph.as('CREDIT_OFFICE', 'r16b'));
+    expect(applied.errors).toBeUndefined();
+    return { id: applied.data.applyForRepair.id, code, recordId };
+  }
   const names = async (codes: string[]) =>
     ((await graph.graphql('query($c: [ID!]!) { subjects(codes: $c) { code name } }', { c: codes })).body as { data: { subjects: { code: string; name: string }[] } }).data.subjects;
   const check = (cookie: string, codes: string) => post('/console/check', { codes, scenario: 'PUBLIC_RESOURCE_TRADING', purpose: '招标 2026-031 资格审查' }, cookie);
@@ -103,5 +129,17 @@ describe('issue 16 second review (r16b) on the website', () => {
       expect({ status: refused.status, cookie: refused.headers.get('set-cookie') }).toEqual({ status: 400, cookie: null });
       expect(refused.body).toContain('未登录：请填写查询事由');
     }
+  });
+
+  it('finding 7: a repair application looked up and a check downloaded give their times in Beijing time, one format', async () => {
+    const repair = await pendingRepair();
+    const office = await logIn('CREDIT_OFFICE');
+    const lookup = await get(`/console/lookup?repair=${repair.id}`, office);
+    const fact = (label: string) => text(new RegExp(`<dt>${label}</dt><dd>([^<]*)</dd>`).exec(lookup.body)![1]!);
+    expect(fact('申请时间')).toMatch(BEIJING_TIME);
+    expect(lookup.body).not.toMatch(/\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
+    const trading = await logIn('TRADING_PLATFORM');
+    const csv = await csvOf((await check(trading, graph.seeded.examples.clean)).body, trading);
+    expect(csv[1]!.split(',')[7]).toMatch(BEIJING_TIME);
   });
 });

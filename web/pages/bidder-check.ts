@@ -5,7 +5,7 @@
  * back, in order, with its line number: a bidder checked, a duplicate (and which line it
  * repeats), a line not checked (and why), a header row skipped.
  */
-import { departmentName, valueName, type Locale } from '../../lib/credit-report';
+import { beijingTime, departmentName, valueName, type Locale } from '../../lib/credit-report';
 import { validateSubjectCode } from '../../lib/identifiers';
 import { parseBidders, type BidderEntry } from '../bidders';
 import { html, notice, type Html } from '../html';
@@ -167,7 +167,7 @@ function resultRows(locale: Locale, entries: BidderEntry[], resolved: Resolution
     cells[column('verdict')] = verdictText(locale, check);
     cells[column('measures')] = measuresText(locale, check);
     cells[column('missing')] = check.missingSources.map((d) => departmentName(d, locale)).join('、');
-    cells[column('checkedAt')] = check.checkedAt;
+    cells[column('checkedAt')] = beijingTime(check.checkedAt, locale);
     cells[column('checkId')] = check.checkId;
     cells[column('note')] = notes.join('；');
     return { cells, verdictClass: check.registered === false ? 'verdict-unregistered' : `verdict-${check.verdict.toLowerCase()}` };

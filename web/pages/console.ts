@@ -3,7 +3,7 @@
  * department (or a trading platform, for the bidder check) and works through the same API
  * and authorisation as any client; what the key's role may not read shows as such.
  */
-import { departmentName, valueName, type Locale } from '../../lib/credit-report';
+import { beijingTime, departmentName, valueName, type Locale } from '../../lib/credit-report';
 import { dayInChina, todayInChina } from '../../lib/clock';
 import { barChart } from '../charts';
 import type { Credential, GraphRequest, GraphResult } from '../graph';
@@ -349,6 +349,8 @@ function fieldValue(locale: Locale, key: string, value: unknown): string {
   if (key.endsWith('epartment')) return departmentName(String(value), locale);
   if (key === 'status') return statusName(String(value), locale);
   if (key === 'recordKind' || key === 'trigger') return valueName(String(value), locale);
+  // An instant (appliedAt, decidedAt, createdAt): Beijing time, as every page writes one.
+  if (key.endsWith('At')) return beijingTime(String(value), locale);
   return String(value);
 }
 
