@@ -87,14 +87,15 @@ describe('the website in process', () => {
 
   it('refuses a filter value a page cannot use with 400, saying which, instead of showing another list (found by a black-box review)', async () => {
     const cases: [string, string][] = [
-      ['/lists?kind=PURPLE', '“kind”的值“PURPLE”无效，可选：BLACK、RED、KEY_ATTENTION'],
-      ['/lists?department=NOWHERE', '“department”的值“NOWHERE”无效'],
-      ['/lists?from=2026-02-30', '“from”的值“2026-02-30”不是有效日期'],
+      // The filter and its choices in the words of the page (found by a black-box review: kind, BLACK、RED).
+      ['/lists?kind=PURPLE', '“类别”的值“PURPLE”无效，可选：黑名单、红名单、重点关注名单'],
+      ['/lists?department=NOWHERE', '“部门”的值“NOWHERE”无效'],
+      ['/lists?from=2026-02-30', '“起始日期”的值“2026-02-30”不是有效日期'],
       ['/lists?from=2026-06-01&to=2026-01-01', '起始“2026-06-01”晚于截止“2026-01-01”'],
-      ['/publicity?department=TAX', '“department”的值“TAX”无效，可选：MARKET、ENVIRONMENT'],
-      ['/publicity?kind=FINE', '“kind”的值“FINE”无效'],
-      ['/commitments?department=MOON', '“department”的值“MOON”无效'],
-      ['/inspections?department=MOON', '“department”的值“MOON”无效'],
+      ['/publicity?department=TAX', '“部门”的值“TAX”无效，可选：市场监管部门、生态环境部门'],
+      ['/publicity?kind=FINE', '“类别”的值“FINE”无效'],
+      ['/commitments?department=MOON', '“部门”的值“MOON”无效'],
+      ['/inspections?department=MOON', '“部门”的值“MOON”无效'],
     ];
     for (const [url, message] of cases) {
       const response = await app.inject({ url });
@@ -195,6 +196,18 @@ describe('the website in process', () => {
     expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE_YET', eligibleFrom: '2027-03-01' } })).toBe('尚未到可申请信用修复的时间，2027-03-01 起可以申请');
     expect(refusalText('zh', { message: "'from' (2026-06-01) is after 'to' (2026-01-01)", extensions: { code: 'BAD_USER_INPUT', reason: 'PERIOD' } })).not.toMatch(/[a-z]{3}/);
     expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'SOMETHING_NEW' } })).toBe('输入有误，请检查后再试（原因代码 SOMETHING_NEW）');
+  });
+
+  it('says in Chinese why an entry cannot be ended yet and which field a refusal is about (found by a black-box review: 原因代码 RECORD_IN_FORCE, no field named)', () => {
+    const inForce = { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'RECORD_IN_FORCE', field: 'until', recordUntil: '2028-05-01' } };
+    expect(refusalText('zh', inForce, 'write')).toBe('依据的部门记录仍然有效（至 2028-05-01），名单认定随记录结束：记录由部门结束（移出、履行或公示期满）、信用修复获准或异议成立时自动移出，不能提前结束');
+    for (const reason of ['WEAKENS_CATALOGUE', 'NOT_CORRECTABLE', 'NOT_REGISTERED']) {
+      expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason } })).not.toContain('原因代码');
+    }
+    // GraphQL's own variable check names the field only in its message.
+    const badKind = { message: 'Variable "$input" got invalid value "PURPLE" at "input.kind"; Value "PURPLE" does not exist in "ListKind" enum.', extensions: { code: 'BAD_USER_INPUT' } };
+    expect(refusalText('zh', badKind, 'write')).toBe('输入有误，请检查后再试：名单类别');
+    expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', field: 'since' } })).toBe('输入有误，请检查后再试：列入日期');
   });
 
   it('counts the last six months, the current one up to today', () => {
