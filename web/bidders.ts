@@ -14,7 +14,7 @@ export type BidderEntry =
 
 export interface ParsedBidders {
   entries: BidderEntry[];
-  /** How many sequence-number cells (序号) were skipped. */
+  /** How many sequence-number cells (序号, a row's first cell) were skipped. */
   skippedNumbers: number;
 }
 
@@ -71,13 +71,23 @@ function headerColumns(cells: string[]): Columns | null {
 const isCodeCell = (cell: string) => cell.split(/\s+/).every((part) => CODE_LIKE.test(part));
 
 /**
+ * A cell typed with full-width letters and digits (９１１１…ＸＱ, as Chinese input methods give
+ * them) read as the code it spells; any other cell as it was, so a name keeps its （）.
+ */
+function codeWidth(cell: string): string {
+  const narrow = cell.normalize('NFKC').trim();
+  return narrow !== '' && isCodeCell(narrow) ? narrow : cell;
+}
+
+/**
  * The bidders of one data row: every code in it (several codes separated by spaces are several
  * bidders), or else every name. Under a header row, a row as wide as the header takes its name
  * from the name column only (a contact person's name in another column is no bidder), and
  * whatever stands in the code column is taken as a code, to be reported if it is none.
  */
 function rowEntries(line: number, input: string, cells: string[], columns: Columns | null): { entries: BidderEntry[]; numbers: number } {
-  const numbers = cells.filter((cell) => SEQUENCE_NUMBER.test(cell)).length;
+  // Only a leading sequence column is 序号; other numbers (a price, a count) are no bidder either, and not counted as 序号.
+  const numbers = cells.length > 1 && SEQUENCE_NUMBER.test(cells[0]!) ? 1 : 0;
   // A pasted line below a spreadsheet's rows (one cell where the header has several) is read on its own.
   const inColumn = (at: number | null) => (columns && at !== null && cells.length >= columns.width ? cells[at]! : null);
   const codeAt = inColumn(columns?.code ?? null) === null ? null : columns!.code;
@@ -105,7 +115,7 @@ export function parseBidders(text: string): ParsedBidders {
   text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((raw, index) => {
     const input = raw.trim();
     if (input === '') return;
-    const cells = splitCells(input);
+    const cells = splitCells(input).map(codeWidth);
     const header = headerColumns(cells);
     if (header) {
       columns = header.code !== null || header.name !== null ? header : columns;

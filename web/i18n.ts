@@ -225,6 +225,7 @@ const MESSAGES = {
   checkSummary: { zh: '核查批次 {id}：共 {lines} 行，核查了 {checked} 个主体，{unchecked} 行未核查（原因见“说明”）。', en: 'Check {id}: {lines} lines, {checked} subjects checked, {unchecked} lines not checked (see the notes).' },
   noBidders: { zh: '请输入至少一个投标人的统一社会信用代码或名称。', en: "Enter at least one bidder's code or name." },
   nothingChecked: { zh: '没有可以核查的投标人：各行的代码或名称均无法核查，原因见下表“说明”。', en: 'No bidder could be checked: see the notes in the table for each line.' },
+  unregistered: { zh: '未登记', en: 'Not registered' },
   unregisteredVerdict: { zh: '未登记（{verdict}）', en: 'Not registered ({verdict})' },
   tooManyCodes: { zh: '一次最多核查 1000 个代码。', en: 'At most 1,000 codes at once.' },
   CLEAR: { zh: '无限制', en: 'Clear' },

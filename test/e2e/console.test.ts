@@ -232,6 +232,17 @@ describe('the console and the bidder check, end to end', () => {
       await checkPage('bidder-check-gbk');
     });
 
+    it("reads Excel's Unicode-text export, UTF-16 with a byte-order mark (found by a black-box review: decoded as GB18030)", async () => {
+      await page.goto(`${web.url}/console/check`);
+      const text = `序号\t投标人名称\t统一社会信用代码\r\n1\t${debtor.name}\t${debtor.code}\r\n`;
+      for (const [name, bytes] of [['le', Buffer.from(`\uFEFF${text}`, 'utf16le')], ['be', Buffer.from(`\uFEFF${text}`, 'utf16le').swap16()]] as const) {
+        const file = path.join(ARTIFACTS, `bidders-utf16${name}.txt`);
+        fs.writeFileSync(file, bytes);
+        await page.setInputFiles('#csv', file);
+        await page.waitForFunction((want) => (document.getElementById('codes') as HTMLTextAreaElement).value === want, text.trim().replace(/\r\n/g, '\n'));
+      }
+    });
+
     it('accounts for every pasted line: duplicates say which line they repeat, invalid codes and unknown names say why, in Chinese', async () => {
       await page.goto(`${web.url}/console/check`);
       const lines = [debtor.code, clean.code, debtor.code, debtor.name, `${clean.code},${clean.name}`, '91350100M000100Y4X', '不存在的建筑有限公司', clean.code.toLowerCase(), `${debtor.code} ${clean.code}`];

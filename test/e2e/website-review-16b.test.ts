@@ -142,4 +142,20 @@ describe('issue 16 second review (r16b) on the website', () => {
     const csv = await csvOf((await check(trading, graph.seeded.examples.clean)).body, trading);
     expect(csv[1]!.split(',')[7]).toMatch(BEIJING_TIME);
   });
+
+  it('finding 9: reads a full-width code, says 未登记 alone for a code nobody registered, counts only the 序号 column, names what triggered a measure and folds its basis', async () => {
+    const [debtor] = await names([graph.seeded.examples.dishonestDebtor]);
+    const wide = debtor!.code.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const nobody = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: '79900001' });
+    const cookie = await logIn('TRADING_PLATFORM');
+    const page = await check(cookie, `序号,投标人名称,统一社会信用代码,报价\n1,,${wide},350000\n2,,${nobody},420000`);
+    const [, wideRow, nobodyRow] = checkRows(page.body);
+    expect(wideRow!.slice(2, 4)).toEqual([`${debtor!.name} ${debtor!.code}`, '禁止']);
+    expect(nobodyRow![3]).toBe('未登记');
+    expect(page.body).toContain('已跳过 2 个序号单元格');
+    // The measure says it is the court's debtor record, and its legal basis is folded.
+    expect(page.body).toMatch(/<details class="measure"><summary>[^<]*（人民法院·[^<]*失信被执行人[^<]*）<\/summary>/);
+    const csv = await csvOf(page.body, cookie);
+    expect(csv.find((line) => line.includes(nobody))!.split(',')[4]).toBe('未登记');
+  });
 });

@@ -39,6 +39,8 @@ export interface CheckInput {
 interface ResultRow {
   cells: string[];
   verdictClass: string;
+  /** The measures as the page lists them: each with what triggered it, its basis folded away. */
+  measures: Check['measures'];
 }
 
 export interface CheckResult {
@@ -67,8 +69,11 @@ interface Check {
   registered: boolean | null;
   missingSources: string[];
   checkedAt: string;
-  measures: { code: string; name: string; effect: string; appliesTo: string; initiatingDepartment: string; basis: string; until: string | null; suspended: boolean }[];
+  measures: { code: string; name: string; effect: string; appliesTo: string; initiatingDepartment: string; trigger: string; basis: string; until: string | null; suspended: boolean }[];
 }
+
+/** Two spellings of one name: full- and half-width forms (（） and ()) and spaces do not make another subject. */
+const sameName = (a: string, b: string) => a.normalize('NFKC').replace(/\s+/g, '') === b.normalize('NFKC').replace(/\s+/g, '');
 
 /** Each entry's subject code, or why it has none. */
 type Resolution = { code: string } | { problem: string };
@@ -90,7 +95,7 @@ async function resolveNames(ctx: ConsoleContext, names: string[]): Promise<Map<s
       ctx.credential,
     );
     chunk.forEach((name, i) => {
-      const exact = (result.data?.[`n${i}`]?.nodes ?? []).filter((node) => node.score === 3 && node.subject.name === name);
+      const exact = (result.data?.[`n${i}`]?.nodes ?? []).filter((node) => node.score === 3 && node.subject.name !== null && sameName(node.subject.name, name));
       resolved.set(name, exact.length === 1 ? { code: exact[0]!.subject.code } : { problem: t(locale, exact.length === 0 ? 'nameNotFound' : 'nameAmbiguous') });
     });
   }
@@ -114,10 +119,16 @@ function resolution(locale: Locale, entry: BidderEntry, names: Map<string, Resol
   }
 }
 
+type Measure = Check['measures'][number];
+
+/** A measure's name with whom it applies to and what triggered it (禁止参与招标投标（人民法院·失信被执行人）). */
+const measureHeading = (locale: Locale, m: Measure) =>
+  `${m.name}${m.appliesTo === 'LEGAL_REPRESENTATIVE' ? t(locale, 'toLegalRep') : ''}（${departmentName(m.initiatingDepartment, locale)}·${valueName(m.trigger, locale)}）${m.suspended ? t(locale, 'suspended') : ''}`;
+const measureBasis = (m: Measure) => `${m.basis}${m.until ? `；${m.until}` : ''}`;
+
+/** The measures as the downloads write them: one a line, the basis in full. */
 function measuresText(locale: Locale, check: Check): string {
-  return check.measures
-    .map((m) => `${m.name}${m.appliesTo === 'LEGAL_REPRESENTATIVE' ? t(locale, 'toLegalRep') : ''}（${departmentName(m.initiatingDepartment, locale)}；${m.basis}${m.until ? `；${m.until}` : ''}）${m.suspended ? t(locale, 'suspended') : ''}`)
-    .join('\n');
+  return check.measures.map((m) => `${measureHeading(locale, m)}：${measureBasis(m)}`).join('\n');
 }
 
 /** The subject's name as the check row shows it: a code no department knows says so, never a blank that passes for a clean bidder. */
@@ -127,12 +138,11 @@ function nameText(locale: Locale, check: Check, registeredName: string | null): 
   return registeredName ?? '';
 }
 
+/** A code nobody registered says 未登记 alone: 无限制 beside it reads as a clean bidder. */
 function verdictText(locale: Locale, check: Check): string {
-  return check.registered === false ? t(locale, 'unregisteredVerdict', { verdict: word(locale, check.verdict) }) : word(locale, check.verdict);
+  if (check.registered !== false) return word(locale, check.verdict);
+  return check.verdict === 'CLEAR' ? t(locale, 'unregistered') : t(locale, 'unregisteredVerdict', { verdict: word(locale, check.verdict) });
 }
-
-/** Two spellings of one name: full- and half-width forms (（） and ()) and spaces do not make another subject. */
-const sameName = (a: string, b: string) => a.normalize('NFKC').replace(/\s+/g, '') === b.normalize('NFKC').replace(/\s+/g, '');
 
 /** Rows that carry no verdict: not checked, or a name and code that disagree. */
 const WITHOUT_VERDICT = new Set(['verdict-unchecked', 'verdict-review']);
@@ -149,7 +159,7 @@ function resultRows(locale: Locale, entries: BidderEntry[], resolved: Resolution
     if (!('code' in found) || !check) {
       cells[column('verdict')] = t(locale, 'notChecked');
       cells[column('note')] = 'problem' in found ? found.problem : '';
-      return { cells, verdictClass: 'verdict-unchecked' };
+      return { cells, verdictClass: 'verdict-unchecked', measures: [] };
     }
     const registeredName = names.get(found.code) ?? null;
     cells[column('code')] = found.code;
@@ -158,7 +168,7 @@ function resultRows(locale: Locale, entries: BidderEntry[], resolved: Resolution
     if (entry.kind === 'code' && entry.givenName && registeredName && !sameName(entry.givenName, registeredName)) {
       cells[column('verdict')] = t(locale, 'toVerify');
       cells[column('note')] = t(locale, 'givenNameDiffers', { given: entry.givenName, registered: registeredName });
-      return { cells, verdictClass: 'verdict-review' };
+      return { cells, verdictClass: 'verdict-review', measures: [] };
     }
     const notes: string[] = [];
     const earlier = firstLine.get(found.code);
@@ -170,7 +180,7 @@ function resultRows(locale: Locale, entries: BidderEntry[], resolved: Resolution
     cells[column('checkedAt')] = beijingTime(check.checkedAt, locale);
     cells[column('checkId')] = check.checkId;
     cells[column('note')] = notes.join('；');
-    return { cells, verdictClass: check.registered === false ? 'verdict-unregistered' : `verdict-${check.verdict.toLowerCase()}` };
+    return { cells, verdictClass: check.registered === false ? 'verdict-unregistered' : `verdict-${check.verdict.toLowerCase()}`, measures: check.measures };
   });
 }
 
@@ -209,7 +219,7 @@ export async function runBidderCheck(ctx: ConsoleContext, input: CheckInput): Pr
     const scenario = SCENARIOS.includes(input.scenario) ? input.scenario : 'PUBLIC_RESOURCE_TRADING';
     const result = await ctx.graph<{ creditChecks: Check[]; subjects: { code: string; name: string | null }[] | null }>(
       `query BidderCheck($codes: [ID!]!, $scenario: Scenario!) {
-        creditChecks(codes: $codes, scenario: $scenario) { checkId code verdict registered missingSources checkedAt measures { code name effect appliesTo initiatingDepartment basis until suspended } }
+        creditChecks(codes: $codes, scenario: $scenario) { checkId code verdict registered missingSources checkedAt measures { code name effect appliesTo initiatingDepartment trigger basis until suspended } }
         subjects(codes: $codes) { code name } }`,
       { codes, scenario },
       { apiKey: ctx.credential.apiKey, purpose: input.purpose.trim() || ctx.credential.purpose },
@@ -242,7 +252,8 @@ function resultHtml(locale: Locale, result: CheckResult, id: string): Html {
   const cell = (row: ResultRow, name: Column): Html => {
     const value = row.cells[column(name)]!;
     if (name === 'verdict') return html`<td class="${row.verdictClass}">${value}</td>`;
-    if (name === 'measures') return html`<td>${value.split('\n').filter(Boolean).map((m) => html`<div>${m}</div>`)}</td>`;
+    // The legal bases are long: folded, a table of twenty bidders stays readable.
+    if (name === 'measures') return html`<td>${row.measures.map((m) => html`<details class="measure"><summary>${measureHeading(locale, m)}</summary>${measureBasis(m)}</details>`)}</td>`;
     if (name === 'name') return html`<td>${value}${row.cells[column('code')] ? html`<br><code>${row.cells[column('code')]}</code>` : ''}</td>`;
     return html`<td>${value}</td>`;
   };
