@@ -85,6 +85,22 @@ describe('the website in process', () => {
     expect((await app.inject({ url: '/nonexistent', headers: { cookie: 'lang=en' } })).body).toContain('Page not found');
   });
 
+  it("answers a post too big or of a kind no form sends with the site's own Chinese page and its status (found by a black-box review: Fastify's JSON)", async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const cases = [
+      { url: '/self-service/objection', headers: form, payload: `reason=${'x'.repeat(11 * 1024 * 1024)}`, status: 413 },
+      // The bidder check takes 2 MB: a thousand lines of 200 characters.
+      { url: '/console/check', headers: form, payload: `codes=${'9'.repeat(3 * 1024 * 1024)}`, status: 413 },
+      { url: '/console/login', headers: { 'content-type': 'application/xml' }, payload: '<apiKey>x</apiKey>', status: 415 },
+    ];
+    for (const { status, ...request } of cases) {
+      const response = await app.inject({ method: 'POST', ...request });
+      expect({ url: request.url, status: response.statusCode, type: response.headers['content-type'] }).toEqual({ url: request.url, status, type: 'text/html; charset=utf-8' });
+      expect(response.body).toContain(status === 413 ? '提交的内容过大，未处理' : '提交的格式不受支持');
+      expect(response.body).not.toContain('FST_ERR');
+    }
+  });
+
   it('refuses a filter value a page cannot use with 400, saying which, instead of showing another list (found by a black-box review)', async () => {
     const cases: [string, string][] = [
       // The filter and its choices in the words of the page (found by a black-box review: kind, BLACK、RED).

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { createHttpServer } from '../lib/http';
 import type { Logger } from '../lib/logger';
 import { ROOT_DIR } from '../lib/config';
@@ -24,11 +24,14 @@ import { commitmentsPage, conductReportsPage, followConductReport, inspectionsPa
 import { firstValues, parseFormFields } from './form';
 import { BAD_KEY, cataloguePage, dashboardPage, loginOutcome, loginPage, lookupPage, publishListEntry, publishPage, type ConsoleContext } from './pages/console';
 import { checkPage, runBidderCheck } from './pages/bidder-check';
-import { invalidFilterPage, notFoundPage } from './pages/errors';
+import { errorPage, invalidFilterPage, notFoundPage } from './pages/errors';
 import { InvalidFilter } from './filters';
 import { toCsv, toXlsx } from './spreadsheet';
 import { parseMultipart } from './multipart';
 import { t } from './i18n';
+
+/** The graph's reasons for a page cursor it cannot read. */
+const CURSOR_REASONS = new Set(['CURSOR', 'INVALID_CURSOR']);
 
 export interface WebOptions {
   gatewayUrl: string;
@@ -102,11 +105,14 @@ export async function buildWebApp(options: WebOptions) {
     if (!sameOrigin(request)) return reply.code(403).type('text/plain; charset=utf-8').send('cross-origin form posts are refused');
   });
 
-  // The requests the gateway told to slow down: their page says so, and is answered 429, not 200.
+  // The requests the gateway told to slow down: their page says so, and is answered 429, not 200;
+  // a page asked with a cursor the graph refused (an edited ?after=) is the visitor's error, 400.
   const rateLimited = new WeakSet<FastifyRequest>();
+  const badCursor = new WeakSet<FastifyRequest>();
   const noticingRateLimits = (graph: GraphRequest, request: FastifyRequest): GraphRequest => async <T>(query: string, variables?: Record<string, unknown>, credential?: Credential | null) => {
     const result = await graph<T>(query, variables, credential);
     if (result.status === 429 || errorWith(result, 'RATE_LIMITED')) rateLimited.add(request);
+    if (result.errors.some((e) => CURSOR_REASONS.has(String(e.extensions?.reason)))) badCursor.add(request);
     return result;
   };
   const context = (request: FastifyRequest, reply: FastifyReply): PageContext => ({
@@ -118,14 +124,19 @@ export async function buildWebApp(options: WebOptions) {
     }), request),
     query: firstValues(request.query as Record<string, string | string[] | undefined>),
   });
+  const pageStatus = (request: FastifyRequest, status: number) =>
+    status !== 200 ? status : rateLimited.has(request) ? 429 : badCursor.has(request) ? 400 : 200;
   const sendPage = (reply: FastifyReply, body: string, status = 200) =>
-    reply.code(status === 200 && rateLimited.has(reply.request) ? 429 : status).type('text/html; charset=utf-8').send(body);
+    reply.code(pageStatus(reply.request, status)).type('text/html; charset=utf-8').send(body);
 
   app.setNotFoundHandler(async (request, reply) => sendPage(reply, notFoundPage(context(request, reply)), 404));
-  // A filter a page cannot use is the visitor's error, said in words; anything else goes to Fastify's own handler (413, 415, 500).
-  app.setErrorHandler(async (error, request, reply) => {
+  // A filter a page cannot use is the visitor's error, said in words; so is a post too big or of a
+  // kind no form sends (Fastify's JSON, in English, reached visitors): every error is a page of the site.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof InvalidFilter) return sendPage(reply, invalidFilterPage(context(request, reply), error), 400);
-    throw error;
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'web request failed');
+    return sendPage(reply, errorPage(context(request, reply), status), status);
   });
 
   /** A console route: its handler runs with the session's credential, or the visitor is sent to log in. */

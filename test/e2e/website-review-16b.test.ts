@@ -158,4 +158,10 @@ describe('issue 16 second review (r16b) on the website', () => {
     const csv = await csvOf(page.body, cookie);
     expect(csv.find((line) => line.includes(nobody))!.split(',')[4]).toBe('未登记');
   });
+
+  it('finding 10: a search page asked with a cursor the graph refuses is answered 400, saying so in Chinese', async () => {
+    const response = await get(`/search?q=${encodeURIComponent('建筑')}&after=not-a-cursor`);
+    expect(response.status).toBe(400);
+    expect(response.body).toContain('分页位置无效，请从第一页重新浏览');
+  });
 });

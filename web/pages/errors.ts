@@ -1,8 +1,8 @@
-/** The site's own error pages: an address with no page (404), and a filter the page cannot use (400). */
+/** The site's own error pages: an address with no page (404), a filter the page cannot use (400), and any other failed request. */
 import { departmentName, valueName, type Locale } from '../../lib/credit-report';
 import type { InvalidFilter } from '../filters';
 import { html, notice, page } from '../html';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
 import type { PageContext } from './context';
 
 export function notFoundPage(ctx: PageContext): string {
@@ -12,6 +12,22 @@ export function notFoundPage(ctx: PageContext): string {
     url: ctx.url,
     title: t(locale, 'notFoundTitle'),
     body: html`${notice('error', t(locale, 'notFoundText'))}<p><a href="/">${t(locale, 'backHome')}</a></p>`,
+  });
+}
+
+/** What a failed request's status means to the visitor. */
+const STATUS_TEXTS: Record<number, MessageKey> = { 413: 'tooLargeText', 415: 'mediaTypeText', 431: 'tooLargeText' };
+
+/** A request that failed before or inside its page (a post too big, a form of no known kind, a fault): the site's page, with its status. */
+export function errorPage(ctx: PageContext, status: number): string {
+  const { locale } = ctx;
+  const key = STATUS_TEXTS[status] ?? (status >= 500 ? 'serverErrorText' : 'badRequestText');
+  return page({
+    locale,
+    url: ctx.url,
+    console: new URL(ctx.url, 'http://local').pathname.startsWith('/console'),
+    title: t(locale, 'errorTitle'),
+    body: html`${notice('error', t(locale, key))}<p><a href="/">${t(locale, 'backHome')}</a></p>`,
   });
 }
 
