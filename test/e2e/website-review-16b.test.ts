@@ -9,7 +9,7 @@ import { todayInChina } from '../../lib/clock';
 import { openDatabase } from '../../lib/db';
 import { buildUscc } from '../../lib/identifiers';
 import { addDays } from '../../subgraphs/credit/policy/calendar';
-import { marketPenalty } from '../helpers/department-records';
+import { courtDebtor, marketPenalty } from '../helpers/department-records';
 import { startTestGraph, type TestGraph } from '../helpers/graph';
 import { freePorts } from '../helpers/ports';
 import { startWebProcess, type WebProcess } from '../helpers/web';
@@ -74,6 +74,21 @@ describe('issue 16 second review (r16b) on the website', () => {
       { input: { subjectCode: code, department: 'MARKET', recordId, rectification: ['RECTIFICATION'], idempotencyKey: crypto.randomUUID() } }, graph.as('CREDIT_OFFICE', 'r16b'));
     expect(applied.errors).toBeUndefined();
     return { id: applied.data.applyForRepair.id, code, recordId };
+  }
+  /** A fresh subject with a court's debtor record, and an open objection to it filed by the credit office with `reason`. */
+  async function openObjection(reason: string): Promise<{ id: string; code: string; recordId: string }> {
+    const code = buildUscc({ authority: '9', entityType: '1', division: '440305', organisationBody: String(72600000 + ++fixtures) });
+    const db = await openDatabase({ schema: 'courts', url: graph.databaseUrl });
+    let recordId = '';
+    try {
+      recordId = await courtDebtor({ market: db, courts: db, environment: db }, code, addDays(todayInChina(), -30));
+    } finally {
+      await db.close();
+    }
+    const filed = await gql('mutation($input: FileObjectionInput!) { fileObjection(input: $input) { id } }',
+      { input: { subjectCode: code, department: 'COURTS', recordId, reason, idempotencyKey: crypto.randomUUID() } }, graph.as('CREDIT_OFFICE', 'r16b'));
+    expect(filed.errors).toBeUndefined();
+    return { id: filed.data.fileObjection.id, code, recordId };
   }
   const names = async (codes: string[]) =>
     ((await graph.graphql('query($c: [ID!]!) { subjects(codes: $c) { code name } }', { c: codes })).body as { data: { subjects: { code: string; name: string }[] } }).data.subjects;
@@ -163,5 +178,24 @@ describe('issue 16 second review (r16b) on the website', () => {
     const response = await get(`/search?q=${encodeURIComponent('建筑')}&after=not-a-cursor`);
     expect(response.status).toBe(400);
     expect(response.body).toContain('分页位置无效，请从第一页重新浏览');
+  });
+
+  it('finding 11: an objection links to its decision and its own page, the desk says 撤销 for a revoked record, and a trading platform sees only what it may use', async () => {
+    const objection = await openObjection('债务已于上月履行完毕，附法院结案通知书');
+    const office = await logIn('CREDIT_OFFICE');
+    const dashboard = await get('/console', office);
+    expect(dashboard.body).toContain(`<a href="/console/desk?objection=${objection.id}#verify-title">决定</a>`);
+    expect((await get(`/console/desk?objection=${objection.id}`, office)).body).toContain(`<input id="verify-id" name="id" required value="${objection.id}">`);
+    const lookup = await get(`/console/lookup?objection=${objection.id}`, office);
+    expect(text(/<dt>异议理由<\/dt><dd>([^<]*)<\/dd>/.exec(lookup.body)![1]!)).toBe('债务已于上月履行完毕，附法院结案通知书');
+    expect(lookup.body).toContain(`/console/desk?objection=${objection.id}#verify-title`);
+
+    const court = await logIn('DEPARTMENT');
+    const decided = await post('/console/desk/objection', { id: objection.id, outcome: 'UPHELD_REVOKED', note: '核实属实，撤销该失信记录' }, court);
+    expect(decided.body).toContain(`${objection.id}：已办结（异议成立，撤销记录）`);
+
+    const trading = await get('/console', await logIn('TRADING_PLATFORM'));
+    expect(trading.body).not.toContain('当前凭证无权查看此项');
+    expect(trading.body).toContain('当前凭证可以使用的功能： <a href="/console/check">投标人核查</a>');
   });
 });
