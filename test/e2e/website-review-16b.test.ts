@@ -198,4 +198,15 @@ describe('issue 16 second review (r16b) on the website', () => {
     expect(trading.body).not.toContain('当前凭证无权查看此项');
     expect(trading.body).toContain('当前凭证可以使用的功能： <a href="/console/check">投标人核查</a>');
   });
+
+  it("finding 12: shows an objection's reason without its direction controls, and offers no second objection on a record under verification", async () => {
+    const objection = await openObjection('已履行\u202e完毕\u2066');
+    const dashboard = await get('/console', await logIn('CREDIT_OFFICE'));
+    expect(dashboard.body).toContain('已履行完毕');
+    expect(dashboard.body).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    const subject = await get(`/subject/${objection.code}`);
+    expect(subject.body).toContain('异议处理中');
+    expect(subject.body).toContain(objection.recordId);
+    expect(subject.body).not.toContain('对此记录提出异议');
+  });
 });

@@ -109,11 +109,12 @@ interface SubjectData {
 }
 
 /** A record's id, and links that open the self-service forms for it (the subject's own objection or repair). */
-function recordActions(locale: Locale, subjectCode: string, record: { department: string; recordId: string; repairable: boolean }): Html {
+function recordActions(locale: Locale, subjectCode: string, record: { department: string; recordId: string; repairable: boolean }, disputed: boolean): Html {
   const query = `subject=${encodeURIComponent(subjectCode)}&department=${encodeURIComponent(record.department)}&record=${encodeURIComponent(record.recordId)}`;
   // Repair only where it applies (policy: penalties, the market's lists, a breached commitment): elsewhere it is always refused.
+  // One objection at a time: while one is being verified a second is refused, so none is offered.
   return html`<p class="record-id">${t(locale, 'recordId')}：<code>${record.recordId}</code>
-    <a href="/self-service?${query}#objection-title">${t(locale, 'disputeRecord')}</a>
+    ${disputed ? '' : html`<a href="/self-service?${query}#objection-title">${t(locale, 'disputeRecord')}</a>`}
     ${record.repairable ? html`<a href="/self-service?${query}#repair-title">${t(locale, 'repairRecord')}</a>` : ''}</p>`;
 }
 
@@ -128,7 +129,7 @@ export function sectionsHtml(locale: Locale, sections: ReportSection[], subjectC
         ${item.basis ? html`<div><dt>${t(locale, 'basis')}</dt><dd>${item.basis}</dd></div>` : ''}
         ${item.fields.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}
       </dl>
-      ${item.record ? recordActions(locale, subjectCode, item.record) : ''}
+      ${item.record ? recordActions(locale, subjectCode, item.record, item.mark === 'DISPUTED') : ''}
     </article>`)}
   </section>`)}`;
 }
