@@ -274,3 +274,30 @@ describe('the website when the gateway says too many requests', () => {
     }
   });
 });
+
+describe("the website when the credit office's report renderer is full", () => {
+  let app: FastifyInstance;
+  let gateway: http.Server;
+  beforeAll(async () => {
+    // The gateway lets the request through (200); the credit subgraph refuses the report, as its render queue does when full.
+    gateway = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ data: { subject: { creditReport: null } }, errors: [{ message: 'too many credit reports are being issued right now; try again in a moment', path: ['subject', 'creditReport'], extensions: { code: 'RATE_LIMITED' } }] }));
+    });
+    const [port] = await freePorts(1);
+    await new Promise<void>((resolve) => gateway.listen(port, '127.0.0.1', resolve));
+    app = await buildWebApp({ gatewayUrl: `http://127.0.0.1:${port}/graphql`, logger: createLogger('web-test', 'silent') });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((resolve) => gateway?.close(resolve));
+  });
+
+  it('says the reports are busy with 503 and Retry-After, not that the visitor asked too often (found by a black-box review: 502 请求过于频繁)', async () => {
+    const response = await app.inject({ url: '/subject/91440300MA5G0000X0/report.pdf' });
+    expect({ status: response.statusCode, retryAfter: response.headers['retry-after'] }).toEqual({ status: 503, retryAfter: '5' });
+    expect(response.body).toContain('报告生成繁忙，请稍后再试');
+    expect(response.body).not.toContain('请求过于频繁');
+  });
+});

@@ -169,7 +169,9 @@ export async function buildWebApp(options: WebOptions) {
     return typeof outcome === 'string' ? sendPage(reply, outcome) : reply.redirect(outcome.redirect, 303);
   });
   app.get<{ Params: { code: string } }>('/subject/:code', async (request, reply) => sendPage(reply, await subjectPage(context(request, reply), request.params.code)));
-  app.get<{ Params: { code: string } }>('/subject/:code/report.pdf', async (request, reply) => {
+  // A HEAD must not issue a report (Fastify would run the GET handler for it: render, register, and drop the body).
+  app.head('/subject/:code/report.pdf', async (_request, reply) => reply.code(405).header('allow', 'GET').send());
+  app.get<{ Params: { code: string } }>('/subject/:code/report.pdf', { exposeHeadRoute: false }, async (request, reply) => {
     // Each report is rendered and registered by the credit office: a visitor may have only so many a minute.
     const allowed = reportLimit.take(request.ip);
     if (!allowed.ok) {
@@ -178,7 +180,7 @@ export async function buildWebApp(options: WebOptions) {
       return sendPage(reply.header('retry-after', String(allowed.retryAfterSeconds)), refused.page, refused.status);
     }
     const report = await reportPdf(context(request, reply), request.params.code);
-    if ('page' in report) return sendPage(reply, report.page, report.status);
+    if ('page' in report) return sendPage(report.retryAfter ? reply.header('retry-after', String(report.retryAfter)) : reply, report.page, report.status);
     return reply
       .type('application/pdf')
       .header('content-disposition', `attachment; filename="credit-report-${report.number}.pdf"`)

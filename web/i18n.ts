@@ -277,6 +277,7 @@ const MESSAGES = {
   fieldResolutionNote: { zh: '办结说明', en: 'Resolution note' },
   outcomeUPHELD: { zh: '异议成立', en: 'Upheld' },
   dashboardNothing: { zh: '当前凭证可以使用的功能：', en: 'What this credential may use:' },
+  reportBusy: { zh: '报告生成繁忙，请稍后再试。', en: 'Reports are busy being generated: please try again in a moment.' },
   boolTrue: { zh: '是', en: 'Yes' },
   boolFalse: { zh: '否', en: 'No' },
   correctionREVOKED: { zh: '撤销记录', en: 'Record revoked' },

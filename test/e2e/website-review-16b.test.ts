@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
+import { Client } from 'pg';
 import { todayInChina } from '../../lib/clock';
 import { openDatabase } from '../../lib/db';
 import { buildUscc } from '../../lib/identifiers';
@@ -208,5 +209,22 @@ describe('issue 16 second review (r16b) on the website', () => {
     expect(subject.body).toContain('异议处理中');
     expect(subject.body).toContain(objection.recordId);
     expect(subject.body).not.toContain('对此记录提出异议');
+  });
+
+  it('finding 1b: a HEAD of a report is refused with 405 and issues no report', async () => {
+    const code = graph.seeded.examples.clean;
+    const db = new Client({ connectionString: graph.databaseUrl });
+    await db.connect();
+    try {
+      const count = async () => (await db.query('SELECT count(*)::int AS n FROM credit.credit_report WHERE subject_code = $1', [code])).rows[0].n as number;
+      const before = await count();
+      const head = await fetch(`${web.url}/subject/${code}/report.pdf`, { method: 'HEAD' });
+      expect({ status: head.status, allow: head.headers.get('allow') }).toEqual({ status: 405, allow: 'GET' });
+      expect(await count()).toBe(before);
+      expect((await fetch(`${web.url}/subject/${code}/report.pdf`)).headers.get('content-type')).toBe('application/pdf');
+      expect(await count()).toBe(before + 1);
+    } finally {
+      await db.end();
+    }
   });
 });
