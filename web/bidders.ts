@@ -16,6 +16,8 @@ export interface ParsedBidders {
   entries: BidderEntry[];
   /** How many sequence-number cells (序号, a row's first cell) were skipped. */
   skippedNumbers: number;
+  /** Each line's 序号 as the file has it, by line number: the clerk finds a row by it, not by the line. */
+  sequences: Map<number, string>;
 }
 
 const HEADER_WORDS = /^(序号|编号|no\.?|#|code|codes|name|names|代码|信用代码|统一社会信用代码|社会信用代码|名称|企业名称|单位名称|投标人|投标人名称|投标单位|投标单位名称|供应商|供应商名称|公司名称|主体名称)$/i;
@@ -111,6 +113,7 @@ function rowEntries(line: number, input: string, cells: string[], columns: Colum
 export function parseBidders(text: string): ParsedBidders {
   const entries: BidderEntry[] = [];
   let skippedNumbers = 0;
+  const sequences = new Map<number, string>();
   let columns: Columns | null = null;
   text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((raw, index) => {
     const input = raw.trim();
@@ -125,6 +128,7 @@ export function parseBidders(text: string): ParsedBidders {
     const row = rowEntries(index + 1, input, cells, columns);
     entries.push(...row.entries);
     skippedNumbers += row.numbers;
+    if (row.numbers > 0) sequences.set(index + 1, cells[0]!);
   });
-  return { entries, skippedNumbers };
+  return { entries, skippedNumbers, sequences };
 }

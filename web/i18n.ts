@@ -213,6 +213,7 @@ const MESSAGES = {
   downloadCsv: { zh: '下载 CSV', en: 'Download CSV' },
   downloadXlsx: { zh: '下载 Excel（XLSX）', en: 'Download Excel (XLSX)' },
   lineNo: { zh: '行号', en: 'Line' },
+  sequence: { zh: '序号', en: 'No.' },
   given: { zh: '填报内容', en: 'As given' },
   note: { zh: '说明', en: 'Note' },
   duplicateOf: { zh: '与第 {line} 行相同', en: 'Same as line {line}' },

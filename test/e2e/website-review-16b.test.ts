@@ -112,7 +112,7 @@ describe('issue 16 second review (r16b) on the website', () => {
     // Half-width brackets are the same name.
     expect(sameSubject![3]).toBe('无限制');
     const csv = await csvOf(page.body, cookie);
-    expect(csv[1]!.split(',')[4]).toBe('需核实');
+    expect(csv[1]!.split(',')[5]).toBe('需核实');
     expect(csv[1]).not.toContain('无限制');
   });
 
@@ -156,7 +156,7 @@ describe('issue 16 second review (r16b) on the website', () => {
     expect(lookup.body).not.toMatch(/\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
     const trading = await logIn('TRADING_PLATFORM');
     const csv = await csvOf((await check(trading, graph.seeded.examples.clean)).body, trading);
-    expect(csv[1]!.split(',')[7]).toMatch(BEIJING_TIME);
+    expect(csv[1]!.split(',')[8]).toMatch(BEIJING_TIME);
   });
 
   it('finding 9: reads a full-width code, says 未登记 alone for a code nobody registered, counts only the 序号 column, names what triggered a measure and folds its basis', async () => {
@@ -166,13 +166,13 @@ describe('issue 16 second review (r16b) on the website', () => {
     const cookie = await logIn('TRADING_PLATFORM');
     const page = await check(cookie, `序号,投标人名称,统一社会信用代码,报价\n1,,${wide},350000\n2,,${nobody},420000`);
     const [, wideRow, nobodyRow] = checkRows(page.body);
-    expect(wideRow!.slice(2, 4)).toEqual([`${debtor!.name} ${debtor!.code}`, '禁止']);
-    expect(nobodyRow![3]).toBe('未登记');
+    expect(wideRow!.slice(0, 5)).toEqual(['2', '1', debtor!.code, `${debtor!.name} ${debtor!.code}`, '禁止']);
+    expect(nobodyRow![4]).toBe('未登记');
     expect(page.body).toContain('已跳过 2 个序号单元格');
     // The measure says it is the court's debtor record, and its legal basis is folded.
     expect(page.body).toMatch(/<details class="measure"><summary>[^<]*（人民法院·[^<]*失信被执行人[^<]*）<\/summary>/);
     const csv = await csvOf(page.body, cookie);
-    expect(csv.find((line) => line.includes(nobody))!.split(',')[4]).toBe('未登记');
+    expect(csv.find((line) => line.includes(nobody))!.split(',')[5]).toBe('未登记');
   });
 
   it('finding 10: a search page asked with a cursor the graph refuses is answered 400, saying so in Chinese', async () => {

@@ -58,7 +58,7 @@ export interface CheckOutcome {
 }
 
 /** The columns of a result, in the downloads' order; the page shows some of them. */
-const COLUMNS = ['lineNo', 'given', 'code', 'name', 'verdict', 'measures', 'missing', 'checkedAt', 'checkId', 'note'] as const;
+const COLUMNS = ['lineNo', 'sequence', 'given', 'code', 'name', 'verdict', 'measures', 'missing', 'checkedAt', 'checkId', 'note'] as const;
 type Column = (typeof COLUMNS)[number];
 const column = (name: Column) => COLUMNS.indexOf(name);
 
@@ -148,12 +148,13 @@ function verdictText(locale: Locale, check: Check): string {
 const WITHOUT_VERDICT = new Set(['verdict-unchecked', 'verdict-review']);
 
 /** One row per entry, in the input's order; a bidder met again says which line it repeats. */
-function resultRows(locale: Locale, entries: BidderEntry[], resolved: Resolution[], checks: Map<string, Check>, names: Map<string, string | null>): ResultRow[] {
+function resultRows(locale: Locale, entries: BidderEntry[], sequences: Map<number, string>, resolved: Resolution[], checks: Map<string, Check>, names: Map<string, string | null>): ResultRow[] {
   const firstLine = new Map<string, number>();
   return entries.map((entry, i) => {
     const found = resolved[i]!;
     const cells = COLUMNS.map(() => '');
     cells[column('lineNo')] = String(entry.line);
+    cells[column('sequence')] = sequences.get(entry.line) ?? '';
     cells[column('given')] = entry.kind === 'name' ? entry.name : entry.kind === 'code' ? entry.code : entry.input;
     const check = 'code' in found ? checks.get(found.code) : undefined;
     if (!('code' in found) || !check) {
@@ -204,7 +205,7 @@ export async function runBidderCheck(ctx: ConsoleContext, input: CheckInput): Pr
   const read = () => (parsed ??= parseBidders(input.codes));
   const tooBig = sizeProblem(locale, input.codes, () => read().entries);
   if (tooBig) return { result: null, message: notice('error', tooBig) };
-  const { entries, skippedNumbers } = read();
+  const { entries, skippedNumbers, sequences } = read();
   if (!entries.some((entry) => entry.kind === 'code' || entry.kind === 'name')) return { result: null, message: notice('error', t(locale, 'noBidders')) };
   const names = [...new Set(entries.flatMap((entry) => (entry.kind === 'name' ? [entry.name] : [])))];
   if (names.length > MAX_NAMES) return { result: null, message: notice('error', t(locale, 'tooManyNames', { n: MAX_NAMES })) };
@@ -232,7 +233,7 @@ export async function runBidderCheck(ctx: ConsoleContext, input: CheckInput): Pr
   } else {
     message = notice('error', t(locale, 'nothingChecked'));
   }
-  const rows = resultRows(locale, entries, resolved, checks, registeredNames);
+  const rows = resultRows(locale, entries, sequences, resolved, checks, registeredNames);
   return {
     result: {
       sheet: { header: COLUMNS.map((name) => t(locale, name)), rows: rows.map((row) => row.cells) },
@@ -247,7 +248,9 @@ export async function runBidderCheck(ctx: ConsoleContext, input: CheckInput): Pr
 
 /** The result on the page: what was checked and skipped, the downloads of this check, and the table. */
 function resultHtml(locale: Locale, result: CheckResult, id: string): Html {
-  const shown: Column[] = ['lineNo', 'given', 'name', 'verdict', 'measures', 'note'];
+  // The file's 序号 beside the line number when it has one (line 2 is 序号 1 under a header).
+  const hasSequence = result.rows.some((row) => row.cells[column('sequence')] !== '');
+  const shown: Column[] = [...(hasSequence ? (['lineNo', 'sequence'] as const) : (['lineNo'] as const)), 'given', 'name', 'verdict', 'measures', 'note'];
   const unchecked = result.rows.filter((row) => WITHOUT_VERDICT.has(row.verdictClass)).length;
   const cell = (row: ResultRow, name: Column): Html => {
     const value = row.cells[column(name)]!;
