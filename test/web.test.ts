@@ -301,3 +301,23 @@ describe("the website when the credit office's report renderer is full", () => {
     expect(response.body).not.toContain('请求过于频繁');
   });
 });
+
+describe('the website listening, for what Node answers before any route', () => {
+  let app: FastifyInstance;
+  let url = '';
+  beforeAll(async () => {
+    const [port, webPort] = await freePorts(2);
+    app = await buildWebApp({ gatewayUrl: `http://127.0.0.1:${port}/graphql`, logger: createLogger('web-test', 'silent') });
+    await app.listen({ port: webPort!, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${webPort}`;
+  });
+  afterAll(() => app?.close());
+
+  it("answers a search address over Node's header limit with 431 and the site's Chinese page, not Node's JSON (found by a black-box review)", async () => {
+    const response = await fetch(`${url}/search?q=${encodeURIComponent('建筑'.repeat(4000))}`);
+    expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({ status: 431, type: 'text/html; charset=utf-8' });
+    const body = await response.text();
+    expect(body).toContain('网址过长，未处理');
+    expect(body).not.toContain('"statusCode"');
+  });
+});

@@ -5,6 +5,8 @@
  * the site works on a network without internet; the Content-Security-Policy allows nothing else.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { createHttpServer } from '../lib/http';
@@ -83,8 +85,23 @@ function sameOrigin(request: FastifyRequest): boolean {
   }
 }
 
+/**
+ * A request Node could not parse (headers over its limit: a /search URL of many kilobytes is 431)
+ * never reaches a route: the site's own Chinese page instead of Node's JSON, on a closing connection.
+ */
+function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = errorPage({ locale: 'zh', url: '/' }, status);
+  const headers = { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`);
+}
+
 export async function buildWebApp(options: WebOptions) {
-  const app = createHttpServer(options.logger, { bodyLimit: 10 * 1024 * 1024 });
+  const app = createHttpServer(options.logger, { bodyLimit: 10 * 1024 * 1024, clientErrorHandler: clientError });
   const sessions = new SessionStore(Date.now, options.secureCookies);
   const reportLimit = new PerAddressLimit(options.reportsPerMinute ?? 10);
   const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: fs.readFileSync(asset.file) }]));

@@ -152,6 +152,7 @@ const MESSAGES = {
   notFoundTitle: { zh: '页面不存在', en: 'Page not found' },
   errorTitle: { zh: '请求未能处理', en: 'Request not handled' },
   tooLargeText: { zh: '提交的内容过大，未处理：粘贴的内容或选择的文件超过了上限（投标人核查一次最多 1000 个投标人）。请减少内容后重试。', en: 'Too large, not handled: the text or file sent is over the limit (a bidder check takes at most 1,000 bidders). Send less and try again.' },
+  addressTooLongText: { zh: '网址过长，未处理：请缩短搜索内容后重试。', en: 'The address is too long and was not handled: search with fewer words.' },
   mediaTypeText: { zh: '提交的格式不受支持，未处理：请使用页面上的表单提交。', en: 'This kind of submission is not supported: use the form on the page.' },
   badRequestText: { zh: '请求有误，未处理：请返回上一页检查后重试。', en: 'The request was not valid and was not handled: go back, check it and try again.' },
   serverErrorText: { zh: '服务器内部错误，未处理，请稍后再试。', en: 'Internal error: the request was not handled. Please try again later.' },

@@ -16,10 +16,10 @@ export function notFoundPage(ctx: PageContext): string {
 }
 
 /** What a failed request's status means to the visitor. */
-const STATUS_TEXTS: Record<number, MessageKey> = { 413: 'tooLargeText', 415: 'mediaTypeText', 431: 'tooLargeText' };
+const STATUS_TEXTS: Record<number, MessageKey> = { 413: 'tooLargeText', 415: 'mediaTypeText', 431: 'addressTooLongText' };
 
 /** A request that failed before or inside its page (a post too big, a form of no known kind, a fault): the site's page, with its status. */
-export function errorPage(ctx: PageContext, status: number): string {
+export function errorPage(ctx: Pick<PageContext, 'locale' | 'url'>, status: number): string {
   const { locale } = ctx;
   const key = STATUS_TEXTS[status] ?? (status >= 500 ? 'serverErrorText' : 'badRequestText');
   return page({
