@@ -85,16 +85,33 @@ describe('the website in process', () => {
     expect((await app.inject({ url: '/nonexistent', headers: { cookie: 'lang=en' } })).body).toContain('Page not found');
   });
 
+  it("answers a post too big or of a kind no form sends with the site's own Chinese page and its status (found by a black-box review: Fastify's JSON)", async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const cases = [
+      { url: '/self-service/objection', headers: form, payload: `reason=${'x'.repeat(11 * 1024 * 1024)}`, status: 413 },
+      // The bidder check takes 2 MB: a thousand lines of 200 characters.
+      { url: '/console/check', headers: form, payload: `codes=${'9'.repeat(3 * 1024 * 1024)}`, status: 413 },
+      { url: '/console/login', headers: { 'content-type': 'application/xml' }, payload: '<apiKey>x</apiKey>', status: 415 },
+    ];
+    for (const { status, ...request } of cases) {
+      const response = await app.inject({ method: 'POST', ...request });
+      expect({ url: request.url, status: response.statusCode, type: response.headers['content-type'] }).toEqual({ url: request.url, status, type: 'text/html; charset=utf-8' });
+      expect(response.body).toContain(status === 413 ? '提交的内容过大，未处理' : '提交的格式不受支持');
+      expect(response.body).not.toContain('FST_ERR');
+    }
+  });
+
   it('refuses a filter value a page cannot use with 400, saying which, instead of showing another list (found by a black-box review)', async () => {
     const cases: [string, string][] = [
-      ['/lists?kind=PURPLE', '“kind”的值“PURPLE”无效，可选：BLACK、RED、KEY_ATTENTION'],
-      ['/lists?department=NOWHERE', '“department”的值“NOWHERE”无效'],
-      ['/lists?from=2026-02-30', '“from”的值“2026-02-30”不是有效日期'],
+      // The filter and its choices in the words of the page (found by a black-box review: kind, BLACK、RED).
+      ['/lists?kind=PURPLE', '“类别”的值“PURPLE”无效，可选：黑名单、红名单、重点关注名单'],
+      ['/lists?department=NOWHERE', '“部门”的值“NOWHERE”无效'],
+      ['/lists?from=2026-02-30', '“起始日期”的值“2026-02-30”不是有效日期'],
       ['/lists?from=2026-06-01&to=2026-01-01', '起始“2026-06-01”晚于截止“2026-01-01”'],
-      ['/publicity?department=TAX', '“department”的值“TAX”无效，可选：MARKET、ENVIRONMENT'],
-      ['/publicity?kind=FINE', '“kind”的值“FINE”无效'],
-      ['/commitments?department=MOON', '“department”的值“MOON”无效'],
-      ['/inspections?department=MOON', '“department”的值“MOON”无效'],
+      ['/publicity?department=TAX', '“部门”的值“TAX”无效，可选：市场监管部门、生态环境部门'],
+      ['/publicity?kind=FINE', '“类别”的值“FINE”无效'],
+      ['/commitments?department=MOON', '“部门”的值“MOON”无效'],
+      ['/inspections?department=MOON', '“部门”的值“MOON”无效'],
     ];
     for (const [url, message] of cases) {
       const response = await app.inject({ url });
@@ -197,6 +214,18 @@ describe('the website in process', () => {
     expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'SOMETHING_NEW' } })).toBe('输入有误，请检查后再试（原因代码 SOMETHING_NEW）');
   });
 
+  it('says in Chinese why an entry cannot be ended yet and which field a refusal is about (found by a black-box review: 原因代码 RECORD_IN_FORCE, no field named)', () => {
+    const inForce = { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason: 'RECORD_IN_FORCE', field: 'until', recordUntil: '2028-05-01' } };
+    expect(refusalText('zh', inForce, 'write')).toBe('依据的部门记录仍然有效（至 2028-05-01），名单认定随记录结束：记录由部门结束（移出、履行或公示期满）、信用修复获准或异议成立时自动移出，不能提前结束');
+    for (const reason of ['WEAKENS_CATALOGUE', 'NOT_CORRECTABLE', 'NOT_REGISTERED']) {
+      expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', reason } })).not.toContain('原因代码');
+    }
+    // GraphQL's own variable check names the field only in its message.
+    const badKind = { message: 'Variable "$input" got invalid value "PURPLE" at "input.kind"; Value "PURPLE" does not exist in "ListKind" enum.', extensions: { code: 'BAD_USER_INPUT' } };
+    expect(refusalText('zh', badKind, 'write')).toBe('输入有误，请检查后再试：名单类别');
+    expect(refusalText('zh', { message: 'x', extensions: { code: 'BAD_USER_INPUT', field: 'since' } })).toBe('输入有误，请检查后再试：列入日期');
+  });
+
   it('counts the last six months, the current one up to today', () => {
     expect(lastMonths('2026-03-15')).toEqual([
       { label: '2025-10', from: '2025-10-01', to: '2025-10-31' },
@@ -243,5 +272,52 @@ describe('the website when the gateway says too many requests', () => {
       expect({ url, status: response.statusCode }).toEqual({ url, status: 429 });
       expect(response.body).toContain('请求过于频繁');
     }
+  });
+});
+
+describe("the website when the credit office's report renderer is full", () => {
+  let app: FastifyInstance;
+  let gateway: http.Server;
+  beforeAll(async () => {
+    // The gateway lets the request through (200); the credit subgraph refuses the report, as its render queue does when full.
+    gateway = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ data: { subject: { creditReport: null } }, errors: [{ message: 'too many credit reports are being issued right now; try again in a moment', path: ['subject', 'creditReport'], extensions: { code: 'RATE_LIMITED' } }] }));
+    });
+    const [port] = await freePorts(1);
+    await new Promise<void>((resolve) => gateway.listen(port, '127.0.0.1', resolve));
+    app = await buildWebApp({ gatewayUrl: `http://127.0.0.1:${port}/graphql`, logger: createLogger('web-test', 'silent') });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((resolve) => gateway?.close(resolve));
+  });
+
+  it('says the reports are busy with 503 and Retry-After, not that the visitor asked too often (found by a black-box review: 502 请求过于频繁)', async () => {
+    const response = await app.inject({ url: '/subject/91440300MA5G0000X0/report.pdf' });
+    expect({ status: response.statusCode, retryAfter: response.headers['retry-after'] }).toEqual({ status: 503, retryAfter: '5' });
+    expect(response.body).toContain('报告生成繁忙，请稍后再试');
+    expect(response.body).not.toContain('请求过于频繁');
+  });
+});
+
+describe('the website listening, for what Node answers before any route', () => {
+  let app: FastifyInstance;
+  let url = '';
+  beforeAll(async () => {
+    const [port, webPort] = await freePorts(2);
+    app = await buildWebApp({ gatewayUrl: `http://127.0.0.1:${port}/graphql`, logger: createLogger('web-test', 'silent') });
+    await app.listen({ port: webPort!, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${webPort}`;
+  });
+  afterAll(() => app?.close());
+
+  it("answers a search address over Node's header limit with 431 and the site's Chinese page, not Node's JSON (found by a black-box review)", async () => {
+    const response = await fetch(`${url}/search?q=${encodeURIComponent('建筑'.repeat(4000))}`);
+    expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({ status: 431, type: 'text/html; charset=utf-8' });
+    const body = await response.text();
+    expect(body).toContain('网址过长，未处理');
+    expect(body).not.toContain('"statusCode"');
   });
 });

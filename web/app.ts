@@ -5,8 +5,10 @@
  * the site works on a network without internet; the Content-Security-Policy allows nothing else.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { createHttpServer } from '../lib/http';
 import type { Logger } from '../lib/logger';
 import { ROOT_DIR } from '../lib/config';
@@ -24,11 +26,14 @@ import { commitmentsPage, conductReportsPage, followConductReport, inspectionsPa
 import { firstValues, parseFormFields } from './form';
 import { BAD_KEY, cataloguePage, dashboardPage, loginOutcome, loginPage, lookupPage, publishListEntry, publishPage, type ConsoleContext } from './pages/console';
 import { checkPage, runBidderCheck } from './pages/bidder-check';
-import { invalidFilterPage, notFoundPage } from './pages/errors';
+import { errorPage, invalidFilterPage, notFoundPage } from './pages/errors';
 import { InvalidFilter } from './filters';
 import { toCsv, toXlsx } from './spreadsheet';
 import { parseMultipart } from './multipart';
 import { t } from './i18n';
+
+/** The graph's reasons for a page cursor it cannot read. */
+const CURSOR_REASONS = new Set(['CURSOR', 'INVALID_CURSOR']);
 
 export interface WebOptions {
   gatewayUrl: string;
@@ -80,8 +85,23 @@ function sameOrigin(request: FastifyRequest): boolean {
   }
 }
 
+/**
+ * A request Node could not parse (headers over its limit: a /search URL of many kilobytes is 431)
+ * never reaches a route: the site's own Chinese page instead of Node's JSON, on a closing connection.
+ */
+function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = errorPage({ locale: 'zh', url: '/' }, status);
+  const headers = { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`);
+}
+
 export async function buildWebApp(options: WebOptions) {
-  const app = createHttpServer(options.logger, { bodyLimit: 10 * 1024 * 1024 });
+  const app = createHttpServer(options.logger, { bodyLimit: 10 * 1024 * 1024, clientErrorHandler: clientError });
   const sessions = new SessionStore(Date.now, options.secureCookies);
   const reportLimit = new PerAddressLimit(options.reportsPerMinute ?? 10);
   const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: fs.readFileSync(asset.file) }]));
@@ -102,11 +122,14 @@ export async function buildWebApp(options: WebOptions) {
     if (!sameOrigin(request)) return reply.code(403).type('text/plain; charset=utf-8').send('cross-origin form posts are refused');
   });
 
-  // The requests the gateway told to slow down: their page says so, and is answered 429, not 200.
+  // The requests the gateway told to slow down: their page says so, and is answered 429, not 200;
+  // a page asked with a cursor the graph refused (an edited ?after=) is the visitor's error, 400.
   const rateLimited = new WeakSet<FastifyRequest>();
+  const badCursor = new WeakSet<FastifyRequest>();
   const noticingRateLimits = (graph: GraphRequest, request: FastifyRequest): GraphRequest => async <T>(query: string, variables?: Record<string, unknown>, credential?: Credential | null) => {
     const result = await graph<T>(query, variables, credential);
     if (result.status === 429 || errorWith(result, 'RATE_LIMITED')) rateLimited.add(request);
+    if (result.errors.some((e) => CURSOR_REASONS.has(String(e.extensions?.reason)))) badCursor.add(request);
     return result;
   };
   const context = (request: FastifyRequest, reply: FastifyReply): PageContext => ({
@@ -118,14 +141,19 @@ export async function buildWebApp(options: WebOptions) {
     }), request),
     query: firstValues(request.query as Record<string, string | string[] | undefined>),
   });
+  const pageStatus = (request: FastifyRequest, status: number) =>
+    status !== 200 ? status : rateLimited.has(request) ? 429 : badCursor.has(request) ? 400 : 200;
   const sendPage = (reply: FastifyReply, body: string, status = 200) =>
-    reply.code(status === 200 && rateLimited.has(reply.request) ? 429 : status).type('text/html; charset=utf-8').send(body);
+    reply.code(pageStatus(reply.request, status)).type('text/html; charset=utf-8').send(body);
 
   app.setNotFoundHandler(async (request, reply) => sendPage(reply, notFoundPage(context(request, reply)), 404));
-  // A filter a page cannot use is the visitor's error, said in words; anything else goes to Fastify's own handler (413, 415, 500).
-  app.setErrorHandler(async (error, request, reply) => {
+  // A filter a page cannot use is the visitor's error, said in words; so is a post too big or of a
+  // kind no form sends (Fastify's JSON, in English, reached visitors): every error is a page of the site.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof InvalidFilter) return sendPage(reply, invalidFilterPage(context(request, reply), error), 400);
-    throw error;
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'web request failed');
+    return sendPage(reply, errorPage(context(request, reply), status), status);
   });
 
   /** A console route: its handler runs with the session's credential, or the visitor is sent to log in. */
@@ -158,7 +186,9 @@ export async function buildWebApp(options: WebOptions) {
     return typeof outcome === 'string' ? sendPage(reply, outcome) : reply.redirect(outcome.redirect, 303);
   });
   app.get<{ Params: { code: string } }>('/subject/:code', async (request, reply) => sendPage(reply, await subjectPage(context(request, reply), request.params.code)));
-  app.get<{ Params: { code: string } }>('/subject/:code/report.pdf', async (request, reply) => {
+  // A HEAD must not issue a report (Fastify would run the GET handler for it: render, register, and drop the body).
+  app.head('/subject/:code/report.pdf', async (_request, reply) => reply.code(405).header('allow', 'GET').send());
+  app.get<{ Params: { code: string } }>('/subject/:code/report.pdf', { exposeHeadRoute: false }, async (request, reply) => {
     // Each report is rendered and registered by the credit office: a visitor may have only so many a minute.
     const allowed = reportLimit.take(request.ip);
     if (!allowed.ok) {
@@ -167,7 +197,7 @@ export async function buildWebApp(options: WebOptions) {
       return sendPage(reply.header('retry-after', String(allowed.retryAfterSeconds)), refused.page, refused.status);
     }
     const report = await reportPdf(context(request, reply), request.params.code);
-    if ('page' in report) return sendPage(reply, report.page, report.status);
+    if ('page' in report) return sendPage(report.retryAfter ? reply.header('retry-after', String(report.retryAfter)) : reply, report.page, report.status);
     return reply
       .type('application/pdf')
       .header('content-disposition', `attachment; filename="credit-report-${report.number}.pdf"`)
@@ -219,7 +249,7 @@ export async function buildWebApp(options: WebOptions) {
   app.get('/console/login', async (request, reply) => sendPage(reply, loginPage(context(request, reply), null)));
   app.post<{ Body: Record<string, string> }>('/console/login', async (request, reply) => {
     const ctx = context(request, reply);
-    const credential: Credential = { apiKey: (request.body.apiKey ?? '').trim(), purpose: (request.body.purpose ?? '').trim() || '信用办日常监管' };
+    const credential: Credential = { apiKey: (request.body.apiKey ?? '').trim(), purpose: (request.body.purpose ?? '').trim() };
     const outcome = credential.apiKey ? await loginOutcome(ctx.graph, credential) : BAD_KEY;
     if (outcome !== 'ok') return sendPage(reply, loginPage(ctx, outcome, credential.purpose), outcome.status);
     sessions.open(reply, credential);
@@ -233,7 +263,8 @@ export async function buildWebApp(options: WebOptions) {
   app.get('/console', consoleRoute(async (ctx, _request, reply) => sendPage(reply, await dashboardPage(ctx))));
   app.get('/console/check', consoleRoute(async (ctx, _request, reply) =>
     sendPage(reply, checkPage(ctx, { codes: '', scenario: 'PUBLIC_RESOURCE_TRADING', purpose: ctx.credential.purpose }))));
-  app.post('/console/check', consoleRoute(async (ctx, request: FormRequest, reply, session) => {
+  // 1,000 lines of 200 characters, each Chinese character nine bytes form-encoded: a bigger post is no bidder list.
+  app.post('/console/check', { bodyLimit: 2 * 1024 * 1024 }, consoleRoute(async (ctx, request: FormRequest, reply, session) => {
     const input = { codes: request.body.codes ?? '', scenario: request.body.scenario ?? '', purpose: request.body.purpose ?? '' };
     const outcome = await runBidderCheck(ctx, input);
     // Each check is kept under an id of its own, which its download links name.

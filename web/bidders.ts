@@ -14,8 +14,10 @@ export type BidderEntry =
 
 export interface ParsedBidders {
   entries: BidderEntry[];
-  /** How many sequence-number cells (序号) were skipped. */
+  /** How many sequence-number cells (序号, a row's first cell) were skipped. */
   skippedNumbers: number;
+  /** Each line's 序号 as the file has it, by line number: the clerk finds a row by it, not by the line. */
+  sequences: Map<number, string>;
 }
 
 const HEADER_WORDS = /^(序号|编号|no\.?|#|code|codes|name|names|代码|信用代码|统一社会信用代码|社会信用代码|名称|企业名称|单位名称|投标人|投标人名称|投标单位|投标单位名称|供应商|供应商名称|公司名称|主体名称)$/i;
@@ -71,13 +73,23 @@ function headerColumns(cells: string[]): Columns | null {
 const isCodeCell = (cell: string) => cell.split(/\s+/).every((part) => CODE_LIKE.test(part));
 
 /**
+ * A cell typed with full-width letters and digits (９１１１…ＸＱ, as Chinese input methods give
+ * them) read as the code it spells; any other cell as it was, so a name keeps its （）.
+ */
+function codeWidth(cell: string): string {
+  const narrow = cell.normalize('NFKC').trim();
+  return narrow !== '' && isCodeCell(narrow) ? narrow : cell;
+}
+
+/**
  * The bidders of one data row: every code in it (several codes separated by spaces are several
  * bidders), or else every name. Under a header row, a row as wide as the header takes its name
  * from the name column only (a contact person's name in another column is no bidder), and
  * whatever stands in the code column is taken as a code, to be reported if it is none.
  */
 function rowEntries(line: number, input: string, cells: string[], columns: Columns | null): { entries: BidderEntry[]; numbers: number } {
-  const numbers = cells.filter((cell) => SEQUENCE_NUMBER.test(cell)).length;
+  // Only a leading sequence column is 序号; other numbers (a price, a count) are no bidder either, and not counted as 序号.
+  const numbers = cells.length > 1 && SEQUENCE_NUMBER.test(cells[0]!) ? 1 : 0;
   // A pasted line below a spreadsheet's rows (one cell where the header has several) is read on its own.
   const inColumn = (at: number | null) => (columns && at !== null && cells.length >= columns.width ? cells[at]! : null);
   const codeAt = inColumn(columns?.code ?? null) === null ? null : columns!.code;
@@ -101,11 +113,12 @@ function rowEntries(line: number, input: string, cells: string[], columns: Colum
 export function parseBidders(text: string): ParsedBidders {
   const entries: BidderEntry[] = [];
   let skippedNumbers = 0;
+  const sequences = new Map<number, string>();
   let columns: Columns | null = null;
   text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((raw, index) => {
     const input = raw.trim();
     if (input === '') return;
-    const cells = splitCells(input);
+    const cells = splitCells(input).map(codeWidth);
     const header = headerColumns(cells);
     if (header) {
       columns = header.code !== null || header.name !== null ? header : columns;
@@ -115,6 +128,7 @@ export function parseBidders(text: string): ParsedBidders {
     const row = rowEntries(index + 1, input, cells, columns);
     entries.push(...row.entries);
     skippedNumbers += row.numbers;
+    if (row.numbers > 0) sequences.set(index + 1, cells[0]!);
   });
-  return { entries, skippedNumbers };
+  return { entries, skippedNumbers, sequences };
 }

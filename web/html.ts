@@ -13,7 +13,12 @@ export class Html {
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+/**
+ * Escaped, and without the bidirectional controls (U+202A–202E, U+2066–2069): the site writes
+ * none itself, and one typed into an objection's reason would reverse the text after it on a
+ * clerk's page.
+ */
+export const escapeHtml = (value: string) => value.replace(/[\u202a-\u202e\u2066-\u2069]/g, '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 type Value = Html | string | number | boolean | null | undefined | readonly Value[];
 

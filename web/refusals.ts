@@ -20,11 +20,22 @@ const FIELDS: Record<string, string> = {
   recordId: '记录编号', sourceRecord: '依据记录编号', subjectCode: '主体代码', department: '部门', kind: '名单类别',
   since: '列入日期', until: '截止日期', from: '起始日期', to: '截止日期', note: '决定说明', reason: '理由', contact: '联系方式',
   rectification: '纠正失信行为', correction: '更正方式', outcome: '结论', purpose: '申请类别', conduct: '失信行为',
-  idempotencyKey: '表单编号', month: '月份', first: '每页条数', after: '分页位置', checkId: '核查编号', deadline: '期限',
+  idempotencyKey: '表单编号', corrects: '更正的版本', subject: '主体代码', code: '主体代码', month: '月份', first: '每页条数', after: '分页位置', checkId: '核查编号', deadline: '期限',
   measureCodes: '措施', trigger: '触发事由', scenario: '应用场景', action: '反馈结果',
 };
 
 const field = (ext: Extensions) => (typeof ext.field === 'string' ? (FIELDS[ext.field] ?? ext.field) : null);
+
+/**
+ * The field an error is about: `extensions.field`, else the last name of the path GraphQL's own
+ * variable check gives in its message (`… at "input.kind"; …`), which carries no extensions.
+ */
+function fieldOf(error: GraphError): string | null {
+  const named = field(error.extensions ?? {});
+  if (named) return named;
+  const at = /at "(?:[\w[\]]+\.)*(\w+)"/.exec(error.message)?.[1];
+  return at ? (FIELDS[at] ?? at) : null;
+}
 const id = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 
 /** An invalid subject code in Chinese, with what is wrong with it. */
@@ -70,6 +81,19 @@ const BY_REASON: Record<string, (ext: Extensions, attempt: Attempt) => string> =
   RECORD_OF_ANOTHER_SUBJECT: () => '该部门没有该主体的这条记录，请核对记录编号',
   RECORD_WITHDRAWN: () => '该记录已被撤销、更正或已修复，无需再办理',
   RECORD_DISPUTED: (ext) => `该记录的异议正在核查中${ext.objectionId ? `（编号 ${id(ext.objectionId)}）` : ''}，请先办结异议`,
+  RECORD_IN_FORCE: (ext) =>
+    `依据的部门记录仍然有效${ext.recordUntil ? `（至 ${id(ext.recordUntil)}）` : ''}，名单认定随记录结束：记录由部门结束（移出、履行或公示期满）、信用修复获准或异议成立时自动移出，不能提前结束`,
+  WEAKENS_CATALOGUE: () => '未发布：新版本的惩戒措施不得弱于现行版本（不得删除措施、降低强制性或缩短期限）',
+  NOT_CORRECTABLE: () => '未发布：只能更正现行版本（且第一版不能更正），请核对“更正的版本”',
+  NOT_REGISTERED: () => '未登记：各部门均无该主体的登记或记录，不出具信用报告',
+  ALREADY_SUBMITTED: () => '该举报已提交过；回执当时已给出，超过时限后不再重复给出',
+  DEADLINE_BEFORE_START: () => '整改期限不能早于开始日期',
+  DEADLINE_PASSED: () => '整改期限不能早于今天',
+  DEADLINE_TOO_FAR: () => '整改期限超过了允许的最长期限',
+  NOT_IN_SAMPLE: () => '该主体不在本次抽查计划抽取的对象之中',
+  RATIOS: () => '抽查比例未设置或不符合要求',
+  THRESHOLD: () => '阈值应大于 0 且不超过 1',
+  NESTING: () => '请求嵌套层数过多',
   RECORD_NOT_IN_FORCE: () => '该记录目前已不生效（已移出、已履行或已到期）',
   CHECK_ALREADY_USED: () => '该核查编号已用于另一项信用承诺',
   ALREADY_OPEN: () => '该记录已有正在办理的联合奖惩案件或整改通知',
@@ -119,7 +143,9 @@ export function refusalText(locale: Locale, error: GraphError, attempt: Attempt 
   const ext = error.extensions ?? {};
   const byReason = ext.reason ? BY_REASON[ext.reason] : undefined;
   const byCode = ext.code ? BY_CODE[ext.code] : undefined;
-  const general = byCode ? byCode(attempt) : '请求未能完成';
+  const named = fieldOf(error);
+  // Without a text of its own, a refusal at least names the field it is about.
+  const general = `${byCode ? byCode(attempt) : '请求未能完成'}${!byReason && named ? `：${named}` : ''}`;
   if (!byReason) return ext.reason ? `${general}（原因代码 ${ext.reason}）` : general;
   const text = byReason(ext, attempt);
   // A write the caller may not make says so first (not "may not see"), then why.

@@ -26,8 +26,8 @@ export interface Session {
   checks: Map<string, SavedCheck>;
 }
 
-/** Checks a session keeps for download; the oldest goes first. */
-export const MAX_SAVED_CHECKS = 20;
+/** Checks a session keeps for download; the oldest goes first (each may hold 1,000 rows, for 8 idle hours). */
+export const MAX_SAVED_CHECKS = 5;
 
 /** Keeps a check in the session under a new random id (unguessable: it names the check in a URL), and returns the id. */
 export function saveCheck(session: Session, check: SavedCheck): string {

@@ -78,6 +78,7 @@ describe('the console and the bidder check, end to end', () => {
   async function logIn(apiKey: string): Promise<void> {
     await page.goto(`${web.url}/console/login`);
     await page.getByLabel('访问凭证（API Key）').fill(apiKey);
+    await page.getByLabel('查询事由（记入审计日志）').fill('信用办日常监管');
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/console$/);
   }
@@ -220,15 +221,27 @@ describe('the console and the bidder check, end to end', () => {
 
       await runCheck();
       expect(await rows().count()).toBe(5); // every line: the header, three bidders, a row with a number only
-      expect(await cellsOf(0)).toEqual(['1', '序号,投标人名称,统一社会信用代码', '', '未核查', '', '表头行，已跳过']);
+      // The file's 序号 beside the line number (found by a black-box review: line 2 was 序号 1, with nothing saying so).
+      expect(await cellsOf(0)).toEqual(['1', '', '序号,投标人名称,统一社会信用代码', '', '未核查', '', '表头行，已跳过']);
       const first = await cellsOf(1);
-      expect(first.slice(0, 4)).toEqual(['2', debtor.code, `${debtor.name}${debtor.code}`, '禁止']);
-      expect((await cellsOf(2)).slice(0, 4)).toEqual(['3', clean.name, `${clean.name}${clean.code}`, '无限制']);
-      expect((await cellsOf(3))[5]).toBe('与第 2 行相同');
-      expect((await cellsOf(3))[3]).toBe('禁止');
-      expect((await cellsOf(4))[5]).toBe('只有序号，没有代码或名称');
+      expect(first.slice(0, 5)).toEqual(['2', '1', debtor.code, `${debtor.name}${debtor.code}`, '禁止']);
+      expect((await cellsOf(2)).slice(0, 5)).toEqual(['3', '2', clean.name, `${clean.name}${clean.code}`, '无限制']);
+      expect((await cellsOf(3))[6]).toBe('与第 2 行相同');
+      expect((await cellsOf(3))[4]).toBe('禁止');
+      expect((await cellsOf(4))[6]).toBe('只有序号，没有代码或名称');
       expect(await page.locator('.notice.info').textContent()).toContain('已跳过 4 个序号单元格');
       await checkPage('bidder-check-gbk');
+    });
+
+    it("reads Excel's Unicode-text export, UTF-16 with a byte-order mark (found by a black-box review: decoded as GB18030)", async () => {
+      await page.goto(`${web.url}/console/check`);
+      const text = `序号\t投标人名称\t统一社会信用代码\r\n1\t${debtor.name}\t${debtor.code}\r\n`;
+      for (const [name, bytes] of [['le', Buffer.from(`\uFEFF${text}`, 'utf16le')], ['be', Buffer.from(`\uFEFF${text}`, 'utf16le').swap16()]] as const) {
+        const file = path.join(ARTIFACTS, `bidders-utf16${name}.txt`);
+        fs.writeFileSync(file, bytes);
+        await page.setInputFiles('#csv', file);
+        await page.waitForFunction((want) => (document.getElementById('codes') as HTMLTextAreaElement).value === want, text.trim().replace(/\r\n/g, '\n'));
+      }
     });
 
     it('accounts for every pasted line: duplicates say which line they repeat, invalid codes and unknown names say why, in Chinese', async () => {
@@ -257,9 +270,9 @@ describe('the console and the bidder check, end to end', () => {
       const csv = await download('下载 CSV');
       expect(csv.url).toBe(`${web.url}/console/check/${firstId}.csv`);
       const lines = csvLines(csv.bytes);
-      expect(lines[0]).toBe('行号,填报内容,统一社会信用代码,名称,核查结论,适用措施,未响应部门,核查时间,核查编号,说明');
+      expect(lines[0]).toBe('行号,序号,填报内容,统一社会信用代码,名称,核查结论,适用措施,未响应部门,核查时间,核查编号,说明');
       expect(lines).toHaveLength(3); // the header and a row per line (a cell's own line breaks are LF, rows end CRLF)
-      expect(csv.bytes.toString('utf8')).toContain(`1,${debtor.code},${debtor.code},${debtor.name},禁止,`);
+      expect(csv.bytes.toString('utf8')).toContain(`1,,${debtor.code},${debtor.code},${debtor.name},禁止,`);
 
       const xlsx = await download('下载 Excel（XLSX）');
       expect(xlsx.url).toBe(`${web.url}/console/check/${firstId}.xlsx`);
@@ -269,8 +282,8 @@ describe('the console and the bidder check, end to end', () => {
       expect(sheet!.sheet).toBe('投标人信用核查');
       const data = sheet!.data.map((row) => row.map((cell) => (cell === null ? '' : String(cell))));
       expect(data[0]).toEqual(lines[0]!.split(','));
-      expect(data.map((row) => row.slice(0, 5))).toEqual([
-        data[0]!.slice(0, 5), ['1', debtor.code, debtor.code, debtor.name, '禁止'], ['2', clean.code, clean.code, clean.name, '无限制'],
+      expect(data.map((row) => row.slice(0, 6))).toEqual([
+        data[0]!.slice(0, 6), ['1', '', debtor.code, debtor.code, debtor.name, '禁止'], ['2', '', clean.code, clean.code, clean.name, '无限制'],
       ]);
 
       // A second check (another tender, or every line invalid): its own id and file; the first one's stays as it was.

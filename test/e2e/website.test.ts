@@ -410,10 +410,12 @@ describe('the credit website in a browser', () => {
     await page.goto(`${web.url}/console/check`);
     await page.waitForURL(/\/console\/login$/);
     await page.getByLabel('访问凭证（API Key）').fill('cgk_not-a-key');
+    await page.getByLabel('查询事由（记入审计日志）').fill('信用办日常监管');
     await page.getByRole('button', { name: '登录' }).click();
     expect(await page.locator('.notice.error').textContent()).toContain('凭证无效');
     await checkPage('console-login');
     await page.getByLabel('访问凭证（API Key）').fill(graph.credentials.CREDIT_OFFICE.apiKey);
+    await page.getByLabel('查询事由（记入审计日志）').fill('信用办日常监管');
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/console$/);
     const cookie = (await browser.context.cookies()).find((c) => c.name === 'cg_console');
@@ -445,12 +447,12 @@ describe('the credit website in a browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 CSV' }).click()]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('行号,填报内容,统一社会信用代码,名称,核查结论,适用措施,未响应部门,核查时间,核查编号,说明');
+    expect(lines[0]).toBe('行号,序号,填报内容,统一社会信用代码,名称,核查结论,适用措施,未响应部门,核查时间,核查编号,说明');
     // Every line of the input is in the record of the check, the ones not checked with why.
     expect(csv).toContain('91350100M000100Y4X');
     expect(csv).toContain('不存在的建筑有限公司');
     expect(lines.filter((line) => line.includes('未核查'))).toHaveLength(3); // the header row too
-    expect(lines[2]).toContain(`2,${clean},${clean},`);
+    expect(lines[2]).toContain(`2,,${clean},${clean},`);
     expect(csv).toContain(debtor.code);
     expect(csv).toContain('禁止');
   });

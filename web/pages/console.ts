@@ -3,7 +3,7 @@
  * department (or a trading platform, for the bidder check) and works through the same API
  * and authorisation as any client; what the key's role may not read shows as such.
  */
-import { departmentName, valueName, type Locale } from '../../lib/credit-report';
+import { beijingTime, departmentName, valueName, type Locale } from '../../lib/credit-report';
 import { dayInChina, todayInChina } from '../../lib/clock';
 import { barChart } from '../charts';
 import type { Credential, GraphRequest, GraphResult } from '../graph';
@@ -29,6 +29,8 @@ export interface LoginRefusal {
 
 const refusedWith = (status: number, key: MessageKey): LoginRefusal => ({ status, text: (locale) => t(locale, key) });
 export const BAD_KEY = refusedWith(401, 'badKey');
+/** No purpose: the gateway refuses an empty X-Purpose (PURPOSE_REQUIRED), and a made-up one would misstate the audit log. */
+const NO_PURPOSE = refusedWith(400, 'purposeRequiredLogin');
 
 /** The gateway's cap on a purpose (gateway/plugins/purpose.ts): the form says it too. */
 const MAX_PURPOSE_LENGTH = 500;
@@ -40,6 +42,7 @@ const MAX_PURPOSE_LENGTH = 500;
  * credential service proves nothing, so neither is a login.
  */
 export async function loginOutcome(graph: GraphRequest, credential: Credential): Promise<'ok' | LoginRefusal> {
+  if (!credential.purpose.trim()) return NO_PURPOSE;
   const result = await graph('{ __typename }', {}, credential);
   if (result.status === 200 && result.errors.length === 0) return 'ok';
   if (result.status === 429) return refusedWith(429, 'rateLimited');
@@ -50,7 +53,7 @@ export async function loginOutcome(graph: GraphRequest, credential: Credential):
 }
 
 /** The login page, with why the last attempt did not log in (and the purpose typed, to correct). */
-export function loginPage(ctx: PageContext, refusal: LoginRefusal | null, purpose = '信用办日常监管'): string {
+export function loginPage(ctx: PageContext, refusal: LoginRefusal | null, purpose = ''): string {
   const { locale } = ctx;
   return page({
     locale,
@@ -80,10 +83,11 @@ function objectionTable(locale: Locale, rows: ObjectionRow[], caption: string): 
   if (rows.length === 0) return html`<p class="empty">${t(locale, 'noObjections')}</p>`;
   return html`<table class="results"><caption class="visually-hidden">${caption}</caption><thead><tr>
     <th scope="col">${t(locale, 'objectionId')}</th><th scope="col">${t(locale, 'subject')}</th><th scope="col">${t(locale, 'department')}</th>
-    <th scope="col">${t(locale, 'record')}</th><th scope="col">${t(locale, 'filedAt')}</th><th scope="col">${t(locale, 'verifyBy')}</th></tr></thead>
-    <tbody>${rows.map((o) => html`<tr${o.overdue ? html` class="overdue"` : ''}><td>${o.id}</td><td><a href="/subject/${o.subjectCode}"><code>${o.subjectCode}</code></a></td>
+    <th scope="col">${t(locale, 'record')}</th><th scope="col">${t(locale, 'filedAt')}</th><th scope="col">${t(locale, 'verifyBy')}</th><th scope="col">${t(locale, 'decideLink')}</th></tr></thead>
+    <tbody>${rows.map((o) => html`<tr${o.overdue ? html` class="overdue"` : ''} data-objection="${o.id}"><td><a href="/console/lookup?objection=${o.id}">${o.id}</a></td><td><a href="/subject/${o.subjectCode}"><code>${o.subjectCode}</code></a></td>
       <td>${departmentName(o.department, locale)}</td><td>${o.recordId}<br><span class="hint">${o.reason}</span></td><td>${dayInChina(o.filedAt)}</td>
-      <td>${o.verifyBy}${o.overdue ? html` <strong class="flag">${t(locale, 'overdue')}</strong>` : ''}</td></tr>`)}</tbody></table>`;
+      <td>${o.verifyBy}${o.overdue ? html` <strong class="flag">${t(locale, 'overdue')}</strong>` : ''}</td>
+      <td><a href="/console/desk?objection=${o.id}#verify-title">${t(locale, 'decideLink')}</a></td></tr>`)}</tbody></table>`;
 }
 
 export interface Month {
@@ -143,8 +147,14 @@ function periodForm(locale: Locale, months: Month[]): Html {
 
 interface RepairRow { id: string; subjectCode: string; department: string; recordId: string; recordKind: string; appliedAt: string; eligibleFrom: string }
 
+/** Whether an answer is nothing but "this credential may not read it": its section is left off the dashboard. */
+const onlyForbidden = (result: GraphResult<unknown>) => result.errors.length > 0 && result.errors.every((e) => e.extensions?.code === 'FORBIDDEN');
+
+/** A dashboard section, or null when the credential may not read it. */
+type Section = Html | null;
+
 /** The repair applications waiting for a decision (the caller's department's, or all for the credit office), each with a link to decide it. */
-async function pendingRepairs(ctx: ConsoleContext): Promise<Html> {
+async function pendingRepairs(ctx: ConsoleContext): Promise<Section> {
   const { locale } = ctx;
   const result = await ctx.graph<{ repairApplications: { nodes: RepairRow[]; endCursor: string | null; hasNextPage: boolean } }>(
     `query PendingRepairs($after: String) { repairApplications(status: PENDING, first: 50, after: $after) {
@@ -153,7 +163,7 @@ async function pendingRepairs(ctx: ConsoleContext): Promise<Html> {
     ctx.credential,
   );
   const page = result.data?.repairApplications;
-  if (!page) return sectionError(locale, result) ?? html``;
+  if (!page) return onlyForbidden(result) ? null : (sectionError(locale, result) ?? html``);
   if (page.nodes.length === 0) return html`<p class="empty">${t(locale, 'noRepairs')}</p>`;
   return html`<table class="results repairs"><caption class="visually-hidden">${t(locale, 'repairsSection')}</caption><thead><tr>
     <th scope="col">${t(locale, 'repairId')}</th><th scope="col">${t(locale, 'subject')}</th><th scope="col">${t(locale, 'department')}</th>
@@ -210,11 +220,11 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
     ),
     pendingRepairs(ctx),
   ]);
-  const noticeHtml = feedbackNotice.data ? noticeTable(locale, feedbackNotice.data.implementationNotice) : sectionError(locale, feedbackNotice);
-  const objectionsHtml = objections.data
+  const noticeHtml: Section = feedbackNotice.data?.implementationNotice ? noticeTable(locale, feedbackNotice.data.implementationNotice) : onlyForbidden(feedbackNotice) ? null : sectionError(locale, feedbackNotice);
+  const objectionsHtml: Section = objections.data?.overdue && objections.data.open
     ? html`<h3>${t(locale, 'objectionsOverdue')}</h3>${objectionTable(locale, objections.data.overdue.nodes, t(locale, 'objectionsOverdue'))}
         <h3>${t(locale, 'objectionsOpen')}</h3>${objectionTable(locale, objections.data.open.nodes, t(locale, 'objectionsOpen'))}`
-    : sectionError(locale, objections);
+    : onlyForbidden(objections) ? null : sectionError(locale, objections);
   let charts: Html | null = sectionError(locale, figures);
   if (figures.data?.total) {
     const data = figures.data;
@@ -249,12 +259,18 @@ export async function dashboardPage(ctx: ConsoleContext): Promise<string> {
       ] })}
     </div>`;
   }
+  const statisticsHtml: Section = !figures.data?.total && onlyForbidden(figures) ? null : html`${periodForm(locale, months)}${charts}`;
+  const sections: [string, string, Section][] = [
+    ['objections', t(locale, 'objectionsSection'), objectionsHtml],
+    ['repairs', t(locale, 'repairsSection'), repairsHtml],
+    ['notice', t(locale, 'noticeSection'), noticeHtml],
+    ['statistics', t(locale, 'statistics', { from: months[0]!.label, to: months[months.length - 1]!.label }), statisticsHtml],
+  ];
+  // Only what the credential may use: a trading platform sees its bidder check, not four refusals.
+  const shown = sections.filter(([, , body]) => body !== null);
   return consolePage(ctx, t(locale, 'dashboardTitle'), html`${logoutForm(locale)}
-    <section aria-labelledby="objections"><h2 id="objections">${t(locale, 'objectionsSection')}</h2>${objectionsHtml}</section>
-    <section aria-labelledby="repairs"><h2 id="repairs">${t(locale, 'repairsSection')}</h2>${repairsHtml}</section>
-    <section aria-labelledby="notice"><h2 id="notice">${t(locale, 'noticeSection')}</h2>${noticeHtml}</section>
-    <section aria-labelledby="statistics"><h2 id="statistics">${t(locale, 'statistics', { from: months[0]!.label, to: months[months.length - 1]!.label })}</h2>
-      ${periodForm(locale, months)}${charts}</section>`);
+    ${shown.length === 0 ? notice('info', html`${t(locale, 'dashboardNothing')} <a href="/console/check">${t(locale, 'navCheck')}</a>`) : ''}
+    ${shown.map(([id, title, body]) => html`<section aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${body}</section>`)}`);
 }
 
 // --- List publication ---
@@ -346,6 +362,10 @@ function fieldValue(locale: Locale, key: string, value: unknown): string {
   if (key.endsWith('epartment')) return departmentName(String(value), locale);
   if (key === 'status') return statusName(String(value), locale);
   if (key === 'recordKind' || key === 'trigger') return valueName(String(value), locale);
+  if (key === 'outcome' || key === 'correction') return word(locale, `${key}${String(value)}`);
+  if (typeof value === 'boolean') return t(locale, value ? 'boolTrue' : 'boolFalse');
+  // An instant (appliedAt, decidedAt, createdAt): Beijing time, as every page writes one.
+  if (key.endsWith('At')) return beijingTime(String(value), locale);
   return String(value);
 }
 
@@ -353,23 +373,30 @@ export async function lookupPage(ctx: ConsoleContext): Promise<string> {
   const { locale, query } = ctx;
   const repairId = query.repair?.trim() || null;
   const jointCaseId = query.jointCase?.trim() || null;
+  const objectionId = query.objection?.trim() || null;
   let found: Html | null = null;
-  if (repairId || jointCaseId) {
-    const result = await ctx.graph<{ repair?: Record<string, unknown> | null; jointCase?: { id: string; subjectCode: string; initiatingDepartment: string; trigger: string; recordId: string; createdAt: string; feedback: { measureCode: string; department: string; action: string; note: string | null; submittedAt: string }[] } | null }>(
+  if (repairId || jointCaseId || objectionId) {
+    const result = await ctx.graph<{ repair?: Record<string, unknown> | null; objection?: Record<string, unknown> | null; jointCase?: { id: string; subjectCode: string; initiatingDepartment: string; trigger: string; recordId: string; createdAt: string; feedback: { measureCode: string; department: string; action: string; note: string | null; submittedAt: string }[] } | null }>(
       repairId
         ? `query Repair($id: ID!) { repair: repairApplication(id: $id) { id subjectCode department recordId recordKind status appliedAt eligibleFrom decidedAt decisionNote } }`
-        : `query JointCase($id: ID!) { jointCase(id: $id) { id subjectCode initiatingDepartment trigger recordId createdAt feedback { measureCode department action note submittedAt } } }`,
-      { id: repairId ?? jointCaseId },
+        : objectionId
+          ? `query Objection($id: ID!) { objection(id: $id) { id subjectCode department recordId reason status filedAt verifyBy overdue resolvedAt outcome correction resolutionNote } }`
+          : `query JointCase($id: ID!) { jointCase(id: $id) { id subjectCode initiatingDepartment trigger recordId createdAt feedback { measureCode department action note submittedAt } } }`,
+      { id: repairId ?? objectionId ?? jointCaseId },
       ctx.credential,
     );
-    const item = repairId ? result.data?.repair : result.data?.jointCase;
+    const item = repairId ? result.data?.repair : objectionId ? result.data?.objection : result.data?.jointCase;
     found = sectionError(locale, result) ?? (item
       ? html`<dl class="facts">${Object.entries(item).filter(([key]) => key !== 'feedback').map(([key, value]) => html`<div><dt>${fieldLabel(locale, key)}</dt><dd>${fieldValue(locale, key, value)}</dd></div>`)}</dl>
         ${repairId && result.data?.repair?.status === 'PENDING' ? html`<p><a class="button" href="/console/desk?repair=${repairId}#repair-title">${t(locale, 'decideRepair')}</a></p>` : ''}
+        ${objectionId && result.data?.objection?.status === 'OPEN' ? html`<p><a class="button" href="/console/desk?objection=${objectionId}#verify-title">${t(locale, 'verifyObjection')}</a></p>` : ''}
         ${result.data?.jointCase ? html`<h2>${t(locale, 'feedback')}</h2><ul>${result.data.jointCase.feedback.map((f) => html`<li>${dayInChina(f.submittedAt)} ${departmentName(f.department, locale)} ${f.measureCode} ${valueName(f.action, locale)} ${f.note ?? ''}</li>`)}</ul>` : ''}`
       : notice('info', t(locale, 'notFound')));
   }
   return consolePage(ctx, t(locale, 'lookupTitle'), html`<form class="filters" method="get" action="/console/lookup">
+      <div class="field"><label for="objection">${t(locale, 'objectionNumber')}</label><input id="objection" name="objection" value="${objectionId ?? ''}"></div>
+      <button type="submit">${t(locale, 'lookup')}</button></form>
+    <form class="filters" method="get" action="/console/lookup">
       <div class="field"><label for="repair">${t(locale, 'repairId')}</label><input id="repair" name="repair" value="${repairId ?? ''}"></div>
       <button type="submit">${t(locale, 'lookup')}</button></form>
     <form class="filters" method="get" action="/console/lookup">

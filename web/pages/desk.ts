@@ -70,7 +70,7 @@ export async function deskPage(ctx: ConsoleContext, outcome: Html | null = null)
       </form>
       <form class="stack" method="post" action="/console/desk/objection" aria-labelledby="verify-title">
         <h2 id="verify-title">${t(locale, 'verifyObjection')}</h2>
-        ${field('verify-id', t(locale, 'objectionNumber'), html`<input id="verify-id" name="id" required>`)}
+        ${field('verify-id', t(locale, 'objectionNumber'), html`<input id="verify-id" name="id" required value="${ctx.query.objection ?? ''}">`)}
         ${field('verify-outcome', t(locale, 'outcome'), html`<select id="verify-outcome" name="outcome">${options([['REJECTED', t(locale, 'outcomeREJECTED')], ['UPHELD_CORRECTED', t(locale, 'outcomeCORRECTED')], ['UPHELD_REVOKED', t(locale, 'outcomeREVOKED')]])}</select>`)}
         ${field('verify-note', t(locale, 'decisionNote'), html`<textarea id="verify-note" name="note" required rows="3" maxlength="2000"></textarea>`)}
         <button type="submit">${t(locale, 'decide')}</button>
@@ -103,9 +103,9 @@ export async function deskAction(ctx: ConsoleContext, action: 'filing-code' | 'o
   }
   if (action === 'objection') {
     const outcome = formText(form, 'outcome');
-    const result = await ctx.graph<{ verified: { id: string; status: string } | null }>(
+    const result = await ctx.graph<{ verified: { id: string; status: string; correction: string | null } | null }>(
       `mutation VerifyObjection($id: ID!, $outcome: ObjectionOutcome!, $note: String!, $correction: RecordCorrection) {
-        verified: verifyObjection(id: $id, outcome: $outcome, note: $note, correction: $correction) { id status } }`,
+        verified: verifyObjection(id: $id, outcome: $outcome, note: $note, correction: $correction) { id status correction } }`,
       {
         id: formText(form, 'id'),
         outcome: outcome.startsWith('UPHELD') ? 'UPHELD' : 'REJECTED',
@@ -115,7 +115,9 @@ export async function deskAction(ctx: ConsoleContext, action: 'filing-code' | 'o
       ctx.credential,
     );
     const verified = result.data?.verified;
-    return verified ? notice('info', t(locale, 'decided', { id: verified.id, status: statusName(verified.status, locale) })) : refusal(locale, result);
+    // An upheld objection says whether the record was revoked (撤销) or corrected (更正), not "one or the other".
+    const status = (v: { status: string; correction: string | null }) => (v.correction ? t(locale, v.correction === 'REVOKED' ? 'outcomeREVOKED' : 'outcomeCORRECTED') : statusName(v.status, locale));
+    return verified ? notice('info', t(locale, 'decided', { id: verified.id, status: status(verified) })) : refusal(locale, result);
   }
   const result = await ctx.graph<{ decided: { id: string; status: string } | null }>(
     `mutation DecideRepair($id: ID!, $approve: Boolean!, $note: String!) { decided: decideRepair(id: $id, approve: $approve, note: $note) { id status } }`,

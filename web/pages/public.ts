@@ -109,11 +109,12 @@ interface SubjectData {
 }
 
 /** A record's id, and links that open the self-service forms for it (the subject's own objection or repair). */
-function recordActions(locale: Locale, subjectCode: string, record: { department: string; recordId: string; repairable: boolean }): Html {
+function recordActions(locale: Locale, subjectCode: string, record: { department: string; recordId: string; repairable: boolean }, disputed: boolean): Html {
   const query = `subject=${encodeURIComponent(subjectCode)}&department=${encodeURIComponent(record.department)}&record=${encodeURIComponent(record.recordId)}`;
   // Repair only where it applies (policy: penalties, the market's lists, a breached commitment): elsewhere it is always refused.
+  // One objection at a time: while one is being verified a second is refused, so none is offered.
   return html`<p class="record-id">${t(locale, 'recordId')}：<code>${record.recordId}</code>
-    <a href="/self-service?${query}#objection-title">${t(locale, 'disputeRecord')}</a>
+    ${disputed ? '' : html`<a href="/self-service?${query}#objection-title">${t(locale, 'disputeRecord')}</a>`}
     ${record.repairable ? html`<a href="/self-service?${query}#repair-title">${t(locale, 'repairRecord')}</a>` : ''}</p>`;
 }
 
@@ -128,7 +129,7 @@ export function sectionsHtml(locale: Locale, sections: ReportSection[], subjectC
         ${item.basis ? html`<div><dt>${t(locale, 'basis')}</dt><dd>${item.basis}</dd></div>` : ''}
         ${item.fields.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}
       </dl>
-      ${item.record ? recordActions(locale, subjectCode, item.record) : ''}
+      ${item.record ? recordActions(locale, subjectCode, item.record, item.mark === 'DISPUTED') : ''}
     </article>`)}
   </section>`)}`;
 }
@@ -171,7 +172,10 @@ export async function subjectPage(ctx: PageContext, rawCode: string): Promise<st
 }
 
 /** The credit report PDF, issued by the credit office for what PUBLIC may read; or a page saying why not. */
-export async function reportPdf(ctx: PageContext, code: string): Promise<{ number: string; pdf: Buffer } | { page: string; status: number }> {
+/** Seconds a visitor is told to wait when the credit office's renderer is full: a report renders in tens of milliseconds. */
+const RENDER_BUSY_RETRY_SECONDS = 5;
+
+export async function reportPdf(ctx: PageContext, code: string): Promise<{ number: string; pdf: Buffer } | { page: string; status: number; retryAfter?: number }> {
   const result = await ctx.graph<{ subject: { creditReport: { number: string; pdf: string } | null } | null }>(
     `query CreditReport($code: ID!) { subject(code: $code) { creditReport { number pdf } } }`,
     { code },
@@ -181,6 +185,10 @@ export async function reportPdf(ctx: PageContext, code: string): Promise<{ numbe
   const { locale } = ctx;
   const missing = result.errors.flatMap((e) => (e.extensions?.code === 'DEPARTMENT_UNAVAILABLE' ? ((e.extensions.departments as string[] | undefined) ?? [e.extensions.department as string]) : []));
   const unregistered = result.errors.some((e) => e.extensions?.reason === 'NOT_REGISTERED');
+  // RATE_LIMITED in an answer the gateway let through is the credit office's render queue being full, not this visitor's limit.
+  if (result.status !== 429 && result.errors.some((e) => e.extensions?.code === 'RATE_LIMITED')) {
+    return { ...reportRefusalPage(ctx, code, 503, notice('error', t(locale, 'reportBusy'))), retryAfter: RENDER_BUSY_RETRY_SECONDS };
+  }
   const [status, body] = missing.length > 0
     ? [503, notice('error', t(locale, 'reportUnavailable', { departments: [...new Set(missing)].filter(Boolean).map((d) => departmentName(d, locale)).join('、') }))]
     : unregistered
