@@ -92,6 +92,8 @@ describe('the website in process', () => {
       // The bidder check takes 2 MB: a thousand lines of 200 characters.
       { url: '/console/check', headers: form, payload: `codes=${'9'.repeat(3 * 1024 * 1024)}`, status: 413 },
       { url: '/console/login', headers: { 'content-type': 'application/xml' }, payload: '<apiKey>x</apiKey>', status: 415 },
+      // The verification page takes a file as a form with a file: a plain form post is refused as the others.
+      { url: '/verify/R20261202ABCDEFGHJKMN/file', headers: form, payload: 'report=x', status: 415 },
     ];
     for (const { status, ...request } of cases) {
       const response = await app.inject({ method: 'POST', ...request });

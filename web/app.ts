@@ -212,7 +212,7 @@ export async function buildWebApp(options: WebOptions) {
   });
   app.get<{ Params: { number: string } }>('/verify/:number', async (request, reply) => sendPage(reply, await verifyPage(context(request, reply), request.params.number)));
   app.post<{ Params: { number: string } }>('/verify/:number/file', async (request, reply) => {
-    if (!Buffer.isBuffer(request.body)) return reply.code(415).type('text/plain; charset=utf-8').send('send the report file as a form (multipart/form-data)');
+    if (!Buffer.isBuffer(request.body)) return sendPage(reply, errorPage(context(request, reply), 415), 415); // the site's own page, as every refusal
     const parts = parseMultipart(request.body, request.headers['content-type'] ?? '');
     const outcome = await verifyFile(context(request, reply), request.params.number, parts?.find((part) => part.name === 'report')?.data ?? null);
     return sendPage(reply, outcome.body, outcome.status);
