@@ -150,6 +150,26 @@ describe('credit check verdicts', () => {
     expect(decide(input({ listEntries: [courtsRed] }))).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [], registered: true });
   });
 
+  it('earns no incentive while a disputed adverse record is in force, though its punishments are suspended', () => {
+    const disputed = new Set([recordKey({ department: 'COURTS', recordId: DEBTOR_RECORD })]);
+    const decision = decide(input({ scenario: 'ADMINISTRATIVE_LICENSING', evidence: rated('A', debtor()), disputed }));
+    expect(decision.verdict).toBe('CLEAR');
+    expect(decision.measures.map((m) => [m.measure.code, m.suspended])).toEqual([
+      ['HIGH_CONSUMPTION', true],
+      ['STRICT_REVIEW', true],
+    ]);
+  });
+
+  it('lists the measures by code, whichever record applies them first', () => {
+    // The D rating (a department record) is found before the breach (a list entry), and applies only STRICT_REVIEW.
+    const breach = { code: ENTITY, kind: 'BLACK' as const, department: 'CREDIT_OFFICE' as const, sourceRecord: 'credit_commitment/7', since: '2026-10-01', until: '2029-10-01' };
+    const decision = decide(input({ evidence: rated('D'), listEntries: [breach] }));
+    expect(decision.measures.map((m) => [m.measure.code, m.trigger])).toEqual([
+      ['BAR_BIDDING', 'COMMITMENT_BREACH'],
+      ['STRICT_REVIEW', 'TAX_RATING_D'],
+    ]);
+  });
+
   describe('each measure once, with every record that applies it', () => {
     const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
     const penalties = ['1', '2', '3'].map((n) => `administrative_penalty/京朝市监罚〔2026〕${n}号`);
@@ -173,6 +193,14 @@ describe('credit check verdicts', () => {
       expect(review).toEqual(expect.objectContaining({ recordId: penalties[0], until: '2028-06-01', suspended: false }));
       // A measure with its own period ends with it, or with the last record ending sooner.
       expect(decision.measures.find((m) => m.measure.code === 'PUBLICITY_PERIOD')!.until).toBe('2027-05-24');
+    });
+
+    it('names a record once, even when its department sends it twice', () => {
+      const twice = debtor();
+      twice.courts!.dishonestDebtors.push({ ...twice.courts!.dishonestDebtors[0]! });
+      const decision = decide(input({ evidence: twice }));
+      expect(decision.measures).toEqual(decide(input({ evidence: debtor() })).measures);
+      expect(decision.measures.map((m) => m.triggers.length)).toEqual([1, 1, 1]);
     });
 
     it('does not end while one of its records has no end', () => {
@@ -210,6 +238,14 @@ describe('credit check verdicts', () => {
       const both = decide(input({ evidence: debtor(), listEntries: [entry()] }));
       expect(both.measures).toEqual(decide(input({ evidence: debtor() })).measures);
       expect(both.measures.every((m) => m.triggers.length === 1)).toBe(true);
+    });
+
+    it('takes the trigger of an entry and the department record it stands on from the record, while its department answers', () => {
+      // A key-attention entry left on a rating the department holds as A: one determination, the record's.
+      const stale = entry({ kind: 'KEY_ATTENTION', department: 'TAX', sourceRecord: TAX_RATING, since: '2026-04-15' });
+      const decision = decide(input({ scenario: 'ADMINISTRATIVE_LICENSING', evidence: rated('A'), listEntries: [stale] }));
+      expect(decision.verdict).toBe('INCENTIVE');
+      expect(decision.measures.map((m) => m.triggers.map((t) => t.trigger))).toEqual([['TAX_RATING_A']]);
     });
 
     it('applies nothing for an entry ended or not begun, revoked or repaired; suspends a disputed one', () => {

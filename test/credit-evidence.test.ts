@@ -4,7 +4,9 @@
  * three clean years (checks/evidence.ts; docs/policy.md «Triggers», «List
  * rules», «No incentive without a record; three clean years»).
  */
-import { cleanForThreeYears, findTriggers, hasDepartmentRecord, type Evidence } from '../subgraphs/credit/checks/evidence';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EVIDENCE_SELECTION, cleanForThreeYears, findTriggers, hasDepartmentRecord, type Evidence } from '../subgraphs/credit/checks/evidence';
 import { DEBTOR_RECORD, ENTITY, PERSON, TAX_RATING, TODAY, debtor, empty, marketPenalty, nobody, rated } from './helpers/credit-check';
 
 /** The three-year window of TODAY starts on this day: a record ended on it is outside. */
@@ -44,6 +46,16 @@ const ONE_RECORD_OF_EACH_KIND: [string, (evidence: Evidence) => void][] = [
   ['a tax credit rating', (e) => rated('B', e)],
   ['an environmental credit rating', (e) => e.environment!.creditRatings.push(rating('environmental_credit_rating', 2025, 'BLUE', '2026-04-15'))],
 ];
+
+describe('what a check asks the departments for', () => {
+  it('is the selection every field of a check @requires in the schema', () => {
+    const schema = fs.readFileSync(path.join(__dirname, '..', 'schema', 'credit.graphql'), 'utf8');
+    const checkType = schema.slice(schema.indexOf('type CreditCheck '), schema.indexOf('\n}\n', schema.indexOf('type CreditCheck ')));
+    const required = [...checkType.matchAll(/^\s*(\w+):.*@requires\(fields: "(market \{ registration[^"]+)"\)/gm)].map((m) => [m[1], m[2]]);
+    expect(required.map(([field]) => field)).toEqual(expect.arrayContaining(['checkId', 'verdict', 'measures', 'missingSources', 'registered']));
+    for (const [, fields] of required) expect(fields).toBe(EVIDENCE_SELECTION);
+  });
+});
 
 describe('the triggers a check finds in the departments\' records', () => {
   it('finds nothing for a subject with nothing adverse or creditworthy, nor in departments that did not answer', () => {
