@@ -246,14 +246,12 @@ export function decide(input: CheckInput): Decision {
   const measures = [...byCode.values()].map(({ measure, triggers }) => appliedMeasure(measure, triggers, isPerson));
   // Punishments and incentives are never listed together (incentives only without an adverse record; the catalogue
   // gives a punishment adverse triggers only, an incentive creditworthy ones): in practice the kinds always match.
-  measures.sort((a, b) =>
-    // Stryker disable next-line ConditionalExpression: equivalent — the kinds always match (above)
-    a.measure.kind === b.measure.kind
-      // Stryker disable next-line EqualityOperator: equivalent — measure codes are distinct (one entry per code)
-      ? (a.measure.code < b.measure.code ? -1 : 1)
-      // Stryker disable next-line all: unreachable — the kinds always match (above)
-      : a.measure.kind === 'PUNISHMENT' ? -1 : 1,
-  );
+  measures.sort((a, b) => {
+    // Stryker disable next-line all: unreachable — the kinds always match (above); punishments would come first
+    if (a.measure.kind !== b.measure.kind) return a.measure.kind === 'PUNISHMENT' ? -1 : 1;
+    // Stryker disable next-line EqualityOperator: equivalent — measure codes are distinct (one entry per code)
+    return a.measure.code < b.measure.code ? -1 : 1;
+  });
 
   let verdict: Verdict = verdictOf(
     measures.map((m) => ({ kind: m.measure.kind, effect: m.measure.effect, suspended: m.suspended, onLegalRepresentative: m.appliesTo === 'LEGAL_REPRESENTATIVE' })),
@@ -272,10 +270,9 @@ export function decide(input: CheckInput): Decision {
 export function appliedMeasure(measure: Measure, triggers: MeasureTrigger[], isPerson: boolean): AppliedMeasure {
   const ordered = [...triggers.filter((t) => !t.suspended), ...triggers.filter((t) => t.suspended)];
   const counted = ordered[0]!.suspended ? ordered : ordered.filter((t) => !t.suspended);
-  const until = counted.some((t) => t.until === null)
-    ? null
-    // Stryker disable next-line EqualityOperator: equal dates are one date
-    : counted.map((t) => t.until!).reduce((a, b) => (a > b ? a : b));
+  // Stryker disable next-line EqualityOperator: equal dates are one date
+  const later = (a: string, b: string) => (a > b ? a : b);
+  const until = counted.some((t) => t.until === null) ? null : counted.map((t) => t.until!).reduce(later);
   return {
     ...ordered[0]!,
     until,
