@@ -3,68 +3,10 @@
  * the departments' records, measures per scenario, disputed and repaired
  * records, person-level measures, and failing closed.
  */
-import { buildResidentId, buildUscc } from '../lib/identifiers';
-import type { Measure } from '../subgraphs/credit/catalogue';
-import { decide, type CheckInput } from '../subgraphs/credit/checks/decide';
+import { decide, type CheckInput, type CheckListEntry } from '../subgraphs/credit/checks/decide';
 import type { Evidence } from '../subgraphs/credit/checks/evidence';
 import { recordKey } from '../subgraphs/credit/vocabulary';
-
-const TODAY = '2026-11-24';
-const ENTITY = buildUscc({ authority: '9', entityType: '1', division: '110105', organisationBody: 'MA01AB23' });
-const PERSON = buildResidentId('110105', '19800101', '123');
-
-function measure(overrides: Partial<Measure> & Pick<Measure, 'code' | 'kind' | 'effect' | 'triggers' | 'scenarios'>): Measure {
-  return {
-    name: overrides.code,
-    description: '',
-    mandatory: overrides.kind === 'PUNISHMENT',
-    channel: 'ADMINISTRATIVE',
-    initiatingDepartments: [],
-    implementingDepartments: ['发展改革部门'],
-    personLevel: false,
-    legalBasis: `basis of ${overrides.code}`,
-    periodMonths: null,
-    ...overrides,
-  } as Measure;
-}
-
-const CATALOGUE: Measure[] = [
-  measure({ code: 'BAR_BIDDING', kind: 'PUNISHMENT', effect: 'PROHIBIT', triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'MAJOR_TAX_VIOLATION', 'COMMITMENT_BREACH'], scenarios: ['PUBLIC_RESOURCE_TRADING'] }),
-  measure({ code: 'STRICT_REVIEW', kind: 'PUNISHMENT', effect: 'RESTRICT', triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'TAX_RATING_D', 'ABNORMAL_OPERATIONS', 'ADMINISTRATIVE_PENALTY'], scenarios: ['ADMINISTRATIVE_LICENSING', 'PUBLIC_RESOURCE_TRADING'] }),
-  measure({ code: 'HIGH_CONSUMPTION', kind: 'PUNISHMENT', effect: 'RESTRICT', personLevel: true, triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'CONSUMPTION_RESTRICTION', 'REPRESENTS_BLACKLISTED_ENTITY'], scenarios: ['ADMINISTRATIVE_LICENSING', 'PUBLIC_RESOURCE_TRADING'] }),
-  measure({ code: 'GREEN_CHANNEL', kind: 'INCENTIVE', effect: 'FACILITATE', triggers: ['TAX_RATING_A', 'CONTRACT_HONOURING', 'NO_ADVERSE_RECORD_3_YEARS'], scenarios: ['ADMINISTRATIVE_LICENSING'] }),
-  measure({ code: 'SENIOR_POST', kind: 'PUNISHMENT', effect: 'PROHIBIT', personLevel: true, triggers: ['DISHONEST_JUDGMENT_DEBTOR', 'REPRESENTS_BLACKLISTED_ENTITY'], scenarios: ['FISCAL_SUPPORT'] }),
-  measure({ code: 'PUBLICITY_PERIOD', kind: 'PUNISHMENT', effect: 'RESTRICT', periodMonths: 6, triggers: ['ADMINISTRATIVE_PENALTY'], scenarios: ['ADMINISTRATIVE_LICENSING'] }),
-];
-
-const empty = (): Evidence => ({
-  market: { registration: { establishedOn: '2010-01-01', status: 'ACTIVE', legalRepresentative: { name: '张*', residentId: '110105********123X' } }, penalties: [], abnormalOperations: [], seriousViolations: [], contractHonouring: [], representedEntities: [] },
-  tax: { creditRatings: [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'B', assessedOn: '2026-04-15' }], majorViolations: [], arrears: [] },
-  courts: { dishonestDebtors: [], consumptionRestrictions: [] },
-  environment: { creditRatings: [], penalties: [] },
-});
-
-function input(overrides: Partial<CheckInput> = {}): CheckInput {
-  return {
-    code: ENTITY,
-    scenario: 'PUBLIC_RESOURCE_TRADING',
-    evidence: empty(),
-    today: TODAY,
-    measures: CATALOGUE,
-    disputed: new Set(),
-    inactive: new Set(),
-    listEntries: [],
-    related: [],
-    knownToCreditOffice: false,
-    ...overrides,
-  };
-}
-
-const debtor = (removedOn: string | null = null): Evidence => {
-  const evidence = empty();
-  evidence.courts!.dishonestDebtors.push({ recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号`, listedOn: '2025-06-01', removedOn });
-  return evidence;
-};
+import { CATALOGUE, DEBTOR_RECORD, ENTITY, PERSON, TAX_RATING, TODAY, debtor, empty, input, marketPenalty, measure, nobody, rated } from './helpers/credit-check';
 
 describe('credit check verdicts', () => {
   it('is CLEAR when nothing applies in the scenario', () => {
@@ -83,7 +25,7 @@ describe('credit check verdicts', () => {
       expect.objectContaining({
         trigger: 'DISHONEST_JUDGMENT_DEBTOR',
         initiatingDepartment: 'COURTS',
-        recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号`,
+        recordId: DEBTOR_RECORD,
         recordSubjectCode: ENTITY,
         until: null,
         suspended: false,
@@ -107,12 +49,12 @@ describe('credit check verdicts', () => {
 
   it('ignores records the department has removed, and records repaired or revoked at the credit office', () => {
     expect(decide(input({ evidence: debtor('2026-01-10') })).verdict).toBe('CLEAR');
-    const key = recordKey({ department: 'COURTS', recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号` });
+    const key = recordKey({ department: 'COURTS', recordId: DEBTOR_RECORD });
     expect(decide(input({ evidence: debtor(), inactive: new Set([key]) }))).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [], registered: true });
   });
 
   it('suspends the punishments of a disputed record but keeps them visible', () => {
-    const key = recordKey({ department: 'COURTS', recordId: `dishonest_debtor/${ENTITY}/（2025）京0105执1号` });
+    const key = recordKey({ department: 'COURTS', recordId: DEBTOR_RECORD });
     const decision = decide(input({ evidence: debtor(), disputed: new Set([key]) }));
     expect(decision.verdict).toBe('CLEAR');
     expect(decision.measures).toHaveLength(3);
@@ -120,8 +62,7 @@ describe('credit check verdicts', () => {
   });
 
   it('rewards tax rating A with the green channel, but not while an adverse record is in force', () => {
-    const red = empty();
-    red.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'A', assessedOn: '2026-04-15' }];
+    const red = rated('A');
     red.market!.registration!.establishedOn = '2025-01-01'; // too young for the three-year rule: the rating alone
     const decision = decide(input({ evidence: red, scenario: 'ADMINISTRATIVE_LICENSING' }));
     expect(decision.verdict).toBe('INCENTIVE');
@@ -145,14 +86,7 @@ describe('credit check verdicts', () => {
 
   it('ends a penalty measure with its publication, or with its own period if sooner', () => {
     const fined = empty();
-    fined.market!.penalties.push({
-      recordId: 'administrative_penalty/京朝市监罚〔2026〕1号',
-      area: 'PRICE',
-      serious: false,
-      decidedOn: '2026-05-01',
-      publishedOn: '2026-05-08',
-      publicationEndsOn: '2027-11-08',
-    });
+    fined.market!.penalties.push(marketPenalty('administrative_penalty/京朝市监罚〔2026〕1号', '2027-11-08'));
     const decision = decide(input({ evidence: fined, scenario: 'ADMINISTRATIVE_LICENSING' }));
     expect(decision.measures.map((m) => [m.measure.code, m.until])).toEqual([
       ['PUBLICITY_PERIOD', '2027-05-24'],
@@ -188,9 +122,114 @@ describe('credit check verdicts', () => {
     ]);
   });
 
+  it('ends a period measure with its record when the record ends first, and runs the whole period for a record without an end', () => {
+    const endsSoon = empty();
+    endsSoon.market!.penalties.push(marketPenalty('administrative_penalty/京朝市监罚〔2026〕1号', '2027-01-01'));
+    expect(decide(input({ evidence: endsSoon, scenario: 'ADMINISTRATIVE_LICENSING' })).measures.map((m) => [m.measure.code, m.until])).toEqual([
+      ['PUBLICITY_PERIOD', '2027-01-01'],
+      ['STRICT_REVIEW', '2027-01-01'],
+    ]);
+    const openEnded = empty();
+    openEnded.market!.penalties.push(marketPenalty('administrative_penalty/京朝市监罚〔2026〕1号', null));
+    expect(decide(input({ evidence: openEnded, scenario: 'ADMINISTRATIVE_LICENSING' })).measures.map((m) => [m.measure.code, m.until])).toEqual([
+      ['PUBLICITY_PERIOD', '2027-05-24'],
+      ['STRICT_REVIEW', null],
+    ]);
+  });
+
+  it('keeps a disputed creditworthy record\'s incentive: a dispute suspends punishments only', () => {
+    const red = rated('A');
+    red.market!.registration!.establishedOn = '2025-01-01';
+    const decision = decide(input({ evidence: red, scenario: 'ADMINISTRATIVE_LICENSING', disputed: new Set([recordKey({ department: 'TAX', recordId: TAX_RATING })]) }));
+    expect(decision.verdict).toBe('INCENTIVE');
+    expect(decision.measures).toEqual([expect.objectContaining({ trigger: 'TAX_RATING_A', suspended: false })]);
+  });
+
+  it('applies nothing for a list entry that no list rule of its department covers', () => {
+    const courtsRed = { code: ENTITY, kind: 'RED' as const, department: 'COURTS' as const, sourceRecord: DEBTOR_RECORD, since: '2025-06-01', until: null };
+    expect(decide(input({ listEntries: [courtsRed] }))).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [], registered: true });
+  });
+
+  it('earns no incentive while a disputed adverse record is in force, though its punishments are suspended', () => {
+    const disputed = new Set([recordKey({ department: 'COURTS', recordId: DEBTOR_RECORD })]);
+    const decision = decide(input({ scenario: 'ADMINISTRATIVE_LICENSING', evidence: rated('A', debtor()), disputed }));
+    expect(decision.verdict).toBe('CLEAR');
+    expect(decision.measures.map((m) => [m.measure.code, m.suspended])).toEqual([
+      ['HIGH_CONSUMPTION', true],
+      ['STRICT_REVIEW', true],
+    ]);
+  });
+
+  it('lists the measures by code, whichever record applies them first', () => {
+    // The D rating (a department record) is found before the breach (a list entry), and applies only STRICT_REVIEW.
+    const breach = { code: ENTITY, kind: 'BLACK' as const, department: 'CREDIT_OFFICE' as const, sourceRecord: 'credit_commitment/7', since: '2026-10-01', until: '2029-10-01' };
+    const decision = decide(input({ evidence: rated('D'), listEntries: [breach] }));
+    expect(decision.measures.map((m) => [m.measure.code, m.trigger])).toEqual([
+      ['BAR_BIDDING', 'COMMITMENT_BREACH'],
+      ['STRICT_REVIEW', 'TAX_RATING_D'],
+    ]);
+  });
+
+  describe('each measure once, with every record that applies it', () => {
+    const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+    const penalties = ['1', '2', '3'].map((n) => `administrative_penalty/京朝市监罚〔2026〕${n}号`);
+    /** Three penalties of the same kind, their publications ending on `ends`. */
+    const fined = (ends: (string | null)[]) => {
+      const evidence = empty();
+      ends.forEach((end, i) => evidence.market!.penalties.push(marketPenalty(penalties[i]!, end)));
+      return evidence;
+    };
+    const key = (recordId: string) => recordKey({ department: 'MARKET', recordId });
+
+    it('names every record, and ends the measure with the last of them', () => {
+      const decision = decide(input({ ...licensing, evidence: fined(['2027-01-01', '2028-06-01', '2027-06-01']) }));
+      expect(decision.verdict).toBe('RESTRICTED');
+      const review = decision.measures.find((m) => m.measure.code === 'STRICT_REVIEW')!;
+      expect(review.triggers.map((t) => [t.trigger, t.recordId, t.until])).toEqual([
+        ['ADMINISTRATIVE_PENALTY', penalties[0], '2027-01-01'],
+        ['ADMINISTRATIVE_PENALTY', penalties[1], '2028-06-01'],
+        ['ADMINISTRATIVE_PENALTY', penalties[2], '2027-06-01'],
+      ]);
+      expect(review).toEqual(expect.objectContaining({ recordId: penalties[0], until: '2028-06-01', suspended: false }));
+      // A measure with its own period ends with it, or with the last record ending sooner.
+      expect(decision.measures.find((m) => m.measure.code === 'PUBLICITY_PERIOD')!.until).toBe('2027-05-24');
+    });
+
+    it('names a record once, even when its department sends it twice', () => {
+      const twice = debtor();
+      twice.courts!.dishonestDebtors.push({ ...twice.courts!.dishonestDebtors[0]! });
+      const decision = decide(input({ evidence: twice }));
+      expect(decision.measures).toEqual(decide(input({ evidence: debtor() })).measures);
+      expect(decision.measures.map((m) => m.triggers.length)).toEqual([1, 1, 1]);
+    });
+
+    it('does not end while one of its records has no end', () => {
+      const decision = decide(input({ ...licensing, evidence: rated('D', fined(['2027-01-01'])) }));
+      expect(decision.measures.map((m) => [m.measure.code, m.triggers.map((t) => t.trigger), m.until])).toEqual([
+        ['PUBLICITY_PERIOD', ['ADMINISTRATIVE_PENALTY'], '2027-01-01'],
+        ['STRICT_REVIEW', ['TAX_RATING_D', 'ADMINISTRATIVE_PENALTY'], null],
+      ]);
+    });
+
+    it('applies it while one record is undisputed, named first and ending it; suspends it only when every record is disputed', () => {
+      const evidence = fined(['2028-06-01', '2027-01-01']);
+      const firstDisputed = decide(input({ ...licensing, evidence, disputed: new Set([key(penalties[0]!)]) }));
+      expect(firstDisputed.verdict).toBe('RESTRICTED');
+      const review = firstDisputed.measures.find((m) => m.measure.code === 'STRICT_REVIEW')!;
+      expect(review).toEqual(expect.objectContaining({ recordId: penalties[1], until: '2027-01-01', suspended: false }));
+      expect(review.triggers.map((t) => [t.recordId, t.suspended])).toEqual([
+        [penalties[1], false],
+        [penalties[0], true],
+      ]);
+      const bothDisputed = decide(input({ ...licensing, evidence, disputed: new Set(penalties.map(key)) }));
+      expect(bothDisputed.verdict).toBe('CLEAR');
+      expect(bothDisputed.measures.find((m) => m.measure.code === 'STRICT_REVIEW')).toEqual(expect.objectContaining({ recordId: penalties[0], until: '2028-06-01', suspended: true }));
+    });
+  });
+
   describe('list entries (the credit office\'s determinations)', () => {
-    const entry = (overrides: Partial<import('../subgraphs/credit/checks/decide').CheckListEntry> = {}) => ({
-      code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: `dishonest_debtor/${ENTITY}/（2025）京0105执1号`, since: '2025-06-01', until: null, ...overrides,
+    const entry = (overrides: Partial<CheckListEntry> = {}) => ({
+      code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: DEBTOR_RECORD, since: '2025-06-01', until: null, ...overrides,
     });
 
     it('applies an entry in force as its rule\'s trigger, and with its department record as one measure set', () => {
@@ -199,6 +238,14 @@ describe('credit check verdicts', () => {
       const both = decide(input({ evidence: debtor(), listEntries: [entry()] }));
       expect(both.measures).toEqual(decide(input({ evidence: debtor() })).measures);
       expect(both.measures.every((m) => m.triggers.length === 1)).toBe(true);
+    });
+
+    it('takes the trigger of an entry and the department record it stands on from the record, while its department answers', () => {
+      // A key-attention entry left on a rating the department holds as A: one determination, the record's.
+      const stale = entry({ kind: 'KEY_ATTENTION', department: 'TAX', sourceRecord: TAX_RATING, since: '2026-04-15' });
+      const decision = decide(input({ scenario: 'ADMINISTRATIVE_LICENSING', evidence: rated('A'), listEntries: [stale] }));
+      expect(decision.verdict).toBe('INCENTIVE');
+      expect(decision.measures.map((m) => m.triggers.map((t) => t.trigger))).toEqual([['TAX_RATING_A']]);
     });
 
     it('applies nothing for an entry ended or not begun, revoked or repaired; suspends a disputed one', () => {
@@ -212,12 +259,11 @@ describe('credit check verdicts', () => {
     });
 
     it('rewards a red-list entry, but only a registered subject, and never beside an adverse one', () => {
-      const red = entry({ kind: 'RED', department: 'TAX', sourceRecord: `tax_credit_rating/${ENTITY}/2025` });
+      const red = entry({ kind: 'RED', department: 'TAX', sourceRecord: TAX_RATING });
       const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
       expect(decide(input({ ...licensing, listEntries: [red] })).verdict).toBe('INCENTIVE');
-      const nobody: Evidence = { market: { ...empty().market!, registration: null }, tax: { creditRatings: [], majorViolations: [], arrears: [] }, courts: empty().courts, environment: empty().environment };
-      expect(decide(input({ ...licensing, evidence: nobody }))).toEqual(expect.objectContaining({ verdict: 'CLEAR', registered: false }));
-      expect(decide(input({ ...licensing, evidence: nobody, knownToCreditOffice: true, listEntries: [red] })).verdict).toBe('INCENTIVE');
+      expect(decide(input({ ...licensing, evidence: nobody() }))).toEqual(expect.objectContaining({ verdict: 'CLEAR', registered: false }));
+      expect(decide(input({ ...licensing, evidence: nobody(), knownToCreditOffice: true, listEntries: [red] })).verdict).toBe('INCENTIVE');
       expect(decide(input({ ...licensing, listEntries: [red, entry({ kind: 'KEY_ATTENTION', department: 'MARKET', sourceRecord: `abnormal_operations_entry/${ENTITY}/2025-01-01` })] })).verdict).toBe('RESTRICTED');
     });
 
@@ -232,6 +278,37 @@ describe('credit check verdicts', () => {
       expect(decide(input({ ...licensing, listEntries: [ended], inactive: new Set([revoked]), withdrawn: new Set([revoked]) })).verdict).toBe('INCENTIVE');
     });
 
+    it('grants the three clean years as the credit office\'s determination of the day, whatever red-list entries the subject has', () => {
+      const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+      expect(decide(input(licensing)).measures).toEqual([
+        expect.objectContaining({
+          measure: expect.objectContaining({ code: 'GREEN_CHANNEL' }),
+          trigger: 'NO_ADVERSE_RECORD_3_YEARS',
+          initiatingDepartment: 'CREDIT_OFFICE',
+          recordId: `no_adverse_record/${ENTITY}/${TODAY}`,
+          recordSubjectCode: ENTITY,
+          until: null,
+          suspended: false,
+          appliesTo: 'SUBJECT',
+        }),
+      ]);
+      const red = entry({ kind: 'RED', department: 'TAX', sourceRecord: TAX_RATING, since: '2026-04-15' });
+      expect(decide(input({ ...licensing, listEntries: [red] })).measures[0]!.triggers.map((t) => t.trigger)).toEqual(['TAX_RATING_A', 'NO_ADVERSE_RECORD_3_YEARS']);
+      // Beside an adverse determination within the three years, the red entry alone.
+      const breach = entry({ department: 'CREDIT_OFFICE', sourceRecord: 'credit_commitment/1', since: '2024-01-01', until: '2025-01-01' });
+      expect(decide(input({ ...licensing, listEntries: [red, breach] })).measures[0]!.triggers.map((t) => t.trigger)).toEqual(['TAX_RATING_A']);
+      expect(decide(input({ ...licensing, listEntries: [breach, red] })).measures[0]!.triggers.map((t) => t.trigger)).toEqual(['TAX_RATING_A']);
+    });
+
+    it('counts a determination made and repaired today in the three years, and none that has not begun', () => {
+      const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
+      const key = recordKey({ department: 'CREDIT_OFFICE', recordId: 'credit_commitment/3' });
+      const today = entry({ department: 'CREDIT_OFFICE', sourceRecord: 'credit_commitment/3', since: TODAY, until: TODAY });
+      expect(decide(input({ ...licensing, listEntries: [today], inactive: new Set([key]), withdrawn: new Set() })).verdict).toBe('CLEAR');
+      const tomorrow = entry({ department: 'CREDIT_OFFICE', sourceRecord: 'credit_commitment/3', since: '2026-11-25', until: null });
+      expect(decide(input({ ...licensing, listEntries: [tomorrow] })).verdict).toBe('INCENTIVE');
+    });
+
     it('counts a repaired breach in the three years: the repair ends the punishment, not the history', () => {
       const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
       // Breached this year, repaired today: its entry ended, the record inactive, but not withdrawn as wrong.
@@ -244,6 +321,13 @@ describe('credit check verdicts', () => {
   });
 
   describe('fails closed', () => {
+    /** On the abnormal operations list: restricted in licensing and bidding. */
+    const abnormal = (): Evidence => {
+      const evidence = empty();
+      evidence.market!.abnormalOperations.push({ recordId: `abnormal_operations_entry/${ENTITY}/2026-01-01`, listedOn: '2026-01-01', removedOn: null });
+      return evidence;
+    };
+
     it('is INCONCLUSIVE, never CLEAR, when a department did not answer', () => {
       const decision = decide(input({ evidence: { ...empty(), courts: null } }));
       expect(decision).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['COURTS'], registered: true });
@@ -255,9 +339,30 @@ describe('credit check verdicts', () => {
       expect(decide(input({ evidence }))).toEqual(expect.objectContaining({ verdict: 'PROHIBITED', missingSources: ['TAX'] }));
     });
 
+    it('never lets CLEAR stand with a department missing, even where that department could only restrict', () => {
+      expect(decide(input({ scenario: 'ADMINISTRATIVE_LICENSING', evidence: { ...empty(), courts: null } }))).toEqual({
+        verdict: 'INCONCLUSIVE',
+        measures: [],
+        missingSources: ['COURTS'],
+        registered: true,
+      });
+    });
+
+    it('keeps RESTRICTED when the missing department could prohibit only in other scenarios', () => {
+      const evidence = abnormal();
+      evidence.courts = null; // the courts' records bar bidding and senior posts, not licences
+      expect(decide(input({ scenario: 'ADMINISTRATIVE_LICENSING', evidence }))).toEqual(expect.objectContaining({ verdict: 'RESTRICTED', missingSources: ['COURTS'] }));
+    });
+
+    it('is INCONCLUSIVE when any one of the missing departments could make it worse', () => {
+      const evidence = abnormal();
+      evidence.tax = null;
+      evidence.environment = null;
+      expect(decide(input({ evidence }))).toEqual(expect.objectContaining({ verdict: 'INCONCLUSIVE', missingSources: ['TAX', 'ENVIRONMENT'] }));
+    });
+
     it('turns RESTRICTED into INCONCLUSIVE when the missing department could prohibit', () => {
-      const evidence = empty();
-      evidence.market!.abnormalOperations.push({ recordId: 'abnormal_operations_entry/x/2026-01-01', listedOn: '2026-01-01', removedOn: null });
+      const evidence = abnormal();
       evidence.tax = null; // MAJOR_TAX_VIOLATION bars bidding
       expect(decide(input({ evidence })).verdict).toBe('INCONCLUSIVE');
       evidence.tax = empty().tax;
@@ -268,7 +373,6 @@ describe('credit check verdicts', () => {
 
   describe('found by the review of the running graph', () => {
     const licensing = { scenario: 'ADMINISTRATIVE_LICENSING' as const };
-    const courtRecord = `dishonest_debtor/${ENTITY}/（2025）京0105执1号`;
     const personEvidence = (): Evidence => ({ ...empty(), market: { ...empty().market!, registration: null, representedEntities: [{ code: ENTITY }] } });
     const entity = (evidence: Evidence, listEntries: CheckInput['listEntries'] = []) => ({ code: ENTITY, evidence, listEntries });
 
@@ -280,14 +384,14 @@ describe('credit check verdicts', () => {
           measure: expect.objectContaining({ code: 'SENIOR_POST' }),
           trigger: 'REPRESENTS_BLACKLISTED_ENTITY',
           initiatingDepartment: 'COURTS',
-          recordId: courtRecord,
+          recordId: DEBTOR_RECORD,
           recordSubjectCode: ENTITY,
           appliesTo: 'SUBJECT',
           triggers: [expect.objectContaining({ trigger: 'REPRESENTS_BLACKLISTED_ENTITY' }), expect.objectContaining({ trigger: 'DISHONEST_JUDGMENT_DEBTOR' })],
         }),
       ]);
       // The entry and the record it stands on are one determination: the same measure set, each trigger once.
-      const entry = { code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: courtRecord, since: '2025-06-01', until: null };
+      const entry = { code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: DEBTOR_RECORD, since: '2025-06-01', until: null };
       const both = decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(debtor(), [entry])] }));
       expect(both.measures).toEqual(person.measures);
       // A key-attention record of the entity is no black-listing: nothing reaches the person.
@@ -296,8 +400,17 @@ describe('credit check verdicts', () => {
       expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(abnormal)] })).measures).toEqual([]);
       // Removed by the court, or revoked at the credit office: nothing either.
       expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(debtor('2026-01-10'))] })).verdict).toBe('CLEAR');
-      const revoked = new Set([recordKey({ department: 'COURTS', recordId: courtRecord })]);
+      const revoked = new Set([recordKey({ department: 'COURTS', recordId: DEBTOR_RECORD })]);
       expect(decide(input({ code: PERSON, scenario: 'FISCAL_SUPPORT', evidence: personEvidence(), related: [entity(debtor())], inactive: revoked })).verdict).toBe('CLEAR');
+    });
+
+    it('ends a representative\'s measures with the entity\'s black-list entry, and gives nothing for its ended or key-attention entries', () => {
+      const blackEntry = { code: ENTITY, kind: 'BLACK' as const, department: 'COURTS' as const, sourceRecord: DEBTOR_RECORD, since: '2025-06-01', until: '2027-03-01' };
+      const check = (listEntries: CheckInput['listEntries']) => decide(input({ code: PERSON, evidence: personEvidence(), related: [entity(empty(), listEntries)] }));
+      expect(check([blackEntry]).measures).toEqual([expect.objectContaining({ measure: expect.objectContaining({ code: 'HIGH_CONSUMPTION' }), until: '2027-03-01' })]);
+      expect(check([{ ...blackEntry, until: TODAY }])).toEqual(expect.objectContaining({ verdict: 'CLEAR', measures: [] }));
+      const keyAttention = { ...blackEntry, kind: 'KEY_ATTENTION' as const, department: 'MARKET' as const, sourceRecord: `abnormal_operations_entry/${ENTITY}/2026-01-01` };
+      expect(check([keyAttention])).toEqual(expect.objectContaining({ verdict: 'CLEAR', measures: [] }));
     });
 
     it('restricts an organisation whose legal representative is black-listed in person, and rewards it with nothing', () => {
@@ -308,8 +421,7 @@ describe('credit check verdicts', () => {
         evidence: { ...empty(), market: { ...empty().market!, registration: null }, courts: { dishonestDebtors: [{ recordId: personalRecord, listedOn: '2022-06-17', removedOn }], consumptionRestrictions: [] } },
         listEntries,
       });
-      const red = empty();
-      red.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'A', assessedOn: '2026-04-15' }];
+      const red = rated('A');
       expect(decide(input({ ...licensing, evidence: red })).verdict).toBe('INCENTIVE');
       const organisation = decide(input({ ...licensing, evidence: red, related: [representative()] }));
       // The person's person-level measure falls on the legal representative: the organisation is restricted, not barred.
@@ -351,15 +463,13 @@ describe('credit check verdicts', () => {
     });
 
     it('says neither registered nor not registered when market supervision did not answer, and decides nothing', () => {
-      const nobody: Evidence = { market: null, tax: { creditRatings: [], majorViolations: [], arrears: [] }, courts: empty().courts, environment: empty().environment };
-      expect(decide(input({ ...licensing, evidence: nobody }))).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['MARKET'], registered: null });
+      expect(decide(input({ ...licensing, evidence: { ...nobody(), market: null } }))).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['MARKET'], registered: null });
       // Someone who answered knows it: registered, whatever is missing.
       expect(decide(input({ ...licensing, evidence: { ...empty(), market: null } })).registered).toBe(true);
     });
 
     it('lists no incentive on an INCONCLUSIVE verdict', () => {
-      const red = empty();
-      red.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'A', assessedOn: '2026-04-15' }];
+      const red = rated('A');
       expect(decide(input({ ...licensing, evidence: red })).verdict).toBe('INCENTIVE');
       expect(decide(input({ ...licensing, evidence: { ...red, courts: null } }))).toEqual({ verdict: 'INCONCLUSIVE', measures: [], missingSources: ['COURTS'], registered: true });
       // Punishments stay listed: a barred subject with a department missing is still barred.
@@ -368,9 +478,8 @@ describe('credit check verdicts', () => {
     });
 
     it('rewards no deregistered or revoked subject: no green channel, for its rating, its red-list entry or its clean years', () => {
-      const red = empty();
-      red.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'A', assessedOn: '2026-04-15' }];
-      const entry = { code: ENTITY, kind: 'RED' as const, department: 'TAX' as const, sourceRecord: `tax_credit_rating/${ENTITY}/2025`, since: '2026-04-15', until: null };
+      const red = rated('A');
+      const entry = { code: ENTITY, kind: 'RED' as const, department: 'TAX' as const, sourceRecord: TAX_RATING, since: '2026-04-15', until: null };
       for (const status of ['DEREGISTERED', 'REVOKED']) {
         red.market!.registration!.status = status;
         expect(decide(input({ ...licensing, evidence: red, listEntries: [entry] }))).toEqual({ verdict: 'CLEAR', measures: [], missingSources: [], registered: true });
@@ -381,12 +490,11 @@ describe('credit check verdicts', () => {
     });
 
     it('applies the key-attention measures to a D rating as its key-attention entry, one trigger for both', () => {
-      const rated = empty();
-      rated.tax!.creditRatings = [{ recordId: `tax_credit_rating/${ENTITY}/2025`, year: 2025, level: 'D', assessedOn: '2026-04-15' }];
-      const entry = { code: ENTITY, kind: 'KEY_ATTENTION' as const, department: 'TAX' as const, sourceRecord: `tax_credit_rating/${ENTITY}/2025`, since: '2026-04-15', until: null };
-      const byRecord = decide(input({ ...licensing, evidence: rated }));
+      const ratedD = rated('D');
+      const entry = { code: ENTITY, kind: 'KEY_ATTENTION' as const, department: 'TAX' as const, sourceRecord: TAX_RATING, since: '2026-04-15', until: null };
+      const byRecord = decide(input({ ...licensing, evidence: ratedD }));
       expect(byRecord.measures.map((m) => [m.measure.code, m.trigger])).toEqual([['STRICT_REVIEW', 'TAX_RATING_D']]);
-      expect(decide(input({ ...licensing, evidence: rated, listEntries: [entry] })).measures).toEqual(byRecord.measures);
+      expect(decide(input({ ...licensing, evidence: ratedD, listEntries: [entry] })).measures).toEqual(byRecord.measures);
       expect(decide(input({ ...licensing, listEntries: [entry] })).measures).toEqual(byRecord.measures);
     });
 
