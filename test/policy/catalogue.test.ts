@@ -28,6 +28,12 @@ describe('catalogueWeakenings', () => {
     const replaced = [...IN_FORCE.filter((m) => m.code !== 'P_REVIEW'), measure({ code: 'P_REVIEW_2', effect: 'RESTRICT', triggers: ['TAX_ARREARS'], scenarios: ['FISCAL_SUPPORT', 'PUBLIC_RESOURCE_TRADING'] })];
     expect(catalogueWeakenings(IN_FORCE, replaced)).toEqual([]);
     expect(catalogueWeakenings([], IN_FORCE)).toEqual([]);
+    // A mandatory measure in several scenarios, kept in all of them.
+    const wide = [measure({ code: 'P_WIDE', mandatory: true, scenarios: ['PUBLIC_RESOURCE_TRADING', 'FISCAL_SUPPORT'] })];
+    expect(catalogueWeakenings(wide, wide)).toEqual([]);
+    expect(catalogueWeakenings(wide, [{ ...wide[0]!, scenarios: ['FISCAL_SUPPORT'] }])).toContainEqual(
+      'mandatory measure P_WIDE is weakened: it stays mandatory, PROHIBIT or harsher, for at least DISHONEST_JUDGMENT_DEBTOR in PUBLIC_RESOURCE_TRADING, FISCAL_SUPPORT',
+    );
   });
 
   it('refuses a mandatory measure dropped, made optional, softened, or narrowed', () => {
@@ -37,7 +43,9 @@ describe('catalogueWeakenings', () => {
     );
     for (const change of [{ mandatory: false }, { effect: 'RESTRICT' as const }, { triggers: ['DISHONEST_JUDGMENT_DEBTOR' as const] }, { scenarios: ['FISCAL_SUPPORT' as const] }, { kind: 'INCENTIVE' as const }]) {
       const changed = IN_FORCE.map((m) => (m.code === 'P_BARRED' ? { ...m, ...change } : m));
-      expect(catalogueWeakenings(IN_FORCE, changed)).toContainEqual(expect.stringMatching(/^mandatory measure P_BARRED is weakened/));
+      expect(catalogueWeakenings(IN_FORCE, changed)).toContainEqual(
+        'mandatory measure P_BARRED is weakened: it stays mandatory, PROHIBIT or harsher, for at least DISHONEST_JUDGMENT_DEBTOR, MAJOR_TAX_VIOLATION in PUBLIC_RESOURCE_TRADING',
+      );
     }
   });
 
