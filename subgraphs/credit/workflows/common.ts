@@ -378,6 +378,24 @@ export function idPage<R extends { id: string }>(prefix: string, rows: readonly 
 // ---------------------------------------------------------------- per-request loaders
 
 /**
+ * The conditions of a filtered list and their parameters, numbered after `params` (a list's own
+ * first parameters, such as its limit): `param` adds a value and names its placeholder, `where` is the
+ * clause, empty when nothing filters.
+ */
+export function sqlFilter(params: unknown[]): { params: unknown[]; conditions: string[]; param: (value: unknown) => string; where: () => string } {
+  const conditions: string[] = [];
+  return {
+    params,
+    conditions,
+    param: (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    },
+    where: () => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''),
+  };
+}
+
+/**
  * A loader that lives as long as one request's context object, for the
  * workflow fields of `Subject`: however many subjects a request resolves,
  * each table is read once.

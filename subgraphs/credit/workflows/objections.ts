@@ -39,6 +39,7 @@ import {
   recordLock,
   requireNotWithdrawn,
   requireText,
+  sqlFilter,
   uniqueViolation,
 } from './common';
 
@@ -255,19 +256,14 @@ export async function listObjections(
   limit: number,
   after: string | null,
 ): Promise<Objection[]> {
-  const params: unknown[] = [limit];
-  const where: string[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (filter.status) where.push(`status = ${param(filter.status)}`);
-  if (filter.department) where.push(`department = ${param(filter.department)}`);
-  if (filter.overdue === true) where.push(`(status = 'OPEN' AND verify_by < ${param(today)}::date)`);
-  if (filter.overdue === false) where.push(`NOT (status = 'OPEN' AND verify_by < ${param(today)}::date)`);
-  if (after) where.push(`objection.id > ${param(after)}::bigint`);
+  const { params, conditions, param, where } = sqlFilter([limit]);
+  if (filter.status) conditions.push(`status = ${param(filter.status)}`);
+  if (filter.department) conditions.push(`department = ${param(filter.department)}`);
+  if (filter.overdue === true) conditions.push(`(status = 'OPEN' AND verify_by < ${param(today)}::date)`);
+  if (filter.overdue === false) conditions.push(`NOT (status = 'OPEN' AND verify_by < ${param(today)}::date)`);
+  if (after) conditions.push(`objection.id > ${param(after)}::bigint`);
   return q.query<Objection>(
-    `SELECT ${OBJECTION_FIELDS} FROM objection ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT ${OBJECTION_FIELDS} FROM objection ${where()}
       ORDER BY objection.id LIMIT $1`,
     params,
   );

@@ -8,7 +8,7 @@ import type { Queryable } from '../../../lib/db';
 import type { ResolverMap, SubgraphContext } from '../../../lib/subgraph';
 import type { Department } from '../vocabulary';
 import { requireReadsWorkflowsOf, workflowDepartmentOf } from '../callers';
-import { decodeIdCursor, idPage, requirePageSize } from './common';
+import { decodeIdCursor, idPage, requirePageSize, sqlFilter } from './common';
 import { REPAIR_FIELDS, type RepairApplication, type RepairStatus } from './repairs';
 
 export interface RepairFilter {
@@ -18,19 +18,11 @@ export interface RepairFilter {
 
 /** One page of applications in the order they were made, filtered; `limit` rows after the id `after`. */
 export async function listRepairApplications(q: Queryable, filter: RepairFilter, limit: number, after: string | null): Promise<RepairApplication[]> {
-  const params: unknown[] = [limit];
-  const where: string[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (filter.status) where.push(`status = ${param(filter.status)}`);
-  if (filter.department) where.push(`department = ${param(filter.department)}`);
-  if (after) where.push(`repair_application.id > ${param(after)}::bigint`);
-  return q.query<RepairApplication>(
-    `SELECT ${REPAIR_FIELDS} FROM repair_application ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY repair_application.id LIMIT $1`,
-    params,
-  );
+  const { params, conditions, param, where } = sqlFilter([limit]);
+  if (filter.status) conditions.push(`status = ${param(filter.status)}`);
+  if (filter.department) conditions.push(`department = ${param(filter.department)}`);
+  if (after) conditions.push(`repair_application.id > ${param(after)}::bigint`);
+  return q.query<RepairApplication>(`SELECT ${REPAIR_FIELDS} FROM repair_application ${where()} ORDER BY repair_application.id LIMIT $1`, params);
 }
 
 export const repairListResolvers: ResolverMap = {
