@@ -249,14 +249,17 @@ describe('the website in process', () => {
   });
 });
 
-describe('the website when the gateway says too many requests', () => {
+/**
+ * The website in process before a stand-in gateway that answers every request with `status`,
+ * `headers` and `body`: how the site shows an answer the real graph gives only under load.
+ */
+function websiteBeforeGateway(status: number, headers: Record<string, string>, body: unknown): { app: () => FastifyInstance } {
   let app: FastifyInstance;
   let gateway: http.Server;
   beforeAll(async () => {
-    // A gateway that answers every request as the real one does past a visitor's rate limit.
     gateway = http.createServer((_request, response) => {
-      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '30' });
-      response.end(JSON.stringify({ errors: [{ message: 'rate limit exceeded; retry in 30 s', extensions: { code: 'RATE_LIMITED' } }] }));
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(JSON.stringify(body));
     });
     const [port] = await freePorts(1);
     await new Promise<void>((resolve) => gateway.listen(port, '127.0.0.1', resolve));
@@ -267,10 +270,16 @@ describe('the website when the gateway says too many requests', () => {
     await app?.close();
     await new Promise((resolve) => gateway?.close(resolve));
   });
+  return { app: () => app };
+}
+
+describe('the website when the gateway says too many requests', () => {
+  // A gateway that answers every request as the real one does past a visitor's rate limit.
+  const site = websiteBeforeGateway(429, { 'retry-after': '30' }, { errors: [{ message: 'rate limit exceeded; retry in 30 s', extensions: { code: 'RATE_LIMITED' } }] });
 
   it('answers the page with 429, not 200 (found by a black-box review)', async () => {
     for (const url of ['/lists', '/publicity', '/search?q=建筑', '/commitments']) {
-      const response = await app.inject({ url });
+      const response = await site.app().inject({ url });
       expect({ url, status: response.statusCode }).toEqual({ url, status: 429 });
       expect(response.body).toContain('请求过于频繁');
     }
@@ -278,26 +287,14 @@ describe('the website when the gateway says too many requests', () => {
 });
 
 describe("the website when the credit office's report renderer is full", () => {
-  let app: FastifyInstance;
-  let gateway: http.Server;
-  beforeAll(async () => {
-    // The gateway lets the request through (200); the credit subgraph refuses the report, as its render queue does when full.
-    gateway = http.createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ data: { subject: { creditReport: null } }, errors: [{ message: 'too many credit reports are being issued right now; try again in a moment', path: ['subject', 'creditReport'], extensions: { code: 'RATE_LIMITED' } }] }));
-    });
-    const [port] = await freePorts(1);
-    await new Promise<void>((resolve) => gateway.listen(port, '127.0.0.1', resolve));
-    app = await buildWebApp({ gatewayUrl: `http://127.0.0.1:${port}/graphql`, logger: createLogger('web-test', 'silent') });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await new Promise((resolve) => gateway?.close(resolve));
+  // The gateway lets the request through (200); the credit subgraph refuses the report, as its render queue does when full.
+  const site = websiteBeforeGateway(200, {}, {
+    data: { subject: { creditReport: null } },
+    errors: [{ message: 'too many credit reports are being issued right now; try again in a moment', path: ['subject', 'creditReport'], extensions: { code: 'RATE_LIMITED' } }],
   });
 
   it('says the reports are busy with 503 and Retry-After, not that the visitor asked too often (found by a black-box review: 502 请求过于频繁)', async () => {
-    const response = await app.inject({ url: '/subject/91440300MA5G0000X0/report.pdf' });
+    const response = await site.app().inject({ url: '/subject/91440300MA5G0000X0/report.pdf' });
     expect({ status: response.statusCode, retryAfter: response.headers['retry-after'] }).toEqual({ status: 503, retryAfter: '5' });
     expect(response.body).toContain('报告生成繁忙，请稍后再试');
     expect(response.body).not.toContain('请求过于频繁');

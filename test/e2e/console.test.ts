@@ -16,11 +16,10 @@ import { openDatabase } from '../../lib/db';
 import { buildUscc } from '../../lib/identifiers';
 import { createClient } from '../../subgraphs/credit/clients';
 import { addDays } from '../../subgraphs/credit/policy/calendar';
-import { startTestGraph, type TestGraph } from '../helpers/graph';
-import { freePorts } from '../helpers/ports';
+import type { TestGraph } from '../helpers/graph';
 import { environmentalPenalty, marketPenalty, type DepartmentDatabases } from '../helpers/department-records';
 import { encodeGbk } from '../helpers/gbk';
-import { cspViolations, openOfflineBrowser, seriousAccessibilityViolations, startWebProcess, type OfflineBrowser, type WebProcess } from '../helpers/web';
+import { cspViolations, openOfflineBrowser, seriousAccessibilityViolations, startGraphWithWebsite, type OfflineBrowser, type WebProcess } from '../helpers/web';
 
 const ARTIFACTS = path.join(ROOT_DIR, 'test-artifacts', 'web');
 const APPLY = 'mutation($input: ApplyForRepairInput!) { applyForRepair(input: $input) { id status eligibleFrom } }';
@@ -39,10 +38,7 @@ describe('the console and the bidder check, end to end', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const [webPort] = await freePorts(1);
-    const proxySecret = crypto.randomBytes(32).toString('base64url');
-    graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/`, PROXY_SECRET: proxySecret } });
-    web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log'), proxySecret });
+    ({ graph, web } = await startGraphWithWebsite({ proxySecret: true }));
     const credit = await openDatabase({ schema: 'credit', url: graph.databaseUrl });
     try {
       marketKey = (await createClient(credit, { name: 'market clerk', role: 'DEPARTMENT', department: 'MARKET' })).apiKey;

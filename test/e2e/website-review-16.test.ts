@@ -13,10 +13,10 @@ import type { Page } from 'playwright-core';
 import { ROOT_DIR } from '../../lib/config';
 import { timeInChina, todayInChina } from '../../lib/clock';
 import { buildUscc } from '../../lib/identifiers';
-import { startTestGraph, type TestGraph } from '../helpers/graph';
+import type { TestGraph } from '../helpers/graph';
 import { freePorts } from '../helpers/ports';
 import { pdfText } from '../helpers/pdf';
-import { openOfflineBrowser, seriousAccessibilityViolations, startWebProcess, type OfflineBrowser, type WebProcess } from '../helpers/web';
+import { openOfflineBrowser, seriousAccessibilityViolations, startGraphWithWebsite, startWebProcess, type OfflineBrowser, type WebProcess } from '../helpers/web';
 
 const ARTIFACTS = path.join(ROOT_DIR, 'test-artifacts', 'web');
 const BEIJING_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}（北京时间）/;
@@ -32,9 +32,8 @@ describe("issue 16 review findings on the public website", () => {
 
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const [webPort, limitedPort] = await freePorts(2);
-    graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/` } });
-    web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log') });
+    ({ graph, web } = await startGraphWithWebsite());
+    const [limitedPort] = await freePorts(1);
     limited = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: limitedPort!, logFile: path.join(graph.logDir, 'web-limited.log'), env: { WEB_REPORTS_PER_MINUTE: '2' } });
     db = new Client({ connectionString: graph.databaseUrl });
     await db.connect();

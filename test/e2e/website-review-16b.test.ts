@@ -11,9 +11,8 @@ import { openDatabase } from '../../lib/db';
 import { buildUscc } from '../../lib/identifiers';
 import { addDays } from '../../subgraphs/credit/policy/calendar';
 import { courtDebtor, marketPenalty } from '../helpers/department-records';
-import { startTestGraph, type TestGraph } from '../helpers/graph';
-import { freePorts } from '../helpers/ports';
-import { startWebProcess, type WebProcess } from '../helpers/web';
+import type { TestGraph } from '../helpers/graph';
+import { startGraphWithWebsite, type WebProcess } from '../helpers/web';
 
 const BEIJING_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}（北京时间）$/;
 
@@ -32,9 +31,7 @@ describe('issue 16 second review (r16b) on the website', () => {
   let web: WebProcess;
 
   beforeAll(async () => {
-    const [webPort] = await freePorts(1);
-    graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/` } });
-    web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log') });
+    ({ graph, web } = await startGraphWithWebsite());
   }, 240_000);
 
   afterAll(async () => {

@@ -13,10 +13,9 @@ import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import { ROOT_DIR } from '../../lib/config';
 import { eventually } from '../helpers/eventually';
-import { startTestGraph, type TestGraph } from '../helpers/graph';
-import { freePorts } from '../helpers/ports';
+import type { TestGraph } from '../helpers/graph';
 import { pdfText } from '../helpers/pdf';
-import { cspViolations, openOfflineBrowser, seriousAccessibilityViolations, startWebProcess, type OfflineBrowser, type WebProcess } from '../helpers/web';
+import { cspViolations, openOfflineBrowser, seriousAccessibilityViolations, startGraphWithWebsite, type OfflineBrowser, type WebProcess } from '../helpers/web';
 
 const ARTIFACTS = path.join(ROOT_DIR, 'test-artifacts', 'web');
 
@@ -29,10 +28,7 @@ describe('the credit website in a browser', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const [webPort] = await freePorts(1);
-    const proxySecret = crypto.randomBytes(32).toString('base64url');
-    graph = await startTestGraph({ subjects: 300, env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/`, PROXY_SECRET: proxySecret } });
-    web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log'), proxySecret });
+    ({ graph, web } = await startGraphWithWebsite({ proxySecret: true }));
     const code = graph.seeded.examples.dishonestDebtor;
     const answer = await graph.graphql(`query($code: ID!) { subject(code: $code) { name courts { dishonestDebtors { court } } } }`, { code });
     debtor = { code, name: answer.body.data.subject.name, court: answer.body.data.subject.courts.dishonestDebtors[0].court };

@@ -4,6 +4,7 @@
  * node_modules (nothing is fetched).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT_DIR } from '../../lib/config';
 import { stopChild, waitUntilReady } from '../../scripts/graph-processes';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, isOffHost } from './browser';
+import { startTestGraph, type TestGraph } from './graph';
+import { freePorts } from './ports';
 
 export interface WebProcess {
   url: string;
@@ -28,6 +31,22 @@ export async function startWebProcess(options: { gatewayUrl: string; port: numbe
   const url = `http://127.0.0.1:${options.port}`;
   await waitUntilReady(`${url}/readyz`, child, 30_000);
   return { url, child, stop: () => stopChild(child) };
+}
+
+/**
+ * The whole graph and the website beside it, as `npm start` runs them: the reports' verification
+ * address points at the website's port; with `proxySecret` the website vouches for its visitors'
+ * addresses as the launcher sets it up.
+ */
+export async function startGraphWithWebsite(options: { subjects?: number; proxySecret?: boolean } = {}): Promise<{ graph: TestGraph; web: WebProcess }> {
+  const [webPort] = await freePorts(1);
+  const proxySecret = options.proxySecret ? crypto.randomBytes(32).toString('base64url') : undefined;
+  const graph = await startTestGraph({
+    subjects: options.subjects ?? 300,
+    env: { CREDIT_REPORT_VERIFY_URL: `http://127.0.0.1:${webPort}/verify/`, ...(proxySecret ? { PROXY_SECRET: proxySecret } : {}) },
+  });
+  const web = await startWebProcess({ gatewayUrl: `${graph.url}/graphql`, port: webPort!, logFile: path.join(graph.logDir, 'web.log'), proxySecret });
+  return { graph, web };
 }
 
 export interface OfflineBrowser {
